@@ -1,0 +1,319 @@
+//! Register, verify, sign in and out, reset a password.
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    crate::auth,
+    crate::db,
+    crate::domain::{email::Email, password::NewPassword, text::required_text, throttle},
+    crate::error::FieldError,
+};
+
+pub const SIGN_IN_FAILED: &str = "Enter a correct email address and password";
+
+#[cfg(feature = "ssr")]
+fn expires_in(hours: i64) -> String {
+    crate::domain::time::to_db(chrono::Utc::now() + chrono::Duration::hours(hours))
+}
+
+#[cfg(feature = "ssr")]
+async fn send_mail(state: &crate::state::AppState, mail: crate::mail::OutgoingMail) {
+    if let Err(e) = state.mailer.send(mail).await {
+        tracing::error!(%e, "could not send email");
+    }
+}
+
+#[server(prefix = "/api", endpoint = "account/register")]
+pub async fn register(
+    full_name: String,
+    email: String,
+    password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let values = [("full_name", full_name.as_str()), ("email", email.as_str())];
+    let mut errors = Vec::new();
+    let name = auth::collect(
+        &mut errors,
+        required_text("full_name", &full_name, "Enter your full name", 200, "Full name"),
+    );
+    let parsed_email = auth::collect(&mut errors, Email::parse("email", &email));
+    let new_password = auth::collect(&mut errors, NewPassword::parse("password", &password));
+    if new_password.is_some() && password != confirm_password {
+        errors.push(FieldError::new("confirm_password", "Passwords must match"));
+    }
+    let (Some(name), Some(parsed_email), Some(new_password), true) =
+        (name, parsed_email, new_password, errors.is_empty())
+    else {
+        return Err(auth::reject_form("register", &values, AppError::Invalid(errors)).await);
+    };
+    let hash = auth::hash_password(new_password.as_str().to_string()).await?;
+    let now = db::now();
+    let (token, digest) = auth::new_token();
+    let mut tx = state.pool.begin().await?;
+    let user_id = match db::users::insert(&mut tx, parsed_email.as_str(), &name, &hash, false, &now).await {
+        Ok(id) => id,
+        Err(e) if db::is_unique_violation(&e) => {
+            let error = AppError::field(
+                "email",
+                "An account already exists with this email address. Sign in, or reset your password if you have forgotten it",
+            );
+            return Err(auth::reject_form("register", &values, error).await);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    db::tokens::insert(&mut tx, user_id, db::tokens::VERIFY, &digest, &expires_in(24), &now).await?;
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(user_id),
+            action: "account.registered",
+            subject_type: "user",
+            subject_id: user_id.to_string(),
+            summary: format!("Registered {}", parsed_email),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let link = format!("{}/account/verify?token={token}", state.settings.base_url);
+    send_mail(&state, crate::mail::verification(parsed_email.as_str(), &name, &link)).await;
+    let session = auth::session().await?;
+    session.insert("registered_email", parsed_email.as_str()).await?;
+    leptos_axum::redirect("/account/check-email");
+    Ok(())
+}
+
+/// The address the confirmation was sent to, for the "Check your email" page.
+#[server(prefix = "/api", endpoint = "account/registered_email")]
+pub async fn registered_email() -> Result<Option<String>, AppError> {
+    let session = auth::session().await?;
+    Ok(session.get::<String>("registered_email").await?)
+}
+
+/// Is an emailed link still usable? (Shows the form or a "link has expired" page.)
+#[server(prefix = "/api", endpoint = "account/token_status")]
+pub async fn token_status(token: String, purpose: String) -> Result<bool, AppError> {
+    let state = crate::state::app_state()?;
+    let purpose = if purpose == db::tokens::RESET { db::tokens::RESET } else { db::tokens::VERIFY };
+    Ok(db::tokens::is_live(&state.pool, &auth::token_digest(&token), purpose, &db::now()).await?)
+}
+
+#[server(prefix = "/api", endpoint = "account/verify")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    let Some(user_id) = db::tokens::consume(&mut tx, &auth::token_digest(&token), db::tokens::VERIFY, &now).await? else {
+        let error = AppError::field("token", "This link has expired or has already been used. Sign in to get a new one");
+        return Err(auth::reject_form("verify", &[], error).await);
+    };
+    db::users::mark_verified(&mut tx, user_id).await?;
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(user_id),
+            action: "account.verified",
+            subject_type: "user",
+            subject_id: user_id.to_string(),
+            summary: "Confirmed email address".into(),
+            before: Some("email not confirmed".into()),
+            after: Some("email confirmed".into()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(&session, "Your email address is confirmed. You can now sign in").await?;
+    leptos_axum::redirect("/account/sign-in");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/sign_in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let values = [("email", email.as_str())];
+    let mut errors = Vec::new();
+    let parsed = auth::collect(&mut errors, Email::parse("email", &email));
+    if password.is_empty() {
+        errors.push(FieldError::new("password", "Enter your password"));
+    }
+    let (Some(parsed), true) = (parsed, errors.is_empty()) else {
+        return Err(auth::reject_form("sign_in", &values, AppError::Invalid(errors)).await);
+    };
+    let ip = auth::client_ip().await;
+    let since = crate::domain::time::to_db(chrono::Utc::now() - chrono::Duration::minutes(throttle::WINDOW_MINUTES));
+    let (by_account, by_ip) = db::throttle::failures_since(&state.pool, parsed.as_str(), &ip, &since).await?;
+    if throttle::is_locked(by_account, by_ip) {
+        let error = AppError::TooManyRequests(throttle::TOO_MANY_MESSAGE.into());
+        return Err(auth::reject_form("sign_in", &values, error).await);
+    }
+    let user = db::users::by_email(&state.pool, parsed.as_str()).await?;
+    let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
+    let now = db::now();
+    let user = match (ok, user) {
+        (true, Some(user)) => user,
+        _ => {
+            db::throttle::record(&state.pool, parsed.as_str(), &ip, false, &now).await?;
+            let error = AppError::Invalid(vec![
+                FieldError::new("email", SIGN_IN_FAILED),
+                FieldError::new("password", SIGN_IN_FAILED),
+            ]);
+            return Err(auth::reject_form("sign_in", &values, error).await);
+        }
+    };
+    if !user.email_verified {
+        let (token, digest) = auth::new_token();
+        let mut tx = state.pool.begin().await?;
+        db::tokens::retire_for_user(&mut tx, user.id, db::tokens::VERIFY, &now).await?;
+        db::tokens::insert(&mut tx, user.id, db::tokens::VERIFY, &digest, &expires_in(24), &now).await?;
+        tx.commit().await?;
+        let link = format!("{}/account/verify?token={token}", state.settings.base_url);
+        send_mail(&state, crate::mail::verification(&user.email, &user.full_name, &link)).await;
+        let error = AppError::field(
+            "email",
+            "You need to confirm your email address before you can sign in. We have sent you a new link",
+        );
+        return Err(auth::reject_form("sign_in", &values, error).await);
+    }
+    db::throttle::record(&state.pool, parsed.as_str(), &ip, true, &now).await?;
+    db::throttle::clear_for_email(&state.pool, parsed.as_str()).await?;
+    let mut conn = state.pool.acquire().await?;
+    db::audit::record(
+        &mut conn,
+        db::audit::Entry {
+            actor: Some(user.id),
+            action: "account.signed_in",
+            subject_type: "user",
+            subject_id: user.id.to_string(),
+            summary: format!("Signed in from {ip}"),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    let session = auth::session().await?;
+    auth::start_session(&session, user.id, user.session_version).await?;
+    let roles = db::users::roles(&state.pool, user.id).await?;
+    match next.as_deref().filter(|n| crate::pages::is_safe_next(n)) {
+        Some(next) => leptos_axum::redirect(next),
+        None => leptos_axum::redirect(crate::pages::home_for(&roles)),
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let session = auth::session().await?;
+    if let Some(user) = auth::current_user(&state, &session).await? {
+        let mut conn = state.pool.acquire().await?;
+        db::audit::record(
+            &mut conn,
+            db::audit::Entry {
+                actor: Some(user.id),
+                action: "account.signed_out",
+                subject_type: "user",
+                subject_id: user.id.to_string(),
+                summary: "Signed out".into(),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+    }
+    auth::end_session(&session).await?;
+    auth::set_notice(&session, "You have signed out").await?;
+    leptos_axum::redirect("/account/sign-in");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/forgot_password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let values = [("email", email.as_str())];
+    let parsed = match Email::parse("email", &email) {
+        Ok(p) => p,
+        Err(e) => return Err(auth::reject_form("forgot_password", &values, AppError::Invalid(vec![e])).await),
+    };
+    if let Some(user) = db::users::by_email(&state.pool, parsed.as_str()).await? {
+        let now = db::now();
+        let (token, digest) = auth::new_token();
+        let mut tx = state.pool.begin().await?;
+        db::tokens::retire_for_user(&mut tx, user.id, db::tokens::RESET, &now).await?;
+        db::tokens::insert(&mut tx, user.id, db::tokens::RESET, &digest, &expires_in(1), &now).await?;
+        db::audit::record(
+            &mut tx,
+            db::audit::Entry {
+                actor: None,
+                action: "account.password_reset_requested",
+                subject_type: "user",
+                subject_id: user.id.to_string(),
+                summary: "Password reset link sent".into(),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let link = format!("{}/account/reset-password?token={token}", state.settings.base_url);
+        send_mail(&state, crate::mail::password_reset(&user.email, &user.full_name, &link)).await;
+    }
+    let session = auth::session().await?;
+    session.insert("reset_email", parsed.as_str()).await?;
+    leptos_axum::redirect("/account/forgot-password/sent");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/reset_email")]
+pub async fn reset_email() -> Result<Option<String>, AppError> {
+    let session = auth::session().await?;
+    Ok(session.get::<String>("reset_email").await?)
+}
+
+#[server(prefix = "/api", endpoint = "account/reset_password")]
+pub async fn reset_password(token: String, password: String, confirm_password: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let mut errors = Vec::new();
+    let new_password = auth::collect(&mut errors, NewPassword::parse("password", &password));
+    if new_password.is_some() && password != confirm_password {
+        errors.push(FieldError::new("confirm_password", "Passwords must match"));
+    }
+    let (Some(new_password), true) = (new_password, errors.is_empty()) else {
+        return Err(auth::reject_form("reset_password", &[], AppError::Invalid(errors)).await);
+    };
+    let hash = auth::hash_password(new_password.as_str().to_string()).await?;
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    let Some(user_id) = db::tokens::consume(&mut tx, &auth::token_digest(&token), db::tokens::RESET, &now).await? else {
+        let error = AppError::field("password", "This link has expired or has already been used. Ask for a new link");
+        return Err(auth::reject_form("reset_password", &[], error).await);
+    };
+    db::users::set_password(&mut tx, user_id, &hash).await?;
+    // Following a reset link proves the address, so confirm it too.
+    db::users::mark_verified(&mut tx, user_id).await?;
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(user_id),
+            action: "account.password_reset",
+            subject_type: "user",
+            subject_id: user_id.to_string(),
+            summary: "Password changed with an emailed reset link; other sessions signed out".into(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    if let Some(user) = db::users::by_id(&state.pool, user_id).await? {
+        send_mail(&state, crate::mail::password_changed(&user.email, &user.full_name)).await;
+    }
+    let session = auth::session().await?;
+    auth::end_session(&session).await?;
+    auth::set_notice(&session, "Your password has been changed. Sign in with your new password").await?;
+    leptos_axum::redirect("/account/sign-in");
+    Ok(())
+}

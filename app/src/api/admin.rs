@@ -1,0 +1,150 @@
+//! Admin: users and their roles.
+use crate::domain::roles::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {crate::auth, crate::db};
+
+pub const USERS_PER_PAGE: i64 = 25;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRowView {
+    pub id: i64,
+    pub full_name: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub roles: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserList {
+    pub users: Vec<UserRowView>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+#[server(prefix = "/api", endpoint = "admin/users")]
+pub async fn list_users(search: String, page: i64) -> Result<UserList, AppError> {
+    let (state, _admin) = auth::require_any_role(&[Role::Admin]).await?;
+    let page = page.max(1);
+    let (rows, total) = db::users::list(&state.pool, &search, USERS_PER_PAGE, (page - 1) * USERS_PER_PAGE).await?;
+    Ok(UserList {
+        users: rows
+            .into_iter()
+            .map(|r| UserRowView {
+                id: r.id,
+                full_name: r.full_name,
+                email: r.email,
+                email_verified: r.email_verified,
+                roles: r.roles,
+            })
+            .collect(),
+        total,
+        page,
+        pages: ((total + USERS_PER_PAGE - 1) / USERS_PER_PAGE).max(1),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub when: String,
+    pub summary: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRecord {
+    pub id: i64,
+    pub full_name: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub roles: Vec<Role>,
+    pub is_self: bool,
+    pub history: Vec<AuditView>,
+}
+
+#[server(prefix = "/api", endpoint = "admin/user")]
+pub async fn user_detail(user_id: i64) -> Result<UserRecord, AppError> {
+    let (state, admin) = auth::require_any_role(&[Role::Admin]).await?;
+    let user = db::users::by_id(&state.pool, user_id).await?.ok_or(AppError::NotFound)?;
+    let roles = db::users::roles(&state.pool, user.id).await?;
+    let history = db::audit::for_subject(&state.pool, "user", &user.id.to_string(), 20)
+        .await?
+        .into_iter()
+        .map(|a| AuditView {
+            when: crate::domain::time::from_db(&a.occurred_at)
+                .map(crate::domain::time::display_uk)
+                .unwrap_or(a.occurred_at),
+            summary: a.summary,
+            before: a.before,
+            after: a.after,
+        })
+        .collect();
+    Ok(UserRecord {
+        id: user.id,
+        full_name: user.full_name,
+        email: user.email,
+        email_verified: user.email_verified,
+        roles,
+        is_self: admin.id == user.id,
+        history,
+    })
+}
+
+fn describe(roles: &[Role]) -> String {
+    if roles.is_empty() {
+        "no roles".to_string()
+    } else {
+        roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Replace a user's roles with the ticked ones. Each checkbox posts its role code.
+#[server(prefix = "/api", endpoint = "admin/set_roles")]
+pub async fn set_roles(
+    user_id: i64,
+    board_member: Option<String>,
+    lay_evaluator: Option<String>,
+    commissioner: Option<String>,
+    admin: Option<String>,
+) -> Result<(), AppError> {
+    let (state, acting) = auth::require_any_role(&[Role::Admin]).await?;
+    let target = db::users::by_id(&state.pool, user_id).await?.ok_or(AppError::NotFound)?;
+    let current = db::users::roles(&state.pool, target.id).await?;
+    let requested: Vec<String> = [board_member, lay_evaluator, commissioner, admin]
+        .into_iter()
+        .flatten()
+        .collect();
+    let roles = match crate::domain::roles::change_roles(acting.id == target.id, &current, &requested) {
+        Ok(roles) => roles,
+        Err(e) => {
+            let values: Vec<(&str, &str)> = requested.iter().map(|c| (c.as_str(), c.as_str())).collect();
+            return Err(auth::reject_form("set_roles", &values, AppError::Invalid(vec![e])).await);
+        }
+    };
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    db::users::set_roles(&mut tx, target.id, &roles, Some(acting.id), &now).await?;
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(acting.id),
+            action: "user.roles_changed",
+            subject_type: "user",
+            subject_id: target.id.to_string(),
+            summary: format!("Roles changed by {}", acting.email),
+            before: Some(describe(&current)),
+            after: Some(describe(&roles)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(&session, &format!("Roles updated for {}", target.full_name)).await?;
+    leptos_axum::redirect(&format!("/admin/users/{}", target.id));
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! Server functions, one module per journey. Thin: authenticate, parse, authorise,
+//! call one domain/db function, redirect.
+pub mod account;
+pub mod admin;
+
+use crate::error::{AppError, FieldError};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What the user typed and what was wrong, kept for the page that redirects back
+/// after a plain (no JavaScript) form post fails validation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoredForm {
+    pub values: BTreeMap<String, String>,
+    pub errors: Vec<FieldError>,
+}
+
+impl StoredForm {
+    pub fn value(&self, name: &str) -> String {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub full_name: String,
+    pub email: String,
+    pub roles: Vec<crate::domain::roles::Role>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShellData {
+    pub user: Option<UserSummary>,
+    pub notice: Option<String>,
+}
+
+/// Who is signed in, and any one-off notice for this page.
+#[server(prefix = "/api", endpoint = "shell")]
+pub async fn shell_info() -> Result<ShellData, AppError> {
+    let state = crate::state::app_state()?;
+    let session = crate::auth::session().await?;
+    let user = crate::auth::current_user(&state, &session).await?;
+    let notice = crate::auth::take_notice(&session).await?;
+    Ok(ShellData {
+        user: user.map(|u| UserSummary {
+            id: u.id,
+            full_name: u.full_name,
+            email: u.email,
+            roles: u.roles,
+        }),
+        notice,
+    })
+}
+
+/// The values and errors of a form whose plain post failed, once.
+#[server(prefix = "/api", endpoint = "form_state")]
+pub async fn form_state(form: String) -> Result<StoredForm, AppError> {
+    crate::auth::take_form(&form).await
+}

@@ -1,0 +1,231 @@
+//! Sessions, passwords and the current user (server only).
+use crate::db;
+use crate::domain::roles::Role;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::state::AppState;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+pub use crate::api::StoredForm;
+use std::sync::OnceLock;
+use tower_sessions::Session;
+
+const USER_ID: &str = "uid";
+const SESSION_VERSION: &str = "sv";
+const NOTICE: &str = "notice";
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub full_name: String,
+    pub roles: Vec<Role>,
+}
+
+impl CurrentUser {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+pub async fn session() -> AppResult<Session> {
+    leptos_axum::extract::<Session>().await.map_err(AppError::internal)
+}
+
+/// Hash with argon2id on a blocking thread.
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
+}
+
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(b"not a real password, only for timing", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Verify on a blocking thread. With no stored hash, verify against a dummy so that
+/// an unknown email takes as long as a wrong password.
+pub async fn verify_password(stored: Option<String>, password: String) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        let is_real = stored.is_some();
+        let hash = stored.unwrap_or_else(|| dummy_hash().to_string());
+        let ok = PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false);
+        ok && is_real
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+/// Warm the dummy hash at start-up so the first unknown-email sign-in is not faster or slower.
+pub fn warm_up() {
+    let _ = dummy_hash();
+}
+
+/// A random URL-safe token and the SHA-256 hex digest that is stored.
+pub fn new_token() -> (String, String) {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let digest = token_digest(&token);
+    (token, digest)
+}
+
+pub fn token_digest(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+/// Sign in: a new session id (against fixation), remember who and which password version.
+pub async fn start_session(session: &Session, user_id: i64, session_version: i64) -> AppResult<()> {
+    session.cycle_id().await?;
+    session.insert(USER_ID, user_id).await?;
+    session.insert(SESSION_VERSION, session_version).await?;
+    Ok(())
+}
+
+pub async fn end_session(session: &Session) -> AppResult<()> {
+    session.flush().await?;
+    Ok(())
+}
+
+/// The signed-in user, or None. A session from before a password change is ignored.
+pub async fn current_user(state: &AppState, session: &Session) -> AppResult<Option<CurrentUser>> {
+    let Some(user_id) = session.get::<i64>(USER_ID).await? else {
+        return Ok(None);
+    };
+    let version = session.get::<i64>(SESSION_VERSION).await?.unwrap_or(-1);
+    let Some(user) = db::users::by_id(&state.pool, user_id).await? else {
+        return Ok(None);
+    };
+    if user.session_version != version {
+        session.flush().await?;
+        return Ok(None);
+    }
+    let roles = db::users::roles(&state.pool, user.id).await?;
+    Ok(Some(CurrentUser {
+        id: user.id,
+        email: user.email,
+        full_name: user.full_name,
+        roles,
+    }))
+}
+
+pub async fn require_user() -> AppResult<(AppState, CurrentUser)> {
+    let state = crate::state::app_state()?;
+    let session = session().await?;
+    match current_user(&state, &session).await? {
+        Some(user) => Ok((state, user)),
+        None => Err(with_status(AppError::Unauthenticated)),
+    }
+}
+
+/// Give a refused call its HTTP status (401, 403, 404). A plain form post keeps
+/// Leptos's redirect back to the page, which then shows the same refusal.
+pub fn with_status(error: AppError) -> AppError {
+    let code = match &error {
+        AppError::Unauthenticated => 401,
+        AppError::Forbidden => 403,
+        AppError::NotFound => 404,
+        AppError::TooManyRequests(_) => 429,
+        _ => return error,
+    };
+    if !is_plain_form_post() {
+        crate::components::set_status(code);
+    }
+    error
+}
+
+/// The current user if they hold any of `roles`; Forbidden otherwise.
+pub async fn require_any_role(roles: &[Role]) -> AppResult<(AppState, CurrentUser)> {
+    let (state, user) = require_user().await?;
+    if roles.iter().any(|r| user.has(*r)) {
+        Ok((state, user))
+    } else {
+        Err(with_status(AppError::Forbidden))
+    }
+}
+
+/// A one-off message for the next page (e.g. "Your password has been changed").
+pub async fn set_notice(session: &Session, notice: &str) -> AppResult<()> {
+    session.insert(NOTICE, notice).await?;
+    Ok(())
+}
+
+pub async fn take_notice(session: &Session) -> AppResult<Option<String>> {
+    Ok(session.remove::<String>(NOTICE).await?)
+}
+
+fn form_key(form: &str) -> String {
+    format!("form:{form}")
+}
+
+/// True when the request is a plain HTML form post (no JavaScript): the browser accepts HTML.
+pub fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// Turn a failed validation into an error; without JavaScript, keep the typed values
+/// (never passwords) and errors in the session for the page to show after the redirect.
+pub async fn reject_form(form: &str, values: &[(&str, &str)], error: AppError) -> AppError {
+    if is_plain_form_post() {
+        if let Ok(session) = session().await {
+            let stored = StoredForm {
+                values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                errors: error.field_errors(),
+            };
+            if let Err(e) = session.insert(&form_key(form), stored).await {
+                tracing::warn!(%e, "could not keep form values");
+            }
+        }
+    }
+    error
+}
+
+pub async fn take_form(form: &str) -> AppResult<StoredForm> {
+    let session = session().await?;
+    Ok(session.remove::<StoredForm>(&form_key(form)).await?.unwrap_or_default())
+}
+
+/// The client's IP address, for throttling.
+pub async fn client_ip() -> String {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
+        Err(_) => "unknown".to_string(),
+    }
+}
+
+/// Collect field errors from parse results.
+pub fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The page kit: GOV.UK-style components. Every form in Seedbed is built from these.
+//! Each renders labels, hints and error messages wired with `aria-describedby` and works
+//! without JavaScript; with JavaScript, counts update as you type and focus moves to errors.
+pub mod form;
+pub mod layout;
+pub mod misc;
+
+pub use form::*;
+pub use layout::*;
+pub use misc::*;

@@ -1,0 +1,67 @@
+//! The audit log: one call, inside the transaction of the change it records.
+use sqlx::{AnyConnection, AnyPool, Row};
+
+pub struct Entry<'a> {
+    pub actor: Option<i64>,
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: String,
+    pub summary: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+pub async fn record(conn: &mut AnyConnection, entry: Entry<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (actor_user_id, action, subject_type, subject_id, summary, before_summary, after_summary, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(entry.actor)
+    .bind(entry.action)
+    .bind(entry.subject_type)
+    .bind(entry.subject_id)
+    .bind(entry.summary)
+    .bind(entry.before)
+    .bind(entry.after)
+    .bind(super::now())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub actor_user_id: Option<i64>,
+    pub action: String,
+    pub subject_id: String,
+    pub summary: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub occurred_at: String,
+}
+
+/// Most recent entries about one subject.
+pub async fn for_subject(pool: &AnyPool, subject_type: &str, subject_id: &str, limit: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT actor_user_id, action, subject_id, summary, before_summary, after_summary, occurred_at
+         FROM audit_log WHERE subject_type = $1 AND subject_id = $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(subject_type)
+    .bind(subject_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditRow {
+                actor_user_id: r.try_get("actor_user_id")?,
+                action: r.try_get("action")?,
+                subject_id: r.try_get("subject_id")?,
+                summary: r.try_get("summary")?,
+                before: r.try_get("before_summary")?,
+                after: r.try_get("after_summary")?,
+                occurred_at: r.try_get("occurred_at")?,
+            })
+        })
+        .collect()
+}

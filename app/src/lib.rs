@@ -1,0 +1,86 @@
+//! Seedbed: the Leptos application, rendered on the server and hydrated in the browser.
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod mail;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB" class="govuk-template govuk-template--rebranded">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#1d70b8"/>
+                <link rel="icon" href="data:,"/>
+                <link rel="stylesheet" href="/govuk.css"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="govuk-template__body">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    use pages::{account::*, admin::*, public::*, roles::*};
+    provide_meta_context();
+    let async_mode = SsrMode::Async;
+    view! {
+        <Stylesheet id="leptos" href="/pkg/seedbed.css"/>
+        <Title formatter=|text: String| format!("{text} – Seedbed")/>
+        <Router>
+            <components::Layout>
+                <Routes fallback=|| view! { <components::NotFoundPage/> }>
+                    <Route path=path!("/") view=HomePage ssr=async_mode.clone()/>
+                    <Route path=path!("/accessibility") view=AccessibilityPage ssr=async_mode.clone()/>
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=async_mode.clone()/>
+                    <Route path=path!("/cookies") view=CookiesPage ssr=async_mode.clone()/>
+                    <Route path=path!("/account") view=AccountPage ssr=async_mode.clone()/>
+                    <Route path=path!("/account/register") view=RegisterPage ssr=async_mode.clone()/>
+                    <Route path=path!("/account/check-email") view=CheckEmailPage ssr=async_mode.clone()/>
+                    <Route path=path!("/account/verify") view=VerifyPage ssr=async_mode.clone()/>
+                    <Route path=path!("/account/sign-in") view=SignInPage ssr=async_mode.clone()/>
+                    <Route path=path!("/account/forgot-password") view=ForgotPasswordPage ssr=async_mode.clone()/>
+                    <Route path=path!("/account/forgot-password/sent") view=ForgotSentPage ssr=async_mode.clone()/>
+                    <Route path=path!("/account/reset-password") view=ResetPasswordPage ssr=async_mode.clone()/>
+                    <Route path=path!("/assess") view=AssessHomePage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund") view=FundHomePage ssr=async_mode.clone()/>
+                    <Route path=path!("/admin/users") view=UsersPage ssr=async_mode.clone()/>
+                    <Route path=path!("/admin/users/:id") view=UserPage ssr=async_mode.clone()/>
+                </Routes>
+            </components::Layout>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    // A marker for people and tests: the page is interactive now.
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,80 @@
+//! Email: templates are plain functions (unit-tested); the transport is a trait the server supplies.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, mail: OutgoingMail) -> Result<(), String>;
+}
+
+pub fn verification(to: &str, name: &str, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_string(),
+        subject: "Confirm your email address for Seedbed".to_string(),
+        body: format!(
+            "Dear {name},\n\n\
+             You (or someone using your email address) created a Seedbed account.\n\n\
+             To confirm your email address, open this link and select \"Confirm email address\":\n\n\
+             {link}\n\n\
+             The link expires in 24 hours and can be used once.\n\n\
+             If you did not create an account, you can ignore this email.\n\n\
+             Seedbed - Preventative Services Market Development Board\n"
+        ),
+    }
+}
+
+pub fn password_reset(to: &str, name: &str, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_string(),
+        subject: "Reset your Seedbed password".to_string(),
+        body: format!(
+            "Dear {name},\n\n\
+             We received a request to reset the password for your Seedbed account.\n\n\
+             To choose a new password, open this link:\n\n\
+             {link}\n\n\
+             The link expires in 1 hour and can be used once.\n\n\
+             If you did not ask to reset your password, you can ignore this email: your password has not changed.\n\n\
+             Seedbed - Preventative Services Market Development Board\n"
+        ),
+    }
+}
+
+pub fn password_changed(to: &str, name: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_string(),
+        subject: "Your Seedbed password has been changed".to_string(),
+        body: format!(
+            "Dear {name},\n\n\
+             The password for your Seedbed account was changed, and you have been signed out everywhere else.\n\n\
+             If you did not do this, reset your password straight away and tell the Board's commissioning team.\n\n\
+             Seedbed - Preventative Services Market Development Board\n"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verification_mail_carries_the_link_and_expiry() {
+        let mail = verification("jo@example.org", "Jo", "http://x/account/verify?token=abc");
+        assert_eq!(mail.to, "jo@example.org");
+        assert!(mail.subject.contains("Confirm your email"));
+        assert!(mail.body.contains("http://x/account/verify?token=abc"));
+        assert!(mail.body.contains("24 hours"));
+    }
+
+    #[test]
+    fn reset_mail_says_it_is_single_use() {
+        let mail = password_reset("jo@example.org", "Jo", "http://x/r?token=t");
+        assert!(mail.body.contains("http://x/r?token=t"));
+        assert!(mail.body.contains("can be used once"));
+    }
+}

@@ -1,0 +1,21 @@
+//! Process-wide state the server provides to pages and server functions through context.
+use crate::error::AppError;
+use crate::mail::Mailer;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: sqlx::AnyPool,
+    pub mailer: Arc<dyn Mailer>,
+    pub settings: Arc<Settings>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Public address used in emailed links, e.g. https://seedbed.example.org
+    pub base_url: String,
+}
+
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
+}

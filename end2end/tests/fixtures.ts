@@ -1,0 +1,89 @@
+import { test as base, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const DEMO_PASSWORD = 'seedbed demo password';
+
+/** Fails on any WCAG 2.2 AA violation (tags as the issue lists them). */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+  expect(summary, `accessibility violations on ${page.url()}`).toEqual([]);
+}
+
+type Fixtures = { seedbed: Seedbed };
+
+export class Seedbed {
+  constructor(public page: Page, public jsEnabled: boolean) {}
+
+  /** Wait until the page is usable: with JavaScript, until Leptos has hydrated it. */
+  async ready() {
+    await this.page.waitForLoadState('load');
+    if (this.jsEnabled) {
+      await this.page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+    }
+  }
+
+  /** Go to a page, wait for it and scan it. */
+  async visit(path: string) {
+    await this.page.goto(path);
+    await this.ready();
+    await expectAccessible(this.page);
+  }
+
+  /** After a click that loads a new page (or updates it with JavaScript): wait and scan. */
+  async settled(heading?: string | RegExp) {
+    await this.ready();
+    if (heading) {
+      await expect(this.page.getByRole('heading', { level: 1 })).toHaveText(heading);
+    }
+    await expectAccessible(this.page);
+  }
+
+  async signIn(email: string, password: string) {
+    await this.visit('/');
+    await this.page.getByRole('link', { name: 'Sign in', exact: true }).first().click();
+    await this.settled('Sign in to Seedbed');
+    await this.page.getByLabel('Email address').fill(email);
+    await this.page.getByLabel('Password', { exact: true }).fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(this.page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    await this.settled();
+  }
+}
+
+/** The newest link with a token in an email to `to`, read from the server's outbox folder. */
+export function linkFromOutbox(to: string): string {
+  const dir = process.env.SEEDBED_E2E_OUTBOX;
+  if (!dir) throw new Error('SEEDBED_E2E_OUTBOX is not set');
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of files) {
+    const raw = fs.readFileSync(path.join(dir, f), 'utf8');
+    // Undo quoted-printable soft line breaks and escapes.
+    const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    if (!new RegExp(`^To: .*${to.replace(/[.+]/g, '\\$&')}`, 'mi').test(text)) continue;
+    const match = text.match(/https?:\/\/\S+token=[0-9a-f]+/);
+    if (match) return new URL(match[0]).pathname + new URL(match[0]).search;
+  }
+  throw new Error(`no email with a link to ${to}`);
+}
+
+export function uniqueEmail(prefix: string, testInfo: { project: { name: string } }) {
+  return `${prefix}.${testInfo.project.name}.${Date.now()}${Math.floor(Math.random() * 1000)}@example.org`;
+}
+
+export const test = base.extend<Fixtures>({
+  seedbed: async ({ page, javaScriptEnabled }, use) => {
+    await use(new Seedbed(page, javaScriptEnabled ?? true));
+  },
+});
+export { expect };

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the app, starts it on a fresh SQLite database with demo data, runs Playwright, stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/bootstrap.sh
+cargo leptos build
+TARGET="${CARGO_TARGET_DIR:-target}"
+SITE_ROOT="$TARGET/site"
+[ -d "$SITE_ROOT/pkg" ] || SITE_ROOT="target/site"
+WORK="$(mktemp -d)"
+PORT="${SEEDBED_E2E_PORT:-3005}"
+export SEEDBED_E2E_OUTBOX="$WORK/outbox"
+export SEEDBED_E2E_BASE_URL="http://127.0.0.1:$PORT"
+LEPTOS_SITE_ROOT="$SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=seedbed LEPTOS_ENV=PROD \
+SEEDBED_DATABASE_URL="sqlite://$WORK/seedbed.db?mode=rwc" SEEDBED_OUTBOX_DIR="$WORK/outbox" \
+SEEDBED_BASE_URL="$SEEDBED_E2E_BASE_URL" SEEDBED_ADDR="127.0.0.1:$PORT" SEEDBED_LOG=warn \
+  "$TARGET/debug/seedbed" serve --demo > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+cleanup() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+for _ in $(seq 1 60); do
+  curl -fsS "$SEEDBED_E2E_BASE_URL/health" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
+  sleep 1
+done
+cd end2end
+if ! npx playwright test "$@"; then
+  echo "--- server log ---"; tail -50 "$WORK/server.log"; exit 1
+fi

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every check and test: format, clippy (server and wasm), unit and integration tests
+# on SQLite and PostgreSQL, then the Playwright end-to-end suite in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/bootstrap.sh
+
+if ! command -v chromium >/dev/null; then
+  echo "Installing Debian's chromium for the end-to-end tests"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi
+fi
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  echo "Starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+
+step() { echo; echo "==> $*"; }
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "clippy (server side, all targets)"
+cargo clippy --workspace --all-targets -- -D warnings
+step "clippy (browser side, wasm)"
+cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+step "unit and integration tests (SQLite and PostgreSQL)"
+cargo test --workspace
+step "end-to-end tests (Chromium, JavaScript on and off, axe)"
+scripts/e2e.sh

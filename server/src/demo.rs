@@ -1,0 +1,102 @@
+//! Demo accounts for every role, and the first admin.
+use app::domain::roles::Role;
+use sqlx::AnyPool;
+
+pub const DEMO_PASSWORD: &str = "seedbed demo password";
+
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub roles: &'static [Role],
+    pub what: &'static str,
+}
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { email: "admin@seedbed.test", name: "Alex Admin", roles: &[Role::Admin], what: "admin: manages users and roles" },
+    DemoAccount { email: "commissioner@seedbed.test", name: "Chris Commissioner", roles: &[Role::Commissioner], what: "commissioner: runs the fund and rounds" },
+    DemoAccount { email: "board@seedbed.test", name: "Bernie Board", roles: &[Role::BoardMember], what: "board member: scores every criterion" },
+    DemoAccount { email: "carer@seedbed.test", name: "Carol Carer", roles: &[Role::LayEvaluator], what: "lay evaluator: unpaid carer scoring the carers' section" },
+    DemoAccount { email: "applicant@seedbed.test", name: "Amira Applicant", roles: &[], what: "applicant: bids for a community group" },
+];
+
+/// Insert the demo accounts if they are missing. Existing accounts are left as they are.
+pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
+    let hash = app::auth::hash_password(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for account in DEMO_ACCOUNTS {
+        if app::db::users::by_email(pool, account.email).await?.is_some() {
+            continue;
+        }
+        let now = app::db::now();
+        let mut tx = pool.begin().await?;
+        let id = app::db::users::insert(&mut tx, account.email, account.name, &hash, true, &now).await?;
+        app::db::users::set_roles(&mut tx, id, account.roles, None, &now).await?;
+        app::db::audit::record(
+            &mut tx,
+            app::db::audit::Entry {
+                actor: None,
+                action: "demo.account_created",
+                subject_type: "user",
+                subject_id: id.to_string(),
+                summary: format!("Demo account created: {}", account.what),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+pub fn describe() -> String {
+    let mut text = format!("Demo accounts (password for all: \"{DEMO_PASSWORD}\"):\n");
+    for account in DEMO_ACCOUNTS {
+        text.push_str(&format!("  {:<28} {}\n", account.email, account.what));
+    }
+    text
+}
+
+/// Create an admin (or grant admin to an existing account). Returns a link to set the password.
+pub async fn create_admin(pool: &AnyPool, email: &str, name: &str, base_url: &str) -> anyhow::Result<String> {
+    let email = app::domain::email::Email::parse("email", email).map_err(|e| anyhow::anyhow!(e.message))?;
+    let now = app::db::now();
+    let mut tx = pool.begin().await?;
+    let existing = app::db::users::by_email(pool, email.as_str()).await?;
+    let (id, roles) = match existing {
+        Some(user) => {
+            let mut roles = app::db::users::roles(pool, user.id).await?;
+            if !roles.contains(&Role::Admin) {
+                roles.push(Role::Admin);
+            }
+            (user.id, roles)
+        }
+        None => {
+            // A random password nobody knows; the admin sets their own through the link.
+            let (random, _) = app::auth::new_token();
+            let hash = app::auth::hash_password(random).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let id = app::db::users::insert(&mut tx, email.as_str(), name, &hash, true, &now).await?;
+            (id, vec![Role::Admin])
+        }
+    };
+    app::db::users::set_roles(&mut tx, id, &roles, None, &now).await?;
+    let (token, digest) = app::auth::new_token();
+    let expires = app::domain::time::to_db(chrono::Utc::now() + chrono::Duration::hours(24));
+    app::db::tokens::insert(&mut tx, id, app::db::tokens::RESET, &digest, &expires, &now).await?;
+    app::db::audit::record(
+        &mut tx,
+        app::db::audit::Entry {
+            actor: None,
+            action: "user.admin_created",
+            subject_type: "user",
+            subject_id: id.to_string(),
+            summary: "Admin role granted from the command line (seedbed create-admin)".into(),
+            before: None,
+            after: Some("Admin".into()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(format!("{}/account/reset-password?token={token}", base_url.trim_end_matches('/')))
+}

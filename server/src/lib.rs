@@ -1,0 +1,130 @@
+//! The `seedbed` server: configuration, start-up (router, layers, state), mail and CLI commands.
+pub mod config;
+pub mod demo;
+pub mod mail;
+pub mod sessions;
+
+use app::mail::Mailer;
+use app::state::{AppState, Settings};
+use axum::extract::FromRef;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{routing::post, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct BuildOptions {
+    pub database_url: String,
+    pub max_connections: u32,
+    pub base_url: String,
+    pub secure_cookies: bool,
+    pub leptos_options: LeptosOptions,
+    pub mailer: Arc<dyn Mailer>,
+}
+
+/// Connect, migrate, and build the router. Used by `serve` and by the integration tests.
+pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> {
+    let pool = app::db::connect(&options.database_url, options.max_connections).await?;
+    app::db::migrate(&pool, &options.database_url).await?;
+    let store = sessions::DbSessionStore::connect(&options.database_url).await?;
+    tokio::spawn({
+        let store = store.clone();
+        async move {
+            use tower_sessions::session_store::ExpiredDeletion;
+            if let Err(e) = store.continuously_delete_expired(tokio::time::Duration::from_secs(600)).await {
+                tracing::error!(%e, "expired session clean-up stopped");
+            }
+        }
+    });
+    tokio::task::spawn_blocking(app::auth::warm_up).await?;
+    let state = AppState {
+        pool,
+        mailer: options.mailer,
+        settings: Arc::new(Settings { base_url: options.base_url.trim_end_matches('/').to_string() }),
+    };
+    let session_layer = SessionManagerLayer::new(store)
+        .with_name("seedbed_session")
+        .with_http_only(true)
+        .with_secure(options.secure_cookies)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(2)));
+
+    let leptos_options = options.leptos_options;
+    let routes = generate_route_list(app::App);
+    let server_state = ServerState { leptos_options: leptos_options.clone(), app: state.clone() };
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let router = Router::new()
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .route("/health", axum::routing::get(|| async { "ok" }))
+        .leptos_routes_with_context(&server_state, routes, context.clone(), {
+            let leptos_options = leptos_options.clone();
+            move || app::shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
+        .with_state(server_state)
+        .layer(session_layer)
+        .layer(tower_http::csrf::CsrfLayer::new())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_page))
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    Ok((router, state))
+}
+
+async fn server_fn_handler(
+    axum::extract::State(state): axum::extract::State<ServerState>,
+    req: axum::extract::Request,
+) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.app.clone()), req).await
+}
+
+/// A 500 page in the service's style, for a request that panicked.
+fn panic_page(_err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request panicked");
+    let html = r#"<!DOCTYPE html><html lang="en-GB" class="govuk-template"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sorry, there is a problem with the service – Seedbed</title><link rel="stylesheet" href="/govuk.css"><link rel="stylesheet" href="/pkg/seedbed.css"></head><body class="govuk-template__body"><header class="govuk-generic-header"><div class="govuk-generic-header__container govuk-width-container"><div class="govuk-generic-header__logo"><a href="/" class="govuk-generic-header__homepage-link">Seedbed</a></div></div></header><div class="govuk-width-container"><main class="govuk-main-wrapper" id="main-content"><h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1><p class="govuk-body">Try again later.</p><p class="govuk-body">Anything you saved before the problem is still saved.</p></main></div><footer class="govuk-footer"><div class="govuk-width-container"><ul class="govuk-footer__inline-list"><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/accessibility">Accessibility statement</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/privacy">Privacy notice</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/cookies">Cookies</a></li></ul></div></footer></body></html>"#;
+    (StatusCode::INTERNAL_SERVER_ERROR, [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// Serve until Ctrl-C or SIGTERM.
+pub async fn serve(router: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

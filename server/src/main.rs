@@ -1,0 +1,76 @@
+use clap::Parser;
+use server::config::{secure_cookies_default, Cli, Command, ServeArgs};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&cli.common.log))
+        .init();
+    let common = cli.common.clone();
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Migrate => {
+            let pool = app::db::connect(&common.database_url, 2).await?;
+            app::db::migrate(&pool, &common.database_url).await?;
+            println!("Migrations applied to {}", redact(&common.database_url));
+        }
+        Command::Demo => {
+            let pool = app::db::connect(&common.database_url, 2).await?;
+            app::db::migrate(&pool, &common.database_url).await?;
+            server::demo::load(&pool).await?;
+            println!("{}", server::demo::describe());
+        }
+        Command::CreateAdmin { email, name } => {
+            let pool = app::db::connect(&common.database_url, 2).await?;
+            app::db::migrate(&pool, &common.database_url).await?;
+            let link = server::demo::create_admin(&pool, &email, &name, &common.base_url).await?;
+            println!("{email} is an admin. To set the password, open this link within 24 hours:\n{link}");
+        }
+        Command::Serve(args) => serve(common, args).await?,
+    }
+    Ok(())
+}
+
+fn redact(url: &str) -> String {
+    match url.split_once('@') {
+        Some((scheme_user, host)) => {
+            let scheme = scheme_user.split("://").next().unwrap_or("db");
+            format!("{scheme}://…@{host}")
+        }
+        None => url.to_string(),
+    }
+}
+
+async fn serve(common: server::config::Common, args: ServeArgs) -> anyhow::Result<()> {
+    let conf = leptos::prelude::get_configuration(None)?;
+    let mut leptos_options = conf.leptos_options;
+    if leptos_options.output_name.is_empty() {
+        leptos_options.output_name = "seedbed".into();
+    }
+    if let Some(addr) = &args.addr {
+        leptos_options.site_addr = addr.parse()?;
+    }
+    let mailer: Arc<dyn app::mail::Mailer> = match &common.smtp_url {
+        Some(url) => Arc::new(server::mail::SmtpMailer::new(url, &common.mail_from)?),
+        None => Arc::new(server::mail::OutboxMailer::new(&common.outbox_dir, &common.mail_from)?),
+    };
+    let addr = leptos_options.site_addr;
+    let (router, state) = server::build(server::BuildOptions {
+        database_url: common.database_url.clone(),
+        max_connections: common.database_max_connections,
+        base_url: common.base_url.clone(),
+        secure_cookies: args.secure_cookies.unwrap_or_else(|| secure_cookies_default(&common.base_url)),
+        leptos_options,
+        mailer,
+    })
+    .await?;
+    if args.demo {
+        server::demo::load(&state.pool).await?;
+        println!("{}", server::demo::describe());
+    }
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!("Seedbed is running at http://{addr} on {}", redact(&common.database_url));
+    server::serve(router, listener).await?;
+    Ok(())
+}

@@ -1,0 +1,211 @@
+//! spawn_app(): the real router on 127.0.0.1:0 against a fresh SQLite file or a fresh
+//! PostgreSQL database, with a capturing mailer; a cookie-keeping client drives it like a browser.
+use reqwest::header::{ACCEPT, REFERER};
+use server::mail::CapturingMailer;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub mailer: CapturingMailer,
+    pub pool: sqlx::AnyPool,
+    _dir: Option<tempfile::TempDir>,
+    pg_db: Option<String>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn admin_pg_url() -> String {
+    std::env::var("SEEDBED_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let (url, dir, pg_db) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("seedbed.db").display());
+            (url, Some(dir), None)
+        }
+        Backend::Postgres => {
+            sqlx::any::install_default_drivers();
+            let name = format!(
+                "seedbed_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst),
+                chrono::Utc::now().timestamp_subsec_nanos()
+            );
+            let admin = admin_pg_url();
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+            let base = admin.rsplit_once('/').unwrap().0.to_string();
+            (format!("{base}/{name}"), None, Some(name))
+        }
+    };
+    let mailer = CapturingMailer::default();
+    let mut leptos_options = leptos::prelude::get_configuration(None).unwrap().leptos_options;
+    leptos_options.output_name = "seedbed".into();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let (router, state) = server::build(server::BuildOptions {
+        database_url: url,
+        max_connections: 5,
+        base_url: base.clone(),
+        secure_cookies: false,
+        leptos_options,
+        mailer: Arc::new(mailer.clone()),
+    })
+    .await
+    .unwrap();
+    tokio::spawn(server::serve(router, listener));
+    TestApp { base, mailer, pool: state.pool, _dir: dir, pg_db }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Leptos adds `__path` and `__err` to the address it redirects a failed plain post back to.
+fn strip_error_query(location: &str) -> String {
+    for marker in ["?__path=", "&__path="] {
+        if let Some(i) = location.find(marker) {
+            return location[..i].to_string();
+        }
+    }
+    location.to_string()
+}
+
+pub struct Posted {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A plain HTML form post from `page`, as a browser without JavaScript sends it.
+    pub async fn post_form(&self, client: &reqwest::Client, endpoint: &str, page: &str, form: &[(&str, &str)]) -> Posted {
+        let res = client
+            .post(self.url(endpoint))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .header(REFERER, self.url(page))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        Posted {
+            status: res.status().as_u16(),
+            location: res
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(|s| strip_error_query(&s.replace(&self.base, ""))),
+            body: res.text().await.unwrap_or_default(),
+        }
+    }
+
+    /// A call as the hydrated page makes it (JavaScript on).
+    pub async fn post_js(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> Posted {
+        let res = client
+            .post(self.url(endpoint))
+            .header(ACCEPT, "application/json")
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        Posted {
+            status: res.status().as_u16(),
+            location: res.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from),
+            body: res.text().await.unwrap_or_default(),
+        }
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> (u16, String, Option<String>) {
+        let res = client.get(self.url(path)).header(ACCEPT, "text/html").send().await.unwrap();
+        let status = res.status().as_u16();
+        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from);
+        (status, res.text().await.unwrap(), location)
+    }
+
+    pub fn last_mail_to(&self, to: &str) -> app::mail::OutgoingMail {
+        self.mailer
+            .messages()
+            .into_iter()
+            .rev()
+            .find(|m| m.to == to)
+            .unwrap_or_else(|| panic!("no mail to {to}"))
+    }
+
+    pub fn token_in_last_mail(&self, to: &str) -> String {
+        let body = self.last_mail_to(to).body;
+        let start = body.find("token=").expect("a link with a token") + "token=".len();
+        body[start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect()
+    }
+
+    /// Register and confirm an account, returning nothing; the client is left signed out.
+    pub async fn registered_user(&self, name: &str, email: &str, password: &str) {
+        let client = new_client();
+        let res = self
+            .post_form(&client, "/api/account/register", "/account/register", &[
+                ("full_name", name),
+                ("email", email),
+                ("password", password),
+                ("confirm_password", password),
+            ])
+            .await;
+        assert_eq!(res.location.as_deref(), Some("/account/check-email"), "{}", res.body);
+        let token = self.token_in_last_mail(email);
+        let res = self.post_form(&client, "/api/account/verify", "/account/verify", &[("token", &token)]).await;
+        assert_eq!(res.location.as_deref(), Some("/account/sign-in"));
+    }
+
+    pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) -> Posted {
+        self.post_form(client, "/api/account/sign_in", "/account/sign-in", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn cleanup(self) {
+        let TestApp { pool, pg_db, .. } = self;
+        pool.close().await;
+        if let Some(name) = pg_db {
+            // Sessions use their own pool; force other connections off before dropping.
+            if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_pg_url()).await {
+                let _ = sqlx::Executor::execute(&mut conn, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+            }
+        }
+    }
+}
+
+/// Run a test body against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = spawn_app(Backend::Sqlite).await;
+                ($body)(&app).await;
+                app.cleanup().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = spawn_app(Backend::Postgres).await;
+                ($body)(&app).await;
+                app.cleanup().await;
+            }
+        }
+    };
+}
