@@ -1,11 +1,13 @@
 //! Sessions, passwords and the current user (server only).
+pub use crate::api::StoredForm;
 use crate::db;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
-pub use crate::api::StoredForm;
 use std::sync::OnceLock;
 use tower_sessions::Session;
 
@@ -28,7 +30,9 @@ impl CurrentUser {
 }
 
 pub async fn session() -> AppResult<Session> {
-    leptos_axum::extract::<Session>().await.map_err(AppError::internal)
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(AppError::internal)
 }
 
 /// Hash with argon2id on a blocking thread.
@@ -62,7 +66,11 @@ pub async fn verify_password(stored: Option<String>, password: String) -> AppRes
         let is_real = stored.is_some();
         let hash = stored.unwrap_or_else(|| dummy_hash().to_string());
         let ok = PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         ok && is_real
     })
@@ -193,7 +201,10 @@ pub async fn reject_form(form: &str, values: &[(&str, &str)], error: AppError) -
     if is_plain_form_post() {
         if let Ok(session) = session().await {
             let stored = StoredForm {
-                values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                values: values
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
                 errors: error.field_errors(),
             };
             if let Err(e) = session.insert(&form_key(form), stored).await {
@@ -206,7 +217,10 @@ pub async fn reject_form(form: &str, values: &[(&str, &str)], error: AppError) -
 
 pub async fn take_form(form: &str) -> AppResult<StoredForm> {
     let session = session().await?;
-    Ok(session.remove::<StoredForm>(&form_key(form)).await?.unwrap_or_default())
+    Ok(session
+        .remove::<StoredForm>(&form_key(form))
+        .await?
+        .unwrap_or_default())
 }
 
 /// The client's IP address, for throttling.

@@ -5,7 +5,7 @@ const PASSWORD = 'willow kettle orchard';
 test('a new user registers, confirms their email, signs in and out', async ({ seedbed, page }, testInfo) => {
   const email = uniqueEmail('jo', testInfo);
   await seedbed.visit('/');
-  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByRole('button', { name: 'Create an account' }).click();
   await seedbed.settled('Create a Seedbed account');
 
   // Nothing filled in: every problem is listed and linked, and the title says so.

@@ -2,7 +2,11 @@
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "seedbed", version, about = "Seedbed: seed funding for community services from a pooled health and social care fund")]
+#[command(
+    name = "seedbed",
+    version,
+    about = "Seedbed: seed funding for community services from a pooled health and social care fund"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub common: Common,
@@ -31,22 +35,47 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct Common {
     /// Database URL: sqlite://path?mode=rwc or postgres://user@host/db
-    #[arg(long, env = "SEEDBED_DATABASE_URL", default_value = "sqlite://data/seedbed.db?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "SEEDBED_DATABASE_URL",
+        default_value = "sqlite://data/seedbed.db?mode=rwc",
+        global = true
+    )]
     pub database_url: String,
     /// Maximum database connections in the pool
-    #[arg(long, env = "SEEDBED_DATABASE_MAX_CONNECTIONS", default_value_t = 10, global = true)]
+    #[arg(
+        long,
+        env = "SEEDBED_DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
     pub database_max_connections: u32,
     /// Public address of the portal, used in emailed links
-    #[arg(long, env = "SEEDBED_BASE_URL", default_value = "http://127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "SEEDBED_BASE_URL",
+        default_value = "http://127.0.0.1:3000",
+        global = true
+    )]
     pub base_url: String,
     /// SMTP server URL for outgoing mail, e.g. smtps://user:pass@smtp.example.org; unset writes mail to the outbox folder
     #[arg(long, env = "SEEDBED_SMTP_URL", global = true)]
     pub smtp_url: Option<String>,
     /// Sender address of outgoing mail
-    #[arg(long, env = "SEEDBED_MAIL_FROM", default_value = "Seedbed <no-reply@seedbed.invalid>", global = true)]
+    #[arg(
+        long,
+        env = "SEEDBED_MAIL_FROM",
+        default_value = "Seedbed <no-reply@seedbed.invalid>",
+        global = true
+    )]
     pub mail_from: String,
     /// Folder for outgoing mail when no SMTP server is set
-    #[arg(long, env = "SEEDBED_OUTBOX_DIR", default_value = "data/outbox", global = true)]
+    #[arg(
+        long,
+        env = "SEEDBED_OUTBOX_DIR",
+        default_value = "data/outbox",
+        global = true
+    )]
     pub outbox_dir: String,
     /// Log filter, e.g. info or seedbed=debug,tower_http=info
     #[arg(long, env = "SEEDBED_LOG", default_value = "info", global = true)]

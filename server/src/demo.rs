@@ -12,11 +12,36 @@ pub struct DemoAccount {
 }
 
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { email: "admin@seedbed.test", name: "Alex Admin", roles: &[Role::Admin], what: "admin: manages users and roles" },
-    DemoAccount { email: "commissioner@seedbed.test", name: "Chris Commissioner", roles: &[Role::Commissioner], what: "commissioner: runs the fund and rounds" },
-    DemoAccount { email: "board@seedbed.test", name: "Bernie Board", roles: &[Role::BoardMember], what: "board member: scores every criterion" },
-    DemoAccount { email: "carer@seedbed.test", name: "Carol Carer", roles: &[Role::LayEvaluator], what: "lay evaluator: unpaid carer scoring the carers' section" },
-    DemoAccount { email: "applicant@seedbed.test", name: "Amira Applicant", roles: &[], what: "applicant: bids for a community group" },
+    DemoAccount {
+        email: "admin@seedbed.test",
+        name: "Alex Admin",
+        roles: &[Role::Admin],
+        what: "admin: manages users and roles",
+    },
+    DemoAccount {
+        email: "commissioner@seedbed.test",
+        name: "Chris Commissioner",
+        roles: &[Role::Commissioner],
+        what: "commissioner: runs the fund and rounds",
+    },
+    DemoAccount {
+        email: "board@seedbed.test",
+        name: "Bernie Board",
+        roles: &[Role::BoardMember],
+        what: "board member: scores every criterion",
+    },
+    DemoAccount {
+        email: "carer@seedbed.test",
+        name: "Carol Carer",
+        roles: &[Role::LayEvaluator],
+        what: "lay evaluator: unpaid carer scoring the carers' section",
+    },
+    DemoAccount {
+        email: "applicant@seedbed.test",
+        name: "Amira Applicant",
+        roles: &[],
+        what: "applicant: bids for a community group",
+    },
 ];
 
 /// Insert the demo accounts if they are missing. Existing accounts are left as they are.
@@ -25,12 +50,16 @@ pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     for account in DEMO_ACCOUNTS {
-        if app::db::users::by_email(pool, account.email).await?.is_some() {
+        if app::db::users::by_email(pool, account.email)
+            .await?
+            .is_some()
+        {
             continue;
         }
         let now = app::db::now();
         let mut tx = pool.begin().await?;
-        let id = app::db::users::insert(&mut tx, account.email, account.name, &hash, true, &now).await?;
+        let id =
+            app::db::users::insert(&mut tx, account.email, account.name, &hash, true, &now).await?;
         app::db::users::set_roles(&mut tx, id, account.roles, None, &now).await?;
         app::db::audit::record(
             &mut tx,
@@ -59,8 +88,14 @@ pub fn describe() -> String {
 }
 
 /// Create an admin (or grant admin to an existing account). Returns a link to set the password.
-pub async fn create_admin(pool: &AnyPool, email: &str, name: &str, base_url: &str) -> anyhow::Result<String> {
-    let email = app::domain::email::Email::parse("email", email).map_err(|e| anyhow::anyhow!(e.message))?;
+pub async fn create_admin(
+    pool: &AnyPool,
+    email: &str,
+    name: &str,
+    base_url: &str,
+) -> anyhow::Result<String> {
+    let email =
+        app::domain::email::Email::parse("email", email).map_err(|e| anyhow::anyhow!(e.message))?;
     let now = app::db::now();
     let mut tx = pool.begin().await?;
     let existing = app::db::users::by_email(pool, email.as_str()).await?;
@@ -75,8 +110,11 @@ pub async fn create_admin(pool: &AnyPool, email: &str, name: &str, base_url: &st
         None => {
             // A random password nobody knows; the admin sets their own through the link.
             let (random, _) = app::auth::new_token();
-            let hash = app::auth::hash_password(random).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            let id = app::db::users::insert(&mut tx, email.as_str(), name, &hash, true, &now).await?;
+            let hash = app::auth::hash_password(random)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let id =
+                app::db::users::insert(&mut tx, email.as_str(), name, &hash, true, &now).await?;
             (id, vec![Role::Admin])
         }
     };
@@ -98,5 +136,8 @@ pub async fn create_admin(pool: &AnyPool, email: &str, name: &str, base_url: &st
     )
     .await?;
     tx.commit().await?;
-    Ok(format!("{}/account/reset-password?token={token}", base_url.trim_end_matches('/')))
+    Ok(format!(
+        "{}/account/reset-password?token={token}",
+        base_url.trim_end_matches('/')
+    ))
 }

@@ -46,7 +46,10 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         let store = store.clone();
         async move {
             use tower_sessions::session_store::ExpiredDeletion;
-            if let Err(e) = store.continuously_delete_expired(tokio::time::Duration::from_secs(600)).await {
+            if let Err(e) = store
+                .continuously_delete_expired(tokio::time::Duration::from_secs(600))
+                .await
+            {
                 tracing::error!(%e, "expired session clean-up stopped");
             }
         }
@@ -55,18 +58,25 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
     let state = AppState {
         pool,
         mailer: options.mailer,
-        settings: Arc::new(Settings { base_url: options.base_url.trim_end_matches('/').to_string() }),
+        settings: Arc::new(Settings {
+            base_url: options.base_url.trim_end_matches('/').to_string(),
+        }),
     };
     let session_layer = SessionManagerLayer::new(store)
         .with_name("seedbed_session")
         .with_http_only(true)
         .with_secure(options.secure_cookies)
         .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(2)));
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::hours(2),
+        ));
 
     let leptos_options = options.leptos_options;
     let routes = generate_route_list(app::App);
-    let server_state = ServerState { leptos_options: leptos_options.clone(), app: state.clone() };
+    let server_state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: state.clone(),
+    };
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -78,7 +88,10 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             let leptos_options = leptos_options.clone();
             move || app::shell(leptos_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, app::shell))
         .with_state(server_state)
         .layer(session_layer)
         .layer(tower_http::csrf::CsrfLayer::new())
@@ -91,21 +104,30 @@ async fn server_fn_handler(
     axum::extract::State(state): axum::extract::State<ServerState>,
     req: axum::extract::Request,
 ) -> impl IntoResponse {
-    leptos_axum::handle_server_fns_with_context(move || provide_context(state.app.clone()), req).await
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.app.clone()), req)
+        .await
 }
 
 /// A 500 page in the service's style, for a request that panicked.
 fn panic_page(_err: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request panicked");
     let html = r#"<!DOCTYPE html><html lang="en-GB" class="govuk-template"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sorry, there is a problem with the service – Seedbed</title><link rel="stylesheet" href="/govuk.css"><link rel="stylesheet" href="/pkg/seedbed.css"></head><body class="govuk-template__body"><header class="govuk-generic-header"><div class="govuk-generic-header__container govuk-width-container"><div class="govuk-generic-header__logo"><a href="/" class="govuk-generic-header__homepage-link">Seedbed</a></div></div></header><div class="govuk-width-container"><main class="govuk-main-wrapper" id="main-content"><h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1><p class="govuk-body">Try again later.</p><p class="govuk-body">Anything you saved before the problem is still saved.</p></main></div><footer class="govuk-footer"><div class="govuk-width-container"><ul class="govuk-footer__inline-list"><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/accessibility">Accessibility statement</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/privacy">Privacy notice</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/cookies">Cookies</a></li></ul></div></footer></body></html>"#;
-    (StatusCode::INTERNAL_SERVER_ERROR, [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
 }
 
 /// Serve until Ctrl-C or SIGTERM.
 pub async fn serve(router: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

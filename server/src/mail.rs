@@ -33,7 +33,10 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: OutgoingMail) -> Result<(), String> {
         let message = build(&self.from, &mail)?;
-        self.transport.send(message).await.map_err(|e| e.to_string())?;
+        self.transport
+            .send(message)
+            .await
+            .map_err(|e| e.to_string())?;
         tracing::info!(to = %mail.to, subject = %mail.subject, "email sent over SMTP");
         Ok(())
     }
@@ -61,7 +64,11 @@ impl OutboxMailer {
 impl Mailer for OutboxMailer {
     async fn send(&self, mail: OutgoingMail) -> Result<(), String> {
         let message = build(&self.from, &mail)?;
-        let id = self.transport.send(message).await.map_err(|e| e.to_string())?;
+        let id = self
+            .transport
+            .send(message)
+            .await
+            .map_err(|e| e.to_string())?;
         tracing::info!(
             to = %mail.to,
             subject = %mail.subject,

@@ -25,7 +25,9 @@ async fn main() -> anyhow::Result<()> {
             let pool = app::db::connect(&common.database_url, 2).await?;
             app::db::migrate(&pool, &common.database_url).await?;
             let link = server::demo::create_admin(&pool, &email, &name, &common.base_url).await?;
-            println!("{email} is an admin. To set the password, open this link within 24 hours:\n{link}");
+            println!(
+                "{email} is an admin. To set the password, open this link within 24 hours:\n{link}"
+            );
         }
         Command::Serve(args) => serve(common, args).await?,
     }
@@ -53,14 +55,19 @@ async fn serve(common: server::config::Common, args: ServeArgs) -> anyhow::Resul
     }
     let mailer: Arc<dyn app::mail::Mailer> = match &common.smtp_url {
         Some(url) => Arc::new(server::mail::SmtpMailer::new(url, &common.mail_from)?),
-        None => Arc::new(server::mail::OutboxMailer::new(&common.outbox_dir, &common.mail_from)?),
+        None => Arc::new(server::mail::OutboxMailer::new(
+            &common.outbox_dir,
+            &common.mail_from,
+        )?),
     };
     let addr = leptos_options.site_addr;
     let (router, state) = server::build(server::BuildOptions {
         database_url: common.database_url.clone(),
         max_connections: common.database_max_connections,
         base_url: common.base_url.clone(),
-        secure_cookies: args.secure_cookies.unwrap_or_else(|| secure_cookies_default(&common.base_url)),
+        secure_cookies: args
+            .secure_cookies
+            .unwrap_or_else(|| secure_cookies_default(&common.base_url)),
         leptos_options,
         mailer,
     })
@@ -70,7 +77,10 @@ async fn serve(common: server::config::Common, args: ServeArgs) -> anyhow::Resul
         println!("{}", server::demo::describe());
     }
     let listener = tokio::net::TcpListener::bind(&addr).await?;
-    println!("Seedbed is running at http://{addr} on {}", redact(&common.database_url));
+    println!(
+        "Seedbed is running at http://{addr} on {}",
+        redact(&common.database_url)
+    );
     server::serve(router, listener).await?;
     Ok(())
 }

@@ -14,20 +14,28 @@ impl DbSessionStore {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         match app::db::Backend::of(url) {
             Some(app::db::Backend::Postgres) => {
-                let pool = sqlx::postgres::PgPoolOptions::new().max_connections(5).connect(url).await?;
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(5)
+                    .connect(url)
+                    .await?;
                 let store = PostgresStore::new(pool);
                 store.migrate().await?;
                 Ok(DbSessionStore::Postgres(store))
             }
             _ => {
-                use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+                use sqlx::sqlite::{
+                    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+                };
                 use std::str::FromStr;
                 let options = SqliteConnectOptions::from_str(url)?
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(std::time::Duration::from_secs(10));
-                let pool = SqlitePoolOptions::new().max_connections(5).connect_with(options).await?;
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(5)
+                    .connect_with(options)
+                    .await?;
                 let store = SqliteStore::new(pool);
                 store.migrate().await?;
                 Ok(DbSessionStore::Sqlite(store))

@@ -22,14 +22,18 @@ pub struct TestApp {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn admin_pg_url() -> String {
-    std::env::var("SEEDBED_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("SEEDBED_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
     let (url, dir, pg_db) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("seedbed.db").display());
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("seedbed.db").display()
+            );
             (url, Some(dir), None)
         }
         Backend::Postgres => {
@@ -41,14 +45,20 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
                 chrono::Utc::now().timestamp_subsec_nanos()
             );
             let admin = admin_pg_url();
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
-            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                .await
+                .unwrap();
+            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap();
             let base = admin.rsplit_once('/').unwrap().0.to_string();
             (format!("{base}/{name}"), None, Some(name))
         }
     };
     let mailer = CapturingMailer::default();
-    let mut leptos_options = leptos::prelude::get_configuration(None).unwrap().leptos_options;
+    let mut leptos_options = leptos::prelude::get_configuration(None)
+        .unwrap()
+        .leptos_options;
     leptos_options.output_name = "seedbed".into();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -64,7 +74,13 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     .await
     .unwrap();
     tokio::spawn(server::serve(router, listener));
-    TestApp { base, mailer, pool: state.pool, _dir: dir, pg_db }
+    TestApp {
+        base,
+        mailer,
+        pool: state.pool,
+        _dir: dir,
+        pg_db,
+    }
 }
 
 pub fn new_client() -> reqwest::Client {
@@ -97,7 +113,13 @@ impl TestApp {
     }
 
     /// A plain HTML form post from `page`, as a browser without JavaScript sends it.
-    pub async fn post_form(&self, client: &reqwest::Client, endpoint: &str, page: &str, form: &[(&str, &str)]) -> Posted {
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        page: &str,
+        form: &[(&str, &str)],
+    ) -> Posted {
         let res = client
             .post(self.url(endpoint))
             .header(ACCEPT, "text/html,application/xhtml+xml")
@@ -118,7 +140,12 @@ impl TestApp {
     }
 
     /// A call as the hydrated page makes it (JavaScript on).
-    pub async fn post_js(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> Posted {
+    pub async fn post_js(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Posted {
         let res = client
             .post(self.url(endpoint))
             .header(ACCEPT, "application/json")
@@ -128,15 +155,28 @@ impl TestApp {
             .unwrap();
         Posted {
             status: res.status().as_u16(),
-            location: res.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from),
+            location: res
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(String::from),
             body: res.text().await.unwrap_or_default(),
         }
     }
 
     pub async fn get(&self, client: &reqwest::Client, path: &str) -> (u16, String, Option<String>) {
-        let res = client.get(self.url(path)).header(ACCEPT, "text/html").send().await.unwrap();
+        let res = client
+            .get(self.url(path))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
         let status = res.status().as_u16();
-        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from);
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
         (status, res.text().await.unwrap(), location)
     }
 
@@ -152,28 +192,54 @@ impl TestApp {
     pub fn token_in_last_mail(&self, to: &str) -> String {
         let body = self.last_mail_to(to).body;
         let start = body.find("token=").expect("a link with a token") + "token=".len();
-        body[start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect()
+        body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect()
     }
 
     /// Register and confirm an account, returning nothing; the client is left signed out.
     pub async fn registered_user(&self, name: &str, email: &str, password: &str) {
         let client = new_client();
         let res = self
-            .post_form(&client, "/api/account/register", "/account/register", &[
-                ("full_name", name),
-                ("email", email),
-                ("password", password),
-                ("confirm_password", password),
-            ])
+            .post_form(
+                &client,
+                "/api/account/register",
+                "/account/register",
+                &[
+                    ("full_name", name),
+                    ("email", email),
+                    ("password", password),
+                    ("confirm_password", password),
+                ],
+            )
             .await;
-        assert_eq!(res.location.as_deref(), Some("/account/check-email"), "{}", res.body);
+        assert_eq!(
+            res.location.as_deref(),
+            Some("/account/check-email"),
+            "{}",
+            res.body
+        );
         let token = self.token_in_last_mail(email);
-        let res = self.post_form(&client, "/api/account/verify", "/account/verify", &[("token", &token)]).await;
+        let res = self
+            .post_form(
+                &client,
+                "/api/account/verify",
+                "/account/verify",
+                &[("token", &token)],
+            )
+            .await;
         assert_eq!(res.location.as_deref(), Some("/account/sign-in"));
     }
 
     pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) -> Posted {
-        self.post_form(client, "/api/account/sign_in", "/account/sign-in", &[("email", email), ("password", password)]).await
+        self.post_form(
+            client,
+            "/api/account/sign_in",
+            "/account/sign-in",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 
     pub async fn cleanup(self) {
@@ -181,8 +247,14 @@ impl TestApp {
         pool.close().await;
         if let Some(name) = pg_db {
             // Sessions use their own pool; force other connections off before dropping.
-            if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_pg_url()).await {
-                let _ = sqlx::Executor::execute(&mut conn, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+            if let Ok(mut conn) =
+                <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_pg_url()).await
+            {
+                let _ = sqlx::Executor::execute(
+                    &mut conn,
+                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                )
+                .await;
             }
         }
     }

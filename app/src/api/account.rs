@@ -36,7 +36,13 @@ pub async fn register(
     let mut errors = Vec::new();
     let name = auth::collect(
         &mut errors,
-        required_text("full_name", &full_name, "Enter your full name", 200, "Full name"),
+        required_text(
+            "full_name",
+            &full_name,
+            "Enter your full name",
+            200,
+            "Full name",
+        ),
     );
     let parsed_email = auth::collect(&mut errors, Email::parse("email", &email));
     let new_password = auth::collect(&mut errors, NewPassword::parse("password", &password));
@@ -52,7 +58,9 @@ pub async fn register(
     let now = db::now();
     let (token, digest) = auth::new_token();
     let mut tx = state.pool.begin().await?;
-    let user_id = match db::users::insert(&mut tx, parsed_email.as_str(), &name, &hash, false, &now).await {
+    let user_id = match db::users::insert(&mut tx, parsed_email.as_str(), &name, &hash, false, &now)
+        .await
+    {
         Ok(id) => id,
         Err(e) if db::is_unique_violation(&e) => {
             let error = AppError::field(
@@ -63,7 +71,15 @@ pub async fn register(
         }
         Err(e) => return Err(e.into()),
     };
-    db::tokens::insert(&mut tx, user_id, db::tokens::VERIFY, &digest, &expires_in(24), &now).await?;
+    db::tokens::insert(
+        &mut tx,
+        user_id,
+        db::tokens::VERIFY,
+        &digest,
+        &expires_in(24),
+        &now,
+    )
+    .await?;
     db::audit::record(
         &mut tx,
         db::audit::Entry {
@@ -79,9 +95,15 @@ pub async fn register(
     .await?;
     tx.commit().await?;
     let link = format!("{}/account/verify?token={token}", state.settings.base_url);
-    send_mail(&state, crate::mail::verification(parsed_email.as_str(), &name, &link)).await;
+    send_mail(
+        &state,
+        crate::mail::verification(parsed_email.as_str(), &name, &link),
+    )
+    .await;
     let session = auth::session().await?;
-    session.insert("registered_email", parsed_email.as_str()).await?;
+    session
+        .insert("registered_email", parsed_email.as_str())
+        .await?;
     leptos_axum::redirect("/account/check-email");
     Ok(())
 }
@@ -97,8 +119,18 @@ pub async fn registered_email() -> Result<Option<String>, AppError> {
 #[server(prefix = "/api", endpoint = "account/token_status")]
 pub async fn token_status(token: String, purpose: String) -> Result<bool, AppError> {
     let state = crate::state::app_state()?;
-    let purpose = if purpose == db::tokens::RESET { db::tokens::RESET } else { db::tokens::VERIFY };
-    Ok(db::tokens::is_live(&state.pool, &auth::token_digest(&token), purpose, &db::now()).await?)
+    let purpose = if purpose == db::tokens::RESET {
+        db::tokens::RESET
+    } else {
+        db::tokens::VERIFY
+    };
+    Ok(db::tokens::is_live(
+        &state.pool,
+        &auth::token_digest(&token),
+        purpose,
+        &db::now(),
+    )
+    .await?)
 }
 
 #[server(prefix = "/api", endpoint = "account/verify")]
@@ -106,8 +138,18 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let now = db::now();
     let mut tx = state.pool.begin().await?;
-    let Some(user_id) = db::tokens::consume(&mut tx, &auth::token_digest(&token), db::tokens::VERIFY, &now).await? else {
-        let error = AppError::field("token", "This link has expired or has already been used. Sign in to get a new one");
+    let Some(user_id) = db::tokens::consume(
+        &mut tx,
+        &auth::token_digest(&token),
+        db::tokens::VERIFY,
+        &now,
+    )
+    .await?
+    else {
+        let error = AppError::field(
+            "token",
+            "This link has expired or has already been used. Sign in to get a new one",
+        );
         return Err(auth::reject_form("verify", &[], error).await);
     };
     db::users::mark_verified(&mut tx, user_id).await?;
@@ -126,13 +168,21 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, "Your email address is confirmed. You can now sign in").await?;
+    auth::set_notice(
+        &session,
+        "Your email address is confirmed. You can now sign in",
+    )
+    .await?;
     leptos_axum::redirect("/account/sign-in");
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "account/sign_in")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let values = [("email", email.as_str())];
     let mut errors = Vec::new();
@@ -144,14 +194,18 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         return Err(auth::reject_form("sign_in", &values, AppError::Invalid(errors)).await);
     };
     let ip = auth::client_ip().await;
-    let since = crate::domain::time::to_db(chrono::Utc::now() - chrono::Duration::minutes(throttle::WINDOW_MINUTES));
-    let (by_account, by_ip) = db::throttle::failures_since(&state.pool, parsed.as_str(), &ip, &since).await?;
+    let since = crate::domain::time::to_db(
+        chrono::Utc::now() - chrono::Duration::minutes(throttle::WINDOW_MINUTES),
+    );
+    let (by_account, by_ip) =
+        db::throttle::failures_since(&state.pool, parsed.as_str(), &ip, &since).await?;
     if throttle::is_locked(by_account, by_ip) {
         let error = AppError::TooManyRequests(throttle::TOO_MANY_MESSAGE.into());
         return Err(auth::reject_form("sign_in", &values, error).await);
     }
     let user = db::users::by_email(&state.pool, parsed.as_str()).await?;
-    let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
+    let ok =
+        auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
     let now = db::now();
     let user = match (ok, user) {
         (true, Some(user)) => user,
@@ -168,10 +222,22 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         let (token, digest) = auth::new_token();
         let mut tx = state.pool.begin().await?;
         db::tokens::retire_for_user(&mut tx, user.id, db::tokens::VERIFY, &now).await?;
-        db::tokens::insert(&mut tx, user.id, db::tokens::VERIFY, &digest, &expires_in(24), &now).await?;
+        db::tokens::insert(
+            &mut tx,
+            user.id,
+            db::tokens::VERIFY,
+            &digest,
+            &expires_in(24),
+            &now,
+        )
+        .await?;
         tx.commit().await?;
         let link = format!("{}/account/verify?token={token}", state.settings.base_url);
-        send_mail(&state, crate::mail::verification(&user.email, &user.full_name, &link)).await;
+        send_mail(
+            &state,
+            crate::mail::verification(&user.email, &user.full_name, &link),
+        )
+        .await;
         let error = AppError::field(
             "email",
             "You need to confirm your email address before you can sign in. We have sent you a new link",
@@ -236,14 +302,26 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
     let values = [("email", email.as_str())];
     let parsed = match Email::parse("email", &email) {
         Ok(p) => p,
-        Err(e) => return Err(auth::reject_form("forgot_password", &values, AppError::Invalid(vec![e])).await),
+        Err(e) => {
+            return Err(
+                auth::reject_form("forgot_password", &values, AppError::Invalid(vec![e])).await,
+            )
+        }
     };
     if let Some(user) = db::users::by_email(&state.pool, parsed.as_str()).await? {
         let now = db::now();
         let (token, digest) = auth::new_token();
         let mut tx = state.pool.begin().await?;
         db::tokens::retire_for_user(&mut tx, user.id, db::tokens::RESET, &now).await?;
-        db::tokens::insert(&mut tx, user.id, db::tokens::RESET, &digest, &expires_in(1), &now).await?;
+        db::tokens::insert(
+            &mut tx,
+            user.id,
+            db::tokens::RESET,
+            &digest,
+            &expires_in(1),
+            &now,
+        )
+        .await?;
         db::audit::record(
             &mut tx,
             db::audit::Entry {
@@ -258,8 +336,15 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
         )
         .await?;
         tx.commit().await?;
-        let link = format!("{}/account/reset-password?token={token}", state.settings.base_url);
-        send_mail(&state, crate::mail::password_reset(&user.email, &user.full_name, &link)).await;
+        let link = format!(
+            "{}/account/reset-password?token={token}",
+            state.settings.base_url
+        );
+        send_mail(
+            &state,
+            crate::mail::password_reset(&user.email, &user.full_name, &link),
+        )
+        .await;
     }
     let session = auth::session().await?;
     session.insert("reset_email", parsed.as_str()).await?;
@@ -274,7 +359,11 @@ pub async fn reset_email() -> Result<Option<String>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "account/reset_password")]
-pub async fn reset_password(token: String, password: String, confirm_password: String) -> Result<(), AppError> {
+pub async fn reset_password(
+    token: String,
+    password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let mut errors = Vec::new();
     let new_password = auth::collect(&mut errors, NewPassword::parse("password", &password));
@@ -287,8 +376,18 @@ pub async fn reset_password(token: String, password: String, confirm_password: S
     let hash = auth::hash_password(new_password.as_str().to_string()).await?;
     let now = db::now();
     let mut tx = state.pool.begin().await?;
-    let Some(user_id) = db::tokens::consume(&mut tx, &auth::token_digest(&token), db::tokens::RESET, &now).await? else {
-        let error = AppError::field("password", "This link has expired or has already been used. Ask for a new link");
+    let Some(user_id) = db::tokens::consume(
+        &mut tx,
+        &auth::token_digest(&token),
+        db::tokens::RESET,
+        &now,
+    )
+    .await?
+    else {
+        let error = AppError::field(
+            "password",
+            "This link has expired or has already been used. Ask for a new link",
+        );
         return Err(auth::reject_form("reset_password", &[], error).await);
     };
     db::users::set_password(&mut tx, user_id, &hash).await?;
@@ -301,7 +400,8 @@ pub async fn reset_password(token: String, password: String, confirm_password: S
             action: "account.password_reset",
             subject_type: "user",
             subject_id: user_id.to_string(),
-            summary: "Password changed with an emailed reset link; other sessions signed out".into(),
+            summary: "Password changed with an emailed reset link; other sessions signed out"
+                .into(),
             before: None,
             after: None,
         },
@@ -309,11 +409,19 @@ pub async fn reset_password(token: String, password: String, confirm_password: S
     .await?;
     tx.commit().await?;
     if let Some(user) = db::users::by_id(&state.pool, user_id).await? {
-        send_mail(&state, crate::mail::password_changed(&user.email, &user.full_name)).await;
+        send_mail(
+            &state,
+            crate::mail::password_changed(&user.email, &user.full_name),
+        )
+        .await;
     }
     let session = auth::session().await?;
     auth::end_session(&session).await?;
-    auth::set_notice(&session, "Your password has been changed. Sign in with your new password").await?;
+    auth::set_notice(
+        &session,
+        "Your password has been changed. Sign in with your new password",
+    )
+    .await?;
     leptos_axum::redirect("/account/sign-in");
     Ok(())
 }

@@ -30,7 +30,13 @@ pub struct UserList {
 pub async fn list_users(search: String, page: i64) -> Result<UserList, AppError> {
     let (state, _admin) = auth::require_any_role(&[Role::Admin]).await?;
     let page = page.max(1);
-    let (rows, total) = db::users::list(&state.pool, &search, USERS_PER_PAGE, (page - 1) * USERS_PER_PAGE).await?;
+    let (rows, total) = db::users::list(
+        &state.pool,
+        &search,
+        USERS_PER_PAGE,
+        (page - 1) * USERS_PER_PAGE,
+    )
+    .await?;
     Ok(UserList {
         users: rows
             .into_iter()
@@ -70,7 +76,9 @@ pub struct UserRecord {
 #[server(prefix = "/api", endpoint = "admin/user")]
 pub async fn user_detail(user_id: i64) -> Result<UserRecord, AppError> {
     let (state, admin) = auth::require_any_role(&[Role::Admin]).await?;
-    let user = db::users::by_id(&state.pool, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = db::users::by_id(&state.pool, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let roles = db::users::roles(&state.pool, user.id).await?;
     let history = db::audit::for_subject(&state.pool, "user", &user.id.to_string(), 20)
         .await?
@@ -95,11 +103,16 @@ pub async fn user_detail(user_id: i64) -> Result<UserRecord, AppError> {
     })
 }
 
+#[cfg(feature = "ssr")]
 fn describe(roles: &[Role]) -> String {
     if roles.is_empty() {
         "no roles".to_string()
     } else {
-        roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")
+        roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -113,19 +126,25 @@ pub async fn set_roles(
     admin: Option<String>,
 ) -> Result<(), AppError> {
     let (state, acting) = auth::require_any_role(&[Role::Admin]).await?;
-    let target = db::users::by_id(&state.pool, user_id).await?.ok_or(AppError::NotFound)?;
+    let target = db::users::by_id(&state.pool, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let current = db::users::roles(&state.pool, target.id).await?;
     let requested: Vec<String> = [board_member, lay_evaluator, commissioner, admin]
         .into_iter()
         .flatten()
         .collect();
-    let roles = match crate::domain::roles::change_roles(acting.id == target.id, &current, &requested) {
-        Ok(roles) => roles,
-        Err(e) => {
-            let values: Vec<(&str, &str)> = requested.iter().map(|c| (c.as_str(), c.as_str())).collect();
-            return Err(auth::reject_form("set_roles", &values, AppError::Invalid(vec![e])).await);
-        }
-    };
+    let roles =
+        match crate::domain::roles::change_roles(acting.id == target.id, &current, &requested) {
+            Ok(roles) => roles,
+            Err(e) => {
+                let values: Vec<(&str, &str)> =
+                    requested.iter().map(|c| (c.as_str(), c.as_str())).collect();
+                return Err(
+                    auth::reject_form("set_roles", &values, AppError::Invalid(vec![e])).await,
+                );
+            }
+        };
     let now = db::now();
     let mut tx = state.pool.begin().await?;
     db::users::set_roles(&mut tx, target.id, &roles, Some(acting.id), &now).await?;

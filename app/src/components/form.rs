@@ -13,11 +13,23 @@ impl FormErrors {
         S::Output: Clone + Send + Sync + 'static,
     {
         let stored_errors = stored.errors;
+        // After a successful action the page's data is fetched again, even when the
+        // server redirects back to the same address.
+        if let Some(shell) = crate::components::use_shell() {
+            Effect::new(move |_| {
+                if matches!(action.value().get(), Some(Ok(_))) {
+                    shell.1.update(|n| *n += 1);
+                }
+            });
+        }
         FormErrors(Signal::derive(move || match action.value().get() {
             Some(Err(e)) => {
                 let errors = e.field_errors();
                 if errors.is_empty() {
-                    vec![FieldError::new("", "Sorry, there is a problem with the service. Try again later")]
+                    vec![FieldError::new(
+                        "",
+                        "Sorry, there is a problem with the service. Try again later",
+                    )]
                 } else {
                     errors
                 }
@@ -113,7 +125,10 @@ pub fn ErrorSummary(errors: FormErrors) -> impl IntoView {
 
 /// The page title, prefixed "Error: " while the form has errors.
 #[component]
-pub fn PageTitle(#[prop(into)] text: String, #[prop(optional)] errors: Option<FormErrors>) -> impl IntoView {
+pub fn PageTitle(
+    #[prop(into)] text: String,
+    #[prop(optional)] errors: Option<FormErrors>,
+) -> impl IntoView {
     let title = move || match errors {
         Some(errors) if errors.any().get() => format!("Error: {text}"),
         _ => text.clone(),
@@ -163,14 +178,22 @@ pub fn TextInput(
     let id_for_describe = id.clone();
     let describe = move || describedby(&id_for_describe, has_hint, error.get().is_some(), None);
     let group_class = move || {
-        if error.get().is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }
+        if error.get().is_some() {
+            "govuk-form-group govuk-form-group--error"
+        } else {
+            "govuk-form-group"
+        }
     };
     let base_class = match width_class {
         Some(w) => format!("govuk-input {w}"),
         None => "govuk-input".to_string(),
     };
     let input_class = move || {
-        if error.get().is_some() { format!("{base_class} govuk-input--error") } else { base_class.clone() }
+        if error.get().is_some() {
+            format!("{base_class} govuk-input--error")
+        } else {
+            base_class.clone()
+        }
     };
     let label_view = if label_is_page_heading {
         view! {
@@ -222,6 +245,22 @@ pub fn PasswordInput(
     #[prop(into)] error: Signal<Option<String>>,
     autocomplete: &'static str,
 ) -> impl IntoView {
+    // A password is never shown again after a problem: without JavaScript the page comes
+    // back empty; with JavaScript the field is cleared when an error appears.
+    let field_name: String = name.clone();
+    Effect::new(move |_| {
+        if error.get().is_some() {
+            #[cfg(feature = "hydrate")]
+            if let Some(input) = leptos::prelude::document()
+                .get_element_by_id(&field_id(&field_name))
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok())
+            {
+                input.set_value("");
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &field_name;
+        }
+    });
     view! {
         <TextInput
             name=name
@@ -274,10 +313,22 @@ fn remaining_message(limit: Limit, text: &str) -> (String, bool) {
     };
     if used <= max {
         let left = max - used;
-        (format!("You have {left} {unit}{} remaining", if left == 1 { "" } else { "s" }), false)
+        (
+            format!(
+                "You have {left} {unit}{} remaining",
+                if left == 1 { "" } else { "s" }
+            ),
+            false,
+        )
     } else {
         let over = used - max;
-        (format!("You have {over} {unit}{} too many", if over == 1 { "" } else { "s" }), true)
+        (
+            format!(
+                "You have {over} {unit}{} too many",
+                if over == 1 { "" } else { "s" }
+            ),
+            true,
+        )
     }
 }
 
@@ -298,13 +349,32 @@ pub fn Textarea(
     let count_id = format!("{id}-info");
     let id_for_describe = id.clone();
     let count_for_describe = limit.map(|_| count_id.clone());
-    let describe = move || describedby(&id_for_describe, has_hint, error.get().is_some(), count_for_describe.clone());
-    let group_class = move || {
-        if error.get().is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }
+    let describe = move || {
+        describedby(
+            &id_for_describe,
+            has_hint,
+            error.get().is_some(),
+            count_for_describe.clone(),
+        )
     };
-    let over = move || limit.map(|l| remaining_message(l, &text.get()).1).unwrap_or(false);
+    let group_class = move || {
+        if error.get().is_some() {
+            "govuk-form-group govuk-form-group--error"
+        } else {
+            "govuk-form-group"
+        }
+    };
+    let over = move || {
+        limit
+            .map(|l| remaining_message(l, &text.get()).1)
+            .unwrap_or(false)
+    };
     let area_class = move || {
-        if error.get().is_some() || over() { "govuk-textarea govuk-textarea--error" } else { "govuk-textarea" }
+        if error.get().is_some() || over() {
+            "govuk-textarea govuk-textarea--error"
+        } else {
+            "govuk-textarea"
+        }
     };
     let count = limit.map(|limit| {
         let static_text = match limit {
@@ -348,7 +418,11 @@ pub struct Choice {
 
 impl Choice {
     pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
-        Self { value: value.into(), label: label.into(), hint: None }
+        Self {
+            value: value.into(),
+            label: label.into(),
+            hint: None,
+        }
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
@@ -369,7 +443,11 @@ fn Fieldset(
     let id_for_describe = id.clone();
     let describe = move || describedby(&id_for_describe, has_hint, error.get().is_some(), None);
     let group_class = move || {
-        if error.get().is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }
+        if error.get().is_some() {
+            "govuk-form-group govuk-form-group--error"
+        } else {
+            "govuk-form-group"
+        }
     };
     let legend_view = if legend_is_page_heading {
         view! {
@@ -379,7 +457,8 @@ fn Fieldset(
         }
         .into_any()
     } else {
-        view! { <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">{legend}</legend> }.into_any()
+        view! { <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">{legend}</legend> }
+            .into_any()
     };
     view! {
         <div class=group_class>
@@ -406,7 +485,11 @@ pub fn Radios(
     #[prop(optional)] inline: bool,
 ) -> impl IntoView {
     let id = field_id(&name);
-    let class = if inline { "govuk-radios govuk-radios--inline" } else { "govuk-radios" };
+    let class = if inline {
+        "govuk-radios govuk-radios--inline"
+    } else {
+        "govuk-radios"
+    };
     let items = choices
         .into_iter()
         .enumerate()
@@ -488,9 +571,19 @@ pub fn Select(
     let id_for_describe = id.clone();
     let describe = move || describedby(&id_for_describe, has_hint, error.get().is_some(), None);
     let group_class = move || {
-        if error.get().is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }
+        if error.get().is_some() {
+            "govuk-form-group govuk-form-group--error"
+        } else {
+            "govuk-form-group"
+        }
     };
-    let select_class = move || if error.get().is_some() { "govuk-select govuk-select--error" } else { "govuk-select" };
+    let select_class = move || {
+        if error.get().is_some() {
+            "govuk-select govuk-select--error"
+        } else {
+            "govuk-select"
+        }
+    };
     let options = choices
         .into_iter()
         .map(|c| {
@@ -579,15 +672,30 @@ mod tests {
 
     #[test]
     fn counts_remaining_and_over() {
-        assert_eq!(remaining_message(Limit::Characters(5), "abc"), ("You have 2 characters remaining".into(), false));
-        assert_eq!(remaining_message(Limit::Characters(2), "abc"), ("You have 1 character too many".into(), true));
-        assert_eq!(remaining_message(Limit::Words(3), "one two"), ("You have 1 word remaining".into(), false));
+        assert_eq!(
+            remaining_message(Limit::Characters(5), "abc"),
+            ("You have 2 characters remaining".into(), false)
+        );
+        assert_eq!(
+            remaining_message(Limit::Characters(2), "abc"),
+            ("You have 1 character too many".into(), true)
+        );
+        assert_eq!(
+            remaining_message(Limit::Words(3), "one two"),
+            ("You have 1 word remaining".into(), false)
+        );
     }
 
     #[test]
     fn describedby_joins_hint_error_and_count() {
-        assert_eq!(describedby("email", true, true, None).as_deref(), Some("email-hint email-error"));
+        assert_eq!(
+            describedby("email", true, true, None).as_deref(),
+            Some("email-hint email-error")
+        );
         assert_eq!(describedby("x", false, false, None), None);
-        assert_eq!(describedby("x", false, false, Some("x-info".into())).as_deref(), Some("x-info"));
+        assert_eq!(
+            describedby("x", false, false, Some("x-info".into())).as_deref(),
+            Some("x-info")
+        );
     }
 }

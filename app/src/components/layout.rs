@@ -6,7 +6,12 @@ use leptos_router::hooks::use_location;
 
 /// The shell info (who is signed in, notices) for the current page, shared by the layout and pages.
 #[derive(Clone, Copy)]
-pub struct Shell(pub Resource<Result<ShellData, AppError>>);
+pub struct Shell(pub Resource<Result<ShellData, AppError>>, pub RwSignal<u32>);
+
+/// Bumped after every successful form action: page resources keyed on it are fetched again.
+pub fn use_refresh() -> u32 {
+    use_shell().map(|s| s.1.get()).unwrap_or(0)
+}
 
 pub fn use_shell() -> Option<Shell> {
     use_context::<Shell>()
@@ -50,11 +55,18 @@ fn SignOutButton() -> impl IntoView {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
+    let refresh = RwSignal::new(0u32);
     let shell = Resource::new(
-        move || (location.pathname.get(), location.search.get()),
+        move || {
+            (
+                location.pathname.get(),
+                location.search.get(),
+                refresh.get(),
+            )
+        },
         |_| crate::api::shell_info(),
     );
-    provide_context(Shell(shell));
+    provide_context(Shell(shell, refresh));
     let info = move || shell.get().and_then(|r| r.ok()).unwrap_or_default();
     view! {
         <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">"Skip to main content"</a>
@@ -205,7 +217,9 @@ pub fn urlencode(text: &str) -> String {
     let mut out = String::new();
     for b in text.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -227,17 +241,31 @@ mod tests {
     use super::*;
 
     fn user(roles: Vec<Role>) -> Option<UserSummary> {
-        Some(UserSummary { id: 1, full_name: "A".into(), email: "a@example.org".into(), roles })
+        Some(UserSummary {
+            id: 1,
+            full_name: "A".into(),
+            email: "a@example.org".into(),
+            roles,
+        })
     }
 
     #[test]
     fn navigation_follows_roles() {
         let public: Vec<_> = nav_items(&None).into_iter().map(|(_, l)| l).collect();
         assert_eq!(public, vec!["Funding rounds"]);
-        let admin: Vec<_> = nav_items(&user(vec![Role::Admin])).into_iter().map(|(_, l)| l).collect();
+        let admin: Vec<_> = nav_items(&user(vec![Role::Admin]))
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
         assert_eq!(admin, vec!["Funding rounds", "Users", "Your account"]);
-        let lay: Vec<_> = nav_items(&user(vec![Role::LayEvaluator, Role::Commissioner])).into_iter().map(|(_, l)| l).collect();
-        assert_eq!(lay, vec!["Funding rounds", "Assessments", "Funding", "Your account"]);
+        let lay: Vec<_> = nav_items(&user(vec![Role::LayEvaluator, Role::Commissioner]))
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        assert_eq!(
+            lay,
+            vec!["Funding rounds", "Assessments", "Funding", "Your account"]
+        );
     }
 
     #[test]

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 
 #[component]
-pub fn BackLink(#[prop(into)] href: String, #[prop(default = "Back".into(), into)] text: String) -> impl IntoView {
+pub fn BackLink(
+    #[prop(into)] href: String,
+    #[prop(default = "Back".into(), into)] text: String,
+) -> impl IntoView {
     view! { <a href=href class="govuk-back-link">{text}</a> }
 }
 
@@ -29,15 +32,25 @@ impl TagColour {
 }
 
 #[component]
-pub fn Tag(#[prop(into)] text: String, #[prop(default = TagColour::Blue)] colour: TagColour) -> impl IntoView {
+pub fn Tag(
+    #[prop(into)] text: String,
+    #[prop(default = TagColour::Blue)] colour: TagColour,
+) -> impl IntoView {
     view! { <strong class=colour.class()>{text}</strong> }
 }
 
 /// A success or information banner.
 #[component]
-pub fn NotificationBanner(#[prop(into)] text: String, #[prop(optional)] success: bool) -> impl IntoView {
+pub fn NotificationBanner(
+    #[prop(into)] text: String,
+    #[prop(optional)] success: bool,
+) -> impl IntoView {
     let (class, title, role) = if success {
-        ("govuk-notification-banner govuk-notification-banner--success", "Success", "alert")
+        (
+            "govuk-notification-banner govuk-notification-banner--success",
+            "Success",
+            "alert",
+        )
     } else {
         ("govuk-notification-banner", "Important", "region")
     };
@@ -63,7 +76,11 @@ pub struct SummaryRow {
 
 impl SummaryRow {
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Self { key: key.into(), value: value.into(), change: None }
+        Self {
+            key: key.into(),
+            value: value.into(),
+            change: None,
+        }
     }
     pub fn change(mut self, href: impl Into<String>, hidden: impl Into<String>) -> Self {
         self.change = Some((href.into(), hidden.into()));
@@ -166,7 +183,12 @@ pub fn TaskList(tasks: Vec<Task>) -> impl IntoView {
 
 /// Numbered pagination. `href(page)` builds each link (keeping filters).
 #[component]
-pub fn Pagination(page: i64, pages: i64, href: fn(i64, &str) -> String, #[prop(into)] query: String) -> impl IntoView {
+pub fn Pagination(
+    page: i64,
+    pages: i64,
+    href: fn(i64, &str) -> String,
+    #[prop(into)] query: String,
+) -> impl IntoView {
     if pages <= 1 {
         return ().into_any();
     }

@@ -41,7 +41,12 @@ pub struct AuditRow {
 }
 
 /// Most recent entries about one subject.
-pub async fn for_subject(pool: &AnyPool, subject_type: &str, subject_id: &str, limit: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
+pub async fn for_subject(
+    pool: &AnyPool,
+    subject_type: &str,
+    subject_id: &str,
+    limit: i64,
+) -> Result<Vec<AuditRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT actor_user_id, action, subject_id, summary, before_summary, after_summary, occurred_at
          FROM audit_log WHERE subject_type = $1 AND subject_id = $2 ORDER BY id DESC LIMIT $3",

@@ -66,7 +66,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, sqlx::E
 
 /// The file path inside a `sqlite://path?mode=rwc` URL.
 pub fn sqlite_path(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     if path.is_empty() || path == ":memory:" {
         None
@@ -99,10 +101,19 @@ mod tests {
 
     #[test]
     fn finds_the_sqlite_file() {
-        assert_eq!(sqlite_path("sqlite://data/seedbed.db?mode=rwc").as_deref(), Some("data/seedbed.db"));
-        assert_eq!(sqlite_path("sqlite:///tmp/x.db").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(
+            sqlite_path("sqlite://data/seedbed.db?mode=rwc").as_deref(),
+            Some("data/seedbed.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///tmp/x.db").as_deref(),
+            Some("/tmp/x.db")
+        );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
-        assert_eq!(Backend::of("postgres://localhost/seedbed"), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::of("postgres://localhost/seedbed"),
+            Some(Backend::Postgres)
+        );
         assert_eq!(Backend::of("mysql://x"), None);
     }
 }

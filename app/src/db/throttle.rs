@@ -1,6 +1,11 @@
 use sqlx::{AnyPool, Row};
 
-pub async fn failures_since(pool: &AnyPool, email: &str, ip: &str, since: &str) -> Result<(i64, i64), sqlx::Error> {
+pub async fn failures_since(
+    pool: &AnyPool,
+    email: &str,
+    ip: &str,
+    since: &str,
+) -> Result<(i64, i64), sqlx::Error> {
     let by_email: i64 = sqlx::query(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM login_attempts WHERE email = $1 AND succeeded = 0 AND attempted_at > $2",
     )
@@ -20,14 +25,22 @@ pub async fn failures_since(pool: &AnyPool, email: &str, ip: &str, since: &str) 
     Ok((by_email, by_ip))
 }
 
-pub async fn record(pool: &AnyPool, email: &str, ip: &str, succeeded: bool, now: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO login_attempts (email, ip, succeeded, attempted_at) VALUES ($1, $2, $3, $4)")
-        .bind(email)
-        .bind(ip)
-        .bind(i64::from(succeeded))
-        .bind(now)
-        .execute(pool)
-        .await?;
+pub async fn record(
+    pool: &AnyPool,
+    email: &str,
+    ip: &str,
+    succeeded: bool,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO login_attempts (email, ip, succeeded, attempted_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(email)
+    .bind(ip)
+    .bind(i64::from(succeeded))
+    .bind(now)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 

@@ -27,7 +27,12 @@ pub async fn insert(
 }
 
 /// Is this token unused and unexpired? (For showing the page; consuming is separate.)
-pub async fn is_live(pool: &AnyPool, token_hash: &str, purpose: &str, now: &str) -> Result<bool, sqlx::Error> {
+pub async fn is_live(
+    pool: &AnyPool,
+    token_hash: &str,
+    purpose: &str,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "SELECT id FROM email_tokens
          WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
@@ -61,7 +66,12 @@ pub async fn consume(
 }
 
 /// Retire any other live tokens of the same purpose (e.g. older reset links).
-pub async fn retire_for_user(conn: &mut AnyConnection, user_id: i64, purpose: &str, now: &str) -> Result<(), sqlx::Error> {
+pub async fn retire_for_user(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    purpose: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
         .bind(now)
         .bind(user_id)

@@ -4,7 +4,7 @@ pub mod money;
 pub mod password;
 pub mod roles;
 pub mod text;
-pub mod time;
 pub mod throttle;
+pub mod time;
 
 pub use crate::error::FieldError;

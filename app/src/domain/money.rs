@@ -4,7 +4,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// An amount of money in whole pence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub struct Pence(pub i64);
 
 /// Largest amount accepted from a form: £999,999,999.99.
@@ -38,7 +40,10 @@ impl Pence {
         let format_error = || {
             FieldError::new(
                 field,
-                format!("{} must be an amount in pounds, like 12500 or 12500.50", capitalise(label)),
+                format!(
+                    "{} must be an amount in pounds, like 12500 or 12500.50",
+                    capitalise(label)
+                ),
             )
         };
         let valid_shape = {
@@ -61,7 +66,10 @@ impl Pence {
         if frac.len() > 2 {
             return Err(FieldError::new(
                 field,
-                format!("{} must not include fractions of a penny", capitalise(label)),
+                format!(
+                    "{} must not include fractions of a penny",
+                    capitalise(label)
+                ),
             ));
         }
         let value: Decimal = cleaned.parse().map_err(|_| format_error())?;
@@ -119,10 +127,19 @@ mod tests {
 
     #[test]
     fn parses_what_people_type() {
-        assert_eq!(Pence::parse("a", "the amount", "12500").unwrap(), Pence(1_250_000));
-        assert_eq!(Pence::parse("a", "the amount", "£12,500.50").unwrap(), Pence(1_250_050));
+        assert_eq!(
+            Pence::parse("a", "the amount", "12500").unwrap(),
+            Pence(1_250_000)
+        );
+        assert_eq!(
+            Pence::parse("a", "the amount", "£12,500.50").unwrap(),
+            Pence(1_250_050)
+        );
         assert_eq!(Pence::parse("a", "the amount", " 0.1 ").unwrap(), Pence(10));
-        assert_eq!(Pence::parse("a", "the amount", "£ 7.05").unwrap(), Pence(705));
+        assert_eq!(
+            Pence::parse("a", "the amount", "£ 7.05").unwrap(),
+            Pence(705)
+        );
     }
 
     #[test]
@@ -130,9 +147,15 @@ mod tests {
         let empty = Pence::parse("amount", "the amount", "").unwrap_err();
         assert_eq!(empty.message, "Enter the amount");
         let words = Pence::parse("amount", "the amount", "ten pounds").unwrap_err();
-        assert_eq!(words.message, "The amount must be an amount in pounds, like 12500 or 12500.50");
+        assert_eq!(
+            words.message,
+            "The amount must be an amount in pounds, like 12500 or 12500.50"
+        );
         let fraction = Pence::parse("amount", "the amount", "1.005").unwrap_err();
-        assert_eq!(fraction.message, "The amount must not include fractions of a penny");
+        assert_eq!(
+            fraction.message,
+            "The amount must not include fractions of a penny"
+        );
         let negative = Pence::parse("amount", "the amount", "-5").unwrap_err();
         assert_eq!(negative.message, "The amount must be £0 or more");
         let huge = Pence::parse("amount", "the amount", "1000000000").unwrap_err();

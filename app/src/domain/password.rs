@@ -75,7 +75,12 @@ mod tests {
 
     #[test]
     fn common_passwords_are_refused_whatever_the_case() {
-        for common in ["password1234", "Password1234", "QWERTY123456", "aaaaaaaaaaaaaa"] {
+        for common in [
+            "password1234",
+            "Password1234",
+            "QWERTY123456",
+            "aaaaaaaaaaaaaa",
+        ] {
             let err = NewPassword::parse("password", common).err().unwrap();
             assert!(err.message.contains("too common"), "{common}");
         }

@@ -41,9 +41,15 @@ impl Role {
 
     pub fn hint(self) -> &'static str {
         match self {
-            Role::BoardMember => "Declares conflicts, scores bids on every criterion, moderates and recommends",
-            Role::LayEvaluator => "Scores only the questionnaire sections assigned to the lay panel",
-            Role::Commissioner => "Manages the pooled fund, runs rounds, awards grants and monitors schemes",
+            Role::BoardMember => {
+                "Declares conflicts, scores bids on every criterion, moderates and recommends"
+            }
+            Role::LayEvaluator => {
+                "Scores only the questionnaire sections assigned to the lay panel"
+            }
+            Role::Commissioner => {
+                "Manages the pooled fund, runs rounds, awards grants and monitors schemes"
+            }
             Role::Admin => "Manages user accounts and roles",
         }
     }
@@ -97,7 +103,12 @@ mod tests {
     #[test]
     fn unknown_roles_are_refused_and_duplicates_collapse() {
         assert!(change_roles(false, &[], &["root".into()]).is_err());
-        let roles = change_roles(false, &[], &["admin".into(), "admin".into(), "board_member".into()]).unwrap();
+        let roles = change_roles(
+            false,
+            &[],
+            &["admin".into(), "admin".into(), "board_member".into()],
+        )
+        .unwrap();
         assert_eq!(roles, vec![Role::BoardMember, Role::Admin]);
     }
 }

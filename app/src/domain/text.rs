@@ -1,7 +1,13 @@
 use super::FieldError;
 
 /// A required piece of text, trimmed, with a maximum length in characters.
-pub fn required_text(field: &str, input: &str, empty_message: &str, max_chars: usize, label: &str) -> Result<String, FieldError> {
+pub fn required_text(
+    field: &str,
+    input: &str,
+    empty_message: &str,
+    max_chars: usize,
+    label: &str,
+) -> Result<String, FieldError> {
     let value = input.trim();
     if value.is_empty() {
         return Err(FieldError::new(field, empty_message));
@@ -25,10 +31,20 @@ mod tests {
 
     #[test]
     fn trims_and_limits() {
-        assert_eq!(required_text("n", "  Jo  ", "Enter your full name", 10, "Full name").unwrap(), "Jo");
-        assert_eq!(required_text("n", "  ", "Enter your full name", 10, "Full name").unwrap_err().message, "Enter your full name");
         assert_eq!(
-            required_text("n", "abcdefghijk", "Enter your full name", 10, "Full name").unwrap_err().message,
+            required_text("n", "  Jo  ", "Enter your full name", 10, "Full name").unwrap(),
+            "Jo"
+        );
+        assert_eq!(
+            required_text("n", "  ", "Enter your full name", 10, "Full name")
+                .unwrap_err()
+                .message,
+            "Enter your full name"
+        );
+        assert_eq!(
+            required_text("n", "abcdefghijk", "Enter your full name", 10, "Full name")
+                .unwrap_err()
+                .message,
             "Full name must be 10 characters or fewer"
         );
     }

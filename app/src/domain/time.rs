@@ -8,7 +8,9 @@ pub fn to_db(at: DateTime<Utc>) -> String {
 }
 
 pub fn from_db(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// "26 November 2026 at 9:05am" in UK local time (GMT or BST).

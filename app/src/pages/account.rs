@@ -65,11 +65,18 @@ pub fn CheckEmailPage() -> impl IntoView {
 }
 
 fn query_token() -> String {
-    use_query_map().get_untracked().get("token").unwrap_or_default()
+    use_query_map()
+        .get_untracked()
+        .get("token")
+        .unwrap_or_default()
 }
 
 #[component]
-fn LinkExpired(#[prop(into)] what: String, #[prop(into)] href: String, #[prop(into)] link_text: String) -> impl IntoView {
+fn LinkExpired(
+    #[prop(into)] what: String,
+    #[prop(into)] href: String,
+    #[prop(into)] link_text: String,
+) -> impl IntoView {
     view! {
         <PageTitle text="This link has expired"/>
         <h1 class="govuk-heading-l">"This link has expired"</h1>
@@ -82,7 +89,10 @@ fn LinkExpired(#[prop(into)] what: String, #[prop(into)] href: String, #[prop(in
 pub fn VerifyPage() -> impl IntoView {
     let token = query_token();
     let token_for_check = token.clone();
-    let live = Resource::new(move || token_for_check.clone(), |t| token_status(t, "verify".into()));
+    let live = Resource::new(
+        move || token_for_check.clone(),
+        |t| token_status(t, "verify".into()),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || {
@@ -126,7 +136,10 @@ pub fn SignInPage() -> impl IntoView {
 fn sign_in_form(stored: StoredForm) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let errors = FormErrors::new(action, stored.clone());
-    let next = use_query_map().get_untracked().get("next").unwrap_or_default();
+    let next = use_query_map()
+        .get_untracked()
+        .get("next")
+        .unwrap_or_default();
     view! {
         <PageTitle text="Sign in to Seedbed" errors=errors/>
         <div class="govuk-grid-row">
@@ -199,7 +212,10 @@ pub fn ForgotSentPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let token = query_token();
     let token_for_check = token.clone();
-    let live = Resource::new(move || token_for_check.clone(), |t| token_status(t, "reset".into()));
+    let live = Resource::new(
+        move || token_for_check.clone(),
+        |t| token_status(t, "reset".into()),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || {

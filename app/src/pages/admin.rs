@@ -20,7 +20,10 @@ pub fn UsersPage() -> impl IntoView {
     let params = move || {
         let q = query.get();
         let search = q.get("q").unwrap_or_default();
-        let page = q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
+        let page = q
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1);
         (search, page)
     };
     let data = Resource::new(params, |(search, page)| list_users(search, page));
@@ -86,8 +89,17 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 pub fn UserPage() -> impl IntoView {
     let params = use_params_map();
-    let user_id = move || params.get().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
-    let data = Resource::new(user_id, user_detail);
+    let user_id = move || {
+        params
+            .get()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = Resource::new(
+        move || (user_id(), use_refresh()),
+        |(id, _)| user_detail(id),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -112,19 +124,24 @@ fn user_view(stored: StoredForm, user: UserRecord) -> impl IntoView {
         .into_iter()
         .map(|r| Choice::new(r.code(), r.label()).with_hint(r.hint()))
         .collect();
-    let history = user.history.clone().into_iter().map(|h| {
-        let change = match (h.before, h.after) {
-            (Some(b), Some(a)) => format!("{b} → {a}"),
-            _ => String::new(),
-        };
-        view! {
-            <tr class="govuk-table__row">
-                <td class="govuk-table__cell">{h.when}</td>
-                <td class="govuk-table__cell">{h.summary}</td>
-                <td class="govuk-table__cell">{change}</td>
-            </tr>
-        }
-    }).collect_view();
+    let history = user
+        .history
+        .clone()
+        .into_iter()
+        .map(|h| {
+            let change = match (h.before, h.after) {
+                (Some(b), Some(a)) => format!("{b} → {a}"),
+                _ => String::new(),
+            };
+            view! {
+                <tr class="govuk-table__row">
+                    <td class="govuk-table__cell">{h.when}</td>
+                    <td class="govuk-table__cell">{h.summary}</td>
+                    <td class="govuk-table__cell">{change}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     let title = user.full_name.clone();
     view! {
         <PageTitle text=title.clone() errors=errors/>

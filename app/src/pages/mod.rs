@@ -22,7 +22,10 @@ pub fn home_for(roles: &[Role]) -> &'static str {
 
 /// Only same-site paths may be used after sign-in (no open redirects).
 pub fn is_safe_next(next: &str) -> bool {
-    next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/api/")
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.starts_with("/api/")
 }
 
 /// Render a form page with what a failed plain post left behind (values and errors).
