@@ -68,6 +68,25 @@ pub fn Layout(children: Children) -> impl IntoView {
     );
     provide_context(Shell(shell, refresh));
     let info = move || shell.get().and_then(|r| r.ok()).unwrap_or_default();
+    // A notice is read once on the server. With JavaScript the shell may be fetched twice
+    // for one page (navigation, then refresh), so keep the notice for the page it arrived on.
+    let kept_notice = RwSignal::new(None::<(String, String)>);
+    Effect::new(move |_| {
+        if let Some(Ok(ShellData {
+            notice: Some(text), ..
+        })) = shell.get()
+        {
+            kept_notice.set(Some((location.pathname.get_untracked(), text)));
+        }
+    });
+    let notice = move || {
+        info().notice.or_else(|| {
+            kept_notice
+                .get()
+                .filter(|(path, _)| *path == location.pathname.get())
+                .map(|(_, text)| text)
+        })
+    };
     view! {
         <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">"Skip to main content"</a>
         <header class="govuk-generic-header">
@@ -127,7 +146,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
             <main class="govuk-main-wrapper" id="main-content">
                 <Transition fallback=|| ()>
-                    {move || info().notice.map(|notice| view! { <crate::components::NotificationBanner text=notice success=true/> })}
+                    {move || notice().map(|notice| view! { <crate::components::NotificationBanner text=notice success=true/> })}
                 </Transition>
                 {children()}
             </main>

@@ -28,7 +28,7 @@ pub fn UsersPage() -> impl IntoView {
     };
     let data = Resource::new(params, |(search, page)| list_users(search, page));
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let (search, _) = params();
                 match data.await {
@@ -82,7 +82,7 @@ pub fn UsersPage() -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -101,14 +101,14 @@ pub fn UserPage() -> impl IntoView {
         |(id, _)| user_detail(id),
     );
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => error_view(e),
                     Ok(user) => view! { <WithStoredForm form="set_roles" render=move |stored| user_view(stored, user.clone())/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -37,12 +37,12 @@ where
 {
     let stored = Resource::new(|| (), move |_| crate::api::form_state(form.to_string()));
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move { render(stored.await.unwrap_or_default()) })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 
