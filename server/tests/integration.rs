@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 //! The HTTP integration suite: every test runs on SQLite and on PostgreSQL.
 mod common;
 use common::*;
