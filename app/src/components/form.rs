@@ -65,6 +65,14 @@ pub fn field_id(name: &str) -> String {
     name.replace('_', "-")
 }
 
+fn group_class(has_error: bool) -> &'static str {
+    if has_error {
+        "govuk-form-group govuk-form-group--error"
+    } else {
+        "govuk-form-group"
+    }
+}
+
 fn describedby(id: &str, has_hint: bool, has_error: bool, extra: Option<String>) -> Option<String> {
     let mut parts = Vec::new();
     if has_hint {
@@ -177,13 +185,7 @@ pub fn TextInput(
     let has_hint = hint.is_some();
     let id_for_describe = id.clone();
     let describe = move || describedby(&id_for_describe, has_hint, error.get().is_some(), None);
-    let group_class = move || {
-        if error.get().is_some() {
-            "govuk-form-group govuk-form-group--error"
-        } else {
-            "govuk-form-group"
-        }
-    };
+    let group_class = move || group_class(error.get().is_some());
     let base_class = match width_class {
         Some(w) => format!("govuk-input {w}"),
         None => "govuk-input".to_string(),
@@ -357,13 +359,7 @@ pub fn Textarea(
             count_for_describe.clone(),
         )
     };
-    let group_class = move || {
-        if error.get().is_some() {
-            "govuk-form-group govuk-form-group--error"
-        } else {
-            "govuk-form-group"
-        }
-    };
+    let group_class = move || group_class(error.get().is_some());
     let over = move || {
         limit
             .map(|l| remaining_message(l, &text.get()).1)
@@ -442,13 +438,7 @@ fn Fieldset(
     let has_hint = hint.is_some();
     let id_for_describe = id.clone();
     let describe = move || describedby(&id_for_describe, has_hint, error.get().is_some(), None);
-    let group_class = move || {
-        if error.get().is_some() {
-            "govuk-form-group govuk-form-group--error"
-        } else {
-            "govuk-form-group"
-        }
-    };
+    let group_class = move || group_class(error.get().is_some());
     let legend_view = if legend_is_page_heading {
         view! {
             <legend class="govuk-fieldset__legend govuk-fieldset__legend--l">
@@ -570,13 +560,7 @@ pub fn Select(
     let has_hint = hint.is_some();
     let id_for_describe = id.clone();
     let describe = move || describedby(&id_for_describe, has_hint, error.get().is_some(), None);
-    let group_class = move || {
-        if error.get().is_some() {
-            "govuk-form-group govuk-form-group--error"
-        } else {
-            "govuk-form-group"
-        }
-    };
+    let group_class = move || group_class(error.get().is_some());
     let select_class = move || {
         if error.get().is_some() {
             "govuk-select govuk-select--error"

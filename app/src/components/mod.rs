@@ -4,6 +4,8 @@
 pub mod form;
 pub mod layout;
 pub mod misc;
+#[cfg(all(test, feature = "ssr"))]
+mod render_tests;
 
 pub use form::*;
 pub use layout::*;

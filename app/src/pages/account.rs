@@ -85,13 +85,21 @@ fn LinkExpired(
     }
 }
 
+/// A page reached from an emailed link: the form when the link is live, else "expired".
 #[component]
-pub fn VerifyPage() -> impl IntoView {
+fn EmailLinkPage(
+    purpose: &'static str,
+    form: &'static str,
+    render: fn(StoredForm, String) -> AnyView,
+    expired_what: &'static str,
+    expired_href: &'static str,
+    expired_link_text: &'static str,
+) -> impl IntoView {
     let token = query_token();
     let token_for_check = token.clone();
     let live = Resource::new(
         move || token_for_check.clone(),
-        |t| token_status(t, "verify".into()),
+        move |t| token_status(t, purpose.into()),
     );
     view! {
         <Suspense fallback=|| ()>
@@ -99,13 +107,21 @@ pub fn VerifyPage() -> impl IntoView {
                 let token = token.clone();
                 Suspend::new(async move {
                     if live.await.unwrap_or(false) {
-                        view! { <WithStoredForm form="verify" render=move |stored| verify_form(stored, token.clone())/> }.into_any()
+                        view! { <WithStoredForm form=form render=move |stored| render(stored, token.clone())/> }.into_any()
                     } else {
-                        view! { <LinkExpired what="confirm your email address" href="/account/sign-in" link_text="Sign in to get a new link"/> }.into_any()
+                        view! { <LinkExpired what=expired_what href=expired_href link_text=expired_link_text/> }.into_any()
                     }
                 })
             }}
         </Suspense>
+    }
+}
+
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    view! {
+        <EmailLinkPage purpose="verify" form="verify" render=|stored, token| verify_form(stored, token).into_any()
+            expired_what="confirm your email address" expired_href="/account/sign-in" expired_link_text="Sign in to get a new link"/>
     }
 }
 
@@ -210,25 +226,9 @@ pub fn ForgotSentPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let token = query_token();
-    let token_for_check = token.clone();
-    let live = Resource::new(
-        move || token_for_check.clone(),
-        |t| token_status(t, "reset".into()),
-    );
     view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let token = token.clone();
-                Suspend::new(async move {
-                    if live.await.unwrap_or(false) {
-                        view! { <WithStoredForm form="reset_password" render=move |stored| reset_form(stored, token.clone())/> }.into_any()
-                    } else {
-                        view! { <LinkExpired what="reset your password" href="/account/forgot-password" link_text="Ask for a new link"/> }.into_any()
-                    }
-                })
-            }}
-        </Suspense>
+        <EmailLinkPage purpose="reset" form="reset_password" render=|stored, token| reset_form(stored, token).into_any()
+            expired_what="reset your password" expired_href="/account/forgot-password" expired_link_text="Ask for a new link"/>
     }
 }
 
