@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Seedbed: the Leptos application, rendered on the server and hydrated in the browser.
 pub mod api;
 pub mod components;

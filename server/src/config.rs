@@ -119,5 +119,18 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::CreateAdmin { .. })));
         let cli = Cli::try_parse_from(["seedbed"]).unwrap();
         assert!(cli.command.is_none());
+        let cli = Cli::try_parse_from([
+            "seedbed",
+            "--database-url",
+            "postgres://x/y",
+            "serve",
+            "--demo",
+        ])
+        .unwrap();
+        assert_eq!(cli.common.database_url, "postgres://x/y");
+        assert!(matches!(
+            cli.command,
+            Some(Command::Serve(ServeArgs { demo: true, .. }))
+        ));
     }
 }

@@ -1,10 +1,15 @@
 use clap::Parser;
 use server::config::{secure_cookies_default, Cli, Command, ServeArgs};
+
 use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if cli.command.is_none() {
+        // `serve` is the default: parse again so its flags and environment variables apply.
+        cli = Cli::parse_from(std::env::args().chain(["serve".to_string()]));
+    }
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&cli.common.log))
         .init();
