@@ -109,7 +109,7 @@ mod tests {
             sqlite_path("sqlite:///tmp/x.db").as_deref(),
             Some("/tmp/x.db")
         );
-        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("sqlite://"), None);
         assert_eq!(
             Backend::of("postgres://localhost/seedbed"),
             Some(Backend::Postgres)
