@@ -1,0 +1,212 @@
+//! Form building blocks shared by every field: errors, the error summary, the title, the button.
+use crate::api::StoredForm;
+use crate::error::{AppError, FieldError};
+use leptos::prelude::*;
+
+mod choice;
+mod text;
+pub use choice::*;
+pub use text::*;
+
+/// Errors to show: from the last JavaScript submission, else from a plain post that redirected back.
+#[derive(Clone, Copy)]
+pub struct FormErrors(pub Signal<Vec<FieldError>>);
+
+impl FormErrors {
+    pub fn new<S>(action: ServerAction<S>, stored: StoredForm) -> Self
+    where
+        S: leptos::server_fn::ServerFn<Error = AppError> + Send + Sync + Clone + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        let stored_errors = stored.errors;
+        // After a successful action the page's data is fetched again, even when the
+        // server redirects back to the same address.
+        if let Some(shell) = crate::components::use_shell() {
+            Effect::new(move |_| {
+                if matches!(action.value().get(), Some(Ok(_))) {
+                    shell.1.update(|n| *n += 1);
+                }
+            });
+        }
+        FormErrors(Signal::derive(move || match action.value().get() {
+            Some(Err(e)) => {
+                let errors = e.field_errors();
+                if errors.is_empty() {
+                    vec![FieldError::new(
+                        "",
+                        "Sorry, there is a problem with the service. Try again later",
+                    )]
+                } else {
+                    errors
+                }
+            }
+            Some(Ok(_)) => vec![],
+            None => stored_errors.clone(),
+        }))
+    }
+
+    pub fn from_stored(stored: &StoredForm) -> Self {
+        let errors = stored.errors.clone();
+        FormErrors(Signal::derive(move || errors.clone()))
+    }
+
+    pub fn for_field(self, field: &'static str) -> Signal<Option<String>> {
+        let all = self.0;
+        Signal::derive(move || {
+            all.get()
+                .into_iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message)
+        })
+    }
+
+    pub fn any(self) -> Signal<bool> {
+        let all = self.0;
+        Signal::derive(move || !all.get().is_empty())
+    }
+}
+
+/// The id of a field's input, used by labels and error summary links.
+pub fn field_id(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+pub(super) fn group_class(has_error: bool) -> &'static str {
+    if has_error {
+        "govuk-form-group govuk-form-group--error"
+    } else {
+        "govuk-form-group"
+    }
+}
+
+pub(super) fn describedby(
+    id: &str,
+    has_hint: bool,
+    has_error: bool,
+    extra: Option<String>,
+) -> Option<String> {
+    let mut parts = Vec::new();
+    if has_hint {
+        parts.push(format!("{id}-hint"));
+    }
+    if has_error {
+        parts.push(format!("{id}-error"));
+    }
+    if let Some(extra) = extra {
+        parts.push(extra);
+    }
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join(" "))
+    }
+}
+
+/// "There is a problem" with a link to each field. Takes focus when it appears.
+#[component]
+pub fn ErrorSummary(errors: FormErrors) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if !errors.0.get().is_empty() {
+            if let Some(el) = node.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    view! {
+        <Show when=move || errors.any().get()>
+            <div class="govuk-error-summary" id="error-summary" tabindex="-1" autofocus node_ref=node>
+                <div role="alert">
+                    <h2 class="govuk-error-summary__title">"There is a problem"</h2>
+                    <div class="govuk-error-summary__body">
+                        <ul class="govuk-list govuk-error-summary__list">
+                            {move || {
+                                let mut seen: Vec<String> = Vec::new();
+                                errors.0.get().into_iter().filter(|e| {
+                                    let key = format!("{}|{}", e.field, e.message);
+                                    if seen.contains(&key) { false } else { seen.push(key); true }
+                                }).map(|e| {
+                                    if e.field.is_empty() {
+                                        view! { <li>{e.message}</li> }.into_any()
+                                    } else {
+                                        let href = format!("#{}", field_id(&e.field));
+                                        view! { <li><a href=href>{e.message}</a></li> }.into_any()
+                                    }
+                                }).collect_view()
+                            }}
+                        </ul>
+                    </div>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+/// The page title, prefixed "Error: " while the form has errors.
+#[component]
+pub fn PageTitle(
+    #[prop(into)] text: String,
+    #[prop(optional)] errors: Option<FormErrors>,
+) -> impl IntoView {
+    let title = move || match errors {
+        Some(errors) if errors.any().get() => format!("Error: {text}"),
+        _ => text.clone(),
+    };
+    view! { <leptos_meta::Title text=title/> }
+}
+
+#[component]
+pub(super) fn ErrorMessage(id: String, error: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        error.get().map(|message| {
+            view! {
+                <p id=format!("{id}-error") class="govuk-error-message">
+                    <span class="govuk-visually-hidden">"Error: "</span>
+                    {message}
+                </p>
+            }
+        })
+    }
+}
+
+#[component]
+pub(super) fn Hint(id: String, hint: Option<String>) -> impl IntoView {
+    hint.map(|hint| view! { <div id=format!("{id}-hint") class="govuk-hint">{hint}</div> })
+}
+
+/// A text input with label, hint and error.
+#[component]
+pub fn Button(
+    #[prop(into)] text: String,
+    #[prop(optional)] secondary: bool,
+    #[prop(optional)] warning: bool,
+    #[prop(optional)] name: Option<&'static str>,
+    #[prop(optional)] value: Option<&'static str>,
+) -> impl IntoView {
+    let class = if warning {
+        "govuk-button govuk-button--warning"
+    } else if secondary {
+        "govuk-button govuk-button--secondary"
+    } else {
+        "govuk-button"
+    };
+    view! { <button type="submit" class=class data-module="govuk-button" name=name value=value>{text}</button> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describedby_joins_hint_error_and_count() {
+        assert_eq!(
+            describedby("email", true, true, None).as_deref(),
+            Some("email-hint email-error")
+        );
+        assert_eq!(describedby("x", false, false, None), None);
+        assert_eq!(
+            describedby("x", false, false, Some("x-info".into())).as_deref(),
+            Some("x-info")
+        );
+    }
+}
