@@ -63,15 +63,12 @@ pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
         app::db::users::set_roles(&mut tx, id, account.roles, None, &now).await?;
         app::db::audit::record(
             &mut tx,
-            app::db::audit::Entry {
-                actor: None,
-                action: "demo.account_created",
-                subject_type: "user",
-                subject_id: id.to_string(),
-                summary: format!("Demo account created: {}", account.what),
-                before: None,
-                after: None,
-            },
+            app::db::audit::Entry::about_user(
+                None,
+                "demo.account_created",
+                id,
+                format!("Demo account created: {}", account.what),
+            ),
         )
         .await?;
         tx.commit().await?;

@@ -82,15 +82,12 @@ pub async fn register(
     .await?;
     db::audit::record(
         &mut tx,
-        db::audit::Entry {
-            actor: Some(user_id),
-            action: "account.registered",
-            subject_type: "user",
-            subject_id: user_id.to_string(),
-            summary: format!("Registered {}", parsed_email),
-            before: None,
-            after: None,
-        },
+        db::audit::Entry::about_user(
+            Some(user_id),
+            "account.registered",
+            user_id,
+            format!("Registered {}", parsed_email),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -249,15 +246,12 @@ pub async fn sign_in(
     let mut conn = state.pool.acquire().await?;
     db::audit::record(
         &mut conn,
-        db::audit::Entry {
-            actor: Some(user.id),
-            action: "account.signed_in",
-            subject_type: "user",
-            subject_id: user.id.to_string(),
-            summary: format!("Signed in from {ip}"),
-            before: None,
-            after: None,
-        },
+        db::audit::Entry::about_user(
+            Some(user.id),
+            "account.signed_in",
+            user.id,
+            format!("Signed in from {ip}"),
+        ),
     )
     .await?;
     let session = auth::session().await?;
@@ -278,15 +272,12 @@ pub async fn sign_out() -> Result<(), AppError> {
         let mut conn = state.pool.acquire().await?;
         db::audit::record(
             &mut conn,
-            db::audit::Entry {
-                actor: Some(user.id),
-                action: "account.signed_out",
-                subject_type: "user",
-                subject_id: user.id.to_string(),
-                summary: "Signed out".into(),
-                before: None,
-                after: None,
-            },
+            db::audit::Entry::about_user(
+                Some(user.id),
+                "account.signed_out",
+                user.id,
+                "Signed out",
+            ),
         )
         .await?;
     }
@@ -324,15 +315,12 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
         .await?;
         db::audit::record(
             &mut tx,
-            db::audit::Entry {
-                actor: None,
-                action: "account.password_reset_requested",
-                subject_type: "user",
-                subject_id: user.id.to_string(),
-                summary: "Password reset link sent".into(),
-                before: None,
-                after: None,
-            },
+            db::audit::Entry::about_user(
+                None,
+                "account.password_reset_requested",
+                user.id,
+                "Password reset link sent",
+            ),
         )
         .await?;
         tx.commit().await?;

@@ -11,6 +11,26 @@ pub struct Entry<'a> {
     pub after: Option<String>,
 }
 
+impl<'a> Entry<'a> {
+    /// An entry about one user account, with no before/after.
+    pub fn about_user(
+        actor: Option<i64>,
+        action: &'a str,
+        user_id: i64,
+        summary: impl Into<String>,
+    ) -> Self {
+        Entry {
+            actor,
+            action,
+            subject_type: "user",
+            subject_id: user_id.to_string(),
+            summary: summary.into(),
+            before: None,
+            after: None,
+        }
+    }
+}
+
 pub async fn record(conn: &mut AnyConnection, entry: Entry<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (actor_user_id, action, subject_type, subject_id, summary, before_summary, after_summary, occurred_at)
