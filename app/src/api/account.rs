@@ -254,6 +254,8 @@ pub async fn sign_in(
         ),
     )
     .await?;
+    // Return the connection before taking another from the pool.
+    drop(conn);
     let session = auth::session().await?;
     auth::start_session(&session, user.id, user.session_version).await?;
     let roles = db::users::roles(&state.pool, user.id).await?;
