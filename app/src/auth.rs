@@ -198,6 +198,14 @@ pub fn is_plain_form_post() -> bool {
 /// Turn a failed validation into an error; without JavaScript, keep the typed values
 /// (never passwords) and errors in the session for the page to show after the redirect.
 pub async fn reject_form(form: &str, values: &[(&str, &str)], error: AppError) -> AppError {
+    if !is_plain_form_post() {
+        // A call from the hydrated page: a 4xx status that says what kind of refusal it is.
+        match &error {
+            AppError::Invalid(_) => crate::components::set_status(400),
+            AppError::Conflict(_) => crate::components::set_status(409),
+            _ => {}
+        }
+    }
     if is_plain_form_post() {
         if let Ok(session) = session().await {
             let stored = StoredForm {
@@ -213,6 +221,22 @@ pub async fn reject_form(form: &str, values: &[(&str, &str)], error: AppError) -
         }
     }
     error
+}
+
+/// `reject_form` for a form posted as one struct of text fields.
+pub async fn reject_with<T: serde::Serialize>(form: &str, typed: &T, error: AppError) -> AppError {
+    let pairs: Vec<(String, String)> = match serde_json::to_value(typed) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let borrowed: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    reject_form(form, &borrowed, error).await
 }
 
 pub async fn take_form(form: &str) -> AppResult<StoredForm> {

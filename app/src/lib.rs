@@ -44,7 +44,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
-    use pages::{account::*, admin::*, public::*, roles::*};
+    use pages::{
+        account::*, admin::*, fund::pooled::*, fund::registers::*, fund::rounds::*, public::*,
+        roles::*, rounds::*,
+    };
     provide_meta_context();
     let async_mode = SsrMode::Async;
     view! {
@@ -67,6 +70,31 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/reset-password") view=ResetPasswordPage ssr=async_mode.clone()/>
                     <Route path=path!("/assess") view=AssessHomePage ssr=async_mode.clone()/>
                     <Route path=path!("/fund") view=FundHomePage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/partners") view=PartnersPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/pooled-funds/new") view=SetUpFundPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/pooled-funds/:year") view=FundPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/pooled-funds/:year/variation") view=VariationPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/gaps") view=GapsPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/gaps/new") view=NewGapPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/gaps/:id") view=GapPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/gaps/:id/edit") view=EditGapPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/services") view=ServicesPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/services/new") view=NewServicePage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/services/:id") view=ServicePage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/services/:id/edit") view=EditServicePage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds") view=RoundsPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/new") view=NewRoundPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id") view=RoundAdminPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/edit") view=EditRoundPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/new-version") view=NewVersionPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/sections/new") view=NewSectionPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/sections/:sid") view=SectionPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/sections/:sid/questions/new") view=QuestionPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/sections/:sid/questions/:qid") view=QuestionPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/criteria/new") view=CriterionPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/criteria/:cid") view=CriterionPage ssr=async_mode.clone()/>
+                    <Route path=path!("/rounds/:id") view=PublicRoundPage ssr=async_mode.clone()/>
+                    <Route path=path!("/market-position") view=MarketPositionPage ssr=async_mode.clone()/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=async_mode.clone()/>
                     <Route path=path!("/admin/users/:id") view=UserPage ssr=async_mode.clone()/>
                 </Routes>

@@ -73,6 +73,9 @@ pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
         .await?;
         tx.commit().await?;
     }
+    if let Some(commissioner) = app::db::users::by_email(pool, "commissioner@seedbed.test").await? {
+        crate::demo_funding::load(pool, commissioner.id).await?;
+    }
     Ok(())
 }
 
@@ -94,22 +97,25 @@ pub async fn create_admin(
     let email =
         app::domain::email::Email::parse("email", email).map_err(|e| anyhow::anyhow!(e.message))?;
     let now = app::db::now();
+    // Read before the transaction starts: it must never wait on a second pool connection.
+    let existing = match app::db::users::by_email(pool, email.as_str()).await? {
+        Some(user) => Some((user.id, app::db::users::roles(pool, user.id).await?)),
+        None => None,
+    };
+    // A random password nobody knows; the admin sets their own through the link.
+    let (random, _) = app::auth::new_token();
+    let hash = app::auth::hash_password(random)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut tx = pool.begin().await?;
-    let existing = app::db::users::by_email(pool, email.as_str()).await?;
     let (id, roles) = match existing {
-        Some(user) => {
-            let mut roles = app::db::users::roles(pool, user.id).await?;
+        Some((id, mut roles)) => {
             if !roles.contains(&Role::Admin) {
                 roles.push(Role::Admin);
             }
-            (user.id, roles)
+            (id, roles)
         }
         None => {
-            // A random password nobody knows; the admin sets their own through the link.
-            let (random, _) = app::auth::new_token();
-            let hash = app::auth::hash_password(random)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let id =
                 app::db::users::insert(&mut tx, email.as_str(), name, &hash, true, &now).await?;
             (id, vec![Role::Admin])

@@ -1,6 +1,7 @@
 //! The `seedbed` server: configuration, start-up (router, layers, state), mail and CLI commands.
 pub mod config;
 pub mod demo;
+pub mod demo_funding;
 pub mod mail;
 pub mod sessions;
 
@@ -37,6 +38,20 @@ pub struct BuildOptions {
     pub mailer: Arc<dyn Mailer>,
 }
 
+/// Background task: open and close rounds at their times, every 15 seconds. Safe with any
+/// number of instances (each transition is claimed once in the database).
+async fn round_clock(pool: sqlx::AnyPool) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
+    loop {
+        tick.tick().await;
+        match app::api::rounds::advance_by_clock(&pool, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rounds = n, "rounds moved on by the clock"),
+            Err(e) => tracing::warn!(%e, "could not move rounds on by the clock"),
+        }
+    }
+}
+
 /// Connect, migrate, and build the router. Used by `serve` and by the integration tests.
 pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> {
     let pool = app::db::connect(&options.database_url, options.max_connections).await?;
@@ -54,6 +69,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             }
         }
     });
+    tokio::spawn(round_clock(pool.clone()));
     tokio::task::spawn_blocking(app::auth::warm_up).await?;
     let state = AppState {
         pool,

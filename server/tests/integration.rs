@@ -1,10 +1,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 //! The HTTP integration suite: every test runs on SQLite and on PostgreSQL.
 mod common;
+mod fund;
+mod registers;
+mod rounds;
 use common::*;
 use sqlx::Row;
 
-const PASSWORD: &str = "correct horse battery";
+const PASSWORD: &str = TEST_PASSWORD;
 
 both_backends!(register_verify_sign_in_sign_out, async |app: &TestApp| {
     let client = new_client();

@@ -2,6 +2,9 @@
 //! call one domain/db function, redirect.
 pub mod account;
 pub mod admin;
+pub mod fund;
+pub mod registers;
+pub mod rounds;
 
 use crate::error::{AppError, FieldError};
 use leptos::prelude::*;

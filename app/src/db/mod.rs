@@ -1,5 +1,8 @@
 //! Queries per aggregate over `AnyPool`. SQL only: no business rules.
 pub mod audit;
+pub mod fund;
+pub mod registers;
+pub mod rounds;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

@@ -1,8 +1,13 @@
 //! Pure Rust: types that parse, rules, money. No leptos, no sqlx, no I/O.
+pub mod coded;
+pub mod date;
 pub mod email;
+pub mod fund;
 pub mod money;
 pub mod password;
+pub mod registers;
 pub mod roles;
+pub mod round;
 pub mod text;
 pub mod throttle;
 pub mod time;

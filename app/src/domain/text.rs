@@ -21,6 +21,23 @@ pub fn required_text(
     Ok(value.to_string())
 }
 
+/// Optional text, trimmed, with a maximum length in characters ("" when left blank).
+pub fn optional_text(
+    field: &str,
+    input: &str,
+    max_chars: usize,
+    label: &str,
+) -> Result<String, FieldError> {
+    let value = input.trim();
+    if value.chars().count() > max_chars {
+        return Err(FieldError::new(
+            field,
+            format!("{label} must be {max_chars} characters or fewer"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
 pub fn word_count(input: &str) -> usize {
     input.split_whitespace().count()
 }

@@ -101,13 +101,15 @@ fn EmailLinkPage(
         move || token_for_check.clone(),
         move |t| token_status(t, purpose.into()),
     );
+    let stored = Resource::new(|| (), move |_| crate::api::form_state(form.to_string()));
     view! {
         <Suspense fallback=|| ()>
             {move || {
                 let token = token.clone();
                 Suspend::new(async move {
+                    let stored = stored.await.unwrap_or_default();
                     if live.await.unwrap_or(false) {
-                        view! { <WithStoredForm form=form render=move |stored| render(stored, token.clone())/> }.into_any()
+                        render(stored, token)
                     } else {
                         view! { <LinkExpired what=expired_what href=expired_href link_text=expired_link_text/> }.into_any()
                     }

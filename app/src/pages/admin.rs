@@ -1,4 +1,4 @@
-use super::WithStoredForm;
+use super::FormPage;
 use crate::api::admin::*;
 use crate::api::StoredForm;
 use crate::components::*;
@@ -100,16 +100,7 @@ pub fn UserPage() -> impl IntoView {
         move || (user_id(), use_refresh()),
         |(id, _)| user_detail(id),
     );
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok(user) => view! { <WithStoredForm form="set_roles" render=move |stored| user_view(stored, user.clone())/> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
+    view! { <FormPage form="set_roles" data=data render=user_view/> }
 }
 
 fn user_view(stored: StoredForm, user: UserRecord) -> impl IntoView {

@@ -1,10 +1,13 @@
 pub mod account;
 pub mod admin;
+pub mod fund;
 pub mod public;
 pub mod roles;
+pub mod rounds;
 
 use crate::api::StoredForm;
 use crate::domain::roles::Role;
+use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Where a user lands after signing in.
@@ -29,6 +32,11 @@ pub fn is_safe_next(next: &str) -> bool {
 }
 
 /// Render a form page with what a failed plain post left behind (values and errors).
+/// Only for a form that needs no other data: a form that does uses [`FormPage`], so that
+/// both resources are created once, before any of them resolves. (A resource created inside
+/// another resource's `Suspend` is created again each time that closure runs: the stored
+/// form was taken by the first copy and the page showed the second, empty one; and a
+/// server-side render could wait for ever on a copy created after the others resolved.)
 #[component]
 pub fn WithStoredForm<F, V>(form: &'static str, render: F) -> impl IntoView
 where
@@ -41,6 +49,35 @@ where
             {move || {
                 let render = render.clone();
                 Suspend::new(async move { render(stored.await.unwrap_or_default()) })
+            }}
+        </Transition>
+    }
+}
+
+/// A page that loads `data` and shows a form with what a failed plain post left behind.
+#[component]
+pub fn FormPage<T, F, V>(
+    form: &'static str,
+    data: Resource<Result<T, AppError>>,
+    render: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(StoredForm, T) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
+    let stored = Resource::new(|| (), move |_| crate::api::form_state(form.to_string()));
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    let stored = stored.await.unwrap_or_default();
+                    match data.await {
+                        Err(e) => crate::components::error_view(e),
+                        Ok(data) => render(stored, data).into_any(),
+                    }
+                })
             }}
         </Transition>
     }

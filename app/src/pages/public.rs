@@ -18,8 +18,7 @@ pub fn HomePage() -> impl IntoView {
                 <h1 class="govuk-heading-xl">"Seed funding for community services"</h1>
                 <p class="govuk-body-l">"The council and the NHS pool part of their health and social care budgets. The Preventative Services Market Development Board uses this pooled fund to give one-off seed funding to voluntary and community organisations that fill gaps in local services."</p>
                 <p class="govuk-body">"A grant helps a new service start. Your bid must show how the service will pay its own way when the grant ends, for example by charging, other funding or volunteers."</p>
-                <h2 class="govuk-heading-m">"Open funding rounds"</h2>
-                <p class="govuk-body">"There are no funding rounds open at the moment. Rounds are published here when the Board invites bids."</p>
+                <crate::pages::rounds::RoundList/>
                 <Transition fallback=|| ()>
                     {move || (!signed_in()).then(|| view! {
                         <h2 class="govuk-heading-m">"Bid or assess"</h2>

@@ -1,5 +1,5 @@
-//! Landing pages for assessors and commissioners. Their journeys arrive with later issues;
-//! for now each page says truthfully what there is.
+//! The landing page for assessors. Their journeys arrive with a later issue;
+//! for now the page says truthfully what there is.
 use crate::api::ShellData;
 use crate::components::*;
 use crate::domain::roles::Role;
@@ -30,24 +30,6 @@ pub fn AssessHomePage() -> impl IntoView {
                     <h1 class="govuk-heading-l">"Your assessments"</h1>
                     <p class="govuk-body">"Bids assigned to you to score will be listed here, with what you need to do for each: declare any conflict of interest, then score."</p>
                     <p class="govuk-body">"You have no bids to assess at the moment."</p>
-                }.into_any(),
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-pub fn FundHomePage() -> impl IntoView {
-    let shell = use_shell();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || match guard(shell.and_then(|s| s.0.get()), &[Role::Commissioner]) {
-                Err(e) => error_view(e),
-                Ok(()) => view! {
-                    <PageTitle text="Funding"/>
-                    <h1 class="govuk-heading-l">"Funding"</h1>
-                    <p class="govuk-body">"Manage the pooled fund, the gaps in community services, and funding rounds."</p>
-                    <p class="govuk-body">"No pooled fund has been set up for this financial year yet."</p>
                 }.into_any(),
             }}
         </Suspense>

@@ -1,5 +1,6 @@
 //! spawn_app(): the real router on 127.0.0.1:0 against a fresh SQLite file or a fresh
 //! PostgreSQL database, with a capturing mailer; a cookie-keeping client drives it like a browser.
+pub use app::domain::roles::Role;
 use reqwest::header::{ACCEPT, REFERER};
 use server::mail::CapturingMailer;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -102,6 +103,21 @@ fn strip_error_query(location: &str) -> String {
     location.to_string()
 }
 
+pub const TEST_PASSWORD: &str = "correct horse battery";
+
+async fn send(request: reqwest::RequestBuilder) -> Posted {
+    let res = request.send().await.unwrap();
+    Posted {
+        status: res.status().as_u16(),
+        location: res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(String::from),
+        body: res.text().await.unwrap_or_default(),
+    }
+}
+
 pub struct Posted {
     pub status: u16,
     pub location: Option<String>,
@@ -121,22 +137,17 @@ impl TestApp {
         page: &str,
         form: &[(&str, &str)],
     ) -> Posted {
-        let res = client
+        let request = client
             .post(self.url(endpoint))
             .header(ACCEPT, "text/html,application/xhtml+xml")
             .header(REFERER, self.url(page))
-            .form(form)
-            .send()
-            .await
-            .unwrap();
+            .form(form);
+        let posted = send(request).await;
         Posted {
-            status: res.status().as_u16(),
-            location: res
-                .headers()
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .map(|s| strip_error_query(&s.replace(&self.base, ""))),
-            body: res.text().await.unwrap_or_default(),
+            location: posted
+                .location
+                .map(|l| strip_error_query(&l.replace(&self.base, ""))),
+            ..posted
         }
     }
 
@@ -147,22 +158,38 @@ impl TestApp {
         endpoint: &str,
         form: &[(&str, &str)],
     ) -> Posted {
-        let res = client
+        let request = client
             .post(self.url(endpoint))
             .header(ACCEPT, "application/json")
-            .form(form)
-            .send()
+            .form(form);
+        send(request).await
+    }
+
+    /// A confirmed account holding `roles`, signed in on a fresh client.
+    pub async fn signed_in_as(&self, email: &str, roles: &[Role]) -> reqwest::Client {
+        self.registered_user("Test User", email, TEST_PASSWORD)
+            .await;
+        let user = app::db::users::by_email(&self.pool, email)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut conn = self.pool.acquire().await.unwrap();
+        app::db::users::set_roles(&mut conn, user.id, roles, None, &app::db::now())
             .await
             .unwrap();
-        Posted {
-            status: res.status().as_u16(),
-            location: res
-                .headers()
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .map(String::from),
-            body: res.text().await.unwrap_or_default(),
-        }
+        drop(conn);
+        let client = new_client();
+        let res = self.sign_in(&client, email, TEST_PASSWORD).await;
+        assert_eq!(res.status, 302, "{}", res.body);
+        client
+    }
+
+    /// How many rows a query counts (`SELECT CAST(COUNT(*) AS BIGINT) AS n …`).
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, client: &reqwest::Client, path: &str) -> (u16, String, Option<String>) {

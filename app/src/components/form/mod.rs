@@ -45,6 +45,15 @@ impl FormErrors {
         }))
     }
 
+    /// Errors of several actions on one page, shown together.
+    pub fn and(self, other: FormErrors) -> FormErrors {
+        FormErrors(Signal::derive(move || {
+            let mut all = self.0.get();
+            all.extend(other.0.get());
+            all
+        }))
+    }
+
     pub fn from_stored(stored: &StoredForm) -> Self {
         let errors = stored.errors.clone();
         FormErrors(Signal::derive(move || errors.clone()))
@@ -67,8 +76,9 @@ impl FormErrors {
 }
 
 /// The id of a field's input, used by labels and error summary links.
+/// `contribution[12]` becomes `contribution-12`.
 pub fn field_id(name: &str) -> String {
-    name.replace('_', "-")
+    name.replace(['_', '['], "-").replace(']', "")
 }
 
 pub(super) fn group_class(has_error: bool) -> &'static str {

@@ -1,0 +1,278 @@
+//! Commissioners: the gaps register and the commissioned services register.
+//! The public sees the services that are open to the market.
+use crate::domain::registers::{Gap, GapForm, Service, ServiceForm};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {
+    crate::auth,
+    crate::db,
+    crate::domain::registers::{GapStatus, MarketCategory},
+    crate::domain::roles::Role,
+};
+
+#[cfg(feature = "ssr")]
+async fn commissioner() -> Result<(crate::state::AppState, auth::CurrentUser), AppError> {
+    auth::require_any_role(&[Role::Commissioner]).await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapRow {
+    pub id: i64,
+    pub gap: Gap,
+}
+
+#[server(prefix = "/api", endpoint = "gaps/list")]
+pub async fn list_gaps(status: String) -> Result<Vec<GapRow>, AppError> {
+    let (state, _) = commissioner().await?;
+    let rows = db::registers::gaps(&state.pool, GapStatus::from_code(&status)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, gap)| GapRow { id, gap })
+        .collect())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundLink {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapRecord {
+    pub id: i64,
+    pub gap: Gap,
+    pub rounds: Vec<RoundLink>,
+    pub history: Vec<crate::api::admin::AuditView>,
+}
+
+#[cfg(feature = "ssr")]
+async fn history(
+    state: &crate::state::AppState,
+    subject: &str,
+    id: i64,
+) -> Result<Vec<crate::api::admin::AuditView>, AppError> {
+    Ok(
+        db::audit::for_subject(&state.pool, subject, &id.to_string(), 20)
+            .await?
+            .into_iter()
+            .map(|a| crate::api::admin::AuditView {
+                when: crate::domain::time::from_db(&a.occurred_at)
+                    .map(crate::domain::time::display_uk)
+                    .unwrap_or(a.occurred_at),
+                summary: a.summary,
+                before: a.before,
+                after: a.after,
+            })
+            .collect(),
+    )
+}
+
+#[server(prefix = "/api", endpoint = "gaps/detail")]
+pub async fn gap_detail(id: i64) -> Result<GapRecord, AppError> {
+    let (state, _) = commissioner().await?;
+    let mut conn = state.pool.acquire().await?;
+    let gap = db::registers::gap(&mut conn, id)
+        .await?
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    drop(conn);
+    let rounds = db::rounds::for_gap(&state.pool, id)
+        .await?
+        .into_iter()
+        .map(|(id, title, status)| RoundLink { id, title, status })
+        .collect();
+    Ok(GapRecord {
+        id,
+        gap,
+        rounds,
+        history: history(&state, "gap", id).await?,
+    })
+}
+
+/// Record a new gap (`id` empty) or change one.
+#[server(prefix = "/api", endpoint = "gaps/save")]
+pub async fn save_gap(
+    #[server(default)] id: String,
+    #[server(flatten)] form: GapForm,
+) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let gap = match form.parse() {
+        Ok(gap) => gap,
+        Err(errors) => {
+            return Err(auth::reject_with("save_gap", &form, AppError::Invalid(errors)).await)
+        }
+    };
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    let id = match id.parse::<i64>() {
+        Ok(id) => {
+            let before = db::registers::gap(&mut tx, id)
+                .await?
+                .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+            db::registers::update_gap(&mut tx, id, &gap, &now).await?;
+            db::audit::record(
+                &mut tx,
+                db::audit::Entry {
+                    actor: Some(user.id),
+                    action: "gap.changed",
+                    subject_type: "gap",
+                    subject_id: id.to_string(),
+                    summary: format!("Gap changed: {}", gap.title),
+                    before: Some(format!(
+                        "{}, {} priority",
+                        before.status.label(),
+                        before.priority.label()
+                    )),
+                    after: Some(format!(
+                        "{}, {} priority",
+                        gap.status.label(),
+                        gap.priority.label()
+                    )),
+                },
+            )
+            .await?;
+            id
+        }
+        Err(_) => {
+            let id = db::registers::insert_gap(&mut tx, &gap, user.id, &now).await?;
+            db::audit::record(
+                &mut tx,
+                db::audit::Entry {
+                    actor: Some(user.id),
+                    action: "gap.recorded",
+                    subject_type: "gap",
+                    subject_id: id.to_string(),
+                    summary: format!("Gap recorded: {}", gap.title),
+                    before: None,
+                    after: Some(format!(
+                        "{}, {} priority",
+                        gap.status.label(),
+                        gap.priority.label()
+                    )),
+                },
+            )
+            .await?;
+            id
+        }
+    };
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(&session, &format!("Gap saved: {}", gap.title)).await?;
+    leptos_axum::redirect(&format!("/fund/gaps/{id}"));
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRow {
+    pub id: i64,
+    pub service: Service,
+}
+
+#[server(prefix = "/api", endpoint = "services/list")]
+pub async fn list_services(category: String) -> Result<Vec<ServiceRow>, AppError> {
+    let (state, _) = commissioner().await?;
+    let rows = db::registers::services(&state.pool, MarketCategory::from_code(&category)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, service)| ServiceRow { id, service })
+        .collect())
+}
+
+/// Services open to the market, for anyone.
+#[server(prefix = "/api", endpoint = "services/open")]
+pub async fn open_services() -> Result<Vec<ServiceRow>, AppError> {
+    let state = crate::state::app_state()?;
+    let rows = db::registers::services(&state.pool, Some(MarketCategory::Open)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, service)| ServiceRow { id, service })
+        .collect())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRecord {
+    pub id: i64,
+    pub service: Service,
+    pub history: Vec<crate::api::admin::AuditView>,
+}
+
+#[server(prefix = "/api", endpoint = "services/detail")]
+pub async fn service_detail(id: i64) -> Result<ServiceRecord, AppError> {
+    let (state, _) = commissioner().await?;
+    let mut conn = state.pool.acquire().await?;
+    let service = db::registers::service(&mut conn, id)
+        .await?
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    drop(conn);
+    Ok(ServiceRecord {
+        id,
+        service,
+        history: history(&state, "service", id).await?,
+    })
+}
+
+/// Add a service to the register (`id` empty) or change one.
+#[server(prefix = "/api", endpoint = "services/save")]
+pub async fn save_service(
+    #[server(default)] id: String,
+    #[server(flatten)] form: ServiceForm,
+) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let service = match form.parse() {
+        Ok(service) => service,
+        Err(errors) => {
+            return Err(auth::reject_with("save_service", &form, AppError::Invalid(errors)).await)
+        }
+    };
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    let (id, action, before) = match id.parse::<i64>() {
+        Ok(id) => {
+            let before = db::registers::service(&mut tx, id)
+                .await?
+                .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+            db::registers::update_service(&mut tx, id, &service, &now).await?;
+            (id, "service.changed", Some(describe(&before)))
+        }
+        Err(_) => (
+            db::registers::insert_service(&mut tx, &service, user.id, &now).await?,
+            "service.added",
+            None,
+        ),
+    };
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(user.id),
+            action,
+            subject_type: "service",
+            subject_id: id.to_string(),
+            summary: format!(
+                "Service {}: {}",
+                if before.is_some() { "changed" } else { "added" },
+                service.name
+            ),
+            before,
+            after: Some(describe(&service)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(&session, &format!("Service saved: {}", service.name)).await?;
+    leptos_axum::redirect(&format!("/fund/services/{id}"));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn describe(s: &Service) -> String {
+    format!(
+        "{}; provider {}; {}",
+        s.market_category.label(),
+        s.current_provider,
+        s.contract_value
+    )
+}

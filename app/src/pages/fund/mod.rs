@@ -1,0 +1,4 @@
+//! Commissioners: the pooled fund, gaps, services and funding rounds.
+pub mod pooled;
+pub mod registers;
+pub mod rounds;

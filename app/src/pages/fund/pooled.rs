@@ -1,0 +1,364 @@
+//! The pooled fund: home for commissioners, partners, set-up, the fund page and variations.
+use crate::api::fund::*;
+use crate::api::StoredForm;
+use crate::components::*;
+use crate::domain::fund::Totals;
+use crate::pages::FormPage;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn FundHomePage() -> impl IntoView {
+    let data = Resource::new(use_refresh, |_| fund_home());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(home) => fund_home_view(home).into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn fund_home_view(home: FundHomeData) -> impl IntoView {
+    let rows = home
+        .funds
+        .iter()
+        .map(|f| {
+            let href = format!("/fund/pooled-funds/{}", f.year.0);
+            view! {
+                <tr class="govuk-table__row">
+                    <th scope="row" class="govuk-table__header"><a class="govuk-link" href=href>{f.year.label()}</a></th>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{f.agreed.display()}</td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{f.uncommitted.display()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let has_funds = !home.funds.is_empty();
+    let can_set_up = !home.years_to_set_up.is_empty();
+    view! {
+        <PageTitle text="Funding"/>
+        <h1 class="govuk-heading-l">"Funding"</h1>
+        <p class="govuk-body">"Manage the pooled fund, the gaps in community services, the services you commission and funding rounds."</p>
+        <h2 class="govuk-heading-m">"Pooled fund"</h2>
+        {if has_funds {
+            view! {
+                <table class="govuk-table">
+                    <caption class="govuk-table__caption govuk-table__caption--s">"Pooled fund by financial year"</caption>
+                    <thead class="govuk-table__head">
+                        <tr class="govuk-table__row">
+                            <th scope="col" class="govuk-table__header">"Financial year"</th>
+                            <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Agreed value"</th>
+                            <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Uncommitted"</th>
+                        </tr>
+                    </thead>
+                    <tbody class="govuk-table__body">{rows}</tbody>
+                </table>
+            }.into_any()
+        } else {
+            view! { <p class="govuk-body">"No pooled fund has been set up yet."</p> }.into_any()
+        }}
+        {can_set_up.then(|| view! {
+            <a href="/fund/pooled-funds/new" role="button" draggable="false" class="govuk-button" data-module="govuk-button">"Set up a pooled fund"</a>
+        })}
+        <p class="govuk-body"><a class="govuk-link" href="/fund/partners">"Partners who pool their budgets"</a></p>
+        <h2 class="govuk-heading-m">"Commissioning"</h2>
+        <ul class="govuk-list">
+            <li><a class="govuk-link" href="/fund/gaps">"Gaps in community services"</a></li>
+            <li><a class="govuk-link" href="/fund/services">"Commissioned services"</a></li>
+            <li><a class="govuk-link" href="/fund/rounds">"Funding rounds"</a></li>
+        </ul>
+    }
+}
+
+#[component]
+pub fn PartnersPage() -> impl IntoView {
+    let data = Resource::new(use_refresh, |_| fund_home());
+    view! { <FormPage form="add_partner" data=data render=|stored, home: FundHomeData| partners_view(stored, home.partners)/> }
+}
+
+fn partners_view(stored: StoredForm, partners: Vec<PartnerView>) -> impl IntoView {
+    let action = ServerAction::<AddPartner>::new();
+    let errors = FormErrors::new(action, stored.clone());
+    let list = partners
+        .into_iter()
+        .map(|p| view! { <li>{p.name}</li> })
+        .collect_view();
+    view! {
+        <PageTitle text="Partners" errors=errors/>
+        <BackLink href="/fund" text="Back to funding"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors/>
+                <h1 class="govuk-heading-l">"Partners"</h1>
+                <p class="govuk-body">"The organisations that pool their budgets in the fund, for example the council and the integrated care board (ICB)."</p>
+                <ul class="govuk-list govuk-list--bullet">{list}</ul>
+                <ActionForm action=action attr:novalidate=true>
+                    <TextInput name="name" label="Add a partner" hint="The organisation's full name"
+                        value=stored.value("name") error=errors.for_field("name")/>
+                    <Button text="Add partner"/>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn SetUpFundPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| fund_home());
+    view! { <FormPage form="set_up_fund" data=data render=set_up_view/> }
+}
+
+fn set_up_view(stored: StoredForm, home: FundHomeData) -> impl IntoView {
+    let action = ServerAction::<SetUpFund>::new();
+    let errors = FormErrors::new(action, stored.clone());
+    let years: Vec<Choice> = home
+        .years_to_set_up
+        .iter()
+        .map(|y| Choice::new(y.0.to_string(), y.label()))
+        .collect();
+    let no_years = years.is_empty();
+    let no_partners = home.partners.is_empty();
+    let chosen = {
+        let v = stored.value("year");
+        if v.is_empty() {
+            years.first().map(|c| c.value.clone()).unwrap_or_default()
+        } else {
+            v
+        }
+    };
+    let partner_fields = home
+        .partners
+        .iter()
+        .map(|p| {
+            let name = format!("contribution[{}]", p.id);
+            let error = {
+                let all = errors.0;
+                let name = name.clone();
+                Signal::derive(move || {
+                    all.get()
+                        .into_iter()
+                        .find(|e| e.field == name)
+                        .map(|e| e.message)
+                })
+            };
+            view! { <MoneyInput name=name.clone() label=p.name.clone() value=stored.value(&name) error=error/> }
+        })
+        .collect_view();
+    view! {
+        <PageTitle text="Set up a pooled fund" errors=errors/>
+        <BackLink href="/fund" text="Back to funding"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors/>
+                <h1 class="govuk-heading-l">"Set up a pooled fund"</h1>
+                {if no_partners {
+                    view! {
+                        <p class="govuk-body">"First add the partners who pool their budgets."</p>
+                        <p class="govuk-body"><a class="govuk-link" href="/fund/partners">"Add partners"</a></p>
+                    }.into_any()
+                } else if no_years {
+                    view! { <p class="govuk-body">"The pooled funds for this financial year and the next have been set up. To change one, record a variation on its page."</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="govuk-body">"A financial year runs from 1 April to 31 March. The agreed value is the most that can be reserved for rounds and committed by awards."</p>
+                        <ActionForm action=action attr:novalidate=true>
+                            <Radios name="year" legend="Financial year" choices=years value=chosen error=errors.for_field("year")/>
+                            <MoneyInput name="agreed_value" label="Agreed value" hint="The total the partners have agreed to pool, in pounds, like 250000"
+                                value=stored.value("agreed_value") error=errors.for_field("agreed_value")/>
+                            <fieldset class="govuk-fieldset">
+                                <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">"Each partner's contribution"</legend>
+                                <div class="govuk-hint">"The contributions must add up to the agreed value."</div>
+                                {partner_fields}
+                            </fieldset>
+                            <Button text="Set up fund"/>
+                        </ActionForm>
+                    }.into_any()
+                }}
+            </div>
+        </div>
+    }
+}
+
+fn year_param() -> impl Fn() -> i32 + Copy {
+    let params = use_params_map();
+    move || {
+        params
+            .get()
+            .get("year")
+            .and_then(|y| y.parse::<i32>().ok())
+            .unwrap_or(0)
+    }
+}
+
+fn totals_cells(t: &Totals) -> impl IntoView {
+    let cells = [
+        t.contributed,
+        t.reserved,
+        t.committed,
+        t.paid,
+        t.uncommitted(),
+    ];
+    cells
+        .into_iter()
+        .map(|p| view! { <td class="govuk-table__cell govuk-table__cell--numeric">{p.display()}</td> })
+        .collect_view()
+}
+
+#[component]
+pub fn FundPage() -> impl IntoView {
+    let year = year_param();
+    let query = use_query_map();
+    let before = move || {
+        query
+            .get()
+            .get("before")
+            .and_then(|b| b.parse::<i64>().ok())
+    };
+    let data = Resource::new(
+        move || (year(), before(), use_refresh()),
+        |(year, before, _)| fund_detail(year, before),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(fund) => fund_view(fund).into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn fund_view(fund: FundRecord) -> impl IntoView {
+    let title = format!("Pooled fund {}", fund.year.label());
+    let partner_rows = fund
+        .partners
+        .iter()
+        .map(|p| {
+            view! {
+                <tr class="govuk-table__row">
+                    <th scope="row" class="govuk-table__header">{p.partner.name.clone()}</th>
+                    {totals_cells(&p.totals)}
+                </tr>
+            }
+        })
+        .collect_view();
+    let ledger_rows = fund
+        .ledger
+        .iter()
+        .map(|e| {
+            view! {
+                <tr class="govuk-table__row">
+                    <td class="govuk-table__cell">{e.when.clone()}</td>
+                    <td class="govuk-table__cell">{e.movement.clone()}</td>
+                    <td class="govuk-table__cell">{e.partner.clone()}</td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{e.amount.display()}</td>
+                    <td class="govuk-table__cell">{e.reason.clone()}</td>
+                    <td class="govuk-table__cell">{e.by.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let year = fund.year.0;
+    let older = fund
+        .older
+        .map(|id| format!("/fund/pooled-funds/{year}?before={id}"));
+    view! {
+        <PageTitle text=title.clone()/>
+        <BackLink href="/fund" text="Back to funding"/>
+        <span class="govuk-caption-l">"Pooled fund"</span>
+        <h1 class="govuk-heading-l">{fund.year.label()}</h1>
+        <SummaryList rows=vec![
+            SummaryRow::new("Agreed value", fund.agreed.display()),
+            SummaryRow::new("Uncommitted", fund.total.uncommitted().display()),
+        ]/>
+        <a href=format!("/fund/pooled-funds/{year}/variation") role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Record a variation"</a>
+        <div class="seedbed-table-scroll">
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--m">"Money by partner"</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"Partner"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Contributed"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Reserved"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Committed"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Paid"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Uncommitted"</th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">
+                    {partner_rows}
+                    <tr class="govuk-table__row seedbed-total-row">
+                        <th scope="row" class="govuk-table__header">"Total"</th>
+                        {totals_cells(&fund.total)}
+                    </tr>
+                </tbody>
+            </table>
+        </div>
+        <p class="govuk-body">"Reserved money is set aside for published funding rounds. Committed money has been awarded; paid money has reached the funded schemes."</p>
+        <div class="seedbed-table-scroll">
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--m">"Ledger"</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"When"</th>
+                        <th scope="col" class="govuk-table__header">"Movement"</th>
+                        <th scope="col" class="govuk-table__header">"Partner"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Amount"</th>
+                        <th scope="col" class="govuk-table__header">"Reason"</th>
+                        <th scope="col" class="govuk-table__header">"By"</th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">{ledger_rows}</tbody>
+            </table>
+        </div>
+        {older.map(|href| view! { <p class="govuk-body"><a class="govuk-link" href=href>"Older entries"</a></p> })}
+    }
+}
+
+#[component]
+pub fn VariationPage() -> impl IntoView {
+    let year = year_param();
+    let data = Resource::new(year, |year| fund_detail(year, None));
+    view! { <FormPage form="record_variation" data=data render=variation_view/> }
+}
+
+fn variation_view(stored: StoredForm, fund: FundRecord) -> impl IntoView {
+    let action = ServerAction::<RecordVariation>::new();
+    let errors = FormErrors::new(action, stored.clone());
+    let partners = fund
+        .all_partners
+        .iter()
+        .map(|p| Choice::new(p.id.to_string(), p.name.clone()))
+        .collect();
+    let year = fund.year.0;
+    view! {
+        <PageTitle text="Record a variation" errors=errors/>
+        <BackLink href=format!("/fund/pooled-funds/{year}") text="Back to the pooled fund"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors/>
+                <span class="govuk-caption-l">{format!("Pooled fund {}", fund.year.label())}</span>
+                <h1 class="govuk-heading-l">"Record a variation"</h1>
+                <p class="govuk-body">{format!("The agreed value is {}. A variation changes one partner's contribution and the agreed value with it. It is kept in the ledger and the audit trail; nothing is overwritten.", fund.agreed.display())}</p>
+                <ActionForm action=action attr:novalidate=true>
+                    <input type="hidden" name="year" value=year.to_string()/>
+                    <Radios name="partner" legend="Whose contribution changes?" choices=partners
+                        value=stored.value("partner") error=errors.for_field("partner")/>
+                    <Radios name="direction" legend="Does it go up or down?" inline=true
+                        choices=vec![Choice::new("increase", "Up"), Choice::new("decrease", "Down")]
+                        value=stored.value("direction") error=errors.for_field("direction")/>
+                    <MoneyInput name="amount" label="Amount of the change" value=stored.value("amount") error=errors.for_field("amount")/>
+                    <Textarea name="reason" label="Reason for the variation" hint="For example, the partnership board agreed extra money on 12 October 2026"
+                        value=stored.value("reason") error=errors.for_field("reason") limit=Limit::Characters(1000)/>
+                    <Button text="Record variation"/>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,145 @@
+//! The gaps and commissioned services registers.
+use super::common::*;
+use crate::both_backends;
+
+both_backends!(gaps_and_services_registers, async |app: &TestApp| {
+    let client = app
+        .signed_in_as("commissioner@example.org", &[Role::Commissioner])
+        .await;
+    // A gap with nothing filled in: every essential is named, nothing is saved.
+    let res = app
+        .post_form(
+            &client,
+            "/api/gaps/save",
+            "/fund/gaps/new",
+            &[
+                ("id", ""),
+                ("title", "Chiropody"),
+                ("need", ""),
+                ("priority", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/fund/gaps/new"));
+    let (_, page, _) = app.get(&client, "/fund/gaps/new").await;
+    for message in [
+        "Describe the need",
+        "Enter the target population",
+        "Enter the outcome sought",
+        "Select the priority",
+    ] {
+        assert!(page.contains(message), "{message}");
+    }
+    assert!(page.contains("value=\"Chiropody\""));
+    assert_eq!(
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM gaps").await,
+        0
+    );
+
+    crate::rounds::record_gap(app, &client).await;
+    let res = app
+        .post_form(
+            &client,
+            "/api/gaps/save",
+            "/fund/gaps/1/edit",
+            &[
+                ("id", "1"),
+                ("title", "Affordable chiropody for older people"),
+                ("need", "Older people cannot get their toenails cut"),
+                ("evidence", "Falls audit 2025"),
+                ("target_population", "People over 65"),
+                ("outcome_sought", "Fewer falls among over-65s"),
+                ("priority", "medium"),
+                ("status", "filled"),
+            ],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/fund/gaps/1"));
+    let (_, page, _) = app.get(&client, "/fund/gaps/1").await;
+    assert!(page.contains("Falls audit 2025"));
+    assert!(
+        page.contains("Identified, High priority → Filled, Medium priority"),
+        "{page}"
+    );
+    let (_, page, _) = app.get(&client, "/fund/gaps?status=identified").await;
+    assert!(page.contains("0 gaps"));
+    let (_, page, _) = app.get(&client, "/fund/gaps?status=filled").await;
+    assert!(page.contains("1 gap"));
+
+    // Services: the "what we buy" template, with dates checked.
+    let service = |category: &'static str, due_year: &'static str| {
+        vec![
+            ("id", ""),
+            ("name", "Meals on wheels"),
+            ("current_provider", "Council in-house"),
+            ("contract_value", "310,000"),
+            ("contract_currency", "1 April 2024 to 31 March 2027"),
+            ("quantity", "52,000 meals a year"),
+            ("quality_criteria", "98% on time"),
+            ("last_reviewed_day", "1"),
+            ("last_reviewed_month", "6"),
+            ("last_reviewed_year", "2025"),
+            ("review_due_day", "31"),
+            ("review_due_month", "2"),
+            ("review_due_year", due_year),
+            ("nature_of_review", "Recommission"),
+            ("interdependencies", "Home care"),
+            ("market_category", category),
+        ]
+    };
+    let res = app
+        .post_js(&client, "/api/services/save", &service("open", "2027"))
+        .await;
+    assert!(
+        res.body
+            .contains("Expected review date must be a real date"),
+        "{}",
+        res.body
+    );
+    let mut ok = service("open", "2027");
+    ok[10] = ("review_due_day", "1");
+    let res = app
+        .post_form(&client, "/api/services/save", "/fund/services/new", &ok)
+        .await;
+    assert_eq!(
+        res.location.as_deref(),
+        Some("/fund/services/1"),
+        "{}",
+        res.body
+    );
+    let mut restricted = ok.clone();
+    restricted[1] = ("name", "Community podiatry");
+    restricted[15] = ("market_category", "restricted");
+    app.post_form(
+        &client,
+        "/api/services/save",
+        "/fund/services/new",
+        &restricted,
+    )
+    .await;
+    let (_, page, _) = app.get(&client, "/fund/services").await;
+    assert!(page.contains("2 services") && page.contains("£310,000.00"));
+    let (_, page, _) = app.get(&client, "/fund/services?category=restricted").await;
+    assert!(page.contains("1 service") && page.contains("Community podiatry"));
+
+    // The public sees the open services only; only commissioners see the register.
+    let anonymous = new_client();
+    let (status, page, _) = app.get(&anonymous, "/market-position").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Meals on wheels"));
+    assert!(!page.contains("Community podiatry"));
+    let (status, _, _) = app.get(&anonymous, "/fund/services").await;
+    assert_eq!(status, 302, "signed out: asked to sign in");
+    let applicant = app.signed_in_as("applicant@example.org", &[]).await;
+    let res = app.post_js(&applicant, "/api/services/save", &ok).await;
+    assert_eq!(res.status, 403);
+    let res = app
+        .post_js(&applicant, "/api/gaps/save", &[("id", "1"), ("title", "x")])
+        .await;
+    assert_eq!(res.status, 403);
+    assert_eq!(
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM services")
+            .await,
+        2
+    );
+});
