@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fund/rounds/:id/criteria/new") view=CriterionPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/criteria/:cid") view=CriterionPage ssr=async_mode.clone()/>
                     <Route path=path!("/rounds/:id") view=PublicRoundPage ssr=async_mode.clone()/>
+                    <Route path=path!("/rounds/:id/bid") view=StartBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/market-position") view=MarketPositionPage ssr=async_mode.clone()/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=async_mode.clone()/>
                     <Route path=path!("/admin/users/:id") view=UserPage ssr=async_mode.clone()/>

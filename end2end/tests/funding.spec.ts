@@ -125,7 +125,7 @@ test('a commissioner records a gap, builds and publishes a round, and the public
   await page.getByLabel('Word limit (long text only)').fill('400');
   await page.getByRole('button', { name: 'Save question' }).click();
   await seedbed.settled("Carers' experience");
-  await expect(page.getByRole('cell', { name: 'How have carers shaped this service?' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'How have carers shaped this service?', exact: true })).toBeVisible();
   await page.getByRole('link', { name: 'Back to the round' }).click();
   await seedbed.settled(roundTitle);
 

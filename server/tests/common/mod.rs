@@ -28,6 +28,14 @@ fn admin_pg_url() -> String {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    // Warnings and errors from the app show in a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_test_writer()
+        .try_init();
     let (url, dir, pg_db) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();

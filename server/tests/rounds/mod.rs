@@ -609,3 +609,79 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    commissioner_actions_are_refused_to_everyone_else,
+    async |app: &TestApp| {
+        let endpoints = [
+            "/api/fund/add_partner",
+            "/api/fund/set_up",
+            "/api/fund/vary",
+            "/api/gaps/save",
+            "/api/services/save",
+            "/api/rounds/save",
+            "/api/rounds/save_section",
+            "/api/rounds/remove_section",
+            "/api/rounds/move",
+            "/api/rounds/save_question",
+            "/api/rounds/remove_question",
+            "/api/rounds/save_criterion",
+            "/api/rounds/remove_criterion",
+            "/api/rounds/publish",
+            "/api/rounds/new_version",
+            "/api/rounds/start_assessment",
+        ];
+        let form = [
+            ("year", "2026"),
+            ("round_id", "1"),
+            ("section_id", "1"),
+            ("question_id", "1"),
+            ("criterion_id", "1"),
+            ("item_id", "1"),
+            ("what", "section"),
+            ("direction", "up"),
+            ("name", "X"),
+            ("title", "X"),
+            ("amount", "1"),
+            ("reason", "X"),
+            ("agreed_value", "1"),
+        ];
+        let anonymous = new_client();
+        for endpoint in endpoints {
+            let res = app.post_js(&anonymous, endpoint, &form).await;
+            assert_eq!(res.status, 401, "{endpoint} signed out: {}", res.body);
+        }
+        let people = [
+            ("applicant@example.org", vec![]),
+            ("board@example.org", vec![Role::BoardMember]),
+            ("carer@example.org", vec![Role::LayEvaluator]),
+            ("admin@example.org", vec![Role::Admin]),
+        ];
+        for (email, roles) in people {
+            let client = app.signed_in_as(email, &roles).await;
+            for endpoint in endpoints {
+                let res = app.post_js(&client, endpoint, &form).await;
+                assert_eq!(res.status, 403, "{endpoint} as {email}: {}", res.body);
+            }
+            for page in [
+                "/fund",
+                "/fund/gaps",
+                "/fund/services",
+                "/fund/rounds",
+                "/fund/rounds/new",
+                "/fund/partners",
+            ] {
+                let (status, _, _) = app.get(&client, page).await;
+                assert_eq!(status, 403, "{page} as {email}");
+            }
+        }
+        for table in ["partners", "funds", "gaps", "services", "rounds"] {
+            assert_eq!(
+                app.count(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"))
+                    .await,
+                0,
+                "{table}"
+            );
+        }
+    }
+);
