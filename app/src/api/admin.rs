@@ -80,18 +80,7 @@ pub async fn user_detail(user_id: i64) -> Result<UserRecord, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     let roles = db::users::roles(&state.pool, user.id).await?;
-    let history = db::audit::for_subject(&state.pool, "user", &user.id.to_string(), 20)
-        .await?
-        .into_iter()
-        .map(|a| AuditView {
-            when: crate::domain::time::from_db(&a.occurred_at)
-                .map(crate::domain::time::display_uk)
-                .unwrap_or(a.occurred_at),
-            summary: a.summary,
-            before: a.before,
-            after: a.after,
-        })
-        .collect();
+    let history = crate::api::history(&state.pool, "user", user.id, 20).await?;
     Ok(UserRecord {
         id: user.id,
         full_name: user.full_name,

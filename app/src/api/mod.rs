@@ -57,6 +57,31 @@ pub async fn shell_info() -> Result<ShellData, AppError> {
     })
 }
 
+/// The most recent audit entries about one record, for its page's history table.
+#[cfg(feature = "ssr")]
+pub async fn history(
+    pool: &sqlx::AnyPool,
+    subject: &str,
+    id: i64,
+    limit: i64,
+) -> Result<Vec<admin::AuditView>, AppError> {
+    use crate::domain::time::{display_uk, from_db};
+    Ok(
+        crate::db::audit::for_subject(pool, subject, &id.to_string(), limit)
+            .await?
+            .into_iter()
+            .map(|a| admin::AuditView {
+                when: from_db(&a.occurred_at)
+                    .map(display_uk)
+                    .unwrap_or(a.occurred_at),
+                summary: a.summary,
+                before: a.before,
+                after: a.after,
+            })
+            .collect(),
+    )
+}
+
 /// The values and errors of a form whose plain post failed, once.
 #[server(prefix = "/api", endpoint = "form_state")]
 pub async fn form_state(form: String) -> Result<StoredForm, AppError> {

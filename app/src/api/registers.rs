@@ -49,28 +49,6 @@ pub struct GapRecord {
     pub history: Vec<crate::api::admin::AuditView>,
 }
 
-#[cfg(feature = "ssr")]
-async fn history(
-    state: &crate::state::AppState,
-    subject: &str,
-    id: i64,
-) -> Result<Vec<crate::api::admin::AuditView>, AppError> {
-    Ok(
-        db::audit::for_subject(&state.pool, subject, &id.to_string(), 20)
-            .await?
-            .into_iter()
-            .map(|a| crate::api::admin::AuditView {
-                when: crate::domain::time::from_db(&a.occurred_at)
-                    .map(crate::domain::time::display_uk)
-                    .unwrap_or(a.occurred_at),
-                summary: a.summary,
-                before: a.before,
-                after: a.after,
-            })
-            .collect(),
-    )
-}
-
 #[server(prefix = "/api", endpoint = "gaps/detail")]
 pub async fn gap_detail(id: i64) -> Result<GapRecord, AppError> {
     let (state, _) = commissioner().await?;
@@ -88,7 +66,7 @@ pub async fn gap_detail(id: i64) -> Result<GapRecord, AppError> {
         id,
         gap,
         rounds,
-        history: history(&state, "gap", id).await?,
+        history: crate::api::history(&state.pool, "gap", id, 20).await?,
     })
 }
 
@@ -210,7 +188,7 @@ pub async fn service_detail(id: i64) -> Result<ServiceRecord, AppError> {
     Ok(ServiceRecord {
         id,
         service,
-        history: history(&state, "service", id).await?,
+        history: crate::api::history(&state.pool, "service", id, 20).await?,
     })
 }
 

@@ -274,18 +274,7 @@ pub async fn round_admin(id: i64) -> Result<RoundBuild, AppError> {
         .is_some();
     let now = chrono::Utc::now();
     let problems = publish_problems(&round, &gaps, &sections, &criteria, fund_exists, now);
-    let history = db::audit::for_subject(&state.pool, "round", &id.to_string(), 30)
-        .await?
-        .into_iter()
-        .map(|a| crate::api::admin::AuditView {
-            when: crate::domain::time::from_db(&a.occurred_at)
-                .map(crate::domain::time::display_uk)
-                .unwrap_or(a.occurred_at),
-            summary: a.summary,
-            before: a.before,
-            after: a.after,
-        })
-        .collect();
+    let history = crate::api::history(&state.pool, "round", id, 30).await?;
     let d = &round.details;
     Ok(RoundBuild {
         id,
@@ -540,6 +529,22 @@ async fn refuse(form: &str, message: impl Into<String>) -> AppError {
     auth::reject_form(form, &[], AppError::Conflict(message.into())).await
 }
 
+/// Record the change in the round's history, commit, and go on with a notice.
+#[cfg(feature = "ssr")]
+async fn finish(
+    mut tx: Transaction<'static, Any>,
+    actor: i64,
+    action: &str,
+    round_id: i64,
+    summary: String,
+    notice: &str,
+    href: String,
+) -> Result<(), AppError> {
+    record(&mut tx, actor, action, round_id, summary, None, None).await?;
+    tx.commit().await?;
+    done(notice, href).await
+}
+
 #[cfg(feature = "ssr")]
 async fn done(notice: &str, href: String) -> Result<(), AppError> {
     let session = auth::session().await?;
@@ -616,8 +621,8 @@ pub async fn save_section(
         }
         None => db::rounds::append_section(&mut tx, round_id, &title, panel).await?,
     };
-    record(
-        &mut tx,
+    finish(
+        tx,
         user.id,
         "round.section_saved",
         round_id,
@@ -630,12 +635,6 @@ pub async fn save_section(
             },
             panel.label().to_lowercase()
         ),
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    done(
         "Section saved",
         format!("/fund/rounds/{round_id}/sections/{sid}"),
     )
@@ -649,18 +648,16 @@ pub async fn remove_section(round_id: i64, section_id: i64) -> Result<(), AppErr
     if !db::rounds::delete_section(&mut tx, round_id, section_id).await? {
         return Err(auth::with_status(AppError::NotFound));
     }
-    record(
-        &mut tx,
+    finish(
+        tx,
         user.id,
         "round.section_removed",
         round_id,
         "Section removed".into(),
-        None,
-        None,
+        "Section removed",
+        format!("/fund/rounds/{round_id}"),
     )
-    .await?;
-    tx.commit().await?;
-    done("Section removed", format!("/fund/rounds/{round_id}")).await
+    .await
 }
 
 /// Move a section, question or criterion up or down.
@@ -720,18 +717,12 @@ pub async fn save_question(
     if !saved {
         return Err(auth::with_status(AppError::NotFound));
     }
-    record(
-        &mut tx,
+    finish(
+        tx,
         user.id,
         "round.question_saved",
         round_id,
         format!("Question saved: {}", question.label),
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    done(
         "Question saved",
         format!("/fund/rounds/{round_id}/sections/{section_id}"),
     )
@@ -749,18 +740,12 @@ pub async fn remove_question(
     if !db::rounds::delete_question(&mut tx, round_id, question_id).await? {
         return Err(auth::with_status(AppError::NotFound));
     }
-    record(
-        &mut tx,
+    finish(
+        tx,
         user.id,
         "round.question_removed",
         round_id,
         "Question removed".into(),
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    done(
         "Question removed",
         format!("/fund/rounds/{round_id}/sections/{section_id}"),
     )
@@ -829,8 +814,8 @@ pub async fn save_criterion(
             db::rounds::insert_criterion(&mut tx, round_id, &criterion, &section_ids).await?;
         }
     }
-    record(
-        &mut tx,
+    finish(
+        tx,
         user.id,
         "round.criterion_saved",
         round_id,
@@ -838,12 +823,6 @@ pub async fn save_criterion(
             "Criterion saved: {} (weight {})",
             criterion.name, criterion.weight
         ),
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    done(
         "Scoring criterion saved",
         format!("/fund/rounds/{round_id}"),
     )
@@ -857,18 +836,12 @@ pub async fn remove_criterion(round_id: i64, criterion_id: i64) -> Result<(), Ap
     if !db::rounds::delete_criterion(&mut tx, round_id, criterion_id).await? {
         return Err(auth::with_status(AppError::NotFound));
     }
-    record(
-        &mut tx,
+    finish(
+        tx,
         user.id,
         "round.criterion_removed",
         round_id,
         "Scoring criterion removed".into(),
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    done(
         "Scoring criterion removed",
         format!("/fund/rounds/{round_id}"),
     )

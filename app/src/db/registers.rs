@@ -131,28 +131,35 @@ fn date_text(date: Option<NaiveDate>) -> Option<String> {
     date.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Bind a service's fields as $1 to $11, in the column order both statements use.
+fn bind_service<'q>(query: AnyQuery<'q>, s: &'q Service) -> AnyQuery<'q> {
+    query
+        .bind(&s.name)
+        .bind(&s.current_provider)
+        .bind(s.contract_value.0)
+        .bind(&s.contract_currency)
+        .bind(&s.quantity)
+        .bind(&s.quality_criteria)
+        .bind(date_text(s.last_reviewed))
+        .bind(date_text(s.review_due))
+        .bind(&s.nature_of_review)
+        .bind(&s.interdependencies)
+        .bind(s.market_category.code())
+}
+
 pub async fn insert_service(
     conn: &mut AnyConnection,
     s: &Service,
     actor: i64,
     now: &str,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    bind_service(sqlx::query(
         "INSERT INTO services (name, current_provider, contract_value_pence, contract_currency, quantity, quality_criteria,
          last_reviewed, review_due, nature_of_review, interdependencies, market_category, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-    )
-    .bind(&s.name)
-    .bind(&s.current_provider)
-    .bind(s.contract_value.0)
-    .bind(&s.contract_currency)
-    .bind(&s.quantity)
-    .bind(&s.quality_criteria)
-    .bind(date_text(s.last_reviewed))
-    .bind(date_text(s.review_due))
-    .bind(&s.nature_of_review)
-    .bind(&s.interdependencies)
-    .bind(s.market_category.code())
+    ), s)
     .bind(actor)
     .bind(now)
     .fetch_one(conn)
@@ -166,22 +173,11 @@ pub async fn update_service(
     s: &Service,
     now: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = bind_service(sqlx::query(
         "UPDATE services SET name = $1, current_provider = $2, contract_value_pence = $3, contract_currency = $4,
          quantity = $5, quality_criteria = $6, last_reviewed = $7, review_due = $8, nature_of_review = $9,
          interdependencies = $10, market_category = $11, updated_at = $12 WHERE id = $13",
-    )
-    .bind(&s.name)
-    .bind(&s.current_provider)
-    .bind(s.contract_value.0)
-    .bind(&s.contract_currency)
-    .bind(&s.quantity)
-    .bind(&s.quality_criteria)
-    .bind(date_text(s.last_reviewed))
-    .bind(date_text(s.review_due))
-    .bind(&s.nature_of_review)
-    .bind(&s.interdependencies)
-    .bind(s.market_category.code())
+    ), s)
     .bind(now)
     .bind(id)
     .execute(conn)

@@ -72,6 +72,27 @@ fn legal_text(d: &RoundDetails) -> String {
         .join(",")
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Bind a round's details as $1 to $14, in the column order both statements use.
+fn bind_details<'q>(query: AnyQuery<'q>, d: &'q RoundDetails) -> AnyQuery<'q> {
+    query
+        .bind(&d.title)
+        .bind(&d.summary)
+        .bind(&d.guidance)
+        .bind(d.envelope.0)
+        .bind(d.min_award.0)
+        .bind(d.max_award.0)
+        .bind(i64::from(d.period_months))
+        .bind(legal_text(d))
+        .bind(d.max_income.map(|p| p.0))
+        .bind(&d.area_served)
+        .bind(to_db(d.opens_at))
+        .bind(to_db(d.closes_at))
+        .bind(d.decision_expected.format("%Y-%m-%d").to_string())
+        .bind(i64::from(d.invited_only))
+}
+
 /// A new draft round with the built-in sections and the default sustainability criterion.
 pub async fn insert_round(
     conn: &mut AnyConnection,
@@ -80,26 +101,12 @@ pub async fn insert_round(
     actor: i64,
     now: &str,
 ) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query(
+    let id: i64 = bind_details(sqlx::query(
         "INSERT INTO rounds (title, summary, guidance, envelope_pence, min_award_pence, max_award_pence, period_months,
          legal_forms, max_income_pence, area_served, opens_at, closes_at, decision_expected, invited_only, status,
          created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'draft', $15, $16, $16) RETURNING id",
-    )
-    .bind(&d.title)
-    .bind(&d.summary)
-    .bind(&d.guidance)
-    .bind(d.envelope.0)
-    .bind(d.min_award.0)
-    .bind(d.max_award.0)
-    .bind(i64::from(d.period_months))
-    .bind(legal_text(d))
-    .bind(d.max_income.map(|p| p.0))
-    .bind(&d.area_served)
-    .bind(to_db(d.opens_at))
-    .bind(to_db(d.closes_at))
-    .bind(d.decision_expected.format("%Y-%m-%d").to_string())
-    .bind(i64::from(d.invited_only))
+    ), d)
     .bind(actor)
     .bind(now)
     .fetch_one(&mut *conn)
@@ -138,25 +145,11 @@ pub async fn update_details(
     gap_ids: &[i64],
     now: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    bind_details(sqlx::query(
         "UPDATE rounds SET title = $1, summary = $2, guidance = $3, envelope_pence = $4, min_award_pence = $5,
          max_award_pence = $6, period_months = $7, legal_forms = $8, max_income_pence = $9, area_served = $10,
          opens_at = $11, closes_at = $12, decision_expected = $13, invited_only = $14, updated_at = $15 WHERE id = $16",
-    )
-    .bind(&d.title)
-    .bind(&d.summary)
-    .bind(&d.guidance)
-    .bind(d.envelope.0)
-    .bind(d.min_award.0)
-    .bind(d.max_award.0)
-    .bind(i64::from(d.period_months))
-    .bind(legal_text(d))
-    .bind(d.max_income.map(|p| p.0))
-    .bind(&d.area_served)
-    .bind(to_db(d.opens_at))
-    .bind(to_db(d.closes_at))
-    .bind(d.decision_expected.format("%Y-%m-%d").to_string())
-    .bind(i64::from(d.invited_only))
+    ), d)
     .bind(now)
     .bind(id)
     .execute(&mut *conn)

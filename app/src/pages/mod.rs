@@ -31,6 +31,15 @@ pub fn is_safe_next(next: &str) -> bool {
         && !next.starts_with("/api/")
 }
 
+/// The typed values after a failed post, else the saved ones.
+pub fn pick(stored: &StoredForm, name: &str, saved: &str) -> String {
+    if stored.errors.is_empty() {
+        saved.to_string()
+    } else {
+        stored.value(name)
+    }
+}
+
 /// Render a form page with what a failed plain post left behind (values and errors).
 /// Only for a form that needs no other data: a form that does uses [`FormPage`], so that
 /// both resources are created once, before any of them resolves. (A resource created inside

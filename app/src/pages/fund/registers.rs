@@ -6,7 +6,7 @@ use crate::domain::date::display_date;
 use crate::domain::registers::{
     GapForm, GapStatus, MarketCategory, Priority, Service, ServiceForm,
 };
-use crate::pages::{FormPage, WithStoredForm};
+use crate::pages::{pick, FormPage, WithStoredForm};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -232,15 +232,6 @@ pub fn EditGapPage() -> impl IntoView {
     let id = id_param("id");
     let data = Resource::new(id, gap_detail);
     view! { <FormPage form="save_gap" data=data render=|stored, d: GapRecord| gap_form(stored, Some(d.id), d.gap.to_form())/> }
-}
-
-/// The typed values after a failed post, else the saved ones.
-fn pick(stored: &StoredForm, name: &str, saved: &str) -> String {
-    if stored.errors.is_empty() {
-        saved.to_string()
-    } else {
-        stored.value(name)
-    }
 }
 
 fn gap_form(stored: StoredForm, id: Option<i64>, saved: GapForm) -> impl IntoView {

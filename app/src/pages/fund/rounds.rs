@@ -7,18 +7,9 @@ use crate::domain::round::{
     LegalForm, Panel, QuestionForm, QuestionType, RoundForm, RoundStatus, SectionKind,
 };
 use crate::pages::rounds::round_status_tag;
-use crate::pages::{FormPage, WithStoredForm};
+use crate::pages::{pick, FormPage, WithStoredForm};
 use leptos::prelude::*;
 use leptos::server_fn::{client::Client, codec::PostUrl, request::ClientReq, Http, ServerFn};
-
-/// The typed values after a failed post, else the saved ones.
-fn pick(stored: &StoredForm, name: &str, saved: &str) -> String {
-    if stored.errors.is_empty() {
-        saved.to_string()
-    } else {
-        stored.value(name)
-    }
-}
 
 /// Ticked boxes named `<prefix>[<code>]`: from a failed post, else the saved codes.
 fn ticked(stored: &StoredForm, prefix: &str, saved: &[String]) -> Vec<String> {
