@@ -239,6 +239,21 @@ pub async fn reject_with<T: serde::Serialize>(form: &str, typed: &T, error: AppE
     reject_form(form, &borrowed, error).await
 }
 
+/// Keep errors for a form handled outside Leptos (a multipart upload route) for the page
+/// it redirects back to.
+pub async fn keep_form_errors(
+    session: &Session,
+    form: &str,
+    errors: Vec<FieldError>,
+) -> AppResult<()> {
+    let stored = StoredForm {
+        values: Default::default(),
+        errors,
+    };
+    session.insert(&form_key(form), stored).await?;
+    Ok(())
+}
+
 pub async fn take_form(form: &str) -> AppResult<StoredForm> {
     let session = session().await?;
     Ok(session

@@ -86,6 +86,18 @@ test('a commissioner records a gap, builds and publishes a round, and the public
   await page.getByLabel('High').check();
   await page.getByRole('button', { name: 'Save gap' }).click();
   await seedbed.settled(gapTitle);
+  await page.getByRole('button', { name: 'Upload file' }).click();
+  await expect(page.getByRole('link', { name: 'Select a file' })).toBeVisible();
+  await seedbed.settled(gapTitle);
+  await page.getByLabel('Upload an evidence file').setInputFiles({
+    name: 'loneliness survey.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4 survey results'),
+  });
+  await page.getByRole('button', { name: 'Upload file' }).click();
+  await seedbed.settled(gapTitle);
+  await expect(page.getByText('Evidence file uploaded: loneliness survey.pdf')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'loneliness survey.pdf (1 KB)' })).toBeVisible();
 
   await page.getByRole('link', { name: 'Create a funding round' }).click();
   await seedbed.settled('Create a funding round');

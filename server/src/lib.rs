@@ -2,6 +2,7 @@
 pub mod config;
 pub mod demo;
 pub mod demo_funding;
+pub mod files;
 pub mod mail;
 pub mod sessions;
 
@@ -100,6 +101,14 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
     let router = Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/health", axum::routing::get(|| async { "ok" }))
+        .route(
+            "/fund/gaps/{id}/evidence",
+            post(files::upload_gap_evidence)
+                .get(files::download_gap_evidence)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    files::UPLOAD_BODY_LIMIT,
+                )),
+        )
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();
             move || app::shell(leptos_options.clone())

@@ -45,6 +45,8 @@ pub struct RoundLink {
 pub struct GapRecord {
     pub id: i64,
     pub gap: Gap,
+    /// The evidence file's name and size in bytes.
+    pub evidence_file: Option<(String, i64)>,
     pub rounds: Vec<RoundLink>,
     pub history: Vec<crate::api::admin::AuditView>,
 }
@@ -62,9 +64,13 @@ pub async fn gap_detail(id: i64) -> Result<GapRecord, AppError> {
         .into_iter()
         .map(|(id, title, status)| RoundLink { id, title, status })
         .collect();
+    let evidence_file = db::files::gap_evidence(&state.pool, id)
+        .await?
+        .map(|(_, name, size)| (name, size));
     Ok(GapRecord {
         id,
         gap,
+        evidence_file,
         rounds,
         history: crate::api::history(&state.pool, "gap", id, 20).await?,
     })

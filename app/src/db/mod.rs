@@ -1,5 +1,6 @@
 //! Queries per aggregate over `AnyPool`. SQL only: no business rules.
 pub mod audit;
+pub mod files;
 pub mod fund;
 pub mod registers;
 pub mod rounds;

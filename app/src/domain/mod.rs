@@ -2,6 +2,7 @@
 pub mod coded;
 pub mod date;
 pub mod email;
+pub mod files;
 pub mod fund;
 pub mod money;
 pub mod password;

@@ -143,3 +143,106 @@ both_backends!(gaps_and_services_registers, async |app: &TestApp| {
         2
     );
 });
+
+async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    gap: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Option<String>) {
+    let form = reqwest::multipart::Form::new().part(
+        "evidence_file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+    );
+    let res = client
+        .post(app.url(&format!("/fund/gaps/{gap}/evidence")))
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    (res.status().as_u16(), location)
+}
+
+both_backends!(a_gap_keeps_an_evidence_file, async |app: &TestApp| {
+    let client = app
+        .signed_in_as("commissioner@example.org", &[Role::Commissioner])
+        .await;
+    crate::rounds::record_gap(app, &client).await;
+
+    // Wrong kind of file: refused with a message on the gap's page; nothing stored.
+    let (status, location) = upload(app, &client, 1, "tool.exe", b"MZ".to_vec()).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/fund/gaps/1")));
+    let (_, page, _) = app.get(&client, "/fund/gaps/1").await;
+    assert!(
+        page.contains("The selected file must be a PDF, Word document"),
+        "{page}"
+    );
+    let (status, _) = upload(app, &client, 1, "big.pdf", vec![b'x'; 10 * 1024 * 1024 + 1]).await;
+    assert_eq!(status, 303);
+    let (_, page, _) = app.get(&client, "/fund/gaps/1").await;
+    assert!(page.contains("The selected file must be smaller than 10MB"));
+    assert_eq!(
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM files")
+            .await,
+        0
+    );
+
+    let pdf = b"%PDF-1.4 falls audit 2025".to_vec();
+    let (status, _) = upload(app, &client, 1, "Falls audit \"2025\".pdf", pdf.clone()).await;
+    assert_eq!(status, 303);
+    let (_, page, _) = app.get(&client, "/fund/gaps/1").await;
+    assert!(page.contains("Evidence file uploaded: Falls audit 2025.pdf"));
+    assert!(page.contains("Falls audit 2025.pdf (1 KB)"));
+    let res = client
+        .get(app.url("/fund/gaps/1/evidence"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"Falls audit 2025.pdf\""
+    );
+    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
+    assert_eq!(
+        app.count(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'gap.evidence_uploaded'"
+        )
+        .await,
+        1
+    );
+
+    // Only commissioners may upload or download.
+    let board = app
+        .signed_in_as("board@example.org", &[Role::BoardMember])
+        .await;
+    let res = board
+        .get(app.url("/fund/gaps/1/evidence"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    let (status, _) = upload(app, &board, 1, "x.pdf", b"x".to_vec()).await;
+    assert_eq!(status, 403);
+    let res = new_client()
+        .get(app.url("/fund/gaps/1/evidence"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let (status, _) = upload(app, &client, 99, "x.pdf", b"x".to_vec()).await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM files")
+            .await,
+        1
+    );
+});

@@ -168,19 +168,19 @@ pub fn history_table(history: Vec<crate::api::admin::AuditView>) -> impl IntoVie
 pub fn GapPage() -> impl IntoView {
     let id = id_param("id");
     let data = Resource::new(move || (id(), use_refresh()), |(id, _)| gap_detail(id));
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok(d) => gap_view(d).into_any(),
-                }
-            })}
-        </Transition>
-    }
+    view! { <FormPage form="gap_evidence" data=data render=gap_view/> }
 }
 
-fn gap_view(d: GapRecord) -> impl IntoView {
+fn gap_view(stored: StoredForm, d: GapRecord) -> impl IntoView {
+    let errors = FormErrors::from_stored(&stored);
+    let upload = format!("/fund/gaps/{}/evidence", d.id);
+    let file_row = match &d.evidence_file {
+        Some((name, size)) => view! {
+            <a class="govuk-link" href=upload.clone() download="">{format!("{name} ({})", crate::domain::files::display_size(*size))}</a>
+        }
+        .into_any(),
+        None => "No file uploaded".into_any(),
+    };
     let edit = format!("/fund/gaps/{}/edit", d.id);
     let g = d.gap;
     let rounds = d
@@ -199,8 +199,9 @@ fn gap_view(d: GapRecord) -> impl IntoView {
         SummaryRow::new(key, value).change(href, hidden)
     };
     view! {
-        <PageTitle text=g.title.clone()/>
+        <PageTitle text=g.title.clone() errors=errors/>
         <BackLink href="/fund/gaps" text="Back to gaps"/>
+        <ErrorSummary errors=errors/>
         <span class="govuk-caption-l">"Gap"</span>
         <h1 class="govuk-heading-l">{g.title.clone()}</h1>
         <SummaryList rows=vec![
@@ -211,6 +212,25 @@ fn gap_view(d: GapRecord) -> impl IntoView {
             row("Priority", g.priority.label().into(), "the priority"),
             row("Status", g.status.label().into(), "the status"),
         ]/>
+        <dl class="govuk-summary-list">
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">"Evidence file"</dt>
+                <dd class="govuk-summary-list__value">{file_row}</dd>
+            </div>
+        </dl>
+        <form method="post" action=upload enctype="multipart/form-data" novalidate>
+            <div class=move || if errors.any().get() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }>
+                <label class="govuk-label govuk-label--s" for="evidence-file">"Upload an evidence file"</label>
+                <div id="evidence-file-hint" class="govuk-hint">"For example, a needs assessment or survey results. A PDF, Word document, spreadsheet, CSV, text file, PNG or JPG, smaller than 10MB. It replaces any file already uploaded"</div>
+                {move || errors.for_field("evidence_file").get().map(|message| view! {
+                    <p id="evidence-file-error" class="govuk-error-message"><span class="govuk-visually-hidden">"Error: "</span>{message}</p>
+                })}
+                <input class=move || if errors.any().get() { "govuk-file-upload govuk-file-upload--error" } else { "govuk-file-upload" }
+                    id="evidence-file" name="evidence_file" type="file"
+                    aria-describedby=move || if errors.any().get() { "evidence-file-hint evidence-file-error" } else { "evidence-file-hint" }/>
+            </div>
+            <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Upload file"</button>
+        </form>
         <h2 class="govuk-heading-m">"Funding rounds for this gap"</h2>
         {if rounds.is_empty() {
             view! { <p class="govuk-body">"No round addresses this gap yet."</p> }.into_any()

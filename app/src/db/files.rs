@@ -1,0 +1,83 @@
+//! Uploaded files, stored in the database.
+use sqlx::{AnyConnection, AnyPool, Row};
+
+pub struct NewFile<'a> {
+    pub name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+    pub sha256: &'a str,
+    pub uploaded_by: i64,
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    f: NewFile<'_>,
+    now: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO files (name, content_type, size_bytes, sha256, bytes, uploaded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(f.name)
+    .bind(f.content_type)
+    .bind(f.bytes.len() as i64)
+    .bind(f.sha256)
+    .bind(f.bytes.to_vec())
+    .bind(f.uploaded_by)
+    .bind(now)
+    .fetch_one(conn)
+    .await?
+    .try_get("id")
+}
+
+pub struct StoredFile {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+pub async fn get(pool: &AnyPool, id: i64) -> Result<Option<StoredFile>, sqlx::Error> {
+    sqlx::query("SELECT name, content_type, bytes FROM files WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| {
+            Ok(StoredFile {
+                name: r.try_get("name")?,
+                content_type: r.try_get("content_type")?,
+                bytes: r.try_get("bytes")?,
+            })
+        })
+        .transpose()
+}
+
+/// A gap's evidence file: (file id, name, size in bytes).
+pub async fn gap_evidence(
+    pool: &AnyPool,
+    gap_id: i64,
+) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT f.id, f.name, f.size_bytes FROM gaps g JOIN files f ON f.id = g.evidence_file_id WHERE g.id = $1",
+    )
+    .bind(gap_id)
+    .fetch_optional(pool)
+    .await?
+    .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("size_bytes")?)))
+    .transpose()
+}
+
+/// Attach a file to a gap as its evidence. False when there is no such gap.
+pub async fn set_gap_evidence(
+    conn: &mut AnyConnection,
+    gap_id: i64,
+    file_id: i64,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE gaps SET evidence_file_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(file_id)
+        .bind(now)
+        .bind(gap_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

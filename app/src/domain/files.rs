@@ -1,0 +1,133 @@
+//! Uploaded files: which kinds are accepted, how big, and how sizes are shown.
+use super::FieldError;
+
+/// The largest file accepted: 10 MB.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// Accepted kinds by extension, with the content type they are served as (never the
+/// browser's claim).
+const KINDS: &[(&str, &str)] = &[
+    ("pdf", "application/pdf"),
+    ("doc", "application/msword"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    ("xls", "application/vnd.ms-excel"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ("csv", "text/csv"),
+    ("txt", "text/plain"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+];
+
+/// Check an uploaded file's name and size (GOV.UK file upload wording); returns the
+/// content type to store and serve it with.
+pub fn check_upload(field: &str, name: &str, size: usize) -> Result<&'static str, FieldError> {
+    if name.trim().is_empty() || size == 0 {
+        return Err(FieldError::new(
+            field,
+            if name.trim().is_empty() {
+                "Select a file"
+            } else {
+                "The selected file is empty"
+            },
+        ));
+    }
+    if size > MAX_BYTES {
+        return Err(FieldError::new(
+            field,
+            "The selected file must be smaller than 10MB",
+        ));
+    }
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .unwrap_or_default();
+    KINDS
+        .iter()
+        .find(|(ext, _)| *ext == extension)
+        .map(|(_, content_type)| *content_type)
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                "The selected file must be a PDF, Word document, spreadsheet, CSV, text file, PNG or JPG",
+            )
+        })
+}
+
+/// A file name safe to put in a download header: the last path part, no quotes or controls.
+pub fn safe_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"' && *c != ';')
+        .take(150)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "file".into()
+    } else {
+        cleaned.trim().to_string()
+    }
+}
+
+/// "850 KB", "2.4 MB".
+pub fn display_size(bytes: i64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", (bytes + 1023) / 1024)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_documents_and_images_up_to_10mb() {
+        assert_eq!(
+            check_upload("f", "Needs assessment.PDF", 1000).unwrap(),
+            "application/pdf"
+        );
+        assert_eq!(
+            check_upload("f", "", 0).unwrap_err().message,
+            "Select a file"
+        );
+        assert_eq!(
+            check_upload("f", "a.pdf", 0).unwrap_err().message,
+            "The selected file is empty"
+        );
+        assert_eq!(
+            check_upload("f", "a.pdf", MAX_BYTES + 1)
+                .unwrap_err()
+                .message,
+            "The selected file must be smaller than 10MB"
+        );
+        assert!(check_upload("f", "run.exe", 10).is_err());
+        assert!(check_upload("f", "pdf", 10).is_err());
+    }
+
+    #[test]
+    fn names_are_safe_in_headers() {
+        assert_eq!(
+            safe_name("C:\\Users\\jo\\falls \"audit\".pdf"),
+            "falls audit.pdf"
+        );
+        assert_eq!(safe_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_name("\u{0}"), "file");
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(display_size(1), "1 KB");
+        assert_eq!(display_size(870_000), "850 KB");
+        assert_eq!(display_size(2_516_582), "2.4 MB");
+    }
+}
