@@ -96,7 +96,7 @@ test('a commissioner records a gap, builds and publishes a round, and the public
   });
   await page.getByRole('button', { name: 'Upload file' }).click();
   await seedbed.settled(gapTitle);
-  await expect(page.getByText('Evidence file uploaded: loneliness survey.pdf')).toBeVisible();
+  await expect(page.getByText('Evidence file uploaded: loneliness survey.pdf', { exact: true })).toBeVisible();
   await expect(page.getByRole('link', { name: 'loneliness survey.pdf (1 KB)' })).toBeVisible();
 
   await page.getByRole('link', { name: 'Create a funding round' }).click();
