@@ -45,8 +45,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     use pages::{
-        account::*, admin::*, fund::pooled::*, fund::registers::*, fund::rounds::*, public::*,
-        roles::*, rounds::*,
+        account::*, admin::*, apply::organisations::*, fund::pooled::*, fund::registers::*,
+        fund::rounds::*, public::*, roles::*, rounds::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -68,6 +68,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/forgot-password") view=ForgotPasswordPage ssr=async_mode.clone()/>
                     <Route path=path!("/account/forgot-password/sent") view=ForgotSentPage ssr=async_mode.clone()/>
                     <Route path=path!("/account/reset-password") view=ResetPasswordPage ssr=async_mode.clone()/>
+                    <Route path=path!("/organisations") view=OrganisationsPage ssr=async_mode.clone()/>
+                    <Route path=path!("/organisations/new") view=RegisterOrganisationPage ssr=async_mode.clone()/>
+                    <Route path=path!("/organisations/:id") view=OrganisationPage ssr=async_mode.clone()/>
                     <Route path=path!("/assess") view=AssessHomePage ssr=async_mode.clone()/>
                     <Route path=path!("/fund") view=FundHomePage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/partners") view=PartnersPage ssr=async_mode.clone()/>

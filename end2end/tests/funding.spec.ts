@@ -64,6 +64,8 @@ test('a commissioner manages the pooled fund', async ({ seedbed, page }, testInf
 });
 
 test('a commissioner records a gap, builds and publishes a round, and the public finds it', async ({ seedbed, page }, testInfo) => {
+  // A long journey: about 20 pages, each scanned by axe (twice as slow with JavaScript off).
+  test.setTimeout(180_000);
   const suffix = `${testInfo.project.name} ${Date.now()}`;
   const gapTitle = `Befriending for isolated older people (${suffix})`;
   const roundTitle = `Befriending round (${suffix})`;

@@ -2,6 +2,7 @@
 //! The HTTP integration suite: every test runs on SQLite and on PostgreSQL.
 mod common;
 mod fund;
+mod organisations;
 mod registers;
 mod rounds;
 use common::*;

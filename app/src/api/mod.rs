@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod fund;
+pub mod organisations;
 pub mod registers;
 pub mod rounds;
 

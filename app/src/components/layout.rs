@@ -29,6 +29,7 @@ fn nav_items(user: &Option<UserSummary>) -> Vec<(&'static str, &'static str)> {
         if user.roles.contains(&Role::Admin) {
             items.push(("/admin/users", "Users"));
         }
+        items.push(("/organisations", "Your organisations"));
         items.push(("/account", "Your account"));
     }
     items
@@ -276,14 +277,28 @@ mod tests {
             .into_iter()
             .map(|(_, l)| l)
             .collect();
-        assert_eq!(admin, vec!["Funding rounds", "Users", "Your account"]);
+        assert_eq!(
+            admin,
+            vec![
+                "Funding rounds",
+                "Users",
+                "Your organisations",
+                "Your account"
+            ]
+        );
         let lay: Vec<_> = nav_items(&user(vec![Role::LayEvaluator, Role::Commissioner]))
             .into_iter()
             .map(|(_, l)| l)
             .collect();
         assert_eq!(
             lay,
-            vec!["Funding rounds", "Assessments", "Funding", "Your account"]
+            vec![
+                "Funding rounds",
+                "Assessments",
+                "Funding",
+                "Your organisations",
+                "Your account"
+            ]
         );
     }
 

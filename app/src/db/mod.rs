@@ -2,6 +2,7 @@
 pub mod audit;
 pub mod files;
 pub mod fund;
+pub mod organisations;
 pub mod registers;
 pub mod rounds;
 pub mod throttle;

@@ -5,6 +5,7 @@ pub mod email;
 pub mod files;
 pub mod fund;
 pub mod money;
+pub mod organisation;
 pub mod password;
 pub mod registers;
 pub mod roles;

@@ -1,0 +1,150 @@
+//! Applicant organisations and their members.
+use crate::domain::email::Email;
+use crate::domain::organisation::{
+    CharityNumber, CompanyNumber, IncomeBand, Organisation, Postcode,
+};
+use crate::domain::round::LegalForm;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+fn decode(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("bad {what} in the database").into())
+}
+
+const COLUMNS: &str =
+    "id, name, legal_form, charity_number, company_number, address_line_1, address_line_2, town,
+    postcode, contact_name, contact_email, contact_phone, income_band, area_served";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<(i64, Organisation), sqlx::Error> {
+    let text = |name: &str| r.try_get::<String, _>(name);
+    Ok((
+        r.try_get("id")?,
+        Organisation {
+            name: text("name")?,
+            legal_form: LegalForm::from_code(&text("legal_form")?)
+                .ok_or_else(|| decode("legal form"))?,
+            charity_number: r
+                .try_get::<Option<String>, _>("charity_number")?
+                .and_then(|n| CharityNumber::parse("", &n).ok()),
+            company_number: r
+                .try_get::<Option<String>, _>("company_number")?
+                .and_then(|n| CompanyNumber::parse("", &n).ok()),
+            address_line_1: text("address_line_1")?,
+            address_line_2: text("address_line_2")?,
+            town: text("town")?,
+            postcode: Postcode::parse("", &text("postcode")?).map_err(|_| decode("postcode"))?,
+            contact_name: text("contact_name")?,
+            contact_email: Email::parse("", &text("contact_email")?)
+                .map_err(|_| decode("email"))?,
+            contact_phone: text("contact_phone")?,
+            income_band: IncomeBand::from_code(&text("income_band")?)
+                .ok_or_else(|| decode("income band"))?,
+            area_served: text("area_served")?,
+        },
+    ))
+}
+
+/// Register an organisation with its creator as owner.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    o: &Organisation,
+    owner: i64,
+    now: &str,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO organisations (name, legal_form, charity_number, company_number, address_line_1, address_line_2,
+         town, postcode, contact_name, contact_email, contact_phone, income_band, area_served, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+    )
+    .bind(&o.name)
+    .bind(o.legal_form.code())
+    .bind(o.charity_number.as_ref().map(|c| c.as_str().to_string()))
+    .bind(o.company_number.as_ref().map(|c| c.as_str().to_string()))
+    .bind(&o.address_line_1)
+    .bind(&o.address_line_2)
+    .bind(&o.town)
+    .bind(o.postcode.as_str())
+    .bind(&o.contact_name)
+    .bind(o.contact_email.as_str())
+    .bind(&o.contact_phone)
+    .bind(o.income_band.code())
+    .bind(&o.area_served)
+    .bind(owner)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?;
+    sqlx::query("INSERT INTO memberships (organisation_id, user_id, role, joined_at) VALUES ($1, $2, 'owner', $3)")
+        .bind(id)
+        .bind(owner)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(id)
+}
+
+pub async fn get(pool: &AnyPool, id: i64) -> Result<Option<Organisation>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM organisations WHERE id = $1");
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .as_ref()
+        .map(|r| from_row(r).map(|(_, o)| o))
+        .transpose()
+}
+
+/// The organisations a user belongs to, with their role in each.
+pub async fn for_user(
+    pool: &AnyPool,
+    user_id: i64,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.name, m.role FROM organisations o JOIN memberships m ON m.organisation_id = o.id
+         WHERE m.user_id = $1 ORDER BY LOWER(o.name), o.id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("role")?)))
+        .collect()
+}
+
+/// A user's role in an organisation, if they are a member.
+pub async fn role_of(
+    pool: &AnyPool,
+    organisation_id: i64,
+    user_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("SELECT role FROM memberships WHERE organisation_id = $1 AND user_id = $2")
+        .bind(organisation_id)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| r.try_get("role"))
+        .transpose()
+}
+
+/// Members: (user id, full name, email, role), owners first.
+pub async fn members(
+    pool: &AnyPool,
+    organisation_id: i64,
+) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.full_name, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.organisation_id = $1 ORDER BY CASE WHEN m.role = 'owner' THEN 0 ELSE 1 END, LOWER(u.full_name)",
+    )
+    .bind(organisation_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("full_name")?,
+                r.try_get("email")?,
+                r.try_get("role")?,
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,2 @@
+//! Applicants: their organisations (and, to come, their bids).
+pub mod organisations;

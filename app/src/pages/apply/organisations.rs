@@ -1,0 +1,211 @@
+//! Registering an organisation, the list of a user's organisations, an organisation's page.
+use crate::api::organisations::*;
+use crate::api::StoredForm;
+use crate::components::*;
+use crate::domain::organisation::{numbers_for, IncomeBand, OrganisationForm};
+use crate::domain::round::LegalForm;
+use crate::pages::fund::registers::id_param;
+use crate::pages::WithStoredForm;
+use leptos::prelude::*;
+
+#[component]
+pub fn OrganisationsPage() -> impl IntoView {
+    let data = Resource::new(use_refresh, |_| my_organisations());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(list) => {
+                        let empty = list.is_empty();
+                        let items = list.into_iter().map(|o| view! {
+                            <li>
+                                <a class="govuk-link" href=format!("/organisations/{}", o.id)>{o.name}</a>
+                                {o.is_owner.then_some(" (owner)")}
+                            </li>
+                        }).collect_view();
+                        view! {
+                            <PageTitle text="Your organisations"/>
+                            <h1 class="govuk-heading-l">"Your organisations"</h1>
+                            <p class="govuk-body">"You bid for funding on behalf of an organisation. Register yours, or ask its owner to invite you."</p>
+                            {if empty {
+                                view! { <p class="govuk-body">"You do not belong to any organisation yet."</p> }.into_any()
+                            } else {
+                                view! { <ul class="govuk-list govuk-list--bullet">{items}</ul> }.into_any()
+                            }}
+                            <a href="/organisations/new" role="button" draggable="false" class="govuk-button" data-module="govuk-button">"Register an organisation"</a>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn RegisterOrganisationPage() -> impl IntoView {
+    view! { <WithStoredForm form="register_organisation" render=organisation_form/> }
+}
+
+fn legal_form_hint(form: LegalForm) -> &'static str {
+    match numbers_for(form) {
+        (Some(true), None) => "You will need its charity number",
+        (Some(false), Some(true)) => {
+            "You will need its company number, and its charity number if it has one"
+        }
+        (None, Some(true)) => "You will need its company number",
+        (Some(false), None) => "Give its charity number if it is a registered charity",
+        _ => "No registration number needed",
+    }
+}
+
+fn organisation_form(stored: StoredForm) -> impl IntoView {
+    let action = ServerAction::<RegisterOrganisation>::new();
+    let errors = FormErrors::new(action, stored.clone());
+    let saved = OrganisationForm::default();
+    let v = {
+        let stored = stored.clone();
+        move |name: &str, saved: &str| crate::pages::pick(&stored, name, saved)
+    };
+    let forms = LegalForm::ALL
+        .iter()
+        .map(|f| Choice::new(f.code(), f.label()).with_hint(legal_form_hint(*f)))
+        .collect();
+    let bands = IncomeBand::ALL
+        .iter()
+        .map(|b| Choice::new(b.code(), b.label()))
+        .collect();
+    view! {
+        <PageTitle text="Register an organisation" errors=errors/>
+        <BackLink href="/organisations" text="Back to your organisations"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors/>
+                <h1 class="govuk-heading-l">"Register an organisation"</h1>
+                <p class="govuk-body">"You will be the organisation's owner on Seedbed. You can invite colleagues afterwards."</p>
+                <ActionForm action=action attr:novalidate=true>
+                    <TextInput name="name" label="Organisation name" value=v("name", &saved.name) error=errors.for_field("name") autocomplete="organization"/>
+                    <Radios name="legal_form" legend="Legal form" choices=forms value=v("legal_form", &saved.legal_form) error=errors.for_field("legal_form")/>
+                    <TextInput name="charity_number" label="Charity number (if it has one)" hint="Registered with the Charity Commission for England and Wales, for example 1123456"
+                        width_class="govuk-input--width-10" spellcheck=false value=v("charity_number", &saved.charity_number) error=errors.for_field("charity_number")/>
+                    <TextInput name="company_number" label="Companies House number (if it has one)" hint="8 characters, for example 01234567 or SC123456"
+                        width_class="govuk-input--width-10" spellcheck=false value=v("company_number", &saved.company_number) error=errors.for_field("company_number")/>
+                    <fieldset class="govuk-fieldset">
+                        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">"Registered address"</legend>
+                        <TextInput name="address_line_1" label="Address line 1" autocomplete="address-line1"
+                            value=v("address_line_1", &saved.address_line_1) error=errors.for_field("address_line_1")/>
+                        <TextInput name="address_line_2" label="Address line 2 (optional)" autocomplete="address-line2"
+                            value=v("address_line_2", &saved.address_line_2) error=errors.for_field("address_line_2")/>
+                        <TextInput name="town" label="Town or city" autocomplete="address-level2" width_class="govuk-!-width-two-thirds"
+                            value=v("town", &saved.town) error=errors.for_field("town")/>
+                        <TextInput name="postcode" label="Postcode" autocomplete="postal-code" width_class="govuk-input--width-10"
+                            value=v("postcode", &saved.postcode) error=errors.for_field("postcode")/>
+                    </fieldset>
+                    <fieldset class="govuk-fieldset">
+                        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">"Main contact"</legend>
+                        <TextInput name="contact_name" label="Full name" autocomplete="name"
+                            value=v("contact_name", &saved.contact_name) error=errors.for_field("contact_name")/>
+                        <TextInput name="contact_email" label="Email address" input_type="email" autocomplete="email" spellcheck=false
+                            value=v("contact_email", &saved.contact_email) error=errors.for_field("contact_email")/>
+                        <TextInput name="contact_phone" label="Phone number (optional)" input_type="tel" autocomplete="tel" width_class="govuk-input--width-20"
+                            value=v("contact_phone", &saved.contact_phone) error=errors.for_field("contact_phone")/>
+                    </fieldset>
+                    <Radios name="income_band" legend="Annual income" hint="Your income in your last accounts, or expected this year"
+                        choices=bands value=v("income_band", &saved.income_band) error=errors.for_field("income_band")/>
+                    <TextInput name="area_served" label="Area served" hint="For example, Grimsby and Cleethorpes"
+                        value=v("area_served", &saved.area_served) error=errors.for_field("area_served")/>
+                    <Button text="Register organisation"/>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn OrganisationPage() -> impl IntoView {
+    let id = id_param("id");
+    let data = Resource::new(
+        move || (id(), use_refresh()),
+        |(id, _)| organisation_detail(id),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(r) => organisation_view(r).into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn organisation_view(r: OrganisationRecord) -> impl IntoView {
+    let o = r.organisation;
+    let address = [
+        o.address_line_1.clone(),
+        o.address_line_2.clone(),
+        o.town.clone(),
+        o.postcode.as_str().to_string(),
+    ]
+    .into_iter()
+    .filter(|l| !l.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let mut rows = vec![SummaryRow::new("Legal form", o.legal_form.label())];
+    if let Some(n) = &o.charity_number {
+        rows.push(SummaryRow::new("Charity number", n.as_str()));
+    }
+    if let Some(n) = &o.company_number {
+        rows.push(SummaryRow::new("Companies House number", n.as_str()));
+    }
+    rows.extend([
+        SummaryRow::new("Registered address", address),
+        SummaryRow::new(
+            "Main contact",
+            format!(
+                "{}, {}{}",
+                o.contact_name,
+                o.contact_email.as_str(),
+                if o.contact_phone.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", o.contact_phone)
+                }
+            ),
+        ),
+        SummaryRow::new("Annual income", o.income_band.label()),
+        SummaryRow::new("Area served", o.area_served.clone()),
+    ]);
+    let members = r
+        .members
+        .into_iter()
+        .map(|m| {
+            view! {
+                <tr class="govuk-table__row">
+                    <td class="govuk-table__cell">{m.name}</td>
+                    <td class="govuk-table__cell">{m.email}</td>
+                    <td class="govuk-table__cell">{if m.is_owner { "Owner" } else { "Member" }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <PageTitle text=o.name.clone()/>
+        <BackLink href="/organisations" text="Back to your organisations"/>
+        <span class="govuk-caption-l">"Organisation"</span>
+        <h1 class="govuk-heading-l">{o.name.clone()}</h1>
+        <SummaryList rows=rows/>
+        <table class="govuk-table">
+            <caption class="govuk-table__caption govuk-table__caption--m">"Members"</caption>
+            <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                    <th scope="col" class="govuk-table__header">"Name"</th>
+                    <th scope="col" class="govuk-table__header">"Email address"</th>
+                    <th scope="col" class="govuk-table__header">"Role"</th>
+                </tr>
+            </thead>
+            <tbody class="govuk-table__body">{members}</tbody>
+        </table>
+    }
+}

@@ -1,0 +1,34 @@
+import { test, expect, DEMO_PASSWORD } from './fixtures';
+
+test('an applicant registers their organisation', async ({ seedbed, page }, testInfo) => {
+  const name = `Happy Feet CIC (${testInfo.project.name} ${Date.now()})`;
+  await seedbed.signIn('applicant@seedbed.test', DEMO_PASSWORD);
+  await page.getByRole('link', { name: 'Your organisations' }).click();
+  await seedbed.settled('Your organisations');
+  await page.getByRole('button', { name: 'Register an organisation' }).click();
+  await seedbed.settled('Register an organisation');
+  await page.getByLabel('Organisation name').fill(name);
+  await page.getByLabel('Community interest company (CIC)').check();
+  await page.getByLabel('Address line 1').fill('12 Freeman Street');
+  await page.getByLabel('Town or city').fill('Grimsby');
+  await page.getByLabel('Postcode').fill('DN32');
+  await page.getByLabel('Full name').fill('Amira Applicant');
+  await page.getByLabel('Email address').fill('amira@example.org');
+  await page.getByLabel('£10,000 to £100,000').check();
+  await page.getByLabel('Area served').fill('Grimsby and Cleethorpes');
+  await page.getByRole('button', { name: 'Register organisation' }).click();
+  await expect(page.getByRole('link', { name: 'Enter the company number' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Enter a full UK postcode, like DN31 1HU' })).toBeVisible();
+  await seedbed.settled('Register an organisation');
+  await expect(page.getByLabel('Organisation name')).toHaveValue(name);
+  await page.getByLabel('Companies House number (if it has one)').fill('9876543');
+  await page.getByLabel('Postcode').fill('dn32 7aa');
+  await page.getByRole('button', { name: 'Register organisation' }).click();
+  await seedbed.settled(name);
+  await expect(page.getByText('You are its owner')).toBeVisible();
+  await expect(page.getByText('09876543')).toBeVisible();
+  await expect(page.getByText(/DN32 7AA/)).toBeVisible();
+  await page.getByRole('link', { name: 'Back to your organisations' }).click();
+  await seedbed.settled('Your organisations');
+  await expect(page.getByRole('link', { name })).toBeVisible();
+});
