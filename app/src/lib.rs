@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/reset-password") view=ResetPasswordPage ssr=async_mode.clone()/>
                     <Route path=path!("/organisations") view=OrganisationsPage ssr=async_mode.clone()/>
                     <Route path=path!("/organisations/new") view=RegisterOrganisationPage ssr=async_mode.clone()/>
+                    <Route path=path!("/organisations/join") view=JoinOrganisationPage ssr=async_mode.clone()/>
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=async_mode.clone()/>
                     <Route path=path!("/assess") view=AssessHomePage ssr=async_mode.clone()/>
                     <Route path=path!("/fund") view=FundHomePage ssr=async_mode.clone()/>

@@ -58,6 +58,27 @@ pub fn password_changed(to: &str, name: &str) -> OutgoingMail {
     }
 }
 
+pub fn organisation_invitation(
+    to: &str,
+    inviter: &str,
+    organisation: &str,
+    link: &str,
+) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_string(),
+        subject: format!("{inviter} invited you to join {organisation} on Seedbed"),
+        body: format!(
+            "Hello,\n\n\
+             {inviter} invited you to join {organisation} on Seedbed, where community organisations bid for seed funding from the council and the NHS.\n\n\
+             To accept, open this link and sign in (or create an account) with this email address:\n\n\
+             {link}\n\n\
+             The link expires in 7 days and can be used once.\n\n\
+             If you were not expecting this, you can ignore this email.\n\n\
+             Seedbed - Preventative Services Market Development Board\n"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +90,22 @@ mod tests {
         assert!(mail.subject.contains("Confirm your email"));
         assert!(mail.body.contains("http://x/account/verify?token=abc"));
         assert!(mail.body.contains("24 hours"));
+    }
+
+    #[test]
+    fn invitation_names_who_and_what() {
+        let mail = organisation_invitation(
+            "sam@example.org",
+            "Ruth Evans",
+            "St Peter's Church",
+            "http://x/organisations/join?token=t",
+        );
+        assert_eq!(
+            mail.subject,
+            "Ruth Evans invited you to join St Peter's Church on Seedbed"
+        );
+        assert!(mail.body.contains("http://x/organisations/join?token=t"));
+        assert!(mail.body.contains("7 days"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-import { test, expect, DEMO_PASSWORD } from './fixtures';
+import { test, expect, DEMO_PASSWORD, linkFromOutbox, uniqueEmail } from './fixtures';
 
 test('an applicant registers their organisation', async ({ seedbed, page }, testInfo) => {
   const name = `Happy Feet CIC (${testInfo.project.name} ${Date.now()})`;
@@ -28,7 +28,20 @@ test('an applicant registers their organisation', async ({ seedbed, page }, test
   await expect(page.getByText('You are its owner')).toBeVisible();
   await expect(page.getByText('09876543')).toBeVisible();
   await expect(page.getByText(/DN32 7AA/)).toBeVisible();
-  await page.getByRole('link', { name: 'Back to your organisations' }).click();
-  await seedbed.settled('Your organisations');
+
+  // The owner invites a colleague; the emailed link is for that address only.
+  const colleague = uniqueEmail('colleague', testInfo);
+  await page.getByLabel('Their email address').fill('not an email');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByRole('link', { name: /Enter an email address in the correct format/ })).toBeVisible();
+  await seedbed.settled(name);
+  await page.getByLabel('Their email address').fill(colleague);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await seedbed.settled(name);
+  await expect(page.getByText(`Invitation sent to ${colleague}`)).toBeVisible();
+  await seedbed.visit(linkFromOutbox(colleague));
+  await expect(page.getByText(`This invitation is for ${colleague}, but you are signed in as applicant@seedbed.test`)).toBeVisible();
+
+  await seedbed.visit('/organisations');
   await expect(page.getByRole('link', { name })).toBeVisible();
 });

@@ -13,12 +13,12 @@ use {
 pub const SIGN_IN_FAILED: &str = "Enter a correct email address and password";
 
 #[cfg(feature = "ssr")]
-fn expires_in(hours: i64) -> String {
+pub(crate) fn expires_in(hours: i64) -> String {
     crate::domain::time::to_db(chrono::Utc::now() + chrono::Duration::hours(hours))
 }
 
 #[cfg(feature = "ssr")]
-async fn send_mail(state: &crate::state::AppState, mail: crate::mail::OutgoingMail) {
+pub(crate) async fn send_mail(state: &crate::state::AppState, mail: crate::mail::OutgoingMail) {
     if let Err(e) = state.mailer.send(mail).await {
         tracing::error!(%e, "could not send email");
     }

@@ -77,6 +77,7 @@ pub async fn register_organisation(
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberView {
+    pub user_id: i64,
     pub name: String,
     pub email: String,
     pub is_owner: bool,
@@ -89,6 +90,9 @@ pub struct OrganisationRecord {
     pub members: Vec<MemberView>,
     /// The viewer's own role: "owner", "member", or "" for a commissioner looking in.
     pub my_role: String,
+    pub me: i64,
+    /// Invitations not yet accepted: (email, expires), shown to the owner.
+    pub pending: Vec<(String, String)>,
 }
 
 /// Who may see an organisation: its members and commissioners. Anyone else is told it
@@ -116,16 +120,270 @@ pub async fn organisation_detail(id: i64) -> Result<OrganisationRecord, AppError
     let members = db::organisations::members(&state.pool, id)
         .await?
         .into_iter()
-        .map(|(_, name, email, role)| MemberView {
+        .map(|(user_id, name, email, role)| MemberView {
+            user_id,
             name,
             email,
             is_owner: role == "owner",
         })
         .collect();
+    let pending = if my_role == "owner" {
+        db::organisations::pending_invites(&state.pool, id, &db::now())
+            .await?
+            .into_iter()
+            .map(|(email, expires)| {
+                let when = crate::domain::time::from_db(&expires)
+                    .map(crate::domain::time::display_uk)
+                    .unwrap_or(expires);
+                (email, when)
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     Ok(OrganisationRecord {
         id,
         organisation,
         members,
         my_role,
+        me: user.id,
+        pending,
     })
+}
+
+/// The signed-in user must own the organisation. Non-members are told it does not exist;
+/// members who are not the owner are refused.
+#[cfg(feature = "ssr")]
+async fn owner_of(
+    organisation_id: i64,
+) -> Result<(crate::state::AppState, auth::CurrentUser), AppError> {
+    let (state, user) = auth::require_user().await?;
+    match db::organisations::role_of(&state.pool, organisation_id, user.id)
+        .await?
+        .as_deref()
+    {
+        Some("owner") => Ok((state, user)),
+        Some(_) => Err(auth::with_status(AppError::Forbidden)),
+        None => Err(auth::with_status(AppError::NotFound)),
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn audit_membership(
+    tx: &mut sqlx::AnyConnection,
+    actor: i64,
+    action: &str,
+    organisation_id: i64,
+    summary: String,
+) -> Result<(), AppError> {
+    db::audit::record(
+        tx,
+        db::audit::Entry {
+            actor: Some(actor),
+            action,
+            subject_type: "organisation",
+            subject_id: organisation_id.to_string(),
+            summary,
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Invite a colleague by email: a single-use link that lasts 7 days.
+#[server(prefix = "/api", endpoint = "organisations/invite")]
+pub async fn invite_member(organisation_id: i64, email: String) -> Result<(), AppError> {
+    let (state, user) = owner_of(organisation_id).await?;
+    let values = [("email", email.as_str())];
+    let address = match crate::domain::email::Email::parse("email", &email) {
+        Ok(a) => a,
+        Err(e) => {
+            return Err(
+                auth::reject_form("invite_member", &values, AppError::Invalid(vec![e])).await,
+            )
+        }
+    };
+    let already = db::organisations::members(&state.pool, organisation_id)
+        .await?
+        .into_iter()
+        .any(|(_, _, member_email, _)| member_email == address.as_str());
+    if already {
+        let error = AppError::field(
+            "email",
+            &format!("{} is already a member", address.as_str()),
+        );
+        return Err(auth::reject_form("invite_member", &values, error).await);
+    }
+    let organisation = db::organisations::get(&state.pool, organisation_id)
+        .await?
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let (token, digest) = auth::new_token();
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    db::organisations::insert_invite(
+        &mut tx,
+        organisation_id,
+        address.as_str(),
+        &digest,
+        user.id,
+        &crate::api::account::expires_in(24 * 7),
+        &now,
+    )
+    .await?;
+    audit_membership(
+        &mut tx,
+        user.id,
+        "organisation.member_invited",
+        organisation_id,
+        format!("{} invited {}", user.email, address.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    let link = format!(
+        "{}/organisations/join?token={token}",
+        state.settings.base_url
+    );
+    crate::api::account::send_mail(
+        &state,
+        crate::mail::organisation_invitation(
+            address.as_str(),
+            &user.full_name,
+            &organisation.name,
+            &link,
+        ),
+    )
+    .await;
+    let session = auth::session().await?;
+    auth::set_notice(
+        &session,
+        &format!("Invitation sent to {}", address.as_str()),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/organisations/{organisation_id}"));
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationInfo {
+    pub organisation: String,
+    pub email: String,
+    /// The signed-in user's email, if anyone is signed in.
+    pub signed_in_as: Option<String>,
+}
+
+/// What an invitation link is for, if it is still live.
+#[server(prefix = "/api", endpoint = "organisations/invitation")]
+pub async fn invitation(token: String) -> Result<Option<InvitationInfo>, AppError> {
+    let state = crate::state::app_state()?;
+    let session = auth::session().await?;
+    let user = auth::current_user(&state, &session).await?;
+    Ok(
+        db::organisations::live_invite(&state.pool, &auth::token_digest(&token), &db::now())
+            .await?
+            .map(|(_, organisation, email)| InvitationInfo {
+                organisation,
+                email,
+                signed_in_as: user.map(|u| u.email),
+            }),
+    )
+}
+
+/// Accept an invitation. It must be for the signed-in user's email address, so a
+/// forwarded link does not let someone else in.
+#[server(prefix = "/api", endpoint = "organisations/accept")]
+pub async fn accept_invitation(token: String) -> Result<(), AppError> {
+    let (state, user) = auth::require_user().await?;
+    let digest = auth::token_digest(&token);
+    let now = db::now();
+    let Some((_, name, email)) = db::organisations::live_invite(&state.pool, &digest, &now).await?
+    else {
+        let error = AppError::Conflict("This invitation has expired or has already been used. Ask the organisation's owner to invite you again".into());
+        return Err(auth::reject_form("accept_invitation", &[], error).await);
+    };
+    if email != user.email {
+        let error = AppError::Conflict(format!(
+            "This invitation was sent to {email}. Sign in with that email address to accept it"
+        ));
+        return Err(auth::reject_form("accept_invitation", &[], error).await);
+    }
+    let mut tx = state.pool.begin().await?;
+    let Some((organisation_id, _)) =
+        db::organisations::consume_invite(&mut tx, &digest, &now).await?
+    else {
+        let error = AppError::Conflict("This invitation has expired or has already been used. Ask the organisation's owner to invite you again".into());
+        return Err(auth::reject_form("accept_invitation", &[], error).await);
+    };
+    db::organisations::add_member(&mut tx, organisation_id, user.id, &now).await?;
+    audit_membership(
+        &mut tx,
+        user.id,
+        "organisation.member_joined",
+        organisation_id,
+        format!("{} joined", user.email),
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(&session, &format!("You are now a member of {name}")).await?;
+    leptos_axum::redirect(&format!("/organisations/{organisation_id}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "organisations/remove_member")]
+pub async fn remove_member(organisation_id: i64, user_id: i64) -> Result<(), AppError> {
+    let (state, user) = owner_of(organisation_id).await?;
+    let member = db::users::by_id(&state.pool, user_id).await?;
+    let mut tx = state.pool.begin().await?;
+    if !db::organisations::remove_member(&mut tx, organisation_id, user_id).await? {
+        let error = AppError::Conflict(
+            "Only members can be removed. To leave as the owner, first make someone else the owner"
+                .into(),
+        );
+        return Err(auth::reject_form("organisation_action", &[], error).await);
+    }
+    let who = member.map(|m| m.email).unwrap_or_default();
+    audit_membership(
+        &mut tx,
+        user.id,
+        "organisation.member_removed",
+        organisation_id,
+        format!("{} removed {who}", user.email),
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(&session, &format!("{who} is no longer a member")).await?;
+    leptos_axum::redirect(&format!("/organisations/{organisation_id}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "organisations/hand_over")]
+pub async fn hand_over(organisation_id: i64, user_id: i64) -> Result<(), AppError> {
+    let (state, user) = owner_of(organisation_id).await?;
+    let member = db::users::by_id(&state.pool, user_id).await?;
+    let mut tx = state.pool.begin().await?;
+    if user_id == user.id
+        || !db::organisations::hand_over(&mut tx, organisation_id, user.id, user_id).await?
+    {
+        drop(tx);
+        let error =
+            AppError::Conflict("Choose another member of the organisation to be its owner".into());
+        return Err(auth::reject_form("organisation_action", &[], error).await);
+    }
+    let who = member.map(|m| m.email).unwrap_or_default();
+    audit_membership(
+        &mut tx,
+        user.id,
+        "organisation.owner_changed",
+        organisation_id,
+        format!("{} handed ownership to {who}", user.email),
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(&session, &format!("{who} is now the owner")).await?;
+    leptos_axum::redirect(&format!("/organisations/{organisation_id}"));
+    Ok(())
 }

@@ -148,3 +148,145 @@ pub async fn members(
         })
         .collect()
 }
+
+pub async fn insert_invite(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    email: &str,
+    token_hash: &str,
+    invited_by: i64,
+    expires_at: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO organisation_invites (organisation_id, email, token_hash, invited_by, expires_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(organisation_id)
+    .bind(email)
+    .bind(token_hash)
+    .bind(invited_by)
+    .bind(expires_at)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A live invitation: (organisation id, organisation name, invited email).
+pub async fn live_invite(
+    pool: &AnyPool,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT i.organisation_id, o.name, i.email FROM organisation_invites i JOIN organisations o ON o.id = i.organisation_id
+         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?
+    .map(|r| Ok((r.try_get("organisation_id")?, r.try_get("name")?, r.try_get("email")?)))
+    .transpose()
+}
+
+/// Use an invitation once (a conditional update): (organisation id, invited email).
+pub async fn consume_invite(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query(
+        "UPDATE organisation_invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+         RETURNING organisation_id, email",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| Ok((r.try_get("organisation_id")?, r.try_get("email")?)))
+    .transpose()
+}
+
+/// Invitations not yet used or expired: (email, expires at).
+pub async fn pending_invites(
+    pool: &AnyPool,
+    organisation_id: i64,
+    now: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT email, expires_at FROM organisation_invites WHERE organisation_id = $1 AND used_at IS NULL AND expires_at > $2
+         ORDER BY id DESC LIMIT 50",
+    )
+    .bind(organisation_id)
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("email")?, r.try_get("expires_at")?)))
+        .collect()
+}
+
+/// Add a member (nothing happens if they already belong).
+pub async fn add_member(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    user_id: i64,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO memberships (organisation_id, user_id, role, joined_at) VALUES ($1, $2, 'member', $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(organisation_id)
+    .bind(user_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Remove a member who is not the owner.
+pub async fn remove_member(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM memberships WHERE organisation_id = $1 AND user_id = $2 AND role = 'member'",
+    )
+    .bind(organisation_id)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Hand ownership from `owner` to the member `to`. The owner's row goes first, so a second
+/// hand-over at the same time finds no owner and changes nothing.
+pub async fn hand_over(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+    owner: i64,
+    to: i64,
+) -> Result<bool, sqlx::Error> {
+    let demoted = sqlx::query(
+        "UPDATE memberships SET role = 'member' WHERE organisation_id = $1 AND user_id = $2 AND role = 'owner' RETURNING user_id",
+    )
+    .bind(organisation_id)
+    .bind(owner)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if demoted.is_none() {
+        return Ok(false);
+    }
+    let promoted = sqlx::query(
+        "UPDATE memberships SET role = 'owner' WHERE organisation_id = $1 AND user_id = $2 AND role = 'member' RETURNING user_id",
+    )
+    .bind(organisation_id)
+    .bind(to)
+    .fetch_optional(conn)
+    .await?;
+    Ok(promoted.is_some())
+}

@@ -116,3 +116,200 @@ both_backends!(
         assert_eq!(app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'organisation.registered'").await, 2);
     }
 );
+
+both_backends!(owners_invite_remove_and_hand_over, async |app: &TestApp| {
+    let ruth = app.signed_in_as("ruth@example.org", &[]).await;
+    let mut form = church();
+    form[2] = ("charity_number", "1123456");
+    form[7] = ("postcode", "DN31 1HU");
+    let res = app
+        .post_form(
+            &ruth,
+            "/api/organisations/register",
+            "/organisations/new",
+            &form,
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/organisations/1"));
+
+    // Invitations are checked and emailed with a single-use link.
+    let res = app
+        .post_js(
+            &ruth,
+            "/api/organisations/invite",
+            &[("organisation_id", "1"), ("email", "ruth@example.org")],
+        )
+        .await;
+    assert!(
+        res.body.contains("ruth@example.org is already a member"),
+        "{}",
+        res.body
+    );
+    let res = app
+        .post_form(
+            &ruth,
+            "/api/organisations/invite",
+            "/organisations/1",
+            &[("organisation_id", "1"), ("email", "Sam@Example.org")],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/organisations/1"));
+    let mail = app.last_mail_to("sam@example.org");
+    assert!(
+        mail.subject
+            .contains("invited you to join St Peter's Church"),
+        "{}",
+        mail.subject
+    );
+    let token = app.token_in_last_mail("sam@example.org");
+    let (_, page, _) = app.get(&ruth, "/organisations/1").await;
+    assert!(page.contains("Invitation sent to sam@example.org"));
+    assert!(page.contains("sam@example.org (invitation expires"));
+
+    // Someone else cannot use Sam's link.
+    let mallory = app.signed_in_as("mallory@example.org", &[]).await;
+    let join = format!("/organisations/join?token={token}");
+    let (_, page, _) = app.get(&mallory, &join).await;
+    assert!(page.contains("This invitation is for sam@example.org"));
+    let res = app
+        .post_js(&mallory, "/api/organisations/accept", &[("token", &token)])
+        .await;
+    assert!(
+        res.body
+            .contains("This invitation was sent to sam@example.org"),
+        "{}",
+        res.body
+    );
+    let (status, _, _) = app.get(&mallory, "/organisations/1").await;
+    assert_eq!(status, 404);
+
+    let sam = app.signed_in_as("sam@example.org", &[]).await;
+    let (_, page, _) = app.get(&sam, &join).await;
+    assert!(page.contains("Accept invitation"));
+    let res = app
+        .post_form(
+            &sam,
+            "/api/organisations/accept",
+            &join,
+            &[("token", &token)],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/organisations/1"));
+    let (status, page, _) = app.get(&sam, "/organisations/1").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("You are now a member of St Peter"));
+    // Once only.
+    let res = app
+        .post_js(&sam, "/api/organisations/accept", &[("token", &token)])
+        .await;
+    assert!(res.body.contains("has expired or has already been used"));
+    let (_, page, _) = app.get(&sam, &join).await;
+    assert!(page.contains("This invitation has expired"));
+
+    // A member is not an owner: no inviting, removing or handing over.
+    let sam_id = app::db::users::by_email(&app.pool, "sam@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let ruth_id = app::db::users::by_email(&app.pool, "ruth@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let res = app
+        .post_js(
+            &sam,
+            "/api/organisations/invite",
+            &[("organisation_id", "1"), ("email", "x@example.org")],
+        )
+        .await;
+    assert_eq!(res.status, 403);
+    let res = app
+        .post_js(
+            &sam,
+            "/api/organisations/remove_member",
+            &[("organisation_id", "1"), ("user_id", &ruth_id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, 403);
+    let res = app
+        .post_js(
+            &mallory,
+            "/api/organisations/hand_over",
+            &[("organisation_id", "1"), ("user_id", &ruth_id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, 404);
+
+    // The owner hands over; the old owner is a member and the new one can remove them.
+    let res = app
+        .post_js(
+            &ruth,
+            "/api/organisations/remove_member",
+            &[("organisation_id", "1"), ("user_id", &ruth_id.to_string())],
+        )
+        .await;
+    assert!(
+        res.body.contains("first make someone else the owner"),
+        "{}",
+        res.body
+    );
+    let res = app
+        .post_form(
+            &ruth,
+            "/api/organisations/hand_over",
+            "/organisations/1",
+            &[("organisation_id", "1"), ("user_id", &sam_id.to_string())],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/organisations/1"));
+    assert_eq!(
+        app::db::organisations::role_of(&app.pool, 1, sam_id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("owner")
+    );
+    assert_eq!(
+        app::db::organisations::role_of(&app.pool, 1, ruth_id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("member")
+    );
+    let res = app
+        .post_form(
+            &sam,
+            "/api/organisations/remove_member",
+            "/organisations/1",
+            &[("organisation_id", "1"), ("user_id", &ruth_id.to_string())],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/organisations/1"));
+    let (status, _, _) = app.get(&ruth, "/organisations/1").await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE subject_type = 'organisation' AND action IN ('organisation.member_invited', 'organisation.member_joined', 'organisation.owner_changed', 'organisation.member_removed')").await,
+        4
+    );
+
+    // An expired invitation cannot be used.
+    app.post_form(
+        &sam,
+        "/api/organisations/invite",
+        "/organisations/1",
+        &[("organisation_id", "1"), ("email", "late@example.org")],
+    )
+    .await;
+    let late = app.token_in_last_mail("late@example.org");
+    sqlx::query("UPDATE organisation_invites SET expires_at = '2000-01-01T00:00:00.000000Z' WHERE email = 'late@example.org'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let late_user = app.signed_in_as("late@example.org", &[]).await;
+    let res = app
+        .post_js(&late_user, "/api/organisations/accept", &[("token", &late)])
+        .await;
+    assert!(res.body.contains("has expired or has already been used"));
+});

@@ -5,6 +5,7 @@ use crate::components::*;
 use crate::domain::organisation::{numbers_for, IncomeBand, OrganisationForm};
 use crate::domain::round::LegalForm;
 use crate::pages::fund::registers::id_param;
+use crate::pages::fund::rounds::SmallForm;
 use crate::pages::WithStoredForm;
 use leptos::prelude::*;
 
@@ -128,19 +129,39 @@ pub fn OrganisationPage() -> impl IntoView {
         move || (id(), use_refresh()),
         |(id, _)| organisation_detail(id),
     );
+    let invite = Resource::new(|| (), |_| crate::api::form_state("invite_member".into()));
+    let action = Resource::new(
+        || (),
+        |_| crate::api::form_state("organisation_action".into()),
+    );
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
+                let invite = invite.await.unwrap_or_default();
+                let action = action.await.unwrap_or_default();
                 match data.await {
                     Err(e) => error_view(e),
-                    Ok(r) => organisation_view(r).into_any(),
+                    Ok(r) => organisation_view(r, invite, action).into_any(),
                 }
             })}
         </Transition>
     }
 }
 
-fn organisation_view(r: OrganisationRecord) -> impl IntoView {
+fn organisation_view(
+    r: OrganisationRecord,
+    stored_invite: StoredForm,
+    stored_action: StoredForm,
+) -> impl IntoView {
+    let invite = ServerAction::<InviteMember>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let hand = ServerAction::<HandOver>::new();
+    let errors = FormErrors::new(invite, stored_invite.clone())
+        .and(FormErrors::new(remove, stored_action))
+        .and(FormErrors::new(hand, StoredForm::default()));
+    let is_owner = r.my_role == "owner";
+    let org_id = r.id;
+    let me = r.me;
     let o = r.organisation;
     let address = [
         o.address_line_1.clone(),
@@ -181,18 +202,29 @@ fn organisation_view(r: OrganisationRecord) -> impl IntoView {
         .members
         .into_iter()
         .map(|m| {
+            let actions = (is_owner && m.user_id != me).then(|| view! {
+                <SmallForm action=hand fields=vec![("organisation_id", org_id.to_string()), ("user_id", m.user_id.to_string())] text="Make owner" hidden_context=m.name.clone()/>
+                <SmallForm action=remove fields=vec![("organisation_id", org_id.to_string()), ("user_id", m.user_id.to_string())] text="Remove" hidden_context=m.name.clone() class="govuk-button govuk-button--warning govuk-!-margin-bottom-0"/>
+            });
             view! {
                 <tr class="govuk-table__row">
-                    <td class="govuk-table__cell">{m.name}</td>
-                    <td class="govuk-table__cell">{m.email}</td>
+                    <td class="govuk-table__cell">{m.name.clone()}</td>
+                    <td class="govuk-table__cell">{m.email.clone()}</td>
                     <td class="govuk-table__cell">{if m.is_owner { "Owner" } else { "Member" }}</td>
+                    <td class="govuk-table__cell seedbed-actions">{actions}</td>
                 </tr>
             }
         })
         .collect_view();
+    let pending = r
+        .pending
+        .into_iter()
+        .map(|(email, expires)| view! { <li>{format!("{email} (invitation expires {expires})")}</li> })
+        .collect_view();
     view! {
-        <PageTitle text=o.name.clone()/>
+        <PageTitle text=o.name.clone() errors=errors/>
         <BackLink href="/organisations" text="Back to your organisations"/>
+        <ErrorSummary errors=errors/>
         <span class="govuk-caption-l">"Organisation"</span>
         <h1 class="govuk-heading-l">{o.name.clone()}</h1>
         <SummaryList rows=rows/>
@@ -203,9 +235,83 @@ fn organisation_view(r: OrganisationRecord) -> impl IntoView {
                     <th scope="col" class="govuk-table__header">"Name"</th>
                     <th scope="col" class="govuk-table__header">"Email address"</th>
                     <th scope="col" class="govuk-table__header">"Role"</th>
+                    <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Actions"</span></th>
                 </tr>
             </thead>
             <tbody class="govuk-table__body">{members}</tbody>
         </table>
+        {is_owner.then(|| view! {
+            <div class="govuk-grid-row">
+                <div class="govuk-grid-column-two-thirds">
+                    <h2 class="govuk-heading-m">"Invite a colleague"</h2>
+                    <p class="govuk-body">"We will email them a link to join. It works once and expires in 7 days. They must sign in with the same email address."</p>
+                    <ActionForm action=invite attr:novalidate=true>
+                        <input type="hidden" name="organisation_id" value=org_id.to_string()/>
+                        <TextInput name="email" label="Their email address" input_type="email" autocomplete="off" spellcheck=false
+                            value=stored_invite.value("email") error=errors.for_field("email")/>
+                        <Button text="Send invitation"/>
+                    </ActionForm>
+                    <h3 class="govuk-heading-s">"Invitations waiting"</h3>
+                    <ul class="govuk-list">{pending}</ul>
+                </div>
+            </div>
+        })}
+    }
+}
+
+/// Where an emailed invitation lands.
+#[component]
+pub fn JoinOrganisationPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let token = move || query.get().get("token").unwrap_or_default();
+    let data = Resource::new(token, invitation);
+    view! { <crate::pages::FormPage form="accept_invitation" data=data render=move |stored, info| join_view(stored, info, token())/> }
+}
+
+fn join_view(stored: StoredForm, info: Option<InvitationInfo>, token: String) -> impl IntoView {
+    let action = ServerAction::<AcceptInvitation>::new();
+    let errors = FormErrors::new(action, stored);
+    let next = urlencode(&format!("/organisations/join?token={token}"));
+    let body = match info {
+        None => view! {
+            <h1 class="govuk-heading-l">"This invitation has expired"</h1>
+            <p class="govuk-body">"The link has expired or has already been used. Ask the organisation's owner to invite you again."</p>
+        }
+        .into_any(),
+        Some(i) => {
+            let heading = format!("Join {}", i.organisation);
+            match i.signed_in_as {
+                None => view! {
+                    <h1 class="govuk-heading-l">{heading}</h1>
+                    <p class="govuk-body">{format!("This invitation is for {}. Sign in with that email address to accept it.", i.email)}</p>
+                    <a href=format!("/account/sign-in?next={next}") role="button" draggable="false" class="govuk-button" data-module="govuk-button">"Sign in"</a>
+                    <p class="govuk-body">"No account yet? "<a class="govuk-link" href="/account/register">"Create an account"</a>" with that email address, then open the link in the invitation again."</p>
+                }
+                .into_any(),
+                Some(me) if me != i.email => view! {
+                    <h1 class="govuk-heading-l">{heading}</h1>
+                    <p class="govuk-body">{format!("This invitation is for {}, but you are signed in as {me}. Sign out, then sign in with {} to accept it.", i.email, i.email)}</p>
+                }
+                .into_any(),
+                Some(_) => view! {
+                    <h1 class="govuk-heading-l">{heading}</h1>
+                    <p class="govuk-body">"As a member you can see and work on the organisation's bids."</p>
+                    <ActionForm action=action>
+                        <input type="hidden" name="token" value=token.clone()/>
+                        <Button text="Accept invitation"/>
+                    </ActionForm>
+                }
+                .into_any(),
+            }
+        }
+    };
+    view! {
+        <PageTitle text="Join an organisation" errors=errors/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors/>
+                {body}
+            </div>
+        </div>
     }
 }

@@ -211,7 +211,7 @@ fn round_form(stored: StoredForm, id: Option<i64>, data: RoundFormInfo) -> impl 
 
 /// A one-button form posting hidden fields to a server action.
 #[component]
-fn SmallForm<S, O>(
+pub fn SmallForm<S, O>(
     action: ServerAction<S>,
     fields: Vec<(&'static str, String)>,
     #[prop(into)] text: String,
