@@ -12,20 +12,55 @@ pub struct MyOrganisation {
     pub id: i64,
     pub name: String,
     pub is_owner: bool,
+    /// The organisation this user acts for now (bids are started for it).
+    pub acting: bool,
+}
+
+#[cfg(feature = "ssr")]
+const ACTING_FOR: &str = "acting_for";
+
+/// The organisation a user acts for: the one they chose, if they still belong to it, else
+/// their only organisation. None when they belong to several and have not chosen.
+#[cfg(feature = "ssr")]
+pub async fn acting_for(memberships: &[(i64, String, String)]) -> Result<Option<i64>, AppError> {
+    let session = auth::session().await?;
+    let chosen = session.get::<i64>(ACTING_FOR).await?;
+    Ok(match chosen {
+        Some(id) if memberships.iter().any(|(m, _, _)| *m == id) => Some(id),
+        _ if memberships.len() == 1 => memberships.first().map(|(id, _, _)| *id),
+        _ => None,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "organisations/mine")]
 pub async fn my_organisations() -> Result<Vec<MyOrganisation>, AppError> {
     let (state, user) = auth::require_user().await?;
-    Ok(db::organisations::for_user(&state.pool, user.id)
-        .await?
+    let memberships = db::organisations::for_user(&state.pool, user.id).await?;
+    let acting = acting_for(&memberships).await?;
+    Ok(memberships
         .into_iter()
         .map(|(id, name, role)| MyOrganisation {
+            acting: acting == Some(id),
             id,
             name,
             is_owner: role == "owner",
         })
         .collect())
+}
+
+/// Choose which of your organisations you act for.
+#[server(prefix = "/api", endpoint = "organisations/act_for")]
+pub async fn act_for(organisation_id: i64) -> Result<(), AppError> {
+    let (state, user) = auth::require_user().await?;
+    let memberships = db::organisations::for_user(&state.pool, user.id).await?;
+    let Some((_, name, _)) = memberships.iter().find(|(id, _, _)| *id == organisation_id) else {
+        return Err(auth::with_status(AppError::NotFound));
+    };
+    let session = auth::session().await?;
+    session.insert(ACTING_FOR, organisation_id).await?;
+    auth::set_notice(&session, &format!("You are now acting for {name}")).await?;
+    leptos_axum::redirect("/organisations");
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "organisations/register")]

@@ -313,3 +313,55 @@ both_backends!(owners_invite_remove_and_hand_over, async |app: &TestApp| {
         .await;
     assert!(res.body.contains("has expired or has already been used"));
 });
+
+both_backends!(
+    a_member_of_several_organisations_chooses_one_to_act_for,
+    async |app: &TestApp| {
+        let ruth = app.signed_in_as("ruth@example.org", &[]).await;
+        let mut first = church();
+        first[2] = ("charity_number", "1123456");
+        first[7] = ("postcode", "DN31 1HU");
+        app.post_form(
+            &ruth,
+            "/api/organisations/register",
+            "/organisations/new",
+            &first,
+        )
+        .await;
+        // With one organisation, that is the one she acts for.
+        let (_, page, _) = app.get(&ruth, "/organisations").await;
+        assert!(page.contains("You are acting for St Peter"), "{page}");
+        let mut second = first.clone();
+        second[0] = ("name", "Grimsby Foodbank");
+        app.post_form(
+            &ruth,
+            "/api/organisations/register",
+            "/organisations/new",
+            &second,
+        )
+        .await;
+        let (_, page, _) = app.get(&ruth, "/organisations").await;
+        assert!(page.contains("Choose which one you act for"));
+        let res = app
+            .post_form(
+                &ruth,
+                "/api/organisations/act_for",
+                "/organisations",
+                &[("organisation_id", "2")],
+            )
+            .await;
+        assert_eq!(res.location.as_deref(), Some("/organisations"));
+        let (_, page, _) = app.get(&ruth, "/organisations").await;
+        assert!(page.contains("You are acting for Grimsby Foodbank"));
+        // Nobody acts for an organisation they do not belong to.
+        let other = app.signed_in_as("other@example.org", &[]).await;
+        let res = app
+            .post_js(
+                &other,
+                "/api/organisations/act_for",
+                &[("organisation_id", "2")],
+            )
+            .await;
+        assert_eq!(res.status, 404);
+    }
+);

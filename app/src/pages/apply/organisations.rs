@@ -12,6 +12,8 @@ use leptos::prelude::*;
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
     let data = Resource::new(use_refresh, |_| my_organisations());
+    let choose = ServerAction::<ActFor>::new();
+    let errors = FormErrors::new(choose, StoredForm::default());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -19,16 +21,32 @@ pub fn OrganisationsPage() -> impl IntoView {
                     Err(e) => error_view(e),
                     Ok(list) => {
                         let empty = list.is_empty();
-                        let items = list.into_iter().map(|o| view! {
-                            <li>
-                                <a class="govuk-link" href=format!("/organisations/{}", o.id)>{o.name}</a>
-                                {o.is_owner.then_some(" (owner)")}
-                            </li>
+                        let several = list.len() > 1;
+                        let acting = list.iter().find(|o| o.acting).map(|o| o.name.clone());
+                        let items = list.into_iter().map(|o| {
+                            let name = o.name.clone();
+                            view! {
+                                <li>
+                                    <a class="govuk-link" href=format!("/organisations/{}", o.id)>{o.name}</a>
+                                    {o.is_owner.then(|| view! { <span class="seedbed-tag-gap">"(owner)"</span> })}
+                                    {o.acting.then(|| view! { <strong class="govuk-tag govuk-tag--green seedbed-tag-gap">"Acting for"</strong> })}
+                                    {(several && !o.acting).then(|| view! {
+                                        <SmallForm action=choose fields=vec![("organisation_id", o.id.to_string())] text="Act for this organisation" hidden_context=name.clone()/>
+                                    })}
+                                </li>
+                            }
                         }).collect_view();
+                        let acting_text = match (acting, several) {
+                            (Some(name), _) => Some(format!("You are acting for {name}. Bids you start are for this organisation.")),
+                            (None, true) => Some("You belong to more than one organisation. Choose which one you act for.".to_string()),
+                            (None, false) => None,
+                        };
                         view! {
                             <PageTitle text="Your organisations"/>
                             <h1 class="govuk-heading-l">"Your organisations"</h1>
+                            <ErrorSummary errors=errors/>
                             <p class="govuk-body">"You bid for funding on behalf of an organisation. Register yours, or ask its owner to invite you."</p>
+                            {acting_text.map(|t| view! { <p class="govuk-body">{t}</p> })}
                             {if empty {
                                 view! { <p class="govuk-body">"You do not belong to any organisation yet."</p> }.into_any()
                             } else {
