@@ -50,6 +50,9 @@ export class Seedbed {
     await this.page.waitForLoadState('load');
     if (this.jsEnabled) {
       await this.page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+      // After a client-side navigation the new page's title (and content) arrive with its
+      // data: wait for them before scanning, or axe may see a page without a <title>.
+      await expect(this.page).toHaveTitle(/\S/);
     }
   }
 
@@ -77,6 +80,7 @@ export class Seedbed {
     await this.page.getByLabel('Password', { exact: true }).fill(password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
     await expect(this.page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    await this.page.waitForURL((url) => !url.pathname.startsWith('/account/sign-in'));
     await this.settled();
   }
 }
