@@ -45,8 +45,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     use pages::{
-        account::*, admin::*, apply::organisations::*, fund::pooled::*, fund::registers::*,
-        fund::rounds::*, public::*, roles::*, rounds::*,
+        account::*, admin::*, apply::organisations::*, fund::pooled::*, fund::questionnaire::*,
+        fund::registers::*, fund::rounds::*, public::*, roles::*, rounds::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;

@@ -3,8 +3,10 @@ use crate::api::StoredForm;
 use crate::error::{AppError, FieldError};
 use leptos::prelude::*;
 
+mod action;
 mod choice;
 mod text;
+pub use action::*;
 pub use choice::*;
 pub use text::*;
 

@@ -5,7 +5,6 @@ use crate::components::*;
 use crate::domain::organisation::{numbers_for, IncomeBand, OrganisationForm};
 use crate::domain::round::LegalForm;
 use crate::pages::fund::registers::id_param;
-use crate::pages::fund::rounds::SmallForm;
 use crate::pages::WithStoredForm;
 use leptos::prelude::*;
 

@@ -1,4 +1,5 @@
 //! Commissioners: the pooled fund, gaps, services and funding rounds.
 pub mod pooled;
+pub mod questionnaire;
 pub mod registers;
 pub mod rounds;
