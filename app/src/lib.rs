@@ -45,8 +45,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     use pages::{
-        account::*, admin::*, apply::organisations::*, fund::pooled::*, fund::questionnaire::*,
-        fund::registers::*, fund::rounds::*, public::*, roles::*, rounds::*,
+        account::*, admin::*, apply::bids::*, apply::organisations::*, fund::pooled::*,
+        fund::questionnaire::*, fund::registers::*, fund::rounds::*, public::*, roles::*,
+        rounds::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -99,6 +100,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fund/rounds/:id/criteria/:cid") view=CriterionPage ssr=async_mode.clone()/>
                     <Route path=path!("/rounds/:id") view=PublicRoundPage ssr=async_mode.clone()/>
                     <Route path=path!("/rounds/:id/bid") view=StartBidPage ssr=async_mode.clone()/>
+                    <Route path=path!("/bids") view=BidsPage ssr=async_mode.clone()/>
+                    <Route path=path!("/bids/:id") view=BidTaskListPage ssr=async_mode.clone()/>
+                    <Route path=path!("/bids/:id/sections/:sid") view=BidSectionPage ssr=async_mode.clone()/>
+                    <Route path=path!("/bids/:id/sections/:sid/files/:qid") view=BidUploadPage ssr=async_mode.clone()/>
+                    <Route path=path!("/bids/:id/check") view=CheckAnswersPage ssr=async_mode.clone()/>
+                    <Route path=path!("/bids/:id/confirmation") view=BidConfirmationPage ssr=async_mode.clone()/>
+                    <Route path=path!("/bids/:id/view") view=BidViewPage ssr=async_mode.clone()/>
                     <Route path=path!("/market-position") view=MarketPositionPage ssr=async_mode.clone()/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=async_mode.clone()/>
                     <Route path=path!("/admin/users/:id") view=UserPage ssr=async_mode.clone()/>

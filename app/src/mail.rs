@@ -58,6 +58,33 @@ pub fn password_changed(to: &str, name: &str) -> OutgoingMail {
     }
 }
 
+/// To every member of the organisation when a bid is submitted.
+#[allow(clippy::too_many_arguments)]
+pub fn bid_submitted(
+    to: &str,
+    name: &str,
+    submitter: &str,
+    organisation: &str,
+    round: &str,
+    reference: &str,
+    closes: &str,
+    link: &str,
+) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_string(),
+        subject: format!("Bid submitted: {reference} for {round}"),
+        body: format!(
+            "Dear {name},\n\n\
+             {submitter} submitted {organisation}'s bid for \"{round}\".\n\n\
+             Your reference is {reference}. Quote it if you contact us.\n\n\
+             You can read the bid, print it, or withdraw it until the round closes at {closes}:\n\n\
+             {link}\n\n\
+             What happens next: after the round closes, board members and lay evaluators score every eligible bid. We will email you with the decision.\n\n\
+             Seedbed - Preventative Services Market Development Board\n"
+        ),
+    }
+}
+
 pub fn organisation_invitation(
     to: &str,
     inviter: &str,

@@ -85,24 +85,35 @@ export class Seedbed {
   }
 }
 
-/** The newest link with a token in an email to `to`, read from the server's outbox folder. */
-export function linkFromOutbox(to: string): string {
+/** The emails to `to`, newest first, as text (quoted-printable undone), from the outbox folder. */
+function mailsTo(to: string): string[] {
   const dir = process.env.SEEDBED_E2E_OUTBOX;
   if (!dir) throw new Error('SEEDBED_E2E_OUTBOX is not set');
-  const files = fs
+  return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.eml'))
     .map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.t - a.t);
-  for (const { f } of files) {
-    const raw = fs.readFileSync(path.join(dir, f), 'utf8');
+    .sort((a, b) => b.t - a.t)
+    .map(({ f }) => fs.readFileSync(path.join(dir, f), 'utf8'))
     // Undo quoted-printable soft line breaks and escapes.
-    const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-    if (!new RegExp(`^To: .*${to.replace(/[.+]/g, '\\$&')}`, 'mi').test(text)) continue;
+    .map((raw) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))))
+    .filter((text) => new RegExp(`^To: .*${to.replace(/[.+]/g, '\\$&')}`, 'mi').test(text));
+}
+
+/** The newest link with a token in an email to `to`. */
+export function linkFromOutbox(to: string): string {
+  for (const text of mailsTo(to)) {
     const match = text.match(/https?:\/\/\S+token=[0-9a-f]+/);
     if (match) return new URL(match[0]).pathname + new URL(match[0]).search;
   }
   throw new Error(`no email with a link to ${to}`);
+}
+
+/** The text of the newest email to `to`. */
+export function mailFromOutbox(to: string): string {
+  const [newest] = mailsTo(to);
+  if (!newest) throw new Error(`no email to ${to}`);
+  return newest;
 }
 
 export function uniqueEmail(prefix: string, testInfo: { project: { name: string } }) {

@@ -15,7 +15,7 @@ pub const EVIDENCE_FORM: &str = "gap_evidence";
 /// The body limit for upload routes: the largest file plus room for the form around it.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_BYTES + 64 * 1024;
 
-fn refused(status: StatusCode, text: &'static str) -> Response {
+pub(crate) fn refused(status: StatusCode, text: &'static str) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -55,43 +55,16 @@ pub async fn upload_gap_evidence(
         Ok(id) => id,
         Err(response) => return response,
     };
-    let mut upload: Option<(String, Vec<u8>)> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("evidence_file") => {
-                let name = field.file_name().unwrap_or_default().to_string();
-                match field.bytes().await {
-                    Ok(bytes) => upload = Some((name, bytes.to_vec())),
-                    Err(_) => {
-                        return keep_error(
-                            &session,
-                            &back,
-                            "The selected file must be smaller than 10MB",
-                        )
-                        .await
-                    }
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => {
-                return keep_error(
-                    &session,
-                    &back,
-                    "The selected file could not be uploaded. Try again",
-                )
-                .await
-            }
-        }
-    }
-    let (name, bytes) = upload.unwrap_or_default();
+    let (name, bytes) = match read_file_field(&mut multipart, "evidence_file").await {
+        Ok(upload) => upload,
+        Err(message) => return keep_error(&session, &back, message).await,
+    };
     let content_type = match check_upload("evidence_file", &name, bytes.len()) {
         Ok(t) => t,
         Err(e) => return keep_error(&session, &back, &e.message).await,
     };
     let name = safe_name(&name);
-    let digest = hex::encode(Sha256::digest(&bytes));
-    match store(&state, gap_id, actor, &name, content_type, &bytes, &digest).await {
+    match store(&state, gap_id, actor, &name, content_type, &bytes).await {
         Ok(true) => {
             let _ =
                 app::auth::set_notice(&session, &format!("Evidence file uploaded: {name}")).await;
@@ -110,7 +83,55 @@ pub async fn upload_gap_evidence(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The file posted in `field` (name and bytes); an empty name and no bytes when none was
+/// chosen. A body over the route's limit fails here.
+pub(crate) async fn read_file_field(
+    multipart: &mut Multipart,
+    field: &str,
+) -> Result<(String, Vec<u8>), &'static str> {
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(part)) if part.name() == Some(field) => {
+                let name = part.file_name().unwrap_or_default().to_string();
+                match part.bytes().await {
+                    Ok(bytes) => upload = Some((name, bytes.to_vec())),
+                    Err(_) => return Err("The selected file must be smaller than 10MB"),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return Err("The selected file must be smaller than 10MB"),
+        }
+    }
+    Ok(upload.unwrap_or_default())
+}
+
+/// Store an uploaded file (with its SHA-256) in the change's transaction: (id, digest).
+pub(crate) async fn insert_upload(
+    conn: &mut sqlx::AnyConnection,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    actor: i64,
+    now: &str,
+) -> Result<(i64, String), sqlx::Error> {
+    let digest = hex::encode(Sha256::digest(bytes));
+    let id = app::db::files::insert(
+        conn,
+        app::db::files::NewFile {
+            name,
+            content_type,
+            bytes,
+            sha256: &digest,
+            uploaded_by: actor,
+        },
+        now,
+    )
+    .await?;
+    Ok((id, digest))
+}
+
 async fn store(
     state: &ServerState,
     gap_id: i64,
@@ -118,22 +139,10 @@ async fn store(
     name: &str,
     content_type: &str,
     bytes: &[u8],
-    digest: &str,
 ) -> Result<bool, sqlx::Error> {
     let now = app::db::now();
     let mut tx = state.app.pool.begin().await?;
-    let file_id = app::db::files::insert(
-        &mut tx,
-        app::db::files::NewFile {
-            name,
-            content_type,
-            bytes,
-            sha256: digest,
-            uploaded_by: actor,
-        },
-        &now,
-    )
-    .await?;
+    let (file_id, digest) = insert_upload(&mut tx, name, content_type, bytes, actor, &now).await?;
     if !app::db::files::set_gap_evidence(&mut tx, gap_id, file_id, &now).await? {
         return Ok(false);
     }
@@ -155,11 +164,41 @@ async fn store(
 }
 
 async fn keep_error(session: &Session, back: &str, message: &str) -> Response {
-    let errors = vec![app::error::FieldError::new("evidence_file", message)];
-    if let Err(e) = app::auth::keep_form_errors(session, EVIDENCE_FORM, errors).await {
+    keep_field_error(session, EVIDENCE_FORM, "evidence_file", back, message).await
+}
+
+/// Keep an upload's error for the form's page, and go back to it.
+pub(crate) async fn keep_field_error(
+    session: &Session,
+    form: &str,
+    field: &str,
+    back: &str,
+    message: &str,
+) -> Response {
+    let errors = vec![app::error::FieldError::new(field, message)];
+    if let Err(e) = app::auth::keep_form_errors(session, form, errors).await {
         tracing::warn!(?e, "could not keep the upload error");
     }
     Redirect::to(back).into_response()
+}
+
+/// A stored file as a download: never shown inline, never sniffed, never cached.
+pub(crate) fn attachment(file: app::db::files::StoredFile) -> Response {
+    Response::builder()
+        .header(header::CONTENT_TYPE, file.content_type)
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", safe_name(&file.name)),
+        )
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::CACHE_CONTROL, "private, no-store")
+        .body(Body::from(file.bytes))
+        .unwrap_or_else(|_| {
+            refused(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+            )
+        })
 }
 
 pub async fn download_gap_evidence(
@@ -177,21 +216,7 @@ pub async fn download_gap_evidence(
         Err(e) => Err(e),
     };
     match found {
-        Ok(Some(file)) => Response::builder()
-            .header(header::CONTENT_TYPE, file.content_type)
-            .header(
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", safe_name(&file.name)),
-            )
-            .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-            .header(header::CACHE_CONTROL, "private, no-store")
-            .body(Body::from(file.bytes))
-            .unwrap_or_else(|_| {
-                refused(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Sorry, there is a problem with the service",
-                )
-            }),
+        Ok(Some(file)) => attachment(file),
         Ok(None) => refused(StatusCode::NOT_FOUND, "Page not found"),
         Err(e) => {
             tracing::error!(%e, "could not read an evidence file");

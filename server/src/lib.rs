@@ -1,4 +1,5 @@
 //! The `seedbed` server: configuration, start-up (router, layers, state), mail and CLI commands.
+pub mod bid_files;
 pub mod config;
 pub mod demo;
 pub mod demo_funding;
@@ -108,6 +109,16 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
                 .layer(axum::extract::DefaultBodyLimit::max(
                     files::UPLOAD_BODY_LIMIT,
                 )),
+        )
+        .route(
+            "/bids/{id}/questions/{qid}/file",
+            post(bid_files::upload_bid_file).layer(axum::extract::DefaultBodyLimit::max(
+                files::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .route(
+            "/bids/{id}/files/{fid}",
+            axum::routing::get(bid_files::download_bid_file),
         )
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();

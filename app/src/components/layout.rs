@@ -29,6 +29,7 @@ fn nav_items(user: &Option<UserSummary>) -> Vec<(&'static str, &'static str)> {
         if user.roles.contains(&Role::Admin) {
             items.push(("/admin/users", "Users"));
         }
+        items.push(("/bids", "Your bids"));
         items.push(("/organisations", "Your organisations"));
         items.push(("/account", "Your account"));
     }
@@ -282,6 +283,7 @@ mod tests {
             vec![
                 "Funding rounds",
                 "Users",
+                "Your bids",
                 "Your organisations",
                 "Your account"
             ]
@@ -296,6 +298,7 @@ mod tests {
                 "Funding rounds",
                 "Assessments",
                 "Funding",
+                "Your bids",
                 "Your organisations",
                 "Your account"
             ]

@@ -112,7 +112,7 @@ pub fn SummaryList(rows: Vec<SummaryRow>) -> impl IntoView {
     view! { <dl class="govuk-summary-list">{items}</dl> }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TaskStatus {
     NotYetStarted,
     InProgress,

@@ -1,5 +1,6 @@
 //! Queries per aggregate over `AnyPool`. SQL only: no business rules.
 pub mod audit;
+pub mod bids;
 pub mod files;
 pub mod fund;
 pub mod organisations;

@@ -62,6 +62,31 @@ pub fn check_upload(field: &str, name: &str, size: usize) -> Result<&'static str
         })
 }
 
+/// Check that a file's bytes are what its name says: a PDF starts "%PDF", a Word or
+/// spreadsheet file is a zip or an OLE compound file, an image has its signature, and CSV
+/// or text is UTF-8 without NUL bytes. A renamed program is refused.
+pub fn check_content(field: &str, content_type: &str, bytes: &[u8]) -> Result<(), FieldError> {
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    let zip = starts(b"PK\x03\x04");
+    let ole = starts(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let ok = match content_type {
+        "application/pdf" => starts(b"%PDF-"),
+        "application/msword" | "application/vnd.ms-excel" => ole,
+        "image/png" => starts(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]),
+        "image/jpeg" => starts(&[0xFF, 0xD8, 0xFF]),
+        "text/csv" | "text/plain" => std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0),
+        _ => zip,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            "The selected file's contents do not match its type. Save it again as a PDF, Word document, spreadsheet, CSV, text file, PNG or JPG",
+        ))
+    }
+}
+
 /// A file name safe to put in a download header: the last path part, no quotes or controls.
 pub fn safe_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -89,6 +114,17 @@ pub fn display_size(bytes: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contents_must_match_the_type() {
+        assert!(check_content("f", "application/pdf", b"%PDF-1.7 rest").is_ok());
+        assert!(check_content("f", "application/pdf", b"MZ\x90\x00 a program").is_err());
+        assert!(check_content("f", "text/csv", b"a,b\n1,2\n").is_ok());
+        assert!(check_content("f", "text/plain", b"bin\x00ary").is_err());
+        let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+        assert!(check_content("f", docx, b"PK\x03\x04....").is_ok());
+        assert!(check_content("f", docx, b"<html>").is_err());
+    }
 
     #[test]
     fn accepts_documents_and_images_up_to_10mb() {

@@ -1,4 +1,5 @@
 //! Pure Rust: types that parse, rules, money. No leptos, no sqlx, no I/O.
+pub mod answers;
 pub mod bid;
 pub mod coded;
 pub mod date;

@@ -196,38 +196,3 @@ fn public_round_view(r: PublicRoundInfo) -> impl IntoView {
         </div>
     }
 }
-
-/// Where "Start a bid" leads. The online bid (task list) arrives with the applicants'
-/// journey; until then the page says what a bid needs and how to prepare.
-#[component]
-pub fn StartBidPage() -> impl IntoView {
-    let id = id_param("id");
-    let data = Resource::new(id, public_round);
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok(r) => view! {
-                        <PageTitle text="Start a bid"/>
-                        <BackLink href=format!("/rounds/{}", r.id) text="Back to the round"/>
-                        <div class="govuk-grid-row">
-                            <div class="govuk-grid-column-two-thirds">
-                                <span class="govuk-caption-l">{r.title.clone()}</span>
-                                <h1 class="govuk-heading-l">"Start a bid"</h1>
-                                <div class="govuk-inset-text">"Online bids are not available yet. This page will let you start a bid for your organisation."</div>
-                                <p class="govuk-body">"Before you bid, have these ready:"</p>
-                                <ul class="govuk-list govuk-list--bullet">
-                                    <li>"your organisation's legal form, registered address, and charity or company number if it has one"</li>
-                                    <li>"a budget for each year of the funding period"</li>
-                                    <li>"a sustainability plan: your costs and income by source for each year, showing how the service will continue without the grant"</li>
-                                </ul>
-                                <p class="govuk-body">{format!("The round closes on {}.", r.closes)}</p>
-                            </div>
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}

@@ -32,6 +32,7 @@ fn Fieldset(
     legend_is_page_heading: bool,
     children: Children,
 ) -> impl IntoView {
+    let hint = hint.filter(|h| !h.is_empty());
     let has_hint = hint.is_some();
     let id_for_describe = id.clone();
     let describe = move || describedby(&id_for_describe, has_hint, error.get().is_some(), None);
@@ -154,6 +155,7 @@ pub fn Select(
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = field_id(&name);
+    let hint = hint.filter(|h| !h.is_empty());
     let has_hint = hint.is_some();
     let id_for_describe = id.clone();
     let describe = move || describedby(&id_for_describe, has_hint, error.get().is_some(), None);
@@ -179,6 +181,15 @@ pub fn Select(
             <ErrorMessage id=id.clone() error=error/>
             <select class=select_class id=id.clone() name=name aria-describedby=describe>{options}</select>
         </div>
+    }
+}
+
+/// The name of one part of a field: `when` + "day" is `when_day`; `answer[q4]` + "day" is
+/// `answer[q4_day]`, so that a map of answers receives it.
+fn part_name(name: &str, part: &str) -> String {
+    match name.strip_suffix(']') {
+        Some(open) => format!("{open}_{part}]"),
+        None => format!("{name}_{part}"),
     }
 }
 
@@ -209,19 +220,19 @@ pub fn DateInput(
                 <div class="govuk-date-input__item">
                     <div class="govuk-form-group">
                         <label class="govuk-label govuk-date-input__label" for=id.clone()>"Day"</label>
-                        <input class=part_class("govuk-input--width-2") id=id.clone() name=format!("{name}_day") type="text" inputmode="numeric" value=day/>
+                        <input class=part_class("govuk-input--width-2") id=id.clone() name=part_name(&name, "day") type="text" inputmode="numeric" value=day/>
                     </div>
                 </div>
                 <div class="govuk-date-input__item">
                     <div class="govuk-form-group">
                         <label class="govuk-label govuk-date-input__label" for=format!("{id}-month")>"Month"</label>
-                        <input class=part_class("govuk-input--width-2") id=format!("{id}-month") name=format!("{name}_month") type="text" inputmode="numeric" value=month/>
+                        <input class=part_class("govuk-input--width-2") id=format!("{id}-month") name=part_name(&name, "month") type="text" inputmode="numeric" value=month/>
                     </div>
                 </div>
                 <div class="govuk-date-input__item">
                     <div class="govuk-form-group">
                         <label class="govuk-label govuk-date-input__label" for=format!("{id}-year")>"Year"</label>
-                        <input class=part_class("govuk-input--width-4") id=format!("{id}-year") name=format!("{name}_year") type="text" inputmode="numeric" value=year/>
+                        <input class=part_class("govuk-input--width-4") id=format!("{id}-year") name=part_name(&name, "year") type="text" inputmode="numeric" value=year/>
                     </div>
                 </div>
             </div>

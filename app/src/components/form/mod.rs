@@ -62,6 +62,12 @@ impl FormErrors {
     }
 
     pub fn for_field(self, field: &'static str) -> Signal<Option<String>> {
+        self.for_name(field)
+    }
+
+    /// The error for a field whose name is built at run time (`answer[q12]`).
+    pub fn for_name(self, field: impl Into<String>) -> Signal<Option<String>> {
+        let field: String = field.into();
         let all = self.0;
         Signal::derive(move || {
             all.get()

@@ -184,6 +184,7 @@ pub fn Textarea(
     #[prop(default = 5)] rows: u32,
 ) -> impl IntoView {
     let id = field_id(&name);
+    let hint = hint.filter(|h| !h.is_empty());
     let has_hint = hint.is_some();
     let text = RwSignal::new(value.clone());
     let count_id = format!("{id}-info");

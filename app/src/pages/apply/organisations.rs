@@ -180,41 +180,7 @@ fn organisation_view(
     let org_id = r.id;
     let me = r.me;
     let o = r.organisation;
-    let address = [
-        o.address_line_1.clone(),
-        o.address_line_2.clone(),
-        o.town.clone(),
-        o.postcode.as_str().to_string(),
-    ]
-    .into_iter()
-    .filter(|l| !l.is_empty())
-    .collect::<Vec<_>>()
-    .join(", ");
-    let mut rows = vec![SummaryRow::new("Legal form", o.legal_form.label())];
-    if let Some(n) = &o.charity_number {
-        rows.push(SummaryRow::new("Charity number", n.as_str()));
-    }
-    if let Some(n) = &o.company_number {
-        rows.push(SummaryRow::new("Companies House number", n.as_str()));
-    }
-    rows.extend([
-        SummaryRow::new("Registered address", address),
-        SummaryRow::new(
-            "Main contact",
-            format!(
-                "{}, {}{}",
-                o.contact_name,
-                o.contact_email.as_str(),
-                if o.contact_phone.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", o.contact_phone)
-                }
-            ),
-        ),
-        SummaryRow::new("Annual income", o.income_band.label()),
-        SummaryRow::new("Area served", o.area_served.clone()),
-    ]);
+    let rows = organisation_rows(&o);
     let members = r
         .members
         .into_iter()
@@ -331,4 +297,44 @@ fn join_view(stored: StoredForm, info: Option<InvitationInfo>, token: String) ->
             </div>
         </div>
     }
+}
+
+/// An organisation's details as summary rows (its page, and the bid's first section).
+pub fn organisation_rows(o: &crate::domain::organisation::Organisation) -> Vec<SummaryRow> {
+    let address = [
+        o.address_line_1.clone(),
+        o.address_line_2.clone(),
+        o.town.clone(),
+        o.postcode.as_str().to_string(),
+    ]
+    .into_iter()
+    .filter(|l| !l.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let mut rows = vec![SummaryRow::new("Legal form", o.legal_form.label())];
+    if let Some(n) = &o.charity_number {
+        rows.push(SummaryRow::new("Charity number", n.as_str()));
+    }
+    if let Some(n) = &o.company_number {
+        rows.push(SummaryRow::new("Companies House number", n.as_str()));
+    }
+    rows.extend([
+        SummaryRow::new("Registered address", address),
+        SummaryRow::new(
+            "Main contact",
+            format!(
+                "{}, {}{}",
+                o.contact_name,
+                o.contact_email.as_str(),
+                if o.contact_phone.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", o.contact_phone)
+                }
+            ),
+        ),
+        SummaryRow::new("Annual income", o.income_band.label()),
+        SummaryRow::new("Area served", o.area_served.clone()),
+    ]);
+    rows
 }

@@ -1,0 +1,949 @@
+//! The applicant's bid: start (eligibility first), the task list, each section, check
+//! answers and send, the confirmation, reading and printing, withdrawing and reopening.
+//!
+//! The section and send forms post as plain HTML forms, with and without JavaScript: the
+//! server saves, then redirects, so the page always shows what is saved now (and a stale
+//! page is never re-posted unnoticed).
+use crate::api::bids::*;
+use crate::api::StoredForm;
+use crate::components::*;
+use crate::domain::answers::{
+    budget_rows, field, plan_key, plan_years, question_key, Answers, MAX_YEARS_AFTER, PLAN_FIELDS,
+    SPARE_BUDGET_ROWS,
+};
+use crate::domain::bid::{BidStatus, BudgetCategory, PlanYear};
+use crate::domain::money::Pence;
+use crate::domain::round::{Question, QuestionType, SectionKind};
+use crate::pages::apply::organisations::organisation_rows;
+use crate::pages::fund::registers::id_param;
+use crate::pages::{pick, FormPage};
+use leptos::prelude::*;
+
+pub fn bid_status_tag(status: BidStatus) -> impl IntoView {
+    let colour = match status {
+        BidStatus::Draft => TagColour::Grey,
+        BidStatus::Submitted => TagColour::Blue,
+        BidStatus::Withdrawn => TagColour::LightBlue,
+        BidStatus::UnderAssessment => TagColour::Yellow,
+        BidStatus::Awarded => TagColour::Green,
+        BidStatus::Declined => TagColour::Red,
+    };
+    view! { <Tag text=status.label() colour=colour/> }
+}
+
+fn caption(bid: &BidHeader) -> String {
+    format!("{} – {}", bid.round_title, bid.organisation_name)
+}
+
+/// Why a bid cannot be changed now, if it cannot.
+fn locked_reason(bid: &BidHeader) -> Option<String> {
+    if bid.editable {
+        None
+    } else if !bid.is_member {
+        Some("You are reading this bid as a commissioner. Only the organisation's members can change it.".into())
+    } else if !bid.round_open {
+        Some(format!(
+            "This round closed at {}. The bid can no longer be changed.",
+            bid.closes
+        ))
+    } else {
+        Some(format!(
+            "This bid is {}. To change it, withdraw it first from the bid's page.",
+            bid.status.label().to_lowercase()
+        ))
+    }
+}
+
+// ---- Start ----
+
+/// "Start a bid" on a round's page: who you bid for, the eligibility question, then the bid.
+#[component]
+pub fn StartBidPage() -> impl IntoView {
+    let id = id_param("id");
+    let data = Resource::new(id, start_info);
+    view! { <FormPage form="start_bid" data=data render=start_view/> }
+}
+
+fn start_view(stored: StoredForm, info: StartData) -> impl IntoView {
+    let errors = FormErrors::from_stored(&stored);
+    let back = format!("/rounds/{}", info.round_id);
+    let body = if let Some(bid) = info.existing_bid {
+        view! {
+            <p class="govuk-body">"Your organisation has already started a bid for this round. Only one bid per organisation is allowed."</p>
+            <a href=format!("/bids/{bid}") class="govuk-button" role="button" draggable="false">"Continue your bid"</a>
+        }
+        .into_any()
+    } else if !info.round_open {
+        view! { <div class="govuk-inset-text">{format!("This round is not open for bids. It closes at {}.", info.closes)}</div> }.into_any()
+    } else if info.organisations == 0 {
+        view! {
+            <p class="govuk-body">"You bid on behalf of an organisation. Register your organisation first, or ask its owner to invite you."</p>
+            <a href="/organisations/new" class="govuk-button" role="button" draggable="false">"Register an organisation"</a>
+        }
+        .into_any()
+    } else if info.acting_for.is_none() {
+        view! {
+            <p class="govuk-body">"You belong to more than one organisation. Choose which one you are bidding for, then come back to this round."</p>
+            <a href="/organisations" class="govuk-link">"Choose your organisation"</a>
+        }
+        .into_any()
+    } else if !info.reasons.is_empty() {
+        let (_, name) = info.acting_for.clone().unwrap_or_default();
+        view! {
+            <div class="govuk-warning-text">
+                <span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
+                <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">"Warning"</span>{format!("{name} cannot bid in this round")}</strong>
+            </div>
+            <ul class="govuk-list govuk-list--bullet">{info.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul>
+            <p class="govuk-body">"If your organisation's details are wrong, correct them and try again. "<a class="govuk-link" href=back.clone()>"Back to the round"</a></p>
+        }
+        .into_any()
+    } else {
+        let (_, name) = info.acting_for.clone().unwrap_or_default();
+        let choices = vec![Choice::new("yes", "Yes"), Choice::new("no", "No")];
+        view! {
+            <p class="govuk-body">{format!("You are bidding for {name}. Your organisation's legal form and income meet this round's rules.")}</p>
+            <form method="post" action="/api/bids/start" novalidate>
+                <input type="hidden" name="round_id" value=info.round_id.to_string()/>
+                <Radios name="covers_area" legend=format!("Will your service cover {}?", info.area_served)
+                    hint="Bids must serve people who live in the area the pooled fund covers"
+                    choices=choices inline=true value=stored.value("covers_area") error=errors.for_field("covers_area")/>
+                <Button text="Continue"/>
+            </form>
+        }
+        .into_any()
+    };
+    view! {
+        <PageTitle text="Start a bid" errors=errors/>
+        <BackLink href=back.clone() text="Back to the round"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors/>
+                <span class="govuk-caption-l">{info.round_title.clone()}</span>
+                <h1 class="govuk-heading-l">"Start a bid"</h1>
+                {body}
+            </div>
+        </div>
+    }
+}
+
+// ---- Task list ----
+
+#[component]
+pub fn BidTaskListPage() -> impl IntoView {
+    let id = id_param("id");
+    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| bid_tasks(id));
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(t) => task_list_view(t).into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn task_list_view(t: TaskListData) -> impl IntoView {
+    let bid = t.bid.clone();
+    let total = t.tasks.len();
+    let base = format!("/bids/{}", bid.id);
+    let mut tasks: Vec<Task> = t
+        .tasks
+        .iter()
+        .map(|task| Task {
+            id: format!("task-{}", task.section_id),
+            name: task.title.clone(),
+            href: Some(format!("{base}/sections/{}", task.section_id)),
+            hint: task.hint.clone(),
+            status: task.status,
+        })
+        .collect();
+    tasks.push(Task {
+        id: "task-check".into(),
+        name: "Check your answers and send your bid".into(),
+        href: Some(format!("{base}/check")),
+        hint: (!t.can_check).then(|| "Complete every section first".to_string()),
+        status: if bid.status != BidStatus::Draft {
+            TaskStatus::Completed
+        } else if t.can_check {
+            TaskStatus::NotYetStarted
+        } else {
+            TaskStatus::CannotStartYet
+        },
+    });
+    let heading = if t.can_check {
+        "Bid ready to send"
+    } else {
+        "Bid incomplete"
+    };
+    view! {
+        <PageTitle text=format!("Your bid: {}", bid.round_title)/>
+        <BackLink href="/bids" text="Back to your bids"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <span class="govuk-caption-l">{bid.organisation_name.clone()}</span>
+                <h1 class="govuk-heading-l">{format!("Your bid: {}", bid.round_title)}</h1>
+                {bid_status_tag(bid.status)}
+                {locked_reason(&bid).map(|r| view! { <div class="govuk-inset-text">{r}</div> })}
+                {(bid.status != BidStatus::Draft).then(|| view! {
+                    <p class="govuk-body"><a class="govuk-link" href=format!("{base}/view")>"Read your bid in full"</a></p>
+                })}
+                <h2 class="govuk-heading-s govuk-!-margin-bottom-2 govuk-!-margin-top-4">{heading}</h2>
+                <p class="govuk-body">{format!("You have completed {} of {} sections.", t.completed, total)}</p>
+                <p class="govuk-body">{format!("You must send your bid by {} ({}).", bid.closes, bid.closes_in.to_lowercase())}</p>
+                <TaskList tasks=tasks/>
+                <p class="govuk-body">"Colleagues in your organisation can work on this bid too. Each section shows who saved it last."</p>
+            </div>
+        </div>
+    }
+}
+
+// ---- A section ----
+
+#[component]
+pub fn BidSectionPage() -> impl IntoView {
+    let id = id_param("id");
+    let sid = id_param("sid");
+    let data = Resource::new(move || (id(), sid()), |(id, sid)| bid_section(id, sid));
+    // A change link on the check answers page brings the applicant back there afterwards.
+    let query = leptos_router::hooks::use_query_map();
+    let from_check = query.with_untracked(|q| q.get("return").as_deref() == Some("check"));
+    view! { <FormPage form=SECTION_FORM data=data render=move |stored, d| section_view(stored, d, from_check)/> }
+}
+
+fn section_view(stored: StoredForm, d: SectionData, from_check: bool) -> impl IntoView {
+    let errors = FormErrors::from_stored(&stored);
+    let bid = d.bid.clone();
+    let back = if from_check {
+        format!("/bids/{}/check", bid.id)
+    } else {
+        format!("/bids/{}", bid.id)
+    };
+    let title = d.title.clone();
+    let body = match locked_reason(&bid) {
+        Some(reason) => view! {
+            <div class="govuk-inset-text">{reason}</div>
+            <p class="govuk-body"><a class="govuk-link" href=format!("/bids/{}/view", bid.id)>"Read the bid in full"</a></p>
+        }
+        .into_any(),
+        None => section_form(stored, d, errors, from_check).into_any(),
+    };
+    let back_text = if from_check {
+        "Back to check your answers"
+    } else {
+        "Back to your bid"
+    };
+    view! {
+        <PageTitle text=title.clone() errors=errors/>
+        <BackLink href=back text=back_text/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-full">
+                <ErrorSummary errors=errors/>
+                <span class="govuk-caption-l">{caption(&bid)}</span>
+                <h1 class="govuk-heading-l">{title}</h1>
+                {body}
+            </div>
+        </div>
+    }
+}
+
+fn section_form(
+    stored: StoredForm,
+    d: SectionData,
+    errors: FormErrors,
+    from_check: bool,
+) -> impl IntoView {
+    let saved = d.answers.clone();
+    let v = {
+        let stored = stored.clone();
+        move |key: &str| {
+            let saved = saved.get(key).cloned().unwrap_or_default();
+            pick(&stored, &field(key), &saved)
+        }
+    };
+    let questions = match d.kind {
+        SectionKind::Custom => d
+            .questions
+            .iter()
+            .map(|(id, q)| question_field(*id, q, &v, errors, &d))
+            .collect_view()
+            .into_any(),
+        SectionKind::Organisation => organisation_fields(&d, &v, errors).into_any(),
+        SectionKind::Budget => budget_fields(&d, &v, errors).into_any(),
+        SectionKind::Sustainability => plan_fields(&d, &v, errors).into_any(),
+    };
+    let completed_value = pick(&stored, "completed", if d.completed { "yes" } else { "" });
+    let done = vec![
+        Choice::new("yes", "Yes, I've completed this section"),
+        Choice::new("no", "No, I'll come back to it later"),
+    ];
+    // Enter in a field presses the form's first submit button: the hidden one makes that
+    // "Save and continue", never "Remove file" or "Save and add another line".
+    view! {
+        {d.last_saved.clone().map(|s| view! { <p class="govuk-hint">{s}</p> })}
+        <form method="post" action="/api/bids/save_section" novalidate>
+            <input type="hidden" name="bid_id" value=d.bid.id.to_string()/>
+            <input type="hidden" name="section_id" value=d.section_id.to_string()/>
+            <input type="hidden" name="version" value=d.version.to_string()/>
+            {from_check.then(|| view! { <input type="hidden" name="return_to" value="check"/> })}
+            <button type="submit" name="then" value="continue" hidden tabindex="-1" aria-hidden="true">"Save and continue"</button>
+            <div class="seedbed-narrow">{questions}</div>
+            <div class="govuk-grid-row">
+                <div class="govuk-grid-column-two-thirds">
+                    <Radios name="completed" legend="Have you completed this section?" choices=done
+                        value=completed_value error=errors.for_field("completed")/>
+                    <div class="govuk-button-group">
+                        <button type="submit" name="then" value="continue" class="govuk-button" data-module="govuk-button">"Save and continue"</button>
+                        <button type="submit" name="then" value="later" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Save and come back later"</button>
+                    </div>
+                </div>
+            </div>
+        </form>
+    }
+}
+
+fn question_field<F>(
+    id: i64,
+    q: &Question,
+    v: &F,
+    errors: FormErrors,
+    d: &SectionData,
+) -> impl IntoView
+where
+    F: Fn(&str) -> String,
+{
+    let key = question_key(id);
+    let name = field(&key);
+    let error = errors.for_name(name.clone());
+    let hint = (!q.hint.is_empty()).then(|| q.hint.clone());
+    let label = if q.required {
+        q.label.clone()
+    } else {
+        format!("{} (optional)", q.label)
+    };
+    match q.qtype {
+        QuestionType::ShortText => view! { <TextInput name=name label=label hint=hint.unwrap_or_default() value=v(&key) error=error/> }.into_any(),
+        QuestionType::LongText => {
+            let limit = q.word_limit.map(|n| Limit::Words(n as usize));
+            match limit {
+                Some(limit) => view! { <Textarea name=name label=label hint=hint.unwrap_or_default() value=v(&key) error=error limit=limit rows=8/> }.into_any(),
+                None => view! { <Textarea name=name label=label hint=hint.unwrap_or_default() value=v(&key) error=error rows=8/> }.into_any(),
+            }
+        }
+        QuestionType::WholeNumber => view! {
+            <TextInput name=name label=label hint=hint.unwrap_or_default() value=v(&key) error=error width_class="govuk-input--width-10" inputmode="numeric" spellcheck=false/>
+        }.into_any(),
+        QuestionType::Money => view! { <MoneyInput name=name label=label hint=hint.unwrap_or_default() value=v(&key) error=error/> }.into_any(),
+        QuestionType::Date => view! {
+            <DateInput name=name legend=label hint=hint.unwrap_or_else(|| "For example, 27 3 2027".into())
+                day=v(&format!("{key}_day")) month=v(&format!("{key}_month")) year=v(&format!("{key}_year")) error=error/>
+        }.into_any(),
+        QuestionType::YesNo => view! {
+            <Radios name=name legend=label hint=hint.unwrap_or_default() choices=vec![Choice::new("yes", "Yes"), Choice::new("no", "No")] inline=true value=v(&key) error=error/>
+        }.into_any(),
+        QuestionType::SingleChoice => {
+            let choices = q.options.iter().map(|o| Choice::new(o.clone(), o.clone())).collect();
+            view! { <Radios name=name legend=label hint=hint.unwrap_or_default() choices=choices value=v(&key) error=error/> }.into_any()
+        }
+        QuestionType::MultipleChoice => {
+            let names: Vec<String> = (0..q.options.len()).map(|i| field(&format!("{key}_{i}"))).collect();
+            let checked = q.options.iter().enumerate().filter(|(i, _)| !v(&format!("{key}_{i}")).is_empty()).map(|(i, _)| names[i].clone()).collect();
+            let choices = q.options.iter().enumerate().map(|(i, o)| Choice::new(names[i].clone(), o.clone())).collect();
+            let first = names.first().cloned().unwrap_or_default();
+            view! {
+                <Checkboxes name=first.clone() legend=label hint=hint.unwrap_or_else(|| "Select all that apply".into()) choices=choices checked=checked error=errors.for_name(first)/>
+            }.into_any()
+        }
+        QuestionType::FileUpload => {
+            let current = d.files.iter().find(|f| f.question_id == id).cloned();
+            let id_attr = field_id(&name);
+            let group = move || if error.get().is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" };
+            view! {
+                <div class=group>
+                    <h2 class="govuk-label-wrapper"><span class="govuk-label govuk-label--m">{label}</span></h2>
+                    {hint.map(|h| view! { <div class="govuk-hint">{h}</div> })}
+                    {move || error.get().map(|m| view! { <p class="govuk-error-message"><span class="govuk-visually-hidden">"Error: "</span>{m}</p> })}
+                    {match current {
+                        Some(f) => view! {
+                            <p class="govuk-body">
+                                <span>"Uploaded: "</span>
+                                <a class="govuk-link" href=format!("/bids/{}/files/{}", d.bid.id, f.file_id)>{f.name.clone()}</a>
+                                <span>{format!(" ({})", f.size)}</span>
+                            </p>
+                            <button type="submit" name="then" value=format!("remove_{id}") class="govuk-button govuk-button--warning govuk-!-margin-right-2" data-module="govuk-button">
+                                "Remove file"<span class="govuk-visually-hidden">{format!(" {}", f.name)}</span>
+                            </button>
+                        }.into_any(),
+                        None => view! { <p class="govuk-body">"No file uploaded yet."</p> }.into_any(),
+                    }}
+                    <button type="submit" id=id_attr name="then" value=format!("upload_{id}") class="govuk-button govuk-button--secondary" data-module="govuk-button">
+                        "Save and upload a file"<span class="govuk-visually-hidden">{format!(" for {}", q.label)}</span>
+                    </button>
+                </div>
+            }.into_any()
+        }
+    }
+}
+
+fn organisation_fields<F>(d: &SectionData, v: &F, errors: FormErrors) -> impl IntoView
+where
+    F: Fn(&str) -> String,
+{
+    let rows = d
+        .organisation
+        .as_ref()
+        .map(organisation_rows)
+        .unwrap_or_default();
+    let name = field("confirmed");
+    let checked = if v("confirmed").is_empty() {
+        vec![]
+    } else {
+        vec![name.clone()]
+    };
+    view! {
+        <p class="govuk-body">"These details come from your organisation's record on Seedbed. Check them: assessors see them with your bid."</p>
+        <SummaryList rows=rows/>
+        <p class="govuk-body">
+            <span>"If something is wrong, tell the commissioning team before you send your bid. "</span>
+            <a class="govuk-link" href=format!("/organisations/{}", d.bid.organisation_id)>"View your organisation"</a>
+        </p>
+        <Checkboxes name=name.clone() legend="Confirm your organisation's details" choices=vec![Choice::new(name.clone(), "These details are correct")]
+            checked=checked error=errors.for_name(name)/>
+    }
+}
+
+fn budget_fields<F>(d: &SectionData, v: &F, errors: FormErrors) -> impl IntoView
+where
+    F: Fn(&str) -> String,
+{
+    let years = d.funded_years;
+    let mut typed = Answers::new();
+    for i in 0..crate::domain::answers::MAX_BUDGET_LINES {
+        for part in ["description", "category"] {
+            let key = format!("line{i}_{part}");
+            typed.insert(key.clone(), v(&key));
+        }
+        for y in 1..=years {
+            let key = format!("line{i}_y{y}");
+            typed.insert(key.clone(), v(&key));
+        }
+    }
+    let rows = (budget_rows(&typed, years) + SPARE_BUDGET_ROWS)
+        .clamp(3, crate::domain::answers::MAX_BUDGET_LINES);
+    let categories: Vec<Choice> = std::iter::once(Choice::new("", "Choose a category"))
+        .chain(
+            BudgetCategory::ALL
+                .iter()
+                .map(|c| Choice::new(c.code(), c.label())),
+        )
+        .collect();
+    let lines = (0..rows)
+        .map(|i| {
+            let n = i + 1;
+            let key = |p: &str| format!("line{i}_{p}");
+            let amounts = (1..=years)
+                .map(|y| {
+                    let k = key(&format!("y{y}"));
+                    view! {
+                        <div class="seedbed-inline-field">
+                            <MoneyInput name=field(&k) label=format!("Year {y}") value=v(&k) error=errors.for_name(field(&k))/>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="govuk-fieldset seedbed-budget-line">
+                    <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{format!("Budget line {n}")}</legend>
+                    <TextInput name=field(&key("description")) label="Description" value=v(&key("description")) error=errors.for_name(field(&key("description")))/>
+                    <Select name=field(&key("category")) label="Category" choices=categories.clone() value=v(&key("category")) error=errors.for_name(field(&key("category")))/>
+                    <div class="seedbed-inline-fields">{amounts}</div>
+                </fieldset>
+            }
+        })
+        .collect_view();
+    let totals = d.budget_totals.clone().map(|(per_year, total)| {
+        let cells = per_year
+            .iter()
+            .enumerate()
+            .map(|(i, p)| view! {
+                <tr class="govuk-table__row">
+                    <th scope="row" class="govuk-table__header">{format!("Year {}", i + 1)}</th>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{p.display()}</td>
+                </tr>
+            })
+            .collect_view();
+        view! {
+            <table class="govuk-table seedbed-narrow-table">
+                <caption class="govuk-table__caption govuk-table__caption--m">"Total cost (as last saved)"</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"Year"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Cost"</th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">
+                    {cells}
+                    <tr class="govuk-table__row">
+                        <th scope="row" class="govuk-table__header">"Total"</th>
+                        <td class="govuk-table__cell govuk-table__cell--numeric"><strong>{total.display()}</strong></td>
+                    </tr>
+                </tbody>
+            </table>
+        }
+    });
+    let request_hint = format!(
+        "Between {} and {}, and no more than the total cost. The funding period is {} {}.",
+        d.min_award.display(),
+        d.max_award.display(),
+        years,
+        if years == 1 { "year" } else { "years" }
+    );
+    view! {
+        <p class="govuk-body">"List what the service will cost in each year of the funding period. Leave a line blank if you do not need it."</p>
+        <div id="budget-lines">{lines}</div>
+        <button type="submit" name="then" value="add_line" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Save and add another line"</button>
+        {totals}
+        <MoneyInput name=field("amount_requested") label="How much seed funding are you asking for?" hint=request_hint
+            value=v("amount_requested") error=errors.for_name(field("amount_requested"))/>
+    }
+}
+
+fn plan_fields<F>(d: &SectionData, v: &F, errors: FormErrors) -> impl IntoView
+where
+    F: Fn(&str) -> String,
+{
+    let funded = d.funded_years;
+    let mut typed = Answers::new();
+    typed.insert("years".into(), v("years"));
+    let years = plan_years(&typed, funded);
+    let year_sets = (1..=years)
+        .map(|year| {
+            let when = if year <= funded { "during the funding period" } else { "after the grant ends" };
+            let inputs = PLAN_FIELDS
+                .iter()
+                .map(|(part, label, money)| {
+                    let k = plan_key(year, part);
+                    let hint = match *part {
+                        "costs" => "Everything it costs to run the service that year",
+                        "charge_per_user" => "What each user pays that year, on average",
+                        "value_per_hour" => "For example, the National Living Wage",
+                        "seed_grant" if year > funded => "The grant has ended: enter 0",
+                        _ => "",
+                    };
+                    if *money {
+                        view! { <MoneyInput name=field(&k) label=*label hint=hint value=v(&k) error=errors.for_name(field(&k))/> }.into_any()
+                    } else {
+                        view! { <TextInput name=field(&k) label=*label hint=hint value=v(&k) error=errors.for_name(field(&k)) width_class="govuk-input--width-10" inputmode="numeric" spellcheck=false/> }.into_any()
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="govuk-fieldset seedbed-plan-year">
+                    <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">{format!("Year {year} ({when})")}</legend>
+                    {inputs}
+                </fieldset>
+            }
+        })
+        .collect_view();
+    let more = (years < funded + MAX_YEARS_AFTER).then(|| view! {
+        <button type="submit" name="then" value="add_year" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Save and add another year"</button>
+    });
+    let requested = d.bid.requested.map(|p| {
+        format!(
+            "Your budget asks for {}: the seed grant across the years must add up to it.",
+            p.display()
+        )
+    });
+    view! {
+        <p class="govuk-body">"Show how the service will pay for itself. For each year, give the running costs and the income you expect from each source. The plan covers the funding period and at least one year after it."</p>
+        {requested.map(|r| view! { <p class="govuk-body">{r}</p> })}
+        <p class="govuk-body">"Grant dependency is the seed grant divided by total income. It should fall to 0% by the end of the plan."</p>
+        <input type="hidden" name=field("years") value=years.to_string()/>
+        <div id="plan-years" class="seedbed-plan-years">{year_sets}</div>
+        {more}
+        {d.plan.clone().map(|plan| plan_results(&plan, d.funded_years, &d.flags, &d.summary, "Your plan as last saved"))}
+    }
+}
+
+/// The plan's computed table, chart, summary and flags.
+pub fn plan_results(
+    plan: &[PlanYear],
+    funded: usize,
+    flags: &[String],
+    summary: &str,
+    heading: &str,
+) -> impl IntoView {
+    let head = (1..=plan.len())
+        .map(|y| view! { <th scope="col" class="govuk-table__header govuk-table__header--numeric">{format!("Year {y}")}{(y > funded).then(|| view! { <span class="govuk-visually-hidden">" (after the grant)"</span> })}</th> })
+        .collect_view();
+    type Row = (&'static str, fn(&PlanYear) -> String);
+    let rows: [Row; 10] = [
+        ("Running costs", |y| y.costs.display()),
+        ("This seed grant", |y| y.seed_grant.display()),
+        ("Charges to users", |y| y.charges().display()),
+        ("Other grants", |y| y.other_grants.display()),
+        ("Donations and fundraising", |y| y.donations.display()),
+        ("Contracts", |y| y.contracts.display()),
+        ("In-kind volunteer time", |y| y.in_kind().display()),
+        ("Total income", |y| y.total_income().display()),
+        ("Surplus or shortfall", |y| {
+            let s = y.surplus();
+            if s.0 < 0 {
+                format!("−{}", Pence(-s.0).display())
+            } else {
+                s.display()
+            }
+        }),
+        ("Grant dependency", |y| {
+            format!("{}%", y.dependency_percent())
+        }),
+    ];
+    let body = rows
+        .iter()
+        .map(|(label, f)| {
+            let cells = plan.iter().map(|y| view! { <td class="govuk-table__cell govuk-table__cell--numeric">{f(y)}</td> }).collect_view();
+            view! { <tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{*label}</th>{cells}</tr> }
+        })
+        .collect_view();
+    let bars = plan
+        .iter()
+        .enumerate()
+        .map(|(i, y)| (format!("Year {}", i + 1), y.dependency_percent()))
+        .collect();
+    let flag_view = (!flags.is_empty()).then(|| {
+        view! {
+            <div class="govuk-warning-text">
+                <span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
+                <strong class="govuk-warning-text__text">
+                    <span class="govuk-visually-hidden">"Warning"</span>
+                    <span>"Assessors will see these warnings about this plan: "</span>
+                    {flags.join(". ")}
+                </strong>
+            </div>
+        }
+    });
+    view! {
+        <h2 class="govuk-heading-m" id="plan-results">{heading.to_string()}</h2>
+        {flag_view}
+        <div class="seedbed-table-scroll">
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--s">"Costs, income by source and grant dependency by year"</caption>
+                <thead class="govuk-table__head"><tr class="govuk-table__row"><td class="govuk-table__header"></td>{head}</tr></thead>
+                <tbody class="govuk-table__body">{body}</tbody>
+            </table>
+        </div>
+        <DependencyChart id="dependency-chart" title="Grant dependency by year" bars=bars summary=summary.to_string()/>
+    }
+}
+
+// ---- Upload a file for a question ----
+
+#[component]
+pub fn BidUploadPage() -> impl IntoView {
+    let id = id_param("id");
+    let sid = id_param("sid");
+    let qid = id_param("qid");
+    let data = Resource::new(
+        move || (id(), sid(), qid()),
+        |(id, sid, qid)| upload_info(id, sid, qid),
+    );
+    view! { <FormPage form="bid_upload" data=data render=upload_view/> }
+}
+
+fn upload_view(stored: StoredForm, u: UploadData) -> impl IntoView {
+    let errors = FormErrors::from_stored(&stored);
+    let back = format!("/bids/{}/sections/{}", u.bid.id, u.section_id);
+    let error = errors.for_field("file");
+    let group = move || {
+        if error.get().is_some() {
+            "govuk-form-group govuk-form-group--error"
+        } else {
+            "govuk-form-group"
+        }
+    };
+    let hint = format!(
+        "{}A PDF, Word document, spreadsheet, CSV, text file, PNG or JPG, smaller than 10MB. All the files in a bid must add up to less than 50MB (this bid has {} so far).",
+        if u.hint.is_empty() { String::new() } else { format!("{} ", u.hint) },
+        u.used
+    );
+    view! {
+        <PageTitle text="Upload a file" errors=errors/>
+        <BackLink href=back.clone() text="Back to the section"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors/>
+                <span class="govuk-caption-l">{u.section_title.clone()}</span>
+                <h1 class="govuk-heading-l">"Upload a file"</h1>
+                {u.current.clone().map(|f| view! { <p class="govuk-body">{format!("Uploaded now: {} ({}). A new file replaces it.", f.name, f.size)}</p> })}
+                {match locked_reason(&u.bid) {
+                    Some(reason) => view! { <div class="govuk-inset-text">{reason}</div> }.into_any(),
+                    None => view! {
+                        <form method="post" enctype="multipart/form-data" action=format!("/bids/{}/questions/{}/file", u.bid.id, u.question_id) novalidate>
+                            <div class=group>
+                                <label class="govuk-label govuk-label--m" for="file">{u.label.clone()}</label>
+                                <div id="file-hint" class="govuk-hint">{hint}</div>
+                                {move || error.get().map(|m| view! { <p id="file-error" class="govuk-error-message"><span class="govuk-visually-hidden">"Error: "</span>{m}</p> })}
+                                <input class="govuk-file-upload" id="file" name="file" type="file"
+                                    aria-describedby=move || if error.get().is_some() { "file-hint file-error" } else { "file-hint" }/>
+                            </div>
+                            <Button text="Upload file"/>
+                        </form>
+                    }.into_any(),
+                }}
+                <p class="govuk-body"><a class="govuk-link" href=back>"Go back to the section without uploading"</a></p>
+            </div>
+        </div>
+    }
+}
+
+// ---- Check answers and send; read; confirmation ----
+
+fn answers_view(b: &BidRecord, change: bool) -> impl IntoView {
+    let base = format!("/bids/{}", b.bid.id);
+    let sections = b
+        .sections
+        .iter()
+        .map(|s| {
+            let rows = s
+                .rows
+                .iter()
+                .map(|(k, v)| {
+                    let row = SummaryRow::new(k.clone(), v.clone());
+                    if change {
+                        row.change(format!("{base}/sections/{}?return=check", s.section_id), k.to_lowercase())
+                    } else {
+                        row
+                    }
+                })
+                .collect();
+            let status = (!s.completed).then(|| view! { <strong class="govuk-tag govuk-tag--light-blue">"Not completed"</strong> });
+            view! {
+                <h2 class="govuk-heading-m" id=format!("section-{}", s.section_id)>{s.title.clone()}</h2>
+                {status}
+                <SummaryList rows=rows/>
+            }
+        })
+        .collect_view();
+    let plan = b.plan.clone().map(|p| {
+        plan_results(
+            &p,
+            b.funded_years,
+            &b.flags,
+            &b.summary,
+            "Sustainability plan: table and chart",
+        )
+    });
+    view! {
+        <h2 class="govuk-heading-m">"About your organisation"</h2>
+        <SummaryList rows=organisation_rows(&b.organisation)/>
+        {sections}
+        {plan}
+    }
+}
+
+#[component]
+pub fn CheckAnswersPage() -> impl IntoView {
+    let id = id_param("id");
+    let data = Resource::new(id, full_bid);
+    view! { <FormPage form="submit_bid" data=data render=check_view/> }
+}
+
+fn check_view(stored: StoredForm, b: BidRecord) -> impl IntoView {
+    let errors = FormErrors::from_stored(&stored);
+    let back = format!("/bids/{}", b.bid.id);
+    let choices = DECLARATIONS
+        .iter()
+        .map(|(k, text)| Choice::new(format!("declare[{k}]"), *text))
+        .collect();
+    let checked = DECLARATIONS
+        .iter()
+        .map(|(k, _)| format!("declare[{k}]"))
+        .filter(|n| !stored.value(n).is_empty())
+        .collect();
+    let send = match locked_reason(&b.bid) {
+        Some(reason) => view! { <div class="govuk-inset-text">{reason}</div> }.into_any(),
+        None => view! {
+            <h2 class="govuk-heading-m">"Now send your bid"</h2>
+            <p class="govuk-body">{format!("By sending this bid on behalf of {}, you are confirming that:", b.bid.organisation_name)}</p>
+            <form method="post" action="/api/bids/submit" novalidate>
+                <input type="hidden" name="bid_id" value=b.bid.id.to_string()/>
+                <Checkboxes name="declare[true]" legend="Declarations" hint="Select all three to send your bid" choices=choices checked=checked
+                    error=Signal::derive(move || {
+                        let all = errors.0.get();
+                        let mine: Vec<String> = all.into_iter().filter(|e| e.field.starts_with("declare[")).map(|e| e.message).collect();
+                        (!mine.is_empty()).then(|| mine.join(". "))
+                    })/>
+                <Button text="Accept and send"/>
+            </form>
+        }
+        .into_any(),
+    };
+    view! {
+        <PageTitle text="Check your answers before sending your bid" errors=errors/>
+        <BackLink href=back text="Back to your bid"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors/>
+                <span class="govuk-caption-l">{caption(&b.bid)}</span>
+                <h1 class="govuk-heading-l">"Check your answers before sending your bid"</h1>
+                {answers_view(&b, b.bid.editable)}
+                {send}
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn BidConfirmationPage() -> impl IntoView {
+    let id = id_param("id");
+    let data = Resource::new(id, full_bid);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(b) => view! {
+                        <PageTitle text="Bid sent"/>
+                        <div class="govuk-grid-row">
+                            <div class="govuk-grid-column-two-thirds">
+                                <div class="govuk-panel govuk-panel--confirmation">
+                                    <h1 class="govuk-panel__title">"Bid sent"</h1>
+                                    <div class="govuk-panel__body">"Your reference number"<br/><strong>{b.bid.reference.clone().unwrap_or_default()}</strong></div>
+                                </div>
+                                <p class="govuk-body">{format!("We have sent a confirmation email to every member of {}.", b.bid.organisation_name)}</p>
+                                <h2 class="govuk-heading-m">"What happens next"</h2>
+                                <p class="govuk-body">{format!("The round closes at {}. Until then, you can withdraw your bid, change it and send it again.", b.bid.closes)}</p>
+                                <p class="govuk-body">"After the round closes, board members and lay evaluators score every eligible bid against the published criteria. We will email you with the decision."</p>
+                                <ul class="govuk-list">
+                                    <li><a class="govuk-link" href=format!("/bids/{}/view", b.bid.id)>"Read or print your bid"</a></li>
+                                    <li><a class="govuk-link" href="/bids">"Go to your bids"</a></li>
+                                </ul>
+                            </div>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The whole bid, to read in full or print; withdraw or reopen it before the round closes.
+#[component]
+pub fn BidViewPage() -> impl IntoView {
+    let id = id_param("id");
+    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| full_bid(id));
+    let withdraw = ServerAction::<WithdrawBid>::new();
+    let errors = FormErrors::new(withdraw, StoredForm::default());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(b) => {
+                        let id = b.bid.id;
+                        let mut facts = vec![
+                            SummaryRow::new("Organisation", b.bid.organisation_name.clone()),
+                            SummaryRow::new("Funding round", b.bid.round_title.clone()),
+                            SummaryRow::new("Status", b.bid.status.label()),
+                        ];
+                        if let Some(r) = &b.bid.reference {
+                            facts.push(SummaryRow::new("Reference", r.clone()));
+                        }
+                        if let Some(s) = &b.bid.submitted {
+                            facts.push(SummaryRow::new("Sent", s.clone()));
+                        }
+                        if let Some(p) = b.bid.requested {
+                            facts.push(SummaryRow::new("Amount requested", p.display()));
+                        }
+                        let actions = view! {
+                            {b.can_withdraw.then(|| view! {
+                                <p class="govuk-body">{format!("You can withdraw this bid until the round closes at {}. You can then change it and send it again.", b.bid.closes)}</p>
+                                <SmallForm action=withdraw fields=vec![("bid_id", id.to_string()), ("reopen", "false".into())] text="Withdraw this bid" class="govuk-button govuk-button--warning"/>
+                            })}
+                            {b.can_reopen.then(|| view! {
+                                <p class="govuk-body">"This bid is withdrawn. Reopen it as a draft to change it and send it again before the round closes."</p>
+                                <SmallForm action=withdraw fields=vec![("bid_id", id.to_string()), ("reopen", "true".into())] text="Reopen this bid as a draft" class="govuk-button govuk-button--secondary"/>
+                            })}
+                        };
+                        view! {
+                            <PageTitle text=format!("Bid: {}", b.bid.round_title) errors=errors/>
+                            <BackLink href=format!("/bids/{id}") text="Back to your bid"/>
+                            <div class="govuk-grid-row">
+                                <div class="govuk-grid-column-two-thirds">
+                                    <ErrorSummary errors=errors/>
+                                    <span class="govuk-caption-l">{b.bid.organisation_name.clone()}</span>
+                                    <h1 class="govuk-heading-l">{format!("Bid: {}", b.bid.round_title)}</h1>
+                                    <SummaryList rows=facts/>
+                                    <div class="seedbed-no-print">
+                                        <p class="govuk-body">"To keep a copy, print this page or save it as a PDF from your browser's print menu."</p>
+                                        {actions}
+                                    </div>
+                                    {answers_view(&b, false)}
+                                </div>
+                            </div>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+// ---- The organisation's bids ----
+
+#[component]
+pub fn BidsPage() -> impl IntoView {
+    let data = Resource::new(use_refresh, |_| my_bids());
+    view! {
+        <PageTitle text="Your bids"/>
+        <h1 class="govuk-heading-l">"Your bids"</h1>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="govuk-body">"Your organisations have not started any bids yet."</p>
+                        <p class="govuk-body"><a class="govuk-link" href="/">"Find an open funding round"</a></p>
+                    }.into_any(),
+                    Ok(list) => {
+                        let rows = list.into_iter().map(|b| {
+                            let (href, text) = if b.status == BidStatus::Draft {
+                                (format!("/bids/{}", b.id), "Continue")
+                            } else {
+                                (format!("/bids/{}/view", b.id), "Read")
+                            };
+                            view! {
+                                <tr class="govuk-table__row">
+                                    <td class="govuk-table__cell"><a class="govuk-link" href=href>{text}<span class="govuk-visually-hidden">{format!(" the bid for {}", b.round_title)}</span></a></td>
+                                    <td class="govuk-table__cell">{b.round_title.clone()}</td>
+                                    <td class="govuk-table__cell">{b.organisation_name.clone()}</td>
+                                    <td class="govuk-table__cell">{b.reference.clone().unwrap_or_else(|| "Not sent yet".into())}</td>
+                                    <td class="govuk-table__cell">{bid_status_tag(b.status)}</td>
+                                    <td class="govuk-table__cell">{b.updated.clone()}</td>
+                                </tr>
+                            }
+                        }).collect_view();
+                        view! {
+                            <table class="govuk-table">
+                                <caption class="govuk-table__caption govuk-table__caption--m">"Bids by your organisations"</caption>
+                                <thead class="govuk-table__head">
+                                    <tr class="govuk-table__row">
+                                        <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Action"</span></th>
+                                        <th scope="col" class="govuk-table__header">"Funding round"</th>
+                                        <th scope="col" class="govuk-table__header">"Organisation"</th>
+                                        <th scope="col" class="govuk-table__header">"Reference"</th>
+                                        <th scope="col" class="govuk-table__header">"Status"</th>
+                                        <th scope="col" class="govuk-table__header">"Last changed"</th>
+                                    </tr>
+                                </thead>
+                                <tbody class="govuk-table__body">{rows}</tbody>
+                            </table>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
