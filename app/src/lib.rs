@@ -45,9 +45,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     use pages::{
-        account::*, admin::*, apply::bids::*, apply::organisations::*, fund::pooled::*,
-        fund::questionnaire::*, fund::registers::*, fund::rounds::*, public::*, roles::*,
-        rounds::*,
+        account::*, admin::*, apply::bids::*, apply::organisations::*, assess::*, fund::pooled::*,
+        fund::questionnaire::*, fund::registers::*, fund::rounds::*, public::*, rounds::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -74,6 +73,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations/join") view=JoinOrganisationPage ssr=async_mode.clone()/>
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=async_mode.clone()/>
                     <Route path=path!("/assess") view=AssessHomePage ssr=async_mode.clone()/>
+                    <Route path=path!("/assess/bids/:id") view=AssessBidPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/assessment") view=PanelPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/interests") view=InterestsPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund") view=FundHomePage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/partners") view=PartnersPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/pooled-funds/new") view=SetUpFundPage ssr=async_mode.clone()/>

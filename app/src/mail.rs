@@ -58,6 +58,26 @@ pub fn password_changed(to: &str, name: &str) -> OutgoingMail {
     }
 }
 
+/// To an assessor given bids to assess.
+pub fn bids_assigned(to: &str, name: &str, round: &str, count: usize, link: &str) -> OutgoingMail {
+    let bids = if count == 1 {
+        "1 bid".to_string()
+    } else {
+        format!("{count} bids")
+    };
+    OutgoingMail {
+        to: to.to_string(),
+        subject: format!("You have {bids} to assess for {round}"),
+        body: format!(
+            "Dear {name},\n\n\
+             You have been given {bids} to assess for \"{round}\".\n\n\
+             For each bid, first declare whether you have a conflict of interest with the organisation. Then read the bid and score it against the criteria:\n\n\
+             {link}\n\n\
+             Seedbed - Preventative Services Market Development Board\n"
+        ),
+    }
+}
+
 /// To every member of the organisation when a bid is submitted.
 #[allow(clippy::too_many_arguments)]
 pub fn bid_submitted(

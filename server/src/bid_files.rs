@@ -7,7 +7,7 @@ use app::domain::files::{check_content, check_upload, display_size, safe_name};
 use app::domain::round::QuestionType;
 use app::error::AppError;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
@@ -204,4 +204,40 @@ pub async fn download_bid_file(
             service_error()
         }
     }
+}
+
+/// The whole bid as a self-contained HTML file to keep and print.
+pub async fn download_bid_print(
+    State(state): State<ServerState>,
+    session: Session,
+    Path(bid_id): Path<i64>,
+) -> Response {
+    let user = match signed_in(&state, &session, &format!("/bids/{bid_id}/view")).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    let record = match app::api::bids::record_as(state.app.clone(), user, bid_id).await {
+        Ok(record) => record,
+        Err(AppError::NotFound) => return refused(StatusCode::NOT_FOUND, "Page not found"),
+        Err(_) => return service_error(),
+    };
+    let name = format!(
+        "{}.html",
+        record
+            .bid
+            .reference
+            .clone()
+            .unwrap_or_else(|| format!("bid-{bid_id}-draft"))
+    );
+    let html = app::pages::apply::bids::printable_html(&record);
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", safe_name(&name)),
+        )
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::CACHE_CONTROL, "private, no-store")
+        .body(axum::body::Body::from(html))
+        .unwrap_or_else(|_| service_error())
 }

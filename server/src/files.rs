@@ -25,7 +25,11 @@ pub(crate) fn refused(status: StatusCode, text: &'static str) -> Response {
 }
 
 /// The signed-in commissioner, or the response that refuses everyone else.
-async fn commissioner(state: &ServerState, session: &Session, back: &str) -> Result<i64, Response> {
+pub(crate) async fn commissioner(
+    state: &ServerState,
+    session: &Session,
+    back: &str,
+) -> Result<i64, Response> {
     match app::auth::current_user(&state.app, session).await {
         Ok(Some(user)) if user.has(Role::Commissioner) => Ok(user.id),
         Ok(Some(_)) => Err(refused(

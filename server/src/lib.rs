@@ -3,6 +3,7 @@ pub mod bid_files;
 pub mod config;
 pub mod demo;
 pub mod demo_funding;
+pub mod exports;
 pub mod files;
 pub mod mail;
 pub mod sessions;
@@ -119,6 +120,14 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         .route(
             "/bids/{id}/files/{fid}",
             axum::routing::get(bid_files::download_bid_file),
+        )
+        .route(
+            "/fund/rounds/{id}/interests.csv",
+            axum::routing::get(exports::interests_csv),
+        )
+        .route(
+            "/bids/{id}/download",
+            axum::routing::get(bid_files::download_bid_print),
         )
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();

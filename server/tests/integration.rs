@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 //! The HTTP integration suite: every test runs on SQLite and on PostgreSQL.
+mod assessment;
 mod bids;
 mod common;
 mod fund;

@@ -204,7 +204,21 @@ async fn load_for(
     if !is_member && !user.has(Role::Commissioner) {
         return Err(AppError::NotFound);
     }
+    load_unchecked(state, user, bid_id, is_member).await
+}
+
+/// Load a bid without asking who may see it: the caller has checked.
+#[cfg(feature = "ssr")]
+async fn load_unchecked(
+    state: AppState,
+    user: auth::CurrentUser,
+    bid_id: i64,
+    is_member: bool,
+) -> Result<Loaded, AppError> {
     let mut conn = state.pool.acquire().await?;
+    let bid = db::bids::get(&mut conn, bid_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let round = db::rounds::round(&mut conn, bid.round_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -760,7 +774,29 @@ pub struct BidRecord {
 /// The whole bid: for check answers, reading and printing.
 #[server(prefix = "/api", endpoint = "bids/full")]
 pub async fn full_bid(id: i64) -> Result<BidRecord, AppError> {
-    let l = load(id).await?;
+    record_of(&load(id).await?).await
+}
+
+/// The whole bid for the download route (outside Leptos): NotFound for strangers.
+#[cfg(feature = "ssr")]
+pub async fn record_as(
+    state: AppState,
+    user: auth::CurrentUser,
+    bid_id: i64,
+) -> Result<BidRecord, AppError> {
+    record_of(&load_for(state, user, bid_id).await?).await
+}
+
+/// The whole bid for an assessor the caller has checked (assigned, no conflict declared).
+#[cfg(feature = "ssr")]
+pub async fn record_for_assessor(state: &AppState, bid_id: i64) -> Result<BidRecord, AppError> {
+    let (_, user) = auth::require_user().await?;
+    let l = load_unchecked(state.clone(), user, bid_id, false).await?;
+    record_of(&l).await
+}
+
+#[cfg(feature = "ssr")]
+async fn record_of(l: &Loaded) -> Result<BidRecord, AppError> {
     let c = l.contents().await?;
     let organisation = db::organisations::get(&l.state.pool, l.bid.organisation_id)
         .await?

@@ -2,6 +2,7 @@
 //! call one domain/db function, redirect.
 pub mod account;
 pub mod admin;
+pub mod assessment;
 pub mod bids;
 pub mod fund;
 pub mod organisations;

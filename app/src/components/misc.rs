@@ -234,3 +234,38 @@ pub fn Pagination(
     }
     .into_any()
 }
+
+/// A GOV.UK table with a caption and column headings; the rows are the children. An empty
+/// heading is read out as "Action" (a column of links); `numeric` columns align right.
+#[component]
+pub fn DataTable(
+    #[prop(into)] caption: String,
+    #[prop(default = "govuk-table__caption--m")] caption_class: &'static str,
+    headings: Vec<&'static str>,
+    #[prop(optional)] numeric: Vec<usize>,
+    children: Children,
+) -> impl IntoView {
+    let head = headings
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let class = if numeric.contains(&i) {
+                "govuk-table__header govuk-table__header--numeric"
+            } else {
+                "govuk-table__header"
+            };
+            if h.is_empty() {
+                view! { <th scope="col" class=class><span class="govuk-visually-hidden">"Action"</span></th> }.into_any()
+            } else {
+                view! { <th scope="col" class=class>{h}</th> }.into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="govuk-table">
+            <caption class=format!("govuk-table__caption {caption_class}")>{caption}</caption>
+            <thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>
+            <tbody class="govuk-table__body">{children()}</tbody>
+        </table>
+    }
+}

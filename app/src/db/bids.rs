@@ -372,3 +372,37 @@ pub async fn member_emails(
     .map(|r| Ok((r.try_get("email")?, r.try_get("full_name")?)))
     .collect()
 }
+
+/// The bids sent to a round, for assessment: (id, organisation, reference).
+pub async fn assessable(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<(i64, String, Option<String>)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT b.id, o.name, b.reference FROM bids b JOIN organisations o ON o.id = b.organisation_id
+         WHERE b.round_id = $1 AND b.status IN ('submitted', 'under_assessment', 'awarded', 'declined')
+         ORDER BY b.reference, b.id",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("reference")?)))
+    .collect()
+}
+
+/// When assessment starts, the round's sent bids are under assessment.
+pub async fn start_assessment(
+    conn: &mut AnyConnection,
+    round_id: i64,
+    now: &str,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE bids SET status = 'under_assessment', updated_at = $1 WHERE round_id = $2 AND status = 'submitted'",
+    )
+    .bind(now)
+    .bind(round_id)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}

@@ -1,4 +1,5 @@
 //! Queries per aggregate over `AnyPool`. SQL only: no business rules.
+pub mod assessment;
 pub mod audit;
 pub mod bids;
 pub mod files;

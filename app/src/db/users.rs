@@ -207,3 +207,38 @@ pub async fn list(
     }
     Ok((users, total))
 }
+
+/// Everyone holding any of `roles`: (id, full name, email, their roles), by name.
+pub async fn with_roles(
+    conn: &mut AnyConnection,
+    roles: &[Role],
+) -> Result<Vec<(i64, String, String, Vec<Role>)>, sqlx::Error> {
+    let codes: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+    let rows = sqlx::query(
+        "SELECT u.id, u.full_name, u.email, r.role FROM users u JOIN user_roles r ON r.user_id = u.id
+         ORDER BY LOWER(u.full_name), u.id",
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut out: Vec<(i64, String, String, Vec<Role>)> = Vec::new();
+    for row in &rows {
+        let code: String = row.try_get("role")?;
+        if !codes.contains(&code.as_str()) {
+            continue;
+        }
+        let Some(role) = Role::from_code(&code) else {
+            continue;
+        };
+        let id: i64 = row.try_get("id")?;
+        match out.last_mut() {
+            Some(last) if last.0 == id => last.3.push(role),
+            _ => out.push((
+                id,
+                row.try_get("full_name")?,
+                row.try_get("email")?,
+                vec![role],
+            )),
+        }
+    }
+    Ok(out)
+}

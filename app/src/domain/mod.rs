@@ -1,5 +1,6 @@
 //! Pure Rust: types that parse, rules, money. No leptos, no sqlx, no I/O.
 pub mod answers;
+pub mod assessment;
 pub mod bid;
 pub mod coded;
 pub mod date;

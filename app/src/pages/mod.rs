@@ -1,9 +1,9 @@
 pub mod account;
 pub mod admin;
 pub mod apply;
+pub mod assess;
 pub mod fund;
 pub mod public;
-pub mod roles;
 pub mod rounds;
 
 use crate::api::StoredForm;

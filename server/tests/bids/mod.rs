@@ -5,7 +5,7 @@ use crate::both_backends;
 use sqlx::Row;
 
 /// The demo data, an organisation for `email` (a CIC), and its signed-in owner.
-async fn applicant(app: &TestApp, email: &str, name: &str) -> reqwest::Client {
+pub(crate) async fn applicant(app: &TestApp, email: &str, name: &str) -> reqwest::Client {
     let client = app.signed_in_as(email, &[]).await;
     let res = app
         .post_js(
@@ -65,7 +65,7 @@ async fn question_ids(app: &TestApp, section: i64) -> Vec<i64> {
 }
 
 /// Start the chiropody bid (round 1) for the client's organisation; returns the bid id.
-async fn start(app: &TestApp, client: &reqwest::Client) -> i64 {
+pub(crate) async fn start(app: &TestApp, client: &reqwest::Client) -> i64 {
     let res = app
         .post_form(
             client,
@@ -179,7 +179,7 @@ async fn complete_custom_answers(app: &TestApp, custom: i64) -> Vec<(String, Str
 }
 
 /// Fill in every section of the chiropody bid and mark each complete.
-async fn complete_everything(app: &TestApp, client: &reqwest::Client, bid: i64) {
+pub(crate) async fn complete_everything(app: &TestApp, client: &reqwest::Client, bid: i64) {
     let org = section_id(app, 1, "organisation").await;
     let res = save(
         app,
@@ -229,7 +229,7 @@ async fn complete_everything(app: &TestApp, client: &reqwest::Client, bid: i64) 
     );
 }
 
-fn declarations() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn declarations() -> Vec<(&'static str, &'static str)> {
     vec![
         ("declare[true]", "declare[true]"),
         ("declare[authorised]", "declare[authorised]"),
@@ -541,6 +541,26 @@ both_backends!(
         assert!(page.contains(&reference) && page.contains("Submitted"));
         let (_, page, _) = app.get(&pat, &format!("/bids/{bid}/view")).await;
         assert!(page.contains("Withdraw this bid") && page.contains("Clinic room hire"));
+        // The printable download: one self-contained HTML file with the whole bid.
+        let res = pat
+            .get(app.url(&format!("/bids/{bid}/download")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(
+            res.headers()["content-disposition"].to_str().unwrap(),
+            format!("attachment; filename=\"{reference}.html\"")
+        );
+        let printable = res.text().await.unwrap();
+        for text in [
+            "Clinic room hire",
+            "Grant dependency falls from 78% in year 1 to 0% in year 3",
+            "<svg",
+            "Happy Feet CIC",
+        ] {
+            assert!(printable.contains(text), "{text}: {printable}");
+        }
         app.post_form(
             &pat,
             "/api/bids/withdraw",
@@ -585,6 +605,7 @@ both_backends!(
             format!("/bids/{bid}/view"),
             format!("/bids/{bid}/confirmation"),
             format!("/bids/{bid}/files/1"),
+            format!("/bids/{bid}/download"),
         ] {
             let (status, page, _) = app.get(&stranger, &path).await;
             assert_eq!(status, 404, "{path}: {page}");

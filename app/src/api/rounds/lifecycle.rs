@@ -199,6 +199,7 @@ pub async fn start_assessment(round_id: i64) -> Result<(), AppError> {
     {
         return Err(refuse("round_action", CHANGED).await);
     }
+    db::bids::start_assessment(&mut tx, round_id, &now).await?;
     record(
         &mut tx,
         user.id,

@@ -877,7 +877,11 @@ pub fn BidViewPage() -> impl IntoView {
                                     <h1 class="govuk-heading-l">{format!("Bid: {}", b.bid.round_title)}</h1>
                                     <SummaryList rows=facts/>
                                     <div class="seedbed-no-print">
-                                        <p class="govuk-body">"To keep a copy, print this page or save it as a PDF from your browser's print menu."</p>
+                                        <p class="govuk-body">
+                                            <span>"To keep a copy, print this page or save it as a PDF from your browser's print menu, or "</span>
+                                            <a class="govuk-link" href=format!("/bids/{id}/download") download="">"download the bid as a printable page"</a>
+                                            <span>"."</span>
+                                        </p>
                                         {actions}
                                     </div>
                                     {answers_view(&b, false)}
@@ -926,24 +930,76 @@ pub fn BidsPage() -> impl IntoView {
                             }
                         }).collect_view();
                         view! {
-                            <table class="govuk-table">
-                                <caption class="govuk-table__caption govuk-table__caption--m">"Bids by your organisations"</caption>
-                                <thead class="govuk-table__head">
-                                    <tr class="govuk-table__row">
-                                        <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Action"</span></th>
-                                        <th scope="col" class="govuk-table__header">"Funding round"</th>
-                                        <th scope="col" class="govuk-table__header">"Organisation"</th>
-                                        <th scope="col" class="govuk-table__header">"Reference"</th>
-                                        <th scope="col" class="govuk-table__header">"Status"</th>
-                                        <th scope="col" class="govuk-table__header">"Last changed"</th>
-                                    </tr>
-                                </thead>
-                                <tbody class="govuk-table__body">{rows}</tbody>
-                            </table>
+                            <DataTable caption="Bids by your organisations" headings=vec!["", "Funding round", "Organisation", "Reference", "Status", "Last changed"]>
+                                {rows}
+                            </DataTable>
                         }.into_any()
                     }
                 }
             })}
         </Transition>
     }
+}
+
+/// The whole bid as one self-contained HTML file, to download, keep and print: the same
+/// answers, table and chart as the bid's page, with a small print stylesheet of its own.
+#[cfg(feature = "ssr")]
+pub fn printable_html(b: &BidRecord) -> String {
+    const STYLE: &str = "body{font-family:Arial,sans-serif;color:#0b0c0c;max-width:960px;margin:20px auto;padding:0 15px;line-height:1.4}\
+        h1{font-size:28px}h2{font-size:22px;margin-top:30px;border-top:1px solid #b1b4b6;padding-top:10px}\
+        dl{display:table;width:100%;margin:0 0 20px}.govuk-summary-list__row{display:table-row}\
+        dt,dd{display:table-cell;padding:6px 10px 6px 0;border-bottom:1px solid #b1b4b6;vertical-align:top}dt{font-weight:bold;width:35%}\
+        .govuk-summary-list__actions{display:none}table{border-collapse:collapse;margin-bottom:20px}\
+        th,td{border-bottom:1px solid #b1b4b6;padding:6px 10px 6px 0;text-align:left}.govuk-table__cell--numeric{text-align:right}\
+        .govuk-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}\
+        svg{max-width:640px;width:100%;height:auto}.govuk-tag{font-weight:bold}";
+    let title = format!(
+        "{} – {} – {}",
+        b.bid
+            .reference
+            .clone()
+            .unwrap_or_else(|| "Draft bid".into()),
+        b.bid.organisation_name,
+        b.bid.round_title
+    );
+    let facts = vec![
+        SummaryRow::new("Organisation", b.bid.organisation_name.clone()),
+        SummaryRow::new("Funding round", b.bid.round_title.clone()),
+        SummaryRow::new("Status", b.bid.status.label()),
+        SummaryRow::new(
+            "Reference",
+            b.bid
+                .reference
+                .clone()
+                .unwrap_or_else(|| "Not sent yet".into()),
+        ),
+        SummaryRow::new(
+            "Sent",
+            b.bid
+                .submitted
+                .clone()
+                .unwrap_or_else(|| "Not sent yet".into()),
+        ),
+        SummaryRow::new(
+            "Amount requested",
+            b.bid.requested.map(|p| p.display()).unwrap_or_default(),
+        ),
+    ];
+    let record = b.clone();
+    let owner = Owner::new();
+    let (head, body) = owner.with(|| {
+        let head = view! { <title>{title.clone()}</title> }.to_html();
+        let body = view! {
+            <main>
+                <h1>{format!("Bid: {}", record.bid.round_title)}</h1>
+                <SummaryList rows=facts/>
+                {answers_view(&record, false)}
+            </main>
+        }
+        .to_html();
+        (head, body)
+    });
+    format!(
+        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">{head}<style>{STYLE}</style></head><body>{body}</body></html>"
+    )
 }

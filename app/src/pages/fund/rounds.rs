@@ -312,6 +312,12 @@ fn round_admin_view(stored: StoredForm, r: RoundBuild) -> impl IntoView {
             {(r.status == RoundStatus::Closed).then(|| view! {
                 <SmallForm action=assess fields=vec![("round_id", id.to_string())] text="Start assessment" class="govuk-button"/>
             })}
+            {matches!(r.status, RoundStatus::Closed | RoundStatus::Assessment | RoundStatus::Decided).then(|| view! {
+                <ul class="govuk-list">
+                    <li><a class="govuk-link" href=format!("{base}/assessment")>"Panels and assignments"</a></li>
+                    <li><a class="govuk-link" href=format!("{base}/interests")>"Register of interests"</a></li>
+                </ul>
+            })}
         }.into_any()
     };
     view! {

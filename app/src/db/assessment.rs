@@ -1,0 +1,422 @@
+//! Panels, assignments, declarations of interest and scores.
+use crate::domain::assessment::{ConflictNature, Declaration};
+use crate::domain::round::Panel;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+fn decode(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("bad {what} in the database").into())
+}
+
+/// A round's assessors: (user id, name, email, panel).
+pub async fn panel(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<(i64, String, String, Panel)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT u.id, u.full_name, u.email, a.panel FROM round_assessors a JOIN users u ON u.id = a.user_id
+         WHERE a.round_id = $1 ORDER BY a.panel, u.full_name, u.id",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("id")?,
+            r.try_get("full_name")?,
+            r.try_get("email")?,
+            Panel::from_code(&r.try_get::<String, _>("panel")?).ok_or_else(|| decode("panel"))?,
+        ))
+    })
+    .collect()
+}
+
+/// Replace a round's panels with these appointments.
+pub async fn set_panel(
+    conn: &mut AnyConnection,
+    round_id: i64,
+    members: &[(i64, Panel)],
+    actor: i64,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM round_assessors WHERE round_id = $1")
+        .bind(round_id)
+        .execute(&mut *conn)
+        .await?;
+    for (user_id, panel) in members {
+        sqlx::query(
+            "INSERT INTO round_assessors (round_id, user_id, panel, appointed_by, appointed_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(round_id)
+        .bind(user_id)
+        .bind(panel.code())
+        .bind(actor)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Run a statement on one assignment (`$1` bid, `$2` assessor, `$3` the time, if given);
+/// true when it changed a row.
+async fn on_assignment(
+    conn: &mut AnyConnection,
+    sql: &str,
+    bid_id: i64,
+    user_id: i64,
+    now: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let mut query = sqlx::query(sql).bind(bid_id).bind(user_id);
+    if let Some(now) = now {
+        query = query.bind(now);
+    }
+    Ok(query.execute(conn).await?.rows_affected() == 1)
+}
+
+/// Assign a bid to an assessor; false when it already was.
+pub async fn assign(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    user_id: i64,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    on_assignment(
+        conn,
+        "INSERT INTO assignments (bid_id, user_id, assigned_at) VALUES ($1, $2, $3) ON CONFLICT (bid_id, user_id) DO NOTHING",
+        bid_id,
+        user_id,
+        Some(now),
+    )
+    .await
+}
+
+/// Remove an assignment that has no scores submitted.
+pub async fn unassign(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    on_assignment(
+        conn,
+        "DELETE FROM assignments WHERE bid_id = $1 AND user_id = $2 AND submitted_at IS NULL",
+        bid_id,
+        user_id,
+        None,
+    )
+    .await
+}
+
+/// Every assignment in a round: (bid id, user id).
+pub async fn round_assignments(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT a.bid_id, a.user_id FROM assignments a JOIN bids b ON b.id = a.bid_id WHERE b.round_id = $1",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("bid_id")?, r.try_get("user_id")?)))
+    .collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct MyAssignment {
+    pub bid_id: i64,
+    pub round_id: i64,
+    pub round_title: String,
+    pub organisation_name: String,
+    pub reference: Option<String>,
+    pub panel: Panel,
+    /// The latest declaration: None before one is made; Some(true) for a conflict.
+    pub conflict: Option<bool>,
+    pub submitted: bool,
+}
+
+/// An assessor's assignments across rounds, with their latest declaration.
+pub async fn for_assessor(pool: &AnyPool, user_id: i64) -> Result<Vec<MyAssignment>, sqlx::Error> {
+    sqlx::query(
+        "SELECT a.bid_id, b.round_id, r.title, o.name, b.reference, ra.panel, a.submitted_at,
+            (SELECT d.conflict FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id
+             ORDER BY d.id DESC LIMIT 1) AS conflict
+         FROM assignments a JOIN bids b ON b.id = a.bid_id JOIN rounds r ON r.id = b.round_id
+         JOIN organisations o ON o.id = b.organisation_id
+         JOIN round_assessors ra ON ra.round_id = b.round_id AND ra.user_id = a.user_id
+         WHERE a.user_id = $1 ORDER BY b.round_id DESC, b.id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(MyAssignment {
+            bid_id: r.try_get("bid_id")?,
+            round_id: r.try_get("round_id")?,
+            round_title: r.try_get("title")?,
+            organisation_name: r.try_get("name")?,
+            reference: r.try_get("reference")?,
+            panel: Panel::from_code(&r.try_get::<String, _>("panel")?).ok_or_else(|| decode("panel"))?,
+            conflict: r.try_get::<Option<i64>, _>("conflict")?.map(|c| c != 0),
+            submitted: r.try_get::<Option<String>, _>("submitted_at")?.is_some(),
+        })
+    })
+    .collect()
+}
+
+/// One assessor's assignment to one bid, if there is one: (panel, latest declaration id and
+/// whether it is a conflict, submitted).
+pub async fn assignment(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    user_id: i64,
+) -> Result<Option<(Panel, Option<(i64, bool)>, bool)>, sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "SELECT ra.panel, a.submitted_at,
+            (SELECT d.id FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id ORDER BY d.id DESC LIMIT 1) AS declaration,
+            (SELECT d.conflict FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id ORDER BY d.id DESC LIMIT 1) AS conflict
+         FROM assignments a JOIN bids b ON b.id = a.bid_id
+         JOIN round_assessors ra ON ra.round_id = b.round_id AND ra.user_id = a.user_id
+         WHERE a.bid_id = $1 AND a.user_id = $2",
+    )
+    .bind(bid_id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let panel =
+        Panel::from_code(&row.try_get::<String, _>("panel")?).ok_or_else(|| decode("panel"))?;
+    let declaration = match (
+        row.try_get::<Option<i64>, _>("declaration")?,
+        row.try_get::<Option<i64>, _>("conflict")?,
+    ) {
+        (Some(id), Some(c)) => Some((id, c != 0)),
+        _ => None,
+    };
+    Ok(Some((
+        panel,
+        declaration,
+        row.try_get::<Option<String>, _>("submitted_at")?.is_some(),
+    )))
+}
+
+/// Record a declaration (superseding `supersedes`, if given, with a reason).
+#[allow(clippy::too_many_arguments)]
+pub async fn declare(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    user_id: i64,
+    declaration: &Declaration,
+    supersedes: Option<i64>,
+    reason: &str,
+    now: &str,
+) -> Result<i64, sqlx::Error> {
+    let (conflict, nature, description) = match declaration {
+        Declaration::NoConflict => (0i64, "", ""),
+        Declaration::Conflict {
+            nature,
+            description,
+        } => (1, nature.code(), description.as_str()),
+    };
+    sqlx::query(
+        "INSERT INTO declarations (bid_id, user_id, conflict, nature, description, supersedes, reason, declared_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(bid_id)
+    .bind(user_id)
+    .bind(conflict)
+    .bind(nature)
+    .bind(description)
+    .bind(supersedes)
+    .bind(reason)
+    .bind(now)
+    .fetch_one(conn)
+    .await?
+    .try_get("id")
+}
+
+#[derive(Debug, Clone)]
+pub struct InterestRow {
+    pub declared_at: String,
+    pub assessor: String,
+    pub organisation: String,
+    pub reference: Option<String>,
+    pub conflict: bool,
+    pub nature: Option<ConflictNature>,
+    pub description: String,
+    pub reason: String,
+    pub superseded: bool,
+}
+
+/// The register of interests for a round: every declaration, newest first.
+pub async fn interests(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<InterestRow>, sqlx::Error> {
+    sqlx::query(
+        "SELECT d.declared_at, u.full_name, o.name, b.reference, d.conflict, d.nature, d.description, d.reason,
+            (SELECT COUNT(*) FROM declarations n WHERE n.supersedes = d.id) AS later
+         FROM declarations d JOIN users u ON u.id = d.user_id JOIN bids b ON b.id = d.bid_id
+         JOIN organisations o ON o.id = b.organisation_id
+         WHERE b.round_id = $1 ORDER BY d.id DESC",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(InterestRow {
+            declared_at: r.try_get("declared_at")?,
+            assessor: r.try_get("full_name")?,
+            organisation: r.try_get("name")?,
+            reference: r.try_get("reference")?,
+            conflict: r.try_get::<i64, _>("conflict")? != 0,
+            nature: ConflictNature::from_code(&r.try_get::<String, _>("nature")?),
+            description: r.try_get("description")?,
+            reason: r.try_get("reason")?,
+            superseded: r.try_get::<i64, _>("later")? > 0,
+        })
+    })
+    .collect()
+}
+
+/// An assessor's scores for a bid: criterion id → (score, justification).
+pub async fn scores_of(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    user_id: i64,
+) -> Result<Vec<(i64, Option<u32>, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT criterion_id, score, justification FROM scores WHERE bid_id = $1 AND user_id = $2",
+    )
+    .bind(bid_id)
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("criterion_id")?,
+            r.try_get::<Option<i64>, _>("score")?
+                .and_then(|s| u32::try_from(s).ok()),
+            r.try_get("justification")?,
+        ))
+    })
+    .collect()
+}
+
+/// Save a draft score (while the assessor has not submitted).
+pub async fn save_score(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    user_id: i64,
+    criterion_id: i64,
+    score: Option<u32>,
+    justification: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO scores (bid_id, user_id, criterion_id, score, justification, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (bid_id, user_id, criterion_id) DO UPDATE SET score = excluded.score,
+         justification = excluded.justification, updated_at = excluded.updated_at",
+    )
+    .bind(bid_id)
+    .bind(user_id)
+    .bind(criterion_id)
+    .bind(score.map(i64::from))
+    .bind(justification)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Lock the assessor's scores for a bid; false when they already were. The first statement
+/// of its transaction, so two submissions cannot both pass.
+pub async fn submit(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    user_id: i64,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    on_assignment(
+        conn,
+        "UPDATE assignments SET submitted_at = $3 WHERE bid_id = $1 AND user_id = $2 AND submitted_at IS NULL",
+        bid_id,
+        user_id,
+        Some(now),
+    )
+    .await
+}
+
+/// Unlock submitted scores (a commissioner, with a reason recorded in the audit log).
+pub async fn reopen(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    on_assignment(
+        conn,
+        "UPDATE assignments SET submitted_at = NULL WHERE bid_id = $1 AND user_id = $2 AND submitted_at IS NOT NULL",
+        bid_id,
+        user_id,
+        None,
+    )
+    .await
+}
+
+/// Other assessors' submitted scores for a bid: (assessor name, criterion id, score, justification).
+pub async fn submitted_scores(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+) -> Result<Vec<(i64, String, i64, Option<u32>, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT s.user_id, u.full_name, s.criterion_id, s.score, s.justification FROM scores s
+         JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
+         JOIN users u ON u.id = s.user_id WHERE s.bid_id = $1 ORDER BY u.full_name, s.criterion_id",
+    )
+    .bind(bid_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("user_id")?,
+            r.try_get("full_name")?,
+            r.try_get("criterion_id")?,
+            r.try_get::<Option<i64>, _>("score")?.and_then(|s| u32::try_from(s).ok()),
+            r.try_get("justification")?,
+        ))
+    })
+    .collect()
+}
+
+/// Every assignment in a round with its state: (bid id, user id, latest declaration, submitted).
+pub async fn round_statuses(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<(i64, i64, Option<bool>, bool)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT a.bid_id, a.user_id, a.submitted_at,
+            (SELECT d.conflict FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id
+             ORDER BY d.id DESC LIMIT 1) AS conflict
+         FROM assignments a JOIN bids b ON b.id = a.bid_id WHERE b.round_id = $1 ORDER BY a.bid_id, a.user_id",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("bid_id")?,
+            r.try_get("user_id")?,
+            r.try_get::<Option<i64>, _>("conflict")?.map(|c| c != 0),
+            r.try_get::<Option<String>, _>("submitted_at")?.is_some(),
+        ))
+    })
+    .collect()
+}

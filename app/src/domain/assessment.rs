@@ -1,0 +1,390 @@
+//! Assessment: who scores what, conflicts of interest, weighted totals out of 100, the
+//! spread between assessors, fundability and the funding line.
+use super::money::Pence;
+use super::round::Panel;
+use super::text::{optional_text, required_text};
+use super::FieldError;
+use crate::coded_enum;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+coded_enum!(
+    /// How an assessor is connected with an applicant.
+    ConflictNature {
+        Trustee = ("trustee", "Trustee, director or committee member"),
+        Employee = ("employee", "Employee or volunteer"),
+        Family = ("family", "Family member or close friend works there"),
+        Business = ("business", "Business or financial relationship"),
+        Other = ("other", "Something else"),
+    }
+);
+
+/// A declaration as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeclarationForm {
+    /// "none" or "conflict".
+    pub conflict: String,
+    pub nature: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Declaration {
+    NoConflict,
+    Conflict {
+        nature: ConflictNature,
+        description: String,
+    },
+}
+
+impl DeclarationForm {
+    pub fn parse(&self) -> Result<Declaration, Vec<FieldError>> {
+        match self.conflict.as_str() {
+            "none" => Ok(Declaration::NoConflict),
+            "conflict" => {
+                let mut errors = Vec::new();
+                let nature = ConflictNature::parse(
+                    "nature",
+                    &self.nature,
+                    "Select how you are connected with the organisation",
+                )
+                .map_err(|e| errors.push(e))
+                .ok();
+                let description = required_text(
+                    "description",
+                    &self.description,
+                    "Describe the conflict of interest",
+                    1000,
+                    "The description",
+                )
+                .map_err(|e| errors.push(e))
+                .ok();
+                match (nature, description) {
+                    (Some(nature), Some(description)) if errors.is_empty() => {
+                        Ok(Declaration::Conflict {
+                            nature,
+                            description,
+                        })
+                    }
+                    _ => Err(errors),
+                }
+            }
+            _ => Err(vec![FieldError::new(
+                "conflict",
+                "Select whether you have a conflict of interest with this organisation",
+            )]),
+        }
+    }
+}
+
+/// Where an assessor stands with one bid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssignmentStatus {
+    DeclarationNeeded,
+    ToScore,
+    Scored,
+    ConflictDeclared,
+}
+
+impl AssignmentStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            AssignmentStatus::DeclarationNeeded => "Declaration needed",
+            AssignmentStatus::ToScore => "To score",
+            AssignmentStatus::Scored => "Scored",
+            AssignmentStatus::ConflictDeclared => "Conflict declared",
+        }
+    }
+
+    /// From the latest declaration (None: not yet declared; Some(true): a conflict) and
+    /// whether the scores are submitted.
+    pub fn of(declared: Option<bool>, submitted: bool) -> Self {
+        match declared {
+            None => AssignmentStatus::DeclarationNeeded,
+            Some(true) => AssignmentStatus::ConflictDeclared,
+            Some(false) if submitted => AssignmentStatus::Scored,
+            Some(false) => AssignmentStatus::ToScore,
+        }
+    }
+}
+
+/// Does a panel score a criterion? Board members score every criterion; lay evaluators
+/// score a criterion when it covers a section the lay panel scores.
+pub fn panel_scores(panel: Panel, criterion_sections: &[i64], lay_sections: &[i64]) -> bool {
+    match panel {
+        Panel::Board => true,
+        Panel::Lay => criterion_sections.iter().any(|s| lay_sections.contains(s)),
+    }
+}
+
+/// A score as typed: 0 to 5 and a justification (required when submitting).
+pub fn parse_score(
+    field: &str,
+    criterion: &str,
+    score: &str,
+    justification: &str,
+    submitting: bool,
+) -> Result<(Option<u32>, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let score_field = format!("score[{field}]");
+    let why_field = format!("why[{field}]");
+    let value = match score.trim() {
+        "" if submitting => {
+            errors.push(FieldError::new(
+                &score_field,
+                format!("Select a score for \"{criterion}\""),
+            ));
+            None
+        }
+        "" => None,
+        s => match s.parse::<u32>() {
+            Ok(n) if n <= super::questionnaire::MAX_SCORE => Some(n),
+            _ => {
+                errors.push(FieldError::new(
+                    &score_field,
+                    format!("The score for \"{criterion}\" must be from 0 to 5"),
+                ));
+                None
+            }
+        },
+    };
+    let why = if submitting {
+        required_text(
+            &why_field,
+            justification,
+            &format!("Explain your score for \"{criterion}\""),
+            5000,
+            "Your explanation",
+        )
+    } else {
+        optional_text(&why_field, justification, 5000, "Your explanation")
+    };
+    let why = why.map_err(|e| errors.push(e)).ok();
+    match why {
+        Some(why) if errors.is_empty() => Ok((value, why)),
+        _ => Err(errors),
+    }
+}
+
+/// The weighted total out of 100: each criterion's score out of 5 times its weight (the
+/// weights add up to 100), rounded to 1 decimal place.
+pub fn weighted_total(scores: &[(u32, Decimal)]) -> Decimal {
+    let total: Decimal = scores
+        .iter()
+        .map(|(weight, score)| Decimal::from(*weight) * *score / Decimal::from(5))
+        .sum();
+    total.round_dp(1)
+}
+
+/// The mean of some scores, to 1 decimal place; None without any.
+pub fn mean(scores: &[u32]) -> Option<Decimal> {
+    if scores.is_empty() {
+        return None;
+    }
+    let sum: u32 = scores.iter().sum();
+    Some((Decimal::from(sum) / Decimal::from(scores.len() as u32)).round_dp(1))
+}
+
+/// Assessors' scores for a criterion differ by 2 or more: talk about it at moderation.
+pub fn spread_flag(scores: &[u32]) -> bool {
+    match (scores.iter().max(), scores.iter().min()) {
+        (Some(max), Some(min)) => max - min >= 2,
+        _ => false,
+    }
+}
+
+/// A bid is fundable unless a criterion's moderated score is below its minimum.
+pub fn fundable(moderated: &[(Option<u32>, u32)]) -> bool {
+    moderated
+        .iter()
+        .all(|(min, score)| min.is_none_or(|m| *score >= m))
+}
+
+/// A bid in the ranked list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub bid_id: i64,
+    pub total: Decimal,
+    pub fundable: bool,
+    pub requested: Pence,
+    /// When it was sent: earlier wins a tie.
+    pub submitted_at: String,
+}
+
+/// A place in the ranking: the running total of requests (fundable bids only) and whether
+/// it lies above the funding line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub bid: Ranked,
+    pub running_total: Pence,
+    pub above_line: bool,
+}
+
+/// Rank bids by moderated weighted total, highest first. Ties: the bid sent earlier first,
+/// then the lower bid id. Fundable bids are funded in order while the running total of
+/// their requests stays within the envelope; the funding line falls where it first does
+/// not. Bids that are not fundable sit below the line and add nothing to the total.
+pub fn rank(mut bids: Vec<Ranked>, envelope: Pence) -> Vec<Placed> {
+    bids.sort_by(|a, b| {
+        b.fundable
+            .cmp(&a.fundable)
+            .then(b.total.cmp(&a.total))
+            .then(a.submitted_at.cmp(&b.submitted_at))
+            .then(a.bid_id.cmp(&b.bid_id))
+    });
+    let mut running = 0i64;
+    let mut line_reached = false;
+    bids.into_iter()
+        .map(|bid| {
+            if bid.fundable {
+                running += bid.requested.0;
+            }
+            let above = bid.fundable && !line_reached && running <= envelope.0;
+            if bid.fundable && !above {
+                line_reached = true;
+            }
+            Placed {
+                running_total: Pence(running),
+                above_line: above,
+                bid,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn declarations_need_a_nature_and_description_for_a_conflict() {
+        let none = DeclarationForm {
+            conflict: "none".into(),
+            ..Default::default()
+        };
+        assert_eq!(none.parse(), Ok(Declaration::NoConflict));
+        let vague = DeclarationForm {
+            conflict: "conflict".into(),
+            ..Default::default()
+        };
+        let errors = vague.parse().unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(
+            DeclarationForm::default().parse().unwrap_err()[0].message,
+            "Select whether you have a conflict of interest with this organisation"
+        );
+        let trustee = DeclarationForm {
+            conflict: "conflict".into(),
+            nature: "trustee".into(),
+            description: "I am a trustee".into(),
+        };
+        assert!(matches!(
+            trustee.parse(),
+            Ok(Declaration::Conflict {
+                nature: ConflictNature::Trustee,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn lay_evaluators_score_only_criteria_on_their_sections() {
+        assert!(panel_scores(Panel::Board, &[1], &[2]));
+        assert!(!panel_scores(Panel::Lay, &[1], &[2]));
+        assert!(panel_scores(Panel::Lay, &[1, 2], &[2]));
+        assert!(!panel_scores(Panel::Lay, &[], &[2]));
+    }
+
+    #[test]
+    fn scores_are_0_to_5_with_a_justification_to_submit() {
+        assert_eq!(
+            parse_score("3", "Need", "4", "Strong evidence", true),
+            Ok((Some(4), "Strong evidence".into()))
+        );
+        assert_eq!(
+            parse_score("3", "Need", "", "", false),
+            Ok((None, String::new()))
+        );
+        let errors = parse_score("3", "Need", "", "", true).unwrap_err();
+        assert_eq!(errors[0].field, "score[3]");
+        assert_eq!(errors[1].message, "Explain your score for \"Need\"");
+        assert!(parse_score("3", "Need", "6", "x", false).is_err());
+    }
+
+    #[test]
+    fn totals_means_and_spread() {
+        let d = |n: i64| Decimal::from(n);
+        assert_eq!(
+            weighted_total(&[(40, d(5)), (35, d(5)), (25, d(5))]),
+            d(100)
+        );
+        assert_eq!(
+            weighted_total(&[(40, d(3)), (35, d(4)), (25, d(2))]),
+            Decimal::new(62, 0)
+        );
+        assert_eq!(mean(&[3, 4]), Some(Decimal::new(35, 1)));
+        assert!(spread_flag(&[1, 3]));
+        assert!(!spread_flag(&[2, 3, 3]));
+        assert!(fundable(&[(Some(3), 3), (None, 0)]));
+        assert!(!fundable(&[(Some(3), 2)]));
+    }
+
+    fn ranked(id: i64, total: i64, fundable: bool, requested: i64, at: &str) -> Ranked {
+        Ranked {
+            bid_id: id,
+            total: Decimal::from(total),
+            fundable,
+            requested: Pence(requested),
+            submitted_at: at.into(),
+        }
+    }
+
+    #[test]
+    fn the_funding_line_falls_where_the_money_runs_out() {
+        let placed = rank(
+            vec![
+                ranked(1, 60, true, 30_000, "b"),
+                ranked(2, 80, true, 30_000, "a"),
+                ranked(3, 90, false, 10_000, "a"),
+                ranked(4, 60, true, 10_000, "a"),
+                ranked(5, 50, true, 1_000, "a"),
+            ],
+            Pence(65_000),
+        );
+        let order: Vec<i64> = placed.iter().map(|p| p.bid.bid_id).collect();
+        assert_eq!(
+            order,
+            vec![2, 4, 1, 5, 3],
+            "ties go to the earlier bid; unfundable last"
+        );
+        let above: Vec<bool> = placed.iter().map(|p| p.above_line).collect();
+        assert_eq!(above, vec![true, true, false, false, false]);
+        assert_eq!(placed[2].running_total, Pence(70_000));
+    }
+
+    proptest! {
+        #[test]
+        fn weighted_totals_lie_between_0_and_100(scores in prop::collection::vec(0u32..=5, 1..8)) {
+            // Weights that add up to 100.
+            let n = scores.len() as u32;
+            let mut weights = vec![100 / n; scores.len()];
+            weights[0] += 100 - (100 / n) * n;
+            let pairs: Vec<(u32, Decimal)> = weights.into_iter().zip(scores.iter().map(|s| Decimal::from(*s))).collect();
+            let total = weighted_total(&pairs);
+            prop_assert!(total >= Decimal::ZERO && total <= Decimal::from(100));
+        }
+
+        #[test]
+        fn ranking_is_stable_whatever_the_input_order(mut totals in prop::collection::vec((0i64..5, 0i64..3), 1..12)) {
+            let bids: Vec<Ranked> = totals.iter().enumerate().map(|(i, (t, at))| ranked(i as i64, *t * 10, true, 100, &at.to_string())).collect();
+            let forward: Vec<i64> = rank(bids.clone(), Pence(1_000)).iter().map(|p| p.bid.bid_id).collect();
+            let mut reversed = bids;
+            reversed.reverse();
+            let backward: Vec<i64> = rank(reversed, Pence(1_000)).iter().map(|p| p.bid.bid_id).collect();
+            prop_assert_eq!(forward, backward);
+            totals.clear();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! CSV downloads for commissioners, written with the `csv` crate.
+use crate::files::refused;
+use crate::ServerState;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tower_sessions::Session;
+
+fn csv_response(name: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A cell that a spreadsheet would run as a formula is prefixed with an apostrophe.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The round's register of interests as CSV.
+pub async fn interests_csv(
+    State(state): State<ServerState>,
+    session: Session,
+    Path(round_id): Path<i64>,
+) -> Response {
+    let back = format!("/fund/rounds/{round_id}/interests");
+    if let Err(response) = crate::files::commissioner(&state, &session, &back).await {
+        return response;
+    }
+    let items = match state.app.pool.acquire().await {
+        Ok(mut conn) => app::api::assessment::interest_items(&mut conn, round_id).await,
+        Err(e) => Err(e.into()),
+    };
+    let Ok(items) = items else {
+        return refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sorry, there is a problem with the service",
+        );
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut rows = vec![vec![
+        "Declared".to_string(),
+        "Assessor".into(),
+        "Organisation".into(),
+        "Bid reference".into(),
+        "Declaration".into(),
+        "Connection".into(),
+        "Description".into(),
+        "Reason for change".into(),
+        "Superseded".into(),
+    ]];
+    for i in items {
+        rows.push(vec![
+            i.declared,
+            i.assessor,
+            i.organisation,
+            i.reference,
+            i.declaration,
+            i.nature.map(|n| n.label().to_string()).unwrap_or_default(),
+            i.description,
+            i.reason,
+            if i.superseded { "Yes" } else { "No" }.into(),
+        ]);
+    }
+    for row in rows {
+        if out.write_record(row.iter().map(|c| cell(c))).is_err() {
+            return refused(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+            );
+        }
+    }
+    match out.into_inner() {
+        Ok(bytes) => csv_response(
+            &format!("register-of-interests-round-{round_id}.csv"),
+            bytes,
+        ),
+        Err(_) => refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sorry, there is a problem with the service",
+        ),
+    }
+}

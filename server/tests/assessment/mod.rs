@@ -1,0 +1,387 @@
+//! Assessment: panels, assignment, declarations of interest, blind scoring.
+use super::bids::{applicant, complete_everything, declarations, start};
+use super::common::*;
+use crate::both_backends;
+use app::domain::roles::Role;
+use sqlx::Row;
+
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    sqlx::query("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get("id")
+}
+
+/// A sent chiropody bid in a round that has closed; returns the bid id.
+async fn sent_bid(app: &TestApp, email: &str, name: &str) -> i64 {
+    let client = applicant(app, email, name).await;
+    let bid = start(app, &client).await;
+    complete_everything(app, &client, bid).await;
+    let b = bid.to_string();
+    let mut form = vec![("bid_id", b.as_str())];
+    form.extend(declarations());
+    let res = app.post_js(&client, "/api/bids/submit", &form).await;
+    assert!(res.status < 400, "{}", res.body);
+    bid
+}
+
+async fn close_round(app: &TestApp) {
+    let closed = app::domain::time::to_db(chrono::Utc::now() - chrono::Duration::minutes(1));
+    sqlx::query("UPDATE rounds SET closes_at = $1 WHERE id = 1")
+        .bind(closed)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
+    server::demo::load(&app.pool).await.unwrap();
+    let bid = sent_bid(app, "pat@example.org", "Happy Feet CIC").await;
+    // The service section is scored by the lay panel in this test.
+    sqlx::query("UPDATE round_sections SET panel = 'lay' WHERE round_id = 1 AND kind = 'custom'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let cora = app
+        .signed_in_as("cora@example.org", &[Role::Commissioner])
+        .await;
+    let ben = app
+        .signed_in_as("ben@example.org", &[Role::BoardMember])
+        .await;
+    let bea = app
+        .signed_in_as("bea@example.org", &[Role::BoardMember])
+        .await;
+    let connie = app
+        .signed_in_as("connie@example.org", &[Role::BoardMember])
+        .await;
+    let lou = app
+        .signed_in_as("lou@example.org", &[Role::LayEvaluator])
+        .await;
+    let ids: Vec<String> = [
+        "ben@example.org",
+        "bea@example.org",
+        "connie@example.org",
+        "lou@example.org",
+    ]
+    .iter()
+    .map(|e| e.to_string())
+    .collect();
+    let mut id_of = std::collections::HashMap::new();
+    for e in &ids {
+        id_of.insert(e.clone(), user_id(app, e).await.to_string());
+    }
+    // Bids cannot be assigned before the round closes.
+    let res = app
+        .post_js(&cora, "/api/assessment/assign", &[("round_id", "1")])
+        .await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    close_round(app).await;
+    // A lay evaluator cannot sit on the board panel.
+    let lou_key = format!("member[{}]", id_of["lou@example.org"]);
+    app.post_form(
+        &cora,
+        "/api/assessment/set_panels",
+        "/fund/rounds/1/assessment",
+        &[("round_id", "1"), (&lou_key, "board")],
+    )
+    .await;
+    let (_, page, _) = app.get(&cora, "/fund/rounds/1/assessment").await;
+    assert!(page.contains("cannot sit on that panel"), "{page}");
+    let keys: Vec<(String, &str)> = vec![
+        (format!("member[{}]", id_of["ben@example.org"]), "board"),
+        (format!("member[{}]", id_of["bea@example.org"]), "board"),
+        (format!("member[{}]", id_of["connie@example.org"]), "board"),
+        (lou_key.clone(), "lay"),
+    ];
+    let mut form: Vec<(&str, &str)> = vec![("round_id", "1")];
+    form.extend(keys.iter().map(|(k, v)| (k.as_str(), *v)));
+    let res = app
+        .post_form(
+            &cora,
+            "/api/assessment/set_panels",
+            "/fund/rounds/1/assessment",
+            &form,
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/fund/rounds/1/assessment"));
+    let res = app
+        .post_form(
+            &cora,
+            "/api/assessment/assign",
+            "/fund/rounds/1/assessment",
+            &[("round_id", "1")],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/fund/rounds/1/assessment"));
+    assert_eq!(
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM assignments")
+            .await,
+        4
+    );
+    assert!(app
+        .last_mail_to("ben@example.org")
+        .subject
+        .contains("You have 1 bid to assess"));
+    assert!(app
+        .last_mail_to("lou@example.org")
+        .subject
+        .contains("Affordable chiropody"));
+
+    // The assessor sees only the organisation's name until they declare.
+    let (_, page, _) = app.get(&ben, "/assess").await;
+    assert!(
+        page.contains("Happy Feet CIC") && page.contains("Declaration needed"),
+        "{page}"
+    );
+    let path = format!("/assess/bids/{bid}");
+    let (status, page, _) = app.get(&ben, &path).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Do you have a conflict of interest with Happy Feet CIC?"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Clinic room hire"),
+        "no bid content before the declaration"
+    );
+    let b = bid.to_string();
+    app.post_form(
+        &ben,
+        "/api/assessment/declare",
+        &path,
+        &[("bid_id", &b), ("conflict", "conflict")],
+    )
+    .await;
+    let (_, page, _) = app.get(&ben, &path).await;
+    assert!(
+        page.contains("Select how you are connected with the organisation"),
+        "{page}"
+    );
+    let res = app
+        .post_form(
+            &ben,
+            "/api/assessment/declare",
+            &path,
+            &[("bid_id", &b), ("conflict", "none")],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some(path.as_str()));
+    let (_, page, _) = app.get(&ben, &path).await;
+    assert!(
+        page.contains("Clinic room hire") && page.contains("Grant dependency falls from 78%"),
+        "{page}"
+    );
+    assert!(page.contains("Sustainability") && page.contains("Meets the need"));
+
+    // Connie declares a conflict: the bid disappears for her everywhere.
+    app.post_form(
+        &connie,
+        "/api/assessment/declare",
+        &path,
+        &[
+            ("bid_id", &b),
+            ("conflict", "conflict"),
+            ("nature", "trustee"),
+            ("description", "I am a trustee of Happy Feet"),
+        ],
+    )
+    .await;
+    let (status, _, _) = app.get(&connie, &path).await;
+    assert_eq!(status, 404);
+    for (endpoint, form) in [
+        ("assessment/bid", vec![("bid_id", b.as_str())]),
+        (
+            "assessment/score",
+            vec![("bid_id", b.as_str()), ("then", "draft")],
+        ),
+        (
+            "assessment/declare",
+            vec![
+                ("bid_id", b.as_str()),
+                ("conflict", "none"),
+                ("reason", "changed my mind"),
+            ],
+        ),
+    ] {
+        let res = app
+            .post_js(&connie, &format!("/api/{endpoint}"), &form)
+            .await;
+        assert_eq!(res.status, 404, "{endpoint}: {}", res.body);
+    }
+    for other in [
+        format!("/bids/{bid}"),
+        format!("/bids/{bid}/view"),
+        format!("/bids/{bid}/download"),
+    ] {
+        assert_eq!(app.get(&connie, &other).await.0, 404, "{other}");
+    }
+    let (_, page, _) = app.get(&connie, "/assess").await;
+    assert!(page.contains("Conflict declared"));
+    let (_, page, _) = app.get(&cora, "/fund/rounds/1/interests").await;
+    assert!(
+        page.contains("I am a trustee of Happy Feet") && page.contains("No conflict"),
+        "{page}"
+    );
+    let csv = cora
+        .get(app.url("/fund/rounds/1/interests.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("Declared,Assessor,Organisation"), "{csv}");
+    assert!(csv.contains("I am a trustee of Happy Feet"));
+
+    // The lay evaluator sees and scores only the lay panel's section and its criteria.
+    app.post_form(
+        &lou,
+        "/api/assessment/declare",
+        &path,
+        &[("bid_id", &b), ("conflict", "none")],
+    )
+    .await;
+    let (_, page, _) = app.get(&lou, &path).await;
+    assert!(
+        page.contains("Your proposed service") && page.contains("Meets the need"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Clinic room hire"),
+        "the budget is not the lay panel's"
+    );
+    let criteria: Vec<(i64, String)> =
+        sqlx::query("SELECT id, name FROM round_criteria WHERE round_id = 1 ORDER BY position")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get("id"), r.get("name")))
+            .collect();
+    let sustainability = criteria.iter().find(|c| c.1 == "Sustainability").unwrap().0;
+    let res = app
+        .post_js(
+            &lou,
+            "/api/assessment/score",
+            &[
+                ("bid_id", &b),
+                ("then", "draft"),
+                (&format!("score[{sustainability}]"), "5"),
+                (&format!("why[{sustainability}]"), "sneaky"),
+            ],
+        )
+        .await;
+    assert!(res.status < 400, "{}", res.body);
+    assert_eq!(
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM scores WHERE justification = 'sneaky'")
+            .await,
+        0,
+        "a lay score on a board criterion is ignored"
+    );
+
+    // Blind scoring: Bea submits first; Ben cannot see her scores until he submits his.
+    app.post_form(
+        &bea,
+        "/api/assessment/declare",
+        &path,
+        &[("bid_id", &b), ("conflict", "none")],
+    )
+    .await;
+    let fields = |score: &str, why: &str| -> Vec<(String, String)> {
+        criteria
+            .iter()
+            .flat_map(|(id, _)| {
+                [
+                    (format!("score[{id}]"), score.to_string()),
+                    (format!("why[{id}]"), why.to_string()),
+                ]
+            })
+            .collect()
+    };
+    let submit = |fields: Vec<(String, String)>, then: &'static str| {
+        let mut f: Vec<(String, String)> =
+            vec![("bid_id".into(), b.clone()), ("then".into(), then.into())];
+        f.extend(fields);
+        f
+    };
+    let form = submit(fields("4", "Bea's reasoning"), "submit");
+    let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app
+        .post_form(&bea, "/api/assessment/score", &path, &borrowed)
+        .await;
+    assert_eq!(res.location.as_deref(), Some(path.as_str()));
+    let (_, page, _) = app.get(&bea, &path).await;
+    assert!(
+        page.contains("Your scores are submitted and locked"),
+        "{page}"
+    );
+    // Submitting without every score and reason is refused, and the draft is kept.
+    let form = submit(
+        vec![(format!("score[{sustainability}]"), "2".into())],
+        "submit",
+    );
+    let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post_form(&ben, "/api/assessment/score", &path, &borrowed)
+        .await;
+    let (_, page, _) = app.get(&ben, &path).await;
+    assert!(page.contains("Explain your score for"), "{page}");
+    assert!(
+        !page.contains("Bea&#x27;s reasoning") && !page.contains("Bea's reasoning"),
+        "blind until Ben submits"
+    );
+    let form = submit(fields("2", "Ben's reasoning"), "submit");
+    let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post_form(&ben, "/api/assessment/score", &path, &borrowed)
+        .await;
+    let (_, page, _) = app.get(&ben, &path).await;
+    assert!(
+        page.contains("Bea&#x27;s reasoning") || page.contains("Bea's reasoning"),
+        "{page}"
+    );
+    // Locked: a second submission is refused; a commissioner reopens with a reason.
+    let res = app.post_js(&ben, "/api/assessment/score", &borrowed).await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    let ben_id = id_of["ben@example.org"].clone();
+    let res = app
+        .post_js(
+            &cora,
+            "/api/assessment/reopen",
+            &[
+                ("round_id", "1"),
+                ("bid_id", &b),
+                ("user_id", &ben_id),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 400);
+    let res = app
+        .post_js(
+            &cora,
+            "/api/assessment/reopen",
+            &[
+                ("round_id", "1"),
+                ("bid_id", &b),
+                ("user_id", &ben_id),
+                ("reason", "Scored the wrong bid"),
+            ],
+        )
+        .await;
+    assert!(res.status < 400, "{}", res.body);
+    let (_, page, _) = app.get(&ben, &path).await;
+    assert!(page.contains("Submit scores"));
+    assert_eq!(
+        app.count(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'bid.scores_reopened'"
+        )
+        .await,
+        1
+    );
+    // Applicants and strangers cannot reach assessment pages.
+    let pat = new_client();
+    app.sign_in(&pat, "pat@example.org", TEST_PASSWORD).await;
+    assert_eq!(app.get(&pat, &path).await.0, 403);
+    assert_eq!(app.get(&pat, "/fund/rounds/1/assessment").await.0, 403);
+});
