@@ -46,7 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     use pages::{
         account::*, admin::*, apply::bids::*, apply::organisations::*, assess::*, fund::pooled::*,
-        fund::questionnaire::*, fund::registers::*, fund::rounds::*, public::*, rounds::*,
+        fund::questionnaire::*, fund::registers::*, fund::rounds::*, moderation::*, public::*,
+        rounds::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/assess/bids/:id") view=AssessBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/assessment") view=PanelPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/interests") view=InterestsPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/moderation") view=ModerationPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/moderation/bids/:bid") view=ModerateBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund") view=FundHomePage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/partners") view=PartnersPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/pooled-funds/new") view=SetUpFundPage ssr=async_mode.clone()/>

@@ -58,6 +58,40 @@ pub fn password_changed(to: &str, name: &str) -> OutgoingMail {
     }
 }
 
+/// To the organisation's members when a decision is made on their bid.
+pub fn bid_decision(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    round: &str,
+    decision: &crate::domain::decision::Decision,
+    link: &str,
+) -> OutgoingMail {
+    use crate::domain::decision::Outcome;
+    let (subject, body) = match decision.outcome {
+        Outcome::Award => (
+            format!("Your bid for {round} has been funded"),
+            format!(
+                "We are pleased to tell you that {organisation}'s bid for \"{round}\" has been awarded {}.\n\n{}\
+                 The award is paid in tranches as milestones are evidenced. Sign in to see the payment schedule and to accept the award:\n\n{link}\n\n",
+                decision.amount.map(|p| p.display()).unwrap_or_default(),
+                if decision.conditions.is_empty() { String::new() } else { format!("Conditions of the award:\n{}\n\n", decision.conditions) },
+            ),
+        ),
+        _ => (
+            format!("Decision on your bid for {round}"),
+            format!("{}\n\nYou can read your bid here:\n\n{link}\n\n", decision.feedback),
+        ),
+    };
+    OutgoingMail {
+        to: to.to_string(),
+        subject,
+        body: format!(
+            "Dear {name},\n\n{body}Seedbed - Preventative Services Market Development Board\n"
+        ),
+    }
+}
+
 /// To an assessor given bids to assess.
 pub fn bids_assigned(to: &str, name: &str, round: &str, count: usize, link: &str) -> OutgoingMail {
     let bids = if count == 1 {

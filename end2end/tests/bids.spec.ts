@@ -69,7 +69,8 @@ function keyboard(page: Page): Hands {
     },
     press: async (t) => {
       await tabTo(t);
-      await page.keyboard.press('Enter');
+      // Enter on the focused control (a locator's press also waits for the navigation it starts).
+      await t.press('Enter');
     },
   };
 }
@@ -209,7 +210,7 @@ async function bidJourney(seedbed: Seedbed, page: Page, hands: Hands, project: s
   await seedbed.settled(/^Your bid: /);
   await hands.press(page.getByRole('link', { name: 'Sustainability plan' }));
   await seedbed.settled('Sustainability plan');
-  await expect(page.getByText('Grant dependency falls from 78% in year 1 to 0% in year 3').first()).toBeVisible();
+  await expect(page.locator('figcaption')).toHaveText('Grant dependency falls from 78% in year 1 to 0% in year 3');
   await expect(page.getByRole('img', { name: /Grant dependency by year/ })).toBeVisible();
   await saveAndContinue(seedbed, page, hands);
   await expect(page.getByText('You have completed 4 of 4 sections.')).toBeVisible();

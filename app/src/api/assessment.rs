@@ -18,6 +18,9 @@ use {
     crate::state::AppState,
 };
 
+/// The form name the assessor's bid page keeps typed values under (declaration and scores).
+pub const ASSESS_FORM: &str = "assess_bid";
+
 #[cfg(feature = "ssr")]
 async fn commissioner() -> Result<(AppState, auth::CurrentUser), AppError> {
     auth::require_any_role(&[Role::Commissioner]).await
@@ -473,9 +476,7 @@ pub async fn declare_interest(
                 ("description", form.description.as_str()),
             ];
             values.push(("reason", reason.as_str()));
-            return Err(
-                auth::reject_form("declare_interest", &values, AppError::Invalid(errors)).await,
-            );
+            return Err(auth::reject_form(ASSESS_FORM, &values, AppError::Invalid(errors)).await);
         }
     };
     let now = db::now();
@@ -549,7 +550,7 @@ pub async fn save_scores(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let reject = |e: AppError| auth::reject_form("save_scores", &borrowed, e);
+    let reject = |e: AppError| auth::reject_form(ASSESS_FORM, &borrowed, e);
     match data.status {
         AssignmentStatus::ToScore => {}
         AssignmentStatus::Scored => return Err(reject(AppError::Conflict(

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod assessment;
 pub mod bids;
+pub mod decisions;
 pub mod fund;
 pub mod organisations;
 pub mod registers;

@@ -406,3 +406,30 @@ pub async fn start_assessment(
     .await?
     .rows_affected())
 }
+
+/// A round's bids for ranking: (id, organisation, reference, amount requested, sent at).
+pub async fn ranked_inputs(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<(i64, String, String, Pence, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT b.id, o.name, COALESCE(b.reference, '') AS reference, COALESCE(b.amount_requested_pence, 0) AS requested,
+            COALESCE(b.submitted_at, '') AS submitted_at
+         FROM bids b JOIN organisations o ON o.id = b.organisation_id
+         WHERE b.round_id = $1 AND b.status IN ('under_assessment', 'awarded', 'declined')",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("id")?,
+            r.try_get("name")?,
+            r.try_get("reference")?,
+            Pence(r.try_get("requested")?),
+            r.try_get("submitted_at")?,
+        ))
+    })
+    .collect()
+}

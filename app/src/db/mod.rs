@@ -2,6 +2,7 @@
 pub mod assessment;
 pub mod audit;
 pub mod bids;
+pub mod decisions;
 pub mod files;
 pub mod fund;
 pub mod organisations;

@@ -447,9 +447,9 @@ pub fn parse_plan(
     }
 }
 
-/// Whether the organisation section is confirmed: its only answer.
+/// Whether the organisation section is confirmed (its only answer: a ticked box).
 pub fn confirmed(a: &Answers) -> bool {
-    value(a, "confirmed") == "yes"
+    !value(a, "confirmed").is_empty()
 }
 
 /// What a section's checks need to know about the round and the rest of the bid.

@@ -194,11 +194,11 @@ pub fn spread_flag(scores: &[u32]) -> bool {
     }
 }
 
-/// A bid is fundable unless a criterion's moderated score is below its minimum.
-pub fn fundable(moderated: &[(Option<u32>, u32)]) -> bool {
-    moderated
+/// A bid is fundable unless a criterion's (moderated, else mean) score is below its minimum.
+pub fn fundable(scores: &[(Option<u32>, Decimal)]) -> bool {
+    scores
         .iter()
-        .all(|(min, score)| min.is_none_or(|m| *score >= m))
+        .all(|(min, score)| min.is_none_or(|m| *score >= Decimal::from(m)))
 }
 
 /// A bid in the ranked list.
@@ -327,8 +327,8 @@ mod tests {
         assert_eq!(mean(&[3, 4]), Some(Decimal::new(35, 1)));
         assert!(spread_flag(&[1, 3]));
         assert!(!spread_flag(&[2, 3, 3]));
-        assert!(fundable(&[(Some(3), 3), (None, 0)]));
-        assert!(!fundable(&[(Some(3), 2)]));
+        assert!(fundable(&[(Some(3), d(3)), (None, d(0))]));
+        assert!(!fundable(&[(Some(3), Decimal::new(29, 1))]));
     }
 
     fn ranked(id: i64, total: i64, fundable: bool, requested: i64, at: &str) -> Ranked {

@@ -4,6 +4,7 @@ pub mod assessment;
 pub mod bid;
 pub mod coded;
 pub mod date;
+pub mod decision;
 pub mod email;
 pub mod files;
 pub mod fund;

@@ -8,7 +8,7 @@ use crate::domain::assessment::{AssignmentStatus, ConflictNature};
 use crate::domain::round::Panel;
 use crate::pages::apply::bids::plan_results;
 use crate::pages::fund::registers::id_param;
-use crate::pages::{pick, FormPage, WithStoredForm};
+use crate::pages::{pick, FormPage};
 use leptos::prelude::*;
 
 fn status_tag(status: AssignmentStatus) -> impl IntoView {
@@ -78,12 +78,14 @@ pub fn AssessHomePage() -> impl IntoView {
 pub fn AssessBidPage() -> impl IntoView {
     let id = id_param("id");
     let data = Resource::new(id, assess_bid);
+    // The declaration and the scores keep their typed values under one form name, so the
+    // page needs one kept-form resource (never one created inside another's Suspend).
     view! {
-        <FormPage form="declare_interest" data=data render=move |declared, d: AssessData| {
+        <FormPage form=ASSESS_FORM data=data render=move |stored, d: AssessData| {
             if d.bid.is_none() {
-                declaration_view(declared, d).into_any()
+                declaration_view(stored, d).into_any()
             } else {
-                view! { <WithStoredForm form="save_scores" render=move |stored| scoring_view(stored, d.clone())/> }.into_any()
+                scoring_view(stored, d).into_any()
             }
         }/>
     }
@@ -316,7 +318,10 @@ fn panel_view(stored: StoredForm, p: PanelData) -> impl IntoView {
         <ErrorSummary errors=all_errors/>
         <span class="govuk-caption-l">{p.title.clone()}</span>
         <h1 class="govuk-heading-l">"Panels and assignments"</h1>
-        <p class="govuk-body"><a class="govuk-link" href=format!("{base}/interests")>"Register of interests"</a></p>
+        <ul class="govuk-list">
+            <li><a class="govuk-link" href=format!("{base}/interests")>"Register of interests"</a></li>
+            <li><a class="govuk-link" href=format!("{base}/moderation")>"Moderation and decisions"</a></li>
+        </ul>
         <h2 class="govuk-heading-m">"Panels"</h2>
         <p class="govuk-body">"Board members score every criterion. Lay evaluators score only the criteria of the sections assigned to the lay panel. Only people who hold the board member or lay evaluator role are listed."</p>
         <form method="post" action="/api/assessment/set_panels" novalidate>

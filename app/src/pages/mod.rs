@@ -3,6 +3,7 @@ pub mod admin;
 pub mod apply;
 pub mod assess;
 pub mod fund;
+pub mod moderation;
 pub mod public;
 pub mod rounds;
 

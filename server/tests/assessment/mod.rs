@@ -385,3 +385,368 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
     assert_eq!(app.get(&pat, &path).await.0, 403);
     assert_eq!(app.get(&pat, "/fund/rounds/1/assessment").await.0, 403);
 });
+
+/// Submit every criterion of a bid at one score.
+async fn score_all(app: &TestApp, client: &reqwest::Client, bid: i64, score: &str, why: &str) {
+    let b = bid.to_string();
+    let path = format!("/assess/bids/{bid}");
+    app.post_form(
+        client,
+        "/api/assessment/declare",
+        &path,
+        &[("bid_id", &b), ("conflict", "none")],
+    )
+    .await;
+    let criteria: Vec<i64> = sqlx::query("SELECT id FROM round_criteria WHERE round_id = 1")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("id"))
+        .collect();
+    let mut form: Vec<(String, String)> = vec![
+        ("bid_id".into(), b.clone()),
+        ("then".into(), "submit".into()),
+    ];
+    for id in criteria {
+        form.push((format!("score[{id}]"), score.into()));
+        form.push((format!("why[{id}]"), why.into()));
+    }
+    let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app
+        .post_js(client, "/api/assessment/score", &borrowed)
+        .await;
+    assert!(res.status < 400, "{}", res.body);
+}
+
+both_backends!(
+    moderation_ranks_bids_and_awards_commit_the_money,
+    async |app: &TestApp| {
+        server::demo::load(&app.pool).await.unwrap();
+        let good = sent_bid(app, "pat@example.org", "Happy Feet CIC").await;
+        let weak = sent_bid(app, "eve@example.org", "Weak Plan CIC").await;
+        close_round(app).await;
+        let cora = app
+            .signed_in_as("cora@example.org", &[Role::Commissioner])
+            .await;
+        let res = app
+            .post_js(&cora, "/api/rounds/start_assessment", &[("round_id", "1")])
+            .await;
+        assert!(res.status < 400, "{}", res.body);
+        let ben = app
+            .signed_in_as("ben@example.org", &[Role::BoardMember])
+            .await;
+        let bea = app
+            .signed_in_as("bea@example.org", &[Role::BoardMember])
+            .await;
+        let (ben_id, bea_id) = (
+            user_id(app, "ben@example.org").await,
+            user_id(app, "bea@example.org").await,
+        );
+        let (k1, k2) = (format!("member[{ben_id}]"), format!("member[{bea_id}]"));
+        app.post_js(
+            &cora,
+            "/api/assessment/set_panels",
+            &[("round_id", "1"), (&k1, "board"), (&k2, "board")],
+        )
+        .await;
+        app.post_js(&cora, "/api/assessment/assign", &[("round_id", "1")])
+            .await;
+        score_all(app, &ben, good, "4", "Strong, credible plan").await;
+        score_all(app, &bea, good, "2", "Charges look optimistic").await;
+        score_all(app, &ben, weak, "2", "Relies on the grant").await;
+        score_all(app, &bea, weak, "2", "No route to independence").await;
+
+        // Ranked with the means; the spread and the unfundable bid are flagged.
+        let (status, page, _) = app.get(&cora, "/fund/rounds/1/moderation").await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("Differ by 2+") && page.contains("Not fundable"),
+            "{page}"
+        );
+        assert!(page.contains("Funding line"));
+        assert!(
+            page.find("Happy Feet CIC").unwrap() < page.find("Weak Plan CIC").unwrap(),
+            "the stronger bid ranks first"
+        );
+        assert!(
+            page.contains("60.0"),
+            "mean 3 on every criterion is 60 out of 100: {page}"
+        );
+
+        // Agreed scores need a note; they then count instead of the mean.
+        let sustainability: i64 = sqlx::query(
+            "SELECT id FROM round_criteria WHERE round_id = 1 AND name = 'Sustainability'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get("id");
+        let (g, a, n) = (
+            good.to_string(),
+            format!("agreed[{sustainability}]"),
+            format!("note[{sustainability}]"),
+        );
+        let page_path = format!("/fund/rounds/1/moderation/bids/{good}");
+        app.post_form(
+            &cora,
+            "/api/decisions/moderate",
+            &page_path,
+            &[("round_id", "1"), ("bid_id", &g), (&a, "4")],
+        )
+        .await;
+        let (_, page, _) = app.get(&cora, &page_path).await;
+        assert!(
+            page.contains("Add a note on the agreed score for"),
+            "{page}"
+        );
+        app.post_form(
+            &cora,
+            "/api/decisions/moderate",
+            &page_path,
+            &[
+                ("round_id", "1"),
+                ("bid_id", &g),
+                (&a, "4"),
+                (&n, "Panel agreed the charging model is sound"),
+            ],
+        )
+        .await;
+        let (_, page, _) = app.get(&cora, "/fund/rounds/1/moderation").await;
+        assert!(page.contains("Agreed 4"), "{page}");
+
+        // An award may not exceed the request; it commits the money and creates the scheme.
+        let res = app
+            .post_js(
+                &cora,
+                "/api/decisions/decide",
+                &[
+                    ("round_id", "1"),
+                    ("bid_id", &g),
+                    ("outcome", "award"),
+                    ("amount", "30000"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 400);
+        assert!(
+            res.body
+                .contains("must not be more than the £24,000.00 requested"),
+            "{}",
+            res.body
+        );
+        let res = app
+            .post_form(
+                &cora,
+                "/api/decisions/decide",
+                &page_path,
+                &[
+                    ("round_id", "1"),
+                    ("bid_id", &g),
+                    ("outcome", "award"),
+                    ("amount", "20000"),
+                    ("conditions", "Quarterly returns"),
+                    ("feedback", ""),
+                ],
+            )
+            .await;
+        assert!(res
+            .location
+            .unwrap_or_default()
+            .starts_with("/fund/rounds/1/moderation"));
+        let awarded: i64 = sqlx::query("SELECT awarded_pence FROM rounds WHERE id = 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("awarded_pence");
+        assert_eq!(awarded, 2_000_000);
+        let committed: i64 = sqlx::query("SELECT committed_pence FROM funds")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("committed_pence");
+        assert_eq!(committed, 2_000_000);
+        assert_eq!(
+            app.count("SELECT CAST(SUM(amount_pence) AS BIGINT) FROM tranches")
+                .await,
+            2_000_000
+        );
+        assert_eq!(
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM tranches")
+                .await,
+            3
+        );
+        let mail = app.last_mail_to("pat@example.org");
+        assert!(
+            mail.subject.contains("has been funded") && mail.body.contains("£20,000.00"),
+            "{}",
+            mail.body
+        );
+        let (_, page, _) = app.get(&cora, &page_path).await;
+        assert!(
+            page.contains("Payment schedule") && page.contains("£10,000.00"),
+            "{page}"
+        );
+        let res = app
+            .post_js(
+                &cora,
+                "/api/decisions/decide",
+                &[
+                    ("round_id", "1"),
+                    ("bid_id", &g),
+                    ("outcome", "decline"),
+                    ("feedback", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 409, "an award is final: {}", res.body);
+
+        // Batch: decline the weak bid with feedback drawn from its scores.
+        let w = format!("bid[{weak}]");
+        app.post_form(
+            &cora,
+            "/api/decisions/batch",
+            "/fund/rounds/1/moderation",
+            &[("round_id", "1"), ("outcome", "decline"), (&w, "1")],
+        )
+        .await;
+        let mail = app.last_mail_to("eve@example.org");
+        assert!(
+            mail.body.contains("did not reach the minimum score")
+                && mail.body.contains("No route to independence"),
+            "{}",
+            mail.body
+        );
+        let status: String = sqlx::query("SELECT status FROM bids WHERE id = $1")
+            .bind(weak)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("status");
+        assert_eq!(status, "declined");
+        // The applicant sees the decision on their bid list.
+        let pat = new_client();
+        app.sign_in(&pat, "pat@example.org", TEST_PASSWORD).await;
+        let (_, page, _) = app.get(&pat, "/bids").await;
+        assert!(page.contains("Awarded"), "{page}");
+
+        // Release what was not awarded back to the fund.
+        let res = app
+            .post_js(&cora, "/api/decisions/release", &[("round_id", "1")])
+            .await;
+        assert!(res.status < 400, "{}", res.body);
+        let reserved: i64 = sqlx::query("SELECT reserved_pence FROM rounds WHERE id = 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("reserved_pence");
+        assert_eq!(reserved, 2_000_000);
+    }
+);
+
+both_backends!(
+    concurrent_awards_never_overcommit_the_envelope,
+    async |app: &TestApp| {
+        server::demo::load(&app.pool).await.unwrap();
+        close_round(app).await;
+        // 30 bids under assessment, each asking for £5,000, against the round's £60,000.
+        let owner = app.signed_in_as("owner@example.org", &[]).await;
+        drop(owner);
+        let owner_id = user_id(app, "owner@example.org").await;
+        let now = app::db::now();
+        let org = sqlx::query("SELECT id FROM organisations LIMIT 1")
+            .fetch_optional(&app.pool)
+            .await
+            .unwrap();
+        assert!(org.is_none());
+        let mut bids = Vec::new();
+        for i in 0..30 {
+            let form = app::domain::organisation::OrganisationForm {
+                name: format!("Org {i}"),
+                legal_form: "community_group".into(),
+                address_line_1: "1 Street".into(),
+                town: "Grimsby".into(),
+                postcode: "DN31 1HU".into(),
+                contact_name: "A".into(),
+                contact_email: "a@example.org".into(),
+                income_band: "under_10k".into(),
+                area_served: "Grimsby".into(),
+                ..Default::default()
+            };
+            let parsed = form.parse().unwrap();
+            let mut tx = app.pool.begin().await.unwrap();
+            let org_id = app::db::organisations::insert(&mut tx, &parsed, owner_id, &now)
+                .await
+                .unwrap();
+            let bid = app::db::bids::insert(&mut tx, 1, org_id, owner_id, &now)
+                .await
+                .unwrap()
+                .unwrap();
+            app::db::bids::set_requested(&mut tx, bid, Some(app::domain::money::Pence(500_000)))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            sqlx::query("UPDATE bids SET status = 'under_assessment', reference = $1, submitted_at = $2 WHERE id = $3")
+                .bind(format!("SB-T-{bid}")).bind(&now).bind(bid).execute(&app.pool).await.unwrap();
+            bids.push(bid);
+        }
+        let cora = app
+            .signed_in_as("cora@example.org", &[Role::Commissioner])
+            .await;
+        let mut tasks = Vec::new();
+        for bid in bids {
+            let client = cora.clone();
+            let url = app.url("/api/decisions/decide");
+            tasks.push(tokio::spawn(async move {
+                client
+                    .post(url)
+                    .header("Accept", "application/json")
+                    .form(&[
+                        ("round_id", "1".to_string()),
+                        ("bid_id", bid.to_string()),
+                        ("outcome", "award".into()),
+                        ("amount", "5000".into()),
+                    ])
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0)
+            }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            let status = t.await.unwrap();
+            assert!(
+                status == 200 || status == 409 || status == 302,
+                "unexpected {status}"
+            );
+            if status < 400 {
+                ok += 1;
+            }
+        }
+        assert_eq!(ok, 12, "exactly £60,000 of £5,000 awards");
+        let (awarded, reserved): (i64, i64) = {
+            let r = sqlx::query("SELECT awarded_pence, reserved_pence FROM rounds WHERE id = 1")
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+            (r.get("awarded_pence"), r.get("reserved_pence"))
+        };
+        assert_eq!((awarded, reserved), (6_000_000, 6_000_000));
+        assert_eq!(
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM schemes")
+                .await,
+            12
+        );
+        assert_eq!(
+            app.count("SELECT CAST(SUM(amount_pence) AS BIGINT) FROM tranches")
+                .await,
+            6_000_000
+        );
+        assert_eq!(
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM bids WHERE status = 'awarded'")
+                .await,
+            12
+        );
+    }
+);

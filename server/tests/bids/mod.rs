@@ -188,7 +188,7 @@ pub(crate) async fn complete_everything(app: &TestApp, client: &reqwest::Client,
         org,
         "continue",
         "yes",
-        &pairs(&[("confirmed", "yes")]),
+        &pairs(&[("confirmed", "answer[confirmed]")]),
     )
     .await;
     assert_eq!(

@@ -316,6 +316,7 @@ fn round_admin_view(stored: StoredForm, r: RoundBuild) -> impl IntoView {
                 <ul class="govuk-list">
                     <li><a class="govuk-link" href=format!("{base}/assessment")>"Panels and assignments"</a></li>
                     <li><a class="govuk-link" href=format!("{base}/interests")>"Register of interests"</a></li>
+                    <li><a class="govuk-link" href=format!("{base}/moderation")>"Moderation and decisions"</a></li>
                 </ul>
             })}
         }.into_any()

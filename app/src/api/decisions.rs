@@ -1,0 +1,630 @@
+//! Moderation and decisions (commissioners): every assessor's scores per bid and criterion,
+//! agreed moderated scores, the ranked list against the envelope with its funding line,
+//! decisions (award, decline with feedback, reserve list), and releasing unawarded money.
+use crate::domain::decision::{DecisionForm, Outcome};
+use crate::domain::money::Pence;
+use crate::error::AppError;
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[cfg(feature = "ssr")]
+use {
+    crate::auth,
+    crate::db,
+    crate::domain::assessment::{fundable, mean, rank, spread_flag, weighted_total, Ranked},
+    crate::domain::roles::Role,
+    crate::error::FieldError,
+    crate::state::AppState,
+};
+
+/// One bid's moderation page keeps typed values for both its forms under this name.
+pub const MODERATE_FORM: &str = "moderate_bid";
+
+#[cfg(feature = "ssr")]
+async fn commissioner() -> Result<(AppState, auth::CurrentUser), AppError> {
+    auth::require_any_role(&[Role::Commissioner]).await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionHead {
+    pub id: i64,
+    pub name: String,
+    pub weight: u32,
+    pub min_score: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub criterion_id: i64,
+    /// Each submitted score: (assessor, score).
+    pub scores: Vec<(String, Option<u32>)>,
+    pub mean: Option<Decimal>,
+    pub spread: bool,
+    pub moderated: Option<u32>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModerationRow {
+    pub bid_id: i64,
+    pub organisation: String,
+    pub reference: String,
+    pub requested: Pence,
+    pub cells: Vec<Cell>,
+    pub total: Decimal,
+    pub fundable: bool,
+    pub running_total: Pence,
+    pub above_line: bool,
+    pub decision: Option<(Outcome, Option<Pence>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModerationData {
+    pub round_id: i64,
+    pub title: String,
+    pub envelope: Pence,
+    pub awarded: Pence,
+    pub criteria: Vec<CriterionHead>,
+    /// Ranked: highest moderated total first; the funding line falls where the envelope runs out.
+    pub rows: Vec<ModerationRow>,
+}
+
+#[cfg(feature = "ssr")]
+pub async fn moderation_for(
+    pool: &sqlx::AnyPool,
+    round_id: i64,
+) -> Result<ModerationData, AppError> {
+    let mut conn = pool.acquire().await?;
+    let round = db::rounds::round(&mut conn, round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let criteria: Vec<CriterionHead> = db::rounds::criteria(&mut conn, round_id)
+        .await?
+        .into_iter()
+        .map(|c| CriterionHead {
+            id: c.id,
+            name: c.criterion.name,
+            weight: c.criterion.weight,
+            min_score: c.criterion.min_score,
+        })
+        .collect();
+    let bids = db::bids::ranked_inputs(&mut conn, round_id).await?;
+    let scores = db::decisions::round_scores(&mut conn, round_id).await?;
+    let moderated = db::decisions::round_moderated(&mut conn, round_id).await?;
+    let decisions = db::decisions::round_decisions(&mut conn, round_id).await?;
+    drop(conn);
+    // Index by bid once: the page must stay fast with hundreds of bids.
+    let mut by_bid: BTreeMap<i64, Vec<&db::decisions::SubmittedScore>> = BTreeMap::new();
+    for s in &scores {
+        by_bid.entry(s.bid_id).or_default().push(s);
+    }
+    let mut moderated_by: BTreeMap<(i64, i64), (u32, String)> = BTreeMap::new();
+    for m in moderated {
+        moderated_by.insert((m.0, m.1), (m.2, m.3));
+    }
+    let mut rows: BTreeMap<i64, ModerationRow> = BTreeMap::new();
+    let mut inputs = Vec::new();
+    for (bid_id, organisation, reference, requested, submitted_at) in bids {
+        let mine = by_bid.get(&bid_id).cloned().unwrap_or_default();
+        let cells: Vec<Cell> = criteria
+            .iter()
+            .map(|c| {
+                let scores: Vec<(String, Option<u32>)> = mine
+                    .iter()
+                    .filter(|s| s.criterion_id == c.id)
+                    .map(|s| (s.assessor.clone(), s.score))
+                    .collect();
+                let numbers: Vec<u32> = scores.iter().filter_map(|s| s.1).collect();
+                let agreed = moderated_by.get(&(bid_id, c.id));
+                Cell {
+                    criterion_id: c.id,
+                    mean: mean(&numbers),
+                    spread: spread_flag(&numbers),
+                    moderated: agreed.map(|a| a.0),
+                    note: agreed.map(|a| a.1.clone()).unwrap_or_default(),
+                    scores,
+                }
+            })
+            .collect();
+        let effective: Vec<Decimal> = cells
+            .iter()
+            .map(|c| {
+                c.moderated
+                    .map(Decimal::from)
+                    .or(c.mean)
+                    .unwrap_or(Decimal::ZERO)
+            })
+            .collect();
+        let total = weighted_total(
+            &criteria
+                .iter()
+                .zip(&effective)
+                .map(|(c, e)| (c.weight, *e))
+                .collect::<Vec<_>>(),
+        );
+        let ok = fundable(
+            &criteria
+                .iter()
+                .zip(&effective)
+                .map(|(c, e)| (c.min_score, *e))
+                .collect::<Vec<_>>(),
+        );
+        inputs.push(Ranked {
+            bid_id,
+            total,
+            fundable: ok,
+            requested,
+            submitted_at,
+        });
+        rows.insert(
+            bid_id,
+            ModerationRow {
+                bid_id,
+                organisation,
+                reference,
+                requested,
+                cells,
+                total,
+                fundable: ok,
+                running_total: Pence(0),
+                above_line: false,
+                decision: decisions.iter().find(|d| d.0 == bid_id).map(|d| (d.1, d.2)),
+            },
+        );
+    }
+    let envelope = round.reserved;
+    let ranked = rank(inputs, envelope)
+        .into_iter()
+        .filter_map(|p| {
+            let mut row = rows.remove(&p.bid.bid_id)?;
+            row.running_total = p.running_total;
+            row.above_line = p.above_line;
+            Some(row)
+        })
+        .collect();
+    Ok(ModerationData {
+        round_id,
+        title: round.details.title,
+        envelope,
+        awarded: round.awarded,
+        criteria,
+        rows: ranked,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "decisions/moderation")]
+pub async fn moderation(round_id: i64) -> Result<ModerationData, AppError> {
+    let (state, _) = commissioner().await?;
+    moderation_for(&state.pool, round_id)
+        .await
+        .map_err(auth::with_status)
+}
+
+/// Record agreed scores for one bid: `agreed[criterion id]` (0 to 5, blank to leave) and
+/// `note[criterion id]`.
+#[server(prefix = "/api", endpoint = "decisions/moderate")]
+pub async fn moderate_bid(
+    round_id: i64,
+    bid_id: i64,
+    #[server(default)] agreed: BTreeMap<String, String>,
+    #[server(default)] note: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let data = moderation_for(&state.pool, round_id)
+        .await
+        .map_err(auth::with_status)?;
+    if !data.rows.iter().any(|r| r.bid_id == bid_id) {
+        return Err(auth::with_status(AppError::NotFound));
+    }
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut errors = Vec::new();
+    let mut chosen = Vec::new();
+    for c in &data.criteria {
+        let key = c.id.to_string();
+        let typed = agreed
+            .get(&key)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
+        let why = note
+            .get(&key)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
+        values.push((format!("agreed[{key}]"), typed.clone()));
+        values.push((format!("note[{key}]"), why.clone()));
+        if typed.is_empty() {
+            continue;
+        }
+        match typed.parse::<u32>() {
+            Ok(n) if n <= 5 => {
+                if why.is_empty() {
+                    errors.push(FieldError::new(
+                        format!("note[{key}]"),
+                        format!("Add a note on the agreed score for \"{}\"", c.name),
+                    ));
+                } else {
+                    chosen.push((c.id, n, why));
+                }
+            }
+            _ => errors.push(FieldError::new(
+                format!("agreed[{key}]"),
+                format!("The agreed score for \"{}\" must be from 0 to 5", c.name),
+            )),
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    if !errors.is_empty() {
+        return Err(auth::reject_form(MODERATE_FORM, &borrowed, AppError::Invalid(errors)).await);
+    }
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    for (criterion_id, score, why) in &chosen {
+        db::decisions::moderate(&mut tx, bid_id, *criterion_id, *score, why, user.id, &now).await?;
+    }
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(user.id),
+            action: "bid.moderated",
+            subject_type: "bid",
+            subject_id: bid_id.to_string(),
+            summary: format!("Agreed scores recorded for {} criteria", chosen.len()),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(&session, "Agreed scores saved").await?;
+    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/moderation#bid-{bid_id}"));
+    Ok(())
+}
+
+/// Record a decision on one bid. An award commits the money from the round's envelope and
+/// the pooled fund in the same transaction (refused, changing nothing, when either would be
+/// overdrawn), creates the funded scheme with tranches of 50/30/20%, and emails the
+/// organisation's members; a decline emails the feedback.
+#[server(prefix = "/api", endpoint = "decisions/decide")]
+pub async fn decide_bid(
+    round_id: i64,
+    bid_id: i64,
+    #[server(flatten)] form: DecisionForm,
+) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    match record_decision(&state, user.id, round_id, bid_id, &form).await {
+        Ok(message) => {
+            let session = auth::session().await?;
+            auth::set_notice(&session, &message).await?;
+            leptos_axum::redirect(&format!("/fund/rounds/{round_id}/moderation#bid-{bid_id}"));
+            Ok(())
+        }
+        Err(AppError::NotFound) => Err(auth::with_status(AppError::NotFound)),
+        Err(e) => Err(auth::reject_with(MODERATE_FORM, &form, e).await),
+    }
+}
+
+/// The same decision for every ticked bid (`bid[id]`): award each its request, decline each
+/// with feedback drawn from its scores, or put each on the reserve list.
+#[server(prefix = "/api", endpoint = "decisions/batch")]
+pub async fn decide_batch(
+    round_id: i64,
+    #[server(default)] outcome: String,
+    #[server(default)] bid: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let data = moderation_for(&state.pool, round_id)
+        .await
+        .map_err(auth::with_status)?;
+    let chosen: Vec<&ModerationRow> = data
+        .rows
+        .iter()
+        .filter(|r| bid.contains_key(&r.bid_id.to_string()))
+        .collect();
+    let mut errors = Vec::new();
+    if Outcome::from_code(&outcome).is_none() {
+        errors.push(FieldError::new(
+            "outcome",
+            "Select a decision for the ticked bids",
+        ));
+    }
+    if chosen.is_empty() {
+        errors.push(FieldError::new("bid", "Tick at least one bid"));
+    }
+    if !errors.is_empty() {
+        return Err(auth::reject_form(
+            "decide_batch",
+            &[("outcome", outcome.as_str())],
+            AppError::Invalid(errors),
+        )
+        .await);
+    }
+    let mut done = 0;
+    let mut refused = Vec::new();
+    for row in chosen {
+        let form = DecisionForm {
+            outcome: outcome.clone(),
+            amount: row.requested.form_value(),
+            conditions: String::new(),
+            feedback: draft_feedback_for(&state, &data, row).await?,
+        };
+        match record_decision(&state, user.id, round_id, row.bid_id, &form).await {
+            Ok(_) => done += 1,
+            Err(e) => refused.push(format!("{}: {}", row.reference, e)),
+        }
+    }
+    let session = auth::session().await?;
+    let mut message = format!("{done} decisions recorded");
+    if !refused.is_empty() {
+        message.push_str(&format!(". Not recorded: {}", refused.join("; ")));
+    }
+    auth::set_notice(&session, &message).await?;
+    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/moderation"));
+    Ok(())
+}
+
+/// Feedback for a declined bid from its (moderated, else mean) scores and the assessors' reasons.
+#[cfg(feature = "ssr")]
+async fn draft_feedback_for(
+    state: &AppState,
+    data: &ModerationData,
+    row: &ModerationRow,
+) -> Result<String, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    let scores = db::decisions::round_scores(&mut conn, data.round_id).await?;
+    let lines: Vec<(String, Option<u32>, u32, Vec<String>)> = data
+        .criteria
+        .iter()
+        .zip(&row.cells)
+        .map(|(c, cell)| {
+            let score = cell.moderated.or_else(|| {
+                cell.mean
+                    .map(|m| m.round().to_string().parse::<u32>().unwrap_or(0))
+            });
+            let notes = scores
+                .iter()
+                .filter(|s| s.bid_id == row.bid_id && s.criterion_id == c.id)
+                .map(|s| s.justification.clone())
+                .collect();
+            (c.name.clone(), score, c.weight, notes)
+        })
+        .collect();
+    Ok(crate::domain::decision::draft_feedback(
+        &row.organisation,
+        &lines,
+        row.fundable,
+    ))
+}
+
+#[cfg(feature = "ssr")]
+async fn record_decision(
+    state: &AppState,
+    actor: i64,
+    round_id: i64,
+    bid_id: i64,
+    form: &DecisionForm,
+) -> Result<String, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    let bid = db::bids::get(&mut conn, bid_id)
+        .await?
+        .filter(|b| b.round_id == round_id)
+        .ok_or(AppError::NotFound)?;
+    let round = db::rounds::round(&mut conn, round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    if !matches!(
+        bid.status,
+        crate::domain::bid::BidStatus::UnderAssessment | crate::domain::bid::BidStatus::Declined
+    ) {
+        return Err(AppError::Conflict(format!(
+            "A decision can be made on a bid under assessment. This one is {}",
+            bid.status.label().to_lowercase()
+        )));
+    }
+    let requested = bid.requested.unwrap_or(Pence(0));
+    let decision = form.parse(requested).map_err(AppError::Invalid)?;
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    let mut message = format!(
+        "{}: {}",
+        bid.organisation_name,
+        decision.outcome.label().to_lowercase()
+    );
+    if decision.outcome == Outcome::Award {
+        let amount = decision.amount.unwrap_or(requested);
+        let fund_id = round.fund_id.ok_or_else(|| {
+            AppError::Conflict("This round is not funded from a pooled fund".into())
+        })?;
+        // The money first: the conditional updates are the transaction's first statements.
+        if let Err(refusal) = db::fund::commit(
+            &mut tx,
+            fund_id,
+            round_id,
+            amount,
+            &format!("Award to {}", bid.organisation_name),
+            actor,
+            &now,
+        )
+        .await?
+        {
+            drop(tx);
+            return Err(AppError::Conflict(refusal.message()));
+        }
+        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, &now).await? {
+            drop(tx);
+            return Err(AppError::Conflict(
+                "This bid has already been awarded".into(),
+            ));
+        }
+        let start = crate::domain::date::uk_date(chrono::Utc::now());
+        let tranches =
+            crate::domain::decision::default_tranches(amount, start, round.details.period_months);
+        db::decisions::create_scheme(
+            &mut tx,
+            bid_id,
+            round_id,
+            bid.organisation_id,
+            amount,
+            &decision.conditions,
+            &tranches,
+            &now,
+        )
+        .await?;
+        db::bids::move_status(
+            &mut tx,
+            bid_id,
+            bid.status,
+            crate::domain::bid::BidStatus::Awarded,
+            &now,
+        )
+        .await?;
+        message = format!("{} awarded {}", bid.organisation_name, amount.display());
+    } else {
+        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, &now).await? {
+            drop(tx);
+            return Err(AppError::Conflict(
+                "This bid has already been awarded".into(),
+            ));
+        }
+        if decision.outcome == Outcome::Decline {
+            db::bids::move_status(
+                &mut tx,
+                bid_id,
+                bid.status,
+                crate::domain::bid::BidStatus::Declined,
+                &now,
+            )
+            .await?;
+        } else if bid.status == crate::domain::bid::BidStatus::Declined {
+            db::bids::move_status(
+                &mut tx,
+                bid_id,
+                bid.status,
+                crate::domain::bid::BidStatus::UnderAssessment,
+                &now,
+            )
+            .await?;
+        }
+    }
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(actor),
+            action: "bid.decided",
+            subject_type: "bid",
+            subject_id: bid_id.to_string(),
+            summary: message.clone(),
+            before: Some(bid.status.label().into()),
+            after: Some(decision.outcome.label().into()),
+        },
+    )
+    .await?;
+    let members = db::bids::member_emails(&mut tx, bid.organisation_id).await?;
+    tx.commit().await?;
+    if decision.outcome != Outcome::Reserve {
+        let link = format!("{}/bids/{bid_id}/view", state.settings.base_url);
+        for (email, name) in members {
+            crate::api::account::send_mail(
+                state,
+                crate::mail::bid_decision(
+                    &email,
+                    &name,
+                    &bid.organisation_name,
+                    &bid.round_title,
+                    &decision,
+                    &link,
+                ),
+            )
+            .await;
+        }
+    }
+    Ok(message)
+}
+
+/// Give the round's unawarded money back to the pooled fund: one action, audited.
+#[server(prefix = "/api", endpoint = "decisions/release")]
+pub async fn release_unawarded(round_id: i64) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let mut conn = state.pool.acquire().await?;
+    let round = db::rounds::round(&mut conn, round_id)
+        .await?
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    drop(conn);
+    let Some(fund_id) = round.fund_id else {
+        return Err(auth::with_status(AppError::NotFound));
+    };
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    let released = db::fund::release(
+        &mut tx,
+        fund_id,
+        round_id,
+        "Unawarded money released after decisions",
+        user.id,
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(
+        &session,
+        &format!("{} released back to the pooled fund", released.display()),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/moderation"));
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BidModeration {
+    pub round_id: i64,
+    pub title: String,
+    pub criteria: Vec<CriterionHead>,
+    pub row: ModerationRow,
+    /// Every submitted score with its reasons: (criterion id, assessor, score, justification).
+    pub reasons: Vec<(i64, String, Option<u32>, String)>,
+    pub draft_feedback: String,
+    /// The decision recorded so far: (outcome, amount, conditions, feedback).
+    pub decision: Option<(Outcome, Option<Pence>, String, String)>,
+    /// An award's payment schedule: (amount, due, milestone, status).
+    pub tranches: Vec<(Pence, String, String, String)>,
+}
+
+#[server(prefix = "/api", endpoint = "decisions/bid")]
+pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration, AppError> {
+    let (state, _) = commissioner().await?;
+    let data = moderation_for(&state.pool, round_id)
+        .await
+        .map_err(auth::with_status)?;
+    let row = data
+        .rows
+        .iter()
+        .find(|r| r.bid_id == bid_id)
+        .cloned()
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let draft_feedback = draft_feedback_for(&state, &data, &row).await?;
+    let mut conn = state.pool.acquire().await?;
+    let reasons = db::decisions::round_scores(&mut conn, round_id)
+        .await?
+        .into_iter()
+        .filter(|s| s.bid_id == bid_id)
+        .map(|s| (s.criterion_id, s.assessor, s.score, s.justification))
+        .collect();
+    let decision = db::decisions::decision_of(&mut conn, bid_id).await?;
+    let tranches = db::decisions::tranches_of_bid(&mut conn, bid_id).await?;
+    Ok(BidModeration {
+        round_id,
+        title: data.title,
+        criteria: data.criteria,
+        row,
+        reasons,
+        draft_feedback,
+        decision,
+        tranches,
+    })
+}

@@ -1,0 +1,235 @@
+//! Moderation, decisions, and the funded schemes that awards create.
+use crate::domain::decision::{Decision, Outcome, Tranche};
+use crate::domain::money::Pence;
+use sqlx::{AnyConnection, Row};
+
+/// A submitted score, with who gave it.
+#[derive(Debug, Clone)]
+pub struct SubmittedScore {
+    pub bid_id: i64,
+    pub assessor: String,
+    pub criterion_id: i64,
+    pub score: Option<u32>,
+    pub justification: String,
+}
+
+/// Every submitted score in a round. One query, whatever the number of bids.
+pub async fn round_scores(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<SubmittedScore>, sqlx::Error> {
+    sqlx::query(
+        "SELECT s.bid_id, s.user_id, u.full_name, s.criterion_id, s.score, s.justification FROM scores s
+         JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
+         JOIN bids b ON b.id = s.bid_id JOIN users u ON u.id = s.user_id
+         WHERE b.round_id = $1 ORDER BY s.bid_id, u.full_name, s.user_id",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(SubmittedScore {
+            bid_id: r.try_get("bid_id")?,
+            assessor: r.try_get("full_name")?,
+            criterion_id: r.try_get("criterion_id")?,
+            score: r
+                .try_get::<Option<i64>, _>("score")?
+                .and_then(|s| u32::try_from(s).ok()),
+            justification: r.try_get("justification")?,
+        })
+    })
+    .collect()
+}
+
+/// Moderated scores in a round: (bid id, criterion id, score, note).
+pub async fn round_moderated(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<(i64, i64, u32, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT m.bid_id, m.criterion_id, m.score, m.note FROM moderated_scores m JOIN bids b ON b.id = m.bid_id
+         WHERE b.round_id = $1",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("bid_id")?,
+            r.try_get("criterion_id")?,
+            u32::try_from(r.try_get::<i64, _>("score")?).unwrap_or(0),
+            r.try_get("note")?,
+        ))
+    })
+    .collect()
+}
+
+pub async fn moderate(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    criterion_id: i64,
+    score: u32,
+    note: &str,
+    actor: i64,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO moderated_scores (bid_id, criterion_id, score, note, moderated_by, moderated_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (bid_id, criterion_id) DO UPDATE SET score = excluded.score, note = excluded.note,
+         moderated_by = excluded.moderated_by, moderated_at = excluded.moderated_at",
+    )
+    .bind(bid_id)
+    .bind(criterion_id)
+    .bind(i64::from(score))
+    .bind(note)
+    .bind(actor)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Decisions in a round: (bid id, outcome, amount awarded).
+pub async fn round_decisions(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<(i64, Outcome, Option<Pence>)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT d.bid_id, d.outcome, d.amount_pence FROM decisions d JOIN bids b ON b.id = d.bid_id WHERE b.round_id = $1",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .filter_map(|r| {
+        let outcome = r
+            .try_get::<String, _>("outcome")
+            .ok()
+            .and_then(|o| Outcome::from_code(&o))?;
+        Some(Ok((
+            r.try_get("bid_id").ok()?,
+            outcome,
+            r.try_get::<Option<i64>, _>("amount_pence").ok()?.map(Pence),
+        )))
+    })
+    .collect()
+}
+
+/// Record a decision. An award is final: false when the bid already has one.
+pub async fn decide(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    d: &Decision,
+    actor: i64,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO decisions (bid_id, outcome, amount_pence, conditions, feedback, decided_by, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (bid_id) DO UPDATE SET outcome = excluded.outcome, amount_pence = excluded.amount_pence,
+         conditions = excluded.conditions, feedback = excluded.feedback, decided_by = excluded.decided_by,
+         decided_at = excluded.decided_at WHERE decisions.outcome <> 'award'",
+    )
+    .bind(bid_id)
+    .bind(d.outcome.code())
+    .bind(d.amount.map(|p| p.0))
+    .bind(&d.conditions)
+    .bind(&d.feedback)
+    .bind(actor)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The funded scheme an award creates, with its tranches.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_scheme(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    round_id: i64,
+    organisation_id: i64,
+    amount: Pence,
+    conditions: &str,
+    tranches: &[Tranche],
+    now: &str,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO schemes (bid_id, round_id, organisation_id, amount_pence, conditions, status, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'awarded', $6) RETURNING id",
+    )
+    .bind(bid_id)
+    .bind(round_id)
+    .bind(organisation_id)
+    .bind(amount.0)
+    .bind(conditions)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?;
+    for (i, t) in tranches.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO tranches (scheme_id, position, amount_pence, due_on, milestone, status) VALUES ($1, $2, $3, $4, $5, 'due')",
+        )
+        .bind(id)
+        .bind(i as i64 + 1)
+        .bind(t.amount.0)
+        .bind(t.due.format("%Y-%m-%d").to_string())
+        .bind(&t.milestone)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// A scheme's tranches: (amount, due date, milestone, status).
+pub async fn tranches_of_bid(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+) -> Result<Vec<(Pence, String, String, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT t.amount_pence, t.due_on, t.milestone, t.status FROM tranches t JOIN schemes s ON s.id = t.scheme_id
+         WHERE s.bid_id = $1 ORDER BY t.position",
+    )
+    .bind(bid_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            Pence(r.try_get("amount_pence")?),
+            r.try_get("due_on")?,
+            r.try_get("milestone")?,
+            r.try_get("status")?,
+        ))
+    })
+    .collect()
+}
+
+/// The decision on a bid, for its organisation: (outcome, amount, conditions, feedback).
+pub async fn decision_of(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+) -> Result<Option<(Outcome, Option<Pence>, String, String)>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT outcome, amount_pence, conditions, feedback FROM decisions WHERE bid_id = $1",
+    )
+    .bind(bid_id)
+    .fetch_optional(conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let Some(outcome) = Outcome::from_code(&r.try_get::<String, _>("outcome")?) else {
+        return Ok(None);
+    };
+    Ok(Some((
+        outcome,
+        r.try_get::<Option<i64>, _>("amount_pence")?.map(Pence),
+        r.try_get("conditions")?,
+        r.try_get("feedback")?,
+    )))
+}

@@ -1,0 +1,212 @@
+//! Decisions on bids: award (an amount up to the request, with conditions), decline (with
+//! feedback) or the reserve list; an award's payment schedule of tranches.
+use super::fund::split_pro_rata;
+use super::money::Pence;
+use super::text::{optional_text, required_text};
+use super::FieldError;
+use crate::coded_enum;
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+coded_enum!(
+    Outcome {
+        Award = ("award", "Award"),
+        Decline = ("decline", "Decline"),
+        Reserve = ("reserve", "Reserve list"),
+    }
+);
+
+/// A decision as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DecisionForm {
+    pub outcome: String,
+    pub amount: String,
+    pub conditions: String,
+    pub feedback: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub outcome: Outcome,
+    /// For an award.
+    pub amount: Option<Pence>,
+    pub conditions: String,
+    /// For a decline: sent to the organisation.
+    pub feedback: String,
+}
+
+impl DecisionForm {
+    /// `requested` is the bid's request: an award may be less, never more.
+    pub fn parse(&self, requested: Pence) -> Result<Decision, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let outcome = Outcome::parse("outcome", &self.outcome, "Select a decision")
+            .map_err(|e| errors.push(e))
+            .ok();
+        let mut amount = None;
+        if outcome == Some(Outcome::Award) {
+            match Pence::parse("amount", "the amount awarded", &self.amount) {
+                Ok(p) if p.0 <= 0 => errors.push(FieldError::new(
+                    "amount",
+                    "The amount awarded must be more than £0",
+                )),
+                Ok(p) if p > requested => errors.push(FieldError::new(
+                    "amount",
+                    format!("The amount awarded must not be more than the {requested} requested"),
+                )),
+                Ok(p) => amount = Some(p),
+                Err(e) => errors.push(e),
+            }
+        }
+        let conditions = optional_text("conditions", &self.conditions, 5000, "Conditions")
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        let feedback = if outcome == Some(Outcome::Decline) {
+            required_text(
+                "feedback",
+                &self.feedback,
+                "Enter the feedback for the organisation",
+                10_000,
+                "Feedback",
+            )
+        } else {
+            optional_text("feedback", &self.feedback, 10_000, "Feedback")
+        }
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+        match outcome {
+            Some(outcome) if errors.is_empty() => Ok(Decision {
+                outcome,
+                amount,
+                conditions,
+                feedback,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A tranche of an award: its amount, due date and the milestone to evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tranche {
+    pub amount: Pence,
+    pub due: NaiveDate,
+    pub milestone: String,
+}
+
+/// The default schedule: 50%, 30% and 20% (exact to the penny), due at the start, at the
+/// middle and near the end of the funding period.
+pub fn default_tranches(amount: Pence, start: NaiveDate, period_months: u32) -> Vec<Tranche> {
+    let parts = split_pro_rata(amount, &[Pence(50), Pence(30), Pence(20)]);
+    let months = [
+        0,
+        period_months / 2,
+        period_months.saturating_sub(3).max(period_months / 2),
+    ];
+    let milestones = [
+        "Award accepted and the service set up",
+        "Half-way: the service running, with monitoring returns up to date",
+        "Final: the service on course to sustain itself without the grant",
+    ];
+    parts
+        .into_iter()
+        .zip(months)
+        .zip(milestones)
+        .map(|((amount, m), milestone)| Tranche {
+            amount,
+            due: start.checked_add_months(Months::new(m)).unwrap_or(start),
+            milestone: milestone.to_string(),
+        })
+        .collect()
+}
+
+/// Feedback for a declined bid, drawn from the moderated scores and the assessors'
+/// justifications: (criterion, score, weight, notes). The commissioner edits it before it
+/// is sent.
+pub fn draft_feedback(
+    organisation: &str,
+    lines: &[(String, Option<u32>, u32, Vec<String>)],
+    fundable: bool,
+) -> String {
+    let mut out = format!(
+        "Thank you for {organisation}'s bid. The panel scored it against the published criteria. We are not able to fund it in this round.\n"
+    );
+    if !fundable {
+        out.push_str("\nThe bid did not reach the minimum score for at least one criterion, so it could not be funded.\n");
+    }
+    for (criterion, score, weight, notes) in lines {
+        let score = score
+            .map(|s| format!("{s} out of 5"))
+            .unwrap_or_else(|| "not scored".into());
+        out.push_str(&format!("\n{criterion} (weight {weight}%): {score}.\n"));
+        for note in notes.iter().filter(|n| !n.trim().is_empty()) {
+            out.push_str(&format!("- {}\n", note.trim()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn awards_are_at_most_the_request_and_declines_need_feedback() {
+        let requested = Pence(2_400_000);
+        let award = DecisionForm {
+            outcome: "award".into(),
+            amount: "20000".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            award.parse(requested).unwrap().amount,
+            Some(Pence(2_000_000))
+        );
+        let too_much = DecisionForm {
+            outcome: "award".into(),
+            amount: "30000".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            too_much.parse(requested).unwrap_err()[0].message,
+            "The amount awarded must not be more than the £24,000.00 requested"
+        );
+        let decline = DecisionForm {
+            outcome: "decline".into(),
+            ..Default::default()
+        };
+        assert_eq!(decline.parse(requested).unwrap_err()[0].field, "feedback");
+        assert_eq!(
+            DecisionForm::default().parse(requested).unwrap_err()[0].message,
+            "Select a decision"
+        );
+    }
+
+    #[test]
+    fn tranches_split_50_30_20_to_the_penny() {
+        let start = NaiveDate::from_ymd_opt(2027, 4, 1).unwrap();
+        let t = default_tranches(Pence(2_000_001), start, 24);
+        assert_eq!(t.iter().map(|x| x.amount.0).sum::<i64>(), 2_000_001);
+        assert_eq!(t[0].amount, Pence(1_000_001));
+        assert_eq!(t[1].amount, Pence(600_000));
+        assert_eq!(t[1].due, NaiveDate::from_ymd_opt(2028, 4, 1).unwrap());
+        assert_eq!(t[2].due, NaiveDate::from_ymd_opt(2029, 1, 1).unwrap());
+    }
+
+    #[test]
+    fn feedback_is_drawn_from_scores_and_reasons() {
+        let text = draft_feedback(
+            "Happy Feet CIC",
+            &[(
+                "Sustainability".into(),
+                Some(2),
+                40,
+                vec!["Charges too low to cover costs".into()],
+            )],
+            false,
+        );
+        assert!(text.contains("Sustainability (weight 40%): 2 out of 5."));
+        assert!(text.contains("- Charges too low to cover costs"));
+        assert!(text.contains("minimum score"));
+    }
+}
