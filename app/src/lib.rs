@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/assess/bids/:id") view=AssessBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/assessment") view=PanelPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/interests") view=InterestsPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/assessment/bids/:bid") view=AssignBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/moderation") view=ModerationPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/moderation/bids/:bid") view=ModerateBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund") view=FundHomePage ssr=async_mode.clone()/>

@@ -218,7 +218,7 @@ async function bidJourney(seedbed: Seedbed, page: Page, hands: Hands, project: s
   // Check answers, declare, send.
   await hands.press(page.getByRole('link', { name: 'Check your answers and send your bid' }));
   await seedbed.settled('Check your answers before sending your bid');
-  await expect(page.getByText('Foot care practitioner (part time) (Staff)')).toBeVisible();
+  await expect(page.getByText('Foot care practitioner (part time) (Staff)', { exact: true })).toBeVisible();
   await expect(page.getByText('1 April 2027')).toBeVisible();
   await hands.check(page.getByLabel('The information in this bid is true and complete, to the best of my knowledge'));
   await hands.check(page.getByLabel('I am authorised to submit this bid on behalf of the organisation'));

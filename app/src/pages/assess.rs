@@ -218,6 +218,7 @@ fn scoring_view(stored: StoredForm, d: AssessData) -> impl IntoView {
         <div class="govuk-inset-text">"As a lay evaluator you see and score only the sections assigned to the lay panel."</div>
     });
     let title = format!("Score the bid from {}", d.organisation);
+    let change_declaration = supersede_form(&stored, errors, d.bid_id);
     view! {
         <PageTitle text=title.clone() errors=errors/>
         <BackLink href="/assess" text="Back to your assessments"/>
@@ -226,6 +227,7 @@ fn scoring_view(stored: StoredForm, d: AssessData) -> impl IntoView {
         <h1 class="govuk-heading-l">{title}</h1>
         <p class="govuk-body">{status_tag(d.status)}</p>
         {lay_note}
+        {change_declaration}
         <div class="govuk-grid-row">
             <div class="govuk-grid-column-one-half">
                 <h2 class="govuk-heading-l">"The bid"</h2>
@@ -289,6 +291,7 @@ fn panel_view(stored: StoredForm, p: PanelData) -> impl IntoView {
         })
         .collect_view();
     let names = p.candidates.clone();
+    let can_assign = p.can_assign;
     let bids = p
         .bids
         .iter()
@@ -307,6 +310,9 @@ fn panel_view(stored: StoredForm, p: PanelData) -> impl IntoView {
                     <td class="govuk-table__cell">{b.reference.clone().unwrap_or_default()}</td>
                     <td class="govuk-table__cell">{b.organisation.clone()}</td>
                     <td class="govuk-table__cell">{if who.is_empty() { "Not assigned".to_string() } else { who }}</td>
+                    <td class="govuk-table__cell">{can_assign.then(|| view! {
+                        <a class="govuk-link" href=format!("{base}/assessment/bids/{}", b.bid_id)>"Choose assessors"<span class="govuk-visually-hidden">{format!(" for {}", b.organisation)}</span></a>
+                    })}</td>
                 </tr>
             }
         })
@@ -338,7 +344,7 @@ fn panel_view(stored: StoredForm, p: PanelData) -> impl IntoView {
         } else {
             view! { <div class="govuk-inset-text">"You can assign bids once the round has closed."</div> }.into_any()
         }}
-        <DataTable caption="Bids sent to this round" caption_class="govuk-table__caption--s" headings=vec!["Reference", "Organisation", "Assessors"]>
+        <DataTable caption="Bids sent to this round" caption_class="govuk-table__caption--s" headings=vec!["Reference", "Organisation", "Assessors", ""]>
             {bids}
         </DataTable>
     }
@@ -382,5 +388,105 @@ pub fn InterestsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// A declaration is never edited: a new one supersedes it, with a reason (for example,
+/// reading the bid showed a connection the name alone did not).
+fn supersede_form(stored: &StoredForm, errors: FormErrors, bid_id: i64) -> impl IntoView {
+    let open =
+        !stored.value("reason").is_empty() || errors.for_field("reason").get_untracked().is_some();
+    let natures: Vec<Choice> = ConflictNature::ALL
+        .iter()
+        .map(|n| Choice::new(n.code(), n.label()))
+        .collect();
+    let choices = vec![
+        Choice::new("conflict", "I have a conflict of interest")
+            .with_hint("The bid will be taken off your list"),
+        Choice::new("none", "I have no conflict of interest"),
+    ];
+    view! {
+        <details class="govuk-details" open=open>
+            <summary class="govuk-details__summary"><span class="govuk-details__summary-text">"Change your declaration of interests"</span></summary>
+            <div class="govuk-details__text">
+                <p class="govuk-body">"Your first declaration stays in the register of interests. A new one replaces it from now on."</p>
+                <form method="post" action="/api/assessment/declare" novalidate>
+                    <input type="hidden" name="bid_id" value=bid_id.to_string()/>
+                    <Radios name="conflict" legend="Your declaration now" choices=choices value=stored.value("conflict") error=errors.for_field("conflict")/>
+                    <Radios name="nature" legend="If you have a conflict, how are you connected?" choices=natures value=stored.value("nature") error=errors.for_field("nature")/>
+                    <Textarea name="description" label="If you have a conflict, describe it" rows=2 value=stored.value("description") error=errors.for_field("description")/>
+                    <Textarea name="reason" label="Why are you changing your declaration?" rows=2 value=stored.value("reason") error=errors.for_field("reason")/>
+                    <Button text="Record new declaration" secondary=true/>
+                </form>
+            </div>
+        </details>
+    }
+}
+
+/// Choose which panel members assess one bid.
+#[component]
+pub fn AssignBidPage() -> impl IntoView {
+    let id = id_param("id");
+    let bid = id_param("bid");
+    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| round_panel(id));
+    view! {
+        <FormPage form="assign_bids" data=data render=move |stored, p: PanelData| {
+            let bid_id = bid();
+            match p.bids.iter().find(|b| b.bid_id == bid_id).cloned() {
+                None => error_view(crate::error::AppError::NotFound),
+                Some(b) => assign_bid_view(stored, p, b).into_any(),
+            }
+        }/>
+    }
+}
+
+fn assign_bid_view(stored: StoredForm, p: PanelData, b: AssessableBid) -> impl IntoView {
+    let errors = FormErrors::from_stored(&stored);
+    let back = format!("/fund/rounds/{}/assessment", p.round_id);
+    let panel: Vec<&Candidate> = p.candidates.iter().filter(|c| c.panel.is_some()).collect();
+    let choices = panel
+        .iter()
+        .map(|c| {
+            let status = b
+                .assessors
+                .iter()
+                .find(|a| a.0 == c.user_id)
+                .map(|a| a.1.label().to_lowercase())
+                .unwrap_or_else(|| "not assigned".into());
+            Choice::new(
+                format!("assessor[{}]", c.user_id),
+                format!("{} ({})", c.name, c.panel.map(|x| x.label()).unwrap_or("")),
+            )
+            .with_hint(format!("Now: {status}"))
+        })
+        .collect();
+    let checked = b
+        .assessors
+        .iter()
+        .map(|a| format!("assessor[{}]", a.0))
+        .collect();
+    let first = panel
+        .first()
+        .map(|c| format!("assessor[{}]", c.user_id))
+        .unwrap_or_else(|| "assessor".into());
+    view! {
+        <PageTitle text="Choose assessors" errors=errors/>
+        <BackLink href=back text="Back to panels and assignments"/>
+        <ErrorSummary errors=errors/>
+        <span class="govuk-caption-l">{format!("{} {}", b.reference.clone().unwrap_or_default(), b.organisation)}</span>
+        <h1 class="govuk-heading-l">"Choose assessors"</h1>
+        {if panel.is_empty() {
+            view! { <p class="govuk-body">"Appoint the panels first."</p> }.into_any()
+        } else {
+            view! {
+                <form method="post" action="/api/assessment/assign" novalidate>
+                    <input type="hidden" name="round_id" value=p.round_id.to_string()/>
+                    <input type="hidden" name="bid_id" value=b.bid_id.to_string()/>
+                    <Checkboxes name=first legend="Who should assess this bid?" hint="Unticking someone takes the bid off their list, unless they have submitted scores"
+                        choices=choices checked=checked error=errors.for_field("assessor")/>
+                    <Button text="Save assessors"/>
+                </form>
+            }.into_any()
+        }}
     }
 }

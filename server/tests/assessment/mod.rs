@@ -379,6 +379,36 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
         .await,
         1
     );
+    // A declaration is superseded, never edited: a reason is required.
+    let conflict = [
+        ("bid_id", b.as_str()),
+        ("conflict", "conflict"),
+        ("nature", "business"),
+        ("description", "My firm supplies them"),
+    ];
+    app.post_form(&ben, "/api/assessment/declare", &path, &conflict)
+        .await;
+    let (_, page, _) = app.get(&ben, &path).await;
+    assert!(
+        page.contains("Say why you are changing your declaration"),
+        "{page}"
+    );
+    let mut with_reason = conflict.to_vec();
+    with_reason.push(("reason", "I found the link when reading the budget"));
+    app.post_form(&ben, "/api/assessment/declare", &path, &with_reason)
+        .await;
+    assert_eq!(app.get(&ben, &path).await.0, 404);
+    let (_, page, _) = app.get(&cora, "/fund/rounds/1/interests").await;
+    assert!(
+        page.contains("(superseded)") && page.contains("I found the link when reading the budget"),
+        "{page}"
+    );
+    // A commissioner can choose the assessors of one bid.
+    let (status, page, _) = app
+        .get(&cora, &format!("/fund/rounds/1/assessment/bids/{bid}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Who should assess this bid?"), "{page}");
     // Applicants and strangers cannot reach assessment pages.
     let pat = new_client();
     app.sign_in(&pat, "pat@example.org", TEST_PASSWORD).await;
