@@ -31,6 +31,12 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         what: "board member: scores every criterion",
     },
     DemoAccount {
+        email: "board2@seedbed.test",
+        name: "Blessing Board",
+        roles: &[Role::BoardMember],
+        what: "board member: a second scorer",
+    },
+    DemoAccount {
         email: "carer@seedbed.test",
         name: "Carol Carer",
         roles: &[Role::LayEvaluator],
@@ -40,7 +46,13 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         email: "applicant@seedbed.test",
         name: "Amira Applicant",
         roles: &[],
-        what: "applicant: bids for a community group",
+        what: "applicant: owns Happy Feet Chiropody CIC",
+    },
+    DemoAccount {
+        email: "church@seedbed.test",
+        name: "Ruth Reverend",
+        roles: &[],
+        what: "applicant: runs St Peter's Church Lunch Club",
     },
 ];
 

@@ -10,7 +10,7 @@ use app::domain::round::{CriterionForm, Panel, QuestionForm, RoundForm};
 use chrono::{Datelike, Duration, Utc};
 use sqlx::AnyPool;
 
-fn fail(errors: Vec<app::error::FieldError>) -> anyhow::Error {
+pub(crate) fn fail(errors: Vec<app::error::FieldError>) -> anyhow::Error {
     anyhow!(
         "demo data failed validation: {}",
         errors
@@ -208,6 +208,34 @@ fn rounds() -> Vec<DemoRound> {
             criteria: vec![
                 DemoCriterion { name: "Meets the need", guidance: "How well the service gives carers breaks and support.", weight: 30, sections: &["Your proposed service"] },
                 DemoCriterion { name: "Carers' experience", guidance: "Scored by carers: does this feel right for people who care?", weight: 30, sections: &["Carers' experience"] },
+            ],
+        },
+        // Closed and in assessment (see demo_assessment): two sent bids to score.
+        DemoRound {
+            gap: gap(
+                "Foot care for people cared for at home",
+                "People cared for at home miss foot care because their carer cannot take them to a clinic.",
+                "Carers' survey 2025: 1 in 4 carers said the person they care for had gone without foot care for over a year.",
+                "Adults cared for at home by an unpaid carer",
+                "Fewer falls at home; carers less stretched",
+                "medium",
+            ),
+            title: crate::demo_assessment::PILOT_TITLE,
+            summary: "A pilot round for foot care at home, with a section scored by carers.",
+            guidance: "This pilot has closed. Bids are being assessed by the board and by carers.",
+            envelope: "60000",
+            max_award: "30000",
+            sections: vec![
+                service_section(),
+                DemoSection {
+                    title: "Carers' experience",
+                    panel: Panel::Lay,
+                    questions: vec![q("How have carers shaped this service?", "", "long_text", "400")],
+                },
+            ],
+            criteria: vec![
+                DemoCriterion { name: "Meets the need", guidance: "How well the service reaches people cared for at home.", weight: 35, sections: &["Your proposed service"] },
+                DemoCriterion { name: "Carers' experience", guidance: "Scored by carers: does this work for the people who care?", weight: 25, sections: &["Carers' experience"] },
             ],
         },
     ]
@@ -429,5 +457,10 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
             .context(demo.title)?;
     }
     app::api::rounds::advance_by_clock(pool, Utc::now()).await?;
+    let pilot: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
+        .bind(crate::demo_assessment::PILOT_TITLE)
+        .fetch_one(pool)
+        .await?;
+    crate::demo_assessment::load(pool, pilot, actor).await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 pub mod bid_files;
 pub mod config;
 pub mod demo;
+pub mod demo_assessment;
 pub mod demo_funding;
 pub mod exports;
 pub mod files;

@@ -116,7 +116,7 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
         .await;
     assert_eq!(res.location.as_deref(), Some("/fund/rounds/1/assessment"));
     assert_eq!(
-        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM assignments")
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM assignments a JOIN bids b ON b.id = a.bid_id WHERE b.round_id = 1")
             .await,
         4
     );
@@ -684,11 +684,6 @@ both_backends!(
         drop(owner);
         let owner_id = user_id(app, "owner@example.org").await;
         let now = app::db::now();
-        let org = sqlx::query("SELECT id FROM organisations LIMIT 1")
-            .fetch_optional(&app.pool)
-            .await
-            .unwrap();
-        assert!(org.is_none());
         let mut bids = Vec::new();
         for i in 0..30 {
             let form = app::domain::organisation::OrganisationForm {
@@ -777,6 +772,44 @@ both_backends!(
             app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM bids WHERE status = 'awarded'")
                 .await,
             12
+        );
+    }
+);
+
+both_backends!(
+    the_demo_has_a_pilot_round_in_assessment,
+    async |app: &TestApp| {
+        server::demo::load(&app.pool).await.unwrap();
+        server::demo::load(&app.pool).await.unwrap();
+        assert_eq!(
+            app.count(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM bids WHERE status = 'under_assessment'"
+            )
+            .await,
+            2,
+            "loaded once, however often demo runs"
+        );
+        assert_eq!(
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM assignments")
+                .await,
+            6
+        );
+        let board = new_client();
+        app.sign_in(&board, "board@seedbed.test", server::demo::DEMO_PASSWORD)
+            .await;
+        let (_, page, _) = app.get(&board, "/assess").await;
+        assert!(
+            page.contains("Happy Feet Chiropody CIC")
+                && page.contains("St Peter&#x27;s Church Lunch Club")
+                || page.contains("St Peter's Church Lunch Club"),
+            "{page}"
+        );
+        assert!(page.contains("Declaration needed"));
+        // Every section of the demo bids is complete and checks out.
+        assert_eq!(
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM bid_sections WHERE completed = 0")
+                .await,
+            0
         );
     }
 );

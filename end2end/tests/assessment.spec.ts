@@ -1,0 +1,108 @@
+import { Page } from '@playwright/test';
+import { test, expect, Seedbed, DEMO_PASSWORD } from './fixtures';
+
+// The demo pilot round has closed with two sent chiropody bids. Each project (JavaScript on,
+// JavaScript off) assesses one of them, so the two runs never meet.
+const BIDS: Record<string, { organisation: string; owner: string }> = {
+  'js-on': { organisation: 'Happy Feet Chiropody CIC', owner: 'applicant@seedbed.test' },
+  'js-off': { organisation: "St Peter's Church Lunch Club", owner: 'church@seedbed.test' },
+};
+
+async function switchUser(seedbed: Seedbed, page: Page, email: string) {
+  await page.context().clearCookies();
+  await seedbed.signIn(email, DEMO_PASSWORD);
+}
+
+async function openFromAssessments(seedbed: Seedbed, page: Page, organisation: string, action: string) {
+  await page.getByRole('link', { name: 'Assessments' }).click();
+  await seedbed.settled('Your assessments');
+  await page.getByRole('link', { name: `${action} ${organisation}` }).click();
+  await seedbed.settled();
+}
+
+async function scoreEverything(seedbed: Seedbed, page: Page, score: string, reason: string) {
+  const groups = page.getByRole('group').filter({ has: page.getByRole('radio', { name: /^0: / }) });
+  const count = await groups.count();
+  expect(count).toBeGreaterThan(0);
+  for (let i = 0; i < count; i++) {
+    await groups.nth(i).getByRole('radio', { name: new RegExp(`^${score}: `) }).check();
+  }
+  const reasons = page.getByRole('textbox', { name: /^Why did you give this score/ });
+  for (let i = 0; i < (await reasons.count()); i++) {
+    await reasons.nth(i).fill(reason);
+  }
+  return count;
+}
+
+test('the panel assesses a bid, the commissioner awards it, and the applicant sees the award', async ({ seedbed, page }, testInfo) => {
+  test.setTimeout(240_000);
+  const { organisation, owner } = BIDS[testInfo.project.name];
+
+  // A board member declares no conflict, reads the bid beside the criteria, and scores it.
+  await seedbed.signIn('board@seedbed.test', DEMO_PASSWORD);
+  await openFromAssessments(seedbed, page, organisation, 'Declare interests');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Declare any conflict of interest');
+  await expect(page.getByText('Foot care practitioner (part time)')).toHaveCount(0);
+  await page.getByLabel('No, I have no conflict of interest').check();
+  await page.getByRole('button', { name: 'Declare and continue' }).click();
+  await seedbed.settled(`Score the bid from ${organisation}`);
+  await expect(page.locator('figcaption')).toHaveText('Grant dependency falls from 78% in year 1 to 0% in year 3');
+  await page.getByRole('button', { name: 'Submit scores' }).click();
+  await expect(page.getByRole('link', { name: /^Select a score for/ }).first()).toBeVisible();
+  await seedbed.settled();
+  expect(await scoreEverything(seedbed, page, '4', 'A credible plan that charges modestly and reaches independence.')).toBe(3);
+  await page.getByRole('button', { name: 'Submit scores' }).click();
+  await seedbed.settled(`Score the bid from ${organisation}`);
+  await expect(page.getByText('Your scores are submitted and locked')).toBeVisible();
+
+  // The carer on the lay panel sees and scores only the carers' section.
+  await switchUser(seedbed, page, 'carer@seedbed.test');
+  await openFromAssessments(seedbed, page, organisation, 'Declare interests');
+  await page.getByLabel('No, I have no conflict of interest').check();
+  await page.getByRole('button', { name: 'Declare and continue' }).click();
+  await seedbed.settled(`Score the bid from ${organisation}`);
+  await expect(page.getByRole('heading', { name: "Carers' experience", level: 3 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Budget', level: 3 })).toHaveCount(0);
+  expect(await scoreEverything(seedbed, page, '5', 'Carers designed the visit times: this will work for us.')).toBe(1);
+  await page.getByRole('button', { name: 'Submit scores' }).click();
+  await seedbed.settled(`Score the bid from ${organisation}`);
+
+  // Another board member declares a conflict and loses access to the bid.
+  await switchUser(seedbed, page, 'board2@seedbed.test');
+  await openFromAssessments(seedbed, page, organisation, 'Declare interests');
+  const bidPath = new URL(page.url()).pathname;
+  await page.getByLabel('Yes, I have a conflict of interest').check();
+  await page.getByLabel('Trustee, director or committee member').check();
+  await page.getByLabel('If you have a conflict, describe it').fill('I am a trustee of this organisation');
+  await page.getByRole('button', { name: 'Declare and continue' }).click();
+  await seedbed.settled('Your assessments');
+  await expect(page.getByText('Your conflict of interest is recorded')).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(organisation.replace(/[()']/g, '.')) })).toContainText('Conflict declared');
+  await seedbed.visit(bidPath);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+
+  // The commissioner moderates and awards.
+  await switchUser(seedbed, page, 'commissioner@seedbed.test');
+  await page.getByRole('link', { name: 'Funding', exact: true }).click();
+  await seedbed.settled('Funding');
+  await seedbed.visit('/fund/rounds');
+  await page.getByRole('link', { name: 'Foot care at home, designed with carers (pilot)' }).click();
+  await seedbed.settled('Foot care at home, designed with carers (pilot)');
+  await page.getByRole('link', { name: 'Moderation and decisions' }).click();
+  await seedbed.settled('Moderation and decisions');
+  await expect(page.getByText('Funding line')).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: organisation });
+  await row.getByRole('link').first().click();
+  await seedbed.settled(new RegExp(organisation.replace(/[()']/g, '.')));
+  await page.getByLabel('Award', { exact: true }).check();
+  await page.getByLabel('Amount to award').fill('20000');
+  await page.getByRole('button', { name: 'Record decision' }).click();
+  await seedbed.settled('Moderation and decisions');
+  await expect(page.getByText(`${organisation} awarded £20,000.00`)).toBeVisible();
+
+  // The applicant sees the award.
+  await switchUser(seedbed, page, owner);
+  await page.getByRole('link', { name: 'Your bids' }).click();
+  await seedbed.settled('Your bids');
+  await expect(page.getByRole('row').filter({ hasText: organisation })).toContainText('Awarded');
+});
