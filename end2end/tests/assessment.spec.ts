@@ -94,6 +94,14 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   const row = page.getByRole('row').filter({ hasText: organisation });
   await row.getByRole('link').first().click();
   await seedbed.settled(new RegExp(organisation.replace(/[()']/g, '.')));
+  await page.getByLabel('Agreed score for Sustainability').selectOption('4');
+  await page.getByLabel('Moderation note for Sustainability').fill('The panel agreed the charging model is sound');
+  await page.getByRole('button', { name: 'Save agreed scores' }).click();
+  await seedbed.settled('Moderation and decisions');
+  await expect(page.getByText('Agreed scores saved')).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: organisation })).toContainText('Agreed 4');
+  await page.getByRole('row').filter({ hasText: organisation }).getByRole('link').first().click();
+  await seedbed.settled(new RegExp(organisation.replace(/[()']/g, '.')));
   await page.getByLabel('Award', { exact: true }).check();
   await page.getByLabel('Amount to award').fill('20000');
   await page.getByRole('button', { name: 'Record decision' }).click();

@@ -28,13 +28,31 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
     let release = ServerAction::<ReleaseUnawarded>::new();
     let all_errors = errors.and(FormErrors::new(release, StoredForm::default()));
     let base = format!("/fund/rounds/{}", m.round_id);
-    let mut headings: Vec<&'static str> = vec!["Rank", "Tick", "Bid"];
     let criteria_names: Vec<String> = m
         .criteria
         .iter()
         .map(|c| format!("{} ({}%)", c.name, c.weight))
         .collect();
-    headings.extend(["Total out of 100", "Requested", "Running total", "Decision"]);
+    let head = ["Rank", "Select", "Bid"]
+        .iter()
+        .map(|h| h.to_string())
+        .chain(criteria_names.iter().cloned())
+        .chain(
+            ["Total out of 100", "Requested", "Running total", "Decision"]
+                .iter()
+                .map(|h| h.to_string()),
+        )
+        .enumerate()
+        .map(|(i, h)| {
+            let numeric = i >= 3 + criteria_names.len() && i < 6 + criteria_names.len();
+            let class = if numeric {
+                "govuk-table__header govuk-table__header--numeric"
+            } else {
+                "govuk-table__header"
+            };
+            view! { <th scope="col" class=class>{h}</th> }
+        })
+        .collect_view();
     let mut line_drawn = false;
     let mut rows = Vec::new();
     for (i, r) in m.rows.iter().enumerate() {
@@ -98,6 +116,17 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
             </tr>
         }.into_any());
     }
+    if !line_drawn && !m.rows.is_empty() {
+        let text = format!(
+            "Funding line: every fundable bid fits within the budget envelope of {}",
+            m.envelope.display()
+        );
+        rows.push(view! {
+            <tr class="govuk-table__row seedbed-funding-line">
+                <td class="govuk-table__cell" colspan=(criteria_names.len() + 7).to_string()><strong>{text}</strong></td>
+            </tr>
+        }.into_any());
+    }
     let outcomes = vec![
         Choice::new("award", "Award each ticked bid the amount it requested"),
         Choice::new(
@@ -119,13 +148,14 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
             SummaryRow::new("Left in the envelope", left.display()),
         ]/>
         <p class="govuk-body">"Bids are ranked by weighted total out of 100: agreed (moderated) scores where recorded, otherwise the mean of the assessors' scores. A bid scoring below a criterion's minimum is not fundable. Scores that differ by 2 or more are flagged for discussion. Open a bid to record agreed scores and a decision."</p>
-        <p class="govuk-body">"Criteria: "{criteria_names.join("; ")}</p>
         <form method="post" action="/api/decisions/batch" novalidate>
             <input type="hidden" name="round_id" value=m.round_id.to_string()/>
-            <div class="seedbed-table-scroll">
-                <DataTable caption="Bids ranked by weighted total" caption_class="govuk-table__caption--m" headings=vec!["Rank", "Tick", "Bid"] numeric=vec![]>
-                    {rows}
-                </DataTable>
+            <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Bids ranked by weighted total (scrolls sideways)">
+                <table class="govuk-table">
+                    <caption class="govuk-table__caption govuk-table__caption--m">"Bids ranked by weighted total"</caption>
+                    <thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>
+                    <tbody class="govuk-table__body">{rows}</tbody>
+                </table>
             </div>
             <Radios name="outcome" legend="Decision for the ticked bids" choices=outcomes value=stored.value("outcome") error=errors.for_field("outcome")/>
             <Button text="Record decisions for the ticked bids"/>

@@ -627,7 +627,7 @@ pub fn plan_results(
     view! {
         <h2 class="govuk-heading-m" id="plan-results">{heading.to_string()}</h2>
         {flag_view}
-        <div class="seedbed-table-scroll">
+        <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Costs, income and grant dependency by year (scrolls sideways)">
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-table__caption--s">"Costs, income by source and grant dependency by year"</caption>
                 <thead class="govuk-table__head"><tr class="govuk-table__row"><td class="govuk-table__header"></td>{head}</tr></thead>
