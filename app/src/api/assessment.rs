@@ -642,33 +642,29 @@ pub async fn reopen_scores(
     round_id: i64,
     bid_id: i64,
     user_id: i64,
-    #[server(default)] reason: String,
+    #[server(default)] reason: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
-    let values = [("reason", reason.as_str())];
+    // One form per assessor on the page: the reason is `reason[user id]`.
+    let field = format!("reason[{user_id}]");
+    let reason = reason
+        .get(&user_id.to_string())
+        .cloned()
+        .unwrap_or_default();
+    let values = [(field.as_str(), reason.as_str())];
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(auth::reject_form(
-            "reopen_scores",
-            &values,
-            AppError::field("reason", "Say why you are reopening these scores"),
-        )
-        .await);
+        let e = AppError::field(&field, "Say why you are reopening these scores");
+        return Err(auth::reject_form("assign_bids", &values, e).await);
     }
-    let now = db::now();
-    let _ = now;
     let mut tx = state.pool.begin().await?;
     let bid = db::bids::get(&mut tx, bid_id)
         .await?
         .filter(|b| b.round_id == round_id);
     if bid.is_none() || !db::assessment::reopen(&mut tx, bid_id, user_id).await? {
         drop(tx);
-        return Err(auth::reject_form(
-            "reopen_scores",
-            &values,
-            AppError::Conflict("Those scores are not submitted".into()),
-        )
-        .await);
+        let e = AppError::Conflict("Those scores are not submitted".into());
+        return Err(auth::reject_form("assign_bids", &values, e).await);
     }
     db::audit::record(
         &mut tx,
@@ -690,7 +686,7 @@ pub async fn reopen_scores(
         "The scores are reopened. The assessor can change and submit them again",
     )
     .await?;
-    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/assessment"));
+    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/assessment/bids/{bid_id}"));
     Ok(())
 }
 

@@ -465,6 +465,40 @@ fn assign_bid_view(stored: StoredForm, p: PanelData, b: AssessableBid) -> impl I
         .iter()
         .map(|a| format!("assessor[{}]", a.0))
         .collect();
+    let scored: Vec<(i64, String)> = b
+        .assessors
+        .iter()
+        .filter(|a| a.1 == AssignmentStatus::Scored)
+        .filter_map(|a| {
+            panel
+                .iter()
+                .find(|c| c.user_id == a.0)
+                .map(|c| (c.user_id, c.name.clone()))
+        })
+        .collect();
+    let reopen_forms = (!scored.is_empty()).then(|| {
+        let forms = scored
+            .into_iter()
+            .map(|(user_id, name)| {
+                let field = format!("reason[{user_id}]");
+                view! {
+                    <form method="post" action="/api/assessment/reopen" novalidate>
+                        <input type="hidden" name="round_id" value=p.round_id.to_string()/>
+                        <input type="hidden" name="bid_id" value=b.bid_id.to_string()/>
+                        <input type="hidden" name="user_id" value=user_id.to_string()/>
+                        <Textarea name=field.clone() label=format!("Why reopen {name}'s scores?") rows=2
+                            value=stored.value(&field) error=errors.for_name(field.clone())/>
+                        <Button text=format!("Reopen {name}'s scores") secondary=true/>
+                    </form>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2 class="govuk-heading-m">"Reopen submitted scores"</h2>
+            <p class="govuk-body">"Submitted scores are locked. Reopen them, with a reason, if an assessor needs to change them. The reason is kept in the audit trail."</p>
+            {forms}
+        }
+    });
     let first = panel
         .first()
         .map(|c| format!("assessor[{}]", c.user_id))
@@ -486,6 +520,7 @@ fn assign_bid_view(stored: StoredForm, p: PanelData, b: AssessableBid) -> impl I
                         choices=choices checked=checked error=errors.for_field("assessor")/>
                     <Button text="Save assessors"/>
                 </form>
+                {reopen_forms}
             }.into_any()
         }}
     }

@@ -344,6 +344,7 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
     let res = app.post_js(&ben, "/api/assessment/score", &borrowed).await;
     assert_eq!(res.status, 409, "{}", res.body);
     let ben_id = id_of["ben@example.org"].clone();
+    let reason_key = format!("reason[{ben_id}]");
     let res = app
         .post_js(
             &cora,
@@ -352,7 +353,7 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
                 ("round_id", "1"),
                 ("bid_id", &b),
                 ("user_id", &ben_id),
-                ("reason", ""),
+                (reason_key.as_str(), ""),
             ],
         )
         .await;
@@ -365,7 +366,7 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
                 ("round_id", "1"),
                 ("bid_id", &b),
                 ("user_id", &ben_id),
-                ("reason", "Scored the wrong bid"),
+                (reason_key.as_str(), "Scored the wrong bid"),
             ],
         )
         .await;
@@ -409,6 +410,11 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
         .await;
     assert_eq!(status, 200);
     assert!(page.contains("Who should assess this bid?"), "{page}");
+    assert!(
+        page.contains("Reopen Test User&#x27;s scores")
+            || page.contains("Reopen Test User's scores"),
+        "Bea's submitted scores can be reopened: {page}"
+    );
     // Applicants and strangers cannot reach assessment pages.
     let pat = new_client();
     app.sign_in(&pat, "pat@example.org", TEST_PASSWORD).await;
