@@ -278,7 +278,7 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
             SummaryRow::new("Uncommitted", fund.total.uncommitted().display()),
         ]/>
         <a href=format!("/fund/pooled-funds/{year}/variation") role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Record a variation"</a>
-        <div class="seedbed-table-scroll">
+        <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Money by partner (scrolls sideways)">
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-table__caption--m">"Money by partner"</caption>
                 <thead class="govuk-table__head">
@@ -301,7 +301,7 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
             </table>
         </div>
         <p class="govuk-body">"Reserved money is set aside for published funding rounds. Committed money has been awarded; paid money has reached the funded schemes."</p>
-        <div class="seedbed-table-scroll">
+        <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Ledger (scrolls sideways)">
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-table__caption--m">"Ledger"</caption>
                 <thead class="govuk-table__head">

@@ -369,7 +369,7 @@ fn services_view(rows: Vec<ServiceRow>, category: String) -> impl IntoView {
             <a class="govuk-link" href="/market-position">"market position"</a>" page."</p>
         <a href="/fund/services/new" role="button" draggable="false" class="govuk-button" data-module="govuk-button">"Add a service"</a>
         <Filter action="/fund/services" name="category" label="Market category" all_label="All categories" choices=choices value=category/>
-        <div class="seedbed-table-scroll">
+        <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Commissioned services (scrolls sideways)">
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-table__caption--m">{count}</caption>
                 <thead class="govuk-table__head">
