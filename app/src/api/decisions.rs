@@ -343,6 +343,9 @@ pub async fn decide_batch(
         )
         .await);
     }
+    let mut conn = state.pool.acquire().await?;
+    let scores = db::decisions::round_scores(&mut conn, round_id).await?;
+    drop(conn);
     let mut done = 0;
     let mut refused = Vec::new();
     for row in chosen {
@@ -350,7 +353,7 @@ pub async fn decide_batch(
             outcome: outcome.clone(),
             amount: row.requested.form_value(),
             conditions: String::new(),
-            feedback: draft_feedback_for(&state, &data, row).await?,
+            feedback: draft_feedback_from(&data, row, &scores),
         };
         match record_decision(&state, user.id, round_id, row.bid_id, &form).await {
             Ok(_) => done += 1,
@@ -367,24 +370,23 @@ pub async fn decide_batch(
     Ok(())
 }
 
-/// Feedback for a declined bid from its (moderated, else mean) scores and the assessors' reasons.
+/// Feedback for a declined bid from its (moderated, else mean) scores and the assessors'
+/// reasons, given the round's submitted scores (read once by the caller).
 #[cfg(feature = "ssr")]
-async fn draft_feedback_for(
-    state: &AppState,
+fn draft_feedback_from(
     data: &ModerationData,
     row: &ModerationRow,
-) -> Result<String, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    let scores = db::decisions::round_scores(&mut conn, data.round_id).await?;
+    scores: &[db::decisions::SubmittedScore],
+) -> String {
+    use rust_decimal::prelude::ToPrimitive;
     let lines: Vec<(String, Option<u32>, u32, Vec<String>)> = data
         .criteria
         .iter()
         .zip(&row.cells)
         .map(|(c, cell)| {
-            let score = cell.moderated.or_else(|| {
-                cell.mean
-                    .map(|m| m.round().to_string().parse::<u32>().unwrap_or(0))
-            });
+            let score = cell
+                .moderated
+                .or_else(|| cell.mean.and_then(|m| m.round().to_u32()));
             let notes = scores
                 .iter()
                 .filter(|s| s.bid_id == row.bid_id && s.criterion_id == c.id)
@@ -393,11 +395,7 @@ async fn draft_feedback_for(
             (c.name.clone(), score, c.weight, notes)
         })
         .collect();
-    Ok(crate::domain::decision::draft_feedback(
-        &row.organisation,
-        &lines,
-        row.fundable,
-    ))
+    crate::domain::decision::draft_feedback(&row.organisation, &lines, row.fundable)
 }
 
 #[cfg(feature = "ssr")]
@@ -607,10 +605,10 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
         .find(|r| r.bid_id == bid_id)
         .cloned()
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    let draft_feedback = draft_feedback_for(&state, &data, &row).await?;
     let mut conn = state.pool.acquire().await?;
-    let reasons = db::decisions::round_scores(&mut conn, round_id)
-        .await?
+    let scores = db::decisions::round_scores(&mut conn, round_id).await?;
+    let draft_feedback = draft_feedback_from(&data, &row, &scores);
+    let reasons = scores
         .into_iter()
         .filter(|s| s.bid_id == bid_id)
         .map(|s| (s.criterion_id, s.assessor, s.score, s.justification))

@@ -1,3 +1,4 @@
 //! Applicants: their organisations (and, to come, their bids).
+pub mod bid_section;
 pub mod bids;
 pub mod organisations;
