@@ -92,6 +92,89 @@ pub fn bid_decision(
     }
 }
 
+fn letter(to: &str, name: &str, subject: String, body: String) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_string(),
+        subject,
+        body: format!(
+            "Dear {name},\n\n{body}Seedbed - Preventative Services Market Development Board\n"
+        ),
+    }
+}
+
+/// To a scheme's organisation members: a monitoring return is due soon or overdue.
+pub fn return_reminder(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    position: u32,
+    due: &str,
+    reminder: crate::domain::monitoring::Reminder,
+    link: &str,
+) -> OutgoingMail {
+    use crate::domain::monitoring::Reminder;
+    let (subject, lead) = match reminder {
+        Reminder::Fortnight => (
+            format!("Monitoring return {position} for {organisation} is due on {due}"),
+            format!("{organisation}'s monitoring return {position} is due in 14 days, on {due}."),
+        ),
+        Reminder::Tomorrow => (
+            format!("Monitoring return {position} for {organisation} is due on {due}"),
+            format!("{organisation}'s monitoring return {position} is due on {due}."),
+        ),
+        Reminder::Overdue => (
+            format!("Monitoring return {position} for {organisation} is overdue"),
+            format!("{organisation}'s monitoring return {position} was due on {due} and has not been sent. A return 30 days overdue puts the scheme at risk."),
+        ),
+    };
+    letter(
+        to,
+        name,
+        subject,
+        format!("{lead}\n\nSign in to fill it in and send it:\n\n{link}\n\n"),
+    )
+}
+
+/// To a scheme's organisation members: a tranche was paid, or its evidence returned.
+pub fn tranche_reviewed(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    position: i64,
+    paid: Option<&str>,
+    note: &str,
+    link: &str,
+) -> OutgoingMail {
+    let (subject, lead) = match paid {
+        Some(amount) => (
+            format!("Tranche {position} of {organisation}'s award has been paid"),
+            format!("The evidence for tranche {position} was approved and {amount} has been paid."),
+        ),
+        None => (
+            format!("More evidence is needed for tranche {position} of {organisation}'s award"),
+            format!("The evidence for tranche {position} was returned:\n\n{note}"),
+        ),
+    };
+    letter(to, name, subject, format!("{lead}\n\n{link}\n\n"))
+}
+
+/// To a scheme's organisation members: changes are asked for in a monitoring return.
+pub fn return_changes(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    position: u32,
+    comment: &str,
+    link: &str,
+) -> OutgoingMail {
+    letter(
+        to,
+        name,
+        format!("Changes are needed to monitoring return {position} for {organisation}"),
+        format!("The commissioner asked for changes to monitoring return {position}:\n\n{comment}\n\nSign in to change it and send it again:\n\n{link}\n\n"),
+    )
+}
+
 /// To an assessor given bids to assess.
 pub fn bids_assigned(to: &str, name: &str, round: &str, count: usize, link: &str) -> OutgoingMail {
     let bids = if count == 1 {
@@ -194,5 +277,61 @@ mod tests {
         let mail = password_reset("jo@example.org", "Jo", "http://x/r?token=t");
         assert!(mail.body.contains("http://x/r?token=t"));
         assert!(mail.body.contains("can be used once"));
+    }
+
+    #[test]
+    fn reminders_say_when_and_link_to_the_return() {
+        use crate::domain::monitoring::Reminder;
+        let soon = return_reminder(
+            "a@x.org",
+            "Ann",
+            "Befriend Grimsby",
+            3,
+            "30 June 2026",
+            Reminder::Fortnight,
+            "http://x/schemes/1/returns/3",
+        );
+        assert_eq!(
+            soon.subject,
+            "Monitoring return 3 for Befriend Grimsby is due on 30 June 2026"
+        );
+        assert!(soon.body.contains("due in 14 days"));
+        assert!(soon.body.contains("http://x/schemes/1/returns/3"));
+        let late = return_reminder(
+            "a@x.org",
+            "Ann",
+            "Befriend Grimsby",
+            3,
+            "30 June 2026",
+            Reminder::Overdue,
+            "l",
+        );
+        assert_eq!(
+            late.subject,
+            "Monitoring return 3 for Befriend Grimsby is overdue"
+        );
+        assert!(late
+            .body
+            .contains("30 days overdue puts the scheme at risk"));
+        let paid = tranche_reviewed(
+            "a@x.org",
+            "Ann",
+            "Befriend Grimsby",
+            2,
+            Some("£6,000.00"),
+            "",
+            "l",
+        );
+        assert!(paid.body.contains("£6,000.00 has been paid"));
+        let returned = tranche_reviewed(
+            "a@x.org",
+            "Ann",
+            "Befriend Grimsby",
+            2,
+            None,
+            "Attach the register",
+            "l",
+        );
+        assert!(returned.body.contains("Attach the register"));
     }
 }

@@ -112,5 +112,6 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await switchUser(seedbed, page, owner);
   await page.getByRole('link', { name: 'Your bids' }).click();
   await seedbed.settled('Your bids');
-  await expect(page.getByRole('row').filter({ hasText: organisation })).toContainText('Awarded');
+  await expect(page.getByRole('table', { name: 'Bids by your organisations' }).getByRole('row').filter({ hasText: organisation })).toContainText('Awarded');
+  await expect(page.getByRole('table', { name: 'Funded schemes' }).getByRole('row').filter({ hasText: organisation })).toContainText('waiting for acceptance');
 });

@@ -54,6 +54,24 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         roles: &[],
         what: "applicant: runs St Peter's Church Lunch Club",
     },
+    DemoAccount {
+        email: "footcare@seedbed.test",
+        name: "Sam Patel",
+        roles: &[],
+        what: "applicant: Step Forward Chiropody CIC, now self-sustaining",
+    },
+    DemoAccount {
+        email: "meals@seedbed.test",
+        name: "Grace Okafor",
+        roles: &[],
+        what: "applicant: St Mary's Church Meals and More, a year in and on track",
+    },
+    DemoAccount {
+        email: "befriend@seedbed.test",
+        name: "Dan Hughes",
+        roles: &[],
+        what: "applicant: Befriend Grimsby, behind plan",
+    },
 ];
 
 /// Insert the demo accounts if they are missing. Existing accounts are left as they are.

@@ -65,6 +65,9 @@ struct DemoRound {
     guidance: &'static str,
     envelope: &'static str,
     max_award: &'static str,
+    /// 0 for a round opening today; else it ran this many months ago (history for the
+    /// funded schemes, see demo_schemes).
+    opened_months_ago: u32,
     sections: Vec<DemoSection>,
     criteria: Vec<DemoCriterion>,
 }
@@ -138,6 +141,7 @@ fn rounds() -> Vec<DemoRound> {
             guidance: "We want to fund a community foot care service for people over 65: toenail cutting, foot checks and advice, in community venues and at home for people who cannot travel.\n\nThe service must be able to continue without this grant. Most successful schemes charge a modest fee, with concessions for people on low incomes.\n\nYour bid must include:\n- a budget for each year of the funding period\n- a sustainability plan showing how grant dependency falls to zero\n- how you will recruit and supervise qualified foot care staff",
             envelope: "60000",
             max_award: "30000",
+            opened_months_ago: 0,
             sections: vec![service_section()],
             criteria: vec![
                 DemoCriterion { name: "Meets the need", guidance: "How well the service reaches older people at risk of falls.", weight: 35, sections: &["Your proposed service"] },
@@ -158,6 +162,7 @@ fn rounds() -> Vec<DemoRound> {
             guidance: "We invite bids for a service that brings a hot meal and more: help with shopping, a friendly check on how people are, and signposting to other support.\n\nVolunteers are central to this model. Tell us how you will recruit, train and keep them.\n\n1. Read this guidance and the scoring criteria\n2. Complete every section of the bid\n3. Submit before the closing time",
             envelope: "80000",
             max_award: "40000",
+            opened_months_ago: 0,
             sections: vec![
                 service_section(),
                 DemoSection {
@@ -194,6 +199,7 @@ fn rounds() -> Vec<DemoRound> {
             guidance: "We want to fund breaks and peer support designed with carers.\n\nThe section \"Carers' experience\" is scored only by trained lay evaluators who are unpaid carers themselves. Write it for them.",
             envelope: "50000",
             max_award: "25000",
+            opened_months_ago: 0,
             sections: vec![
                 service_section(),
                 DemoSection {
@@ -225,6 +231,7 @@ fn rounds() -> Vec<DemoRound> {
             guidance: "This pilot has closed. Bids are being assessed by the board and by carers.",
             envelope: "60000",
             max_award: "30000",
+            opened_months_ago: 0,
             sections: vec![
                 service_section(),
                 DemoSection {
@@ -237,6 +244,43 @@ fn rounds() -> Vec<DemoRound> {
                 DemoCriterion { name: "Meets the need", guidance: "How well the service reaches people cared for at home.", weight: 35, sections: &["Your proposed service"] },
                 DemoCriterion { name: "Carers' experience", guidance: "Scored by carers: does this work for the people who care?", weight: 25, sections: &["Carers' experience"] },
             ],
+        },
+        // History: rounds that ran before, whose funded schemes the demo follows (demo_schemes).
+        DemoRound {
+            gap: gap(
+                "Affordable chiropody for over-65s in Grimsby",
+                "Over-65s in Grimsby had no affordable foot care; NHS podiatry saw only high-risk feet.",
+                "Falls clinic audit 2023: 2 in 5 fallers had untreated foot problems.",
+                "People aged 65 and over in Grimsby",
+                "Fewer falls among older people",
+                "high",
+            ),
+            title: crate::demo_schemes::CHIROPODY_ROUND,
+            summary: "Seed funding for an affordable chiropody service that will pay its own way by charging.",
+            guidance: "This round has closed and its award is being monitored.",
+            envelope: "40000",
+            max_award: "30000",
+            opened_months_ago: 30,
+            sections: vec![service_section()],
+            criteria: vec![DemoCriterion { name: "Meets the need", guidance: "How well the service reaches older people.", weight: 60, sections: &["Your proposed service"] }],
+        },
+        DemoRound {
+            gap: gap(
+                "More than meals: shopping help and signposting",
+                "A review of meal delivery found people who needed more than a meal: help with shopping, a friendly visit, and someone to point them to other help.",
+                "Meals service review 2025: 38% of recipients had no other visitor in a typical week.",
+                "Older and disabled people living alone",
+                "People living independently for longer; less call on adult social care",
+                "high",
+            ),
+            title: crate::demo_schemes::MEALS_ROUND,
+            summary: "Seed funding for community meals with shopping help and signposting, run mainly by volunteers.",
+            guidance: "This round has closed and its awards are being monitored.",
+            envelope: "60000",
+            max_award: "30000",
+            opened_months_ago: 14,
+            sections: vec![service_section()],
+            criteria: vec![DemoCriterion { name: "Meets the need", guidance: "How well the service reaches people living alone.", weight: 60, sections: &["Your proposed service"] }],
         },
     ]
 }
@@ -357,6 +401,34 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
         )
         .await?;
     }
+    // The funds of the years the history rounds ran in.
+    for months in [30u32, 14] {
+        let then = today
+            .checked_sub_months(chrono::Months::new(months))
+            .unwrap_or(today);
+        let past = FinancialYear::containing(then);
+        if past == year || app::db::fund::fund_for_year_in(&mut tx, past).await? {
+            continue;
+        }
+        let fund =
+            app::db::fund::insert_fund(&mut tx, past, Pence(15_000_000), actor, &now).await?;
+        for (partner, amount) in [(council, Pence(9_000_000)), (icb, Pence(6_000_000))] {
+            app::db::fund::append(
+                &mut tx,
+                app::db::fund::NewEntry {
+                    fund_id: fund,
+                    partner_id: partner,
+                    movement: Movement::Contribution,
+                    amount,
+                    round_id: None,
+                    reason: "Contribution agreed at set-up",
+                    actor: Some(actor),
+                },
+                &now,
+            )
+            .await?;
+        }
+    }
     for service in services() {
         let parsed = service.parse().map_err(fail)?;
         app::db::registers::insert_service(&mut tx, &parsed, actor, &now).await?;
@@ -374,6 +446,16 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
         "9am"
     };
     for demo in rounds() {
+        let (opens, closes, decision, opens_time) = if demo.opened_months_ago == 0 {
+            (opens, closes, decision, opens_time)
+        } else {
+            let then = today
+                .checked_sub_months(chrono::Months::new(demo.opened_months_ago))
+                .unwrap_or(today);
+            // Published like any round (the closing date must be ahead then), and moved
+            // into the past after it, as the pilot is: a round cannot close early otherwise.
+            (then, closes, decision, "9am")
+        };
         let gap = demo.gap.parse().map_err(fail)?;
         let mut tx = pool.begin().await?;
         let gap_id = app::db::registers::insert_gap(&mut tx, &gap, actor, &now).await?;
@@ -455,6 +537,24 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
             .map_err(|e| anyhow!("{e}"))?
             .map_err(|message| anyhow!("demo round could not be published: {message}"))
             .context(demo.title)?;
+        if demo.opened_months_ago > 0 {
+            let closed = opens + Duration::weeks(6);
+            sqlx::query("UPDATE rounds SET closes_at = $1, decision_expected = $2 WHERE id = $3")
+                .bind(app::domain::time::to_db(
+                    app::domain::date::uk_local_to_utc(
+                        "closes",
+                        "Closes",
+                        closed,
+                        chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default(),
+                    )
+                    .ok()
+                    .unwrap_or(now_t),
+                ))
+                .bind((closed + Duration::weeks(4)).format("%Y-%m-%d").to_string())
+                .bind(round_id)
+                .execute(pool)
+                .await?;
+        }
     }
     app::api::rounds::advance_by_clock(pool, Utc::now()).await?;
     let pilot: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
@@ -462,5 +562,6 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
         .fetch_one(pool)
         .await?;
     crate::demo_assessment::load(pool, pilot, actor).await?;
+    crate::demo_schemes::load(pool, actor).await?;
     Ok(())
 }

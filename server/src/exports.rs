@@ -94,3 +94,66 @@ pub async fn interests_csv(
         ),
     }
 }
+
+/// The portfolio of funded schemes as CSV: the same rows and filters as the page.
+pub async fn portfolio_csv(
+    State(state): State<ServerState>,
+    session: Session,
+    axum::extract::Query(filter): axum::extract::Query<app::api::portfolio::PortfolioFilter>,
+) -> Response {
+    if let Err(response) = crate::files::commissioner(&state, &session, "/fund/schemes").await {
+        return response;
+    }
+    let Ok(rows) = app::api::portfolio::portfolio_rows(&state.app.pool, &filter).await else {
+        return refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sorry, there is a problem with the service",
+        );
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let head = [
+        "Scheme",
+        "Organisation",
+        "Round",
+        "Award (£)",
+        "Paid to date (£)",
+        "Latest grant dependency (%)",
+        "Dependency by period (%)",
+        "Status",
+        "Reason",
+        "Next return due",
+        "Days overdue",
+        "Estimated cost avoided (£)",
+    ];
+    let mut ok = out.write_record(head).is_ok();
+    for r in rows {
+        let record = [
+            r.scheme_id.to_string(),
+            r.organisation,
+            r.round_title,
+            r.amount.to_decimal().to_string(),
+            r.paid.to_decimal().to_string(),
+            r.latest_dependency
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            r.trend
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            app::api::portfolio::status_label(&r.status).to_string(),
+            r.reason,
+            r.next_due.unwrap_or_default(),
+            r.overdue_days.map(|d| d.to_string()).unwrap_or_default(),
+            r.cost_avoided.to_decimal().to_string(),
+        ];
+        ok &= out.write_record(record.iter().map(|c| cell(c))).is_ok();
+    }
+    match (ok, out.into_inner()) {
+        (true, Ok(bytes)) => csv_response("funded-schemes.csv", bytes),
+        _ => refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sorry, there is a problem with the service",
+        ),
+    }
+}

@@ -4,9 +4,11 @@ pub mod config;
 pub mod demo;
 pub mod demo_assessment;
 pub mod demo_funding;
+pub mod demo_schemes;
 pub mod exports;
 pub mod files;
 pub mod mail;
+pub mod scheme_files;
 pub mod sessions;
 
 use app::mail::Mailer;
@@ -56,6 +58,21 @@ async fn round_clock(pool: sqlx::AnyPool) {
     }
 }
 
+/// Background task: monitoring return reminders, every 10 minutes. Each reminder is claimed
+/// in the database before it is sent, so restarts and extra instances send nothing twice.
+async fn reminder_clock(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let today = app::domain::date::uk_date(chrono::Utc::now());
+        match app::api::schemes::send_reminders(&state, today).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reminders = n, "monitoring return reminders sent"),
+            Err(e) => tracing::warn!(%e, "could not send monitoring return reminders"),
+        }
+    }
+}
+
 /// Connect, migrate, and build the router. Used by `serve` and by the integration tests.
 pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> {
     let pool = app::db::connect(&options.database_url, options.max_connections).await?;
@@ -82,6 +99,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             base_url: options.base_url.trim_end_matches('/').to_string(),
         }),
     };
+    tokio::spawn(reminder_clock(state.clone()));
     let session_layer = SessionManagerLayer::new(store)
         .with_name("seedbed_session")
         .with_http_only(true)
@@ -125,6 +143,20 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         .route(
             "/fund/rounds/{id}/interests.csv",
             axum::routing::get(exports::interests_csv),
+        )
+        .route(
+            "/fund/schemes.csv",
+            axum::routing::get(exports::portfolio_csv),
+        )
+        .route(
+            "/schemes/{id}/tranches/{tid}/files",
+            post(scheme_files::upload_tranche_file).layer(axum::extract::DefaultBodyLimit::max(
+                files::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .route(
+            "/schemes/{id}/files/{fid}",
+            axum::routing::get(scheme_files::download_scheme_file),
         )
         .route(
             "/bids/{id}/download",

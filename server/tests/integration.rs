@@ -7,6 +7,7 @@ mod fund;
 mod organisations;
 mod registers;
 mod rounds;
+mod schemes;
 use common::*;
 use sqlx::Row;
 

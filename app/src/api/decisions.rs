@@ -296,7 +296,16 @@ pub async fn decide_bid(
     #[server(flatten)] form: DecisionForm,
 ) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
-    match record_decision(&state, user.id, round_id, bid_id, &form).await {
+    match record_decision(
+        &state,
+        user.id,
+        round_id,
+        bid_id,
+        &form,
+        crate::domain::date::uk_date(chrono::Utc::now()),
+    )
+    .await
+    {
         Ok(message) => {
             let session = auth::session().await?;
             auth::set_notice(&session, &message).await?;
@@ -354,8 +363,18 @@ pub async fn decide_batch(
             amount: row.requested.form_value(),
             conditions: String::new(),
             feedback: draft_feedback_from(&data, row, &scores),
+            returns_every: String::new(),
         };
-        match record_decision(&state, user.id, round_id, row.bid_id, &form).await {
+        match record_decision(
+            &state,
+            user.id,
+            round_id,
+            row.bid_id,
+            &form,
+            crate::domain::date::uk_date(chrono::Utc::now()),
+        )
+        .await
+        {
             Ok(_) => done += 1,
             Err(e) => refused.push(format!("{}: {}", row.reference, e)),
         }
@@ -398,13 +417,16 @@ fn draft_feedback_from(
     crate::domain::decision::draft_feedback(&row.organisation, &lines, row.fundable)
 }
 
+/// Record a decision (the rule behind the decision page, and the demo data's history). An
+/// award's scheme, tranches and returns start on `start`.
 #[cfg(feature = "ssr")]
-async fn record_decision(
+pub async fn record_decision(
     state: &AppState,
     actor: i64,
     round_id: i64,
     bid_id: i64,
     form: &DecisionForm,
+    start: chrono::NaiveDate,
 ) -> Result<String, AppError> {
     let mut conn = state.pool.acquire().await?;
     let bid = db::bids::get(&mut conn, bid_id)
@@ -428,6 +450,7 @@ async fn record_decision(
     let decision = form.parse(requested).map_err(AppError::Invalid)?;
     let now = db::now();
     let mut tx = state.pool.begin().await?;
+    let mut scheme_id = None;
     let mut message = format!(
         "{}: {}",
         bid.organisation_name,
@@ -459,20 +482,30 @@ async fn record_decision(
                 "This bid has already been awarded".into(),
             ));
         }
-        let start = crate::domain::date::uk_date(chrono::Utc::now());
-        let tranches =
-            crate::domain::decision::default_tranches(amount, start, round.details.period_months);
-        db::decisions::create_scheme(
-            &mut tx,
-            bid_id,
-            round_id,
-            bid.organisation_id,
-            amount,
-            &decision.conditions,
-            &tranches,
-            &now,
-        )
-        .await?;
+        let period = round.details.period_months;
+        let tranches = crate::domain::decision::default_tranches(amount, start, period);
+        let plan = crate::api::schemes::bid_plan(&mut tx, bid_id, round_id, period).await?;
+        let periods =
+            crate::domain::monitoring::return_schedule(start, period, decision.returns_every);
+        scheme_id = Some(
+            db::schemes::create(
+                &mut tx,
+                &db::schemes::NewScheme {
+                    bid_id,
+                    round_id,
+                    organisation_id: bid.organisation_id,
+                    amount,
+                    conditions: &decision.conditions,
+                    plan: &plan,
+                    starts_on: start,
+                    return_every: decision.returns_every,
+                    tranches: &tranches,
+                    periods: &periods,
+                },
+                &now,
+            )
+            .await?,
+        );
         db::bids::move_status(
             &mut tx,
             bid_id,
@@ -525,7 +558,10 @@ async fn record_decision(
     let members = db::bids::member_emails(&mut tx, bid.organisation_id).await?;
     tx.commit().await?;
     if decision.outcome != Outcome::Reserve {
-        let link = format!("{}/bids/{bid_id}/view", state.settings.base_url);
+        let link = match scheme_id {
+            Some(id) => format!("{}/schemes/{id}", state.settings.base_url),
+            None => format!("{}/bids/{bid_id}/view", state.settings.base_url),
+        };
         for (email, name) in members {
             crate::api::account::send_mail(
                 state,

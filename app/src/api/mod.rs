@@ -7,8 +7,11 @@ pub mod bids;
 pub mod decisions;
 pub mod fund;
 pub mod organisations;
+pub mod portfolio;
 pub mod registers;
+pub mod returns;
 pub mod rounds;
+pub mod schemes;
 
 use crate::error::{AppError, FieldError};
 use leptos::prelude::*;

@@ -1,5 +1,5 @@
 //! Moderation, decisions, and the funded schemes that awards create.
-use crate::domain::decision::{Decision, Outcome, Tranche};
+use crate::domain::decision::{Decision, Outcome};
 use crate::domain::money::Pence;
 use sqlx::{AnyConnection, Row};
 
@@ -143,46 +143,6 @@ pub async fn decide(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// The funded scheme an award creates, with its tranches.
-#[allow(clippy::too_many_arguments)]
-pub async fn create_scheme(
-    conn: &mut AnyConnection,
-    bid_id: i64,
-    round_id: i64,
-    organisation_id: i64,
-    amount: Pence,
-    conditions: &str,
-    tranches: &[Tranche],
-    now: &str,
-) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query(
-        "INSERT INTO schemes (bid_id, round_id, organisation_id, amount_pence, conditions, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, 'awarded', $6) RETURNING id",
-    )
-    .bind(bid_id)
-    .bind(round_id)
-    .bind(organisation_id)
-    .bind(amount.0)
-    .bind(conditions)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("id")?;
-    for (i, t) in tranches.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO tranches (scheme_id, position, amount_pence, due_on, milestone, status) VALUES ($1, $2, $3, $4, $5, 'due')",
-        )
-        .bind(id)
-        .bind(i as i64 + 1)
-        .bind(t.amount.0)
-        .bind(t.due.format("%Y-%m-%d").to_string())
-        .bind(&t.milestone)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(id)
 }
 
 /// A scheme's tranches: (amount, due date, milestone, status).

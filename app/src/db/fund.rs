@@ -185,6 +185,26 @@ async fn round_shares(
         .collect()
 }
 
+/// What each partner has committed to a round's awards and not yet paid.
+async fn unpaid_shares(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    round_id: i64,
+) -> Result<Vec<(i64, Pence)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT partner_id, CAST(COALESCE(SUM(CASE WHEN movement = 'commitment' THEN amount_pence ELSE -amount_pence END), 0) AS BIGINT) AS left_pence
+         FROM fund_ledger WHERE fund_id = $1 AND round_id = $2 AND movement IN ('commitment', 'payment')
+         GROUP BY partner_id ORDER BY partner_id",
+    )
+    .bind(fund_id)
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("partner_id")?, Pence(r.try_get("left_pence")?))))
+        .collect()
+}
+
 /// Write a movement split between the partners in proportion to their contributions or,
 /// for money coming out of a round's reservation, to what each still has reserved for it.
 #[allow(clippy::too_many_arguments)]
@@ -202,6 +222,7 @@ async fn append_split(
         (Movement::Commitment | Movement::Release, Some(round)) => {
             round_shares(&mut *conn, fund_id, round).await?
         }
+        (Movement::Payment, Some(round)) => unpaid_shares(&mut *conn, fund_id, round).await?,
         _ => shares(&mut *conn, fund_id).await?,
     };
     let amounts: Vec<Pence> = shares.iter().map(|(_, c)| *c).collect();
@@ -320,6 +341,42 @@ pub async fn commit(
     )
     .await?;
     Ok(Ok(()))
+}
+
+/// Pay money an award committed: the fund's payments may never exceed its commitments.
+/// False (nothing written) when they would.
+#[allow(clippy::too_many_arguments)]
+pub async fn pay(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    round_id: i64,
+    amount: Pence,
+    reason: &str,
+    actor: i64,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE funds SET paid_pence = paid_pence + $1 WHERE id = $2 AND paid_pence + $1 <= committed_pence RETURNING id",
+    )
+    .bind(amount.0)
+    .bind(fund_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if updated.is_none() {
+        return Ok(false);
+    }
+    append_split(
+        conn,
+        fund_id,
+        Movement::Payment,
+        amount,
+        Some(round_id),
+        reason,
+        Some(actor),
+        now,
+    )
+    .await?;
+    Ok(true)
 }
 
 /// Release what is left of a round's reservation back to the fund (e.g. when a round is
@@ -504,4 +561,16 @@ pub async fn partner_totals_in(
     .fetch_one(conn)
     .await?
     .try_get("total")
+}
+
+/// Whether a fund exists for a year (inside a transaction).
+pub async fn fund_for_year_in(
+    conn: &mut AnyConnection,
+    year: FinancialYear,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("SELECT id FROM funds WHERE year = $1")
+        .bind(i64::from(year.0))
+        .fetch_optional(conn)
+        .await?
+        .is_some())
 }

@@ -8,6 +8,7 @@ pub mod fund;
 pub mod organisations;
 pub mod registers;
 pub mod rounds;
+pub mod schemes;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

@@ -2,6 +2,7 @@
 //! feedback) or the reserve list; an award's payment schedule of tranches.
 use super::fund::split_pro_rata;
 use super::money::Pence;
+use super::monitoring::Frequency;
 use super::text::{optional_text, required_text};
 use super::FieldError;
 use crate::coded_enum;
@@ -24,6 +25,8 @@ pub struct DecisionForm {
     pub amount: String,
     pub conditions: String,
     pub feedback: String,
+    /// How often an award's monitoring returns fall due, in months ("" means quarterly).
+    pub returns_every: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +37,8 @@ pub struct Decision {
     pub conditions: String,
     /// For a decline: sent to the organisation.
     pub feedback: String,
+    /// For an award: the months between monitoring returns.
+    pub returns_every: u32,
 }
 
 impl DecisionForm {
@@ -74,12 +79,24 @@ impl DecisionForm {
         }
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
+        let returns_every = if self.returns_every.trim().is_empty() {
+            Some(Frequency::Quarterly)
+        } else {
+            Frequency::parse(
+                "returns_every",
+                &self.returns_every,
+                "Select how often the scheme sends monitoring returns",
+            )
+            .map_err(|e| errors.push(e))
+            .ok()
+        };
         match outcome {
             Some(outcome) if errors.is_empty() => Ok(Decision {
                 outcome,
                 amount,
                 conditions,
                 feedback,
+                returns_every: returns_every.map(Frequency::months).unwrap_or(3),
             }),
             _ => Err(errors),
         }

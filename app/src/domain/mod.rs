@@ -10,6 +10,7 @@ pub mod files;
 pub mod fund;
 pub mod guidance;
 pub mod money;
+pub mod monitoring;
 pub mod organisation;
 pub mod password;
 pub mod questionnaire;

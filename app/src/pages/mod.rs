@@ -6,6 +6,7 @@ pub mod fund;
 pub mod moderation;
 pub mod public;
 pub mod rounds;
+pub mod schemes;
 
 use crate::api::StoredForm;
 use crate::domain::roles::Role;

@@ -238,12 +238,17 @@ fn moderate_page(stored: StoredForm, b: BidModeration) -> impl IntoView {
             .map(|d| d.3.clone())
             .filter(|f| !f.is_empty())
             .unwrap_or_else(|| b.draft_feedback.clone()),
+        returns_every: "3".into(),
     };
     let v = |name: &str, saved: &str| pick(&decided, name, saved);
     let awarded = matches!(saved, Some((Outcome::Award, _, _, _)));
     let outcomes = Outcome::ALL
         .iter()
         .map(|o| Choice::new(o.code(), o.label()))
+        .collect();
+    let frequencies = crate::domain::monitoring::Frequency::ALL
+        .iter()
+        .map(|f| Choice::new(f.code(), f.label()))
         .collect();
     let tranches = b
         .tranches
@@ -297,6 +302,7 @@ fn moderate_page(stored: StoredForm, b: BidModeration) -> impl IntoView {
                     <MoneyInput name="amount" label="Amount to award" hint=format!("Up to the {} requested. Paid in three tranches: 50%, 30% and 20%", r.requested.display())
                         value=v("amount", &form.amount) error=errors.for_field("amount")/>
                     <Textarea name="conditions" label="Conditions of the award (optional)" rows=3 value=v("conditions", &form.conditions) error=errors.for_field("conditions")/>
+                    <Radios name="returns_every" legend="If awarded, how often the scheme sends monitoring returns" choices=frequencies value=v("returns_every", &form.returns_every) error=errors.for_field("returns_every")/>
                     <Textarea name="feedback" label="Feedback for the organisation" hint="Drawn from the scores and the assessors' reasons. Edit it before you decline: it is emailed to the organisation's members"
                         rows=12 value=v("feedback", &form.feedback) error=errors.for_field("feedback")/>
                     <Button text="Record decision"/>

@@ -596,19 +596,19 @@ both_backends!(
             .unwrap()
             .get("awarded_pence");
         assert_eq!(awarded, 2_000_000);
-        let committed: i64 = sqlx::query("SELECT committed_pence FROM funds")
+        let committed: i64 = sqlx::query("SELECT committed_pence FROM funds WHERE id = (SELECT fund_id FROM rounds WHERE id = 1)")
             .fetch_one(&app.pool)
             .await
             .unwrap()
             .get("committed_pence");
         assert_eq!(committed, 2_000_000);
         assert_eq!(
-            app.count("SELECT CAST(SUM(amount_pence) AS BIGINT) FROM tranches")
+            app.count("SELECT CAST(SUM(t.amount_pence) AS BIGINT) FROM tranches t JOIN schemes s ON s.id = t.scheme_id WHERE s.round_id = 1")
                 .await,
             2_000_000
         );
         assert_eq!(
-            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM tranches")
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM tranches t JOIN schemes s ON s.id = t.scheme_id WHERE s.round_id = 1")
                 .await,
             3
         );
@@ -765,17 +765,17 @@ both_backends!(
         };
         assert_eq!((awarded, reserved), (6_000_000, 6_000_000));
         assert_eq!(
-            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM schemes")
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM schemes WHERE round_id = 1")
                 .await,
             12
         );
         assert_eq!(
-            app.count("SELECT CAST(SUM(amount_pence) AS BIGINT) FROM tranches")
+            app.count("SELECT CAST(SUM(t.amount_pence) AS BIGINT) FROM tranches t JOIN schemes s ON s.id = t.scheme_id WHERE s.round_id = 1")
                 .await,
             6_000_000
         );
         assert_eq!(
-            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM bids WHERE status = 'awarded'")
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM bids WHERE round_id = 1 AND status = 'awarded'")
                 .await,
             12
         );

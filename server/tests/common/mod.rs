@@ -16,6 +16,9 @@ pub struct TestApp {
     pub base: String,
     pub mailer: CapturingMailer,
     pub pool: sqlx::AnyPool,
+    /// The app's state, for calling what the server's background tasks call.
+    pub state: app::state::AppState,
+    pub database_url: String,
     _dir: Option<tempfile::TempDir>,
     pg_db: Option<String>,
 }
@@ -64,6 +67,20 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
             (format!("{base}/{name}"), None, Some(name))
         }
     };
+    let (base, mailer, state) = serve_on(&url).await;
+    TestApp {
+        base,
+        mailer,
+        pool: state.pool.clone(),
+        state,
+        database_url: url,
+        _dir: dir,
+        pg_db,
+    }
+}
+
+/// Build and serve the app on a database: (base URL, its mailer, its state).
+async fn serve_on(url: &str) -> (String, CapturingMailer, app::state::AppState) {
     let mailer = CapturingMailer::default();
     let mut leptos_options = leptos::prelude::get_configuration(None)
         .unwrap()
@@ -73,7 +90,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
     let (router, state) = server::build(server::BuildOptions {
-        database_url: url,
+        database_url: url.to_string(),
         max_connections: 5,
         base_url: base.clone(),
         secure_cookies: false,
@@ -83,13 +100,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     .await
     .unwrap();
     tokio::spawn(server::serve(router, listener));
-    TestApp {
-        base,
-        mailer,
-        pool: state.pool,
-        _dir: dir,
-        pg_db,
-    }
+    (base, mailer, state)
 }
 
 pub fn new_client() -> reqwest::Client {
@@ -276,6 +287,21 @@ impl TestApp {
             &[("email", email), ("password", password)],
         )
         .await
+    }
+
+    /// A second server instance on the same database (a restart, or scale-out), with its
+    /// own mail outbox. Dropping it leaves the database in place.
+    pub async fn another_instance(&self) -> TestApp {
+        let (base, mailer, state) = serve_on(&self.database_url).await;
+        TestApp {
+            base,
+            mailer,
+            pool: state.pool.clone(),
+            state,
+            database_url: self.database_url.clone(),
+            _dir: None,
+            pg_db: None,
+        }
     }
 
     pub async fn cleanup(self) {

@@ -458,9 +458,31 @@ pub fn BidViewPage() -> impl IntoView {
 #[component]
 pub fn BidsPage() -> impl IntoView {
     let data = Resource::new(use_refresh, |_| my_bids());
+    let schemes = Resource::new(use_refresh, |_| crate::api::schemes::my_schemes());
     view! {
         <PageTitle text="Your bids"/>
         <h1 class="govuk-heading-l">"Your bids"</h1>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = schemes.await.unwrap_or_default();
+                (!list.is_empty()).then(|| {
+                    let rows = list.into_iter().map(|s| view! {
+                        <tr class="govuk-table__row">
+                            <td class="govuk-table__cell"><a class="govuk-link" href=format!("/schemes/{}", s.id)>"Open"<span class="govuk-visually-hidden">{format!(" the funded scheme for {}", s.round_title)}</span></a></td>
+                            <td class="govuk-table__cell">{s.round_title.clone()}</td>
+                            <td class="govuk-table__cell">{s.organisation_name.clone()}</td>
+                            <td class="govuk-table__cell govuk-table__cell--numeric">{s.amount.display()}</td>
+                            <td class="govuk-table__cell">{s.status.label()}</td>
+                        </tr>
+                    }).collect_view();
+                    view! {
+                        <DataTable caption="Funded schemes" headings=vec!["", "Funding round", "Organisation", "Award", "Status"] numeric=vec![3]>
+                            {rows}
+                        </DataTable>
+                    }
+                })
+            })}
+        </Transition>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {

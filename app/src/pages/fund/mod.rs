@@ -1,5 +1,6 @@
 //! Commissioners: the pooled fund, gaps, services and funding rounds.
 pub mod pooled;
+pub mod portfolio;
 pub mod questionnaire;
 pub mod registers;
 pub mod rounds;

@@ -71,6 +71,11 @@ fn fund_home_view(home: FundHomeData) -> impl IntoView {
             <li><a class="govuk-link" href="/fund/services">"Commissioned services"</a></li>
             <li><a class="govuk-link" href="/fund/rounds">"Funding rounds"</a></li>
         </ul>
+        <h2 class="govuk-heading-m">"Funded schemes"</h2>
+        <ul class="govuk-list">
+            <li><a class="govuk-link" href="/fund/schemes">"Portfolio of funded schemes"</a></li>
+            <li><a class="govuk-link" href="/fund/unit-costs">"Unit costs for estimating cost avoided"</a></li>
+        </ul>
     }
 }
 

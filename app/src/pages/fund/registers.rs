@@ -21,7 +21,9 @@ pub fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + '
     }
 }
 
-fn query_param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+pub(crate) fn query_param(
+    name: &'static str,
+) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || query.get().get(name).unwrap_or_default()
 }

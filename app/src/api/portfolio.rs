@@ -1,0 +1,463 @@
+//! Commissioners: the portfolio of funded schemes (filters, totals, CSV), the unit-cost
+//! table behind the cost-avoided estimates, and each round's monitoring measures.
+use crate::domain::money::Pence;
+use crate::domain::monitoring::{MeasureForm, MeasureKind, UnitCostForm};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {
+    crate::auth,
+    crate::db,
+    crate::domain::date::display_date,
+    crate::domain::monitoring::{self as m, Figures, SchemeStatus},
+    crate::domain::roles::Role,
+    crate::error::FieldError,
+    crate::state::AppState,
+};
+
+#[cfg(feature = "ssr")]
+async fn commissioner() -> Result<(AppState, auth::CurrentUser), AppError> {
+    auth::require_any_role(&[Role::Commissioner]).await
+}
+
+/// The portfolio's status filter: the status rule's verdicts plus the scheme's life stages.
+pub const STATUS_FILTERS: [(&str, &str); 6] = [
+    ("awaiting", "Awaiting acceptance"),
+    ("on_track", "On track"),
+    ("behind", "Behind"),
+    ("at_risk", "At risk"),
+    ("self_sustaining", "Self-sustaining"),
+    ("closed", "Closed"),
+];
+
+pub fn status_label(code: &str) -> &'static str {
+    STATUS_FILTERS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or("")
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioRow {
+    pub scheme_id: i64,
+    pub organisation: String,
+    pub round_title: String,
+    pub amount: Pence,
+    pub paid: Pence,
+    pub latest_dependency: Option<u32>,
+    /// Actual dependency per reported period, oldest first.
+    pub trend: Vec<u32>,
+    pub status: String,
+    pub reason: String,
+    pub next_due: Option<String>,
+    pub overdue_days: Option<i64>,
+    pub cost_avoided: Pence,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioData {
+    pub rows: Vec<PortfolioRow>,
+    pub committed: Pence,
+    pub paid: Pence,
+    pub self_sustaining: usize,
+    pub cost_avoided: Pence,
+    pub rounds: Vec<(i64, String)>,
+    pub gaps: Vec<(i64, String)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PortfolioFilter {
+    pub round: String,
+    pub status: String,
+    pub gap: String,
+}
+
+impl PortfolioFilter {
+    pub fn query(&self) -> String {
+        format!(
+            "round={}&status={}&gap={}",
+            self.round.trim(),
+            self.status.trim(),
+            self.gap.trim()
+        )
+    }
+}
+
+/// The portfolio's rows, filtered. Reads every scheme's reported returns in one query and
+/// every open return's due date in another (no query per scheme).
+#[cfg(feature = "ssr")]
+pub async fn portfolio_rows(
+    pool: &sqlx::AnyPool,
+    filter: &PortfolioFilter,
+) -> Result<Vec<PortfolioRow>, AppError> {
+    use std::collections::HashMap;
+    let round = filter.round.trim().parse::<i64>().ok();
+    let gap = filter.gap.trim().parse::<i64>().ok();
+    let schemes = db::schemes::portfolio(pool, round, gap).await?;
+    let mut reported: HashMap<i64, Vec<(u32, chrono::NaiveDate, Figures)>> = HashMap::new();
+    for (id, position, start, f) in db::schemes::reported(pool).await? {
+        reported.entry(id).or_default().push((position, start, f));
+    }
+    let mut due: HashMap<i64, chrono::NaiveDate> = HashMap::new();
+    for (id, d) in db::schemes::next_due(pool).await? {
+        due.insert(id, d);
+    }
+    let mut valued: HashMap<i64, Vec<(u32, i64, Pence, i64)>> = HashMap::new();
+    for (id, position, value, cost, bp) in db::schemes::valued_outcomes(pool, None).await? {
+        valued
+            .entry(id)
+            .or_default()
+            .push((position, value, cost, bp));
+    }
+    let today = crate::domain::date::uk_date(chrono::Utc::now());
+    let empty = Vec::new();
+    let mut rows = Vec::with_capacity(schemes.len());
+    for s in &schemes {
+        let rep = reported.get(&s.id).unwrap_or(&empty);
+        let periods: Vec<(u32, chrono::NaiveDate)> = rep.iter().map(|r| (r.0, r.1)).collect();
+        let figures: Vec<(u32, Figures)> = rep.iter().map(|r| (r.0, r.2)).collect();
+        let next = due.get(&s.id).copied();
+        let open_due: Vec<chrono::NaiveDate> = next.into_iter().collect();
+        let t = crate::api::schemes::trajectory(
+            s,
+            &periods,
+            &figures,
+            valued.get(&s.id).map(|v| v.as_slice()).unwrap_or(&[]),
+            &open_due,
+            today,
+        );
+        let (status, reason) = match (s.status, &t.progress) {
+            (SchemeStatus::Awarded, _) => (
+                "awaiting".to_string(),
+                "The organisation has not accepted the award yet".to_string(),
+            ),
+            (SchemeStatus::SelfSustaining, _) => {
+                ("self_sustaining".into(), "Confirmed self-sustaining".into())
+            }
+            (SchemeStatus::Closed, _) => ("closed".into(), "Closed".into()),
+            (SchemeStatus::Active, Some((p, why))) => (p.code().to_string(), why.clone()),
+            (SchemeStatus::Active, None) => ("on_track".into(), String::new()),
+        };
+        let reason = if t.graduation_proposed {
+            format!("{reason}. Proposed for graduation")
+        } else {
+            reason
+        };
+        if !filter.status.trim().is_empty() && filter.status.trim() != status {
+            continue;
+        }
+        let trend: Vec<u32> = t.points.iter().filter_map(|p| p.actual).collect();
+        rows.push(PortfolioRow {
+            scheme_id: s.id,
+            organisation: s.organisation_name.clone(),
+            round_title: s.round_title.clone(),
+            amount: s.amount,
+            paid: s.paid,
+            latest_dependency: trend.last().copied(),
+            trend,
+            status,
+            reason,
+            next_due: next.map(display_date),
+            overdue_days: t.most_overdue,
+            cost_avoided: t.cost_avoided,
+        });
+    }
+    Ok(rows)
+}
+
+#[server(prefix = "/api", endpoint = "portfolio/view")]
+pub async fn portfolio(
+    #[server(default)] round: String,
+    #[server(default)] status: String,
+    #[server(default)] gap: String,
+) -> Result<PortfolioData, AppError> {
+    let (state, _) = commissioner().await?;
+    let filter = PortfolioFilter { round, status, gap };
+    let rows = portfolio_rows(&state.pool, &filter).await?;
+    let rounds = db::rounds::all(&state.pool)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.details.title))
+        .collect();
+    let gaps = db::registers::gaps(&state.pool, None)
+        .await?
+        .into_iter()
+        .map(|(id, g)| (id, g.title))
+        .collect();
+    Ok(PortfolioData {
+        committed: Pence(rows.iter().map(|r| r.amount.0).sum()),
+        paid: Pence(rows.iter().map(|r| r.paid.0).sum()),
+        self_sustaining: rows
+            .iter()
+            .filter(|r| r.status == "self_sustaining")
+            .count(),
+        cost_avoided: Pence(rows.iter().map(|r| r.cost_avoided.0).sum()),
+        rows,
+        rounds,
+        gaps,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitCostView {
+    pub id: i64,
+    pub form: UnitCostForm,
+    pub cost: Pence,
+    pub source_date: String,
+    pub updated: String,
+}
+
+#[server(prefix = "/api", endpoint = "portfolio/unit_costs")]
+pub async fn unit_costs() -> Result<Vec<UnitCostView>, AppError> {
+    let (state, _) = commissioner().await?;
+    Ok(db::schemes::unit_costs(&state.pool)
+        .await?
+        .into_iter()
+        .map(|u| {
+            use chrono::Datelike;
+            let d = u.cost.source_date;
+            UnitCostView {
+                id: u.id,
+                form: UnitCostForm {
+                    name: u.cost.name.clone(),
+                    unit: u.cost.unit.clone(),
+                    cost: u.cost.cost.form_value(),
+                    source: u.cost.source.clone(),
+                    source_date_day: d.day().to_string(),
+                    source_date_month: d.month().to_string(),
+                    source_date_year: d.year().to_string(),
+                },
+                cost: u.cost.cost,
+                source_date: display_date(d),
+                updated: format!(
+                    "{}{}",
+                    crate::domain::time::from_db(&u.updated_at)
+                        .map(crate::domain::time::display_uk)
+                        .unwrap_or_default(),
+                    u.updated_by.map(|b| format!(" by {b}")).unwrap_or_default()
+                ),
+            }
+        })
+        .collect())
+}
+
+pub const UNIT_COST_FORM: &str = "unit_cost";
+
+/// Add a unit cost (`id` 0) or change one; every change is audited with before and after.
+#[server(prefix = "/api", endpoint = "portfolio/save_unit_cost")]
+pub async fn save_unit_cost(
+    #[server(default)] id: i64,
+    #[server(flatten)] form: UnitCostForm,
+) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let today = crate::domain::date::uk_date(chrono::Utc::now());
+    let cost = match form.parse(today) {
+        Ok(c) => c,
+        Err(e) => return Err(auth::reject_with(UNIT_COST_FORM, &form, AppError::Invalid(e)).await),
+    };
+    let before = if id == 0 {
+        None
+    } else {
+        Some(
+            db::schemes::unit_costs(&state.pool)
+                .await?
+                .into_iter()
+                .find(|u| u.id == id)
+                .ok_or_else(|| auth::with_status(AppError::NotFound))?,
+        )
+    };
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    let saved =
+        match db::schemes::save_unit_cost(&mut tx, (id != 0).then_some(id), &cost, user.id, &now)
+            .await
+        {
+            Ok(Some(id)) => id,
+            Ok(None) => return Err(auth::with_status(AppError::NotFound)),
+            Err(e) if db::is_unique_violation(&e) => {
+                drop(tx);
+                return Err(auth::reject_with(
+                    UNIT_COST_FORM,
+                    &form,
+                    AppError::Invalid(vec![FieldError::new(
+                        "name",
+                        "There is already a unit cost with this name",
+                    )]),
+                )
+                .await);
+            }
+            Err(e) => return Err(e.into()),
+        };
+    let describe = |c: &m::UnitCost| {
+        format!(
+            "{} {} ({}, {})",
+            c.cost.display(),
+            c.unit,
+            c.source,
+            display_date(c.source_date)
+        )
+    };
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(user.id),
+            action: if before.is_some() {
+                "unit_cost.changed"
+            } else {
+                "unit_cost.added"
+            },
+            subject_type: "unit_cost",
+            subject_id: saved.to_string(),
+            summary: format!("Unit cost: {}", cost.name),
+            before: before.as_ref().map(|b| describe(&b.cost)),
+            after: Some(describe(&cost)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(&session, &format!("Unit cost saved: {}", cost.name)).await?;
+    leptos_axum::redirect("/fund/unit-costs");
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureLine {
+    pub id: i64,
+    pub kind: MeasureKind,
+    pub name: String,
+    /// "A hospital admission after a fall (£3,450.00 per admission), 25% credited"
+    pub valued: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasuresData {
+    pub round_id: i64,
+    pub title: String,
+    pub measures: Vec<MeasureLine>,
+    pub unit_costs: Vec<(i64, String)>,
+}
+
+#[server(prefix = "/api", endpoint = "portfolio/measures")]
+pub async fn round_measures(round_id: i64) -> Result<MeasuresData, AppError> {
+    let (state, _) = commissioner().await?;
+    let mut conn = state.pool.acquire().await?;
+    let round = db::rounds::round(&mut conn, round_id)
+        .await?
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let measures = db::schemes::measures(&mut conn, round_id).await?;
+    drop(conn);
+    let costs = db::schemes::unit_costs(&state.pool).await?;
+    Ok(MeasuresData {
+        round_id,
+        title: round.details.title,
+        measures: measures
+            .into_iter()
+            .map(|mr| MeasureLine {
+                id: mr.id,
+                kind: mr.kind,
+                name: mr.name,
+                valued: mr.valued_by.map(|(_, name, unit, cost, bp)| {
+                    format!(
+                        "{name} ({} {unit}), {}% credited to the scheme",
+                        cost.display(),
+                        m::attribution_from_bp(bp).normalize()
+                    )
+                }),
+            })
+            .collect(),
+        unit_costs: costs
+            .into_iter()
+            .map(|u| {
+                (
+                    u.id,
+                    format!(
+                        "{} ({} {})",
+                        u.cost.name,
+                        u.cost.cost.display(),
+                        u.cost.unit
+                    ),
+                )
+            })
+            .collect(),
+    })
+}
+
+pub const MEASURE_FORM: &str = "measure";
+
+#[server(prefix = "/api", endpoint = "portfolio/add_measure")]
+pub async fn add_measure(
+    round_id: i64,
+    #[server(flatten)] form: MeasureForm,
+) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let ids: Vec<i64> = db::schemes::unit_costs(&state.pool)
+        .await?
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    let measure = match form.parse(&ids) {
+        Ok(m) => m,
+        Err(e) => return Err(auth::reject_with(MEASURE_FORM, &form, AppError::Invalid(e)).await),
+    };
+    let mut tx = state.pool.begin().await?;
+    db::rounds::round(&mut tx, round_id)
+        .await?
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    db::schemes::add_measure(&mut tx, round_id, &measure).await?;
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(user.id),
+            action: "round.measure_added",
+            subject_type: "round",
+            subject_id: round_id.to_string(),
+            summary: format!("{} measure added: {}", measure.kind.label(), measure.name),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(&session, &format!("Measure added: {}", measure.name)).await?;
+    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/measures"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "portfolio/remove_measure")]
+pub async fn remove_measure(round_id: i64, measure_id: i64) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let mut tx = state.pool.begin().await?;
+    if !db::schemes::remove_measure(&mut tx, round_id, measure_id).await? {
+        drop(tx);
+        return Err(auth::reject_form(
+            MEASURE_FORM,
+            &[],
+            AppError::Conflict(
+                "This measure is in monitoring returns already and cannot be removed".into(),
+            ),
+        )
+        .await);
+    }
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(user.id),
+            action: "round.measure_removed",
+            subject_type: "round",
+            subject_id: round_id.to_string(),
+            summary: format!("Measure {measure_id} removed"),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/measures"));
+    Ok(())
+}

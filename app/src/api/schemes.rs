@@ -1,0 +1,873 @@
+//! Funded schemes: the scheme page (agreement, tranches, returns, trajectory, cost avoided),
+//! accepting an award, tranche evidence and payment, graduation. Organisation members and
+//! commissioners see a scheme; for anyone else it does not exist.
+use crate::domain::money::Pence;
+use crate::domain::monitoring::{Figures, Progress, ReturnStatus, SchemeStatus, TrancheStatus};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[cfg(feature = "ssr")]
+use {
+    crate::auth,
+    crate::db,
+    crate::domain::date::display_date,
+    crate::domain::monitoring as m,
+    crate::domain::roles::Role,
+    crate::domain::time::{display_uk, from_db},
+    crate::error::FieldError,
+    crate::state::AppState,
+};
+
+/// The evidence form and the commissioner's review share a page: one kept form.
+pub const TRANCHE_FORM: &str = "tranche";
+pub const SCHEME_FORM: &str = "scheme";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrancheView {
+    pub id: i64,
+    pub position: i64,
+    pub amount: Pence,
+    pub due: String,
+    pub milestone: String,
+    pub status: TrancheStatus,
+    pub evidence: String,
+    pub evidence_by: String,
+    pub evidence_at: String,
+    pub review_note: String,
+    pub reviewed: String,
+    /// (file id, name, size in bytes)
+    pub files: Vec<(i64, String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReturnLine {
+    pub id: i64,
+    pub position: u32,
+    pub period: String,
+    pub due: String,
+    pub status: ReturnStatus,
+    pub overdue_days: Option<i64>,
+    pub is_final: bool,
+}
+
+/// One period of the trajectory: planned and actual dependency, income and costs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodPoint {
+    pub position: u32,
+    /// Short, for the chart: "Apr 2025".
+    pub label: String,
+    pub planned: Option<u32>,
+    pub actual: Option<u32>,
+    pub figures: Option<Figures>,
+    pub cost_avoided: Pence,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemeView {
+    pub id: i64,
+    pub bid_id: i64,
+    pub reference: String,
+    pub round_id: i64,
+    pub round_title: String,
+    pub organisation_name: String,
+    pub amount: Pence,
+    pub paid: Pence,
+    pub conditions: String,
+    pub status: SchemeStatus,
+    pub awarded: String,
+    pub accepted: Option<String>,
+    pub graduated: Option<String>,
+    pub return_every: u32,
+    pub is_member: bool,
+    pub is_commissioner: bool,
+    pub progress: Option<(Progress, String)>,
+    pub graduation_proposed: bool,
+    pub tranches: Vec<TrancheView>,
+    pub returns: Vec<ReturnLine>,
+    pub points: Vec<PeriodPoint>,
+    pub chart_summary: String,
+    pub cost_avoided: Pence,
+    /// What the estimate assumes: one line per valued measure.
+    pub assumptions: Vec<String>,
+    /// The round's gaps: (id, title, status label) for marking filled at graduation.
+    pub gaps: Vec<(i64, String, String)>,
+}
+
+#[cfg(feature = "ssr")]
+pub struct LoadedScheme {
+    pub state: AppState,
+    pub user: auth::CurrentUser,
+    pub scheme: db::schemes::SchemeRow,
+    pub is_member: bool,
+}
+
+/// A scheme for the signed-in user: members of its organisation and commissioners.
+#[cfg(feature = "ssr")]
+pub(crate) async fn load_scheme(id: i64) -> Result<LoadedScheme, AppError> {
+    let (state, user) = auth::require_user().await?;
+    load_scheme_for(state, user, id)
+        .await
+        .map_err(auth::with_status)
+}
+
+#[cfg(feature = "ssr")]
+pub async fn load_scheme_for(
+    state: AppState,
+    user: auth::CurrentUser,
+    id: i64,
+) -> Result<LoadedScheme, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    let scheme = db::schemes::get(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let is_member = db::organisations::role_of(&state.pool, scheme.organisation_id, user.id)
+        .await?
+        .is_some();
+    if !is_member && !user.has(Role::Commissioner) {
+        return Err(AppError::NotFound);
+    }
+    Ok(LoadedScheme {
+        state,
+        user,
+        scheme,
+        is_member,
+    })
+}
+
+#[cfg(feature = "ssr")]
+impl LoadedScheme {
+    fn member_only(&self) -> Result<(), AppError> {
+        if self.is_member {
+            Ok(())
+        } else {
+            Err(auth::with_status(AppError::Forbidden))
+        }
+    }
+
+    fn commissioner_only(&self) -> Result<(), AppError> {
+        if self.user.has(Role::Commissioner) {
+            Ok(())
+        } else {
+            Err(auth::with_status(AppError::Forbidden))
+        }
+    }
+
+    pub async fn audit(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        action: &str,
+        summary: String,
+    ) -> Result<(), AppError> {
+        db::audit::record(
+            conn,
+            db::audit::Entry {
+                actor: Some(self.user.id),
+                action,
+                subject_type: "scheme",
+                subject_id: self.scheme.id.to_string(),
+                summary,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) fn link(&self, path: &str) -> String {
+        format!(
+            "{}/schemes/{}{path}",
+            self.state.settings.base_url, self.scheme.id
+        )
+    }
+
+    /// Email every member of the scheme's organisation.
+    pub(crate) async fn tell_members(
+        &self,
+        make: impl Fn(&str, &str) -> crate::mail::OutgoingMail,
+    ) -> Result<(), AppError> {
+        let mut conn = self.state.pool.acquire().await?;
+        let members = db::bids::member_emails(&mut conn, self.scheme.organisation_id).await?;
+        drop(conn);
+        for (email, name) in members {
+            crate::api::account::send_mail(&self.state, make(&email, &name)).await;
+        }
+        Ok(())
+    }
+}
+
+/// The sustainability plan of a bid, as the award agreed it.
+#[cfg(feature = "ssr")]
+pub(crate) async fn bid_plan(
+    conn: &mut sqlx::AnyConnection,
+    bid_id: i64,
+    round_id: i64,
+    period_months: u32,
+) -> Result<Vec<crate::domain::bid::PlanYear>, AppError> {
+    use crate::domain::answers;
+    use crate::domain::round::SectionKind;
+    let sections = db::rounds::sections(&mut *conn, round_id).await?;
+    let saved = db::bids::sections(&mut *conn, bid_id).await?;
+    let funded = answers::funded_years(period_months);
+    Ok(sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Sustainability)
+        .find_map(|s| saved.iter().find(|a| a.section_id == s.id))
+        .and_then(|a| answers::parse_plan(&a.answers, funded, None, false).ok())
+        .unwrap_or_default())
+}
+
+#[cfg(feature = "ssr")]
+fn when(text: &Option<String>) -> Option<String> {
+    text.as_deref().and_then(from_db).map(display_uk)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn period_text(start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
+    format!("{} to {}", display_date(start), display_date(end))
+}
+
+/// What the portfolio and the scheme page both derive from a scheme's returns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Trajectory {
+    pub points: Vec<PeriodPoint>,
+    pub progress: Option<(Progress, String)>,
+    pub graduation_proposed: bool,
+    pub cost_avoided: Pence,
+    pub most_overdue: Option<i64>,
+}
+
+/// Reported figures per period against the plan, the status rule and the graduation rule.
+/// `periods`: every scheduled (position, start); `reported`: (position, figures);
+/// `valued`: (position, value, unit cost, attribution bp); `open_due`: due dates of returns
+/// not yet sent.
+#[cfg(feature = "ssr")]
+pub(crate) fn trajectory(
+    scheme: &db::schemes::SchemeRow,
+    periods: &[(u32, chrono::NaiveDate)],
+    reported: &[(u32, Figures)],
+    valued: &[(u32, i64, Pence, i64)],
+    open_due: &[chrono::NaiveDate],
+    today: chrono::NaiveDate,
+) -> Trajectory {
+    let points: Vec<PeriodPoint> = periods
+        .iter()
+        .map(|(position, start)| {
+            let figures = reported.iter().find(|r| r.0 == *position).map(|r| r.1);
+            let cost_avoided = Pence(
+                valued
+                    .iter()
+                    .filter(|v| v.0 == *position)
+                    .map(|v| m::cost_avoided(v.1, v.2, m::attribution_from_bp(v.3)).0)
+                    .sum(),
+            );
+            PeriodPoint {
+                position: *position,
+                label: start.format("%b %Y").to_string(),
+                planned: m::planned_dependency(&scheme.plan, scheme.starts_on, *start)
+                    .map(m::percent),
+                actual: figures.map(|f| m::percent(f.dependency())),
+                figures,
+                cost_avoided,
+            }
+        })
+        .collect();
+    let most_overdue = open_due
+        .iter()
+        .filter(|d| **d < today)
+        .map(|d| (today - *d).num_days())
+        .max();
+    let latest = reported.last().map(|(position, f)| {
+        let start = periods
+            .iter()
+            .find(|p| p.0 == *position)
+            .map(|p| p.1)
+            .unwrap_or(scheme.starts_on);
+        (
+            f.dependency(),
+            m::planned_dependency(&scheme.plan, scheme.starts_on, start),
+        )
+    });
+    let progress =
+        (scheme.status == SchemeStatus::Active).then(|| m::progress(latest, most_overdue));
+    Trajectory {
+        cost_avoided: Pence(points.iter().map(|p| p.cost_avoided.0).sum()),
+        graduation_proposed: scheme.status == SchemeStatus::Active && m::graduation_due(reported),
+        points,
+        progress,
+        most_overdue,
+    }
+}
+
+#[server(prefix = "/api", endpoint = "schemes/view")]
+pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
+    let l = load_scheme(id).await?;
+    let s = &l.scheme;
+    let mut conn = l.state.pool.acquire().await?;
+    let tranches = db::schemes::tranches(&mut conn, id).await?;
+    let files = db::schemes::tranche_files(&mut conn, id).await?;
+    let returns = db::schemes::returns(&mut conn, id).await?;
+    let measures = db::schemes::measures(&mut conn, s.round_id).await?;
+    let gap_ids = db::rounds::gap_ids(&mut conn, s.round_id).await?;
+    let mut gaps = Vec::new();
+    for gid in gap_ids {
+        if let Some(g) = db::registers::gap(&mut conn, gid).await? {
+            gaps.push((gid, g.title.clone(), g.status.label().to_string()));
+        }
+    }
+    drop(conn);
+    let valued = db::schemes::valued_outcomes(&l.state.pool, Some(id)).await?;
+    let today = crate::domain::date::uk_date(chrono::Utc::now());
+    let periods: Vec<(u32, chrono::NaiveDate)> = returns
+        .iter()
+        .map(|r| (r.position, r.period_start))
+        .collect();
+    let reported: Vec<(u32, Figures)> = returns
+        .iter()
+        .filter(|r| r.status.reported())
+        .map(|r| (r.position, r.figures))
+        .collect();
+    let valued: Vec<(u32, i64, Pence, i64)> =
+        valued.into_iter().map(|v| (v.1, v.2, v.3, v.4)).collect();
+    let open_due: Vec<chrono::NaiveDate> = returns
+        .iter()
+        .filter(|r| r.status.open())
+        .map(|r| r.due_on)
+        .collect();
+    let t = trajectory(s, &periods, &reported, &valued, &open_due, today);
+    let actual: Vec<(String, u32)> = t
+        .points
+        .iter()
+        .filter_map(|p| p.actual.map(|a| (p.label.clone(), a)))
+        .collect();
+    let assumptions = measures
+        .iter()
+        .filter_map(|mr| {
+            mr.valued_by.as_ref().map(|(_, name, unit, cost, bp)| {
+                format!(
+                    "{}: each counted as {} ({} {unit}), {}% credited to this scheme",
+                    mr.name,
+                    name.to_lowercase(),
+                    cost.display(),
+                    m::attribution_from_bp(*bp).normalize()
+                )
+            })
+        })
+        .collect();
+    Ok(SchemeView {
+        id,
+        bid_id: s.bid_id,
+        reference: s.reference.clone().unwrap_or_default(),
+        round_id: s.round_id,
+        round_title: s.round_title.clone(),
+        organisation_name: s.organisation_name.clone(),
+        amount: s.amount,
+        paid: s.paid,
+        conditions: s.conditions.clone(),
+        status: s.status,
+        awarded: when(&Some(s.awarded_at.clone())).unwrap_or_default(),
+        accepted: when(&s.accepted_at).map(|at| {
+            format!(
+                "{at} by {}",
+                s.accepted_by.clone().unwrap_or_else(|| "a member".into())
+            )
+        }),
+        graduated: when(&s.graduated_at),
+        return_every: s.return_every,
+        is_member: l.is_member,
+        is_commissioner: l.user.has(Role::Commissioner),
+        progress: t.progress.clone(),
+        graduation_proposed: t.graduation_proposed,
+        tranches: tranches
+            .into_iter()
+            .map(|t| TrancheView {
+                id: t.id,
+                position: t.position,
+                amount: t.amount,
+                due: display_date(t.due_on),
+                milestone: t.milestone,
+                status: t.status,
+                evidence: t.evidence,
+                evidence_by: t.evidence_by.unwrap_or_default(),
+                evidence_at: when(&t.evidence_at).unwrap_or_default(),
+                review_note: t.review_note,
+                reviewed: match (when(&t.reviewed_at), t.reviewed_by) {
+                    (Some(at), Some(by)) => format!("{at} by {by}"),
+                    _ => String::new(),
+                },
+                files: files
+                    .iter()
+                    .filter(|f| f.0 == t.id)
+                    .map(|f| (f.1, f.2.clone(), f.3))
+                    .collect(),
+            })
+            .collect(),
+        returns: returns
+            .iter()
+            .map(|r| ReturnLine {
+                id: r.id,
+                position: r.position,
+                period: period_text(r.period_start, r.period_end),
+                due: display_date(r.due_on),
+                status: r.status,
+                overdue_days: (r.status.open() && r.due_on < today)
+                    .then(|| (today - r.due_on).num_days()),
+                is_final: r.is_final,
+            })
+            .collect(),
+        chart_summary: m::trajectory_summary(&actual),
+        points: t.points,
+        cost_avoided: t.cost_avoided,
+        assumptions,
+        gaps,
+    })
+}
+
+/// The organisation accepts the award and its conditions: a named member, once, audited.
+#[server(prefix = "/api", endpoint = "schemes/accept")]
+pub async fn accept_award(
+    scheme_id: i64,
+    #[server(default)] confirm: String,
+) -> Result<(), AppError> {
+    let l = load_scheme(scheme_id).await?;
+    l.member_only()?;
+    if confirm.is_empty() {
+        return Err(auth::reject_form(
+            SCHEME_FORM,
+            &[],
+            AppError::Invalid(vec![FieldError::new(
+                "confirm",
+                "Confirm that your organisation accepts the award and its conditions",
+            )]),
+        )
+        .await);
+    }
+    let now = db::now();
+    let mut tx = l.state.pool.begin().await?;
+    if !db::schemes::accept(&mut tx, scheme_id, l.user.id, &now).await? {
+        drop(tx);
+        return Err(auth::reject_form(
+            SCHEME_FORM,
+            &[],
+            AppError::Conflict("This award has already been accepted".into()),
+        )
+        .await);
+    }
+    l.audit(
+        &mut tx,
+        "scheme.accepted",
+        format!(
+            "{} accepted the award of {} for {}",
+            l.user.full_name,
+            l.scheme.amount.display(),
+            l.scheme.organisation_name
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(
+        &session,
+        "You have accepted the award. You can now send evidence for the first tranche",
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
+    Ok(())
+}
+
+pub const EVIDENCE_CHARS: usize = 5_000;
+
+/// The organisation sends evidence that a tranche's milestone is met.
+#[server(prefix = "/api", endpoint = "schemes/evidence")]
+pub async fn send_evidence(
+    scheme_id: i64,
+    tranche_id: i64,
+    #[server(default)] evidence: String,
+) -> Result<(), AppError> {
+    let l = load_scheme(scheme_id).await?;
+    l.member_only()?;
+    let typed = [("evidence", evidence.as_str())];
+    let text = crate::domain::text::required_text(
+        "evidence",
+        &evidence,
+        "Enter how the milestone has been met",
+        EVIDENCE_CHARS,
+        "The evidence",
+    )
+    .map_err(|e| vec![e]);
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => return Err(auth::reject_form(TRANCHE_FORM, &typed, AppError::Invalid(e)).await),
+    };
+    let mut conn = l.state.pool.acquire().await?;
+    let tranche = db::schemes::tranches(&mut conn, scheme_id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == tranche_id)
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    drop(conn);
+    if l.scheme.status == SchemeStatus::Awarded {
+        return Err(auth::reject_form(
+            TRANCHE_FORM,
+            &typed,
+            AppError::Conflict("Accept the award before you send evidence for a tranche".into()),
+        )
+        .await);
+    }
+    let now = db::now();
+    let mut tx = l.state.pool.begin().await?;
+    if !db::schemes::submit_evidence(&mut tx, tranche_id, &text, l.user.id, &now).await? {
+        drop(tx);
+        return Err(auth::reject_form(
+            TRANCHE_FORM,
+            &typed,
+            AppError::Conflict(format!(
+                "Evidence for tranche {} cannot be sent now: it is {}",
+                tranche.position,
+                tranche.status.label().to_lowercase()
+            )),
+        )
+        .await);
+    }
+    l.audit(
+        &mut tx,
+        "tranche.evidence_sent",
+        format!(
+            "Evidence sent for tranche {} by {}",
+            tranche.position, l.user.full_name
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(
+        &session,
+        &format!("Evidence for tranche {} sent", tranche.position),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/schemes/{scheme_id}/tranches/{tranche_id}"));
+    Ok(())
+}
+
+/// A commissioner approves a tranche's evidence and records the payment (a ledger entry in
+/// the pooled fund), or returns the evidence with a reason.
+#[server(prefix = "/api", endpoint = "schemes/review_tranche")]
+pub async fn review_tranche(
+    scheme_id: i64,
+    tranche_id: i64,
+    #[server(default)] decision: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    let l = load_scheme(scheme_id).await?;
+    l.commissioner_only()?;
+    let typed = [("decision", decision.as_str()), ("note", note.as_str())];
+    let mut errors = Vec::new();
+    if decision != "pay" && decision != "return" {
+        errors.push(FieldError::new(
+            "decision",
+            "Select approve and pay, or return the evidence",
+        ));
+    }
+    let note = note.trim().to_string();
+    if decision == "return" && note.is_empty() {
+        errors.push(FieldError::new(
+            "note",
+            "Enter why the evidence is returned and what is needed",
+        ));
+    }
+    if note.chars().count() > EVIDENCE_CHARS {
+        errors.push(FieldError::new(
+            "note",
+            format!("The note must be {EVIDENCE_CHARS} characters or fewer"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(auth::reject_form(TRANCHE_FORM, &typed, AppError::Invalid(errors)).await);
+    }
+    let mut conn = l.state.pool.acquire().await?;
+    let tranche = db::schemes::tranches(&mut conn, scheme_id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == tranche_id)
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let round = db::rounds::round(&mut conn, l.scheme.round_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    drop(conn);
+    let now = db::now();
+    let mut tx = l.state.pool.begin().await?;
+    let refused = |message: String| async {
+        Err(auth::reject_form(TRANCHE_FORM, &typed, AppError::Conflict(message)).await)
+    };
+    let paid = if decision == "pay" {
+        // The tranche first: of two approvals at once, only one finds it unpaid.
+        let Some(amount) =
+            db::schemes::pay_tranche(&mut tx, tranche_id, &note, l.user.id, &now).await?
+        else {
+            drop(tx);
+            let why = if l.scheme.accepted_at.is_none() {
+                "The award has not been accepted yet: a tranche cannot be paid before it is"
+                    .to_string()
+            } else {
+                format!(
+                    "Tranche {} cannot be paid: it is {}",
+                    tranche.position,
+                    tranche.status.label().to_lowercase()
+                )
+            };
+            return refused(why).await;
+        };
+        let fund_id = round.fund_id.ok_or(AppError::Internal)?;
+        let reason = format!(
+            "Tranche {} to {}",
+            tranche.position, l.scheme.organisation_name
+        );
+        if !db::fund::pay(
+            &mut tx,
+            fund_id,
+            l.scheme.round_id,
+            amount,
+            &reason,
+            l.user.id,
+            &now,
+        )
+        .await?
+        {
+            drop(tx);
+            return refused("The pooled fund's payments would exceed what it has committed".into())
+                .await;
+        }
+        l.audit(
+            &mut tx,
+            "tranche.paid",
+            format!(
+                "Tranche {} approved and {} paid",
+                tranche.position,
+                amount.display()
+            ),
+        )
+        .await?;
+        Some(amount)
+    } else {
+        if !db::schemes::return_evidence(&mut tx, tranche_id, &note, l.user.id, &now).await? {
+            drop(tx);
+            return refused(format!(
+                "Tranche {} has no evidence waiting for review",
+                tranche.position
+            ))
+            .await;
+        }
+        l.audit(
+            &mut tx,
+            "tranche.returned",
+            format!("Evidence for tranche {} returned: {note}", tranche.position),
+        )
+        .await?;
+        None
+    };
+    tx.commit().await?;
+    let link = l.link(&format!("/tranches/{tranche_id}"));
+    let amount_text = paid.map(|p| p.display());
+    l.tell_members(|to, name| {
+        crate::mail::tranche_reviewed(
+            to,
+            name,
+            &l.scheme.organisation_name,
+            tranche.position,
+            amount_text.as_deref(),
+            &note,
+            &link,
+        )
+    })
+    .await?;
+    let session = auth::session().await?;
+    let message = match paid {
+        Some(p) => format!(
+            "Tranche {} approved: {} paid",
+            tranche.position,
+            p.display()
+        ),
+        None => format!(
+            "Evidence for tranche {} returned to the organisation",
+            tranche.position
+        ),
+    };
+    auth::set_notice(&session, &message).await?;
+    leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
+    Ok(())
+}
+
+/// A commissioner confirms a proposed graduation: the scheme is self-sustaining (audited,
+/// dated), its latest accepted return is the final one, and ticked gaps are marked filled.
+#[server(prefix = "/api", endpoint = "schemes/graduate")]
+pub async fn confirm_graduation(
+    scheme_id: i64,
+    #[server(default)] confirm: String,
+    #[server(default)] gap: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let l = load_scheme(scheme_id).await?;
+    l.commissioner_only()?;
+    let reject = |message: &str, field: &str| {
+        let e = AppError::Invalid(vec![FieldError::new(field, message)]);
+        async move { Err(auth::reject_form(SCHEME_FORM, &[], e).await) }
+    };
+    if confirm.is_empty() {
+        return reject("Confirm that the scheme is self-sustaining", "confirm").await;
+    }
+    let mut conn = l.state.pool.acquire().await?;
+    let returns = db::schemes::returns(&mut conn, scheme_id).await?;
+    let gap_ids = db::rounds::gap_ids(&mut conn, l.scheme.round_id).await?;
+    drop(conn);
+    let reported: Vec<(u32, Figures)> = returns
+        .iter()
+        .filter(|r| r.status.reported())
+        .map(|r| (r.position, r.figures))
+        .collect();
+    if l.scheme.status != SchemeStatus::Active || !m::graduation_due(&reported) {
+        return reject(
+            "This scheme is not proposed for graduation: its two latest returns must show no seed grant and income covering costs",
+            "confirm",
+        )
+        .await;
+    }
+    let Some(final_return) = returns.iter().rfind(|r| r.status == ReturnStatus::Accepted) else {
+        return reject(
+            "Accept the scheme's latest monitoring return first: it becomes the final return",
+            "confirm",
+        )
+        .await;
+    };
+    if reported.last().map(|r| r.0) != Some(final_return.position) {
+        return reject(
+            "Accept the scheme's latest monitoring return first: it becomes the final return",
+            "confirm",
+        )
+        .await;
+    }
+    let now = db::now();
+    let mut tx = l.state.pool.begin().await?;
+    if !db::schemes::graduate(&mut tx, scheme_id, final_return.position, l.user.id, &now).await? {
+        drop(tx);
+        return reject("This scheme has already been closed", "confirm").await;
+    }
+    l.audit(
+        &mut tx,
+        "scheme.graduated",
+        format!(
+            "{} confirmed self-sustaining; return {} is the final return",
+            l.scheme.organisation_name, final_return.position
+        ),
+    )
+    .await?;
+    for gid in gap_ids.iter().filter(|g| gap.contains_key(&g.to_string())) {
+        if db::schemes::mark_gap_filled(&mut tx, *gid, &now).await? {
+            db::audit::record(
+                &mut tx,
+                db::audit::Entry {
+                    actor: Some(l.user.id),
+                    action: "gap.filled",
+                    subject_type: "gap",
+                    subject_id: gid.to_string(),
+                    summary: format!(
+                        "Filled by {}, now self-sustaining",
+                        l.scheme.organisation_name
+                    ),
+                    before: None,
+                    after: Some("Filled".into()),
+                },
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(
+        &session,
+        &format!(
+            "{} is confirmed as self-sustaining",
+            l.scheme.organisation_name
+        ),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
+    Ok(())
+}
+
+/// Send the reminders due today: 14 days and 1 day before a return is due and when it
+/// becomes overdue. Each reminder is claimed in the database before its emails go, so it is
+/// sent once whatever restarts or however many instances run. Returns how many were sent.
+#[cfg(feature = "ssr")]
+pub async fn send_reminders(state: &AppState, today: chrono::NaiveDate) -> Result<usize, AppError> {
+    let from = today - chrono::Duration::days(7);
+    let to = today + chrono::Duration::days(14);
+    let open = db::schemes::open_returns_due(&state.pool, from, to).await?;
+    let now = db::now();
+    let mut sent = 0;
+    for r in open {
+        let Some(kind) = m::reminder_due(r.due_on, today) else {
+            continue;
+        };
+        if !db::schemes::claim_reminder(&state.pool, r.id, kind.code(), &now).await? {
+            continue;
+        }
+        let mut conn = state.pool.acquire().await?;
+        let members = db::bids::member_emails(&mut conn, r.organisation_id).await?;
+        drop(conn);
+        let link = format!(
+            "{}/schemes/{}/returns/{}",
+            state.settings.base_url, r.scheme_id, r.id
+        );
+        let mut failed = false;
+        for (email, name) in &members {
+            let mail = crate::mail::return_reminder(
+                email,
+                name,
+                &r.organisation_name,
+                r.position,
+                &display_date(r.due_on),
+                kind,
+                &link,
+            );
+            if let Err(e) = state.mailer.send(mail).await {
+                tracing::warn!(%e, "could not send a return reminder");
+                failed = true;
+            }
+        }
+        if failed && members.len() == 1 {
+            // Nobody was told: give the claim back so the next run tries again.
+            db::schemes::release_reminder(&state.pool, r.id, kind.code()).await?;
+        } else {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemeListItem {
+    pub id: i64,
+    pub organisation_name: String,
+    pub round_title: String,
+    pub amount: Pence,
+    pub status: SchemeStatus,
+}
+
+/// The funded schemes of the signed-in user's organisations.
+#[server(prefix = "/api", endpoint = "schemes/mine")]
+pub async fn my_schemes() -> Result<Vec<SchemeListItem>, AppError> {
+    let (state, user) = auth::require_user().await?;
+    Ok(db::schemes::for_member(&state.pool, user.id)
+        .await?
+        .into_iter()
+        .map(|s| SchemeListItem {
+            id: s.id,
+            organisation_name: s.organisation_name,
+            round_title: s.round_title,
+            amount: s.amount,
+            status: s.status,
+        })
+        .collect())
+}

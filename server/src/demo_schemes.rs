@@ -1,0 +1,463 @@
+//! Demo history of funded schemes, told through the same rules as the pages: a chiropody
+//! social enterprise funded over two years ago whose charges grew until it graduated; a
+//! church meals-and-help scheme a year in, on track with volunteers; and a befriending
+//! scheme that is behind plan. Bids are checked and sent, awards go through the decision
+//! rule (money committed from the fund of the year), tranches are evidenced and paid
+//! through the ledger, returns are sent and accepted. Only the timestamps are today's.
+use anyhow::{anyhow, Context};
+use app::domain::answers::{check_section, Answers, SectionContext};
+use app::domain::money::Pence;
+use app::domain::monitoring::{Measure, MeasureKind, ReturnContent, ReturnForm, UnitCostForm};
+use app::domain::organisation::OrganisationForm;
+use app::domain::round::{QuestionType, SectionKind};
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use sqlx::AnyPool;
+use std::sync::Arc;
+
+pub const CHIROPODY_ROUND: &str = "Affordable chiropody for over-65s (2024)";
+pub const MEALS_ROUND: &str = "More than meals: shopping help and signposting (2025)";
+
+/// A quarter's return: (costs, seed grant, charges, donations, in kind, measure values).
+type DemoReturn = (i64, i64, i64, i64, i64, &'static [i64]);
+/// A round's measure: (round title, kind, name, (unit cost index, attribution bp)).
+type DemoMeasure = (
+    &'static str,
+    MeasureKind,
+    &'static str,
+    Option<(usize, i64)>,
+);
+
+struct Story {
+    round: &'static str,
+    owner: &'static str,
+    organisation: &'static str,
+    legal_form: &'static str,
+    company_number: &'static str,
+    charity_number: &'static str,
+    service: &'static str,
+    /// Award in pounds.
+    amount: i64,
+    /// Months after the round opened that the scheme started.
+    started_after: u32,
+    /// Plan per year: (costs, seed grant, charge per user, users, volunteer hours).
+    plan: [(i64, i64, i64, i64, i64); 3],
+    /// Returns sent: (costs, seed grant, charges, donations, in kind, measure values).
+    returns: &'static [DemoReturn],
+    tranches_paid: usize,
+    graduate: bool,
+}
+
+const STORIES: [Story; 3] = [
+    Story {
+        round: CHIROPODY_ROUND,
+        owner: "footcare@seedbed.test",
+        organisation: "Step Forward Chiropody CIC",
+        legal_form: "cic",
+        company_number: "11223344",
+        charity_number: "",
+        service: "Low-cost toenail cutting and foot checks for over-65s, in two community clinics and at home.",
+        amount: 30_000,
+        started_after: 3,
+        plan: [(40_000, 18_000, 15, 1_500, 0), (42_000, 12_000, 15, 2_000, 0), (44_000, 0, 16, 2_800, 0)],
+        // Quarterly: charges grew until the grant was no longer needed.
+        returns: &[
+            (10_000, 6_000, 4_000, 0, 0, &[260, 180, 3]),
+            (10_000, 5_000, 5_200, 0, 0, &[330, 210, 4]),
+            (10_500, 4_000, 6_600, 0, 0, &[420, 250, 4]),
+            (10_500, 3_000, 7_600, 0, 0, &[480, 290, 5]),
+            (11_000, 2_500, 8_700, 0, 0, &[560, 320, 6]),
+            (11_000, 1_500, 9_800, 0, 0, &[620, 350, 6]),
+            (11_000, 0, 11_300, 0, 0, &[700, 380, 7]),
+            (11_500, 0, 12_100, 0, 0, &[760, 400, 7]),
+        ],
+        tranches_paid: 3,
+        graduate: true,
+    },
+    Story {
+        round: MEALS_ROUND,
+        owner: "meals@seedbed.test",
+        organisation: "St Mary's Church Meals and More",
+        legal_form: "faith_group",
+        company_number: "",
+        charity_number: "",
+        service: "Hot meals three days a week with help with shopping, a friendly visit and signposting, delivered mainly by church volunteers.",
+        amount: 24_000,
+        started_after: 2,
+        plan: [(30_000, 14_000, 3, 2_000, 1_500), (30_000, 10_000, 3, 3_000, 2_000), (31_000, 0, 4, 3_500, 2_500)],
+        returns: &[
+            (7_500, 2_800, 1_500, 1_200, 2_500, &[1_900, 42, 380, 4]),
+            (7_500, 2_700, 1_700, 1_300, 2_600, &[2_050, 45, 410, 5]),
+            (7_600, 2_600, 1_900, 1_400, 2_700, &[2_200, 48, 430, 5]),
+        ],
+        tranches_paid: 1,
+        graduate: false,
+    },
+    Story {
+        round: MEALS_ROUND,
+        owner: "befriend@seedbed.test",
+        organisation: "Befriend Grimsby",
+        legal_form: "registered_charity",
+        company_number: "",
+        charity_number: "1187654",
+        service: "Weekly befriending visits and a shopping run for people living alone, with a volunteer coordinator.",
+        amount: 20_000,
+        started_after: 2,
+        plan: [(24_000, 12_000, 2, 3_000, 1_000), (24_000, 8_000, 2, 4_500, 1_500), (25_000, 0, 3, 5_000, 2_000)],
+        // Charges and donations came in slower than planned: behind, not yet at risk.
+        returns: &[
+            (6_000, 3_000, 1_300, 800, 1_400, &[0, 30, 210, 1]),
+            (6_000, 2_900, 1_400, 800, 1_500, &[0, 32, 220, 1]),
+            (6_100, 2_900, 1_450, 850, 1_500, &[0, 33, 230, 2]),
+        ],
+        tranches_paid: 1,
+        graduate: false,
+    },
+];
+
+/// Unit costs: (name, unit, cost in pounds, source).
+const UNIT_COSTS: [(&str, &str, &str, &str); 4] = [
+    (
+        "A week of residential care",
+        "per week",
+        "1250",
+        "PSSRU Unit Costs of Health and Social Care 2025, table 1.1",
+    ),
+    (
+        "A week of care at home (10 hours)",
+        "per week",
+        "420",
+        "PSSRU Unit Costs of Health and Social Care 2025, table 7.2",
+    ),
+    (
+        "A hospital admission after a fall",
+        "per admission",
+        "3450",
+        "NHS National Cost Collection 2024/25, non-elective, falls",
+    ),
+    (
+        "An A&E attendance",
+        "per attendance",
+        "310",
+        "NHS National Cost Collection 2024/25, type 1 A&E",
+    ),
+];
+
+fn money(p: i64) -> String {
+    p.to_string()
+}
+
+/// The bid's answers for each section, as the pages would post them.
+fn section_answers(
+    kind: SectionKind,
+    questions: &[(i64, app::domain::round::Question)],
+    story: &Story,
+) -> Answers {
+    let s = |k: &str, v: String| (k.to_string(), v);
+    let pairs: Vec<(String, String)> = match kind {
+        SectionKind::Organisation => vec![s("confirmed", "answer[confirmed]".into())],
+        SectionKind::Budget => vec![
+            s("line0_description", "Running the service".into()),
+            s("line0_category", "staff".into()),
+            s("line0_y1", money(story.plan[0].1)),
+            s("line0_y2", money(story.plan[1].1)),
+            s("amount_requested", money(story.amount)),
+        ],
+        SectionKind::Sustainability => {
+            let mut out = vec![s("years", "3".into())];
+            for (i, (costs, grant, charge, users, hours)) in story.plan.iter().enumerate() {
+                let y = i + 1;
+                out.push(s(&format!("y{y}_costs"), money(*costs)));
+                out.push(s(&format!("y{y}_seed_grant"), money(*grant)));
+                out.push(s(&format!("y{y}_charge_per_user"), money(*charge)));
+                out.push(s(&format!("y{y}_expected_users"), users.to_string()));
+                if *hours > 0 {
+                    out.push(s(&format!("y{y}_volunteer_hours"), hours.to_string()));
+                    out.push(s(&format!("y{y}_value_per_hour"), "12".into()));
+                }
+            }
+            out
+        }
+        SectionKind::Custom => questions
+            .iter()
+            .flat_map(|(id, q)| {
+                let key = format!("q{id}");
+                match q.qtype {
+                    QuestionType::Date => vec![
+                        s(&format!("{key}_day"), "1".into()),
+                        s(&format!("{key}_month"), "4".into()),
+                        s(&format!("{key}_year"), "2025".into()),
+                    ],
+                    QuestionType::WholeNumber => vec![s(&key, "300".into())],
+                    QuestionType::YesNo => vec![s(&key, "yes".into())],
+                    _ => vec![s(&key, story.service.into())],
+                }
+            })
+            .collect(),
+    };
+    pairs.into_iter().collect()
+}
+
+async fn user_id(pool: &AnyPool, email: &str) -> anyhow::Result<i64> {
+    Ok(app::db::users::by_email(pool, email)
+        .await?
+        .ok_or_else(|| anyhow!("demo account {email} is missing"))?
+        .id)
+}
+
+async fn round_id(pool: &AnyPool, title: &str) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
+        .bind(title)
+        .fetch_one(pool)
+        .await?)
+}
+
+/// The unit costs and each history round's measures: (round title, kind, name, unit cost
+/// index, attribution %).
+async fn measures(pool: &AnyPool, actor: i64, today: NaiveDate) -> anyhow::Result<()> {
+    let now = app::db::now();
+    let mut ids = Vec::new();
+    let mut tx = pool.begin().await?;
+    for (name, unit, cost, source) in UNIT_COSTS {
+        let form = UnitCostForm {
+            name: name.into(),
+            unit: unit.into(),
+            cost: cost.into(),
+            source: source.into(),
+            source_date_day: "1".into(),
+            source_date_month: "4".into(),
+            source_date_year: "2025".into(),
+        };
+        let parsed = form.parse(today).map_err(crate::demo_funding::fail)?;
+        let id = app::db::schemes::save_unit_cost(&mut tx, None, &parsed, actor, &now)
+            .await?
+            .ok_or_else(|| anyhow!("unit cost not saved"))?;
+        ids.push(id);
+    }
+    tx.commit().await?;
+    let plan: [DemoMeasure; 7] = [
+        (
+            CHIROPODY_ROUND,
+            MeasureKind::Activity,
+            "Appointments given",
+            None,
+        ),
+        (
+            CHIROPODY_ROUND,
+            MeasureKind::Activity,
+            "People supported",
+            None,
+        ),
+        (
+            CHIROPODY_ROUND,
+            MeasureKind::Outcome,
+            "Falls avoided among regular users",
+            Some((2, 2500)),
+        ),
+        (MEALS_ROUND, MeasureKind::Activity, "Meals delivered", None),
+        (MEALS_ROUND, MeasureKind::Activity, "People supported", None),
+        (MEALS_ROUND, MeasureKind::Activity, "Volunteer hours", None),
+        (
+            MEALS_ROUND,
+            MeasureKind::Outcome,
+            "Weeks of residential care put off",
+            Some((0, 2000)),
+        ),
+    ];
+    for (round, kind, name, cost) in plan {
+        let id = round_id(pool, round).await?;
+        let mut tx = pool.begin().await?;
+        let measure = Measure {
+            kind,
+            name: name.into(),
+            cost: cost.map(|(i, bp)| (ids[i], bp)),
+        };
+        app::db::schemes::add_measure(&mut tx, id, &measure).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Load once, after the rounds (the history rounds have closed by the clock).
+pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
+    let today = app::domain::date::uk_date(Utc::now());
+    measures(pool, actor, today).await?;
+    let state = app::state::AppState {
+        pool: pool.clone(),
+        mailer: Arc::new(crate::mail::CapturingMailer::default()),
+        settings: Arc::new(app::state::Settings {
+            base_url: "http://localhost:3000".into(),
+        }),
+    };
+    let now = app::db::now();
+    for story in &STORIES {
+        let round = round_id(pool, story.round).await?;
+        let owner = user_id(pool, story.owner).await?;
+        let mut conn = pool.acquire().await?;
+        let details = app::db::rounds::round(&mut conn, round)
+            .await?
+            .ok_or_else(|| anyhow!("history round missing"))?
+            .details;
+        let sections = app::db::rounds::sections(&mut conn, round).await?;
+        drop(conn);
+        let org = OrganisationForm {
+            name: story.organisation.into(),
+            legal_form: story.legal_form.into(),
+            charity_number: story.charity_number.into(),
+            company_number: story.company_number.into(),
+            address_line_1: "1 Church Lane".into(),
+            town: "Grimsby".into(),
+            postcode: "DN31 1AA".into(),
+            contact_name: story.organisation.into(),
+            contact_email: story.owner.into(),
+            income_band: "10k_100k".into(),
+            area_served: "North East Lincolnshire".into(),
+            ..Default::default()
+        }
+        .parse()
+        .map_err(crate::demo_funding::fail)?;
+        let requested = Pence(story.amount * 100);
+        let ctx = SectionContext {
+            funded_years: app::domain::answers::funded_years(details.period_months),
+            min_award: details.min_award,
+            max_award: details.max_award,
+            requested: Some(requested),
+            files: vec![],
+        };
+        let mut tx = pool.begin().await?;
+        let org_id = app::db::organisations::insert(&mut tx, &org, owner, &now).await?;
+        let bid_id = app::db::bids::insert(&mut tx, round, org_id, owner, &now)
+            .await?
+            .ok_or_else(|| anyhow!("history bid exists"))?;
+        for section in &sections {
+            let a = section_answers(section.kind, &section.questions, story);
+            if let Some(p) = check_section(section.kind, &section.questions, &a, &ctx, true).first()
+            {
+                return Err(anyhow!(
+                    "history bid answer refused: {}: {}",
+                    p.field,
+                    p.message
+                ));
+            }
+            app::db::bids::save_section(&mut tx, bid_id, section.id, 0, &a, true, owner, &now)
+                .await?;
+        }
+        app::db::bids::set_requested(&mut tx, bid_id, Some(requested)).await?;
+        let year = app::domain::date::uk_date(details.closes_at).year();
+        app::db::bids::submit(
+            &mut tx,
+            bid_id,
+            &app::domain::bid::reference(year, bid_id),
+            owner,
+            &now,
+        )
+        .await?
+        .ok_or_else(|| anyhow!("history bid could not be sent"))?;
+        app::db::bids::start_assessment(&mut tx, round, &now).await?;
+        tx.commit().await?;
+        // The award, through the decision rule: money committed, scheme and schedule made.
+        let start = app::domain::date::uk_date(details.opens_at)
+            .checked_add_months(Months::new(story.started_after))
+            .unwrap_or(today);
+        let form = app::domain::decision::DecisionForm {
+            outcome: "award".into(),
+            amount: money(story.amount),
+            conditions:
+                "Monitoring returns every quarter; tell us early about any risk to the service"
+                    .into(),
+            feedback: String::new(),
+            returns_every: "3".into(),
+        };
+        app::api::decisions::record_decision(&state, actor, round, bid_id, &form, start)
+            .await
+            .map_err(|e| anyhow!("history award refused: {e}"))
+            .context(story.organisation)?;
+        follow(pool, story, bid_id, owner, actor, round).await?;
+    }
+    Ok(())
+}
+
+/// After the award: accepted, tranches paid, returns sent and accepted, perhaps graduated.
+async fn follow(
+    pool: &AnyPool,
+    story: &Story,
+    bid_id: i64,
+    owner: i64,
+    actor: i64,
+    round: i64,
+) -> anyhow::Result<()> {
+    let now = app::db::now();
+    let mut conn = pool.acquire().await?;
+    let scheme = app::db::schemes::of_bid(&mut conn, bid_id)
+        .await?
+        .ok_or_else(|| anyhow!("history scheme missing"))?;
+    let fund_id = app::db::rounds::round(&mut conn, round)
+        .await?
+        .and_then(|r| r.fund_id)
+        .ok_or_else(|| anyhow!("history round has no fund"))?;
+    let tranches = app::db::schemes::tranches(&mut conn, scheme).await?;
+    let returns = app::db::schemes::returns(&mut conn, scheme).await?;
+    let measures = app::db::schemes::measures(&mut conn, round).await?;
+    drop(conn);
+    let mut tx = pool.begin().await?;
+    app::db::schemes::accept(&mut tx, scheme, owner, &now).await?;
+    tx.commit().await?;
+    for t in tranches.iter().take(story.tranches_paid) {
+        let mut tx = pool.begin().await?;
+        app::db::schemes::submit_evidence(
+            &mut tx,
+            t.id,
+            "Milestone met: see the monitoring returns.",
+            owner,
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        let mut tx = pool.begin().await?;
+        let amount = app::db::schemes::pay_tranche(&mut tx, t.id, "", actor, &now)
+            .await?
+            .ok_or_else(|| anyhow!("history tranche not paid"))?;
+        let reason = format!("Tranche {} to {}", t.position, story.organisation);
+        if !app::db::fund::pay(&mut tx, fund_id, round, amount, &reason, actor, &now).await? {
+            return Err(anyhow!("history payment refused"));
+        }
+        tx.commit().await?;
+    }
+    for (r, (costs, grant, charges, donations, in_kind, values)) in
+        returns.iter().zip(story.returns)
+    {
+        let mut form = ReturnForm {
+            narrative: "The service ran as planned this quarter.".into(),
+            ..ReturnForm::default()
+        };
+        for (key, v) in [
+            ("costs", costs),
+            ("seed_grant", grant),
+            ("charges", charges),
+            ("donations", donations),
+            ("in_kind", in_kind),
+        ] {
+            form.money.insert(key.into(), v.to_string());
+        }
+        for (m, v) in measures.iter().zip(values.iter()) {
+            form.measures.insert(m.id.to_string(), v.to_string());
+        }
+        let names: Vec<(i64, String)> = measures.iter().map(|m| (m.id, m.name.clone())).collect();
+        let content: ReturnContent = form
+            .parse(&names, true)
+            .map_err(crate::demo_funding::fail)?;
+        let mut tx = pool.begin().await?;
+        app::db::schemes::save_return(&mut tx, r.id, &form, &content, true, owner, &now).await?;
+        app::db::schemes::review_return(&mut tx, r.id, true, "", actor, &now).await?;
+        tx.commit().await?;
+    }
+    if story.graduate {
+        let mut tx = pool.begin().await?;
+        app::db::schemes::graduate(&mut tx, scheme, story.returns.len() as u32, actor, &now)
+            .await?;
+        for gap in app::db::rounds::gap_ids(&mut tx, round).await? {
+            app::db::schemes::mark_gap_filled(&mut tx, gap, &now).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! Evidence files for a tranche: uploaded by the scheme's organisation members while the
+//! tranche waits for evidence; downloaded by members and commissioners. For anyone else the
+//! scheme does not exist.
+use crate::files::{attachment, insert_upload, keep_field_error, read_file_field, refused};
+use crate::ServerState;
+use app::domain::files::{check_content, check_upload, safe_name};
+use app::domain::monitoring::{SchemeStatus, TrancheStatus};
+use app::error::AppError;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+fn service_error() -> Response {
+    refused(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Sorry, there is a problem with the service",
+    )
+}
+
+async fn scheme_for(
+    state: &ServerState,
+    session: &Session,
+    scheme_id: i64,
+) -> Result<app::api::schemes::LoadedScheme, Response> {
+    let user = match app::auth::current_user(&state.app, session).await {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            return Err(Redirect::to(&format!(
+                "/account/sign-in?next={}",
+                app::components::urlencode(&format!("/schemes/{scheme_id}"))
+            ))
+            .into_response())
+        }
+        Err(_) => return Err(service_error()),
+    };
+    match app::api::schemes::load_scheme_for(state.app.clone(), user, scheme_id).await {
+        Ok(l) => Ok(l),
+        Err(AppError::NotFound) => Err(refused(StatusCode::NOT_FOUND, "Page not found")),
+        Err(_) => Err(service_error()),
+    }
+}
+
+pub async fn upload_tranche_file(
+    State(state): State<ServerState>,
+    session: Session,
+    Path((scheme_id, tranche_id)): Path<(i64, i64)>,
+    mut multipart: Multipart,
+) -> Response {
+    let l = match scheme_for(&state, &session, scheme_id).await {
+        Ok(l) => l,
+        Err(response) => return response,
+    };
+    if !l.is_member {
+        return refused(
+            StatusCode::FORBIDDEN,
+            "You do not have permission to do that",
+        );
+    }
+    let tranche = match state.app.pool.acquire().await {
+        Ok(mut conn) => app::db::schemes::tranches(&mut conn, scheme_id)
+            .await
+            .map(|ts| ts.into_iter().find(|t| t.id == tranche_id)),
+        Err(e) => Err(e),
+    };
+    let tranche = match tranche {
+        Ok(Some(t)) => t,
+        Ok(None) => return refused(StatusCode::NOT_FOUND, "Page not found"),
+        Err(_) => return service_error(),
+    };
+    let back = format!("/schemes/{scheme_id}/tranches/{tranche_id}");
+    let fail = |message: String| {
+        let session = session.clone();
+        let back = back.clone();
+        async move {
+            keep_field_error(
+                &session,
+                app::api::schemes::TRANCHE_FORM,
+                "file",
+                &back,
+                &message,
+            )
+            .await
+        }
+    };
+    if l.scheme.status != SchemeStatus::Active
+        || !matches!(tranche.status, TrancheStatus::Due | TrancheStatus::Returned)
+    {
+        return fail(format!(
+            "Files can be added while a tranche waits for evidence. This one is {}",
+            tranche.status.label().to_lowercase()
+        ))
+        .await;
+    }
+    let (name, bytes) = match read_file_field(&mut multipart, "file").await {
+        Ok(upload) => upload,
+        Err(message) => return fail(message.into()).await,
+    };
+    let content_type = match check_upload("file", &name, bytes.len()) {
+        Ok(t) => t,
+        Err(e) => return fail(e.message).await,
+    };
+    if let Err(e) = check_content("file", content_type, &bytes) {
+        return fail(e.message).await;
+    }
+    let name = safe_name(&name);
+    let stored = async {
+        let now = app::db::now();
+        let mut tx = state.app.pool.begin().await?;
+        let (file_id, digest) =
+            insert_upload(&mut tx, &name, content_type, &bytes, l.user.id, &now).await?;
+        app::db::schemes::add_tranche_file(&mut tx, tranche_id, file_id).await?;
+        l.audit(
+            &mut tx,
+            "tranche.file_uploaded",
+            format!(
+                "Evidence file for tranche {}: {name} (sha256 {})",
+                tranche.position,
+                &digest[..12]
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<(), AppError>(())
+    };
+    match stored.await {
+        Ok(()) => {
+            let _ = app::auth::set_notice(&session, &format!("File uploaded: {name}")).await;
+            Redirect::to(&back).into_response()
+        }
+        Err(e) => {
+            tracing::error!(?e, "could not store a tranche file");
+            fail("Sorry, there is a problem with the service. Try again later".into()).await
+        }
+    }
+}
+
+pub async fn download_scheme_file(
+    State(state): State<ServerState>,
+    session: Session,
+    Path((scheme_id, file_id)): Path<(i64, i64)>,
+) -> Response {
+    if let Err(response) = scheme_for(&state, &session, scheme_id).await {
+        return response;
+    }
+    let belongs = match state.app.pool.acquire().await {
+        Ok(mut conn) => app::db::schemes::tranche_files(&mut conn, scheme_id)
+            .await
+            .map(|fs| fs.iter().any(|f| f.1 == file_id)),
+        Err(e) => Err(e),
+    };
+    let found = match belongs {
+        Ok(true) => app::db::files::get(&state.app.pool, file_id).await,
+        Ok(false) => Ok(None),
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok(Some(file)) => attachment(file),
+        Ok(None) => refused(StatusCode::NOT_FOUND, "Page not found"),
+        Err(e) => {
+            tracing::error!(%e, "could not read a scheme file");
+            service_error()
+        }
+    }
+}
