@@ -1,9 +1,9 @@
 //! Files that answer a bid's upload questions: uploaded as a plain multipart form by the
 //! organisation's members while the bid is a draft and the round is open; downloaded by
 //! whoever may read the bid. Everyone else is told the bid does not exist.
-use crate::files::{attachment, insert_upload, keep_field_error, read_file_field, refused};
+use crate::files::{attachment, checked_upload, insert_upload, keep_field_error, refused};
 use crate::ServerState;
-use app::domain::files::{check_content, check_upload, display_size, safe_name};
+use app::domain::files::{display_size, safe_name};
 use app::domain::round::QuestionType;
 use app::error::AppError;
 use axum::extract::{Multipart, Path, State};
@@ -99,18 +99,10 @@ pub async fn upload_bid_file(
         let back = back.clone();
         async move { keep_field_error(&session, UPLOAD_FORM, "file", &back, &message).await }
     };
-    let (name, bytes) = match read_file_field(&mut multipart, "file").await {
+    let (name, content_type, bytes) = match checked_upload(&mut multipart, "file").await {
         Ok(upload) => upload,
-        Err(message) => return fail(message.into()).await,
+        Err(message) => return fail(message).await,
     };
-    let content_type = match check_upload("file", &name, bytes.len()) {
-        Ok(t) => t,
-        Err(e) => return fail(e.message).await,
-    };
-    if let Err(e) = check_content("file", content_type, &bytes) {
-        return fail(e.message).await;
-    }
-    let name = safe_name(&name);
     match store(
         &state,
         bid_id,

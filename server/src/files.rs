@@ -111,6 +111,20 @@ pub(crate) async fn read_file_field(
     Ok(upload.unwrap_or_default())
 }
 
+/// The file posted in `field`, checked by name, size and content (a renamed program is
+/// refused): (safe name, content type, bytes), or the message for the field.
+pub(crate) async fn checked_upload(
+    multipart: &mut Multipart,
+    field: &str,
+) -> Result<(String, &'static str, Vec<u8>), String> {
+    let (name, bytes) = read_file_field(multipart, field)
+        .await
+        .map_err(String::from)?;
+    let content_type = check_upload(field, &name, bytes.len()).map_err(|e| e.message)?;
+    app::domain::files::check_content(field, content_type, &bytes).map_err(|e| e.message)?;
+    Ok((safe_name(&name), content_type, bytes))
+}
+
 /// Store an uploaded file (with its SHA-256) in the change's transaction: (id, digest).
 pub(crate) async fn insert_upload(
     conn: &mut sqlx::AnyConnection,

@@ -1,9 +1,8 @@
 //! Evidence files for a tranche: uploaded by the scheme's organisation members while the
 //! tranche waits for evidence; downloaded by members and commissioners. For anyone else the
 //! scheme does not exist.
-use crate::files::{attachment, insert_upload, keep_field_error, read_file_field, refused};
+use crate::files::{attachment, checked_upload, insert_upload, keep_field_error, refused};
 use crate::ServerState;
-use app::domain::files::{check_content, check_upload, safe_name};
 use app::domain::monitoring::{SchemeStatus, TrancheStatus};
 use app::error::AppError;
 use axum::extract::{Multipart, Path, State};
@@ -92,18 +91,10 @@ pub async fn upload_tranche_file(
         ))
         .await;
     }
-    let (name, bytes) = match read_file_field(&mut multipart, "file").await {
+    let (name, content_type, bytes) = match checked_upload(&mut multipart, "file").await {
         Ok(upload) => upload,
-        Err(message) => return fail(message.into()).await,
+        Err(message) => return fail(message).await,
     };
-    let content_type = match check_upload("file", &name, bytes.len()) {
-        Ok(t) => t,
-        Err(e) => return fail(e.message).await,
-    };
-    if let Err(e) = check_content("file", content_type, &bytes) {
-        return fail(e.message).await;
-    }
-    let name = safe_name(&name);
     let stored = async {
         let now = app::db::now();
         let mut tx = state.app.pool.begin().await?;

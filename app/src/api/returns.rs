@@ -57,12 +57,8 @@ pub struct ReturnPage {
 #[server(prefix = "/api", endpoint = "returns/view")]
 pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnPage, AppError> {
     let l = load_scheme(scheme_id).await?;
+    let r = l.monitoring_return(return_id).await?;
     let mut conn = l.state.pool.acquire().await?;
-    let r = db::schemes::returns(&mut conn, scheme_id)
-        .await?
-        .into_iter()
-        .find(|r| r.id == return_id)
-        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
     let measures = db::schemes::measures(&mut conn, l.scheme.round_id).await?;
     let values = db::schemes::values(&mut conn, scheme_id).await?;
     drop(conn);
@@ -158,12 +154,8 @@ pub async fn save_monitoring_return(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
+    let r = l.monitoring_return(return_id).await?;
     let mut conn = l.state.pool.acquire().await?;
-    let r = db::schemes::returns(&mut conn, scheme_id)
-        .await?
-        .into_iter()
-        .find(|r| r.id == return_id)
-        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
     let measures: Vec<(i64, String)> = db::schemes::measures(&mut conn, l.scheme.round_id)
         .await?
         .into_iter()
@@ -287,13 +279,7 @@ pub async fn review_monitoring_return(
     if !errors.is_empty() {
         return Err(auth::reject_form(RETURN_FORM, &typed, AppError::Invalid(errors)).await);
     }
-    let mut conn = l.state.pool.acquire().await?;
-    let r = db::schemes::returns(&mut conn, scheme_id)
-        .await?
-        .into_iter()
-        .find(|r| r.id == return_id)
-        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    drop(conn);
+    let r = l.monitoring_return(return_id).await?;
     let accept = decision == "accept";
     let now = db::now();
     let mut tx = l.state.pool.begin().await?;

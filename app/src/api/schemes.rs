@@ -177,6 +177,29 @@ impl LoadedScheme {
         Ok(())
     }
 
+    /// One of this scheme's tranches; any other id does not exist here.
+    pub(crate) async fn tranche(&self, id: i64) -> Result<db::schemes::TrancheRow, AppError> {
+        let mut conn = self.state.pool.acquire().await?;
+        db::schemes::tranches(&mut conn, self.scheme.id)
+            .await?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| auth::with_status(AppError::NotFound))
+    }
+
+    /// One of this scheme's monitoring returns; any other id does not exist here.
+    pub(crate) async fn monitoring_return(
+        &self,
+        id: i64,
+    ) -> Result<db::schemes::ReturnRow, AppError> {
+        let mut conn = self.state.pool.acquire().await?;
+        db::schemes::returns(&mut conn, self.scheme.id)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| auth::with_status(AppError::NotFound))
+    }
+
     pub(crate) fn link(&self, path: &str) -> String {
         format!(
             "{}/schemes/{}{path}",
@@ -502,13 +525,7 @@ pub async fn send_evidence(
         Ok(t) => t,
         Err(e) => return Err(auth::reject_form(TRANCHE_FORM, &typed, AppError::Invalid(e)).await),
     };
-    let mut conn = l.state.pool.acquire().await?;
-    let tranche = db::schemes::tranches(&mut conn, scheme_id)
-        .await?
-        .into_iter()
-        .find(|t| t.id == tranche_id)
-        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    drop(conn);
+    let tranche = l.tranche(tranche_id).await?;
     if l.scheme.status == SchemeStatus::Awarded {
         return Err(auth::reject_form(
             TRANCHE_FORM,
@@ -587,12 +604,8 @@ pub async fn review_tranche(
     if !errors.is_empty() {
         return Err(auth::reject_form(TRANCHE_FORM, &typed, AppError::Invalid(errors)).await);
     }
+    let tranche = l.tranche(tranche_id).await?;
     let mut conn = l.state.pool.acquire().await?;
-    let tranche = db::schemes::tranches(&mut conn, scheme_id)
-        .await?
-        .into_iter()
-        .find(|t| t.id == tranche_id)
-        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
     let round = db::rounds::round(&mut conn, l.scheme.round_id)
         .await?
         .ok_or(AppError::Internal)?;
@@ -820,7 +833,7 @@ pub async fn send_reminders(state: &AppState, today: chrono::NaiveDate) -> Resul
             "{}/schemes/{}/returns/{}",
             state.settings.base_url, r.scheme_id, r.id
         );
-        let mut failed = false;
+        let mut told = 0;
         for (email, name) in &members {
             let mail = crate::mail::return_reminder(
                 email,
@@ -831,12 +844,12 @@ pub async fn send_reminders(state: &AppState, today: chrono::NaiveDate) -> Resul
                 kind,
                 &link,
             );
-            if let Err(e) = state.mailer.send(mail).await {
-                tracing::warn!(%e, "could not send a return reminder");
-                failed = true;
+            match state.mailer.send(mail).await {
+                Ok(()) => told += 1,
+                Err(e) => tracing::warn!(%e, "could not send a return reminder"),
             }
         }
-        if failed && members.len() == 1 {
+        if told == 0 && !members.is_empty() {
             // Nobody was told: give the claim back so the next run tries again.
             db::schemes::release_reminder(&state.pool, r.id, kind.code()).await?;
         } else {
