@@ -14,6 +14,8 @@ pub struct AppState {
 pub struct Settings {
     /// Public address used in emailed links, e.g. https://seedbed.example.org
     pub base_url: String,
+    /// The 360Giving identifier prefix (`360G-<prefix>-<id>`).
+    pub open_data_prefix: String,
 }
 
 pub fn app_state() -> Result<AppState, AppError> {

@@ -140,6 +140,7 @@ async fn run(bids: usize) -> (Vec<Duration>, usize) {
         secure_cookies: false,
         leptos_options,
         mailer: Arc::new(server::mail::CapturingMailer::default()),
+        open_data_prefix: "seedbed".into(),
     })
     .await
     .unwrap();

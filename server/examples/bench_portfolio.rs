@@ -139,6 +139,7 @@ async fn run(schemes: usize) -> Vec<(&'static str, Vec<Duration>, usize)> {
         secure_cookies: false,
         leptos_options,
         mailer: Arc::new(server::mail::CapturingMailer::default()),
+        open_data_prefix: "seedbed".into(),
     })
     .await
     .unwrap();

@@ -58,6 +58,15 @@ pub struct Common {
         global = true
     )]
     pub base_url: String,
+    /// The 360Giving identifier prefix registered for this publisher: grants are published as
+    /// 360G-<prefix>-<id>
+    #[arg(
+        long,
+        env = "SEEDBED_360G_PREFIX",
+        default_value = "seedbed",
+        global = true
+    )]
+    pub open_data_prefix: String,
     /// SMTP server URL for outgoing mail, e.g. smtps://user:pass@smtp.example.org; unset writes mail to the outbox folder
     #[arg(long, env = "SEEDBED_SMTP_URL", global = true)]
     pub smtp_url: Option<String>,

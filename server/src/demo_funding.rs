@@ -384,6 +384,9 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
         app::db::fund::insert_partner(&mut tx, "North East Lincolnshire Council", &now).await?;
     let icb =
         app::db::fund::insert_partner(&mut tx, "NHS Humber and North Yorkshire ICB", &now).await?;
+    // Their organisation identifiers (org-id.guide), named as funders in the open data.
+    app::db::opendata::set_partner_identifier(&mut tx, council, "GB-LAE-NEL").await?;
+    app::db::opendata::set_partner_identifier(&mut tx, icb, "GB-NHS-QOQ").await?;
     let fund = app::db::fund::insert_fund(&mut tx, year, Pence(40_000_000), actor, &now).await?;
     for (partner, amount) in [(council, Pence(24_000_000)), (icb, Pence(16_000_000))] {
         app::db::fund::append(

@@ -286,6 +286,7 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
         mailer: Arc::new(crate::mail::CapturingMailer::default()),
         settings: Arc::new(app::state::Settings {
             base_url: "http://localhost:3000".into(),
+            open_data_prefix: "seedbed".into(),
         }),
     };
     let now = app::db::now();

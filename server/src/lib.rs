@@ -8,6 +8,7 @@ pub mod demo_schemes;
 pub mod exports;
 pub mod files;
 pub mod mail;
+pub mod open_data;
 pub mod scheme_files;
 pub mod sessions;
 
@@ -42,6 +43,8 @@ pub struct BuildOptions {
     pub secure_cookies: bool,
     pub leptos_options: LeptosOptions,
     pub mailer: Arc<dyn Mailer>,
+    /// The 360Giving identifier prefix this publisher registered (`360G-<prefix>-…`).
+    pub open_data_prefix: String,
 }
 
 /// Background task: open and close rounds at their times, every 15 seconds. Safe with any
@@ -97,6 +100,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         mailer: options.mailer,
         settings: Arc::new(Settings {
             base_url: options.base_url.trim_end_matches('/').to_string(),
+            open_data_prefix: options.open_data_prefix,
         }),
     };
     tokio::spawn(reminder_clock(state.clone()));
@@ -143,6 +147,14 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         .route(
             "/fund/rounds/{id}/interests.csv",
             axum::routing::get(exports::interests_csv),
+        )
+        .route(
+            "/open-data/360giving.json",
+            axum::routing::get(open_data::grants_json),
+        )
+        .route(
+            "/open-data/360giving.csv",
+            axum::routing::get(open_data::grants_csv),
         )
         .route(
             "/fund/schemes.csv",

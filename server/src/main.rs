@@ -75,6 +75,7 @@ async fn serve(common: server::config::Common, args: ServeArgs) -> anyhow::Resul
             .unwrap_or_else(|| secure_cookies_default(&common.base_url)),
         leptos_options,
         mailer,
+        open_data_prefix: common.open_data_prefix.clone(),
     })
     .await?;
     if args.demo {

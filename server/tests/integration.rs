@@ -4,6 +4,7 @@ mod assessment;
 mod bids;
 mod common;
 mod fund;
+mod opendata;
 mod organisations;
 mod registers;
 mod rounds;

@@ -5,6 +5,7 @@ pub mod bids;
 pub mod decisions;
 pub mod files;
 pub mod fund;
+pub mod opendata;
 pub mod organisations;
 pub mod registers;
 pub mod rounds;

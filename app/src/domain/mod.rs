@@ -11,6 +11,7 @@ pub mod fund;
 pub mod guidance;
 pub mod money;
 pub mod monitoring;
+pub mod opendata;
 pub mod organisation;
 pub mod password;
 pub mod questionnaire;

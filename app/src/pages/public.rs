@@ -19,6 +19,12 @@ pub fn HomePage() -> impl IntoView {
                 <p class="govuk-body-l">"The council and the NHS pool part of their health and social care budgets. The Preventative Services Market Development Board uses this pooled fund to give one-off seed funding to voluntary and community organisations that fill gaps in local services."</p>
                 <p class="govuk-body">"A grant helps a new service start. Your bid must show how the service will pay its own way when the grant ends, for example by charging, other funding or volunteers."</p>
                 <crate::pages::rounds::RoundList/>
+                <h2 class="govuk-heading-m">"Grants we have awarded"</h2>
+                <p class="govuk-body">"Every grant is published as open data in the 360Giving Data Standard, under the Open Government Licence:"</p>
+                <ul class="govuk-list">
+                    <li><a class="govuk-link" href="/open-data/360giving.json" rel="external">"Grants data in 360Giving JSON format"</a></li>
+                    <li><a class="govuk-link" href="/open-data/360giving.csv" rel="external" download="">"Grants data as a spreadsheet (CSV)"</a></li>
+                </ul>
                 <Transition fallback=|| ()>
                     {move || (!signed_in()).then(|| view! {
                         <h2 class="govuk-heading-m">"Bid or assess"</h2>

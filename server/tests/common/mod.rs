@@ -96,6 +96,7 @@ async fn serve_on(url: &str) -> (String, CapturingMailer, app::state::AppState) 
         secure_cookies: false,
         leptos_options,
         mailer: Arc::new(mailer.clone()),
+        open_data_prefix: "seedbed".into(),
     })
     .await
     .unwrap();

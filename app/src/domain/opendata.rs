@@ -1,0 +1,332 @@
+//! 360Giving open data: identifiers for grants and organisations, one award as a 360Giving
+//! grant (standard 1.4), and the same grant as a spreadsheet row with the standard's column
+//! titles.
+use super::money::Pence;
+use super::round::LegalForm;
+use chrono::{Datelike, NaiveDate};
+use serde_json::{json, Value};
+
+/// `360G-<prefix>-<id>`: hyphens only, never a slash.
+pub fn grant_identifier(prefix: &str, scheme_id: i64) -> String {
+    format!("360G-{}-{scheme_id}", clean_prefix(prefix))
+}
+
+fn clean_prefix(prefix: &str) -> String {
+    let p: String = prefix
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if p.is_empty() {
+        "seedbed".into()
+    } else {
+        p
+    }
+}
+
+/// The recipient's org-id: a registered charity's number (`GB-CHC-`), else a company's
+/// Companies House number (`GB-COH-`, leading zeros kept), else `360G-<prefix>-org-<id>`.
+pub fn recipient_identifier(
+    prefix: &str,
+    organisation_id: i64,
+    legal_form: LegalForm,
+    charity_number: &str,
+    company_number: &str,
+) -> String {
+    let charity = charity_number.trim();
+    let company = company_number.trim().to_uppercase();
+    let is_charity = matches!(legal_form, LegalForm::RegisteredCharity | LegalForm::Cio);
+    if is_charity && !charity.is_empty() {
+        format!("GB-CHC-{charity}")
+    } else if !company.is_empty() {
+        format!("GB-COH-{company}")
+    } else if !charity.is_empty() {
+        format!("GB-CHC-{charity}")
+    } else {
+        format!("360G-{}-org-{organisation_id}", clean_prefix(prefix))
+    }
+}
+
+/// Whole months from the start to the end of a planned period (at least 1).
+pub fn duration_months(start: NaiveDate, end: NaiveDate) -> u32 {
+    let months = (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32
+        + i32::from(end.day() >= start.day());
+    u32::try_from(months).unwrap_or(0).max(1)
+}
+
+/// A funder: (org-id, name).
+pub type Funder = (String, String);
+
+/// One award, as Seedbed knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Award {
+    pub scheme_id: i64,
+    pub title: String,
+    pub description: String,
+    pub amount: Pence,
+    pub award_date: NaiveDate,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub legal_form: LegalForm,
+    pub charity_number: String,
+    pub company_number: String,
+    pub postcode: String,
+    pub programme: String,
+    pub planned_start: NaiveDate,
+    pub planned_end: NaiveDate,
+    pub location: String,
+    /// RFC 3339.
+    pub modified: String,
+    pub open_call: bool,
+}
+
+/// The award as a 360Giving grant object.
+pub fn grant(a: &Award, prefix: &str, funders: &[Funder], data_source: &str) -> Value {
+    let mut recipient = json!({
+        "id": recipient_identifier(prefix, a.organisation_id, a.legal_form, &a.charity_number, &a.company_number),
+        "name": a.organisation,
+    });
+    if !a.charity_number.trim().is_empty() {
+        recipient["charityNumber"] = json!(a.charity_number.trim());
+    }
+    if !a.company_number.trim().is_empty() {
+        recipient["companyNumber"] = json!(a.company_number.trim().to_uppercase());
+    }
+    if !a.postcode.trim().is_empty() {
+        recipient["postalCode"] = json!(a.postcode.trim());
+    }
+    json!({
+        "id": grant_identifier(prefix, a.scheme_id),
+        "title": a.title,
+        "description": a.description,
+        "currency": "GBP",
+        "amountAwarded": amount_number(a.amount),
+        "awardDate": a.award_date.format("%Y-%m-%d").to_string(),
+        "plannedDates": [{
+            "startDate": a.planned_start.format("%Y-%m-%d").to_string(),
+            "endDate": a.planned_end.format("%Y-%m-%d").to_string(),
+            "duration": duration_months(a.planned_start, a.planned_end),
+        }],
+        "recipientOrganization": [recipient],
+        "fundingOrganization": funders.iter().map(|(id, name)| json!({"id": id, "name": name})).collect::<Vec<_>>(),
+        "grantProgramme": [{"title": a.programme}],
+        "beneficiaryLocation": [{"name": a.location, "countryCode": "GB"}],
+        "dateModified": a.modified,
+        "fromOpenCall": if a.open_call { "Yes" } else { "No" },
+        "dataSource": data_source,
+    })
+}
+
+/// Pounds as a plain JSON number: 24000 or 12500.5, never a string.
+pub fn amount_number(p: Pence) -> Value {
+    if p.0 % 100 == 0 {
+        json!(p.0 / 100)
+    } else {
+        serde_json::Number::from_f64(p.0 as f64 / 100.0)
+            .map(Value::Number)
+            .unwrap_or_else(|| json!(p.0 / 100))
+    }
+}
+
+/// The package around the grants: everything before the first grant and after the last,
+/// so the grants can be streamed between them.
+pub fn package_parts(publisher: &str, publisher_site: &str, modified: &str) -> (String, String) {
+    let head = json!({
+        "version": "1.4",
+        "title": format!("{publisher}: grants awarded"),
+        "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        "modified": modified,
+        "publisher": {"name": publisher, "website": publisher_site},
+    });
+    let text = head.to_string();
+    // {"version":…} → {"version":…,"grants":[ … ]}
+    let open = format!("{},\"grants\":[", &text[..text.len() - 1]);
+    (open, "]}".to_string())
+}
+
+/// The standard's spreadsheet columns, with `funders` numbered Funding Org columns.
+pub fn csv_header(funders: usize) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "Identifier",
+        "Title",
+        "Description",
+        "Currency",
+        "Amount Awarded",
+        "Award Date",
+        "Planned Dates:Start Date",
+        "Planned Dates:End Date",
+        "Planned Dates:Duration (months)",
+        "Recipient Org:Identifier",
+        "Recipient Org:Name",
+        "Recipient Org:Charity Number",
+        "Recipient Org:Company Number",
+        "Recipient Org:Postal Code",
+        "Grant Programme:Title",
+        "Beneficiary Location:Name",
+        "Beneficiary Location:Country Code",
+        "Last Modified",
+        "From An Open Call?",
+        "Data Source",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for i in 0..funders {
+        let n = if i == 0 {
+            String::new()
+        } else {
+            format!(" {}", i + 1)
+        };
+        h.push(format!("Funding Org:Identifier{n}"));
+        h.push(format!("Funding Org:Name{n}"));
+    }
+    h
+}
+
+/// One grant as a spreadsheet row, in the order of [`csv_header`].
+pub fn csv_row(a: &Award, prefix: &str, funders: &[Funder], data_source: &str) -> Vec<String> {
+    let mut r = vec![
+        grant_identifier(prefix, a.scheme_id),
+        a.title.clone(),
+        a.description.clone(),
+        "GBP".into(),
+        a.amount.to_decimal().normalize().to_string(),
+        a.award_date.format("%Y-%m-%d").to_string(),
+        a.planned_start.format("%Y-%m-%d").to_string(),
+        a.planned_end.format("%Y-%m-%d").to_string(),
+        duration_months(a.planned_start, a.planned_end).to_string(),
+        recipient_identifier(
+            prefix,
+            a.organisation_id,
+            a.legal_form,
+            &a.charity_number,
+            &a.company_number,
+        ),
+        a.organisation.clone(),
+        a.charity_number.trim().to_string(),
+        a.company_number.trim().to_uppercase(),
+        a.postcode.trim().to_string(),
+        a.programme.clone(),
+        a.location.clone(),
+        "GB".into(),
+        a.modified.clone(),
+        if a.open_call { "Yes" } else { "No" }.into(),
+        data_source.into(),
+    ];
+    for (id, name) in funders {
+        r.push(id.clone());
+        r.push(name.clone());
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn identifiers_follow_the_rules_for_each_legal_form() {
+        assert_eq!(grant_identifier("nelc", 42), "360G-nelc-42");
+        assert_eq!(grant_identifier("ne/lc", 42), "360G-ne-lc-42", "no slashes");
+        assert_eq!(
+            recipient_identifier("nelc", 7, LegalForm::RegisteredCharity, "1187654", ""),
+            "GB-CHC-1187654"
+        );
+        assert_eq!(
+            recipient_identifier("nelc", 7, LegalForm::Cio, "1190001", ""),
+            "GB-CHC-1190001"
+        );
+        assert_eq!(
+            recipient_identifier("nelc", 7, LegalForm::Cic, "", "01234567"),
+            "GB-COH-01234567",
+            "leading zeros kept"
+        );
+        assert_eq!(
+            recipient_identifier(
+                "nelc",
+                7,
+                LegalForm::CompanyLimitedByGuarantee,
+                "1122334",
+                "sc123456"
+            ),
+            "GB-COH-SC123456"
+        );
+        assert_eq!(
+            recipient_identifier("nelc", 7, LegalForm::FaithGroup, "", ""),
+            "360G-nelc-org-7"
+        );
+        assert_eq!(
+            recipient_identifier("nelc", 8, LegalForm::CommunityGroup, "", ""),
+            "360G-nelc-org-8"
+        );
+    }
+
+    #[test]
+    fn durations_are_whole_months() {
+        assert_eq!(duration_months(d(2025, 4, 1), d(2027, 3, 31)), 24);
+        assert_eq!(duration_months(d(2025, 4, 1), d(2025, 4, 30)), 1);
+        assert_eq!(duration_months(d(2025, 1, 15), d(2025, 7, 15)), 7);
+    }
+
+    #[test]
+    fn amounts_are_plain_numbers_and_the_package_wraps_the_grants() {
+        assert_eq!(amount_number(Pence(2_400_000)).to_string(), "24000");
+        assert_eq!(amount_number(Pence(1_250_050)).to_string(), "12500.5");
+        let (open, close) = package_parts("Board", "https://x", "2026-11-26T10:00:00Z");
+        let whole: Value = serde_json::from_str(&format!("{open}{{\"id\":\"a\"}}{close}")).unwrap();
+        assert_eq!(whole["grants"][0]["id"], "a");
+        assert_eq!(whole["publisher"]["name"], "Board");
+        assert!(whole["license"]
+            .as_str()
+            .unwrap()
+            .contains("open-government-licence"));
+    }
+
+    #[test]
+    fn a_csv_row_matches_its_header() {
+        let a = Award {
+            scheme_id: 3,
+            title: "T".into(),
+            description: "D".into(),
+            amount: Pence(2_400_000),
+            award_date: d(2025, 1, 2),
+            organisation_id: 9,
+            organisation: "Org".into(),
+            legal_form: LegalForm::Cic,
+            charity_number: String::new(),
+            company_number: "01234567".into(),
+            postcode: "DN31 1AA".into(),
+            programme: "P".into(),
+            planned_start: d(2025, 1, 2),
+            planned_end: d(2027, 1, 1),
+            location: "North East Lincolnshire".into(),
+            modified: "2026-11-26T10:00:00Z".into(),
+            open_call: true,
+        };
+        let funders = vec![
+            ("GB-LAE-NEL".to_string(), "Council".to_string()),
+            ("GB-NHS-QOQ".to_string(), "ICB".to_string()),
+        ];
+        let header = csv_header(2);
+        let row = csv_row(&a, "nelc", &funders, "https://x/open-data");
+        assert_eq!(header.len(), row.len());
+        let at = |h: &str| &row[header.iter().position(|x| x == h).unwrap()];
+        assert_eq!(at("Amount Awarded"), "24000");
+        assert_eq!(at("Recipient Org:Identifier"), "GB-COH-01234567");
+        assert_eq!(at("Funding Org:Identifier 2"), "GB-NHS-QOQ");
+        assert_eq!(at("Planned Dates:Duration (months)"), "24");
+        let g = grant(&a, "nelc", &funders, "https://x/open-data");
+        assert_eq!(g["fundingOrganization"].as_array().unwrap().len(), 2);
+        assert_eq!(g["amountAwarded"], 24000);
+    }
+}
