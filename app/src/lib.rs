@@ -122,6 +122,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bids/:id/confirmation") view=BidConfirmationPage ssr=async_mode.clone()/>
                     <Route path=path!("/bids/:id/view") view=BidViewPage ssr=async_mode.clone()/>
                     <Route path=path!("/market-position") view=MarketPositionPage ssr=async_mode.clone()/>
+                    <Route path=path!("/awards") view=AwardsPage ssr=async_mode.clone()/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=async_mode.clone()/>
                     <Route path=path!("/admin/users/:id") view=UserPage ssr=async_mode.clone()/>
                 </Routes>

@@ -157,3 +157,48 @@ pub async fn portfolio_csv(
         ),
     }
 }
+
+/// The public register of awards as CSV: the same rows and filters as the page (every page).
+pub async fn awards_csv(
+    State(state): State<ServerState>,
+    axum::extract::Query(filter): axum::extract::Query<app::api::opendata::RegisterFilter>,
+) -> Response {
+    let Ok((rows, _)) = app::api::opendata::register_rows(&state.app.pool, &filter, 1, 0).await
+    else {
+        return refused(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sorry, there is a problem with the service",
+        );
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut ok = out
+        .write_record([
+            "Organisation",
+            "Charity or company number",
+            "Round",
+            "Purpose",
+            "Amount (£)",
+            "Awarded",
+            "Status",
+        ])
+        .is_ok();
+    for r in rows {
+        let record = [
+            r.organisation,
+            r.numbers,
+            r.round,
+            r.purpose,
+            r.amount.to_decimal().to_string(),
+            r.award_date,
+            r.status,
+        ];
+        ok &= out.write_record(record.iter().map(|c| cell(c))).is_ok();
+    }
+    match (ok, out.into_inner()) {
+        (true, Ok(bytes)) => csv_response("awards.csv", bytes),
+        _ => refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sorry, there is a problem with the service",
+        ),
+    }
+}

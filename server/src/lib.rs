@@ -148,6 +148,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             "/fund/rounds/{id}/interests.csv",
             axum::routing::get(exports::interests_csv),
         )
+        .route("/awards.csv", axum::routing::get(exports::awards_csv))
         .route(
             "/open-data/360giving.json",
             axum::routing::get(open_data::grants_json),

@@ -6,6 +6,7 @@ pub mod assessment;
 pub mod bids;
 pub mod decisions;
 pub mod fund;
+pub mod opendata;
 pub mod organisations;
 pub mod portfolio;
 pub mod registers;

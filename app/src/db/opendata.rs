@@ -5,14 +5,97 @@ use crate::domain::round::LegalForm;
 use chrono::NaiveDate;
 use sqlx::{AnyPool, Row};
 
-/// Every award, oldest first (`fetch` it as a stream and map rows with [`award_from_row`]).
-pub const AWARDS_SQL: &str = "SELECT s.id, s.amount_pence, s.starts_on, s.created_at, s.accepted_at, s.graduated_at,
+/// The awards' columns and joins, shared by the downloads and the register.
+macro_rules! awards_select {
+    () => {
+        "SELECT s.id, s.amount_pence, s.starts_on, s.created_at, s.accepted_at, s.graduated_at, s.status AS scheme_status,
     r.title AS round_title, r.summary, r.period_months, r.area_served, r.invited_only,
     o.id AS organisation_id, o.name AS organisation, o.legal_form, o.charity_number, o.company_number, o.postcode,
     d.decided_at
     FROM schemes s JOIN rounds r ON r.id = s.round_id JOIN organisations o ON o.id = s.organisation_id
-    LEFT JOIN decisions d ON d.bid_id = s.bid_id
-    ORDER BY s.id";
+    LEFT JOIN decisions d ON d.bid_id = s.bid_id"
+    };
+}
+
+/// Every award, oldest first (`fetch` it as a stream and map rows with [`award_from_row`]).
+pub const AWARDS_SQL: &str = concat!(awards_select!(), " ORDER BY s.id");
+
+/// The calendar year of an award (decided, or its scheme's start if earlier), in SQL.
+const AWARD_YEAR: &str = "SUBSTR(CASE WHEN d.decided_at IS NOT NULL AND SUBSTR(d.decided_at, 1, 10) < s.starts_on THEN d.decided_at ELSE s.starts_on END, 1, 4)";
+
+const REGISTER_FILTER: &str = "($1 = '' OR SUBSTR(CASE WHEN d.decided_at IS NOT NULL AND SUBSTR(d.decided_at, 1, 10) < s.starts_on THEN d.decided_at ELSE s.starts_on END, 1, 4) = $1)
+    AND ($2 = 0 OR s.round_id = $2)
+    AND ($3 = 0 OR EXISTS (SELECT 1 FROM round_gaps g WHERE g.round_id = s.round_id AND g.gap_id = $3))";
+
+/// One page of the public register, newest award first, and how many match in all.
+pub async fn register(
+    pool: &AnyPool,
+    year: &str,
+    round: i64,
+    gap: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<(Award, String)>, i64), sqlx::Error> {
+    let sql = format!(
+        "{} WHERE {REGISTER_FILTER} ORDER BY s.id DESC LIMIT $4 OFFSET $5",
+        awards_select!()
+    );
+    let rows = sqlx::query(&sql)
+        .bind(year)
+        .bind(round)
+        .bind(gap)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
+    let count_sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM schemes s LEFT JOIN decisions d ON d.bid_id = s.bid_id WHERE {REGISTER_FILTER}"
+    );
+    let total: i64 = sqlx::query(&count_sql)
+        .bind(year)
+        .bind(round)
+        .bind(gap)
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
+    let awards = rows
+        .iter()
+        .map(|r| Ok((award_from_row(r)?, r.try_get::<String, _>("scheme_status")?)))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((awards, total))
+}
+
+/// What the register can be filtered by: years with awards (newest first), rounds with
+/// awards, and their gaps: (years, (round id, title), (gap id, title)).
+pub async fn register_filters(
+    pool: &AnyPool,
+) -> Result<(Vec<String>, Vec<(i64, String)>, Vec<(i64, String)>), sqlx::Error> {
+    let years = sqlx::query(&format!(
+        "SELECT DISTINCT {AWARD_YEAR} AS y FROM schemes s LEFT JOIN decisions d ON d.bid_id = s.bid_id ORDER BY y DESC"
+    ))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get("y"))
+    .collect::<Result<Vec<String>, _>>()?;
+    let rounds = sqlx::query(
+        "SELECT DISTINCT r.id, r.title FROM rounds r JOIN schemes s ON s.round_id = r.id ORDER BY r.id DESC",
+    )
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let gaps = sqlx::query(
+        "SELECT DISTINCT g.id, g.title FROM gaps g JOIN round_gaps rg ON rg.gap_id = g.id JOIN schemes s ON s.round_id = rg.round_id ORDER BY g.id DESC",
+    )
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((years, rounds, gaps))
+}
 
 fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()

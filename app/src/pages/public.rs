@@ -20,7 +20,7 @@ pub fn HomePage() -> impl IntoView {
                 <p class="govuk-body">"A grant helps a new service start. Your bid must show how the service will pay its own way when the grant ends, for example by charging, other funding or volunteers."</p>
                 <crate::pages::rounds::RoundList/>
                 <h2 class="govuk-heading-m">"Grants we have awarded"</h2>
-                <p class="govuk-body">"Every grant is published as open data in the 360Giving Data Standard, under the Open Government Licence:"</p>
+                <p class="govuk-body"><a class="govuk-link" href="/awards">"See the register of awards"</a>". Every grant is also published as open data in the 360Giving Data Standard, under the Open Government Licence:"</p>
                 <ul class="govuk-list">
                     <li><a class="govuk-link" href="/open-data/360giving.json" rel="external">"Grants data in 360Giving JSON format"</a></li>
                     <li><a class="govuk-link" href="/open-data/360giving.csv" rel="external" download="">"Grants data as a spreadsheet (CSV)"</a></li>
@@ -129,5 +129,99 @@ pub fn CookiesPage() -> impl IntoView {
                 </table>
             </div>
         </div>
+    }
+}
+
+fn register_href(page: i64, query: &str) -> String {
+    format!("/awards?{query}&page={page}")
+}
+
+fn filter_select(
+    name: &'static str,
+    label: &'static str,
+    all: &'static str,
+    choices: Vec<(String, String)>,
+    value: String,
+) -> impl IntoView {
+    let options = std::iter::once((String::new(), all.to_string()))
+        .chain(choices)
+        .map(|(code, text)| {
+            let selected = code == value;
+            view! { <option value=code selected=selected>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="govuk-form-group seedbed-filter">
+            <label class="govuk-label govuk-label--s" for=name>{label}</label>
+            <select class="govuk-select" id=name name=name>{options}</select>
+        </div>
+    }
+}
+
+/// The public register of awards.
+#[component]
+pub fn AwardsPage() -> impl IntoView {
+    use crate::api::opendata::*;
+    let query = leptos_router::hooks::use_query_map();
+    let param = move |name: &'static str| move || query.get().get(name).unwrap_or_default();
+    let (year, round, gap) = (param("year"), param("round"), param("gap"));
+    let page = move || {
+        query
+            .get()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1)
+    };
+    let data = Resource::new(
+        move || (year(), round(), gap(), page()),
+        |(year, round, gap, page)| award_register(year, round, gap, page),
+    );
+    view! {
+        <PageTitle text="Register of awards"/>
+        <h1 class="govuk-heading-l">"Register of awards"</h1>
+        <p class="govuk-body">"Every grant the Board has awarded from the pooled fund: who received it, from which round, for what, how much and when, and whether the service now sustains itself."</p>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let filter = RegisterFilter { year: year(), round: round(), gap: gap() };
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(d) => {
+                        let count = match d.total {
+                            1 => "1 award".to_string(),
+                            n => format!("{n} awards"),
+                        };
+                        let rows = d.rows.iter().map(|r| view! {
+                            <tr class="govuk-table__row">
+                                <td class="govuk-table__cell">{r.organisation.clone()}{(!r.numbers.is_empty()).then(|| view! { <br/><span class="govuk-body-s">{r.numbers.clone()}</span> })}</td>
+                                <td class="govuk-table__cell">{r.round.clone()}</td>
+                                <td class="govuk-table__cell">{r.purpose.clone()}</td>
+                                <td class="govuk-table__cell govuk-table__cell--numeric">{r.amount.display()}</td>
+                                <td class="govuk-table__cell">{r.award_date.clone()}</td>
+                                <td class="govuk-table__cell">{r.status.clone()}</td>
+                            </tr>
+                        }).collect_view();
+                        let years = d.years.iter().map(|y| (y.clone(), y.clone())).collect();
+                        let rounds = d.rounds.iter().map(|(id, t)| (id.to_string(), t.clone())).collect();
+                        let gaps = d.gaps.iter().map(|(id, t)| (id.to_string(), t.clone())).collect();
+                        let csv = format!("/awards.csv?{}", filter.query());
+                        view! {
+                            <form method="get" action="/awards" class="seedbed-search">
+                                {filter_select("year", "Year awarded", "All years", years, filter.year.clone())}
+                                {filter_select("round", "Round", "All rounds", rounds, filter.round.clone())}
+                                {filter_select("gap", "Gap in services", "All gaps", gaps, filter.gap.clone())}
+                                <button type="submit" class="govuk-button govuk-button--secondary">"Filter"</button>
+                            </form>
+                            <p class="govuk-body"><a class="govuk-link" href=csv rel="external" download="">"Download these awards (CSV)"</a></p>
+                            <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Awards (scrolls sideways)">
+                                <DataTable caption=count headings=vec!["Organisation", "Round", "Purpose", "Amount", "Awarded", "Status"] numeric=vec![3]>
+                                    {rows}
+                                </DataTable>
+                            </div>
+                            <Pagination page=d.page pages=d.pages href=register_href query=filter.query()/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
     }
 }

@@ -149,5 +149,38 @@ both_backends!(
             );
             assert_eq!(&row[col("Funding Org:Identifier 2")], "GB-NHS-QOQ");
         }
+
+        // The public register: every award, filtered, with a CSV of the same rows.
+        let (status, page, _) = app.get(&client, "/awards").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Register of awards"));
+        assert!(page.contains("3 awards"), "{page}");
+        assert!(page.contains("Step Forward Chiropody CIC") && page.contains("Company 11223344"));
+        assert!(page.contains("Registered charity 1187654"));
+        assert!(page.contains("Self-sustaining"));
+        let round_id: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
+            .bind(server::demo_schemes::MEALS_ROUND)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        let (_, page, _) = app.get(&client, &format!("/awards?round={round_id}")).await;
+        assert!(page.contains("2 awards"), "{page}");
+        assert!(!page.contains("Step Forward Chiropody CIC"));
+        let (_, page, _) = app.get(&client, "/awards?year=1999").await;
+        assert!(page.contains("0 awards"));
+        let res = client
+            .get(app.url(&format!("/awards.csv?round={round_id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        let text = res.text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let names: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        assert_eq!(names.len(), 2, "{text}");
+        assert!(names.contains(&"Befriend Grimsby".to_string()));
     }
 );

@@ -1,0 +1,127 @@
+//! The public register of awards: every award, filtered by year, round and gap, a page at a
+//! time. No sign-in.
+use crate::domain::money::Pence;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const REGISTER_PAGE_SIZE: i64 = 25;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisterRow {
+    pub organisation: String,
+    /// "Registered charity 1187654", "Company 11223344" or "".
+    pub numbers: String,
+    pub round: String,
+    pub purpose: String,
+    pub amount: Pence,
+    pub award_date: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegisterFilter {
+    pub year: String,
+    pub round: String,
+    pub gap: String,
+}
+
+impl RegisterFilter {
+    pub fn query(&self) -> String {
+        format!(
+            "year={}&round={}&gap={}",
+            self.year.trim(),
+            self.round.trim(),
+            self.gap.trim()
+        )
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterData {
+    pub rows: Vec<RegisterRow>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub years: Vec<String>,
+    pub rounds: Vec<(i64, String)>,
+    pub gaps: Vec<(i64, String)>,
+}
+
+pub fn status_label(code: &str) -> &'static str {
+    match code {
+        "self_sustaining" => "Self-sustaining",
+        "closed" => "Closed",
+        _ => "Active",
+    }
+}
+
+/// One page of the register (or every row, for the CSV, with `limit` 0).
+#[cfg(feature = "ssr")]
+pub async fn register_rows(
+    pool: &sqlx::AnyPool,
+    filter: &RegisterFilter,
+    page: i64,
+    limit: i64,
+) -> Result<(Vec<RegisterRow>, i64), AppError> {
+    let year: String = filter
+        .year
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .take(4)
+        .collect();
+    let round = filter.round.trim().parse::<i64>().unwrap_or(0);
+    let gap = filter.gap.trim().parse::<i64>().unwrap_or(0);
+    let (limit, offset) = if limit == 0 {
+        (i64::MAX, 0)
+    } else {
+        (limit, (page.max(1) - 1) * limit)
+    };
+    let (awards, total) =
+        crate::db::opendata::register(pool, &year, round, gap, limit, offset).await?;
+    Ok((
+        awards
+            .into_iter()
+            .map(|(a, status)| RegisterRow {
+                numbers: match (a.charity_number.trim(), a.company_number.trim()) {
+                    ("", "") => String::new(),
+                    (c, "") => format!("Registered charity {c}"),
+                    ("", co) => format!("Company {}", co.to_uppercase()),
+                    (c, co) => format!("Registered charity {c}, company {}", co.to_uppercase()),
+                },
+                organisation: a.organisation,
+                round: a.programme,
+                purpose: a.description,
+                amount: a.amount,
+                award_date: crate::domain::date::display_date(a.award_date),
+                status: status_label(&status).to_string(),
+            })
+            .collect(),
+        total,
+    ))
+}
+
+#[server(prefix = "/api", endpoint = "opendata/register")]
+pub async fn award_register(
+    #[server(default)] year: String,
+    #[server(default)] round: String,
+    #[server(default)] gap: String,
+    #[server(default)] page: i64,
+) -> Result<RegisterData, AppError> {
+    let state = crate::state::app_state()?;
+    let filter = RegisterFilter { year, round, gap };
+    let page = page.max(1);
+    let (rows, total) = register_rows(&state.pool, &filter, page, REGISTER_PAGE_SIZE).await?;
+    let (years, rounds, gaps) = crate::db::opendata::register_filters(&state.pool).await?;
+    Ok(RegisterData {
+        rows,
+        total,
+        page,
+        pages: (total + REGISTER_PAGE_SIZE - 1) / REGISTER_PAGE_SIZE,
+        years,
+        rounds,
+        gaps,
+    })
+}
