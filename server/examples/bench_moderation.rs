@@ -7,8 +7,10 @@
 //! the same at one tenth of the data. Prints p50/p99/max and the page size.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
 use app::domain::roles::Role;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+#[path = "support/mod.rs"]
+mod support;
 
 const ASSESSORS: usize = 15;
 const REQUESTS: usize = 60;
@@ -122,85 +124,22 @@ async fn seed(pool: &sqlx::AnyPool, bids: usize) {
 }
 
 async fn run(bids: usize) -> (Vec<Duration>, usize) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("bench.db").display()
-    );
-    let mut leptos_options = leptos::prelude::get_configuration(None)
-        .unwrap()
-        .leptos_options;
-    leptos_options.output_name = "seedbed".into();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (router, state) = server::build(server::BuildOptions {
-        database_url: url,
-        max_connections: 5,
-        base_url: base.clone(),
-        secure_cookies: false,
-        leptos_options,
-        mailer: Arc::new(server::mail::CapturingMailer::default()),
-        open_data_prefix: "seedbed".into(),
-    })
+    let what = format!("{bids} bids x {ASSESSORS} assessors");
+    let (base, _dir) =
+        support::serve_seeded(&what, |pool| async move { seed(&pool, bids).await }).await;
+    let client = support::commissioner(&base).await;
+    support::time_gets(
+        &client,
+        &format!("{base}/fund/rounds/1/moderation"),
+        REQUESTS,
+        |body| {
+            assert!(
+                body.contains("Funding line") || bids < 20,
+                "the page shows the ranking"
+            )
+        },
+    )
     .await
-    .unwrap();
-    let started = Instant::now();
-    seed(&state.pool, bids).await;
-    eprintln!(
-        "seeded {bids} bids x {ASSESSORS} assessors in {:.1?}",
-        started.elapsed()
-    );
-    tokio::spawn(server::serve(router, listener));
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let res = client
-        .post(format!("{base}/api/account/sign_in"))
-        .header("Accept", "text/html")
-        .form(&[
-            ("email", "commissioner@seedbed.test"),
-            ("password", server::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 302);
-    let mut times = Vec::new();
-    let mut size = 0;
-    for i in 0..REQUESTS + 5 {
-        let t = Instant::now();
-        let res = client
-            .get(format!("{base}/fund/rounds/1/moderation"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status().as_u16(), 200);
-        let body = res.text().await.unwrap();
-        let elapsed = t.elapsed();
-        assert!(
-            body.contains("Funding line") || bids < 20,
-            "the page shows the ranking"
-        );
-        size = body.len();
-        if i >= 5 {
-            times.push(elapsed); // the first five warm up
-        }
-    }
-    times.sort();
-    (times, size)
-}
-
-fn report(label: &str, times: &[Duration], size: usize) {
-    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
-    println!(
-        "{label:<22} p50 {:>7.1?}  p99 {:>7.1?}  max {:>7.1?}  page {:>8} bytes",
-        at(0.5),
-        at(0.99),
-        times[times.len() - 1],
-        size
-    );
 }
 
 #[tokio::main]
@@ -210,6 +149,6 @@ async fn main() {
     println!(
         "Moderation page, {ASSESSORS} assessors, SQLite, {REQUESTS} sequential requests each:"
     );
-    report("300 bids", &full, full_size);
-    report("30 bids (one tenth)", &tenth, tenth_size);
+    support::report("300 bids", &full, full_size);
+    support::report("30 bids (one tenth)", &tenth, tenth_size);
 }

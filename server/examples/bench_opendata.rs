@@ -7,8 +7,10 @@
 //! body as it arrives, and prints the time, the size and the peak RSS during each download.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
 use app::domain::money::Pence;
-use std::sync::Arc;
 use std::time::Instant;
+
+#[path = "support/mod.rs"]
+mod support;
 
 fn rss_kb(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -95,32 +97,9 @@ async fn seed(pool: &sqlx::AnyPool, awards: usize) {
 }
 
 async fn run(awards: usize) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("bench.db").display()
-    );
-    let mut leptos_options = leptos::prelude::get_configuration(None)
-        .unwrap()
-        .leptos_options;
-    leptos_options.output_name = "seedbed".into();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (router, state) = server::build(server::BuildOptions {
-        database_url: url,
-        max_connections: 5,
-        base_url: base.clone(),
-        secure_cookies: false,
-        leptos_options,
-        mailer: Arc::new(server::mail::CapturingMailer::default()),
-        open_data_prefix: "seedbed".into(),
-    })
-    .await
-    .unwrap();
-    let started = Instant::now();
-    seed(&state.pool, awards).await;
-    eprintln!("seeded {awards} awards in {:.1?}", started.elapsed());
-    tokio::spawn(server::serve(router, listener));
+    let what = format!("{awards} awards");
+    let (base, _dir) =
+        support::serve_seeded(&what, |pool| async move { seed(&pool, awards).await }).await;
     let client = reqwest::Client::new();
     for path in ["/open-data/360giving.json", "/open-data/360giving.csv"] {
         reset_peak();

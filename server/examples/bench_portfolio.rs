@@ -8,8 +8,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
 use app::domain::money::Pence;
 use app::domain::monitoring::{return_schedule, ReturnForm};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+#[path = "support/mod.rs"]
+mod support;
 
 const REQUESTS: usize = 60;
 
@@ -28,7 +30,7 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
         .unwrap();
     let measures: Vec<(i64, String)> = {
         let mut conn = pool.acquire().await.unwrap();
-        app::db::schemes::measures(&mut conn, round)
+        app::db::measures::measures(&mut conn, round)
             .await
             .unwrap()
             .into_iter()
@@ -87,7 +89,7 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
         app::db::schemes::accept(&mut tx, scheme, owner, &now)
             .await
             .unwrap();
-        let returns = app::db::schemes::returns(&mut tx, scheme).await.unwrap();
+        let returns = app::db::returns::returns(&mut tx, scheme).await.unwrap();
         for (i, r) in returns.iter().enumerate() {
             let mut form = ReturnForm {
                 narrative: "A quarter of steady work.".into(),
@@ -107,11 +109,11 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
                     .insert(id.to_string(), (10 + i + n % 5).to_string());
             }
             let content = form.parse(&measures, true).unwrap();
-            app::db::schemes::save_return(&mut tx, r.id, &form, &content, true, owner, &now)
+            app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, &now)
                 .await
                 .unwrap();
             if i % 3 != 2 {
-                app::db::schemes::review_return(&mut tx, r.id, true, "", owner, &now)
+                app::db::returns::review_return(&mut tx, r.id, true, "", owner, &now)
                     .await
                     .unwrap();
             }
@@ -121,85 +123,23 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
 }
 
 async fn run(schemes: usize) -> Vec<(&'static str, Vec<Duration>, usize)> {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("bench.db").display()
-    );
-    let mut leptos_options = leptos::prelude::get_configuration(None)
-        .unwrap()
-        .leptos_options;
-    leptos_options.output_name = "seedbed".into();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (router, state) = server::build(server::BuildOptions {
-        database_url: url,
-        max_connections: 5,
-        base_url: base.clone(),
-        secure_cookies: false,
-        leptos_options,
-        mailer: Arc::new(server::mail::CapturingMailer::default()),
-        open_data_prefix: "seedbed".into(),
-    })
-    .await
-    .unwrap();
-    let started = Instant::now();
-    seed(&state.pool, schemes).await;
-    eprintln!(
-        "seeded {schemes} schemes x 12 returns in {:.1?}",
-        started.elapsed()
-    );
-    tokio::spawn(server::serve(router, listener));
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let res = client
-        .post(format!("{base}/api/account/sign_in"))
-        .header("Accept", "text/html")
-        .form(&[
-            ("email", "commissioner@seedbed.test"),
-            ("password", server::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 302);
+    let what = format!("{schemes} schemes x 12 returns");
+    let (base, _dir) =
+        support::serve_seeded(&what, |pool| async move { seed(&pool, schemes).await }).await;
+    let client = support::commissioner(&base).await;
     let mut out = Vec::new();
     for (label, path) in [("page", "/fund/schemes"), ("CSV", "/fund/schemes.csv")] {
-        let mut times = Vec::new();
-        let mut size = 0;
-        for i in 0..REQUESTS + 5 {
-            let t = Instant::now();
-            let res = client.get(format!("{base}{path}")).send().await.unwrap();
-            assert_eq!(res.status().as_u16(), 200);
-            let body = res.text().await.unwrap();
-            let elapsed = t.elapsed();
-            assert!(
-                body.contains("Community scheme 0"),
-                "the schemes are listed"
-            );
-            size = body.len();
-            if i >= 5 {
-                times.push(elapsed);
-            }
-        }
-        times.sort();
+        let (times, size) =
+            support::time_gets(&client, &format!("{base}{path}"), REQUESTS, |body| {
+                assert!(
+                    body.contains("Community scheme 0"),
+                    "the schemes are listed"
+                )
+            })
+            .await;
         out.push((label, times, size));
     }
     out
-}
-
-fn report(label: &str, times: &[Duration], size: usize) {
-    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
-    println!(
-        "{label:<28} p50 {:>7.1?}  p99 {:>7.1?}  max {:>7.1?}  {:>8} bytes",
-        at(0.5),
-        at(0.99),
-        times[times.len() - 1],
-        size
-    );
 }
 
 #[tokio::main]
@@ -208,9 +148,9 @@ async fn main() {
     let tenth = run(50).await;
     println!("Portfolio of funded schemes, 12 returns each, SQLite, {REQUESTS} sequential requests each:");
     for (label, times, size) in &full {
-        report(&format!("500 schemes, {label}"), times, *size);
+        support::report(&format!("500 schemes, {label}"), times, *size);
     }
     for (label, times, size) in &tenth {
-        report(&format!("50 schemes (one tenth), {label}"), times, *size);
+        support::report(&format!("50 schemes (one tenth), {label}"), times, *size);
     }
 }

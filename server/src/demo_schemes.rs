@@ -228,7 +228,7 @@ async fn measures(pool: &AnyPool, actor: i64, today: NaiveDate) -> anyhow::Resul
             source_date_year: "2025".into(),
         };
         let parsed = form.parse(today).map_err(crate::demo_funding::fail)?;
-        let id = app::db::schemes::save_unit_cost(&mut tx, None, &parsed, actor, &now)
+        let id = app::db::measures::save_unit_cost(&mut tx, None, &parsed, actor, &now)
             .await?
             .ok_or_else(|| anyhow!("unit cost not saved"))?;
         ids.push(id);
@@ -271,7 +271,7 @@ async fn measures(pool: &AnyPool, actor: i64, today: NaiveDate) -> anyhow::Resul
             name: name.into(),
             cost: cost.map(|(i, bp)| (ids[i], bp)),
         };
-        app::db::schemes::add_measure(&mut tx, id, &measure).await?;
+        app::db::measures::add_measure(&mut tx, id, &measure).await?;
         tx.commit().await?;
     }
     Ok(())
@@ -396,8 +396,8 @@ async fn follow(
         .and_then(|r| r.fund_id)
         .ok_or_else(|| anyhow!("history round has no fund"))?;
     let tranches = app::db::schemes::tranches(&mut conn, scheme).await?;
-    let returns = app::db::schemes::returns(&mut conn, scheme).await?;
-    let measures = app::db::schemes::measures(&mut conn, round).await?;
+    let returns = app::db::returns::returns(&mut conn, scheme).await?;
+    let measures = app::db::measures::measures(&mut conn, round).await?;
     drop(conn);
     let mut tx = pool.begin().await?;
     app::db::schemes::accept(&mut tx, scheme, owner, &now).await?;
@@ -447,8 +447,8 @@ async fn follow(
             .parse(&names, true)
             .map_err(crate::demo_funding::fail)?;
         let mut tx = pool.begin().await?;
-        app::db::schemes::save_return(&mut tx, r.id, &form, &content, true, owner, &now).await?;
-        app::db::schemes::review_return(&mut tx, r.id, true, "", actor, &now).await?;
+        app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, &now).await?;
+        app::db::returns::review_return(&mut tx, r.id, true, "", actor, &now).await?;
         tx.commit().await?;
     }
     if story.graduate {

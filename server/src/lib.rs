@@ -68,7 +68,7 @@ async fn reminder_clock(state: AppState) {
     loop {
         tick.tick().await;
         let today = app::domain::date::uk_date(chrono::Utc::now());
-        match app::api::schemes::send_reminders(&state, today).await {
+        match app::api::reminders::send_reminders(&state, today).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(reminders = n, "monitoring return reminders sent"),
             Err(e) => tracing::warn!(%e, "could not send monitoring return reminders"),

@@ -10,9 +10,11 @@ pub mod opendata;
 pub mod organisations;
 pub mod portfolio;
 pub mod registers;
+pub mod reminders;
 pub mod returns;
 pub mod rounds;
 pub mod schemes;
+pub mod tranches;
 
 use crate::error::{AppError, FieldError};
 use leptos::prelude::*;

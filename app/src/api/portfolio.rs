@@ -99,15 +99,15 @@ pub async fn portfolio_rows(
     let gap = filter.gap.trim().parse::<i64>().ok();
     let schemes = db::schemes::portfolio(pool, round, gap).await?;
     let mut reported: HashMap<i64, Vec<(u32, chrono::NaiveDate, Figures)>> = HashMap::new();
-    for (id, position, start, f) in db::schemes::reported(pool).await? {
+    for (id, position, start, f) in db::returns::reported(pool).await? {
         reported.entry(id).or_default().push((position, start, f));
     }
     let mut due: HashMap<i64, chrono::NaiveDate> = HashMap::new();
-    for (id, d) in db::schemes::next_due(pool).await? {
+    for (id, d) in db::returns::next_due(pool).await? {
         due.insert(id, d);
     }
     let mut valued: HashMap<i64, Vec<(u32, i64, Pence, i64)>> = HashMap::new();
-    for (id, position, value, cost, bp) in db::schemes::valued_outcomes(pool, None).await? {
+    for (id, position, value, cost, bp) in db::returns::valued_outcomes(pool, None).await? {
         valued
             .entry(id)
             .or_default()
@@ -214,7 +214,7 @@ pub struct UnitCostView {
 #[server(prefix = "/api", endpoint = "portfolio/unit_costs")]
 pub async fn unit_costs() -> Result<Vec<UnitCostView>, AppError> {
     let (state, _) = commissioner().await?;
-    Ok(db::schemes::unit_costs(&state.pool)
+    Ok(db::measures::unit_costs(&state.pool)
         .await?
         .into_iter()
         .map(|u| {
@@ -263,7 +263,7 @@ pub async fn save_unit_cost(
         None
     } else {
         Some(
-            db::schemes::unit_costs(&state.pool)
+            db::measures::unit_costs(&state.pool)
                 .await?
                 .into_iter()
                 .find(|u| u.id == id)
@@ -273,7 +273,7 @@ pub async fn save_unit_cost(
     let now = db::now();
     let mut tx = state.pool.begin().await?;
     let saved =
-        match db::schemes::save_unit_cost(&mut tx, (id != 0).then_some(id), &cost, user.id, &now)
+        match db::measures::save_unit_cost(&mut tx, (id != 0).then_some(id), &cost, user.id, &now)
             .await
         {
             Ok(Some(id)) => id,
@@ -349,9 +349,9 @@ pub async fn round_measures(round_id: i64) -> Result<MeasuresData, AppError> {
     let round = db::rounds::round(&mut conn, round_id)
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    let measures = db::schemes::measures(&mut conn, round_id).await?;
+    let measures = db::measures::measures(&mut conn, round_id).await?;
     drop(conn);
-    let costs = db::schemes::unit_costs(&state.pool).await?;
+    let costs = db::measures::unit_costs(&state.pool).await?;
     Ok(MeasuresData {
         round_id,
         title: round.details.title,
@@ -395,7 +395,7 @@ pub async fn add_measure(
     #[server(flatten)] form: MeasureForm,
 ) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
-    let ids: Vec<i64> = db::schemes::unit_costs(&state.pool)
+    let ids: Vec<i64> = db::measures::unit_costs(&state.pool)
         .await?
         .iter()
         .map(|u| u.id)
@@ -408,7 +408,7 @@ pub async fn add_measure(
     db::rounds::round(&mut tx, round_id)
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    db::schemes::add_measure(&mut tx, round_id, &measure).await?;
+    db::measures::add_measure(&mut tx, round_id, &measure).await?;
     db::audit::record(
         &mut tx,
         db::audit::Entry {
@@ -433,7 +433,7 @@ pub async fn add_measure(
 pub async fn remove_measure(round_id: i64, measure_id: i64) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
     let mut tx = state.pool.begin().await?;
-    if !db::schemes::remove_measure(&mut tx, round_id, measure_id).await? {
+    if !db::measures::remove_measure(&mut tx, round_id, measure_id).await? {
         drop(tx);
         return Err(auth::reject_form(
             MEASURE_FORM,

@@ -59,8 +59,8 @@ pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnP
     let l = load_scheme(scheme_id).await?;
     let r = l.monitoring_return(return_id).await?;
     let mut conn = l.state.pool.acquire().await?;
-    let measures = db::schemes::measures(&mut conn, l.scheme.round_id).await?;
-    let values = db::schemes::values(&mut conn, scheme_id).await?;
+    let measures = db::measures::measures(&mut conn, l.scheme.round_id).await?;
+    let values = db::returns::values(&mut conn, scheme_id).await?;
     drop(conn);
     let today = crate::domain::date::uk_date(chrono::Utc::now());
     let when = |t: &Option<String>, by: &Option<String>| match (
@@ -156,7 +156,7 @@ pub async fn save_monitoring_return(
         .collect();
     let r = l.monitoring_return(return_id).await?;
     let mut conn = l.state.pool.acquire().await?;
-    let measures: Vec<(i64, String)> = db::schemes::measures(&mut conn, l.scheme.round_id)
+    let measures: Vec<(i64, String)> = db::measures::measures(&mut conn, l.scheme.round_id)
         .await?
         .into_iter()
         .map(|mr| (mr.id, mr.name))
@@ -181,7 +181,7 @@ pub async fn save_monitoring_return(
             if send {
                 if let Ok(draft) = form.parse(&measures, false) {
                     let mut tx = l.state.pool.begin().await?;
-                    db::schemes::save_return(
+                    db::returns::save_return(
                         &mut tx,
                         return_id,
                         &form,
@@ -201,7 +201,7 @@ pub async fn save_monitoring_return(
     };
     let now = db::now();
     let mut tx = l.state.pool.begin().await?;
-    if !db::schemes::save_return(&mut tx, return_id, &form, &content, send, l.user.id, &now).await?
+    if !db::returns::save_return(&mut tx, return_id, &form, &content, send, l.user.id, &now).await?
     {
         drop(tx);
         return Err(auth::reject_form(
@@ -283,7 +283,7 @@ pub async fn review_monitoring_return(
     let accept = decision == "accept";
     let now = db::now();
     let mut tx = l.state.pool.begin().await?;
-    if !db::schemes::review_return(&mut tx, return_id, accept, &comment, l.user.id, &now).await? {
+    if !db::returns::review_return(&mut tx, return_id, accept, &comment, l.user.id, &now).await? {
         drop(tx);
         return Err(auth::reject_form(
             RETURN_FORM,

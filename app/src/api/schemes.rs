@@ -123,12 +123,7 @@ pub async fn load_scheme_for(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    let is_member = db::organisations::role_of(&state.pool, scheme.organisation_id, user.id)
-        .await?
-        .is_some();
-    if !is_member && !user.has(Role::Commissioner) {
-        return Err(AppError::NotFound);
-    }
+    let is_member = auth::member_or_commissioner(&state, &user, scheme.organisation_id).await?;
     Ok(LoadedScheme {
         state,
         user,
@@ -139,7 +134,7 @@ pub async fn load_scheme_for(
 
 #[cfg(feature = "ssr")]
 impl LoadedScheme {
-    fn member_only(&self) -> Result<(), AppError> {
+    pub(crate) fn member_only(&self) -> Result<(), AppError> {
         if self.is_member {
             Ok(())
         } else {
@@ -147,7 +142,7 @@ impl LoadedScheme {
         }
     }
 
-    fn commissioner_only(&self) -> Result<(), AppError> {
+    pub(crate) fn commissioner_only(&self) -> Result<(), AppError> {
         if self.user.has(Role::Commissioner) {
             Ok(())
         } else {
@@ -191,9 +186,9 @@ impl LoadedScheme {
     pub(crate) async fn monitoring_return(
         &self,
         id: i64,
-    ) -> Result<db::schemes::ReturnRow, AppError> {
+    ) -> Result<db::returns::ReturnRow, AppError> {
         let mut conn = self.state.pool.acquire().await?;
-        db::schemes::returns(&mut conn, self.scheme.id)
+        db::returns::returns(&mut conn, self.scheme.id)
             .await?
             .into_iter()
             .find(|r| r.id == id)
@@ -332,8 +327,8 @@ pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
     let mut conn = l.state.pool.acquire().await?;
     let tranches = db::schemes::tranches(&mut conn, id).await?;
     let files = db::schemes::tranche_files(&mut conn, id).await?;
-    let returns = db::schemes::returns(&mut conn, id).await?;
-    let measures = db::schemes::measures(&mut conn, s.round_id).await?;
+    let returns = db::returns::returns(&mut conn, id).await?;
+    let measures = db::measures::measures(&mut conn, s.round_id).await?;
     let gap_ids = db::rounds::gap_ids(&mut conn, s.round_id).await?;
     let mut gaps = Vec::new();
     for gid in gap_ids {
@@ -342,7 +337,7 @@ pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
         }
     }
     drop(conn);
-    let valued = db::schemes::valued_outcomes(&l.state.pool, Some(id)).await?;
+    let valued = db::returns::valued_outcomes(&l.state.pool, Some(id)).await?;
     let today = crate::domain::date::uk_date(chrono::Utc::now());
     let periods: Vec<(u32, chrono::NaiveDate)> = returns
         .iter()
@@ -501,218 +496,6 @@ pub async fn accept_award(
     Ok(())
 }
 
-pub const EVIDENCE_CHARS: usize = 5_000;
-
-/// The organisation sends evidence that a tranche's milestone is met.
-#[server(prefix = "/api", endpoint = "schemes/evidence")]
-pub async fn send_evidence(
-    scheme_id: i64,
-    tranche_id: i64,
-    #[server(default)] evidence: String,
-) -> Result<(), AppError> {
-    let l = load_scheme(scheme_id).await?;
-    l.member_only()?;
-    let typed = [("evidence", evidence.as_str())];
-    let text = crate::domain::text::required_text(
-        "evidence",
-        &evidence,
-        "Enter how the milestone has been met",
-        EVIDENCE_CHARS,
-        "The evidence",
-    )
-    .map_err(|e| vec![e]);
-    let text = match text {
-        Ok(t) => t,
-        Err(e) => return Err(auth::reject_form(TRANCHE_FORM, &typed, AppError::Invalid(e)).await),
-    };
-    let tranche = l.tranche(tranche_id).await?;
-    if l.scheme.status == SchemeStatus::Awarded {
-        return Err(auth::reject_form(
-            TRANCHE_FORM,
-            &typed,
-            AppError::Conflict("Accept the award before you send evidence for a tranche".into()),
-        )
-        .await);
-    }
-    let now = db::now();
-    let mut tx = l.state.pool.begin().await?;
-    if !db::schemes::submit_evidence(&mut tx, tranche_id, &text, l.user.id, &now).await? {
-        drop(tx);
-        return Err(auth::reject_form(
-            TRANCHE_FORM,
-            &typed,
-            AppError::Conflict(format!(
-                "Evidence for tranche {} cannot be sent now: it is {}",
-                tranche.position,
-                tranche.status.label().to_lowercase()
-            )),
-        )
-        .await);
-    }
-    l.audit(
-        &mut tx,
-        "tranche.evidence_sent",
-        format!(
-            "Evidence sent for tranche {} by {}",
-            tranche.position, l.user.full_name
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::set_notice(
-        &session,
-        &format!("Evidence for tranche {} sent", tranche.position),
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/schemes/{scheme_id}/tranches/{tranche_id}"));
-    Ok(())
-}
-
-/// A commissioner approves a tranche's evidence and records the payment (a ledger entry in
-/// the pooled fund), or returns the evidence with a reason.
-#[server(prefix = "/api", endpoint = "schemes/review_tranche")]
-pub async fn review_tranche(
-    scheme_id: i64,
-    tranche_id: i64,
-    #[server(default)] decision: String,
-    #[server(default)] note: String,
-) -> Result<(), AppError> {
-    let l = load_scheme(scheme_id).await?;
-    l.commissioner_only()?;
-    let typed = [("decision", decision.as_str()), ("note", note.as_str())];
-    let mut errors = Vec::new();
-    if decision != "pay" && decision != "return" {
-        errors.push(FieldError::new(
-            "decision",
-            "Select approve and pay, or return the evidence",
-        ));
-    }
-    let note = note.trim().to_string();
-    if decision == "return" && note.is_empty() {
-        errors.push(FieldError::new(
-            "note",
-            "Enter why the evidence is returned and what is needed",
-        ));
-    }
-    if note.chars().count() > EVIDENCE_CHARS {
-        errors.push(FieldError::new(
-            "note",
-            format!("The note must be {EVIDENCE_CHARS} characters or fewer"),
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(auth::reject_form(TRANCHE_FORM, &typed, AppError::Invalid(errors)).await);
-    }
-    let tranche = l.tranche(tranche_id).await?;
-    let mut conn = l.state.pool.acquire().await?;
-    let round = db::rounds::round(&mut conn, l.scheme.round_id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    drop(conn);
-    let now = db::now();
-    let mut tx = l.state.pool.begin().await?;
-    let refused = |message: String| async {
-        Err(auth::reject_form(TRANCHE_FORM, &typed, AppError::Conflict(message)).await)
-    };
-    let paid = if decision == "pay" {
-        // The tranche first: of two approvals at once, only one finds it unpaid.
-        let Some(amount) =
-            db::schemes::pay_tranche(&mut tx, tranche_id, &note, l.user.id, &now).await?
-        else {
-            drop(tx);
-            let why = if l.scheme.accepted_at.is_none() {
-                "The award has not been accepted yet: a tranche cannot be paid before it is"
-                    .to_string()
-            } else {
-                format!(
-                    "Tranche {} cannot be paid: it is {}",
-                    tranche.position,
-                    tranche.status.label().to_lowercase()
-                )
-            };
-            return refused(why).await;
-        };
-        let fund_id = round.fund_id.ok_or(AppError::Internal)?;
-        let reason = format!(
-            "Tranche {} to {}",
-            tranche.position, l.scheme.organisation_name
-        );
-        if !db::fund::pay(
-            &mut tx,
-            fund_id,
-            l.scheme.round_id,
-            amount,
-            &reason,
-            l.user.id,
-            &now,
-        )
-        .await?
-        {
-            drop(tx);
-            return refused("The pooled fund's payments would exceed what it has committed".into())
-                .await;
-        }
-        l.audit(
-            &mut tx,
-            "tranche.paid",
-            format!(
-                "Tranche {} approved and {} paid",
-                tranche.position,
-                amount.display()
-            ),
-        )
-        .await?;
-        Some(amount)
-    } else {
-        if !db::schemes::return_evidence(&mut tx, tranche_id, &note, l.user.id, &now).await? {
-            drop(tx);
-            return refused(format!(
-                "Tranche {} has no evidence waiting for review",
-                tranche.position
-            ))
-            .await;
-        }
-        l.audit(
-            &mut tx,
-            "tranche.returned",
-            format!("Evidence for tranche {} returned: {note}", tranche.position),
-        )
-        .await?;
-        None
-    };
-    tx.commit().await?;
-    let link = l.link(&format!("/tranches/{tranche_id}"));
-    let amount_text = paid.map(|p| p.display());
-    l.tell_members(|to, name| {
-        crate::mail::tranche_reviewed(
-            to,
-            name,
-            &l.scheme.organisation_name,
-            tranche.position,
-            amount_text.as_deref(),
-            &note,
-            &link,
-        )
-    })
-    .await?;
-    let session = auth::session().await?;
-    let message = match paid {
-        Some(p) => format!(
-            "Tranche {} approved: {} paid",
-            tranche.position,
-            p.display()
-        ),
-        None => format!(
-            "Evidence for tranche {} returned to the organisation",
-            tranche.position
-        ),
-    };
-    auth::set_notice(&session, &message).await?;
-    leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
-    Ok(())
-}
-
 /// A commissioner confirms a proposed graduation: the scheme is self-sustaining (audited,
 /// dated), its latest accepted return is the final one, and ticked gaps are marked filled.
 #[server(prefix = "/api", endpoint = "schemes/graduate")]
@@ -731,7 +514,7 @@ pub async fn confirm_graduation(
         return reject("Confirm that the scheme is self-sustaining", "confirm").await;
     }
     let mut conn = l.state.pool.acquire().await?;
-    let returns = db::schemes::returns(&mut conn, scheme_id).await?;
+    let returns = db::returns::returns(&mut conn, scheme_id).await?;
     let gap_ids = db::rounds::gap_ids(&mut conn, l.scheme.round_id).await?;
     drop(conn);
     let reported: Vec<(u32, Figures)> = returns
@@ -807,56 +590,6 @@ pub async fn confirm_graduation(
     .await?;
     leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
     Ok(())
-}
-
-/// Send the reminders due today: 14 days and 1 day before a return is due and when it
-/// becomes overdue. Each reminder is claimed in the database before its emails go, so it is
-/// sent once whatever restarts or however many instances run. Returns how many were sent.
-#[cfg(feature = "ssr")]
-pub async fn send_reminders(state: &AppState, today: chrono::NaiveDate) -> Result<usize, AppError> {
-    let from = today - chrono::Duration::days(7);
-    let to = today + chrono::Duration::days(14);
-    let open = db::schemes::open_returns_due(&state.pool, from, to).await?;
-    let now = db::now();
-    let mut sent = 0;
-    for r in open {
-        let Some(kind) = m::reminder_due(r.due_on, today) else {
-            continue;
-        };
-        if !db::schemes::claim_reminder(&state.pool, r.id, kind.code(), &now).await? {
-            continue;
-        }
-        let mut conn = state.pool.acquire().await?;
-        let members = db::bids::member_emails(&mut conn, r.organisation_id).await?;
-        drop(conn);
-        let link = format!(
-            "{}/schemes/{}/returns/{}",
-            state.settings.base_url, r.scheme_id, r.id
-        );
-        let mut told = 0;
-        for (email, name) in &members {
-            let mail = crate::mail::return_reminder(
-                email,
-                name,
-                &r.organisation_name,
-                r.position,
-                &display_date(r.due_on),
-                kind,
-                &link,
-            );
-            match state.mailer.send(mail).await {
-                Ok(()) => told += 1,
-                Err(e) => tracing::warn!(%e, "could not send a return reminder"),
-            }
-        }
-        if told == 0 && !members.is_empty() {
-            // Nobody was told: give the claim back so the next run tries again.
-            db::schemes::release_reminder(&state.pool, r.id, kind.code()).await?;
-        } else {
-            sent += 1;
-        }
-    }
-    Ok(sent)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -269,3 +269,26 @@ pub fn DataTable(
         </table>
     }
 }
+
+/// One select of a GET filter form: "All …" first, then the choices, the current one chosen.
+pub fn filter_select(
+    name: &'static str,
+    label: &'static str,
+    all: &'static str,
+    choices: Vec<(String, String)>,
+    value: String,
+) -> impl IntoView {
+    let options = std::iter::once((String::new(), all.to_string()))
+        .chain(choices)
+        .map(|(code, text)| {
+            let selected = code == value;
+            view! { <option value=code selected=selected>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="govuk-form-group seedbed-filter">
+            <label class="govuk-label govuk-label--s" for=name>{label}</label>
+            <select class="govuk-select" id=name name=name>{options}</select>
+        </div>
+    }
+}

@@ -5,9 +5,11 @@ pub mod bids;
 pub mod decisions;
 pub mod files;
 pub mod fund;
+pub mod measures;
 pub mod opendata;
 pub mod organisations;
 pub mod registers;
+pub mod returns;
 pub mod rounds;
 pub mod schemes;
 pub mod throttle;
@@ -93,6 +95,20 @@ pub async fn migrate(pool: &AnyPool, url: &str) -> Result<(), sqlx::migrate::Mig
         Some(Backend::Postgres) => sqlx::migrate!("../migrations/postgres").run(pool).await,
         _ => sqlx::migrate!("../migrations/sqlite").run(pool).await,
     }
+}
+
+/// A row whose stored code this build does not know.
+pub(crate) fn decode_error(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unexpected {what}").into())
+}
+
+/// A `YYYY-MM-DD` column (the default date for an unreadable one).
+pub(crate) fn date_from_db(text: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+}
+
+pub(crate) fn date_to_db(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
 pub fn now() -> String {

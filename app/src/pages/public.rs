@@ -136,28 +136,6 @@ fn register_href(page: i64, query: &str) -> String {
     format!("/awards?{query}&page={page}")
 }
 
-fn filter_select(
-    name: &'static str,
-    label: &'static str,
-    all: &'static str,
-    choices: Vec<(String, String)>,
-    value: String,
-) -> impl IntoView {
-    let options = std::iter::once((String::new(), all.to_string()))
-        .chain(choices)
-        .map(|(code, text)| {
-            let selected = code == value;
-            view! { <option value=code selected=selected>{text}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class="govuk-form-group seedbed-filter">
-            <label class="govuk-label govuk-label--s" for=name>{label}</label>
-            <select class="govuk-select" id=name name=name>{options}</select>
-        </div>
-    }
-}
-
 /// The public register of awards.
 #[component]
 pub fn AwardsPage() -> impl IntoView {

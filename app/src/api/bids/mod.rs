@@ -22,7 +22,6 @@ use {
     crate::auth,
     crate::db,
     crate::domain::answers::{self, SectionContext},
-    crate::domain::roles::Role,
     crate::domain::round::{phase, RoundStatus},
     crate::error::FieldError,
     crate::state::AppState,
@@ -203,12 +202,7 @@ async fn load_for(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    let is_member = db::organisations::role_of(&state.pool, bid.organisation_id, user.id)
-        .await?
-        .is_some();
-    if !is_member && !user.has(Role::Commissioner) {
-        return Err(AppError::NotFound);
-    }
+    let is_member = auth::member_or_commissioner(&state, &user, bid.organisation_id).await?;
     load_unchecked(state, user, bid_id, is_member).await
 }
 

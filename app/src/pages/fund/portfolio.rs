@@ -18,28 +18,6 @@ fn status_colour(code: &str) -> &'static str {
     }
 }
 
-fn select(
-    name: &'static str,
-    label: &'static str,
-    all: &'static str,
-    choices: Vec<(String, String)>,
-    value: String,
-) -> impl IntoView {
-    let options = std::iter::once((String::new(), all.to_string()))
-        .chain(choices)
-        .map(|(code, text)| {
-            let selected = code == value;
-            view! { <option value=code selected=selected>{text}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class="govuk-form-group seedbed-filter">
-            <label class="govuk-label govuk-label--s" for=name>{label}</label>
-            <select class="govuk-select" id=name name=name>{options}</select>
-        </div>
-    }
-}
-
 #[component]
 pub fn PortfolioPage() -> impl IntoView {
     let round = query_param("round");
@@ -120,9 +98,9 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         <p class="govuk-body-s">"Cost avoided is an estimate from the outcomes in monitoring returns, valued by the unit costs table with the share credited to each scheme. "
             <a class="govuk-link" href="/fund/unit-costs">"See the unit costs"</a></p>
         <form method="get" action="/fund/schemes" class="seedbed-search">
-            {select("round", "Round", "All rounds", rounds, filter.round.clone())}
-            {select("status", "Status", "All statuses", statuses, filter.status.clone())}
-            {select("gap", "Gap", "All gaps", gaps, filter.gap.clone())}
+            {filter_select("round", "Round", "All rounds", rounds, filter.round.clone())}
+            {filter_select("status", "Status", "All statuses", statuses, filter.status.clone())}
+            {filter_select("gap", "Gap", "All gaps", gaps, filter.gap.clone())}
             <button type="submit" class="govuk-button govuk-button--secondary">"Filter"</button>
         </form>
         <p class="govuk-body"><a class="govuk-link" href=csv download="">"Download these schemes (CSV)"</a></p>

@@ -55,19 +55,9 @@ fn Filter(
     choices: Vec<(String, String)>,
     value: String,
 ) -> impl IntoView {
-    let options = std::iter::once((String::new(), all_label.to_string()))
-        .chain(choices)
-        .map(|(code, text)| {
-            let selected = code == value;
-            view! { <option value=code selected=selected>{text}</option> }
-        })
-        .collect_view();
     view! {
         <form method="get" action=action class="seedbed-search">
-            <div class="govuk-form-group">
-                <label class="govuk-label govuk-label--s" for=name>{label}</label>
-                <select class="govuk-select" id=name name=name>{options}</select>
-            </div>
+            {filter_select(name, label, all_label, choices, value)}
             <button type="submit" class="govuk-button govuk-button--secondary">"Filter"</button>
         </form>
     }
