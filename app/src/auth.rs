@@ -220,6 +220,7 @@ pub async fn reject_form(form: &str, values: &[(&str, &str)], error: AppError) -
         match &error {
             AppError::Invalid(_) => crate::components::set_status(400),
             AppError::Conflict(_) => crate::components::set_status(409),
+            AppError::TooManyRequests(_) => crate::components::set_status(429),
             _ => {}
         }
     }

@@ -46,8 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     use pages::{
         account::*, admin::*, apply::bids::*, apply::organisations::*, assess::*, fund::pooled::*,
-        fund::portfolio::*, fund::questionnaire::*, fund::registers::*, fund::rounds::*,
-        moderation::*, public::*, rounds::*, schemes::*,
+        fund::portfolio::*, fund::questionnaire::*, fund::registers::*, fund::reports::*,
+        fund::rounds::*, moderation::*, public::*, rounds::*, schemes::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -81,6 +81,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fund/rounds/:id/moderation") view=ModerationPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/moderation/bids/:bid") view=ModerateBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/measures") view=MeasuresPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/report") view=RoundReportPage ssr=async_mode.clone()/>
+                    <Route path=path!("/audit-trail") view=AuditPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/schemes") view=PortfolioPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/unit-costs") view=UnitCostsPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/unit-costs/new") view=UnitCostPage ssr=async_mode.clone()/>
@@ -90,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/schemes/:id/returns/:rid") view=ReturnPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund") view=FundHomePage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/partners") view=PartnersPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/partners/:id") view=PartnerPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/pooled-funds/new") view=SetUpFundPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/pooled-funds/:year") view=FundPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/pooled-funds/:year/variation") view=VariationPage ssr=async_mode.clone()/>

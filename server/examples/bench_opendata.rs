@@ -1,4 +1,5 @@
-//! Benchmark: the 360Giving downloads with 50,000 awards (and 5,000), to show they stream.
+//! Benchmark: the 360Giving downloads and the register CSV with 50,000 awards (and 5,000),
+//! to show they stream.
 //!
 //! `cargo run --release -p server --example bench_opendata` (or `scripts/bench-opendata.sh`).
 //! Seeds a fresh SQLite database through the app's db functions (demo data, then N awarded
@@ -101,7 +102,11 @@ async fn run(awards: usize) {
     let (base, _dir) =
         support::serve_seeded(&what, |pool| async move { seed(&pool, awards).await }).await;
     let client = reqwest::Client::new();
-    for path in ["/open-data/360giving.json", "/open-data/360giving.csv"] {
+    for path in [
+        "/open-data/360giving.json",
+        "/open-data/360giving.csv",
+        "/awards.csv",
+    ] {
         reset_peak();
         let before = rss_kb("VmRSS:");
         let t = Instant::now();

@@ -30,6 +30,16 @@ pub enum Command {
     },
     /// Load the demo accounts (idempotent) and print them
     Demo,
+    /// Copy the SQLite database to PATH while the portal runs (on PostgreSQL use pg_dump)
+    Backup {
+        /// Where to write the backup (a new file)
+        path: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with the backup at PATH (stop the portal first)
+    Restore {
+        /// The backup to restore
+        path: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

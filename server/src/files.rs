@@ -30,8 +30,19 @@ pub(crate) async fn commissioner(
     session: &Session,
     back: &str,
 ) -> Result<i64, Response> {
+    with_role(state, session, back, &[Role::Commissioner]).await
+}
+
+/// The signed-in user holding one of `roles`; a sign-in redirect for anyone signed out,
+/// 403 for everyone else.
+pub(crate) async fn with_role(
+    state: &ServerState,
+    session: &Session,
+    back: &str,
+    roles: &[Role],
+) -> Result<i64, Response> {
     match app::auth::current_user(&state.app, session).await {
-        Ok(Some(user)) if user.has(Role::Commissioner) => Ok(user.id),
+        Ok(Some(user)) if roles.iter().any(|r| user.has(*r)) => Ok(user.id),
         Ok(Some(_)) => Err(refused(
             StatusCode::FORBIDDEN,
             "You do not have permission to do that",

@@ -1,4 +1,5 @@
 //! The `seedbed` server: configuration, start-up (router, layers, state), mail and CLI commands.
+pub mod backup;
 pub mod bid_files;
 pub mod config;
 pub mod demo;
@@ -11,6 +12,7 @@ pub mod mail;
 pub mod open_data;
 pub mod scheme_files;
 pub mod sessions;
+pub mod streaming;
 
 use app::mail::Mailer;
 use app::state::{AppState, Settings};
@@ -149,6 +151,19 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             axum::routing::get(exports::interests_csv),
         )
         .route("/awards.csv", axum::routing::get(exports::awards_csv))
+        .route(
+            "/fund/rounds/{id}/report.csv",
+            axum::routing::get(exports::round_report_csv),
+        )
+        .route("/audit-trail.csv", axum::routing::get(exports::audit_csv))
+        .route(
+            "/fund/pooled-funds/{year}/statement.csv",
+            axum::routing::get(exports::fund_statement_csv),
+        )
+        .route(
+            "/fund/pooled-funds/{year}/ledger.csv",
+            axum::routing::get(exports::fund_ledger_csv),
+        )
         .route(
             "/open-data/360giving.json",
             axum::routing::get(open_data::grants_json),

@@ -34,6 +34,23 @@ async fn main() -> anyhow::Result<()> {
                 "{email} is an admin. To set the password, open this link within 24 hours:\n{link}"
             );
         }
+        Command::Backup { path } => {
+            let bytes = server::backup::backup(&common.database_url, &path).await?;
+            println!(
+                "Backed up {} to {} ({} KB)",
+                redact(&common.database_url),
+                path.display(),
+                bytes / 1024
+            );
+        }
+        Command::Restore { path } => {
+            server::backup::restore(&common.database_url, &path).await?;
+            println!(
+                "Restored {} from {}",
+                redact(&common.database_url),
+                path.display()
+            );
+        }
         Command::Serve(args) => serve(common, args).await?,
     }
     Ok(())

@@ -1,55 +1,35 @@
 //! Open data: every award as a 360Giving data package (JSON) and as the standard's
 //! spreadsheet (CSV). Public, and streamed: rows are read from the database and written out
 //! one grant at a time, so memory stays flat however many awards there are.
+use crate::streaming::{csv_record, stream_query};
 use crate::ServerState;
 use app::domain::opendata::{csv_header, csv_row, grant, package_parts, Award, Funder};
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
 
 pub const PUBLISHER: &str = "Preventative Services Market Development Board";
 
-type Chunk = Result<Bytes, std::io::Error>;
-
-/// Stream `head`, then each award written by `write`, then `tail`, from a task that reads
-/// the awards as a database stream.
+/// Stream `head`, then each award written by `write` (told whether it is the first), then
+/// `tail`, from the awards read as a database stream.
 fn stream_awards(
     state: &ServerState,
     head: String,
     tail: String,
     write: impl Fn(&Award, bool) -> Option<Vec<u8>> + Send + 'static,
 ) -> Body {
-    let pool = state.app.pool.clone();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(32);
-    tokio::spawn(async move {
-        if tx.send(Ok(Bytes::from(head))).await.is_err() {
-            return;
-        }
-        let mut rows = sqlx::query(app::db::opendata::AWARDS_SQL).fetch(&pool);
-        let mut first = true;
-        while let Some(row) = rows.next().await {
-            let award = row.and_then(|r| app::db::opendata::award_from_row(&r));
-            let chunk = match award.map(|a| write(&a, first)) {
-                Ok(Some(bytes)) => Ok(Bytes::from(bytes)),
-                Ok(None) | Err(_) => {
-                    tracing::error!("the open data download stopped on a row it could not read");
-                    Err(std::io::Error::other("open data row"))
-                }
-            };
-            first = false;
-            let failed = chunk.is_err();
-            if tx.send(chunk).await.is_err() || failed {
-                return;
-            }
-        }
-        let _ = tx.send(Ok(Bytes::from(tail))).await;
-    });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
-    Body::from_stream(stream)
+    stream_query(
+        state.app.pool.clone(),
+        app::db::opendata::AWARDS_SQL.to_string(),
+        Vec::new(),
+        head.into_bytes(),
+        tail.into_bytes(),
+        move |row, first| {
+            let award = app::db::opendata::award_from_row(row).ok()?;
+            write(&award, first)
+        },
+    )
 }
 
 async fn funders(state: &ServerState) -> Result<Vec<Funder>, Response> {
@@ -105,12 +85,7 @@ pub async fn grants_csv(State(state): State<ServerState>) -> Response {
     };
     let prefix = state.app.settings.open_data_prefix.clone();
     let source = data_source(&state);
-    let record = |cells: Vec<String>| -> Option<Vec<u8>> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(&cells).ok()?;
-        w.into_inner().ok()
-    };
-    let Some(head) = record(csv_header(funders.len())) else {
+    let Some(head) = csv_record(&csv_header(funders.len()), false) else {
         return crate::files::refused(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Sorry, there is a problem with the service",
@@ -120,7 +95,7 @@ pub async fn grants_csv(State(state): State<ServerState>) -> Response {
         &state,
         String::from_utf8_lossy(&head).into_owned(),
         String::new(),
-        move |a, _| record(csv_row(a, &prefix, &funders, &source)),
+        move |a, _| csv_record(&csv_row(a, &prefix, &funders, &source), false),
     );
     (
         [

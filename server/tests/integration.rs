@@ -1,14 +1,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 //! The HTTP integration suite: every test runs on SQLite and on PostgreSQL.
 mod assessment;
+mod backup;
 mod bids;
 mod common;
 mod fund;
 mod opendata;
 mod organisations;
 mod registers;
+mod reports;
 mod rounds;
 mod schemes;
+mod security;
 use common::*;
 use sqlx::Row;
 

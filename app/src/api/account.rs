@@ -194,9 +194,12 @@ pub async fn sign_in(
     let since = crate::domain::time::to_db(
         chrono::Utc::now() - chrono::Duration::minutes(throttle::WINDOW_MINUTES),
     );
+    // The attempt counts as a failure until the password proves right, so that attempts
+    // running at the same moment see each other: at most the allowed number get checked.
+    let attempt = db::throttle::claim(&state.pool, parsed.as_str(), &ip, &db::now()).await?;
     let (by_account, by_ip) =
         db::throttle::failures_since(&state.pool, parsed.as_str(), &ip, &since).await?;
-    if throttle::is_locked(by_account, by_ip) {
+    if throttle::is_locked(by_account - 1, by_ip - 1) {
         let error = AppError::TooManyRequests(throttle::TOO_MANY_MESSAGE.into());
         return Err(auth::reject_form("sign_in", &values, error).await);
     }
@@ -207,7 +210,6 @@ pub async fn sign_in(
     let user = match (ok, user) {
         (true, Some(user)) => user,
         _ => {
-            db::throttle::record(&state.pool, parsed.as_str(), &ip, false, &now).await?;
             let error = AppError::Invalid(vec![
                 FieldError::new("email", SIGN_IN_FAILED),
                 FieldError::new("password", SIGN_IN_FAILED),
@@ -215,6 +217,7 @@ pub async fn sign_in(
             return Err(auth::reject_form("sign_in", &values, error).await);
         }
     };
+    db::throttle::succeeded(&state.pool, attempt).await?;
     if !user.email_verified {
         let (token, digest) = auth::new_token();
         let mut tx = state.pool.begin().await?;
@@ -241,7 +244,6 @@ pub async fn sign_in(
         );
         return Err(auth::reject_form("sign_in", &values, error).await);
     }
-    db::throttle::record(&state.pool, parsed.as_str(), &ip, true, &now).await?;
     db::throttle::clear_for_email(&state.pool, parsed.as_str()).await?;
     let mut conn = state.pool.acquire().await?;
     db::audit::record(

@@ -20,6 +20,7 @@ pub const LEDGER_PAGE: i64 = 50;
 pub struct PartnerView {
     pub id: i64,
     pub name: String,
+    pub org_identifier: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,6 +75,7 @@ pub async fn fund_home() -> Result<FundHomeData, AppError> {
             .map(|p| PartnerView {
                 id: p.id,
                 name: p.name,
+                org_identifier: p.org_identifier,
             })
             .collect(),
         years_to_set_up,
@@ -116,6 +118,72 @@ pub async fn add_partner(name: String) -> Result<(), AppError> {
     tx.commit().await?;
     let session = auth::session().await?;
     auth::set_notice(&session, &format!("{name} added as a partner")).await?;
+    leptos_axum::redirect("/fund/partners");
+    Ok(())
+}
+
+/// One partner, for changing its organisation identifier.
+#[server(prefix = "/api", endpoint = "fund/partner")]
+pub async fn partner_detail(id: i64) -> Result<PartnerView, AppError> {
+    let (state, _) = commissioner().await?;
+    db::fund::partners(&state.pool)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .map(|p| PartnerView {
+            id: p.id,
+            name: p.name,
+            org_identifier: p.org_identifier,
+        })
+        .ok_or_else(|| auth::with_status(AppError::NotFound))
+}
+
+/// Set a partner's org-id, which names it as a funder in the 360Giving open data.
+#[server(prefix = "/api", endpoint = "fund/partner_identifier")]
+pub async fn set_partner_identifier(
+    id: i64,
+    #[server(default)] org_identifier: String,
+) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let form = "partner_identifier";
+    let values = [("org_identifier", org_identifier.as_str())];
+    let partner = db::fund::partners(&state.pool)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let identifier =
+        match crate::domain::opendata::parse_org_identifier("org_identifier", &org_identifier) {
+            Ok(i) => i,
+            Err(e) => {
+                return Err(auth::reject_form(form, &values, AppError::Invalid(vec![e])).await)
+            }
+        };
+    let mut tx = state.pool.begin().await?;
+    db::opendata::set_partner_identifier(&mut tx, id, &identifier).await?;
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(user.id),
+            action: "partner.identifier_changed",
+            subject_type: "partner",
+            subject_id: id.to_string(),
+            summary: format!("Organisation identifier of {} changed", partner.name),
+            before: Some(partner.org_identifier.clone()).filter(|b| !b.is_empty()),
+            after: Some(identifier.clone()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::set_notice(
+        &session,
+        &format!(
+            "{}'s organisation identifier is now {identifier}",
+            partner.name
+        ),
+    )
+    .await?;
     leptos_axum::redirect("/fund/partners");
     Ok(())
 }
@@ -250,8 +318,30 @@ pub struct LedgerEntryView {
     pub movement: String,
     pub amount: Pence,
     pub round_id: Option<i64>,
+    /// The round's title, for movements that belong to one.
+    pub round: String,
     pub reason: String,
     pub by: String,
+}
+
+/// A ledger entry as the statement shows it: UK time, the movement's words, who made it.
+#[cfg(feature = "ssr")]
+pub fn ledger_entry_view(r: db::fund::LedgerRow) -> LedgerEntryView {
+    LedgerEntryView {
+        when: crate::domain::time::from_db(&r.created_at)
+            .map(crate::domain::time::display_uk)
+            .unwrap_or(r.created_at),
+        partner: r.partner,
+        movement: r
+            .movement
+            .map(|m| m.label().to_string())
+            .unwrap_or_default(),
+        amount: r.amount,
+        round_id: r.round_id,
+        round: r.round_title.unwrap_or_default(),
+        reason: r.reason,
+        by: r.actor.unwrap_or_else(|| "Seedbed".to_string()),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -266,19 +356,24 @@ pub struct FundRecord {
     pub all_partners: Vec<PartnerView>,
 }
 
-#[server(prefix = "/api", endpoint = "fund/detail")]
-pub async fn fund_detail(year: i32, before: Option<i64>) -> Result<FundRecord, AppError> {
-    let (state, _) = commissioner().await?;
-    let fund = db::fund::fund_for_year(&state.pool, FinancialYear(year))
+/// A year's fund with each partner's totals from the ledger and their sum (not found when
+/// the year has no fund).
+#[cfg(feature = "ssr")]
+pub async fn statement(
+    pool: &sqlx::AnyPool,
+    year: FinancialYear,
+) -> Result<(db::fund::FundRow, Vec<PartnerTotals>, Totals), AppError> {
+    let fund = db::fund::fund_for_year(pool, year)
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    let partners: Vec<PartnerTotals> = db::fund::partner_totals(&state.pool, fund.id)
+    let partners: Vec<PartnerTotals> = db::fund::partner_totals(pool, fund.id)
         .await?
         .into_iter()
         .map(|(p, totals)| PartnerTotals {
             partner: PartnerView {
                 id: p.id,
                 name: p.name,
+                org_identifier: p.org_identifier,
             },
             totals,
         })
@@ -286,6 +381,13 @@ pub async fn fund_detail(year: i32, before: Option<i64>) -> Result<FundRecord, A
     let total = partners
         .iter()
         .fold(Totals::default(), |acc, p| acc.add(&p.totals));
+    Ok((fund, partners, total))
+}
+
+#[server(prefix = "/api", endpoint = "fund/detail")]
+pub async fn fund_detail(year: i32, before: Option<i64>) -> Result<FundRecord, AppError> {
+    let (state, _) = commissioner().await?;
+    let (fund, partners, total) = statement(&state.pool, FinancialYear(year)).await?;
     let rows = db::fund::ledger(&state.pool, fund.id, before, LEDGER_PAGE + 1).await?;
     let older = if rows.len() as i64 > LEDGER_PAGE {
         rows.get(LEDGER_PAGE as usize - 1).map(|r| r.id)
@@ -295,20 +397,7 @@ pub async fn fund_detail(year: i32, before: Option<i64>) -> Result<FundRecord, A
     let ledger = rows
         .into_iter()
         .take(LEDGER_PAGE as usize)
-        .map(|r| LedgerEntryView {
-            when: crate::domain::time::from_db(&r.created_at)
-                .map(crate::domain::time::display_uk)
-                .unwrap_or(r.created_at),
-            partner: r.partner,
-            movement: r
-                .movement
-                .map(|m| m.label().to_string())
-                .unwrap_or_default(),
-            amount: r.amount,
-            round_id: r.round_id,
-            reason: r.reason,
-            by: r.actor.unwrap_or_else(|| "Seedbed".to_string()),
-        })
+        .map(ledger_entry_view)
         .collect();
     let all_partners = db::fund::partners(&state.pool)
         .await?
@@ -316,6 +405,7 @@ pub async fn fund_detail(year: i32, before: Option<i64>) -> Result<FundRecord, A
         .map(|p| PartnerView {
             id: p.id,
             name: p.name,
+            org_identifier: p.org_identifier,
         })
         .collect();
     Ok(FundRecord {

@@ -11,6 +11,7 @@ pub mod organisations;
 pub mod portfolio;
 pub mod registers;
 pub mod reminders;
+pub mod reports;
 pub mod returns;
 pub mod rounds;
 pub mod schemes;

@@ -57,14 +57,8 @@ pub fn status_label(code: &str) -> &'static str {
     }
 }
 
-/// One page of the register (or every row, for the CSV, with `limit` 0).
-#[cfg(feature = "ssr")]
-pub async fn register_rows(
-    pool: &sqlx::AnyPool,
-    filter: &RegisterFilter,
-    page: i64,
-    limit: i64,
-) -> Result<(Vec<RegisterRow>, i64), AppError> {
+/// The register's filter as query arguments: (year, round id, gap id); 0 or "" for any.
+pub fn register_args(filter: &RegisterFilter) -> (String, i64, i64) {
     let year: String = filter
         .year
         .trim()
@@ -74,30 +68,43 @@ pub async fn register_rows(
         .collect();
     let round = filter.round.trim().parse::<i64>().unwrap_or(0);
     let gap = filter.gap.trim().parse::<i64>().unwrap_or(0);
-    let (limit, offset) = if limit == 0 {
-        (i64::MAX, 0)
-    } else {
-        (limit, (page.max(1) - 1) * limit)
-    };
+    (year, round, gap)
+}
+
+/// One award as the register shows it.
+pub fn register_row(a: crate::domain::opendata::Award, status: &str) -> RegisterRow {
+    RegisterRow {
+        numbers: match (a.charity_number.trim(), a.company_number.trim()) {
+            ("", "") => String::new(),
+            (c, "") => format!("Registered charity {c}"),
+            ("", co) => format!("Company {}", co.to_uppercase()),
+            (c, co) => format!("Registered charity {c}, company {}", co.to_uppercase()),
+        },
+        organisation: a.organisation,
+        round: a.programme,
+        purpose: a.description,
+        amount: a.amount,
+        award_date: crate::domain::date::display_date(a.award_date),
+        status: status_label(status).to_string(),
+    }
+}
+
+/// One page of the register, and how many awards match in all.
+#[cfg(feature = "ssr")]
+pub async fn register_rows(
+    pool: &sqlx::AnyPool,
+    filter: &RegisterFilter,
+    page: i64,
+    limit: i64,
+) -> Result<(Vec<RegisterRow>, i64), AppError> {
+    let (year, round, gap) = register_args(filter);
+    let offset = (page.max(1) - 1) * limit;
     let (awards, total) =
         crate::db::opendata::register(pool, &year, round, gap, limit, offset).await?;
     Ok((
         awards
             .into_iter()
-            .map(|(a, status)| RegisterRow {
-                numbers: match (a.charity_number.trim(), a.company_number.trim()) {
-                    ("", "") => String::new(),
-                    (c, "") => format!("Registered charity {c}"),
-                    ("", co) => format!("Company {}", co.to_uppercase()),
-                    (c, co) => format!("Registered charity {c}, company {}", co.to_uppercase()),
-                },
-                organisation: a.organisation,
-                round: a.programme,
-                purpose: a.description,
-                amount: a.amount,
-                award_date: crate::domain::date::display_date(a.award_date),
-                status: status_label(&status).to_string(),
-            })
+            .map(|(a, status)| register_row(a, &status))
             .collect(),
         total,
     ))

@@ -12,10 +12,12 @@ use sqlx::{AnyConnection, AnyPool, Row};
 pub struct Partner {
     pub id: i64,
     pub name: String,
+    /// Its org-id.guide identifier (e.g. GB-LAE-NEL), named as a funder in the open data.
+    pub org_identifier: String,
 }
 
 pub async fn partners(pool: &AnyPool) -> Result<Vec<Partner>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, name FROM partners ORDER BY id")
+    let rows = sqlx::query("SELECT id, name, org_identifier FROM partners ORDER BY id")
         .fetch_all(pool)
         .await?;
     rows.iter()
@@ -23,6 +25,7 @@ pub async fn partners(pool: &AnyPool) -> Result<Vec<Partner>, sqlx::Error> {
             Ok(Partner {
                 id: r.try_get("id")?,
                 name: r.try_get("name")?,
+                org_identifier: r.try_get("org_identifier")?,
             })
         })
         .collect()
@@ -473,9 +476,9 @@ pub async fn partner_totals(
     fund_id: i64,
 ) -> Result<Vec<(Partner, Totals)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT p.id, p.name, l.movement, CAST(COALESCE(SUM(l.amount_pence), 0) AS BIGINT) AS total
+        "SELECT p.id, p.name, p.org_identifier, l.movement, CAST(COALESCE(SUM(l.amount_pence), 0) AS BIGINT) AS total
          FROM fund_ledger l JOIN partners p ON p.id = l.partner_id
-         WHERE l.fund_id = $1 GROUP BY p.id, p.name, l.movement ORDER BY p.id",
+         WHERE l.fund_id = $1 GROUP BY p.id, p.name, p.org_identifier, l.movement ORDER BY p.id",
     )
     .bind(fund_id)
     .fetch_all(pool)
@@ -490,6 +493,7 @@ pub async fn partner_totals(
                 Partner {
                     id,
                     name: r.try_get("name")?,
+                    org_identifier: r.try_get("org_identifier")?,
                 },
                 Totals::default(),
             ));
@@ -508,9 +512,36 @@ pub struct LedgerRow {
     pub movement: Option<Movement>,
     pub amount: Pence,
     pub round_id: Option<i64>,
+    pub round_title: Option<String>,
     pub reason: String,
     pub actor: Option<String>,
     pub created_at: String,
+}
+
+macro_rules! ledger_select {
+    () => {
+        "SELECT l.id, p.name AS partner, l.movement, l.amount_pence, l.round_id, r.title AS round_title, l.reason,
+            u.full_name AS actor, l.created_at
+         FROM fund_ledger l JOIN partners p ON p.id = l.partner_id LEFT JOIN users u ON u.id = l.actor_user_id
+         LEFT JOIN rounds r ON r.id = l.round_id"
+    };
+}
+
+/// Every ledger entry of a fund ($1), oldest first: the statement's CSV streams it.
+pub const LEDGER_ALL_SQL: &str = concat!(ledger_select!(), " WHERE l.fund_id = $1 ORDER BY l.id");
+
+pub fn ledger_row(r: &sqlx::any::AnyRow) -> Result<LedgerRow, sqlx::Error> {
+    Ok(LedgerRow {
+        id: r.try_get("id")?,
+        partner: r.try_get("partner")?,
+        movement: Movement::from_code(&r.try_get::<String, _>("movement")?),
+        amount: Pence(r.try_get("amount_pence")?),
+        round_id: r.try_get("round_id")?,
+        round_title: r.try_get("round_title")?,
+        reason: r.try_get("reason")?,
+        actor: r.try_get("actor")?,
+        created_at: r.try_get("created_at")?,
+    })
 }
 
 /// Ledger entries, newest first, a page at a time (keyset on id).
@@ -520,29 +551,18 @@ pub async fn ledger(
     before_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<LedgerRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT l.id, p.name AS partner, l.movement, l.amount_pence, l.round_id, l.reason, u.full_name AS actor, l.created_at
-         FROM fund_ledger l JOIN partners p ON p.id = l.partner_id LEFT JOIN users u ON u.id = l.actor_user_id
-         WHERE l.fund_id = $1 AND l.id < $2 ORDER BY l.id DESC LIMIT $3",
-    )
-    .bind(fund_id)
-    .bind(before_id.unwrap_or(i64::MAX))
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(LedgerRow {
-                id: r.try_get("id")?,
-                partner: r.try_get("partner")?,
-                movement: Movement::from_code(&r.try_get::<String, _>("movement")?),
-                amount: Pence(r.try_get("amount_pence")?),
-                round_id: r.try_get("round_id")?,
-                reason: r.try_get("reason")?,
-                actor: r.try_get("actor")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
+    let sql = concat!(
+        ledger_select!(),
+        " WHERE l.fund_id = $1 AND l.id < $2 ORDER BY l.id DESC LIMIT $3"
+    );
+    sqlx::query(sql)
+        .bind(fund_id)
+        .bind(before_id.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(ledger_row)
         .collect()
 }
 

@@ -9,6 +9,7 @@ pub mod measures;
 pub mod opendata;
 pub mod organisations;
 pub mod registers;
+pub mod reports;
 pub mod returns;
 pub mod rounds;
 pub mod schemes;

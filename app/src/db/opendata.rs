@@ -27,6 +27,20 @@ const REGISTER_FILTER: &str = "($1 = '' OR SUBSTR(CASE WHEN d.decided_at IS NOT 
     AND ($2 = 0 OR s.round_id = $2)
     AND ($3 = 0 OR EXISTS (SELECT 1 FROM round_gaps g WHERE g.round_id = s.round_id AND g.gap_id = $3))";
 
+/// Every award the register's filter matches ($1 year, $2 round, $3 gap), newest first, for
+/// the CSV to stream.
+pub fn register_all_sql() -> String {
+    format!(
+        "{} WHERE {REGISTER_FILTER} ORDER BY s.id DESC",
+        awards_select!()
+    )
+}
+
+/// The register row's scheme status column.
+pub fn scheme_status(row: &sqlx::any::AnyRow) -> Result<String, sqlx::Error> {
+    row.try_get("scheme_status")
+}
+
 /// One page of the public register, newest award first, and how many match in all.
 pub async fn register(
     pool: &AnyPool,

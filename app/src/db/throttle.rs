@@ -25,22 +25,25 @@ pub async fn failures_since(
     Ok((by_email, by_ip))
 }
 
-pub async fn record(
-    pool: &AnyPool,
-    email: &str,
-    ip: &str,
-    succeeded: bool,
-    now: &str,
-) -> Result<(), sqlx::Error> {
+/// Record an attempt as failed before the password is checked, so that concurrent attempts
+/// count each other: (its id). [`succeeded`] marks it once the password is right.
+pub async fn claim(pool: &AnyPool, email: &str, ip: &str, now: &str) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO login_attempts (email, ip, succeeded, attempted_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO login_attempts (email, ip, succeeded, attempted_at) VALUES ($1, $2, 0, $3) RETURNING id",
     )
     .bind(email)
     .bind(ip)
-    .bind(i64::from(succeeded))
     .bind(now)
-    .execute(pool)
-    .await?;
+    .fetch_one(pool)
+    .await?
+    .try_get("id")
+}
+
+pub async fn succeeded(pool: &AnyPool, attempt: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
+        .bind(attempt)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Pure Rust: types that parse, rules, money. No leptos, no sqlx, no I/O.
 pub mod answers;
 pub mod assessment;
+pub mod audit;
 pub mod bid;
 pub mod coded;
 pub mod date;
@@ -16,6 +17,7 @@ pub mod organisation;
 pub mod password;
 pub mod questionnaire;
 pub mod registers;
+pub mod report;
 pub mod roles;
 pub mod round;
 pub mod text;

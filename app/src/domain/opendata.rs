@@ -53,6 +53,48 @@ pub fn recipient_identifier(
     }
 }
 
+/// A funder's org-id as typed (org-id.guide: a list code such as `GB-LAE` or `GB-NHS`, then
+/// the organisation's code in that list), e.g. `GB-LAE-NEL` for a council.
+pub fn parse_org_identifier(field: &str, input: &str) -> Result<String, super::FieldError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(super::FieldError::new(
+            field,
+            "Enter the organisation identifier",
+        ));
+    }
+    if text.len() > 100 {
+        return Err(super::FieldError::new(
+            field,
+            "Organisation identifier must be 100 characters or fewer",
+        ));
+    }
+    let parts: Vec<&str> = text.splitn(3, '-').collect();
+    let shaped = match parts.as_slice() {
+        [country, list, code] => {
+            country.len() == 2
+                && country.chars().all(|c| c.is_ascii_uppercase())
+                && !list.is_empty()
+                && list
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && !code.is_empty()
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        }
+        _ => false,
+    };
+    if shaped {
+        Ok(text.to_string())
+    } else {
+        Err(super::FieldError::new(
+            field,
+            "Enter the identifier in the format GB-LAE-NEL: a country code, the list's code and the organisation's code, joined by hyphens",
+        ))
+    }
+}
+
 /// Whole months from the start to the end of a planned period (at least 1).
 pub fn duration_months(start: NaiveDate, end: NaiveDate) -> u32 {
     let months = (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32
@@ -228,6 +270,40 @@ pub fn csv_row(a: &Award, prefix: &str, funders: &[Funder], data_source: &str) -
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn org_identifiers_follow_org_id_guide() {
+        use super::parse_org_identifier as parse;
+        assert_eq!(parse("id", " GB-LAE-NEL ").unwrap(), "GB-LAE-NEL");
+        assert_eq!(parse("id", "GB-NHS-QOQ").unwrap(), "GB-NHS-QOQ");
+        assert_eq!(parse("id", "GB-COH-01234567").unwrap(), "GB-COH-01234567");
+        assert_eq!(parse("id", "XI-PB-a.b_c-d").unwrap(), "XI-PB-a.b_c-d");
+        assert_eq!(
+            parse("id", "").unwrap_err().message,
+            "Enter the organisation identifier"
+        );
+        for bad in [
+            "GB-LAE",
+            "gb-lae-nel",
+            "GBR-LAE-NEL",
+            "GB--NEL",
+            "GB-LAE-",
+            "GB-LAE-N L",
+            "<b>-X-1",
+        ] {
+            assert!(
+                parse("id", bad)
+                    .unwrap_err()
+                    .message
+                    .contains("format GB-LAE-NEL"),
+                "{bad}"
+            );
+        }
+        assert!(parse("id", &format!("GB-LAE-{}", "N".repeat(100)))
+            .unwrap_err()
+            .message
+            .contains("100 characters"));
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -58,6 +58,7 @@ pub fn UsersPage() -> impl IntoView {
                             <PageTitle text="Users"/>
                             <h1 class="govuk-heading-l">"Users"</h1>
                             <p class="govuk-body">"Give people the roles they need: board members and lay evaluators score bids, commissioners run the fund and rounds, admins manage accounts. Applicants need no role: they act for their organisation."</p>
+                            <p class="govuk-body"><a class="govuk-link" href="/audit-trail">"Audit trail of every change"</a></p>
                             <form method="get" action="/admin/users" class="seedbed-search" role="search">
                                 <div class="govuk-form-group">
                                     <label class="govuk-label govuk-label--s" for="q">"Search by name or email"</label>

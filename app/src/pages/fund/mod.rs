@@ -3,4 +3,5 @@ pub mod pooled;
 pub mod portfolio;
 pub mod questionnaire;
 pub mod registers;
+pub mod reports;
 pub mod rounds;

@@ -76,6 +76,10 @@ fn fund_home_view(home: FundHomeData) -> impl IntoView {
             <li><a class="govuk-link" href="/fund/schemes">"Portfolio of funded schemes"</a></li>
             <li><a class="govuk-link" href="/fund/unit-costs">"Unit costs for estimating cost avoided"</a></li>
         </ul>
+        <h2 class="govuk-heading-m">"Reports"</h2>
+        <ul class="govuk-list">
+            <li><a class="govuk-link" href="/audit-trail">"Audit trail"</a></li>
+        </ul>
     }
 }
 
@@ -88,9 +92,24 @@ pub fn PartnersPage() -> impl IntoView {
 fn partners_view(stored: StoredForm, partners: Vec<PartnerView>) -> impl IntoView {
     let action = ServerAction::<AddPartner>::new();
     let errors = FormErrors::new(action, stored.clone());
-    let list = partners
+    let rows = partners
         .into_iter()
-        .map(|p| view! { <li>{p.name}</li> })
+        .map(|p| {
+            let identifier = if p.org_identifier.is_empty() {
+                "Not set".to_string()
+            } else {
+                p.org_identifier.clone()
+            };
+            view! {
+                <tr class="govuk-table__row">
+                    <th scope="row" class="govuk-table__header">{p.name.clone()}</th>
+                    <td class="govuk-table__cell">{identifier}</td>
+                    <td class="govuk-table__cell">
+                        <a class="govuk-link" href=format!("/fund/partners/{}", p.id)>"Change"<span class="govuk-visually-hidden">{format!(" the organisation identifier of {}", p.name)}</span></a>
+                    </td>
+                </tr>
+            }
+        })
         .collect_view();
     view! {
         <PageTitle text="Partners" errors=errors/>
@@ -99,12 +118,48 @@ fn partners_view(stored: StoredForm, partners: Vec<PartnerView>) -> impl IntoVie
             <div class="govuk-grid-column-two-thirds">
                 <ErrorSummary errors=errors/>
                 <h1 class="govuk-heading-l">"Partners"</h1>
-                <p class="govuk-body">"The organisations that pool their budgets in the fund, for example the council and the integrated care board (ICB)."</p>
-                <ul class="govuk-list govuk-list--bullet">{list}</ul>
+                <p class="govuk-body">"The organisations that pool their budgets in the fund, for example the council and the integrated care board (ICB). Each is named as a funder of every grant in the open data, by its organisation identifier."</p>
+                <DataTable caption="Partners" caption_class="govuk-table__caption--s" headings=vec!["Partner", "Organisation identifier", ""]>
+                    {rows}
+                </DataTable>
                 <ActionForm action=action attr:novalidate=true>
                     <TextInput name="name" label="Add a partner" hint="The organisation's full name"
                         value=stored.value("name") error=errors.for_field("name")/>
                     <Button text="Add partner"/>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn PartnerPage() -> impl IntoView {
+    let id = crate::pages::fund::registers::id_param("id");
+    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| partner_detail(id));
+    view! { <FormPage form="partner_identifier" data=data render=partner_view/> }
+}
+
+fn partner_view(stored: StoredForm, p: PartnerView) -> impl IntoView {
+    let action = ServerAction::<SetPartnerIdentifier>::new();
+    let errors = FormErrors::new(action, stored.clone());
+    let value = if stored.values.contains_key("org_identifier") {
+        stored.value("org_identifier")
+    } else {
+        p.org_identifier.clone()
+    };
+    view! {
+        <PageTitle text=format!("Organisation identifier of {}", p.name) errors=errors/>
+        <BackLink href="/fund/partners" text="Back to partners"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors/>
+                <span class="govuk-caption-l">{p.name.clone()}</span>
+                <ActionForm action=action attr:novalidate=true>
+                    <input type="hidden" name="id" value=p.id.to_string()/>
+                    <TextInput name="org_identifier" label="Organisation identifier" label_is_page_heading=true
+                        hint="From org-id.guide, for example GB-LAE-NEL for a council or GB-NHS-QOQ for an NHS body. The open data names this partner as a funder by it."
+                        value=value error=errors.for_field("org_identifier") width_class="govuk-input--width-20" spellcheck=false/>
+                    <Button text="Save identifier"/>
                 </ActionForm>
             </div>
         </div>
@@ -263,6 +318,7 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
                     <td class="govuk-table__cell">{e.movement.clone()}</td>
                     <td class="govuk-table__cell">{e.partner.clone()}</td>
                     <td class="govuk-table__cell govuk-table__cell--numeric">{e.amount.display()}</td>
+                    <td class="govuk-table__cell">{e.round.clone()}</td>
                     <td class="govuk-table__cell">{e.reason.clone()}</td>
                     <td class="govuk-table__cell">{e.by.clone()}</td>
                 </tr>
@@ -276,7 +332,7 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
     view! {
         <PageTitle text=title.clone()/>
         <BackLink href="/fund" text="Back to funding"/>
-        <span class="govuk-caption-l">"Pooled fund"</span>
+        <span class="govuk-caption-l">"Pooled fund statement"</span>
         <h1 class="govuk-heading-l">{fund.year.label()}</h1>
         <SummaryList rows=vec![
             SummaryRow::new("Agreed value", fund.agreed.display()),
@@ -306,6 +362,10 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
             </table>
         </div>
         <p class="govuk-body">"Reserved money is set aside for published funding rounds. Committed money has been awarded; paid money has reached the funded schemes."</p>
+        <ul class="govuk-list">
+            <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/statement.csv") download="">"Download money by partner (CSV)"</a></li>
+            <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/ledger.csv") download="">"Download every ledger entry (CSV)"</a></li>
+        </ul>
         <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Ledger (scrolls sideways)">
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-table__caption--m">"Ledger"</caption>
@@ -315,6 +375,7 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
                         <th scope="col" class="govuk-table__header">"Movement"</th>
                         <th scope="col" class="govuk-table__header">"Partner"</th>
                         <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Amount"</th>
+                        <th scope="col" class="govuk-table__header">"Round"</th>
                         <th scope="col" class="govuk-table__header">"Reason"</th>
                         <th scope="col" class="govuk-table__header">"By"</th>
                     </tr>

@@ -328,7 +328,10 @@ fn round_admin_view(stored: StoredForm, r: RoundBuild) -> impl IntoView {
         <span class="govuk-caption-l">{format!("Funding round, version {}", r.version)}</span>
         <h1 class="govuk-heading-l">{d.title.clone()}</h1>
         <p class="govuk-body">"Status: "{round_status_tag(r.status)}</p>
-        <p class="govuk-body"><a class="govuk-link" href=format!("/fund/rounds/{id}/measures")>"Monitoring measures for funded schemes"</a></p>
+        <ul class="govuk-list">
+            <li><a class="govuk-link" href=format!("/fund/rounds/{id}/measures")>"Monitoring measures for funded schemes"</a></li>
+            <li><a class="govuk-link" href=format!("/fund/rounds/{id}/report")>"Round report: bids, money and scores"</a></li>
+        </ul>
         {(!editable).then(|| view! { <p class="govuk-body"><a class="govuk-link" href=format!("/rounds/{id}")>"View the public page"</a></p> })}
         <h2 class="govuk-heading-m">"Details"</h2>
         <SummaryList rows=vec![
