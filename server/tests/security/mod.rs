@@ -179,3 +179,4 @@ both_backends!(
         assert!(stored.contains(&digest), "its SHA-256");
     }
 );
+mod hostile;

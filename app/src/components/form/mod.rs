@@ -166,11 +166,28 @@ pub fn PageTitle(
     #[prop(into)] text: String,
     #[prop(optional)] errors: Option<FormErrors>,
 ) -> impl IntoView {
-    let title = move || match errors {
-        Some(errors) if errors.any().get() => format!("Error: {text}"),
-        _ => text.clone(),
+    let title = move || {
+        let title = match errors {
+            Some(errors) if errors.any().get() => format!("Error: {text}"),
+            _ => text.clone(),
+        };
+        title_text(&title)
     };
     view! { <leptos_meta::Title text=title/> }
+}
+
+/// leptos_meta writes the server-rendered `<title>` without escaping it, so a stored name
+/// holding `</title><script>` would run: escape it there. In the browser the title is set
+/// through the DOM, which takes it as text.
+fn title_text(title: &str) -> String {
+    if cfg!(feature = "ssr") {
+        title
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        title.to_string()
+    }
 }
 
 #[component]

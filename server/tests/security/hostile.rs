@@ -1,0 +1,308 @@
+//! Hostile input: a script payload stored in the free-text fields (organisation name, gap
+//! description, bid answers, decline feedback, return narrative and risks) is shown as text
+//! on every page and download that shows it, never run; a formula never starts a CSV cell;
+//! SQL metacharacters are stored verbatim and a megabyte in a field gets a clear message.
+use crate::common::*;
+use crate::schemes::{awarded_scheme, client_for};
+use sqlx::Row;
+
+const SCRIPT: &str =
+    "</title></textarea><script>alert(\"xss\")</script><img src=x onerror=alert(1)>";
+
+fn inert(path: &str, page: &str) {
+    assert!(
+        !page.contains("<script>alert")
+            && !page.contains("<img src=x onerror")
+            && !page.contains("</title></textarea>"),
+        "{path} shows the payload as markup"
+    );
+}
+
+crate::both_backends!(
+    stored_payloads_are_shown_as_text_everywhere,
+    async |app: &TestApp| {
+        let (scheme_id, commissioner, applicant) = awarded_scheme(app).await;
+        let row = sqlx::query(
+            "SELECT s.round_id, s.bid_id, s.organisation_id FROM schemes s WHERE s.id = $1",
+        )
+        .bind(scheme_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let (round_id, bid_id, org_id): (i64, i64, i64) = (
+            row.get("round_id"),
+            row.get("bid_id"),
+            row.get("organisation_id"),
+        );
+        let name = format!("=HYPERLINK(\"http://evil.example\") Smith & Sons {SCRIPT}");
+        for (sql, value) in [
+            ("UPDATE organisations SET name = $1 WHERE id = $2", name.clone()),
+            (
+                "UPDATE returns SET narrative = $1, risks = $1 WHERE scheme_id = $2 AND position = 1",
+                SCRIPT.to_string(),
+            ),
+        ] {
+            let id = if sql.contains("organisations") { org_id } else { scheme_id };
+            sqlx::query(sql)
+                .bind(value)
+                .bind(id)
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        }
+        // Every answer of the awarded bid becomes the payload.
+        let sections =
+            sqlx::query("SELECT section_id, answers FROM bid_sections WHERE bid_id = $1")
+                .bind(bid_id)
+                .fetch_all(&app.pool)
+                .await
+                .unwrap();
+        for s in &sections {
+            let mut answers: serde_json::Value =
+                serde_json::from_str(&s.get::<String, _>("answers")).unwrap();
+            if let Some(map) = answers.as_object_mut() {
+                for (_, v) in map.iter_mut() {
+                    if v.is_string() {
+                        *v = serde_json::Value::String(SCRIPT.into());
+                    }
+                }
+            }
+            sqlx::query(
+                "UPDATE bid_sections SET answers = $1 WHERE bid_id = $2 AND section_id = $3",
+            )
+            .bind(answers.to_string())
+            .bind(bid_id)
+            .bind(s.get::<i64, _>("section_id"))
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        }
+        // The gap, through its form; the other bid declined with the payload as feedback.
+        let gap_id: i64 = sqlx::query("SELECT gap_id FROM round_gaps WHERE round_id = $1")
+            .bind(round_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("gap_id");
+        let g = gap_id.to_string();
+        let res = app
+            .post_form(
+                &commissioner,
+                "/api/gaps/save",
+                &format!("/fund/gaps/{g}/edit"),
+                &[
+                    ("id", &g),
+                    ("title", "Foot care at home"),
+                    ("need", SCRIPT),
+                    ("evidence", SCRIPT),
+                    ("target_population", "People cared for at home"),
+                    ("outcome_sought", SCRIPT),
+                    ("priority", "high"),
+                    ("status", "round_open"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.location.as_deref(),
+            Some(format!("/fund/gaps/{g}").as_str()),
+            "{}",
+            res.body
+        );
+        let other: i64 = sqlx::query(
+            "SELECT id FROM bids WHERE round_id = $1 AND id <> $2 AND status = 'under_assessment'",
+        )
+        .bind(round_id)
+        .bind(bid_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get("id");
+        let o = other.to_string();
+        let r = round_id.to_string();
+        let res = app
+            .post_form(
+                &commissioner,
+                "/api/decisions/decide",
+                &format!("/fund/rounds/{r}/moderation/bids/{o}"),
+                &[
+                    ("round_id", &r),
+                    ("bid_id", &o),
+                    ("outcome", "decline"),
+                    ("amount", ""),
+                    ("conditions", ""),
+                    ("feedback", SCRIPT),
+                    ("returns_every", "3"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 302, "{}", res.body);
+        let church = client_for(app, "church@seedbed.test").await;
+
+        let return_id: i64 =
+            sqlx::query("SELECT id FROM returns WHERE scheme_id = $1 AND position = 1")
+                .bind(scheme_id)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap()
+                .get("id");
+        let mut shown = 0;
+        for (client, path) in [
+            (&new_client(), "/awards".to_string()),
+            (&commissioner, format!("/fund/gaps/{g}")),
+            (&commissioner, "/fund/gaps".to_string()),
+            (&commissioner, format!("/fund/rounds/{r}")),
+            (&commissioner, format!("/fund/rounds/{r}/moderation")),
+            (
+                &commissioner,
+                format!("/fund/rounds/{r}/moderation/bids/{bid_id}"),
+            ),
+            (&commissioner, format!("/fund/rounds/{r}/interests")),
+            (&commissioner, "/fund/schemes".to_string()),
+            (&commissioner, format!("/schemes/{scheme_id}")),
+            (
+                &commissioner,
+                format!("/schemes/{scheme_id}/returns/{return_id}"),
+            ),
+            (&commissioner, "/audit-trail".to_string()),
+            (&applicant, "/bids".to_string()),
+            (&applicant, format!("/bids/{bid_id}/view")),
+            (&applicant, format!("/bids/{bid_id}/download")),
+            (&applicant, format!("/organisations/{org_id}")),
+            (&church, "/bids".to_string()),
+            (&new_client(), format!("/rounds/{r}")),
+        ] {
+            let (status, page, _) = app.get(client, &path).await;
+            assert_eq!(status, 200, "{path}");
+            inert(&path, &page);
+            if page.contains("&lt;script&gt;alert") || page.contains("\\u003cscript") {
+                shown += 1;
+            }
+        }
+        assert!(
+            shown >= 10,
+            "the payload is on the pages, as text ({shown})"
+        );
+        let feedback = app.last_mail_to("church@seedbed.test");
+        assert!(
+            feedback.body.contains(SCRIPT),
+            "plain-text email carries it as typed"
+        );
+
+        // Downloads: JSON escapes it, CSV cells never start with a formula.
+        for (client, path) in [
+            (&new_client(), "/awards.csv"),
+            (&new_client(), "/open-data/360giving.csv"),
+            (&commissioner, "/fund/schemes.csv"),
+        ] {
+            let body = client
+                .get(app.url(path))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(body.contains("HYPERLINK"), "{path} names the organisation");
+            let mut reader = csv::ReaderBuilder::new().from_reader(body.as_bytes());
+            for record in reader.records() {
+                for cell in record.unwrap().iter() {
+                    if path != "/open-data/360giving.csv" {
+                        assert!(!cell.starts_with('='), "{path}: {cell}");
+                    }
+                }
+            }
+        }
+        let json = new_client()
+            .get(app.url("/open-data/360giving.json"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert!(parsed["grants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["recipientOrganization"][0]["name"] == name.as_str()));
+    }
+);
+
+crate::both_backends!(
+    sql_metacharacters_are_stored_verbatim_and_huge_input_is_refused,
+    async |app: &TestApp| {
+        server::demo::load(&app.pool).await.unwrap();
+        let commissioner = client_for(app, "commissioner@seedbed.test").await;
+        let sneaky = "O'Brien\"; DROP TABLE gaps; -- 100% _under_ \\ ' OR '1'='1";
+        let huge = "x".repeat(1_000_000);
+        let gap = |need: &str| {
+            vec![
+                ("title".to_string(), "Foot care".to_string()),
+                ("need".to_string(), need.to_string()),
+                ("evidence".to_string(), sneaky.to_string()),
+                ("target_population".to_string(), sneaky.to_string()),
+                ("outcome_sought".to_string(), sneaky.to_string()),
+                ("priority".to_string(), "high".to_string()),
+            ]
+        };
+        let form = gap(sneaky);
+        let fields: Vec<(&str, &str)> =
+            form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = app
+            .post_form(&commissioner, "/api/gaps/save", "/fund/gaps/new", &fields)
+            .await;
+        assert_eq!(res.status, 302, "{}", res.body);
+        let stored: String = sqlx::query("SELECT need FROM gaps ORDER BY id DESC LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("need");
+        assert_eq!(stored, sneaky, "stored exactly as typed");
+        let gaps_before = app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM gaps").await;
+
+        // A megabyte in a free-text field: a clear message by the field, no 500, nothing saved.
+        let form = gap(&huge);
+        let fields: Vec<(&str, &str)> =
+            form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = app.post_js(&commissioner, "/api/gaps/save", &fields).await;
+        assert_eq!(res.status, 400, "{}", &res.body[..res.body.len().min(300)]);
+        assert!(
+            res.body.contains("characters or fewer"),
+            "{}",
+            &res.body[..res.body.len().min(300)]
+        );
+        assert_eq!(
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM gaps").await,
+            gaps_before
+        );
+        // And in the sign-in and search boxes.
+        let res = app
+            .post_js(
+                &new_client(),
+                "/api/account/sign_in",
+                &[("email", huge.as_str()), ("password", huge.as_str())],
+            )
+            .await;
+        assert!(res.status < 500, "sign-in: {}", res.status);
+        let (status, _, _) = app
+            .get(
+                &commissioner,
+                &format!("/audit-trail?record_id={}", &huge[..10_000]),
+            )
+            .await;
+        assert!(status < 500, "audit filter: {status}");
+        let (status, page, _) = app
+            .get(
+                &new_client(),
+                &format!("/awards?year={}", urlencoding(sneaky)),
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Register of awards"));
+    }
+);
+
+fn urlencoding(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
