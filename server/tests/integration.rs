@@ -4,6 +4,7 @@ mod assessment;
 mod backup;
 mod bids;
 mod common;
+mod fault;
 mod fund;
 mod opendata;
 mod organisations;
