@@ -258,3 +258,4 @@ both_backends!(
         assert_eq!(ledger_paid, expected);
     }
 );
+mod kill;
