@@ -126,10 +126,8 @@ pub async fn add_partner(name: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "fund/partner")]
 pub async fn partner_detail(id: i64) -> Result<PartnerView, AppError> {
     let (state, _) = commissioner().await?;
-    db::fund::partners(&state.pool)
+    db::fund::partner(&state.pool, id)
         .await?
-        .into_iter()
-        .find(|p| p.id == id)
         .map(|p| PartnerView {
             id: p.id,
             name: p.name,
@@ -147,10 +145,8 @@ pub async fn set_partner_identifier(
     let (state, user) = commissioner().await?;
     let form = "partner_identifier";
     let values = [("org_identifier", org_identifier.as_str())];
-    let partner = db::fund::partners(&state.pool)
+    let partner = db::fund::partner(&state.pool, id)
         .await?
-        .into_iter()
-        .find(|p| p.id == id)
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
     let identifier =
         match crate::domain::opendata::parse_org_identifier("org_identifier", &org_identifier) {

@@ -31,6 +31,22 @@ pub async fn partners(pool: &AnyPool) -> Result<Vec<Partner>, sqlx::Error> {
         .collect()
 }
 
+/// One partner by id.
+pub async fn partner(pool: &AnyPool, id: i64) -> Result<Option<Partner>, sqlx::Error> {
+    sqlx::query("SELECT id, name, org_identifier FROM partners WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| {
+            Ok(Partner {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                org_identifier: r.try_get("org_identifier")?,
+            })
+        })
+        .transpose()
+}
+
 /// Add a partner; a duplicate name is a unique violation for the caller.
 pub async fn insert_partner(
     conn: &mut AnyConnection,
