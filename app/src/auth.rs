@@ -185,14 +185,62 @@ pub async fn require_any_role(roles: &[Role]) -> AppResult<(AppState, CurrentUse
     }
 }
 
-/// A one-off message for the next page (e.g. "Your password has been changed").
-pub async fn set_notice(session: &Session, notice: &str) -> AppResult<()> {
+/// A one-off message waiting for the page it was written for.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Notice {
+    /// The page's path, without its query or fragment.
+    page: String,
+    text: String,
+    /// When it was written (seconds since 1970): a notice waits at most [`NOTICE_WAIT_SECS`].
+    at: i64,
+}
+
+const NOTICE_WAIT_SECS: i64 = 120;
+
+/// The path a notice belongs to: the address without its query or fragment.
+fn notice_page(address: &str) -> &str {
+    address.split(['?', '#']).next().unwrap_or(address)
+}
+
+/// Send the browser to `address` (a redirect after a plain post, a navigation with
+/// JavaScript) with a one-off message (e.g. "Your password has been changed") for that page.
+/// The message is kept for that page only: with JavaScript the page being left may ask for
+/// its shell again while the navigation is under way, and must not take it.
+pub async fn notice_and_redirect(session: &Session, notice: &str, address: &str) -> AppResult<()> {
+    set_notice(session, notice, address).await?;
+    leptos_axum::redirect(address);
+    Ok(())
+}
+
+/// Keep a one-off message for the page at `address` (for handlers that redirect themselves).
+pub async fn set_notice(session: &Session, notice: &str, address: &str) -> AppResult<()> {
+    let notice = Notice {
+        page: notice_page(address).to_string(),
+        text: notice.to_string(),
+        at: chrono::Utc::now().timestamp(),
+    };
     session.insert(NOTICE, notice).await?;
     Ok(())
 }
 
-pub async fn take_notice(session: &Session) -> AppResult<Option<String>> {
-    Ok(session.remove::<String>(NOTICE).await?)
+/// The notice for `page`, once. A notice for another page is left for it (unless it has
+/// waited too long, when it is dropped).
+pub async fn take_notice(session: &Session, page: &str) -> AppResult<Option<String>> {
+    let notice = match session.get::<Notice>(NOTICE).await {
+        Ok(Some(notice)) => notice,
+        Ok(None) => return Ok(None),
+        // Written by an older version in another shape: drop it.
+        Err(_) => {
+            session.remove_value(NOTICE).await?;
+            return Ok(None);
+        }
+    };
+    let fresh = chrono::Utc::now().timestamp() - notice.at <= NOTICE_WAIT_SECS;
+    if fresh && notice.page != notice_page(page) {
+        return Ok(None);
+    }
+    session.remove_value(NOTICE).await?;
+    Ok(fresh.then_some(notice.text))
 }
 
 fn form_key(form: &str) -> String {
@@ -298,5 +346,20 @@ pub fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -
             errors.push(e);
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod notice_tests {
+    use super::notice_page;
+
+    #[test]
+    fn a_notice_belongs_to_the_page_without_query_or_fragment() {
+        assert_eq!(
+            notice_page("/fund/rounds/3/moderation#bid-7"),
+            "/fund/rounds/3/moderation"
+        );
+        assert_eq!(notice_page("/awards?year=2026"), "/awards");
+        assert_eq!(notice_page("/account/sign-in"), "/account/sign-in");
     }
 }

@@ -33,6 +33,9 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("sorry, there is a problem with the service")]
     Internal,
+    /// The database cannot be reached (restarting, or down): try again shortly.
+    #[error("sorry, the service is unavailable")]
+    Unavailable,
 }
 
 impl AppError {
@@ -62,22 +65,88 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr;
         tracing::warn!(?value, "server function error");
-        AppError::Internal
+        match value {
+            // A request whose fields are missing or malformed (a hand-made or stale form):
+            // the sender's mistake, 400, never a 500.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                crate::components::set_status(400);
+                AppError::Invalid(vec![FieldError::new(
+                    "",
+                    "The form was not sent as expected. Go back to the page and try again",
+                )])
+            }
+            _ => AppError::Internal,
+        }
+    }
+}
+
+/// Is this the database being out of reach (as opposed to a fault in Seedbed)? Connection
+/// failures, a pool that timed out waiting for one, and PostgreSQL's "shutting down" and
+/// connection-exception codes (SQLSTATE classes 57P and 08).
+#[cfg(feature = "ssr")]
+pub fn database_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(e) => e
+            .code()
+            .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+        _ => false,
+    }
+}
+
+/// Set when a request found the database out of reach; the server's gate then checks it
+/// quickly before each request (and answers 503 at once) until it is back.
+#[cfg(feature = "ssr")]
+static DATABASE_UNREACHABLE: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Has a request found the database out of reach since it last answered?
+#[cfg(feature = "ssr")]
+pub fn database_seems_down() -> bool {
+    DATABASE_UNREACHABLE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Record whether the database answered.
+#[cfg(feature = "ssr")]
+pub fn set_database_down(down: bool) {
+    DATABASE_UNREACHABLE.store(down, std::sync::atomic::Ordering::Relaxed);
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    fn unavailable(cause: impl std::fmt::Display) -> Self {
+        tracing::warn!(%cause, "database unavailable");
+        set_database_down(true);
+        crate::components::set_status(503);
+        AppError::Unavailable
     }
 }
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(value: sqlx::Error) -> Self {
-        AppError::internal(value)
+        if database_unreachable(&value) {
+            AppError::unavailable(value)
+        } else {
+            AppError::internal(value)
+        }
     }
 }
 
 #[cfg(feature = "ssr")]
 impl From<tower_sessions::session::Error> for AppError {
     fn from(value: tower_sessions::session::Error) -> Self {
-        AppError::internal(value)
+        // The session store is the database: when it cannot be read, the service is down.
+        match value {
+            tower_sessions::session::Error::Store(e) => AppError::unavailable(e),
+            other => AppError::internal(other),
+        }
     }
 }
 

@@ -80,7 +80,7 @@ pub async fn upload_bid_file(
         }
         Err(AppError::Conflict(message)) => {
             let back = format!("/bids/{bid_id}");
-            let _ = app::auth::set_notice(&session, &message).await;
+            let _ = app::auth::set_notice(&session, &message, &back).await;
             return Redirect::to(&back).into_response();
         }
         Err(_) => return service_error(),
@@ -115,8 +115,9 @@ pub async fn upload_bid_file(
     .await
     {
         Ok(Ok(())) => {
-            let _ = app::auth::set_notice(&session, &format!("File uploaded: {name}")).await;
-            Redirect::to(&format!("/bids/{bid_id}/sections/{section_id}")).into_response()
+            let to = format!("/bids/{bid_id}/sections/{section_id}");
+            let _ = app::auth::set_notice(&session, &format!("File uploaded: {name}"), &to).await;
+            Redirect::to(&to).into_response()
         }
         Ok(Err(message)) => fail(message).await,
         Err(e) => {

@@ -29,7 +29,13 @@ pub enum Command {
         name: String,
     },
     /// Load the demo accounts (idempotent) and print them
-    Demo,
+    Demo {
+        /// Also load scale data for load benchmarks into a fresh database: 1 is 10 rounds of
+        /// 300 bids, 15 assessors, 500 funded schemes with 12 returns, 5,000 organisations;
+        /// 0.1 is a tenth of that
+        #[arg(long, value_name = "N")]
+        scale: Option<f64>,
+    },
     /// Copy the SQLite database to PATH while the portal runs (on PostgreSQL use pg_dump)
     Backup {
         /// Where to write the backup (a new file)

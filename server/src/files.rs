@@ -82,7 +82,8 @@ pub async fn upload_gap_evidence(
     match store(&state, gap_id, actor, &name, content_type, &bytes).await {
         Ok(true) => {
             let _ =
-                app::auth::set_notice(&session, &format!("Evidence file uploaded: {name}")).await;
+                app::auth::set_notice(&session, &format!("Evidence file uploaded: {name}"), &back)
+                    .await;
             Redirect::to(&back).into_response()
         }
         Ok(false) => refused(StatusCode::NOT_FOUND, "Page not found"),

@@ -1,4 +1,5 @@
 //! The `seedbed` server: configuration, start-up (router, layers, state), mail and CLI commands.
+pub mod access;
 pub mod backup;
 pub mod bid_files;
 pub mod config;
@@ -10,6 +11,7 @@ pub mod exports;
 pub mod files;
 pub mod mail;
 pub mod open_data;
+pub mod scale;
 pub mod scheme_files;
 pub mod sessions;
 pub mod streaming;
@@ -128,67 +130,10 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
     let router = Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/health", axum::routing::get(|| async { "ok" }))
-        .route(
-            "/fund/gaps/{id}/evidence",
-            post(files::upload_gap_evidence)
-                .get(files::download_gap_evidence)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    files::UPLOAD_BODY_LIMIT,
-                )),
-        )
-        .route(
-            "/bids/{id}/questions/{qid}/file",
-            post(bid_files::upload_bid_file).layer(axum::extract::DefaultBodyLimit::max(
-                files::UPLOAD_BODY_LIMIT,
-            )),
-        )
-        .route(
-            "/bids/{id}/files/{fid}",
-            axum::routing::get(bid_files::download_bid_file),
-        )
-        .route(
-            "/fund/rounds/{id}/interests.csv",
-            axum::routing::get(exports::interests_csv),
-        )
-        .route("/awards.csv", axum::routing::get(exports::awards_csv))
-        .route(
-            "/fund/rounds/{id}/report.csv",
-            axum::routing::get(exports::round_report_csv),
-        )
-        .route("/audit-trail.csv", axum::routing::get(exports::audit_csv))
-        .route(
-            "/fund/pooled-funds/{year}/statement.csv",
-            axum::routing::get(exports::fund_statement_csv),
-        )
-        .route(
-            "/fund/pooled-funds/{year}/ledger.csv",
-            axum::routing::get(exports::fund_ledger_csv),
-        )
-        .route(
-            "/open-data/360giving.json",
-            axum::routing::get(open_data::grants_json),
-        )
-        .route(
-            "/open-data/360giving.csv",
-            axum::routing::get(open_data::grants_csv),
-        )
-        .route(
-            "/fund/schemes.csv",
-            axum::routing::get(exports::portfolio_csv),
-        )
-        .route(
-            "/schemes/{id}/tranches/{tid}/files",
-            post(scheme_files::upload_tranche_file).layer(axum::extract::DefaultBodyLimit::max(
-                files::UPLOAD_BODY_LIMIT,
-            )),
-        )
-        .route(
-            "/schemes/{id}/files/{fid}",
-            axum::routing::get(scheme_files::download_scheme_file),
-        )
-        .route(
-            "/bids/{id}/download",
-            axum::routing::get(bid_files::download_bid_print),
+        .merge(
+            file_routes()
+                .into_iter()
+                .fold(Router::new(), |r, (path, route)| r.route(path, route)),
         )
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();
@@ -200,10 +145,88 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         >(context, app::shell))
         .with_state(server_state)
         .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            database_gate,
+        ))
         .layer(tower_http::csrf::CsrfLayer::new())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_page))
         .layer(tower_http::trace::TraceLayer::new_for_http());
     Ok((router, state))
+}
+
+/// The routes beside the pages and server functions: uploads, downloads and open data. Listed
+/// here (not added one by one) so the access matrix test sees every one of them.
+fn file_routes() -> Vec<(&'static str, axum::routing::MethodRouter<ServerState>)> {
+    vec![
+        (
+            "/fund/gaps/{id}/evidence",
+            post(files::upload_gap_evidence)
+                .get(files::download_gap_evidence)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    files::UPLOAD_BODY_LIMIT,
+                )),
+        ),
+        (
+            "/bids/{id}/questions/{qid}/file",
+            post(bid_files::upload_bid_file).layer(axum::extract::DefaultBodyLimit::max(
+                files::UPLOAD_BODY_LIMIT,
+            )),
+        ),
+        (
+            "/bids/{id}/files/{fid}",
+            axum::routing::get(bid_files::download_bid_file),
+        ),
+        (
+            "/fund/rounds/{id}/interests.csv",
+            axum::routing::get(exports::interests_csv),
+        ),
+        ("/awards.csv", axum::routing::get(exports::awards_csv)),
+        (
+            "/fund/rounds/{id}/report.csv",
+            axum::routing::get(exports::round_report_csv),
+        ),
+        ("/audit-trail.csv", axum::routing::get(exports::audit_csv)),
+        (
+            "/fund/pooled-funds/{year}/statement.csv",
+            axum::routing::get(exports::fund_statement_csv),
+        ),
+        (
+            "/fund/pooled-funds/{year}/ledger.csv",
+            axum::routing::get(exports::fund_ledger_csv),
+        ),
+        (
+            "/open-data/360giving.json",
+            axum::routing::get(open_data::grants_json),
+        ),
+        (
+            "/open-data/360giving.csv",
+            axum::routing::get(open_data::grants_csv),
+        ),
+        (
+            "/fund/schemes.csv",
+            axum::routing::get(exports::portfolio_csv),
+        ),
+        (
+            "/schemes/{id}/tranches/{tid}/files",
+            post(scheme_files::upload_tranche_file).layer(axum::extract::DefaultBodyLimit::max(
+                files::UPLOAD_BODY_LIMIT,
+            )),
+        ),
+        (
+            "/schemes/{id}/files/{fid}",
+            axum::routing::get(scheme_files::download_scheme_file),
+        ),
+        (
+            "/bids/{id}/download",
+            axum::routing::get(bid_files::download_bid_print),
+        ),
+    ]
+}
+
+/// The paths of [`file_routes`], for the access matrix (server/src/access.rs).
+pub fn file_route_paths() -> Vec<&'static str> {
+    file_routes().into_iter().map(|(path, _)| path).collect()
 }
 
 async fn server_fn_handler(
@@ -214,10 +237,70 @@ async fn server_fn_handler(
         .await
 }
 
+/// While the database is out of reach, answer 503 at once (after a quick check that it has
+/// not come back) instead of letting every query wait for the pool's timeout. Static files
+/// and the health check pass through.
+async fn database_gate(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let passes = ["/pkg/", "/health", "/govuk", "/assets/", "/favicon"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    if !passes && app::error::database_seems_down() {
+        let probe =
+            tokio::time::timeout(std::time::Duration::from_secs(1), state.pool.acquire()).await;
+        if matches!(probe, Ok(Ok(_))) {
+            app::error::set_database_down(false);
+        } else {
+            return unavailable_response(path.starts_with("/api/"));
+        }
+    }
+    next.run(request).await
+}
+
+/// The service-unavailable answer: the page in the service's style, or for a server
+/// function call the JSON error the browser's code reads.
+fn unavailable_response(api: bool) -> Response {
+    if api {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            "\"Unavailable\"",
+        )
+            .into_response();
+    }
+    let html = plain_page(
+        "Sorry, the service is unavailable",
+        "<p class=\"govuk-body\">Try again in a few minutes.</p><p class=\"govuk-body\">Anything you saved before the problem is still saved.</p>",
+    );
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (axum::http::header::RETRY_AFTER, "30"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// A page in the service's style without the app (for when the app cannot answer).
+fn plain_page(title: &str, body: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html><html lang="en-GB" class="govuk-template"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} – Seedbed</title><link rel="stylesheet" href="/govuk.css"><link rel="stylesheet" href="/pkg/seedbed.css"></head><body class="govuk-template__body"><header class="govuk-generic-header"><div class="govuk-generic-header__container govuk-width-container"><div class="govuk-generic-header__logo"><a href="/" class="govuk-generic-header__homepage-link">Seedbed</a></div></div></header><div class="govuk-width-container"><main class="govuk-main-wrapper" id="main-content"><h1 class="govuk-heading-l">{title}</h1>{body}</main></div><footer class="govuk-footer"><div class="govuk-width-container"><ul class="govuk-footer__inline-list"><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/accessibility">Accessibility statement</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/privacy">Privacy notice</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/cookies">Cookies</a></li></ul></div></footer></body></html>"#
+    )
+}
+
 /// A 500 page in the service's style, for a request that panicked.
 fn panic_page(_err: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request panicked");
-    let html = r#"<!DOCTYPE html><html lang="en-GB" class="govuk-template"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sorry, there is a problem with the service – Seedbed</title><link rel="stylesheet" href="/govuk.css"><link rel="stylesheet" href="/pkg/seedbed.css"></head><body class="govuk-template__body"><header class="govuk-generic-header"><div class="govuk-generic-header__container govuk-width-container"><div class="govuk-generic-header__logo"><a href="/" class="govuk-generic-header__homepage-link">Seedbed</a></div></div></header><div class="govuk-width-container"><main class="govuk-main-wrapper" id="main-content"><h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1><p class="govuk-body">Try again later.</p><p class="govuk-body">Anything you saved before the problem is still saved.</p></main></div><footer class="govuk-footer"><div class="govuk-width-container"><ul class="govuk-footer__inline-list"><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/accessibility">Accessibility statement</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/privacy">Privacy notice</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/cookies">Cookies</a></li></ul></div></footer></body></html>"#;
+    let html = plain_page(
+        "Sorry, there is a problem with the service",
+        "<p class=\"govuk-body\">Try again later.</p><p class=\"govuk-body\">Anything you saved before the problem is still saved.</p>",
+    );
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],

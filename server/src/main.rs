@@ -20,11 +20,35 @@ async fn main() -> anyhow::Result<()> {
             app::db::migrate(&pool, &common.database_url).await?;
             println!("Migrations applied to {}", redact(&common.database_url));
         }
-        Command::Demo => {
+        Command::Demo { scale: None } => {
             let pool = app::db::connect(&common.database_url, 2).await?;
             app::db::migrate(&pool, &common.database_url).await?;
             server::demo::load(&pool).await?;
             println!("{}", server::demo::describe());
+        }
+        Command::Demo { scale: Some(n) } => {
+            let scale = server::scale::Scale::times(n).map_err(anyhow::Error::msg)?;
+            let pool = app::db::connect(&common.database_url, 2).await?;
+            app::db::migrate(&pool, &common.database_url).await?;
+            let started = std::time::Instant::now();
+            let loaded = server::scale::load(&pool, scale).await?;
+            println!("{}", server::demo::describe());
+            println!(
+                "Scale data (N = {n}) loaded in {:.1} s: {} organisations, {} rounds, {} bids, {} scores, {} funded schemes with {} returns, {} audit entries",
+                started.elapsed().as_secs_f64(),
+                loaded.organisations,
+                scale.rounds,
+                loaded.bids,
+                loaded.scores,
+                loaded.schemes,
+                loaded.returns,
+                loaded.audit_entries,
+            );
+            println!(
+                "Moderation page: /fund/rounds/{}/moderation",
+                loaded.moderation_round
+            );
+            println!("Open round page: /rounds/{}", loaded.open_round);
         }
         Command::CreateAdmin { email, name } => {
             let pool = app::db::connect(&common.database_url, 2).await?;

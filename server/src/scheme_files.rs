@@ -116,7 +116,7 @@ pub async fn upload_tranche_file(
     };
     match stored.await {
         Ok(()) => {
-            let _ = app::auth::set_notice(&session, &format!("File uploaded: {name}")).await;
+            let _ = app::auth::set_notice(&session, &format!("File uploaded: {name}"), &back).await;
             Redirect::to(&back).into_response()
         }
         Err(e) => {

@@ -11,6 +11,7 @@ mod organisations;
 mod registers;
 mod reports;
 mod rounds;
+mod scale;
 mod schemes;
 mod security;
 use common::*;

@@ -165,12 +165,12 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         "Your email address is confirmed. You can now sign in",
+        "/account/sign-in",
     )
     .await?;
-    leptos_axum::redirect("/account/sign-in");
     Ok(())
 }
 
@@ -286,8 +286,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         .await?;
     }
     auth::end_session(&session).await?;
-    auth::set_notice(&session, "You have signed out").await?;
-    leptos_axum::redirect("/account/sign-in");
+    auth::notice_and_redirect(&session, "You have signed out", "/account/sign-in").await?;
     Ok(())
 }
 
@@ -409,11 +408,11 @@ pub async fn reset_password(
     }
     let session = auth::session().await?;
     auth::end_session(&session).await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         "Your password has been changed. Sign in with your new password",
+        "/account/sign-in",
     )
     .await?;
-    leptos_axum::redirect("/account/sign-in");
     Ok(())
 }

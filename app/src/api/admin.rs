@@ -152,7 +152,11 @@ pub async fn set_roles(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, &format!("Roles updated for {}", target.full_name)).await?;
-    leptos_axum::redirect(&format!("/admin/users/{}", target.id));
+    auth::notice_and_redirect(
+        &session,
+        &format!("Roles updated for {}", target.full_name),
+        &format!("/admin/users/{}", target.id),
+    )
+    .await?;
     Ok(())
 }

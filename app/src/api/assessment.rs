@@ -189,12 +189,12 @@ pub async fn set_panels(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         &format!("Panels saved: {board} board members and {lay} lay evaluators"),
+        &format!("/fund/rounds/{round_id}/assessment"),
     )
     .await?;
-    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/assessment"));
     Ok(())
 }
 
@@ -276,12 +276,12 @@ pub async fn assign_bids(
         }
     }
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         &format!("{total} new assignments. Each assessor with new bids has been emailed"),
+        &format!("/fund/rounds/{round_id}/assessment"),
     )
     .await?;
-    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/assessment"));
     Ok(())
 }
 
@@ -512,12 +512,12 @@ pub async fn declare_interest(
             leptos_axum::redirect(&format!("/assess/bids/{bid_id}"));
         }
         Declaration::Conflict { .. } => {
-            auth::set_notice(
+            auth::notice_and_redirect(
                 &session,
                 "Your conflict of interest is recorded. The bid has been taken off your list",
+                "/assess",
             )
             .await?;
-            leptos_axum::redirect("/assess");
         }
     }
     Ok(())
@@ -623,15 +623,19 @@ pub async fn save_scores(
     tx.commit().await?;
     let session = auth::session().await?;
     if submitting {
-        auth::set_notice(
+        auth::notice_and_redirect(
             &session,
             &format!("Your scores for {} are submitted", data.organisation),
+            &format!("/assess/bids/{bid_id}"),
         )
         .await?;
-        leptos_axum::redirect(&format!("/assess/bids/{bid_id}"));
     } else {
-        auth::set_notice(&session, "Your draft scores are saved").await?;
-        leptos_axum::redirect(&format!("/assess/bids/{bid_id}"));
+        auth::notice_and_redirect(
+            &session,
+            "Your draft scores are saved",
+            &format!("/assess/bids/{bid_id}"),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -681,12 +685,12 @@ pub async fn reopen_scores(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         "The scores are reopened. The assessor can change and submit them again",
+        &format!("/fund/rounds/{round_id}/assessment/bids/{bid_id}"),
     )
     .await?;
-    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/assessment/bids/{bid_id}"));
     Ok(())
 }
 

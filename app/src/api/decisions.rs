@@ -68,7 +68,55 @@ pub struct ModerationData {
     pub awarded: Pence,
     pub criteria: Vec<CriterionHead>,
     /// Ranked: highest moderated total first; the funding line falls where the envelope runs out.
+    /// One page of them when paged (see [`ModerationData::paged`]).
     pub rows: Vec<ModerationRow>,
+    /// Where this page starts in the ranking (0 on the first page).
+    #[serde(default)]
+    pub first_rank: usize,
+    /// Has the funding line fallen on an earlier page?
+    #[serde(default)]
+    pub line_before: bool,
+    #[serde(default)]
+    pub page: i64,
+    #[serde(default)]
+    pub pages: i64,
+    /// Bids in the whole ranking.
+    #[serde(default)]
+    pub total_bids: usize,
+}
+
+/// Bids on one page of the moderation list.
+pub const MODERATION_PAGE_SIZE: usize = 50;
+
+impl ModerationData {
+    /// Keep one page of the ranking (`page` from 1; out of range means the nearest page);
+    /// with `bid` and no page, the page holding that bid.
+    pub fn paged(mut self, page: i64, bid: i64) -> Self {
+        let total = self.rows.len();
+        let pages = total.div_ceil(MODERATION_PAGE_SIZE).max(1) as i64;
+        let page = if page < 1 && bid > 0 {
+            self.rows
+                .iter()
+                .position(|r| r.bid_id == bid)
+                .map(|i| (i / MODERATION_PAGE_SIZE) as i64 + 1)
+                .unwrap_or(1)
+        } else {
+            page.clamp(1, pages)
+        };
+        let first = (page as usize - 1) * MODERATION_PAGE_SIZE;
+        self.line_before = first > 0 && self.rows.get(first - 1).is_some_and(|r| !r.above_line);
+        self.rows = self
+            .rows
+            .into_iter()
+            .skip(first)
+            .take(MODERATION_PAGE_SIZE)
+            .collect();
+        self.first_rank = first;
+        self.page = page;
+        self.pages = pages;
+        self.total_bids = total;
+        self
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -175,7 +223,7 @@ pub async fn moderation_for(
         );
     }
     let envelope = round.reserved;
-    let ranked = rank(inputs, envelope)
+    let ranked: Vec<ModerationRow> = rank(inputs, envelope)
         .into_iter()
         .filter_map(|p| {
             let mut row = rows.remove(&p.bid.bid_id)?;
@@ -184,6 +232,7 @@ pub async fn moderation_for(
             Some(row)
         })
         .collect();
+    let total_bids = ranked.len();
     Ok(ModerationData {
         round_id,
         title: round.details.title,
@@ -191,14 +240,25 @@ pub async fn moderation_for(
         awarded: round.awarded,
         criteria,
         rows: ranked,
+        first_rank: 0,
+        line_before: false,
+        page: 1,
+        pages: 1,
+        total_bids,
     })
 }
 
+/// One page of a round's ranked bids (`page` from 1), or the page holding `bid`.
 #[server(prefix = "/api", endpoint = "decisions/moderation")]
-pub async fn moderation(round_id: i64) -> Result<ModerationData, AppError> {
+pub async fn moderation(
+    round_id: i64,
+    #[server(default)] page: i64,
+    #[server(default)] bid: i64,
+) -> Result<ModerationData, AppError> {
     let (state, _) = commissioner().await?;
     moderation_for(&state.pool, round_id)
         .await
+        .map(|m| m.paged(page, bid))
         .map_err(auth::with_status)
 }
 
@@ -280,8 +340,12 @@ pub async fn moderate_bid(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, "Agreed scores saved").await?;
-    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/moderation#bid-{bid_id}"));
+    auth::notice_and_redirect(
+        &session,
+        "Agreed scores saved",
+        &format!("/fund/rounds/{round_id}/moderation?bid={bid_id}#bid-{bid_id}"),
+    )
+    .await?;
     Ok(())
 }
 
@@ -308,8 +372,12 @@ pub async fn decide_bid(
     {
         Ok(message) => {
             let session = auth::session().await?;
-            auth::set_notice(&session, &message).await?;
-            leptos_axum::redirect(&format!("/fund/rounds/{round_id}/moderation#bid-{bid_id}"));
+            auth::notice_and_redirect(
+                &session,
+                &message,
+                &format!("/fund/rounds/{round_id}/moderation?bid={bid_id}#bid-{bid_id}"),
+            )
+            .await?;
             Ok(())
         }
         Err(AppError::NotFound) => Err(auth::with_status(AppError::NotFound)),
@@ -384,8 +452,12 @@ pub async fn decide_batch(
     if !refused.is_empty() {
         message.push_str(&format!(". Not recorded: {}", refused.join("; ")));
     }
-    auth::set_notice(&session, &message).await?;
-    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/moderation"));
+    auth::notice_and_redirect(
+        &session,
+        &message,
+        &format!("/fund/rounds/{round_id}/moderation"),
+    )
+    .await?;
     Ok(())
 }
 
@@ -605,12 +677,12 @@ pub async fn release_unawarded(round_id: i64) -> Result<(), AppError> {
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         &format!("{} released back to the pooled fund", released.display()),
+        &format!("/fund/rounds/{round_id}/moderation"),
     )
     .await?;
-    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/moderation"));
     Ok(())
 }
 
@@ -661,4 +733,67 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
         decision,
         tranches,
     })
+}
+
+#[cfg(test)]
+mod paging_tests {
+    use super::*;
+
+    fn ranked(n: usize, above: usize) -> ModerationData {
+        ModerationData {
+            round_id: 1,
+            title: "Round".into(),
+            envelope: Pence(0),
+            awarded: Pence(0),
+            criteria: vec![],
+            rows: (0..n)
+                .map(|i| ModerationRow {
+                    bid_id: 100 + i as i64,
+                    organisation: format!("Organisation {i}"),
+                    reference: format!("SB-{i}"),
+                    requested: Pence(0),
+                    cells: vec![],
+                    total: Decimal::ZERO,
+                    fundable: true,
+                    running_total: Pence(0),
+                    above_line: i < above,
+                    decision: None,
+                })
+                .collect(),
+            first_rank: 0,
+            line_before: false,
+            page: 1,
+            pages: 1,
+            total_bids: n,
+        }
+    }
+
+    #[test]
+    fn a_page_holds_fifty_bids_in_rank_order() {
+        let m = ranked(120, 60).paged(2, 0);
+        assert_eq!(
+            (m.page, m.pages, m.total_bids, m.first_rank),
+            (2, 3, 120, 50)
+        );
+        assert_eq!(m.rows.len(), 50);
+        assert_eq!(m.rows[0].bid_id, 150);
+        // The line falls on page 2 (after rank 60): not before it.
+        assert!(!m.line_before);
+        let last = ranked(120, 60).paged(3, 0);
+        assert_eq!(last.rows.len(), 20);
+        assert!(last.line_before, "the line fell on an earlier page");
+    }
+
+    #[test]
+    fn a_bid_opens_the_page_that_holds_it_and_pages_out_of_range_are_clamped() {
+        assert_eq!(ranked(120, 0).paged(0, 175).page, 2);
+        assert_eq!(ranked(120, 0).paged(0, 999).page, 1);
+        assert_eq!(ranked(120, 0).paged(9, 0).page, 3);
+        assert_eq!(ranked(0, 0).paged(1, 0).pages, 1);
+        assert_eq!(
+            ranked(120, 0).paged(1, 175).page,
+            1,
+            "an explicit page wins"
+        );
+    }
 }

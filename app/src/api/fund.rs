@@ -117,8 +117,12 @@ pub async fn add_partner(name: String) -> Result<(), AppError> {
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, &format!("{name} added as a partner")).await?;
-    leptos_axum::redirect("/fund/partners");
+    auth::notice_and_redirect(
+        &session,
+        &format!("{name} added as a partner"),
+        "/fund/partners",
+    )
+    .await?;
     Ok(())
 }
 
@@ -172,15 +176,15 @@ pub async fn set_partner_identifier(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         &format!(
             "{}'s organisation identifier is now {identifier}",
             partner.name
         ),
+        "/fund/partners",
     )
     .await?;
-    leptos_axum::redirect("/fund/partners");
     Ok(())
 }
 
@@ -292,12 +296,12 @@ pub async fn set_up_fund(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         &format!("Pooled fund for {} set up", year.label()),
+        &format!("/fund/pooled-funds/{}", year.0),
     )
     .await?;
-    leptos_axum::redirect(&format!("/fund/pooled-funds/{}", year.0));
     Ok(())
 }
 
@@ -532,11 +536,11 @@ pub async fn record_variation(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         &format!("Variation recorded. The agreed value is now {after}"),
+        &format!("/fund/pooled-funds/{year}"),
     )
     .await?;
-    leptos_axum::redirect(&format!("/fund/pooled-funds/{year}"));
     Ok(())
 }

@@ -50,13 +50,29 @@ pub struct ShellData {
     pub notice: Option<String>,
 }
 
-/// Who is signed in, and any one-off notice for this page.
+/// Who a page without data of its own is for (a blank form): `need` is "signed_in" or
+/// "commissioner". Refuses (401 or 403) anyone else, so the page shows sign-in or
+/// "You do not have permission" rather than a form they could not send.
+#[server(prefix = "/api", endpoint = "access")]
+pub async fn access_check(need: String) -> Result<(), AppError> {
+    match need.as_str() {
+        "commissioner" => {
+            crate::auth::require_any_role(&[crate::domain::roles::Role::Commissioner])
+                .await
+                .map(|_| ())
+        }
+        _ => crate::auth::require_user().await.map(|_| ()),
+    }
+    .map_err(crate::auth::with_status)
+}
+
+/// Who is signed in, and any one-off notice for this page (`page`: its path).
 #[server(prefix = "/api", endpoint = "shell")]
-pub async fn shell_info() -> Result<ShellData, AppError> {
+pub async fn shell_info(page: String) -> Result<ShellData, AppError> {
     let state = crate::state::app_state()?;
     let session = crate::auth::session().await?;
     let user = crate::auth::current_user(&state, &session).await?;
-    let notice = crate::auth::take_notice(&session).await?;
+    let notice = crate::auth::take_notice(&session, &page).await?;
     Ok(ShellData {
         user: user.map(|u| UserSummary {
             id: u.id,

@@ -58,8 +58,12 @@ pub async fn act_for(organisation_id: i64) -> Result<(), AppError> {
     };
     let session = auth::session().await?;
     session.insert(ACTING_FOR, organisation_id).await?;
-    auth::set_notice(&session, &format!("You are now acting for {name}")).await?;
-    leptos_axum::redirect("/organisations");
+    auth::notice_and_redirect(
+        &session,
+        &format!("You are now acting for {name}"),
+        "/organisations",
+    )
+    .await?;
     Ok(())
 }
 
@@ -101,12 +105,12 @@ pub async fn register_organisation(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         &format!("{} is registered. You are its owner", organisation.name),
+        &format!("/organisations/{id}"),
     )
     .await?;
-    leptos_axum::redirect(&format!("/organisations/{id}"));
     Ok(())
 }
 
@@ -291,12 +295,12 @@ pub async fn invite_member(organisation_id: i64, email: String) -> Result<(), Ap
     )
     .await;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         &format!("Invitation sent to {}", address.as_str()),
+        &format!("/organisations/{organisation_id}"),
     )
     .await?;
-    leptos_axum::redirect(&format!("/organisations/{organisation_id}"));
     Ok(())
 }
 
@@ -361,8 +365,12 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, &format!("You are now a member of {name}")).await?;
-    leptos_axum::redirect(&format!("/organisations/{organisation_id}"));
+    auth::notice_and_redirect(
+        &session,
+        &format!("You are now a member of {name}"),
+        &format!("/organisations/{organisation_id}"),
+    )
+    .await?;
     Ok(())
 }
 
@@ -389,8 +397,12 @@ pub async fn remove_member(organisation_id: i64, user_id: i64) -> Result<(), App
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, &format!("{who} is no longer a member")).await?;
-    leptos_axum::redirect(&format!("/organisations/{organisation_id}"));
+    auth::notice_and_redirect(
+        &session,
+        &format!("{who} is no longer a member"),
+        &format!("/organisations/{organisation_id}"),
+    )
+    .await?;
     Ok(())
 }
 
@@ -418,7 +430,11 @@ pub async fn hand_over(organisation_id: i64, user_id: i64) -> Result<(), AppErro
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, &format!("{who} is now the owner")).await?;
-    leptos_axum::redirect(&format!("/organisations/{organisation_id}"));
+    auth::notice_and_redirect(
+        &session,
+        &format!("{who} is now the owner"),
+        &format!("/organisations/{organisation_id}"),
+    )
+    .await?;
     Ok(())
 }

@@ -57,9 +57,17 @@ pub struct PortfolioRow {
     pub cost_avoided: Pence,
 }
 
+/// Schemes on one page of the portfolio.
+pub const PORTFOLIO_PAGE_SIZE: usize = 50;
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioData {
+    /// One page of the matching schemes; the totals cover them all.
     pub rows: Vec<PortfolioRow>,
+    /// Schemes matching the filter, on every page.
+    pub matching: usize,
+    pub page: i64,
+    pub pages: i64,
     pub committed: Pence,
     pub paid: Pence,
     pub self_sustaining: usize,
@@ -174,10 +182,14 @@ pub async fn portfolio(
     #[server(default)] round: String,
     #[server(default)] status: String,
     #[server(default)] gap: String,
+    #[server(default)] page: i64,
 ) -> Result<PortfolioData, AppError> {
     let (state, _) = commissioner().await?;
     let filter = PortfolioFilter { round, status, gap };
     let rows = portfolio_rows(&state.pool, &filter).await?;
+    let matching = rows.len();
+    let pages = matching.div_ceil(PORTFOLIO_PAGE_SIZE).max(1) as i64;
+    let page = page.clamp(1, pages);
     let rounds = db::rounds::all(&state.pool)
         .await?
         .into_iter()
@@ -196,7 +208,14 @@ pub async fn portfolio(
             .filter(|r| r.status == "self_sustaining")
             .count(),
         cost_avoided: Pence(rows.iter().map(|r| r.cost_avoided.0).sum()),
-        rows,
+        rows: rows
+            .into_iter()
+            .skip((page as usize - 1) * PORTFOLIO_PAGE_SIZE)
+            .take(PORTFOLIO_PAGE_SIZE)
+            .collect(),
+        matching,
+        page,
+        pages,
         rounds,
         gaps,
     })
@@ -320,8 +339,12 @@ pub async fn save_unit_cost(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, &format!("Unit cost saved: {}", cost.name)).await?;
-    leptos_axum::redirect("/fund/unit-costs");
+    auth::notice_and_redirect(
+        &session,
+        &format!("Unit cost saved: {}", cost.name),
+        "/fund/unit-costs",
+    )
+    .await?;
     Ok(())
 }
 
@@ -424,8 +447,12 @@ pub async fn add_measure(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, &format!("Measure added: {}", measure.name)).await?;
-    leptos_axum::redirect(&format!("/fund/rounds/{round_id}/measures"));
+    auth::notice_and_redirect(
+        &session,
+        &format!("Measure added: {}", measure.name),
+        &format!("/fund/rounds/{round_id}/measures"),
+    )
+    .await?;
     Ok(())
 }
 

@@ -144,8 +144,12 @@ pub async fn save_gap(
     };
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, &format!("Gap saved: {}", gap.title)).await?;
-    leptos_axum::redirect(&format!("/fund/gaps/{id}"));
+    auth::notice_and_redirect(
+        &session,
+        &format!("Gap saved: {}", gap.title),
+        &format!("/fund/gaps/{id}"),
+    )
+    .await?;
     Ok(())
 }
 
@@ -246,8 +250,12 @@ pub async fn save_service(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, &format!("Service saved: {}", service.name)).await?;
-    leptos_axum::redirect(&format!("/fund/services/{id}"));
+    auth::notice_and_redirect(
+        &session,
+        &format!("Service saved: {}", service.name),
+        &format!("/fund/services/{id}"),
+    )
+    .await?;
     Ok(())
 }
 

@@ -227,15 +227,19 @@ pub async fn save_monitoring_return(
     tx.commit().await?;
     let session = auth::session().await?;
     if send {
-        auth::set_notice(&session, &format!("Monitoring return {} sent", r.position)).await?;
-        leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
-    } else {
-        auth::set_notice(
+        auth::notice_and_redirect(
             &session,
-            &format!("Monitoring return {} saved as a draft", r.position),
+            &format!("Monitoring return {} sent", r.position),
+            &format!("/schemes/{scheme_id}"),
         )
         .await?;
-        leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
+    } else {
+        auth::notice_and_redirect(
+            &session,
+            &format!("Monitoring return {} saved as a draft", r.position),
+            &format!("/schemes/{scheme_id}"),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -333,7 +337,6 @@ pub async fn review_monitoring_return(
     } else {
         format!("Changes asked for in monitoring return {}", r.position)
     };
-    auth::set_notice(&session, &message).await?;
-    leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
+    auth::notice_and_redirect(&session, &message, &format!("/schemes/{scheme_id}")).await?;
     Ok(())
 }

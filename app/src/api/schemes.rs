@@ -487,12 +487,12 @@ pub async fn accept_award(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         "You have accepted the award. You can now send evidence for the first tranche",
+        &format!("/schemes/{scheme_id}"),
     )
     .await?;
-    leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
     Ok(())
 }
 
@@ -580,15 +580,15 @@ pub async fn confirm_graduation(
     }
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         &format!(
             "{} is confirmed as self-sustaining",
             l.scheme.organisation_name
         ),
+        &format!("/schemes/{scheme_id}"),
     )
     .await?;
-    leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
     Ok(())
 }
 

@@ -71,12 +71,12 @@ pub async fn send_evidence(
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(
+    auth::notice_and_redirect(
         &session,
         &format!("Evidence for tranche {} sent", tranche.position),
+        &format!("/schemes/{scheme_id}/tranches/{tranche_id}"),
     )
     .await?;
-    leptos_axum::redirect(&format!("/schemes/{scheme_id}/tranches/{tranche_id}"));
     Ok(())
 }
 
@@ -219,7 +219,6 @@ pub async fn review_tranche(
             tranche.position
         ),
     };
-    auth::set_notice(&session, &message).await?;
-    leptos_axum::redirect(&format!("/schemes/{scheme_id}"));
+    auth::notice_and_redirect(&session, &message, &format!("/schemes/{scheme_id}")).await?;
     Ok(())
 }

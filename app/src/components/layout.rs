@@ -66,7 +66,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 refresh.get(),
             )
         },
-        |_| crate::api::shell_info(),
+        |(page, _, _)| crate::api::shell_info(page),
     );
     provide_context(Shell(shell, refresh));
     let info = move || shell.get().and_then(|r| r.ok()).unwrap_or_default();
@@ -221,6 +221,17 @@ pub fn ServiceErrorPage() -> impl IntoView {
 }
 
 #[component]
+pub fn ServiceUnavailablePage() -> impl IntoView {
+    set_status(503);
+    view! {
+        <crate::components::PageTitle text="Sorry, the service is unavailable"/>
+        <h1 class="govuk-heading-l">"Sorry, the service is unavailable"</h1>
+        <p class="govuk-body">"Try again in a few minutes."</p>
+        <p class="govuk-body">"Anything you saved before the problem is still saved."</p>
+    }
+}
+
+#[component]
 pub fn SignInNeededPage() -> impl IntoView {
     let location = use_location();
     let path = location.pathname.get_untracked();
@@ -253,6 +264,7 @@ pub fn error_view(error: AppError) -> AnyView {
         AppError::Unauthenticated => view! { <SignInNeededPage/> }.into_any(),
         AppError::Forbidden => view! { <ForbiddenPage/> }.into_any(),
         AppError::NotFound => view! { <NotFoundPage/> }.into_any(),
+        AppError::Unavailable => view! { <ServiceUnavailablePage/> }.into_any(),
         _ => view! { <ServiceErrorPage/> }.into_any(),
     }
 }

@@ -62,6 +62,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<AnyPool, sqlx::E
     let options = AnyConnectOptions::from_str(url)?;
     AnyPoolOptions::new()
         .max_connections(max_connections)
+        // When the database is unreachable, a request fails with the service-unavailable
+        // page after this long rather than hanging for sqlx's default 30 seconds.
+        .acquire_timeout(std::time::Duration::from_secs(5))
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {

@@ -16,10 +16,19 @@ fn decision_text(d: &Option<(Outcome, Option<crate::domain::money::Pence>)>) -> 
     }
 }
 
+fn moderation_href(page: i64, base: &str) -> String {
+    format!("{base}/moderation?page={page}")
+}
+
 #[component]
 pub fn ModerationPage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| moderation(id));
+    let page = crate::pages::fund::registers::query_param("page");
+    let bid = crate::pages::fund::registers::query_param("bid");
+    let data = Resource::new(
+        move || (id(), page(), bid(), use_refresh()),
+        |(id, page, bid, _)| moderation(id, page.parse().unwrap_or(0), bid.parse().unwrap_or(0)),
+    );
     view! { <FormPage form="decide_batch" data=data render=moderation_view/> }
 }
 
@@ -53,9 +62,10 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
             view! { <th scope="col" class=class>{h}</th> }
         })
         .collect_view();
-    let mut line_drawn = false;
+    let mut line_drawn = m.line_before;
     let mut rows = Vec::new();
     for (i, r) in m.rows.iter().enumerate() {
+        let i = i + m.first_rank;
         if !r.above_line && !line_drawn {
             line_drawn = true;
             let text = format!(
@@ -116,7 +126,7 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
             </tr>
         }.into_any());
     }
-    if !line_drawn && !m.rows.is_empty() {
+    if !line_drawn && !m.rows.is_empty() && m.page >= m.pages {
         let text = format!(
             "Funding line: every fundable bid fits within the budget envelope of {}",
             m.envelope.display()
@@ -136,6 +146,16 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
         Choice::new("reserve", "Put each ticked bid on the reserve list"),
     ];
     let left = crate::domain::money::Pence(m.envelope.0 - m.awarded.0);
+    let showing = (m.pages > 1).then(|| {
+        view! {
+            <p class="govuk-body">{format!(
+                "Showing bids ranked {} to {} of {}",
+                m.first_rank + 1,
+                m.first_rank + m.rows.len(),
+                m.total_bids
+            )}</p>
+        }
+    });
     view! {
         <PageTitle text="Moderation and decisions" errors=all_errors/>
         <BackLink href=base.clone() text="Back to the round"/>
@@ -157,6 +177,8 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
                     <tbody class="govuk-table__body">{rows}</tbody>
                 </table>
             </div>
+            {showing}
+            <Pagination page=m.page pages=m.pages href=moderation_href query=base.clone()/>
             <Radios name="outcome" legend="Decision for the ticked bids" choices=outcomes value=stored.value("outcome") error=errors.for_field("outcome")/>
             <Button text="Record decisions for the ticked bids"/>
         </form>

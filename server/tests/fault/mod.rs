@@ -259,3 +259,4 @@ both_backends!(
     }
 );
 mod kill;
+mod restart;

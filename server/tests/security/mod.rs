@@ -180,3 +180,4 @@ both_backends!(
     }
 );
 mod hostile;
+mod matrix;

@@ -242,10 +242,7 @@ pub async fn save_section(
         return Err(auth::reject_form(SECTION_FORM, &values, AppError::Invalid(errors)).await);
     }
     let here = format!("/bids/{bid_id}/sections/{section_id}");
-    let session = auth::session().await?;
-    if let Some(name) = removed {
-        auth::set_notice(&session, &format!("File removed: {name}")).await?;
-    }
+    let mut notice = removed.map(|name| format!("File removed: {name}"));
     let target = match then.as_str() {
         "add_line" => format!("{here}#budget-lines"),
         "add_year" => format!("{here}#plan-years"),
@@ -255,23 +252,27 @@ pub async fn save_section(
             None => return Err(auth::with_status(AppError::NotFound)),
         },
         "continue" if return_to == "check" => {
-            auth::set_notice(
-                &session,
-                &format!("Your answers to \"{}\" have been saved", section.title),
-            )
-            .await?;
+            notice = Some(format!(
+                "Your answers to \"{}\" have been saved",
+                section.title
+            ));
             format!("/bids/{bid_id}/check")
         }
         _ => {
-            let notice = if done {
+            notice = Some(if done {
                 format!("\"{}\" is completed", section.title)
             } else {
                 format!("Your answers to \"{}\" have been saved", section.title)
-            };
-            auth::set_notice(&session, &notice).await?;
+            });
             format!("/bids/{bid_id}")
         }
     };
-    leptos_axum::redirect(&target);
+    match notice {
+        Some(notice) => {
+            let session = auth::session().await?;
+            auth::notice_and_redirect(&session, &notice, &target).await?;
+        }
+        None => leptos_axum::redirect(&target),
+    }
     Ok(())
 }

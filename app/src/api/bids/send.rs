@@ -262,11 +262,15 @@ pub async fn withdraw_bid(bid_id: i64, reopen: bool) -> Result<(), AppError> {
     .await?;
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, &format!("Your bid has been {verb}")).await?;
-    leptos_axum::redirect(&if reopen {
-        format!("/bids/{bid_id}")
-    } else {
-        format!("/bids/{bid_id}/view")
-    });
+    auth::notice_and_redirect(
+        &session,
+        &format!("Your bid has been {verb}"),
+        &if reopen {
+            format!("/bids/{bid_id}")
+        } else {
+            format!("/bids/{bid_id}/view")
+        },
+    )
+    .await?;
     Ok(())
 }

@@ -134,8 +134,12 @@ pub async fn save_round(
     };
     tx.commit().await?;
     let session = auth::session().await?;
-    auth::set_notice(&session, "Round details saved").await?;
-    leptos_axum::redirect(&format!("/fund/rounds/{id}"));
+    auth::notice_and_redirect(
+        &session,
+        "Round details saved",
+        &format!("/fund/rounds/{id}"),
+    )
+    .await?;
     Ok(())
 }
 

@@ -416,8 +416,7 @@ async fn finish(
 #[cfg(feature = "ssr")]
 async fn done(notice: &str, href: String) -> Result<(), AppError> {
     let session = auth::session().await?;
-    auth::set_notice(&session, notice).await?;
-    leptos_axum::redirect(&href);
+    auth::notice_and_redirect(&session, notice, &href).await?;
     Ok(())
 }
 

@@ -5,7 +5,6 @@ use crate::components::*;
 use crate::domain::organisation::{numbers_for, IncomeBand, OrganisationForm};
 use crate::domain::round::LegalForm;
 use crate::pages::fund::registers::id_param;
-use crate::pages::WithStoredForm;
 use leptos::prelude::*;
 
 #[component]
@@ -62,7 +61,8 @@ pub fn OrganisationsPage() -> impl IntoView {
 
 #[component]
 pub fn RegisterOrganisationPage() -> impl IntoView {
-    view! { <WithStoredForm form="register_organisation" render=organisation_form/> }
+    let data = Resource::new(|| (), |_| crate::api::access_check("signed_in".into()));
+    view! { <crate::pages::FormPage form="register_organisation" data=data render=|stored, ()| organisation_form(stored)/> }
 }
 
 fn legal_form_hint(form: LegalForm) -> &'static str {

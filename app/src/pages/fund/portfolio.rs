@@ -23,9 +23,10 @@ pub fn PortfolioPage() -> impl IntoView {
     let round = query_param("round");
     let status = query_param("status");
     let gap = query_param("gap");
+    let page = query_param("page");
     let data = Resource::new(
-        move || (round(), status(), gap()),
-        |(round, status, gap)| portfolio(round, status, gap),
+        move || (round(), status(), gap(), page()),
+        |(round, status, gap, page)| portfolio(round, status, gap, page.parse().unwrap_or(1)),
     );
     view! {
         <Transition fallback=|| ()>
@@ -41,7 +42,7 @@ pub fn PortfolioPage() -> impl IntoView {
 }
 
 fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
-    let count = match p.rows.len() {
+    let count = match p.matching {
         1 => "1 funded scheme".to_string(),
         n => format!("{n} funded schemes"),
     };
@@ -85,6 +86,12 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         .map(|(id, t)| (id.to_string(), t.clone()))
         .collect();
     let csv = format!("/fund/schemes.csv?{}", filter.query());
+    let first = (p.page.max(1) as usize - 1) * PORTFOLIO_PAGE_SIZE;
+    let showing = (p.pages > 1).then(|| {
+        view! {
+            <p class="govuk-body">{format!("Showing schemes {} to {} of {}", first + 1, first + p.rows.len(), p.matching)}</p>
+        }
+    });
     view! {
         <PageTitle text="Portfolio of funded schemes"/>
         <BackLink href="/fund" text="Back to funding"/>
@@ -109,7 +116,13 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
                 {rows}
             </DataTable>
         </div>
+        {showing}
+        <Pagination page=p.page pages=p.pages href=portfolio_href query=filter.query()/>
     }
+}
+
+fn portfolio_href(page: i64, query: &str) -> String {
+    format!("/fund/schemes?{query}&page={page}")
 }
 
 #[component]

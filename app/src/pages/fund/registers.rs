@@ -6,7 +6,7 @@ use crate::domain::date::display_date;
 use crate::domain::registers::{
     GapForm, GapStatus, MarketCategory, Priority, Service, ServiceForm,
 };
-use crate::pages::{pick, FormPage, WithStoredForm};
+use crate::pages::{pick, FormPage};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -236,7 +236,8 @@ fn gap_view(stored: StoredForm, d: GapRecord) -> impl IntoView {
 
 #[component]
 pub fn NewGapPage() -> impl IntoView {
-    view! { <WithStoredForm form="save_gap" render=move |stored| gap_form(stored, None, GapForm::default())/> }
+    let data = Resource::new(|| (), |_| crate::api::access_check("commissioner".into()));
+    view! { <FormPage form="save_gap" data=data render=|stored, ()| gap_form(stored, None, GapForm::default())/> }
 }
 
 #[component]
@@ -439,7 +440,8 @@ pub fn ServicePage() -> impl IntoView {
 
 #[component]
 pub fn NewServicePage() -> impl IntoView {
-    view! { <WithStoredForm form="save_service" render=move |stored| service_form(stored, None, ServiceForm::default())/> }
+    let data = Resource::new(|| (), |_| crate::api::access_check("commissioner".into()));
+    view! { <FormPage form="save_service" data=data render=|stored, ()| service_form(stored, None, ServiceForm::default())/> }
 }
 
 #[component]

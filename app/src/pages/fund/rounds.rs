@@ -6,7 +6,7 @@ use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::round::{LegalForm, RoundForm, RoundStatus, SectionKind};
 use crate::pages::rounds::round_status_tag;
-use crate::pages::{pick, FormPage, WithStoredForm};
+use crate::pages::{pick, FormPage};
 use leptos::prelude::*;
 
 /// Ticked boxes named `<prefix>[<code>]`: from a failed post, else the saved codes.
@@ -385,8 +385,9 @@ fn round_admin_view(stored: StoredForm, r: RoundBuild) -> impl IntoView {
 #[component]
 pub fn NewVersionPage() -> impl IntoView {
     let id = id_param("id");
+    let data = Resource::new(|| (), |_| crate::api::access_check("commissioner".into()));
     view! {
-        <WithStoredForm form="new_version" render=move |stored| {
+        <FormPage form="new_version" data=data render=move |stored, ()| {
             let action = ServerAction::<NewVersion>::new();
             let errors = FormErrors::new(action, stored.clone());
             let round_id = id();

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Load benchmark: the release server on SQLite, then on PostgreSQL, each loaded with the scale
+# data (`seedbed demo --scale N`), driven by wrk (Debian's package) at 32 connections.
+# For each page: requests/s, p50, p99 and the server's peak RSS while that page ran; a static
+# file from the same server is the baseline. Then the same at one tenth of the data, the
+# hydrate wasm size and the bytes of the bid task list page.
+#
+#   scripts/bench-load.sh                 # N = 1 and N = 0.1, 10 s a page, release build
+#   scripts/bench-load.sh --scale 2       # another size (and its tenth)
+#   scripts/bench-load.sh --quick         # CI: N = 0.1 only, 2 s a page, the debug build
+#   options: --duration S  --backends "sqlite postgres"  --debug  --no-tenth
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE=1 DURATION=10 PROFILE=release TENTH=yes BACKENDS="sqlite postgres"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) SCALE="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --backends) BACKENDS="$2"; shift 2 ;;
+    --debug) PROFILE=debug; shift ;;
+    --no-tenth) TENTH=no; shift ;;
+    --quick) SCALE=0.1 DURATION=2 PROFILE=debug TENTH=no; shift ;;
+    *) echo "unknown option $1 (see the top of $0)"; exit 2 ;;
+  esac
+done
+CONNECTIONS=32
+PG_ADMIN="${SEEDBED_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+PG_BASE="${PG_ADMIN%/*}"
+
+. scripts/bootstrap.sh
+if ! command -v wrk >/dev/null; then
+  echo "Installing Debian's wrk"
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi
+fi
+if [ "$PROFILE" = release ]; then cargo leptos build --release; else cargo leptos build; fi
+TARGET="${CARGO_TARGET_DIR:-target}"
+BIN="$TARGET/$PROFILE/seedbed"
+SITE_ROOT="$TARGET/site"
+[ -d "$SITE_ROOT/pkg" ] || SITE_ROOT="target/site"
+WORK="$(mktemp -d)"
+PORT="${SEEDBED_BENCH_PORT:-3077}"
+BASE="http://127.0.0.1:$PORT"
+SERVER_PID=""
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  SERVER_PID=""
+}
+cleanup() { stop_server; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+export LEPTOS_SITE_ROOT="$SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=seedbed LEPTOS_ENV=PROD
+export SEEDBED_OUTBOX_DIR="$WORK/outbox" SEEDBED_BASE_URL="$BASE" SEEDBED_ADDR="127.0.0.1:$PORT" SEEDBED_LOG=warn
+
+fresh_database() { # backend -> database URL
+  if [ "$1" = sqlite ]; then
+    rm -f "$WORK"/bench.db*
+    echo "sqlite://$WORK/bench.db?mode=rwc"
+  else
+    psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS seedbed_bench" -c "CREATE DATABASE seedbed_bench" >/dev/null
+    echo "$PG_BASE/seedbed_bench"
+  fi
+}
+
+sign_in() { # email -> a Cookie header value
+  local jar="$WORK/jar-$1"
+  rm -f "$jar"
+  curl -fsS -o /dev/null -c "$jar" -b "$jar" -H 'Accept: text/html' \
+    --data-urlencode "email=$1" --data-urlencode "password=seedbed demo password" \
+    "$BASE/api/account/sign_in"
+  awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s=%s; ", $6, $7 }' "$jar"
+}
+
+to_ms() { # wrk's "1.23ms" / "456.78us" / "1.02s" -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v + 0
+    if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n = n * 1000
+    printf "%.1f", n }'
+}
+
+peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
+
+drive() { # label path [cookie]
+  local label="$1" path="$2" cookie="${3:-}" out
+  # Check the page answers 200 with this session before timing it.
+  local code
+  code=$(curl -s -o "$WORK/page" -w '%{http_code}' ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
+  if [ "$code" != 200 ]; then echo "$label: $path answered $code" >&2; exit 1; fi
+  local bytes; bytes=$(wc -c < "$WORK/page")
+  echo 5 > "/proc/$SERVER_PID/clear_refs" 2>/dev/null || true # reset the peak RSS
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
+  if echo "$out" | grep -q 'Non-2xx'; then echo "$out" >&2; echo "$label: errors under load" >&2; exit 1; fi
+  local rps p50 p99
+  rps=$(echo "$out" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
+  p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
+  p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
+  printf '| %-34s | %9s | %8s | %8s | %8s | %9s |\n' "$label" "$rps" "$p50" "$p99" "$(peak_rss_mb)" "$bytes"
+}
+
+run_backend() { # backend scale
+  local backend="$1" scale="$2" url
+  url=$(fresh_database "$backend")
+  local started=$SECONDS
+  SEEDBED_DATABASE_URL="$url" "$BIN" demo --scale "$scale" > "$WORK/demo.txt"
+  local load_line; load_line=$(grep '^Scale data' "$WORK/demo.txt")
+  local moderation; moderation=$(awk '/^Moderation page:/ { print $3 }' "$WORK/demo.txt")
+  local round; round=$(awk '/^Open round page:/ { print $4 }' "$WORK/demo.txt")
+  SEEDBED_DATABASE_URL="$url" "$BIN" serve > "$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 60); do
+    curl -fsS "$BASE/health" >/dev/null 2>&1 && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
+    sleep 1
+  done
+  local commissioner applicant bid
+  commissioner=$(sign_in commissioner@seedbed.test)
+  applicant=$(sign_in applicant@seedbed.test)
+  bid=$(curl -fsS -H "Cookie: $applicant" "$BASE/bids" | grep -o 'href="/bids/[0-9]*"' | head -1 | grep -o '[0-9]*')
+  echo
+  echo "### $backend, N = $scale (loaded in $((SECONDS - started)) s)"
+  echo "$load_line"
+  echo
+  printf '| %-34s | %9s | %8s | %8s | %8s | %9s |\n' "Page ($CONNECTIONS connections, ${DURATION} s)" "req/s" "p50 ms" "p99 ms" "RSS MB" "bytes"
+  echo "|------------------------------------|-----------|----------|----------|----------|-----------|"
+  drive "Static file (baseline)" "/pkg/seedbed.css"
+  drive "Public round list" "/"
+  drive "A round page" "$round"
+  drive "Applicant's bid task list" "/bids/$bid" "$applicant"
+  drive "Moderation ($(grep -o '[0-9]* bids' <<<"$load_line" | head -1) in all)" "$moderation" "$commissioner"
+  drive "Portfolio (funded schemes)" "/fund/schemes" "$commissioner"
+  drive "360Giving JSON" "/open-data/360giving.json"
+  if [ "$backend" = sqlite ] && [ "$scale" = "$SCALE" ]; then
+    curl -fsS -H "Cookie: $applicant" "$BASE/bids/$bid" > "$WORK/tasklist.html"
+  fi
+  stop_server
+}
+
+echo "Seedbed load benchmark: $PROFILE build, wrk -t2 -c$CONNECTIONS, $(nproc) cores, $(date -u +%Y-%m-%d)"
+for backend in $BACKENDS; do
+  run_backend "$backend" "$SCALE"
+  if [ "$TENTH" = yes ]; then
+    run_backend "$backend" "$(awk -v s="$SCALE" 'BEGIN { print s / 10 }')"
+  fi
+done
+
+echo
+echo "### Sizes"
+WASM="$SITE_ROOT/pkg/seedbed.wasm"
+echo "Hydrate wasm: $(wc -c < "$WASM") bytes raw, $(gzip -9 -c "$WASM" | wc -c) bytes gzip ($PROFILE build)"
+if [ -f "$WORK/tasklist.html" ]; then
+  CSS_RAW=$(cat "$SITE_ROOT"/pkg/seedbed.css "$SITE_ROOT"/govuk.css 2>/dev/null | wc -c)
+  CSS_GZ=$(cat "$SITE_ROOT"/pkg/seedbed.css "$SITE_ROOT"/govuk.css 2>/dev/null | gzip -9 | wc -c)
+  echo "Bid task list: HTML $(wc -c < "$WORK/tasklist.html") bytes ($(gzip -9 -c "$WORK/tasklist.html" | wc -c) gzip), CSS $CSS_RAW bytes ($CSS_GZ gzip)"
+fi
