@@ -9,9 +9,10 @@
 #   scripts/bench-load.sh --scale 2       # another size (and its tenth)
 #   scripts/bench-load.sh --quick         # CI: N = 0.1 only, 2 s a page, the debug build
 #   options: --duration S  --backends "sqlite postgres"  --debug  --no-tenth
+#            --no-build (use the binary and site already built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCALE=1 DURATION=10 PROFILE=release TENTH=yes BACKENDS="sqlite postgres"
+SCALE=1 DURATION=10 PROFILE=release TENTH=yes BACKENDS="sqlite postgres" BUILD=yes
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE="$2"; shift 2 ;;
@@ -19,6 +20,7 @@ while [ $# -gt 0 ]; do
     --backends) BACKENDS="$2"; shift 2 ;;
     --debug) PROFILE=debug; shift ;;
     --no-tenth) TENTH=no; shift ;;
+    --no-build) BUILD=no; shift ;;
     --quick) SCALE=0.1 DURATION=2 PROFILE=debug TENTH=no; shift ;;
     *) echo "unknown option $1 (see the top of $0)"; exit 2 ;;
   esac
@@ -27,15 +29,17 @@ CONNECTIONS=32
 PG_ADMIN="${SEEDBED_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_BASE="${PG_ADMIN%/*}"
 
-. scripts/bootstrap.sh
+[ "$BUILD" = no ] || . scripts/bootstrap.sh
 if ! command -v wrk >/dev/null; then
   echo "Installing Debian's wrk"
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi
 fi
-if [ "$PROFILE" = release ]; then cargo leptos build --release; else cargo leptos build; fi
+if [ "$BUILD" = yes ]; then
+  if [ "$PROFILE" = release ]; then cargo leptos build --release; else cargo leptos build; fi
+fi
 TARGET="${CARGO_TARGET_DIR:-target}"
-BIN="$TARGET/$PROFILE/seedbed"
-SITE_ROOT="$TARGET/site"
+BIN="${SEEDBED_BIN:-$TARGET/$PROFILE/seedbed}"
+SITE_ROOT="${SEEDBED_SITE_ROOT:-$TARGET/site}"
 [ -d "$SITE_ROOT/pkg" ] || SITE_ROOT="target/site"
 WORK="$(mktemp -d)"
 PORT="${SEEDBED_BENCH_PORT:-3077}"
@@ -114,7 +118,7 @@ run_backend() { # backend scale
   local commissioner applicant bid
   commissioner=$(sign_in commissioner@seedbed.test)
   applicant=$(sign_in applicant@seedbed.test)
-  bid=$(curl -fsS -H "Cookie: $applicant" "$BASE/bids" | grep -o 'href="/bids/[0-9]*"' | head -1 | grep -o '[0-9]*')
+  bid=$(curl -fsS -H "Cookie: $applicant" "$BASE/bids" | grep -o 'href="/bids/[0-9]*' | head -1 | grep -o '[0-9]*$')
   echo
   echo "### $backend, N = $scale (loaded in $((SECONDS - started)) s)"
   echo "$load_line"

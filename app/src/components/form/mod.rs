@@ -166,14 +166,27 @@ pub fn PageTitle(
     #[prop(into)] text: String,
     #[prop(optional)] errors: Option<FormErrors>,
 ) -> impl IntoView {
+    // `try_get`: the errors may belong to a render that has been replaced.
     let title = move || {
-        let title = match errors {
-            Some(errors) if errors.any().get() => format!("Error: {text}"),
-            _ => text.clone(),
+        let has_errors = errors
+            .and_then(|e| e.0.try_get())
+            .is_some_and(|all| !all.is_empty());
+        let title = if has_errors {
+            format!("Error: {text}")
+        } else {
+            text.clone()
         };
         title_text(&title)
     };
-    view! { <leptos_meta::Title text=title/> }
+    if cfg!(feature = "ssr") {
+        // On the server the title is written into the head after the page's body has
+        // rendered, when the body's signals may already be disposed (a panic, one request
+        // in twenty, under load on the moderation page): work it out now.
+        let now = title();
+        view! { <leptos_meta::Title text=now/> }.into_any()
+    } else {
+        view! { <leptos_meta::Title text=title/> }.into_any()
+    }
 }
 
 /// leptos_meta writes the server-rendered `<title>` without escaping it, so a stored name
