@@ -18,7 +18,9 @@ const launchOptions = {
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  // A journey with JavaScript off scans every page twice (axe runs in a scratch page), and CI's
+  // two cores are shared by both workers and the server: a short journey took 60 s there.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,

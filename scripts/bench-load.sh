@@ -35,7 +35,8 @@ if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi
 fi
 if [ "$BUILD" = yes ]; then
-  if [ "$PROFILE" = release ]; then cargo leptos build --release; else cargo leptos build; fi
+  if [ "$PROFILE" = release ]; then cargo leptos build --release
+  else cargo leptos build --frontend-only && cargo build -p server --bin seedbed; fi # as scripts/e2e.sh
 fi
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="${SEEDBED_BIN:-$TARGET/$PROFILE/seedbed}"

@@ -15,7 +15,8 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 
-step() { echo; echo "==> $*"; }
+started=$(date +%s)
+step() { echo; echo "==> $* ($(( $(date +%s) - started )) s in)"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 step "clippy (server side, all targets)"
@@ -29,3 +30,4 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test --workspace -- --test-threads=1
 step "end-to-end tests (Chromium, JavaScript on and off, axe)"
 scripts/e2e.sh
+step "all tests passed"

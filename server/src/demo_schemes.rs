@@ -377,6 +377,28 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A tranche evidenced by a member (`people.0`) and paid by a commissioner (`people.1`) from
+/// the round's fund (`fund.0`, round `fund.1`), as the tranche pages do: the tranche first
+/// (never twice), then the fund and the ledger.
+pub(crate) async fn evidence_and_pay(
+    tx: &mut sqlx::AnyConnection,
+    tranche: i64,
+    fund: (i64, i64),
+    people: (i64, i64),
+    evidence: &str,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let now = app::db::now();
+    app::db::schemes::submit_evidence(&mut *tx, tranche, evidence, people.0, &now).await?;
+    let amount = app::db::schemes::pay_tranche(&mut *tx, tranche, "", people.1, &now)
+        .await?
+        .ok_or_else(|| anyhow!("tranche {tranche} not paid"))?;
+    if !app::db::fund::pay(&mut *tx, fund.0, fund.1, amount, reason, people.1, &now).await? {
+        return Err(anyhow!("payment of tranche {tranche} refused"));
+    }
+    Ok(())
+}
+
 /// After the award: accepted, tranches paid, returns sent and accepted, perhaps graduated.
 async fn follow(
     pool: &AnyPool,
@@ -404,23 +426,17 @@ async fn follow(
     tx.commit().await?;
     for t in tranches.iter().take(story.tranches_paid) {
         let mut tx = pool.begin().await?;
-        app::db::schemes::submit_evidence(
+        let reason = format!("Tranche {} to {}", t.position, story.organisation);
+        let evidence = "Milestone met: see the monitoring returns.";
+        evidence_and_pay(
             &mut tx,
             t.id,
-            "Milestone met: see the monitoring returns.",
-            owner,
-            &now,
+            (fund_id, round),
+            (owner, actor),
+            evidence,
+            &reason,
         )
         .await?;
-        tx.commit().await?;
-        let mut tx = pool.begin().await?;
-        let amount = app::db::schemes::pay_tranche(&mut tx, t.id, "", actor, &now)
-            .await?
-            .ok_or_else(|| anyhow!("history tranche not paid"))?;
-        let reason = format!("Tranche {} to {}", t.position, story.organisation);
-        if !app::db::fund::pay(&mut tx, fund_id, round, amount, &reason, actor, &now).await? {
-            return Err(anyhow!("history payment refused"));
-        }
         tx.commit().await?;
     }
     for (r, (costs, grant, charges, donations, in_kind, values)) in

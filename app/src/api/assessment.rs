@@ -26,30 +26,6 @@ async fn commissioner() -> Result<(AppState, auth::CurrentUser), AppError> {
     auth::require_any_role(&[Role::Commissioner]).await
 }
 
-#[cfg(feature = "ssr")]
-async fn audit(
-    conn: &mut sqlx::AnyConnection,
-    actor: i64,
-    action: &str,
-    subject: (&str, i64),
-    summary: String,
-) -> Result<(), AppError> {
-    db::audit::record(
-        conn,
-        db::audit::Entry {
-            actor: Some(actor),
-            action,
-            subject_type: subject.0,
-            subject_id: subject.1.to_string(),
-            summary,
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 // ---- Panels and assignment (commissioners) ----
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,7 +155,7 @@ pub async fn set_panels(
     db::assessment::set_panel(&mut tx, round_id, &chosen, user.id, &now).await?;
     let board = chosen.iter().filter(|c| c.1 == Panel::Board).count();
     let lay = chosen.len() - board;
-    audit(
+    db::audit::entry(
         &mut tx,
         user.id,
         "round.panels_appointed",
@@ -256,7 +232,7 @@ pub async fn assign_bids(
         }
     }
     let total: usize = new_for.values().sum();
-    audit(
+    db::audit::entry(
         &mut tx,
         user.id,
         "round.bids_assigned",
@@ -497,7 +473,7 @@ pub async fn declare_interest(
             format!("Declared a conflict of interest: {}", nature.label())
         }
     };
-    audit(
+    db::audit::entry(
         &mut tx,
         user.id,
         "bid.interest_declared",
@@ -611,7 +587,7 @@ pub async fn save_scores(
         db::assessment::save_score(&mut tx, bid_id, user.id, *criterion_id, *s, w, &now).await?;
     }
     if submitting {
-        audit(
+        db::audit::entry(
             &mut tx,
             user.id,
             "bid.scores_submitted",

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use {
     crate::auth,
     crate::db,
-    crate::domain::assessment::{fundable, mean, rank, spread_flag, weighted_total, Ranked},
+    crate::domain::assessment::{fundable, rank, weighted_total, Ranked, ScoreStats},
     crate::domain::roles::Role,
     crate::error::FieldError,
     crate::state::AppState,
@@ -139,15 +139,16 @@ pub async fn moderation_for(
         })
         .collect();
     let bids = db::bids::ranked_inputs(&mut conn, round_id).await?;
-    let scores = db::decisions::round_scores(&mut conn, round_id).await?;
+    // The database sums up the scores (COUNT, SUM, MIN, MAX per bid and criterion): the
+    // ranking never reads each assessor's score; a page reads those for its own bids only.
+    let stats = db::decisions::round_score_stats(&mut conn, round_id).await?;
     let moderated = db::decisions::round_moderated(&mut conn, round_id).await?;
     let decisions = db::decisions::round_decisions(&mut conn, round_id).await?;
     drop(conn);
-    // Index by bid once: the page must stay fast with hundreds of bids.
-    let mut by_bid: BTreeMap<i64, Vec<&db::decisions::SubmittedScore>> = BTreeMap::new();
-    for s in &scores {
-        by_bid.entry(s.bid_id).or_default().push(s);
-    }
+    let stats: BTreeMap<(i64, i64), ScoreStats> =
+        stats.into_iter().map(|(b, c, s)| ((b, c), s)).collect();
+    let decisions: BTreeMap<i64, (Outcome, Option<Pence>)> =
+        decisions.into_iter().map(|d| (d.0, (d.1, d.2))).collect();
     let mut moderated_by: BTreeMap<(i64, i64), (u32, String)> = BTreeMap::new();
     for m in moderated {
         moderated_by.insert((m.0, m.1), (m.2, m.3));
@@ -155,24 +156,18 @@ pub async fn moderation_for(
     let mut rows: BTreeMap<i64, ModerationRow> = BTreeMap::new();
     let mut inputs = Vec::new();
     for (bid_id, organisation, reference, requested, submitted_at) in bids {
-        let mine = by_bid.get(&bid_id).cloned().unwrap_or_default();
         let cells: Vec<Cell> = criteria
             .iter()
             .map(|c| {
-                let scores: Vec<(String, Option<u32>)> = mine
-                    .iter()
-                    .filter(|s| s.criterion_id == c.id)
-                    .map(|s| (s.assessor.clone(), s.score))
-                    .collect();
-                let numbers: Vec<u32> = scores.iter().filter_map(|s| s.1).collect();
+                let given = stats.get(&(bid_id, c.id)).copied().unwrap_or_default();
                 let agreed = moderated_by.get(&(bid_id, c.id));
                 Cell {
                     criterion_id: c.id,
-                    mean: mean(&numbers),
-                    spread: spread_flag(&numbers),
+                    mean: given.mean(),
+                    spread: given.spread(),
                     moderated: agreed.map(|a| a.0),
                     note: agreed.map(|a| a.1.clone()).unwrap_or_default(),
-                    scores,
+                    scores: Vec::new(),
                 }
             })
             .collect();
@@ -218,7 +213,7 @@ pub async fn moderation_for(
                 fundable: ok,
                 running_total: Pence(0),
                 above_line: false,
-                decision: decisions.iter().find(|d| d.0 == bid_id).map(|d| (d.1, d.2)),
+                decision: decisions.get(&bid_id).copied(),
             },
         );
     }
@@ -256,10 +251,34 @@ pub async fn moderation(
     #[server(default)] bid: i64,
 ) -> Result<ModerationData, AppError> {
     let (state, _) = commissioner().await?;
-    moderation_for(&state.pool, round_id)
+    let mut data = moderation_for(&state.pool, round_id)
         .await
-        .map(|m| m.paged(page, bid))
-        .map_err(auth::with_status)
+        .map_err(auth::with_status)?
+        .paged(page, bid);
+    let mut conn = state.pool.acquire().await?;
+    with_scores(&mut conn, round_id, &mut data.rows).await?;
+    Ok(data)
+}
+
+/// Read the assessors' scores of these rows' bids (one query) into their cells; returns them.
+#[cfg(feature = "ssr")]
+async fn with_scores(
+    conn: &mut sqlx::AnyConnection,
+    round_id: i64,
+    rows: &mut [ModerationRow],
+) -> Result<Vec<db::decisions::SubmittedScore>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.bid_id).collect();
+    let scores = db::decisions::scores_of_bids(conn, round_id, &ids).await?;
+    for row in rows.iter_mut() {
+        for cell in &mut row.cells {
+            cell.scores = scores
+                .iter()
+                .filter(|s| s.bid_id == row.bid_id && s.criterion_id == cell.criterion_id)
+                .map(|s| (s.assessor.clone(), s.score))
+                .collect();
+        }
+    }
+    Ok(scores)
 }
 
 /// Record agreed scores for one bid: `agreed[criterion id]` (0 to 5, blank to leave) and
@@ -421,7 +440,8 @@ pub async fn decide_batch(
         .await);
     }
     let mut conn = state.pool.acquire().await?;
-    let scores = db::decisions::round_scores(&mut conn, round_id).await?;
+    let ids: Vec<i64> = chosen.iter().map(|r| r.bid_id).collect();
+    let scores = db::decisions::scores_of_bids(&mut conn, round_id, &ids).await?;
     drop(conn);
     let mut done = 0;
     let mut refused = Vec::new();
@@ -707,14 +727,14 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
     let data = moderation_for(&state.pool, round_id)
         .await
         .map_err(auth::with_status)?;
-    let row = data
+    let mut row = data
         .rows
         .iter()
         .find(|r| r.bid_id == bid_id)
         .cloned()
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
     let mut conn = state.pool.acquire().await?;
-    let scores = db::decisions::round_scores(&mut conn, round_id).await?;
+    let scores = with_scores(&mut conn, round_id, std::slice::from_mut(&mut row)).await?;
     let draft_feedback = draft_feedback_from(&data, &row, &scores);
     let reasons = scores
         .into_iter()

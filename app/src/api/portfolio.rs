@@ -85,6 +85,14 @@ pub struct PortfolioFilter {
 }
 
 impl PortfolioFilter {
+    /// The round and gap chosen, if any.
+    pub fn ids(&self) -> (Option<i64>, Option<i64>) {
+        (
+            self.round.trim().parse::<i64>().ok(),
+            self.gap.trim().parse::<i64>().ok(),
+        )
+    }
+
     pub fn query(&self) -> String {
         format!(
             "round={}&status={}&gap={}",
@@ -95,27 +103,39 @@ impl PortfolioFilter {
     }
 }
 
-/// The portfolio's rows, filtered. Reads every scheme's reported returns in one query and
-/// every open return's due date in another (no query per scheme).
+/// The portfolio's rows, filtered (every matching scheme: the CSV, and the page when it is
+/// filtered by status, which the status rule decides).
 #[cfg(feature = "ssr")]
 pub async fn portfolio_rows(
     pool: &sqlx::AnyPool,
     filter: &PortfolioFilter,
 ) -> Result<Vec<PortfolioRow>, AppError> {
+    let (round, gap) = filter.ids();
+    let schemes = db::schemes::portfolio(pool, round, gap, None).await?;
+    rows_of(pool, &schemes, None, filter.status.trim()).await
+}
+
+/// Rows for these schemes, keeping those with `status` (any when blank). `only`: the
+/// schemes' ids when they are a few of them (one page), so that only their returns are read;
+/// none to read every scheme's in one query each (no query per scheme either way).
+#[cfg(feature = "ssr")]
+async fn rows_of(
+    pool: &sqlx::AnyPool,
+    schemes: &[db::schemes::SchemeRow],
+    only: Option<&[i64]>,
+    status_filter: &str,
+) -> Result<Vec<PortfolioRow>, AppError> {
     use std::collections::HashMap;
-    let round = filter.round.trim().parse::<i64>().ok();
-    let gap = filter.gap.trim().parse::<i64>().ok();
-    let schemes = db::schemes::portfolio(pool, round, gap).await?;
     let mut reported: HashMap<i64, Vec<(u32, chrono::NaiveDate, Figures)>> = HashMap::new();
-    for (id, position, start, f) in db::returns::reported(pool).await? {
+    for (id, position, start, f) in db::returns::reported(pool, only).await? {
         reported.entry(id).or_default().push((position, start, f));
     }
     let mut due: HashMap<i64, chrono::NaiveDate> = HashMap::new();
-    for (id, d) in db::returns::next_due(pool).await? {
+    for (id, d) in db::returns::next_due(pool, only).await? {
         due.insert(id, d);
     }
     let mut valued: HashMap<i64, Vec<(u32, i64, Pence, i64)>> = HashMap::new();
-    for (id, position, value, cost, bp) in db::returns::valued_outcomes(pool, None).await? {
+    for (id, position, value, cost, bp) in db::returns::valued_outcomes(pool, only).await? {
         valued
             .entry(id)
             .or_default()
@@ -124,7 +144,7 @@ pub async fn portfolio_rows(
     let today = crate::domain::date::uk_date(chrono::Utc::now());
     let empty = Vec::new();
     let mut rows = Vec::with_capacity(schemes.len());
-    for s in &schemes {
+    for s in schemes {
         let rep = reported.get(&s.id).unwrap_or(&empty);
         let periods: Vec<(u32, chrono::NaiveDate)> = rep.iter().map(|r| (r.0, r.1)).collect();
         let figures: Vec<(u32, Figures)> = rep.iter().map(|r| (r.0, r.2)).collect();
@@ -155,7 +175,7 @@ pub async fn portfolio_rows(
         } else {
             reason
         };
-        if !filter.status.trim().is_empty() && filter.status.trim() != status {
+        if !status_filter.is_empty() && status_filter != status {
             continue;
         }
         let trend: Vec<u32> = t.points.iter().filter_map(|p| p.actual).collect();
@@ -177,6 +197,9 @@ pub async fn portfolio_rows(
     Ok(rows)
 }
 
+/// One page of the portfolio with totals over every matching scheme. Without a status filter
+/// the database counts and sums the schemes and pages them, and only the page's schemes'
+/// returns are read; a status filter needs the status rule over every matching scheme.
 #[server(prefix = "/api", endpoint = "portfolio/view")]
 pub async fn portfolio(
     #[server(default)] round: String,
@@ -186,39 +209,70 @@ pub async fn portfolio(
 ) -> Result<PortfolioData, AppError> {
     let (state, _) = commissioner().await?;
     let filter = PortfolioFilter { round, status, gap };
-    let rows = portfolio_rows(&state.pool, &filter).await?;
-    let matching = rows.len();
-    let pages = matching.div_ceil(PORTFOLIO_PAGE_SIZE).max(1) as i64;
-    let page = page.clamp(1, pages);
-    let rounds = db::rounds::all(&state.pool)
+    let (round, gap) = filter.ids();
+    let pool = &state.pool;
+    let size = PORTFOLIO_PAGE_SIZE;
+    let mut data = if filter.status.trim().is_empty() {
+        let totals = db::schemes::portfolio_totals(pool, round, gap).await?;
+        let matching = usize::try_from(totals.schemes).unwrap_or(0);
+        let pages = matching.div_ceil(size).max(1) as i64;
+        let page = page.clamp(1, pages);
+        let window = (size as i64, (page - 1) * size as i64);
+        let schemes = db::schemes::portfolio(pool, round, gap, Some(window)).await?;
+        let ids: Vec<i64> = schemes.iter().map(|s| s.id).collect();
+        let cost_avoided = db::returns::valued_outcome_counts(pool, round, gap)
+            .await?
+            .into_iter()
+            .map(|(value, cost, bp, n)| {
+                n * m::cost_avoided(value, cost, m::attribution_from_bp(bp)).0
+            })
+            .sum();
+        PortfolioData {
+            rows: rows_of(pool, &schemes, Some(&ids), "").await?,
+            matching,
+            page,
+            pages,
+            committed: totals.committed,
+            paid: totals.paid,
+            self_sustaining: usize::try_from(totals.self_sustaining).unwrap_or(0),
+            cost_avoided: Pence(cost_avoided),
+            ..PortfolioData::default()
+        }
+    } else {
+        let rows = portfolio_rows(pool, &filter).await?;
+        let matching = rows.len();
+        let pages = matching.div_ceil(size).max(1) as i64;
+        let page = page.clamp(1, pages);
+        PortfolioData {
+            committed: Pence(rows.iter().map(|r| r.amount.0).sum()),
+            paid: Pence(rows.iter().map(|r| r.paid.0).sum()),
+            self_sustaining: rows
+                .iter()
+                .filter(|r| r.status == "self_sustaining")
+                .count(),
+            cost_avoided: Pence(rows.iter().map(|r| r.cost_avoided.0).sum()),
+            rows: rows
+                .into_iter()
+                .skip((page as usize - 1) * size)
+                .take(size)
+                .collect(),
+            matching,
+            page,
+            pages,
+            ..PortfolioData::default()
+        }
+    };
+    data.rounds = db::rounds::all(pool)
         .await?
         .into_iter()
         .map(|r| (r.id, r.details.title))
         .collect();
-    let gaps = db::registers::gaps(&state.pool, None)
+    data.gaps = db::registers::gaps(pool, None)
         .await?
         .into_iter()
         .map(|(id, g)| (id, g.title))
         .collect();
-    Ok(PortfolioData {
-        committed: Pence(rows.iter().map(|r| r.amount.0).sum()),
-        paid: Pence(rows.iter().map(|r| r.paid.0).sum()),
-        self_sustaining: rows
-            .iter()
-            .filter(|r| r.status == "self_sustaining")
-            .count(),
-        cost_avoided: Pence(rows.iter().map(|r| r.cost_avoided.0).sum()),
-        rows: rows
-            .into_iter()
-            .skip((page as usize - 1) * PORTFOLIO_PAGE_SIZE)
-            .take(PORTFOLIO_PAGE_SIZE)
-            .collect(),
-        matching,
-        page,
-        pages,
-        rounds,
-        gaps,
-    })
+    Ok(data)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -337,7 +337,7 @@ pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
         }
     }
     drop(conn);
-    let valued = db::returns::valued_outcomes(&l.state.pool, Some(id)).await?;
+    let valued = db::returns::valued_outcomes(&l.state.pool, Some(&[id])).await?;
     let today = crate::domain::date::uk_date(chrono::Utc::now());
     let periods: Vec<(u32, chrono::NaiveDate)> = returns
         .iter()

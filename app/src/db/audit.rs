@@ -31,6 +31,29 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// An entry with no before and after: `actor` did `action` to `subject` (type, id).
+pub async fn entry(
+    conn: &mut AnyConnection,
+    actor: i64,
+    action: &str,
+    subject: (&str, i64),
+    summary: String,
+) -> Result<(), sqlx::Error> {
+    record(
+        conn,
+        Entry {
+            actor: Some(actor),
+            action,
+            subject_type: subject.0,
+            subject_id: subject.1.to_string(),
+            summary,
+            before: None,
+            after: None,
+        },
+    )
+    .await
+}
+
 pub async fn record(conn: &mut AnyConnection, entry: Entry<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (actor_user_id, action, subject_type, subject_id, summary, before_summary, after_summary, occurred_at)

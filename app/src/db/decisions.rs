@@ -1,4 +1,5 @@
 //! Moderation, decisions, and the funded schemes that awards create.
+use crate::domain::assessment::ScoreStats;
 use crate::domain::decision::{Decision, Outcome};
 use crate::domain::money::Pence;
 use sqlx::{AnyConnection, Row};
@@ -13,31 +14,95 @@ pub struct SubmittedScore {
     pub justification: String,
 }
 
+const SUBMITTED_SCORES: &str = "SELECT s.bid_id, s.user_id, u.full_name, s.criterion_id, s.score, s.justification FROM scores s
+     JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
+     JOIN bids b ON b.id = s.bid_id JOIN users u ON u.id = s.user_id
+     WHERE b.round_id = $1";
+
+fn submitted_score(r: &sqlx::any::AnyRow) -> Result<SubmittedScore, sqlx::Error> {
+    Ok(SubmittedScore {
+        bid_id: r.try_get("bid_id")?,
+        assessor: r.try_get("full_name")?,
+        criterion_id: r.try_get("criterion_id")?,
+        score: r
+            .try_get::<Option<i64>, _>("score")?
+            .and_then(|s| u32::try_from(s).ok()),
+        justification: r.try_get("justification")?,
+    })
+}
+
 /// Every submitted score in a round. One query, whatever the number of bids.
 pub async fn round_scores(
     conn: &mut AnyConnection,
     round_id: i64,
 ) -> Result<Vec<SubmittedScore>, sqlx::Error> {
+    sqlx::query(&format!(
+        "{SUBMITTED_SCORES} ORDER BY s.bid_id, u.full_name, s.user_id"
+    ))
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(submitted_score)
+    .collect()
+}
+
+/// The submitted scores of some of a round's bids (one page of the moderation list, or one
+/// bid): one query.
+pub async fn scores_of_bids(
+    conn: &mut AnyConnection,
+    round_id: i64,
+    bids: &[i64],
+) -> Result<Vec<SubmittedScore>, sqlx::Error> {
+    if bids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ids are numbers, never user text: written into the statement as the list it needs.
+    let ids: Vec<String> = bids.iter().map(i64::to_string).collect();
+    sqlx::query(&format!(
+        "{SUBMITTED_SCORES} AND s.bid_id IN ({}) ORDER BY s.bid_id, u.full_name, s.user_id",
+        ids.join(",")
+    ))
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(submitted_score)
+    .collect()
+}
+
+/// Each bid's submitted scores per criterion, summed up by the database:
+/// (bid id, criterion id, count, sum, lowest, highest). A blank score is not counted.
+pub async fn round_score_stats(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<(i64, i64, ScoreStats)>, sqlx::Error> {
     sqlx::query(
-        "SELECT s.bid_id, s.user_id, u.full_name, s.criterion_id, s.score, s.justification FROM scores s
+        "SELECT s.bid_id, s.criterion_id, COUNT(s.score) AS n, CAST(COALESCE(SUM(s.score), 0) AS BIGINT) AS total,
+            COALESCE(MIN(s.score), 0) AS low, COALESCE(MAX(s.score), 0) AS high
+         FROM scores s
          JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
-         JOIN bids b ON b.id = s.bid_id JOIN users u ON u.id = s.user_id
-         WHERE b.round_id = $1 ORDER BY s.bid_id, u.full_name, s.user_id",
+         JOIN bids b ON b.id = s.bid_id
+         WHERE b.round_id = $1 GROUP BY s.bid_id, s.criterion_id",
     )
     .bind(round_id)
     .fetch_all(conn)
     .await?
     .iter()
     .map(|r| {
-        Ok(SubmittedScore {
-            bid_id: r.try_get("bid_id")?,
-            assessor: r.try_get("full_name")?,
-            criterion_id: r.try_get("criterion_id")?,
-            score: r
-                .try_get::<Option<i64>, _>("score")?
-                .and_then(|s| u32::try_from(s).ok()),
-            justification: r.try_get("justification")?,
-        })
+        let number = |name: &str| -> Result<u32, sqlx::Error> {
+            Ok(u32::try_from(r.try_get::<i64, _>(name)?).unwrap_or(0))
+        };
+        Ok((
+            r.try_get("bid_id")?,
+            r.try_get("criterion_id")?,
+            ScoreStats {
+                count: number("n")?,
+                sum: number("total")?,
+                min: number("low")?,
+                max: number("high")?,
+            },
+        ))
     })
     .collect()
 }

@@ -187,13 +187,30 @@ pub async fn review_return(
     Ok(done.rows_affected() == 1)
 }
 
-/// Reported figures of many schemes at once (portfolio): (scheme id, position, period
-/// start, figures), in scheme and period order.
+/// `AND <column> IN (ids)` for some schemes, or nothing for every scheme. Ids are numbers,
+/// never user text, so they are written into the statement.
+fn only_schemes(column: &str, schemes: Option<&[i64]>) -> String {
+    match schemes {
+        None => String::new(),
+        Some(ids) => {
+            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+            format!(" AND {column} IN ({})", ids.join(","))
+        }
+    }
+}
+
+/// Reported figures of many schemes at once (portfolio), every scheme's or only `schemes`':
+/// (scheme id, position, period start, figures), in scheme and period order.
 pub async fn reported(
     pool: &AnyPool,
+    schemes: Option<&[i64]>,
 ) -> Result<Vec<(i64, u32, chrono::NaiveDate, Figures)>, sqlx::Error> {
+    if schemes.is_some_and(|s| s.is_empty()) {
+        return Ok(Vec::new());
+    }
     let sql = format!(
-        "SELECT {RETURN_COLUMNS} FROM returns r WHERE r.status IN ('submitted', 'accepted') ORDER BY r.scheme_id, r.position"
+        "SELECT {RETURN_COLUMNS} FROM returns r WHERE r.status IN ('submitted', 'accepted'){} ORDER BY r.scheme_id, r.position",
+        only_schemes("r.scheme_id", schemes)
     );
     let rows = sqlx::query(&sql).fetch_all(pool).await?;
     rows.iter()
@@ -208,11 +225,20 @@ pub async fn reported(
         .collect()
 }
 
-/// Each scheme's earliest open return: (scheme id, due date) (portfolio).
-pub async fn next_due(pool: &AnyPool) -> Result<Vec<(i64, chrono::NaiveDate)>, sqlx::Error> {
-    sqlx::query(
-        "SELECT scheme_id, MIN(due_on) AS due_on FROM returns WHERE status IN ('due', 'draft', 'changes_requested') GROUP BY scheme_id",
-    )
+/// Each scheme's earliest open return (every scheme's or only `schemes`'): (scheme id, due
+/// date) (portfolio).
+pub async fn next_due(
+    pool: &AnyPool,
+    schemes: Option<&[i64]>,
+) -> Result<Vec<(i64, chrono::NaiveDate)>, sqlx::Error> {
+    if schemes.is_some_and(|s| s.is_empty()) {
+        return Ok(Vec::new());
+    }
+    sqlx::query(&format!(
+        "SELECT scheme_id, MIN(due_on) AS due_on FROM returns WHERE status IN ('due', 'draft', 'changes_requested'){}
+         GROUP BY scheme_id",
+        only_schemes("scheme_id", schemes)
+    ))
     .fetch_all(pool)
     .await?
     .iter()
@@ -220,19 +246,23 @@ pub async fn next_due(pool: &AnyPool) -> Result<Vec<(i64, chrono::NaiveDate)>, s
     .collect()
 }
 
-/// Valued outcomes in reported returns: (scheme id, position, value, unit cost, attribution bp).
+/// Valued outcomes in reported returns (every scheme's or only `schemes`'): (scheme id,
+/// position, value, unit cost, attribution bp).
 pub async fn valued_outcomes(
     pool: &AnyPool,
-    scheme_id: Option<i64>,
+    schemes: Option<&[i64]>,
 ) -> Result<Vec<(i64, u32, i64, Pence, i64)>, sqlx::Error> {
-    sqlx::query(
+    if schemes.is_some_and(|s| s.is_empty()) {
+        return Ok(Vec::new());
+    }
+    sqlx::query(&format!(
         "SELECT r.scheme_id, r.position, v.value, u.cost_pence, m.attribution_bp
          FROM return_values v JOIN returns r ON r.id = v.return_id JOIN round_measures m ON m.id = v.measure_id
          JOIN unit_costs u ON u.id = m.unit_cost_id
-         WHERE r.status IN ('submitted', 'accepted') AND m.attribution_bp IS NOT NULL AND ($1 = 0 OR r.scheme_id = $1)
+         WHERE r.status IN ('submitted', 'accepted') AND m.attribution_bp IS NOT NULL{}
          ORDER BY r.scheme_id, r.position",
-    )
-    .bind(scheme_id.unwrap_or(0))
+        only_schemes("r.scheme_id", schemes)
+    ))
     .fetch_all(pool)
     .await?
     .iter()
@@ -243,6 +273,39 @@ pub async fn valued_outcomes(
             r.try_get("value")?,
             Pence(r.try_get("cost_pence")?),
             r.try_get("attribution_bp")?,
+        ))
+    })
+    .collect()
+}
+
+/// Every valued outcome of the schemes matching the portfolio's round and gap filters,
+/// counted by the database: (value, unit cost, attribution bp, how many). The total cost
+/// avoided is the sum of how many × the cost avoided of one, each rounded as on the page.
+pub async fn valued_outcome_counts(
+    pool: &AnyPool,
+    round_id: Option<i64>,
+    gap_id: Option<i64>,
+) -> Result<Vec<(i64, Pence, i64, i64)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT v.value, u.cost_pence, m.attribution_bp, COUNT(*) AS n
+         FROM return_values v JOIN returns r ON r.id = v.return_id JOIN round_measures m ON m.id = v.measure_id
+         JOIN unit_costs u ON u.id = m.unit_cost_id JOIN schemes s ON s.id = r.scheme_id
+         WHERE r.status IN ('submitted', 'accepted') AND m.attribution_bp IS NOT NULL
+         AND ($1 = 0 OR s.round_id = $1)
+         AND ($2 = 0 OR EXISTS (SELECT 1 FROM round_gaps g WHERE g.round_id = s.round_id AND g.gap_id = $2))
+         GROUP BY v.value, u.cost_pence, m.attribution_bp",
+    )
+    .bind(round_id.unwrap_or(0))
+    .bind(gap_id.unwrap_or(0))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("value")?,
+            Pence(r.try_get("cost_pence")?),
+            r.try_get("attribution_bp")?,
+            r.try_get("n")?,
         ))
     })
     .collect()

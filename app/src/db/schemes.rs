@@ -155,23 +155,60 @@ pub async fn for_member(pool: &AnyPool, user_id: i64) -> Result<Vec<SchemeRow>, 
     rows.iter().map(scheme_from_row).collect()
 }
 
-/// Schemes for the portfolio, filtered; newest award first.
+const PORTFOLIO_FILTER: &str = "WHERE ($1 = 0 OR s.round_id = $1)
+    AND ($2 = 0 OR EXISTS (SELECT 1 FROM round_gaps g WHERE g.round_id = s.round_id AND g.gap_id = $2))";
+
+/// Schemes for the portfolio, filtered; newest award first. `page`: (limit, offset) for one
+/// page of them, none for all.
 pub async fn portfolio(
     pool: &AnyPool,
     round_id: Option<i64>,
     gap_id: Option<i64>,
+    page: Option<(i64, i64)>,
 ) -> Result<Vec<SchemeRow>, sqlx::Error> {
-    let sql = format!(
-        "{SCHEME_SELECT} WHERE ($1 = 0 OR s.round_id = $1)
-         AND ($2 = 0 OR EXISTS (SELECT 1 FROM round_gaps g WHERE g.round_id = s.round_id AND g.gap_id = $2))
-         ORDER BY s.id DESC"
-    );
+    let (limit, offset) = page.unwrap_or((-1, 0));
+    let limit = if limit < 0 { i64::MAX } else { limit };
+    let sql = format!("{SCHEME_SELECT} {PORTFOLIO_FILTER} ORDER BY s.id DESC LIMIT $3 OFFSET $4");
     let rows = sqlx::query(&sql)
         .bind(round_id.unwrap_or(0))
         .bind(gap_id.unwrap_or(0))
+        .bind(limit)
+        .bind(offset)
         .fetch_all(pool)
         .await?;
     rows.iter().map(scheme_from_row).collect()
+}
+
+/// The portfolio's totals over every scheme matching the filters, summed by the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PortfolioTotals {
+    pub schemes: i64,
+    pub committed: Pence,
+    pub paid: Pence,
+    pub self_sustaining: i64,
+}
+
+pub async fn portfolio_totals(
+    pool: &AnyPool,
+    round_id: Option<i64>,
+    gap_id: Option<i64>,
+) -> Result<PortfolioTotals, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(s.amount_pence), 0) AS BIGINT) AS committed,
+            CAST(COALESCE(SUM(s.paid_pence), 0) AS BIGINT) AS paid,
+            CAST(COALESCE(SUM(CASE WHEN s.status = 'self_sustaining' THEN 1 ELSE 0 END), 0) AS BIGINT) AS sustaining
+         FROM schemes s {PORTFOLIO_FILTER}"
+    ))
+    .bind(round_id.unwrap_or(0))
+    .bind(gap_id.unwrap_or(0))
+    .fetch_one(pool)
+    .await?;
+    Ok(PortfolioTotals {
+        schemes: row.try_get("n")?,
+        committed: Pence(row.try_get("committed")?),
+        paid: Pence(row.try_get("paid")?),
+        self_sustaining: row.try_get("sustaining")?,
+    })
 }
 
 /// The organisation accepts the award: once.

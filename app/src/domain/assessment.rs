@@ -179,18 +179,43 @@ pub fn weighted_total(scores: &[(u32, Decimal)]) -> Decimal {
 
 /// The mean of some scores, to 1 decimal place; None without any.
 pub fn mean(scores: &[u32]) -> Option<Decimal> {
-    if scores.is_empty() {
-        return None;
-    }
-    let sum: u32 = scores.iter().sum();
-    Some((Decimal::from(sum) / Decimal::from(scores.len() as u32)).round_dp(1))
+    ScoreStats::of(scores).mean()
 }
 
 /// Assessors' scores for a criterion differ by 2 or more: talk about it at moderation.
 pub fn spread_flag(scores: &[u32]) -> bool {
-    match (scores.iter().max(), scores.iter().min()) {
-        (Some(max), Some(min)) => max - min >= 2,
-        _ => false,
+    ScoreStats::of(scores).spread()
+}
+
+/// What the moderation list needs of one criterion's scores for one bid: how many, their sum,
+/// the lowest and the highest. The database aggregates these (COUNT, SUM, MIN, MAX) so the
+/// ranking never reads every assessor's score; [`mean`] and [`spread_flag`] use the same rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreStats {
+    pub count: u32,
+    pub sum: u32,
+    pub min: u32,
+    pub max: u32,
+}
+
+impl ScoreStats {
+    pub fn of(scores: &[u32]) -> ScoreStats {
+        ScoreStats {
+            count: scores.len() as u32,
+            sum: scores.iter().sum(),
+            min: scores.iter().copied().min().unwrap_or(0),
+            max: scores.iter().copied().max().unwrap_or(0),
+        }
+    }
+
+    /// The mean to one decimal place (half away from zero); none without scores.
+    pub fn mean(&self) -> Option<Decimal> {
+        (self.count > 0).then(|| (Decimal::from(self.sum) / Decimal::from(self.count)).round_dp(1))
+    }
+
+    /// The highest and lowest differ by 2 or more.
+    pub fn spread(&self) -> bool {
+        self.count > 0 && self.max.saturating_sub(self.min) >= 2
     }
 }
 
@@ -364,7 +389,45 @@ mod tests {
         assert_eq!(placed[2].running_total, Pence(70_000));
     }
 
+    #[test]
+    fn score_stats_give_the_mean_and_the_spread() {
+        let stats = ScoreStats {
+            count: 3,
+            sum: 10,
+            min: 2,
+            max: 4,
+        };
+        assert_eq!(stats.mean(), Some(Decimal::new(33, 1)));
+        assert!(stats.spread());
+        assert!(!ScoreStats {
+            count: 2,
+            sum: 7,
+            min: 3,
+            max: 4
+        }
+        .spread());
+        assert_eq!(ScoreStats::default().mean(), None);
+        assert!(!ScoreStats::default().spread());
+        assert_eq!(mean(&[4, 5]), Some(Decimal::new(45, 1)));
+        assert_eq!(mean(&[1, 1, 2]), Some(Decimal::new(13, 1)));
+    }
+
     proptest! {
+        #[test]
+        fn stats_agree_with_the_scores_they_sum_up(scores in prop::collection::vec(0u32..=5, 0..20)) {
+            let stats = ScoreStats::of(&scores);
+            let exact = (!scores.is_empty()).then(|| {
+                Decimal::from(scores.iter().sum::<u32>()) / Decimal::from(scores.len() as u32)
+            });
+            match (stats.mean(), exact) {
+                (Some(m), Some(e)) => prop_assert!((m - e).abs() <= Decimal::new(5, 2)),
+                (None, None) => {}
+                other => prop_assert!(false, "mean disagrees: {other:?}"),
+            }
+            let spread = scores.iter().any(|a| scores.iter().any(|b| a + 2 <= *b));
+            prop_assert_eq!(stats.spread(), spread);
+        }
+
         #[test]
         fn weighted_totals_lie_between_0_and_100(scores in prop::collection::vec(0u32..=5, 1..8)) {
             // Weights that add up to 100.

@@ -4,26 +4,27 @@ use super::common::*;
 use crate::both_backends;
 use sqlx::Row;
 
+/// The organisation form for a CIC called `name`, with `email` as its contact.
+pub(crate) fn cic<'a>(name: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        ("legal_form", "cic"),
+        ("company_number", "01234567"),
+        ("address_line_1", "2 High Street"),
+        ("town", "Grimsby"),
+        ("postcode", "DN31 1HU"),
+        ("contact_name", "Pat Jones"),
+        ("contact_email", email),
+        ("income_band", "10k_100k"),
+        ("area_served", "Grimsby"),
+    ]
+}
+
 /// The demo data, an organisation for `email` (a CIC), and its signed-in owner.
 pub(crate) async fn applicant(app: &TestApp, email: &str, name: &str) -> reqwest::Client {
     let client = app.signed_in_as(email, &[]).await;
     let res = app
-        .post_js(
-            &client,
-            "/api/organisations/register",
-            &[
-                ("name", name),
-                ("legal_form", "cic"),
-                ("company_number", "01234567"),
-                ("address_line_1", "2 High Street"),
-                ("town", "Grimsby"),
-                ("postcode", "DN31 1HU"),
-                ("contact_name", "Pat Jones"),
-                ("contact_email", email),
-                ("income_band", "10k_100k"),
-                ("area_served", "Grimsby"),
-            ],
-        )
+        .post_js(&client, "/api/organisations/register", &cic(name, email))
         .await;
     assert!(res.status < 400, "{}", res.body);
     client

@@ -1,6 +1,8 @@
 //! The real `seedbed` binary on SQLite (WAL), killed with SIGKILL in the middle of a burst
-//! of bid saves and started again: every save it acknowledged is there, each answer with
-//! its own version (nothing half-written), and the database passes `PRAGMA integrity_check`.
+//! of bid saves and submissions and started again: every save and submission it
+//! acknowledged is there, each answer with its own version and each sent bid with its
+//! reference, time and audit entry (nothing half-written), and the database passes
+//! `PRAGMA integrity_check`.
 use crate::common::*;
 use sqlx::Row;
 use std::process::Stdio;
@@ -114,6 +116,37 @@ async fn burst(
     acked
 }
 
+/// Send each complete bid in turn (a quarter of a second apart) until the server stops
+/// answering: the bids whose submission it acknowledged.
+async fn send_each(client: reqwest::Client, base: String, bids: Vec<i64>) -> Vec<i64> {
+    let mut acked = Vec::new();
+    for bid in bids {
+        let mut form = vec![("bid_id", bid.to_string())];
+        form.extend(
+            crate::bids::declarations()
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string())),
+        );
+        let res = client
+            .post(format!("{base}/api/bids/submit"))
+            .header("Accept", "text/html")
+            .header("Referer", format!("{base}/bids/{bid}/check"))
+            .form(&form)
+            .send()
+            .await;
+        match res {
+            Ok(r) if r.status().as_u16() == 302 => {
+                let location = r.headers()["location"].to_str().unwrap().to_string();
+                assert_eq!(location, format!("/bids/{bid}/confirmation"));
+                acked.push(bid);
+            }
+            _ => return acked,
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    acked
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_saves_survive_a_sigkill() {
     let app = spawn_app(Backend::Sqlite).await;
@@ -142,6 +175,34 @@ async fn acknowledged_saves_survive_a_sigkill() {
     .await
     .unwrap()
     .get("id");
+    // A third member with ten organisations, each with a complete chiropody bid to send
+    // during the burst.
+    let sender = "kim@example.org";
+    let kim = app.signed_in_as(sender, &[]).await;
+    let mut to_send = Vec::new();
+    for i in 0..10 {
+        let name = format!("Kim's Care CIC {i}");
+        let res = app
+            .post_js(
+                &kim,
+                "/api/organisations/register",
+                &crate::bids::cic(&name, sender),
+            )
+            .await;
+        assert!(res.status < 400, "{}", res.body);
+        let org = crate::bids::org_id(&app, &name).await.to_string();
+        let res = app
+            .post_js(
+                &kim,
+                "/api/organisations/act_for",
+                &[("organisation_id", &org)],
+            )
+            .await;
+        assert!(res.status < 400, "{}", res.body);
+        let bid = crate::bids::start(&app, &kim).await;
+        crate::bids::complete_everything(&app, &kim, bid).await;
+        to_send.push(bid);
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut child = start(&app.database_url, dir.path()).await;
 
@@ -158,9 +219,19 @@ async fn acknowledged_saves_survive_a_sigkill() {
             0,
         )));
     }
+    let sending = tokio::spawn(send_each(
+        sign_in(&child.base, sender).await,
+        child.base.clone(),
+        to_send.clone(),
+    ));
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     child.process.kill().unwrap(); // SIGKILL on Unix
     child.process.wait().unwrap();
+    let sent = sending.await.unwrap();
+    assert!(
+        !sent.is_empty(),
+        "some submissions were acknowledged before the kill"
+    );
     let mut acked = Vec::new();
     for l in loops {
         acked.push(
@@ -217,5 +288,39 @@ async fn acknowledged_saves_survive_a_sigkill() {
         acked.iter().all(|(n, _)| *n >= 2),
         "a real burst: {acked:?}"
     );
+    // Every acknowledged submission is sent in full; any other bid is wholly sent or wholly
+    // a draft: status, reference, time sent and audit entry are written together.
+    for bid in &to_send {
+        let row = sqlx::query(
+            "SELECT status, reference, submitted_at,
+                (SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log
+                 WHERE action = 'bid.submitted' AND subject_id = $2) AS audited
+             FROM bids WHERE id = $1",
+        )
+        .bind(bid)
+        .bind(bid.to_string())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let status: String = row.get("status");
+        let reference: Option<String> = row.get("reference");
+        let submitted_at: Option<String> = row.get("submitted_at");
+        let audited: i64 = row.get("audited");
+        let facts = format!("bid {bid}: {status} {reference:?} {submitted_at:?} audited {audited}");
+        if sent.contains(bid) || status == "submitted" {
+            assert!(
+                status == "submitted"
+                    && reference.is_some_and(|r| !r.is_empty())
+                    && submitted_at.is_some()
+                    && audited == 1,
+                "acknowledged or sent, so sent in full: {facts}"
+            );
+        } else {
+            assert!(
+                status == "draft" && reference.is_none() && submitted_at.is_none() && audited == 0,
+                "not sent, so nothing of the sending: {facts}"
+            );
+        }
+    }
     app.cleanup().await;
 }

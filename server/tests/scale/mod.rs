@@ -69,7 +69,59 @@ crate::both_backends!(scale_data_keeps_every_invariant, async |app: &TestApp| {
         body.contains("scale data"),
         "the portfolio lists the scale schemes"
     );
+    // The portfolio page pages the schemes and has the database sum them; its totals and
+    // rows agree with the CSV, which works out every matching scheme in full.
+    let (status, csv, _) = app.get(&commissioner, "/fund/schemes.csv").await;
+    assert_eq!(status, 200);
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert!(rows.len() > scale.schemes, "{}", rows.len());
+    let pence = |column: usize| -> app::domain::money::Pence {
+        let sum: rust_decimal::Decimal = rows
+            .iter()
+            .map(|r| r[column].parse::<rust_decimal::Decimal>().unwrap())
+            .sum();
+        app::domain::money::Pence(i64::try_from(sum * rust_decimal::Decimal::from(100)).unwrap())
+    };
+    let sustaining = rows.iter().filter(|r| &r[7] == "Self-sustaining").count();
+    for (label, expected) in [
+        ("Committed", pence(3).display()),
+        ("Paid", pence(4).display()),
+        ("Schemes self-sustaining", sustaining.to_string()),
+        ("Estimated cost avoided", pence(11).display()),
+    ] {
+        assert_eq!(summary_value(&body, label), expected, "{label}");
+    }
+    let listed: Vec<String> = body
+        .split("href=\"/schemes/")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect();
+    let in_csv: Vec<String> = rows.iter().take(50).map(|r| r[0].to_string()).collect();
+    assert_eq!(
+        listed, in_csv,
+        "the first page lists the newest 50 schemes, as the CSV does"
+    );
+    let (_, sustaining_page, _) = app
+        .get(&commissioner, "/fund/schemes?status=self_sustaining")
+        .await;
+    assert!(
+        sustaining_page.contains(&format!("{sustaining} funded scheme")),
+        "a status filter counts what the status rule says"
+    );
     // Loading twice into one database is refused.
     let again = server::scale::load(&app.pool, scale).await;
     assert!(again.is_err());
 });
+
+/// The value beside a label in a GOV.UK summary list.
+fn summary_value(page: &str, label: &str) -> String {
+    let at = page
+        .find(&format!(">{label}<"))
+        .unwrap_or_else(|| panic!("no {label}"));
+    let rest = &page[at..];
+    let value = &rest[rest.find("govuk-summary-list__value").unwrap()..];
+    let start = value.find('>').unwrap() + 1;
+    let end = start + value[start..].find('<').unwrap();
+    value[start..end].trim().to_string()
+}

@@ -8,14 +8,16 @@
 //! sending, conflict declarations, the decision rule (which commits the money and makes the
 //! scheme with its tranches and returns), the return form and review. The scale bids carry
 //! no answers (the demo's own bids do): their sections are not what the benchmark reads.
+mod bids;
+mod schemes;
+
 use crate::demo_funding::{build_round, close_in_the_past, templates, RoundSpec};
 use anyhow::{anyhow, Context};
-use app::domain::assessment::Declaration;
 use app::domain::fund::FinancialYear;
 use app::domain::money::Pence;
-use app::domain::monitoring::ReturnForm;
-use app::domain::round::{Panel, RoundStatus};
-use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
+use bids::{failed, organisation_form, requested_pounds, score, send_bids, start_assessment};
+use chrono::{Duration, Months, NaiveDate, Utc};
+use schemes::follow;
 use sqlx::AnyPool;
 use std::sync::Arc;
 
@@ -74,86 +76,6 @@ fn mix(seed: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-const PLACES: [&str; 8] = [
-    "Grimsby",
-    "Cleethorpes",
-    "Immingham",
-    "Waltham",
-    "Laceby",
-    "Humberston",
-    "New Waltham",
-    "Healing",
-];
-const KINDS: [&str; 6] = [
-    "Lunch Club",
-    "Befriending Service",
-    "Foot Care CIC",
-    "Carers' Network",
-    "Men's Shed",
-    "Community Transport",
-];
-
-/// The organisation form for organisation `n` (a third each charity, company, group).
-fn organisation_form(n: usize) -> app::domain::organisation::OrganisationForm {
-    let place = PLACES[n % PLACES.len()];
-    let kind = KINDS[(n / PLACES.len()) % KINDS.len()];
-    let (legal_form, charity, company) = match n % 3 {
-        0 => (
-            "registered_charity",
-            format!("{}", 1_100_000 + n),
-            String::new(),
-        ),
-        1 => ("cic", String::new(), format!("{:08}", 9_000_000 + n)),
-        _ => ("community_group", String::new(), String::new()),
-    };
-    app::domain::organisation::OrganisationForm {
-        name: format!("{place} {kind} {n}"),
-        legal_form: legal_form.into(),
-        charity_number: charity,
-        company_number: company,
-        address_line_1: format!("{} High Street", 1 + n % 200),
-        town: place.into(),
-        postcode: "DN31 1HU".into(),
-        contact_name: format!("Contact {n}"),
-        contact_email: format!("org{n}@scale.seedbed.test"),
-        income_band: "10k_100k".into(),
-        area_served: "North East Lincolnshire".into(),
-        ..Default::default()
-    }
-}
-
-/// An audit entry as the page's server function writes it.
-async fn audit(
-    conn: &mut sqlx::AnyConnection,
-    actor: i64,
-    action: &str,
-    subject: (&str, i64),
-    summary: String,
-) -> Result<(), sqlx::Error> {
-    app::db::audit::record(
-        conn,
-        app::db::audit::Entry {
-            actor: Some(actor),
-            action,
-            subject_type: subject.0,
-            subject_id: subject.1.to_string(),
-            summary,
-            before: None,
-            after: None,
-        },
-    )
-    .await
-}
-
-fn failed(e: app::error::AppError) -> anyhow::Error {
-    let fields: Vec<String> = e
-        .field_errors()
-        .into_iter()
-        .map(|f| format!("{}: {}", f.field, f.message))
-        .collect();
-    anyhow!("{e} {}", fields.join("; "))
 }
 
 /// Load the demo data, then `scale` more on top. Refused if scale data is already there.
@@ -232,7 +154,7 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
                 form.name,
                 form.legal_form.label()
             );
-            audit(
+            app::db::audit::entry(
                 &mut tx,
                 owner,
                 "organisation.registered",
@@ -380,235 +302,6 @@ async fn ensure_fund(
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// What bid `b` of round `r` asks for, in pounds: £5,000 to £10,000.
-fn requested_pounds(r: usize, b: usize) -> i64 {
-    5_000 + (mix((r * 1000 + b) as u64) % 6) as i64 * 1_000
-}
-
-/// Each of the round's bids started and sent by a different organisation's owner.
-async fn send_bids(
-    pool: &AnyPool,
-    round: i64,
-    r: usize,
-    scale: Scale,
-    organisations: &[(i64, i64)],
-    opens: NaiveDate,
-) -> anyhow::Result<Vec<(i64, i64)>> {
-    let now = app::db::now();
-    let mut bids = Vec::with_capacity(scale.bids_per_round);
-    let mut tx = pool.begin().await?;
-    for b in 0..scale.bids_per_round {
-        let (org, owner) = organisations[(r * scale.bids_per_round + b) % organisations.len()];
-        let bid = app::db::bids::insert(&mut tx, round, org, owner, &now)
-            .await?
-            .ok_or_else(|| anyhow!("organisation {org} already bid for round {round}"))?;
-        let requested = requested_pounds(r, b);
-        app::db::bids::set_requested(&mut tx, bid, Some(Pence(requested * 100))).await?;
-        app::db::bids::submit(
-            &mut tx,
-            bid,
-            &app::domain::bid::reference(opens.year(), bid),
-            owner,
-            &now,
-        )
-        .await?
-        .ok_or_else(|| anyhow!("bid {bid} could not be sent"))?;
-        audit(
-            &mut tx,
-            owner,
-            "bid.started",
-            ("bid", bid),
-            "Bid started".into(),
-        )
-        .await?;
-        audit(
-            &mut tx,
-            owner,
-            "bid.submitted",
-            ("bid", bid),
-            "Bid sent".into(),
-        )
-        .await?;
-        bids.push((bid, owner));
-    }
-    tx.commit().await?;
-    Ok(bids)
-}
-
-/// The round moves from closed into assessment, taking its sent bids with it.
-async fn start_assessment(pool: &AnyPool, round: i64) -> anyhow::Result<()> {
-    let now = app::db::now();
-    let mut tx = pool.begin().await?;
-    let row = app::db::rounds::round(&mut tx, round)
-        .await?
-        .ok_or_else(|| anyhow!("round {round} missing"))?;
-    let phase = app::domain::round::phase(
-        row.status,
-        row.details.opens_at,
-        row.details.closes_at,
-        Utc::now(),
-    );
-    app::domain::round::can_move(phase, RoundStatus::Assessment).map_err(|e| anyhow!(e))?;
-    if !app::db::rounds::set_status(
-        &mut tx,
-        round,
-        row.status,
-        RoundStatus::Assessment,
-        false,
-        &now,
-    )
-    .await?
-    {
-        return Err(anyhow!("round {round} changed while starting assessment"));
-    }
-    app::db::bids::start_assessment(&mut tx, round, &now).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The panel: every assessor declares no conflict and scores every criterion of every bid.
-async fn score(
-    pool: &AnyPool,
-    round: i64,
-    bids: &[(i64, i64)],
-    assessors: &[i64],
-    actor: i64,
-) -> anyhow::Result<usize> {
-    let now = app::db::now();
-    let mut conn = pool.acquire().await?;
-    let criteria: Vec<i64> = app::db::rounds::criteria(&mut conn, round)
-        .await?
-        .iter()
-        .map(|c| c.id)
-        .collect();
-    let panel: Vec<(i64, Panel)> = assessors.iter().map(|a| (*a, Panel::Board)).collect();
-    app::db::assessment::set_panel(&mut conn, round, &panel, actor, &now).await?;
-    drop(conn);
-    let mut scores = 0;
-    for (b, (bid, _)) in bids.iter().enumerate() {
-        let mut tx = pool.begin().await?;
-        for (a, assessor) in assessors.iter().enumerate() {
-            app::db::assessment::assign(&mut tx, *bid, *assessor, &now).await?;
-            app::db::assessment::declare(
-                &mut tx,
-                *bid,
-                *assessor,
-                &Declaration::NoConflict,
-                None,
-                "",
-                &now,
-            )
-            .await?;
-            for (c, criterion) in criteria.iter().enumerate() {
-                // Stronger bids score higher with every assessor, give or take one.
-                let base = 5 - (b * 5 / bids.len().max(1)) as u64;
-                let jitter = mix(((b * 31 + a) * 7 + c) as u64) % 3;
-                let value = (base + jitter).saturating_sub(1).min(5) as u32;
-                app::db::assessment::save_score(
-                    &mut tx,
-                    *bid,
-                    *assessor,
-                    *criterion,
-                    Some(value),
-                    "Scored against the descriptors; see the bid's sustainability plan.",
-                    &now,
-                )
-                .await?;
-                scores += 1;
-            }
-            app::db::assessment::submit(&mut tx, *bid, *assessor, &now).await?;
-            let summary = "Scores submitted".to_string();
-            audit(
-                &mut tx,
-                *assessor,
-                "bid.scores_submitted",
-                ("bid", *bid),
-                summary,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-    }
-    Ok(scores)
-}
-
-/// After an award: accepted, the first tranche evidenced and paid, every return sent with
-/// figures that show the grant falling away, and accepted. Returns how many returns.
-async fn follow(
-    pool: &AnyPool,
-    bid: i64,
-    owner: i64,
-    actor: i64,
-    n: usize,
-) -> anyhow::Result<usize> {
-    let now = app::db::now();
-    let mut tx = pool.begin().await?;
-    let scheme = app::db::schemes::of_bid(&mut tx, bid)
-        .await?
-        .ok_or_else(|| anyhow!("scheme of bid {bid} missing"))?;
-    let round = app::db::schemes::get(&mut tx, scheme)
-        .await?
-        .ok_or_else(|| anyhow!("scheme {scheme} missing"))?
-        .round_id;
-    let fund_id = app::db::rounds::round(&mut tx, round)
-        .await?
-        .and_then(|r| r.fund_id)
-        .ok_or_else(|| anyhow!("round {round} has no fund"))?;
-    app::db::schemes::accept(&mut tx, scheme, owner, &now).await?;
-    let tranches = app::db::schemes::tranches(&mut tx, scheme).await?;
-    if let Some(t) = tranches.first() {
-        app::db::schemes::submit_evidence(&mut tx, t.id, "Service launched.", owner, &now).await?;
-        let amount = app::db::schemes::pay_tranche(&mut tx, t.id, "", actor, &now)
-            .await?
-            .ok_or_else(|| anyhow!("tranche {} not paid", t.id))?;
-        if !app::db::fund::pay(
-            &mut tx,
-            fund_id,
-            round,
-            amount,
-            "First tranche",
-            actor,
-            &now,
-        )
-        .await?
-        {
-            return Err(anyhow!("payment refused for scheme {scheme}"));
-        }
-    }
-    let returns = app::db::returns::returns(&mut tx, scheme).await?;
-    let measures = app::db::measures::measures(&mut tx, round).await?;
-    let names: Vec<(i64, String)> = measures.iter().map(|m| (m.id, m.name.clone())).collect();
-    for (i, r) in returns.iter().enumerate() {
-        let mut form = ReturnForm {
-            narrative: "The service ran as planned this quarter.".into(),
-            ..ReturnForm::default()
-        };
-        let grant = 2_000i64
-            .saturating_sub(i as i64 * 200 + (n % 5) as i64 * 50)
-            .max(0);
-        for (key, v) in [
-            ("costs", 3_000),
-            ("seed_grant", grant),
-            ("charges", 800 + i as i64 * 150),
-            ("donations", 200),
-            ("in_kind", 0),
-        ] {
-            form.money.insert(key.into(), v.to_string());
-        }
-        for (id, _) in &names {
-            form.measures
-                .insert(id.to_string(), (20 + i + n % 7).to_string());
-        }
-        let content = form
-            .parse(&names, true)
-            .map_err(crate::demo_funding::fail)?;
-        app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, &now).await?;
-        app::db::returns::review_return(&mut tx, r.id, true, "", actor, &now).await?;
-    }
-    tx.commit().await?;
-    Ok(returns.len())
 }
 
 #[cfg(test)]
