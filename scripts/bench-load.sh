@@ -36,7 +36,7 @@ if ! command -v wrk >/dev/null; then
 fi
 if [ "$BUILD" = yes ]; then
   if [ "$PROFILE" = release ]; then cargo leptos build --release
-  else cargo leptos build --frontend-only && cargo build -p server --bin seedbed; fi # as scripts/e2e.sh
+  else cargo leptos build; fi
 fi
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="${SEEDBED_BIN:-$TARGET/$PROFILE/seedbed}"

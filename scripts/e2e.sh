@@ -3,11 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
-# The browser side through cargo-leptos; the server with plain cargo, so that after
-# `cargo test` it is already built (cargo-leptos's debug server build sets RUSTFLAGS
-# --cfg erase_components and LEPTOS_* variables, which recompiled every crate: 13 minutes in CI).
-cargo leptos build --frontend-only
-cargo build -p server --bin seedbed
+# One `cargo leptos build` for both sides: the server and the wasm must be compiled alike
+# (cargo-leptos's debug builds set --cfg erase_components for both; a server built with
+# plain cargo did not hydrate: every JS-on journey waited forever for data-hydrated).
+cargo leptos build
 TARGET="${CARGO_TARGET_DIR:-target}"
 SITE_ROOT="$TARGET/site"
 [ -d "$SITE_ROOT/pkg" ] || SITE_ROOT="target/site"
