@@ -75,6 +75,19 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 ];
 
 /// Insert the demo accounts if they are missing. Existing accounts are left as they are.
+/// The state the demo and scale loaders run the server functions' domain paths with: their
+/// emails captured and dropped (nobody is told about made-up data), links to localhost.
+pub fn offline_state(pool: &AnyPool) -> app::state::AppState {
+    app::state::AppState {
+        pool: pool.clone(),
+        mailer: std::sync::Arc::new(crate::mail::CapturingMailer::default()),
+        settings: std::sync::Arc::new(app::state::Settings {
+            base_url: "http://localhost:3000".into(),
+            open_data_prefix: "seedbed".into(),
+        }),
+    }
+}
+
 pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
     let hash = app::auth::hash_password(DEMO_PASSWORD.to_string())
         .await

@@ -12,7 +12,6 @@ use app::domain::organisation::OrganisationForm;
 use app::domain::round::{QuestionType, SectionKind};
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use sqlx::AnyPool;
-use std::sync::Arc;
 
 pub const CHIROPODY_ROUND: &str = "Affordable chiropody for over-65s (2024)";
 pub const MEALS_ROUND: &str = "More than meals: shopping help and signposting (2025)";
@@ -281,14 +280,7 @@ async fn measures(pool: &AnyPool, actor: i64, today: NaiveDate) -> anyhow::Resul
 pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
     let today = app::domain::date::uk_date(Utc::now());
     measures(pool, actor, today).await?;
-    let state = app::state::AppState {
-        pool: pool.clone(),
-        mailer: Arc::new(crate::mail::CapturingMailer::default()),
-        settings: Arc::new(app::state::Settings {
-            base_url: "http://localhost:3000".into(),
-            open_data_prefix: "seedbed".into(),
-        }),
-    };
+    let state = crate::demo::offline_state(pool);
     let now = app::db::now();
     for story in &STORIES {
         let round = round_id(pool, story.round).await?;

@@ -587,6 +587,7 @@ pub async fn save_scores(
         db::assessment::save_score(&mut tx, bid_id, user.id, *criterion_id, *s, w, &now).await?;
     }
     if submitting {
+        db::assessment::refresh_score_totals(&mut tx, bid_id).await?;
         db::audit::entry(
             &mut tx,
             user.id,

@@ -6,6 +6,8 @@ pub mod assessment;
 pub mod bids;
 pub mod decisions;
 pub mod fund;
+pub mod measures;
+pub mod moderation;
 pub mod opendata;
 pub mod organisations;
 pub mod portfolio;

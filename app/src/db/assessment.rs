@@ -336,7 +336,8 @@ pub async fn save_score(
 }
 
 /// Lock the assessor's scores for a bid; false when they already were. The first statement
-/// of its transaction, so two submissions cannot both pass.
+/// of its transaction, so two submissions cannot both pass. The caller saves the scores
+/// after it, then calls [`refresh_score_totals`] before committing.
 pub async fn submit(
     conn: &mut AnyConnection,
     bid_id: i64,
@@ -359,14 +360,42 @@ pub async fn reopen(
     bid_id: i64,
     user_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    on_assignment(
-        conn,
+    if !on_assignment(
+        &mut *conn,
         "UPDATE assignments SET submitted_at = NULL WHERE bid_id = $1 AND user_id = $2 AND submitted_at IS NOT NULL",
         bid_id,
         user_id,
         None,
     )
-    .await
+    .await?
+    {
+        return Ok(false);
+    }
+    refresh_score_totals(conn, bid_id).await?;
+    Ok(true)
+}
+
+/// Rewrite a bid's kept score totals (the `score_totals` table the moderation ranking reads)
+/// from its submitted scores, in the transaction that submits or reopens some of them.
+pub async fn refresh_score_totals(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM score_totals WHERE bid_id = $1")
+        .bind(bid_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO score_totals (bid_id, criterion_id, scores, total, lowest, highest)
+         SELECT s.bid_id, s.criterion_id, COUNT(s.score), CAST(COALESCE(SUM(s.score), 0) AS BIGINT),
+            COALESCE(MIN(s.score), 0), COALESCE(MAX(s.score), 0)
+         FROM scores s JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
+         WHERE s.bid_id = $1 GROUP BY s.bid_id, s.criterion_id",
+    )
+    .bind(bid_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Other assessors' submitted scores for a bid: (assessor name, criterion id, score, justification).

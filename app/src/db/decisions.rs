@@ -36,15 +36,7 @@ pub async fn round_scores(
     conn: &mut AnyConnection,
     round_id: i64,
 ) -> Result<Vec<SubmittedScore>, sqlx::Error> {
-    sqlx::query(&format!(
-        "{SUBMITTED_SCORES} ORDER BY s.bid_id, u.full_name, s.user_id"
-    ))
-    .bind(round_id)
-    .fetch_all(conn)
-    .await?
-    .iter()
-    .map(submitted_score)
-    .collect()
+    submitted_scores(conn, round_id, None).await
 }
 
 /// The submitted scores of some of a round's bids (one page of the moderation list, or one
@@ -57,11 +49,24 @@ pub async fn scores_of_bids(
     if bids.is_empty() {
         return Ok(Vec::new());
     }
+    submitted_scores(conn, round_id, Some(bids)).await
+}
+
+/// A round's submitted scores, of every bid or of `bids` only.
+async fn submitted_scores(
+    conn: &mut AnyConnection,
+    round_id: i64,
+    bids: Option<&[i64]>,
+) -> Result<Vec<SubmittedScore>, sqlx::Error> {
     // Ids are numbers, never user text: written into the statement as the list it needs.
-    let ids: Vec<String> = bids.iter().map(i64::to_string).collect();
+    let only = bids
+        .map(|ids| {
+            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+            format!(" AND s.bid_id IN ({})", ids.join(","))
+        })
+        .unwrap_or_default();
     sqlx::query(&format!(
-        "{SUBMITTED_SCORES} AND s.bid_id IN ({}) ORDER BY s.bid_id, u.full_name, s.user_id",
-        ids.join(",")
+        "{SUBMITTED_SCORES}{only} ORDER BY s.bid_id, u.full_name, s.user_id"
     ))
     .bind(round_id)
     .fetch_all(conn)
@@ -71,19 +76,16 @@ pub async fn scores_of_bids(
     .collect()
 }
 
-/// Each bid's submitted scores per criterion, summed up by the database:
-/// (bid id, criterion id, count, sum, lowest, highest). A blank score is not counted.
+/// Each bid's submitted scores per criterion, as kept summed up in `score_totals`
+/// (db::assessment::refresh_score_totals): (bid id, criterion id, count, sum, lowest,
+/// highest). A blank score is not counted.
 pub async fn round_score_stats(
     conn: &mut AnyConnection,
     round_id: i64,
 ) -> Result<Vec<(i64, i64, ScoreStats)>, sqlx::Error> {
     sqlx::query(
-        "SELECT s.bid_id, s.criterion_id, COUNT(s.score) AS n, CAST(COALESCE(SUM(s.score), 0) AS BIGINT) AS total,
-            COALESCE(MIN(s.score), 0) AS low, COALESCE(MAX(s.score), 0) AS high
-         FROM scores s
-         JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
-         JOIN bids b ON b.id = s.bid_id
-         WHERE b.round_id = $1 GROUP BY s.bid_id, s.criterion_id",
+        "SELECT t.bid_id, t.criterion_id, t.scores AS n, t.total, t.lowest AS low, t.highest AS high
+         FROM score_totals t JOIN bids b ON b.id = t.bid_id WHERE b.round_id = $1",
     )
     .bind(round_id)
     .fetch_all(conn)

@@ -147,8 +147,14 @@ pub async fn save_unit_cost(
         Some(id) => row.bind(id),
         None => row,
     };
-    row.fetch_optional(conn)
+    let saved: Option<i64> = row
+        .fetch_optional(&mut *conn)
         .await?
         .map(|r| r.try_get("id"))
-        .transpose()
+        .transpose()?;
+    if let (Some(_), Some(saved)) = (id, saved) {
+        // A changed cost changes the cost avoided of every scheme whose outcomes it prices.
+        super::returns::refresh_cost_avoided(conn, super::returns::Of::UnitCost(saved)).await?;
+    }
+    Ok(saved)
 }

@@ -157,6 +157,7 @@ pub async fn save_return(
             .execute(&mut *conn)
             .await?;
     }
+    refresh_cost_avoided(conn, Of::Return(return_id)).await?;
     Ok(true)
 }
 
@@ -182,9 +183,62 @@ pub async fn review_return(
     .bind(user)
     .bind(now)
     .bind(return_id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    refresh_cost_avoided(conn, Of::Return(return_id)).await?;
+    Ok(true)
+}
+
+/// Whose cost avoided to work out again.
+#[derive(Debug, Clone, Copy)]
+pub enum Of {
+    /// The scheme of this return (a return sent, saved again, accepted or sent back).
+    Return(i64),
+    /// Every scheme with a valued outcome priced by this unit cost (its cost changed).
+    UnitCost(i64),
+}
+
+/// Work out again, and keep with the scheme, the cost avoided of the schemes `of` names: the
+/// sum over the valued outcomes of their sent and accepted returns, each rounded by the
+/// domain rule (monitoring::cost_avoided). Runs in the transaction of the change, so the
+/// portfolio's totals (a SUM over schemes) never disagree with the returns.
+pub async fn refresh_cost_avoided(conn: &mut AnyConnection, of: Of) -> Result<(), sqlx::Error> {
+    let schemes: Vec<i64> = match of {
+        Of::Return(id) => sqlx::query("SELECT scheme_id FROM returns WHERE id = $1").bind(id),
+        Of::UnitCost(id) => sqlx::query(
+            "SELECT DISTINCT r.scheme_id FROM return_values v JOIN returns r ON r.id = v.return_id
+             JOIN round_measures m ON m.id = v.measure_id WHERE m.unit_cost_id = $1",
+        )
+        .bind(id),
+    }
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get("scheme_id"))
+    .collect::<Result<_, _>>()?;
+    for scheme in schemes {
+        let total: i64 = valued_outcomes(&mut *conn, Some(&[scheme]))
+            .await?
+            .into_iter()
+            .map(|(_, _, value, cost, bp)| {
+                crate::domain::monitoring::cost_avoided(
+                    value,
+                    cost,
+                    crate::domain::monitoring::attribution_from_bp(bp),
+                )
+                .0
+            })
+            .sum();
+        sqlx::query("UPDATE schemes SET cost_avoided_pence = $1 WHERE id = $2")
+            .bind(total)
+            .bind(scheme)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// `AND <column> IN (ids)` for some schemes, or nothing for every scheme. Ids are numbers,
@@ -248,8 +302,8 @@ pub async fn next_due(
 
 /// Valued outcomes in reported returns (every scheme's or only `schemes`'): (scheme id,
 /// position, value, unit cost, attribution bp).
-pub async fn valued_outcomes(
-    pool: &AnyPool,
+pub async fn valued_outcomes<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
     schemes: Option<&[i64]>,
 ) -> Result<Vec<(i64, u32, i64, Pence, i64)>, sqlx::Error> {
     if schemes.is_some_and(|s| s.is_empty()) {
@@ -263,7 +317,7 @@ pub async fn valued_outcomes(
          ORDER BY r.scheme_id, r.position",
         only_schemes("r.scheme_id", schemes)
     ))
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?
     .iter()
     .map(|r| {
@@ -273,39 +327,6 @@ pub async fn valued_outcomes(
             r.try_get("value")?,
             Pence(r.try_get("cost_pence")?),
             r.try_get("attribution_bp")?,
-        ))
-    })
-    .collect()
-}
-
-/// Every valued outcome of the schemes matching the portfolio's round and gap filters,
-/// counted by the database: (value, unit cost, attribution bp, how many). The total cost
-/// avoided is the sum of how many × the cost avoided of one, each rounded as on the page.
-pub async fn valued_outcome_counts(
-    pool: &AnyPool,
-    round_id: Option<i64>,
-    gap_id: Option<i64>,
-) -> Result<Vec<(i64, Pence, i64, i64)>, sqlx::Error> {
-    sqlx::query(
-        "SELECT v.value, u.cost_pence, m.attribution_bp, COUNT(*) AS n
-         FROM return_values v JOIN returns r ON r.id = v.return_id JOIN round_measures m ON m.id = v.measure_id
-         JOIN unit_costs u ON u.id = m.unit_cost_id JOIN schemes s ON s.id = r.scheme_id
-         WHERE r.status IN ('submitted', 'accepted') AND m.attribution_bp IS NOT NULL
-         AND ($1 = 0 OR s.round_id = $1)
-         AND ($2 = 0 OR EXISTS (SELECT 1 FROM round_gaps g WHERE g.round_id = s.round_id AND g.gap_id = $2))
-         GROUP BY v.value, u.cost_pence, m.attribution_bp",
-    )
-    .bind(round_id.unwrap_or(0))
-    .bind(gap_id.unwrap_or(0))
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("value")?,
-            Pence(r.try_get("cost_pence")?),
-            r.try_get("attribution_bp")?,
-            r.try_get("n")?,
         ))
     })
     .collect()

@@ -186,6 +186,8 @@ pub struct PortfolioTotals {
     pub committed: Pence,
     pub paid: Pence,
     pub self_sustaining: i64,
+    /// Kept with each scheme (db::returns::refresh_cost_avoided).
+    pub cost_avoided: Pence,
 }
 
 pub async fn portfolio_totals(
@@ -196,7 +198,8 @@ pub async fn portfolio_totals(
     let row = sqlx::query(&format!(
         "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(s.amount_pence), 0) AS BIGINT) AS committed,
             CAST(COALESCE(SUM(s.paid_pence), 0) AS BIGINT) AS paid,
-            CAST(COALESCE(SUM(CASE WHEN s.status = 'self_sustaining' THEN 1 ELSE 0 END), 0) AS BIGINT) AS sustaining
+            CAST(COALESCE(SUM(CASE WHEN s.status = 'self_sustaining' THEN 1 ELSE 0 END), 0) AS BIGINT) AS sustaining,
+            CAST(COALESCE(SUM(s.cost_avoided_pence), 0) AS BIGINT) AS cost_avoided
          FROM schemes s {PORTFOLIO_FILTER}"
     ))
     .bind(round_id.unwrap_or(0))
@@ -208,6 +211,7 @@ pub async fn portfolio_totals(
         committed: Pence(row.try_get("committed")?),
         paid: Pence(row.try_get("paid")?),
         self_sustaining: row.try_get("sustaining")?,
+        cost_avoided: Pence(row.try_get("cost_avoided")?),
     })
 }
 

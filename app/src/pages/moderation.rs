@@ -1,6 +1,7 @@
 //! Commissioners: the moderation page of a round (every bid's scores, ranked, with the
 //! funding line), one bid's moderation and decision, batch decisions, releasing money.
 use crate::api::decisions::*;
+use crate::api::moderation::*;
 use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::decision::{DecisionForm, Outcome};

@@ -212,6 +212,8 @@ pub(super) async fn score(
             )
             .await?;
         }
+        // Once every assessor's scores for the bid are in (same transaction).
+        app::db::assessment::refresh_score_totals(&mut tx, *bid).await?;
         tx.commit().await?;
     }
     Ok(scores)

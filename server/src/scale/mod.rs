@@ -19,7 +19,6 @@ use bids::{failed, organisation_form, requested_pounds, score, send_bids, start_
 use chrono::{Duration, Months, NaiveDate, Utc};
 use schemes::follow;
 use sqlx::AnyPool;
-use std::sync::Arc;
 
 /// How much data to load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,14 +93,7 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
         .await?
         .ok_or_else(|| anyhow!("demo commissioner missing"))?
         .id;
-    let state = app::state::AppState {
-        pool: pool.clone(),
-        mailer: Arc::new(crate::mail::CapturingMailer::default()),
-        settings: Arc::new(app::state::Settings {
-            base_url: "http://localhost:3000".into(),
-            open_data_prefix: "seedbed".into(),
-        }),
-    };
+    let state = crate::demo::offline_state(pool);
     let hash = app::auth::hash_password(crate::demo::DEMO_PASSWORD.to_string())
         .await
         .map_err(failed)?;

@@ -340,6 +340,13 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
         page.contains("Bea&#x27;s reasoning") || page.contains("Bea's reasoning"),
         "{page}"
     );
+    // The moderation ranking's kept totals follow the submissions.
+    let kept = format!(
+        "SELECT CAST(COALESCE(SUM(scores), 0) AS BIGINT) FROM score_totals WHERE bid_id = {b}"
+    );
+    let both = app.count(&kept).await;
+    assert!(both > 0);
+    assert_eq!(app.score_totals_out_of_step().await, 0);
     // Locked: a second submission is refused; a commissioner reopens with a reason.
     let res = app.post_js(&ben, "/api/assessment/score", &borrowed).await;
     assert_eq!(res.status, 409, "{}", res.body);
@@ -373,6 +380,12 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
     assert!(res.status < 400, "{}", res.body);
     let (_, page, _) = app.get(&ben, &path).await;
     assert!(page.contains("Submit scores"));
+    let after = app.count(&kept).await;
+    assert!(
+        after > 0 && after < both,
+        "Ben's reopened scores no longer count: {both} -> {after}"
+    );
+    assert_eq!(app.score_totals_out_of_step().await, 0);
     assert_eq!(
         app.count(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'bid.scores_reopened'"

@@ -205,6 +205,25 @@ impl TestApp {
     }
 
     /// How many rows a query counts (`SELECT CAST(COUNT(*) AS BIGINT) AS n …`).
+    /// Rows of the kept score totals (what the moderation ranking reads) that differ from
+    /// the totals worked out afresh from the submitted scores, either way round.
+    pub async fn score_totals_out_of_step(&self) -> i64 {
+        let kept = "SELECT bid_id, criterion_id, scores, total, lowest, highest FROM score_totals";
+        let fresh = "SELECT s.bid_id, s.criterion_id, COUNT(s.score), CAST(COALESCE(SUM(s.score), 0) AS BIGINT),
+            COALESCE(MIN(s.score), 0), COALESCE(MAX(s.score), 0)
+            FROM scores s JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
+            GROUP BY s.bid_id, s.criterion_id";
+        let mut out = 0;
+        for (a, b) in [(kept, fresh), (fresh, kept)] {
+            out += self
+                .count(&format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM ({a} EXCEPT {b}) AS d"
+                ))
+                .await;
+        }
+        out
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql)
             .fetch_one(&self.pool)

@@ -96,24 +96,44 @@ async fn burst(
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect::<Vec<_>>();
-        let res = client
-            .post(format!("{base}/api/bids/save_section"))
-            .header("Accept", "text/html")
-            .header("Referer", format!("{base}/bids/{bid}/sections/{section}"))
-            .form(&form)
-            .send()
-            .await;
-        match res {
-            Ok(r) if r.status().as_u16() == 302 => {
-                let location = r.headers()["location"].to_str().unwrap().to_string();
+        match acknowledged(
+            &client,
+            &base,
+            "save_section",
+            &format!("/bids/{bid}/sections/{section}"),
+            &form,
+        )
+        .await
+        {
+            Some(location) => {
                 assert!(!location.contains("/sections/"), "refused: {location}");
                 version += 1;
                 acked = Some((n, version));
             }
-            _ => return acked,
+            None => return acked,
         }
     }
     acked
+}
+
+/// Post a bid form as a browser without JavaScript does: the redirect's Location when the
+/// server acknowledged it (302), none when the server was gone or refused.
+async fn acknowledged(
+    client: &reqwest::Client,
+    base: &str,
+    endpoint: &str,
+    from: &str,
+    form: &[(impl serde::Serialize, impl serde::Serialize)],
+) -> Option<String> {
+    let res = client
+        .post(format!("{base}/api/bids/{endpoint}"))
+        .header("Accept", "text/html")
+        .header("Referer", format!("{base}{from}"))
+        .form(form)
+        .send()
+        .await
+        .ok()?;
+    (res.status().as_u16() == 302).then(|| res.headers()["location"].to_str().unwrap().to_string())
 }
 
 /// Send each complete bid in turn (a quarter of a second apart) until the server stops
@@ -127,20 +147,20 @@ async fn send_each(client: reqwest::Client, base: String, bids: Vec<i64>) -> Vec
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string())),
         );
-        let res = client
-            .post(format!("{base}/api/bids/submit"))
-            .header("Accept", "text/html")
-            .header("Referer", format!("{base}/bids/{bid}/check"))
-            .form(&form)
-            .send()
-            .await;
-        match res {
-            Ok(r) if r.status().as_u16() == 302 => {
-                let location = r.headers()["location"].to_str().unwrap().to_string();
+        match acknowledged(
+            &client,
+            &base,
+            "submit",
+            &format!("/bids/{bid}/check"),
+            &form,
+        )
+        .await
+        {
+            Some(location) => {
                 assert_eq!(location, format!("/bids/{bid}/confirmation"));
                 acked.push(bid);
             }
-            _ => return acked,
+            None => return acked,
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }

@@ -109,13 +109,15 @@ crate::both_backends!(scale_data_keeps_every_invariant, async |app: &TestApp| {
         sustaining_page.contains(&format!("{sustaining} funded scheme")),
         "a status filter counts what the status rule says"
     );
+    // The moderation ranking reads kept score totals: at scale they agree with the scores.
+    assert_eq!(app.score_totals_out_of_step().await, 0);
     // Loading twice into one database is refused.
     let again = server::scale::load(&app.pool, scale).await;
     assert!(again.is_err());
 });
 
 /// The value beside a label in a GOV.UK summary list.
-fn summary_value(page: &str, label: &str) -> String {
+pub(crate) fn summary_value(page: &str, label: &str) -> String {
     let at = page
         .find(&format!(">{label}<"))
         .unwrap_or_else(|| panic!("no {label}"));

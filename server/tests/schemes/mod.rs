@@ -396,20 +396,30 @@ async fn send_return(
     .await
 }
 
+/// A commissioner reviews a sent return: "accept", or "changes" with a comment.
+async fn review_return(
+    app: &TestApp,
+    client: &reqwest::Client,
+    (scheme_id, return_id): (i64, i64),
+    decision: &str,
+    comment: &str,
+) -> Posted {
+    app.post_form(
+        client,
+        "/api/returns/review",
+        &format!("/schemes/{scheme_id}/returns/{return_id}"),
+        &[
+            ("scheme_id", &scheme_id.to_string()),
+            ("return_id", &return_id.to_string()),
+            ("decision", decision),
+            ("comment", comment),
+        ],
+    )
+    .await
+}
+
 async fn accept_return(app: &TestApp, client: &reqwest::Client, scheme_id: i64, return_id: i64) {
-    let res = app
-        .post_form(
-            client,
-            "/api/returns/review",
-            &format!("/schemes/{scheme_id}/returns/{return_id}"),
-            &[
-                ("scheme_id", &scheme_id.to_string()),
-                ("return_id", &return_id.to_string()),
-                ("decision", "accept"),
-                ("comment", ""),
-            ],
-        )
-        .await;
+    let res = review_return(app, client, (scheme_id, return_id), "accept", "").await;
     assert_eq!(
         res.location.as_deref(),
         Some(format!("/schemes/{scheme_id}").as_str())
@@ -478,18 +488,7 @@ both_backends!(
             app, &applicant, scheme_id, returns[1], "6000", "5900", "100",
         )
         .await;
-        app.post_form(
-            &commissioner,
-            "/api/returns/review",
-            &format!("/schemes/{scheme_id}/returns/{}", returns[1]),
-            &[
-                ("scheme_id", &scheme_id.to_string()),
-                ("return_id", &returns[1].to_string()),
-                ("decision", "changes"),
-                ("comment", ""),
-            ],
-        )
-        .await;
+        review_return(app, &commissioner, (scheme_id, returns[1]), "changes", "").await;
         let (_, body, _) = app
             .get(
                 &commissioner,
@@ -497,16 +496,12 @@ both_backends!(
             )
             .await;
         assert!(body.contains("Enter the changes you need"));
-        app.post_form(
+        review_return(
+            app,
             &commissioner,
-            "/api/returns/review",
-            &format!("/schemes/{scheme_id}/returns/{}", returns[1]),
-            &[
-                ("scheme_id", &scheme_id.to_string()),
-                ("return_id", &returns[1].to_string()),
-                ("decision", "changes"),
-                ("comment", "Split charges from donations"),
-            ],
+            (scheme_id, returns[1]),
+            "changes",
+            "Split charges from donations",
         )
         .await;
         assert!(app
@@ -809,3 +804,161 @@ async fn reminders_once(app: &TestApp) {
 both_backends!(reminders_are_sent_exactly_once, async |app: &TestApp| {
     reminders_once(app).await;
 });
+
+/// The portfolio's "Estimated cost avoided" total, in pence.
+async fn portfolio_cost_avoided(app: &TestApp, commissioner: &reqwest::Client) -> i64 {
+    let (status, body, _) = app.get(commissioner, "/fund/schemes").await;
+    assert_eq!(status, 200);
+    let shown = crate::scale::summary_value(&body, "Estimated cost avoided");
+    let pounds: rust_decimal::Decimal = shown
+        .trim_start_matches('£')
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("a sum of money: {shown}"));
+    i64::try_from(pounds * rust_decimal::Decimal::from(100)).unwrap()
+}
+
+both_backends!(
+    cost_avoided_follows_returns_and_unit_costs,
+    async |app: &TestApp| {
+        let (scheme_id, commissioner, applicant) = awarded_scheme(app).await;
+        accept(app, &applicant, scheme_id).await;
+        let round_id: i64 = sqlx::query("SELECT round_id FROM schemes WHERE id = $1")
+            .bind(scheme_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("round_id");
+        // A valued outcome for the pilot round: falls avoided, priced by a demo unit cost
+        // (£3,450.00 a hospital admission after a fall is not assumed: read it back).
+        let cost =
+            sqlx::query("SELECT id, name, unit, cost_pence, source FROM unit_costs ORDER BY id")
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        let (unit_cost_id, cost_pence): (i64, i64) = (cost.get("id"), cost.get("cost_pence"));
+        let res = app
+            .post_form(
+                &commissioner,
+                "/api/portfolio/add_measure",
+                &format!("/fund/rounds/{round_id}/measures"),
+                &[
+                    ("round_id", &round_id.to_string()),
+                    ("kind", "outcome"),
+                    ("name", "Falls avoided"),
+                    ("unit_cost_id", &unit_cost_id.to_string()),
+                    ("attribution", "25"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 302);
+        let measure: i64 = sqlx::query("SELECT id FROM round_measures WHERE round_id = $1")
+            .bind(round_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("id");
+        let before = portfolio_cost_avoided(app, &commissioner).await;
+        let returns = return_ids(app, scheme_id).await;
+        let send = |falls: &'static str| {
+            let page = format!("/schemes/{scheme_id}/returns/{}", returns[0]);
+            let fields = vec![
+                ("scheme_id".to_string(), scheme_id.to_string()),
+                ("return_id".to_string(), returns[0].to_string()),
+                ("money[costs]".to_string(), "6000".to_string()),
+                ("money[seed_grant]".to_string(), "3000".to_string()),
+                ("money[charges]".to_string(), "3000".to_string()),
+                (format!("measure[{measure}]"), falls.to_string()),
+                (
+                    "narrative".to_string(),
+                    "Clinics ran every week".to_string(),
+                ),
+                ("then".to_string(), "send".to_string()),
+            ];
+            (page, fields)
+        };
+        let post = |(page, fields): (String, Vec<(String, String)>)| {
+            let applicant = applicant.clone();
+            async move {
+                let borrowed: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let res = app
+                    .post_form(&applicant, "/api/returns/save", &page, &borrowed)
+                    .await;
+                assert_eq!(res.status, 302);
+            }
+        };
+        // Three falls avoided, a quarter credited: 3 x cost x 25%, to the penny.
+        post(send("3")).await;
+        let one = |pence: i64| {
+            app::domain::monitoring::cost_avoided(
+                3,
+                app::domain::money::Pence(pence),
+                app::domain::monitoring::attribution_from_bp(2500),
+            )
+            .0
+        };
+        assert_eq!(
+            portfolio_cost_avoided(app, &commissioner).await - before,
+            one(cost_pence),
+            "a sent return's valued outcome counts"
+        );
+        // Sent back for changes: it no longer counts until it is sent again.
+        review_return(
+            app,
+            &commissioner,
+            (scheme_id, returns[0]),
+            "changes",
+            "Count falls in the period only",
+        )
+        .await;
+        assert_eq!(portfolio_cost_avoided(app, &commissioner).await, before);
+        post(send("3")).await;
+        accept_return(app, &commissioner, scheme_id, returns[0]).await;
+        assert_eq!(
+            portfolio_cost_avoided(app, &commissioner).await - before,
+            one(cost_pence)
+        );
+        // The unit cost goes up: every scheme it prices is worked out again, the demo's
+        // history schemes too, so the total equals the CSV's column of every scheme.
+        let new_pence = cost_pence * 2 + 1;
+        let res = app
+            .post_form(
+                &commissioner,
+                "/api/portfolio/save_unit_cost",
+                "/fund/unit-costs",
+                &[
+                    ("id", &unit_cost_id.to_string()),
+                    ("name", &cost.get::<String, _>("name")),
+                    ("unit", &cost.get::<String, _>("unit")),
+                    ("cost", &app::domain::money::Pence(new_pence).form_value()),
+                    ("source", &cost.get::<String, _>("source")),
+                    ("source_date_day", "1"),
+                    ("source_date_month", "4"),
+                    ("source_date_year", "2025"),
+                ],
+            )
+            .await;
+        assert_eq!(res.location.as_deref(), Some("/fund/unit-costs"));
+        let total = portfolio_cost_avoided(app, &commissioner).await;
+        let (_, csv, _) = app.get(&commissioner, "/fund/schemes.csv").await;
+        let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let pence_in = |r: &csv::StringRecord| -> i64 {
+            let pounds: rust_decimal::Decimal = r[11].parse().unwrap();
+            i64::try_from(pounds * rust_decimal::Decimal::from(100)).unwrap()
+        };
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(
+            total,
+            rows.iter().map(pence_in).sum::<i64>(),
+            "the page's total is the CSV's, scheme by scheme"
+        );
+        let ours = rows
+            .iter()
+            .find(|r| r[0] == scheme_id.to_string())
+            .expect("the scheme's row");
+        assert_eq!(pence_in(ours), one(new_pence), "priced at the new cost");
+    }
+);

@@ -1,5 +1,6 @@
 //! Commissioners: the portfolio of funded schemes, the unit-cost table, a round's monitoring
 //! measures.
+use crate::api::measures::*;
 use crate::api::portfolio::*;
 use crate::api::StoredForm;
 use crate::components::*;
