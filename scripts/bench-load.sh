@@ -36,7 +36,7 @@ if ! command -v wrk >/dev/null; then
 fi
 if [ "$BUILD" = yes ]; then
   if [ "$PROFILE" = release ]; then cargo leptos build --release
-  else cargo leptos build; fi
+  else . scripts/debug-env.sh; cargo leptos build; fi
 fi
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="${SEEDBED_BIN:-$TARGET/$PROFILE/seedbed}"

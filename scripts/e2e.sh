@@ -3,9 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
-# One `cargo leptos build` for both sides: the server and the wasm must be compiled alike
-# (cargo-leptos's debug builds set --cfg erase_components for both; a server built with
-# plain cargo did not hydrate: every JS-on journey waited forever for data-hydrated).
+. scripts/debug-env.sh
+# One `cargo leptos build` for both sides, compiled alike (scripts/debug-env.sh): a server
+# built without erase_components and a wasm built with it did not hydrate (every JS-on
+# journey waited forever for data-hydrated).
 cargo leptos build
 TARGET="${CARGO_TARGET_DIR:-target}"
 SITE_ROOT="$TARGET/site"

@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
+. scripts/debug-env.sh
 export SEEDBED_DEMO="${SEEDBED_DEMO:-true}"
 exec cargo leptos serve

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
+. scripts/debug-env.sh
 
 if ! command -v chromium >/dev/null; then
   echo "Installing Debian's chromium for the end-to-end tests"

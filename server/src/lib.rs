@@ -67,10 +67,14 @@ async fn round_clock(pool: sqlx::AnyPool) {
 
 /// Background task: monitoring return reminders, every 10 minutes. Each reminder is claimed
 /// in the database before it is sent, so restarts and extra instances send nothing twice.
+/// The same tick keeps SQLite's planner statistics current (`db::optimize`).
 async fn reminder_clock(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         tick.tick().await;
+        if let Err(e) = app::db::optimize(&state.pool).await {
+            tracing::warn!(%e, "could not refresh the query planner's statistics");
+        }
         let today = app::domain::date::uk_date(chrono::Utc::now());
         match app::api::reminders::send_reminders(&state, today).await {
             Ok(0) => {}

@@ -91,7 +91,7 @@ pub async fn decide_batch(
     }
     let mut conn = state.pool.acquire().await?;
     let ids: Vec<i64> = chosen.iter().map(|r| r.bid_id).collect();
-    let scores = db::decisions::scores_of_bids(&mut conn, round_id, &ids).await?;
+    let scores = db::decisions::scores_of_bids(&mut conn, round_id, &ids, true).await?;
     drop(conn);
     let mut done = 0;
     let mut refused = Vec::new();

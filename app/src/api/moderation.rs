@@ -255,7 +255,7 @@ pub async fn moderation(
         .map_err(auth::with_status)?
         .paged(page, bid);
     let mut conn = state.pool.acquire().await?;
-    with_scores(&mut conn, round_id, &mut data.rows).await?;
+    with_scores(&mut conn, round_id, &mut data.rows, false).await?;
     Ok(data)
 }
 
@@ -265,9 +265,10 @@ async fn with_scores(
     conn: &mut sqlx::AnyConnection,
     round_id: i64,
     rows: &mut [ModerationRow],
+    reasons: bool,
 ) -> Result<Vec<db::decisions::SubmittedScore>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.bid_id).collect();
-    let scores = db::decisions::scores_of_bids(conn, round_id, &ids).await?;
+    let scores = db::decisions::scores_of_bids(conn, round_id, &ids, reasons).await?;
     // Each (bid, criterion)'s scores, as the cell shows them.
     type Given = Vec<(String, Option<u32>)>;
     let mut by_cell: BTreeMap<(i64, i64), Given> = BTreeMap::new();
@@ -430,7 +431,7 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
         .cloned()
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
     let mut conn = state.pool.acquire().await?;
-    let scores = with_scores(&mut conn, round_id, std::slice::from_mut(&mut row)).await?;
+    let scores = with_scores(&mut conn, round_id, std::slice::from_mut(&mut row), true).await?;
     let draft_feedback = draft_feedback_from(&data, &row, &scores);
     let reasons = scores
         .into_iter()

@@ -3,9 +3,11 @@ use super::*;
 use crate::error::FieldError;
 use leptos::prelude::*;
 
+/// The HTML without hydration markers (`<!>` comments, which builds with `--cfg
+/// erase_components` write between text nodes; a browser shows nothing for them).
 fn render<V: IntoView + 'static>(f: impl FnOnce() -> V) -> String {
     let owner = Owner::new();
-    owner.with(|| f().to_html())
+    owner.with(|| f().to_html()).replace("<!>", "")
 }
 
 fn no_error() -> Signal<Option<String>> {

@@ -14,7 +14,8 @@ pub struct SubmittedScore {
     pub justification: String,
 }
 
-const SUBMITTED_SCORES: &str = "SELECT s.bid_id, s.user_id, u.full_name, s.criterion_id, s.score, s.justification FROM scores s
+/// After the columns: `s.justification` (with the reasons) or `'' AS justification`.
+const SUBMITTED_SCORES: &str = "SELECT s.bid_id, s.user_id, u.full_name, s.criterion_id, s.score, {reasons} FROM scores s
      JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
      JOIN bids b ON b.id = s.bid_id JOIN users u ON u.id = s.user_id
      WHERE b.round_id = $1";
@@ -36,20 +37,22 @@ pub async fn round_scores(
     conn: &mut AnyConnection,
     round_id: i64,
 ) -> Result<Vec<SubmittedScore>, sqlx::Error> {
-    submitted_scores(conn, round_id, None).await
+    submitted_scores(conn, round_id, None, true).await
 }
 
 /// The submitted scores of some of a round's bids (one page of the moderation list, or one
-/// bid): one query.
+/// bid): one query. `reasons`: with each score's justification (a page of the list shows
+/// only the scores: leaving the text out keeps the query light).
 pub async fn scores_of_bids(
     conn: &mut AnyConnection,
     round_id: i64,
     bids: &[i64],
+    reasons: bool,
 ) -> Result<Vec<SubmittedScore>, sqlx::Error> {
     if bids.is_empty() {
         return Ok(Vec::new());
     }
-    submitted_scores(conn, round_id, Some(bids)).await
+    submitted_scores(conn, round_id, Some(bids), reasons).await
 }
 
 /// A round's submitted scores, of every bid or of `bids` only.
@@ -57,7 +60,13 @@ async fn submitted_scores(
     conn: &mut AnyConnection,
     round_id: i64,
     bids: Option<&[i64]>,
+    reasons: bool,
 ) -> Result<Vec<SubmittedScore>, sqlx::Error> {
+    let columns = if reasons {
+        "s.justification"
+    } else {
+        "'' AS justification"
+    };
     // Ids are numbers, never user text: written into the statement as the list it needs.
     let only = bids
         .map(|ids| {
@@ -65,8 +74,9 @@ async fn submitted_scores(
             format!(" AND s.bid_id IN ({})", ids.join(","))
         })
         .unwrap_or_default();
+    let select = SUBMITTED_SCORES.replace("{reasons}", columns);
     sqlx::query(&format!(
-        "{SUBMITTED_SCORES}{only} ORDER BY s.bid_id, u.full_name, s.user_id"
+        "{select}{only} ORDER BY s.bid_id, u.full_name, s.user_id"
     ))
     .bind(round_id)
     .fetch_all(conn)

@@ -246,6 +246,9 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
     loaded.audit_entries = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
         .fetch_one(pool)
         .await?;
+    // After a bulk load, statistics for the query planner (SQLite; PostgreSQL's autovacuum
+    // analyses by itself): `ANALYZE` on both backends.
+    sqlx::query("ANALYZE").execute(pool).await?;
     Ok(loaded)
 }
 

@@ -244,7 +244,16 @@ impl TestApp {
             .get("location")
             .and_then(|v| v.to_str().ok())
             .map(String::from);
-        (status, res.text().await.unwrap(), location)
+        let html = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+        let body = res.text().await.unwrap();
+        // A page as the reader sees it: without the hydration markers (`<!>` comments between
+        // text nodes) that debug builds with `--cfg erase_components` write.
+        let body = if html { body.replace("<!>", "") } else { body };
+        (status, body, location)
     }
 
     pub fn last_mail_to(&self, to: &str) -> app::mail::OutgoingMail {
