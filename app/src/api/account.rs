@@ -384,18 +384,12 @@ pub async fn reset_password(
     db::users::set_password(&mut tx, user_id, &hash).await?;
     // Following a reset link proves the address, so confirm it too.
     db::users::mark_verified(&mut tx, user_id).await?;
-    db::audit::record(
+    db::audit::entry(
         &mut tx,
-        db::audit::Entry {
-            actor: Some(user_id),
-            action: "account.password_reset",
-            subject_type: "user",
-            subject_id: user_id.to_string(),
-            summary: "Password changed with an emailed reset link; other sessions signed out"
-                .into(),
-            before: None,
-            after: None,
-        },
+        user_id,
+        "account.password_reset",
+        ("user", user_id),
+        "Password changed with an emailed reset link; other sessions signed out".into(),
     )
     .await?;
     tx.commit().await?;

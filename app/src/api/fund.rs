@@ -102,17 +102,12 @@ pub async fn add_partner(name: String) -> Result<(), AppError> {
         }
         Err(e) => return Err(e.into()),
     };
-    db::audit::record(
+    db::audit::entry(
         &mut tx,
-        db::audit::Entry {
-            actor: Some(user.id),
-            action: "partner.added",
-            subject_type: "partner",
-            subject_id: id.to_string(),
-            summary: format!("Partner added: {name}"),
-            before: None,
-            after: None,
-        },
+        user.id,
+        "partner.added",
+        ("partner", id),
+        format!("Partner added: {name}"),
     )
     .await?;
     tx.commit().await?;

@@ -223,17 +223,12 @@ pub async fn add_measure(
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
     db::measures::add_measure(&mut tx, round_id, &measure).await?;
-    db::audit::record(
+    db::audit::entry(
         &mut tx,
-        db::audit::Entry {
-            actor: Some(user.id),
-            action: "round.measure_added",
-            subject_type: "round",
-            subject_id: round_id.to_string(),
-            summary: format!("{} measure added: {}", measure.kind.label(), measure.name),
-            before: None,
-            after: None,
-        },
+        user.id,
+        "round.measure_added",
+        ("round", round_id),
+        format!("{} measure added: {}", measure.kind.label(), measure.name),
     )
     .await?;
     tx.commit().await?;
@@ -262,17 +257,12 @@ pub async fn remove_measure(round_id: i64, measure_id: i64) -> Result<(), AppErr
         )
         .await);
     }
-    db::audit::record(
+    db::audit::entry(
         &mut tx,
-        db::audit::Entry {
-            actor: Some(user.id),
-            action: "round.measure_removed",
-            subject_type: "round",
-            subject_id: round_id.to_string(),
-            summary: format!("Measure {measure_id} removed"),
-            before: None,
-            after: None,
-        },
+        user.id,
+        "round.measure_removed",
+        ("round", round_id),
+        format!("Measure {measure_id} removed"),
     )
     .await?;
     tx.commit().await?;

@@ -351,17 +351,12 @@ pub async fn moderate_bid(
     for (criterion_id, score, why) in &chosen {
         db::decisions::moderate(&mut tx, bid_id, *criterion_id, *score, why, user.id, &now).await?;
     }
-    db::audit::record(
+    db::audit::entry(
         &mut tx,
-        db::audit::Entry {
-            actor: Some(user.id),
-            action: "bid.moderated",
-            subject_type: "bid",
-            subject_id: bid_id.to_string(),
-            summary: format!("Agreed scores recorded for {} criteria", chosen.len()),
-            before: None,
-            after: None,
-        },
+        user.id,
+        "bid.moderated",
+        ("bid", bid_id),
+        format!("Agreed scores recorded for {} criteria", chosen.len()),
     )
     .await?;
     tx.commit().await?;

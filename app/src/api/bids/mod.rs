@@ -382,17 +382,12 @@ pub async fn start_bid(
             return Ok(());
         }
     };
-    db::audit::record(
+    db::audit::entry(
         &mut tx,
-        db::audit::Entry {
-            actor: Some(user.id),
-            action: "bid.started",
-            subject_type: "bid",
-            subject_id: id.to_string(),
-            summary: format!("Bid started by {org_name} for {}", info.round_title),
-            before: None,
-            after: None,
-        },
+        user.id,
+        "bid.started",
+        ("bid", id),
+        format!("Bid started by {org_name} for {}", info.round_title),
     )
     .await?;
     tx.commit().await?;
