@@ -152,6 +152,11 @@ async function bidJourney(seedbed: Seedbed, page: Page, hands: Hands, project: s
   await seedbed.settled('Your proposed service');
   const describe = 'Toenail cutting, foot checks and advice for people over 65, in four community venues and at home.';
   await hands.fill(page.getByLabel('Describe the service you will provide'), describe);
+  // The count under the answer: with JavaScript (the page's one island) it follows what is
+  // typed; without, it says how much may be entered.
+  await expect(
+    page.getByText(seedbed.jsEnabled ? /^You have \d+ (words|characters) remaining$/ : /^You can enter up to 500 (words|characters)$/),
+  ).toBeVisible();
   await hands.press(page.getByRole('button', { name: 'Save and come back later' }));
   await seedbed.settled(/^Your bid: /);
   await expect(page.getByText('Your answers to "Your proposed service" have been saved')).toBeVisible();

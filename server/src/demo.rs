@@ -85,6 +85,7 @@ pub fn offline_state(pool: &AnyPool) -> app::state::AppState {
             base_url: "http://localhost:3000".into(),
             open_data_prefix: "seedbed".into(),
         }),
+        kept: Default::default(),
     }
 }
 

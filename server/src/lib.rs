@@ -53,13 +53,16 @@ pub struct BuildOptions {
 
 /// Background task: open and close rounds at their times, every 15 seconds. Safe with any
 /// number of instances (each transition is claimed once in the database).
-async fn round_clock(pool: sqlx::AnyPool) {
+async fn round_clock(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
     loop {
         tick.tick().await;
-        match app::api::rounds::advance_by_clock(&pool, chrono::Utc::now()).await {
+        match app::api::rounds::advance_by_clock(&state.pool, chrono::Utc::now()).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(rounds = n, "rounds moved on by the clock"),
+            Ok(n) => {
+                changed(&state).await;
+                tracing::info!(rounds = n, "rounds moved on by the clock");
+            }
             Err(e) => tracing::warn!(%e, "could not move rounds on by the clock"),
         }
     }
@@ -78,7 +81,10 @@ async fn reminder_clock(state: AppState) {
         let today = app::domain::date::uk_date(chrono::Utc::now());
         match app::api::reminders::send_reminders(&state, today).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(reminders = n, "monitoring return reminders sent"),
+            Ok(n) => {
+                changed(&state).await;
+                tracing::info!(reminders = n, "monitoring return reminders sent");
+            }
             Err(e) => tracing::warn!(%e, "could not send monitoring return reminders"),
         }
     }
@@ -101,7 +107,6 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             }
         }
     });
-    tokio::spawn(round_clock(pool.clone()));
     tokio::task::spawn_blocking(app::auth::warm_up).await?;
     let state = AppState {
         pool,
@@ -110,7 +115,9 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             base_url: options.base_url.trim_end_matches('/').to_string(),
             open_data_prefix: options.open_data_prefix,
         }),
+        kept: Default::default(),
     };
+    tokio::spawn(round_clock(state.clone()));
     tokio::spawn(reminder_clock(state.clone()));
     let session_layer = SessionManagerLayer::new(store)
         .with_name("seedbed_session")
@@ -149,6 +156,10 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         >(context, app::shell))
         .with_state(server_state)
         .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            advance_generation,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             database_gate,
@@ -239,6 +250,36 @@ async fn server_fn_handler(
 ) -> impl IntoResponse {
     leptos_axum::handle_server_fns_with_context(move || provide_context(state.app.clone()), req)
         .await
+}
+
+/// After a request that may have written (any method but GET, HEAD and OPTIONS: every
+/// server function and upload is a POST), move the data generation on, so that pages' data
+/// kept from before (app::kept) is worked out again. The request has committed by the time
+/// its response exists. If the generation cannot be moved on, this instance forgets what it
+/// kept (another instance would keep its values until the next change that does move it).
+async fn advance_generation(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::http::Method;
+    let writes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let response = next.run(request).await;
+    if writes {
+        changed(&state).await;
+    }
+    response
+}
+
+/// The data changed: move the generation on (or forget what this instance kept).
+async fn changed(state: &AppState) {
+    if let Err(e) = app::db::generation::advance(&state.pool).await {
+        tracing::warn!(%e, "could not move the data generation on; forgetting kept pages");
+        state.kept.clear();
+    }
 }
 
 /// While the database is out of reach, answer 503 at once (after a quick check that it has

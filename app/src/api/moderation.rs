@@ -88,9 +88,9 @@ pub struct ModerationData {
 pub const MODERATION_PAGE_SIZE: usize = 50;
 
 impl ModerationData {
-    /// Keep one page of the ranking (`page` from 1; out of range means the nearest page);
-    /// with `bid` and no page, the page holding that bid.
-    pub fn paged(mut self, page: i64, bid: i64) -> Self {
+    /// One page of the ranking (`page` from 1; out of range means the nearest page); with
+    /// `bid` and no page, the page holding that bid. Copies that page's rows only.
+    pub fn paged(&self, page: i64, bid: i64) -> Self {
         let total = self.rows.len();
         let pages = total.div_ceil(MODERATION_PAGE_SIZE).max(1) as i64;
         let page = if page < 1 && bid > 0 {
@@ -103,18 +103,25 @@ impl ModerationData {
             page.clamp(1, pages)
         };
         let first = (page as usize - 1) * MODERATION_PAGE_SIZE;
-        self.line_before = first > 0 && self.rows.get(first - 1).is_some_and(|r| !r.above_line);
-        self.rows = self
-            .rows
-            .into_iter()
-            .skip(first)
-            .take(MODERATION_PAGE_SIZE)
-            .collect();
-        self.first_rank = first;
-        self.page = page;
-        self.pages = pages;
-        self.total_bids = total;
-        self
+        ModerationData {
+            round_id: self.round_id,
+            title: self.title.clone(),
+            envelope: self.envelope,
+            awarded: self.awarded,
+            criteria: self.criteria.clone(),
+            rows: self
+                .rows
+                .iter()
+                .skip(first)
+                .take(MODERATION_PAGE_SIZE)
+                .cloned()
+                .collect(),
+            first_rank: first,
+            line_before: first > 0 && self.rows.get(first - 1).is_some_and(|r| !r.above_line),
+            page,
+            pages,
+            total_bids: total,
+        }
     }
 }
 
@@ -250,13 +257,20 @@ pub async fn moderation(
     #[server(default)] bid: i64,
 ) -> Result<ModerationData, AppError> {
     let (state, _) = commissioner().await?;
-    let mut data = moderation_for(&state.pool, round_id)
+    // The whole ranking with every assessor's score, kept until the data changes: it covers
+    // every bid of the round, and a page shows 50 of them.
+    let pool = &state.pool;
+    let ranking = state
+        .kept
+        .get_or_make(pool, format!("moderation/{round_id}"), || async {
+            let mut data = moderation_for(pool, round_id).await?;
+            let mut conn = pool.acquire().await?;
+            with_scores(&mut conn, round_id, &mut data.rows, false).await?;
+            Ok(data)
+        })
         .await
-        .map_err(auth::with_status)?
-        .paged(page, bid);
-    let mut conn = state.pool.acquire().await?;
-    with_scores(&mut conn, round_id, &mut data.rows, false).await?;
-    Ok(data)
+        .map_err(auth::with_status)?;
+    Ok(ranking.paged(page, bid))
 }
 
 /// Read the assessors' scores of these rows' bids (one query) into their cells; returns them.

@@ -207,8 +207,29 @@ pub async fn portfolio(
 ) -> Result<PortfolioData, AppError> {
     let (state, _) = commissioner().await?;
     let filter = PortfolioFilter { round, status, gap };
-    let (round, gap) = filter.ids();
+    // Kept until the data changes, and for the day (a scheme's status depends on the date).
+    let today = crate::domain::date::uk_date(chrono::Utc::now());
+    let (round_id, gap_id) = filter.ids();
+    let key = format!(
+        "portfolio/{today}/{round_id:?}/{gap_id:?}/{}/{page}",
+        filter.status.trim()
+    );
     let pool = &state.pool;
+    let data = state
+        .kept
+        .get_or_make(pool, key, || portfolio_page(pool, filter, page))
+        .await?;
+    Ok((*data).clone())
+}
+
+/// One page of the portfolio, worked out from the database.
+#[cfg(feature = "ssr")]
+async fn portfolio_page(
+    pool: &sqlx::AnyPool,
+    filter: PortfolioFilter,
+    page: i64,
+) -> Result<PortfolioData, AppError> {
+    let (round, gap) = filter.ids();
     let size = PORTFOLIO_PAGE_SIZE;
     let mut data = if filter.status.trim().is_empty() {
         let totals = db::schemes::portfolio_totals(pool, round, gap).await?;

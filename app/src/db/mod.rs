@@ -5,6 +5,7 @@ pub mod bids;
 pub mod decisions;
 pub mod files;
 pub mod fund;
+pub mod generation;
 pub mod measures;
 pub mod opendata;
 pub mod organisations;

@@ -561,6 +561,8 @@ both_backends!(
             ],
         )
         .await;
+        // The list seen above was kept (app::kept); the agreed score moved the data
+        // generation on, so the list shows it.
         let (_, page, _) = app.get(&cora, "/fund/rounds/1/moderation").await;
         assert!(page.contains("Agreed 4"), "{page}");
 

@@ -77,6 +77,9 @@ crate::both_backends!(
             .await
             .unwrap();
         }
+        // Written behind the service's back: move the data generation on as a request would,
+        // so no page shows what it kept from before.
+        app::db::generation::advance(&app.pool).await.unwrap();
         // The gap, through its form; the other bid declined with the payload as feedback.
         let gap_id: i64 = sqlx::query("SELECT gap_id FROM round_gaps WHERE round_id = $1")
             .bind(round_id)

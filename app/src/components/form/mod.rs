@@ -120,20 +120,13 @@ pub(super) fn describedby(
     }
 }
 
-/// "There is a problem" with a link to each field. Takes focus when it appears.
+/// "There is a problem" with a link to each field. Takes focus when the page loads
+/// (`autofocus`: every form posts and the page comes back with its errors).
 #[component]
 pub fn ErrorSummary(errors: FormErrors) -> impl IntoView {
-    let node = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if !errors.0.get().is_empty() {
-            if let Some(el) = node.get() {
-                let _ = el.focus();
-            }
-        }
-    });
     view! {
         <Show when=move || errors.any().get()>
-            <div class="govuk-error-summary" id="error-summary" tabindex="-1" autofocus node_ref=node>
+            <div class="govuk-error-summary" id="error-summary" tabindex="-1" autofocus>
                 <div role="alert">
                     <h2 class="govuk-error-summary__title">"There is a problem"</h2>
                     <div class="govuk-error-summary__body">

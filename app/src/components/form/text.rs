@@ -85,22 +85,7 @@ pub fn PasswordInput(
     #[prop(into)] error: Signal<Option<String>>,
     autocomplete: &'static str,
 ) -> impl IntoView {
-    // A password is never shown again after a problem: without JavaScript the page comes
-    // back empty; with JavaScript the field is cleared when an error appears.
-    let field_name: String = name.clone();
-    Effect::new(move |_| {
-        if error.get().is_some() {
-            #[cfg(feature = "hydrate")]
-            if let Some(input) = leptos::prelude::document()
-                .get_element_by_id(&field_id(&field_name))
-                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok())
-            {
-                input.set_value("");
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = &field_name;
-        }
-    });
+    // A password is never shown again: after a problem the page comes back with it empty.
     view! {
         <TextInput
             name=name
@@ -140,7 +125,7 @@ pub fn MoneyInput(
 }
 
 /// Count characters or words, as GOV.UK's character count does.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Limit {
     Characters(usize),
     Words(usize),
@@ -172,7 +157,9 @@ fn remaining_message(limit: Limit, text: &str) -> (String, bool) {
     }
 }
 
-/// A textarea with an optional character or word count.
+/// A textarea with an optional character or word count. The label, hint and error are
+/// rendered on the server; a counted textarea is an island, the only part of a form page
+/// that runs in the browser (the count updates as people type).
 #[component]
 pub fn Textarea(
     #[prop(into)] name: String,
@@ -185,61 +172,72 @@ pub fn Textarea(
 ) -> impl IntoView {
     let id = field_id(&name);
     let hint = hint.filter(|h| !h.is_empty());
-    let has_hint = hint.is_some();
-    let text = RwSignal::new(value.clone());
-    let count_id = format!("{id}-info");
-    let id_for_describe = id.clone();
-    let count_for_describe = limit.map(|_| count_id.clone());
-    let describe = move || {
-        describedby(
-            &id_for_describe,
-            has_hint,
-            error.get().is_some(),
-            count_for_describe.clone(),
-        )
-    };
-    let group_class = move || group_class(error.get().is_some());
-    let over = move || {
-        limit
-            .map(|l| remaining_message(l, &text.get()).1)
-            .unwrap_or(false)
-    };
-    let area_class = move || {
-        if error.get().is_some() || over() {
-            "govuk-textarea govuk-textarea--error"
-        } else {
-            "govuk-textarea"
+    let has_error = error.get_untracked().is_some();
+    let count_id = limit.map(|_| format!("{id}-info"));
+    let describe = describedby(&id, hint.is_some(), has_error, count_id).unwrap_or_default();
+    let area = match limit {
+        Some(limit) => view! {
+            <CountedTextarea id=id.clone() name=name rows=rows value=value has_error=has_error
+                describe=describe limit=limit/>
         }
-    };
-    let count = limit.map(|limit| {
-        let static_text = match limit {
-            Limit::Characters(max) => format!("You can enter up to {max} characters"),
-            Limit::Words(max) => format!("You can enter up to {max} words"),
-        };
-        let hydrated = RwSignal::new(false);
-        Effect::new(move |_| hydrated.set(true));
-        view! {
-            <div id=count_id.clone() class=move || {
-                if hydrated.get() && remaining_message(limit, &text.get()).1 { "govuk-error-message govuk-character-count__message" } else { "govuk-hint govuk-character-count__message" }
-            } aria-live="polite">
-                {move || if hydrated.get() { remaining_message(limit, &text.get()).0 } else { static_text.clone() }}
-            </div>
+        .into_any(),
+        None => view! {
+            <textarea class=area_class(has_error) id=id.clone() name=name rows=rows
+                aria-describedby=(!describe.is_empty()).then_some(describe)>{value}</textarea>
         }
-    });
+        .into_any(),
+    };
     view! {
-        <div class=group_class>
+        <div class=group_class(has_error)>
             <label class="govuk-label" for=id.clone()>{label}</label>
             <Hint id=id.clone() hint=hint/>
-            <ErrorMessage id=id.clone() error=error/>
-            <textarea
-                class=area_class
-                id=id.clone()
-                name=name
-                rows=rows
-                aria-describedby=describe
-                on:input=move |ev| text.set(event_target_value(&ev))
-            >{value}</textarea>
-            {count}
+            <ErrorMessage id=id error=error/>
+            {area}
+        </div>
+    }
+}
+
+fn area_class(has_error: bool) -> &'static str {
+    if has_error {
+        "govuk-textarea govuk-textarea--error"
+    } else {
+        "govuk-textarea"
+    }
+}
+
+/// The textarea and its count. Before the browser runs it (or without JavaScript) the
+/// count says how much may be entered; after, how much is left or over.
+#[island]
+pub fn CountedTextarea(
+    id: String,
+    name: String,
+    rows: u32,
+    value: String,
+    has_error: bool,
+    describe: String,
+    limit: Limit,
+) -> impl IntoView {
+    let text = RwSignal::new(value.clone());
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let over = move || hydrated.get() && remaining_message(limit, &text.get()).1;
+    let static_text = match limit {
+        Limit::Characters(max) => format!("You can enter up to {max} characters"),
+        Limit::Words(max) => format!("You can enter up to {max} words"),
+    };
+    view! {
+        <textarea
+            class=move || area_class(has_error || over())
+            id=id.clone()
+            name=name
+            rows=rows
+            aria-describedby=describe
+            on:input=move |ev| text.set(event_target_value(&ev))
+        >{value}</textarea>
+        <div id=format!("{id}-info") class=move || {
+            if over() { "govuk-error-message govuk-character-count__message" } else { "govuk-hint govuk-character-count__message" }
+        } aria-live="polite">
+            {move || if hydrated.get() { remaining_message(limit, &text.get()).0 } else { static_text.clone() }}
         </div>
     }
 }

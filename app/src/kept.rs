@@ -1,0 +1,126 @@
+//! Pages' data kept between requests. A round's moderation ranking covers every bid of the
+//! round and a page of the portfolio reads hundreds of returns; both are read far more often
+//! than anything they show changes. Each value is kept with the data generation it was worked
+//! out at (db::generation: it moves on after every request that may write and every clock job
+//! that wrote) and is worked out again once the generation has moved on. Nothing is kept across
+//! a change, so a page never shows older data than the database holds when the request starts.
+//! Who may see a page is still decided on every request, before anything kept is read.
+use crate::error::AppError;
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How many values are kept at most (each is one round's ranking or one page of data).
+const MOST: usize = 64;
+
+type Entry = (i64, Arc<dyn Any + Send + Sync>);
+
+#[derive(Default)]
+pub struct Kept {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl Kept {
+    fn entries(&self) -> MutexGuard<'_, HashMap<String, Entry>> {
+        // A panic while the lock was held leaves nothing half-written: the map is still whole.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value kept under `key` at this generation, or `make`'s (then kept).
+    pub async fn get_or_make<T, F, Fut>(
+        &self,
+        pool: &sqlx::AnyPool,
+        key: String,
+        make: F,
+    ) -> Result<Arc<T>, AppError>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, AppError>>,
+    {
+        // Read before the data, so a change that lands meanwhile moves it past what is kept.
+        let generation = crate::db::generation::current(pool).await?;
+        if let Some(value) = self.at(&key, generation) {
+            return Ok(value);
+        }
+        let value = Arc::new(make().await?);
+        self.keep(key, generation, value.clone());
+        Ok(value)
+    }
+
+    fn at<T: Send + Sync + 'static>(&self, key: &str, generation: i64) -> Option<Arc<T>> {
+        let entries = self.entries();
+        let (at, value) = entries.get(key)?;
+        if *at != generation {
+            return None;
+        }
+        value.clone().downcast::<T>().ok()
+    }
+
+    fn keep(&self, key: String, generation: i64, value: Arc<dyn Any + Send + Sync>) {
+        let mut entries = self.entries();
+        if entries.len() >= MOST && !entries.contains_key(&key) {
+            entries.retain(|_, (at, _)| *at >= generation);
+            if entries.len() >= MOST {
+                entries.clear();
+            }
+        }
+        match entries.get(&key) {
+            // A slower request that read an older generation does not replace a newer value.
+            Some((at, _)) if *at > generation => {}
+            _ => {
+                entries.insert(key, (generation, value));
+            }
+        }
+    }
+
+    /// Forget everything (when the generation could not be moved on after a write).
+    pub fn clear(&self) {
+        self.entries().clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_kept_only_for_its_generation() {
+        let kept = Kept::default();
+        kept.keep("a".into(), 3, Arc::new(7u32));
+        assert_eq!(kept.at::<u32>("a", 3).as_deref(), Some(&7));
+        assert_eq!(kept.at::<u32>("a", 4), None);
+        // The wrong type is a miss, not a panic.
+        assert_eq!(kept.at::<String>("a", 3), None);
+        // An older generation's value never replaces a newer one.
+        kept.keep("a".into(), 5, Arc::new(9u32));
+        kept.keep("a".into(), 4, Arc::new(8u32));
+        assert_eq!(kept.at::<u32>("a", 5).as_deref(), Some(&9));
+    }
+
+    #[test]
+    fn it_holds_a_bounded_number_of_values() {
+        let kept = Kept::default();
+        for i in 0..(MOST as i64 * 3) {
+            kept.keep(format!("k{i}"), i / 10, Arc::new(i));
+            assert!(kept.len() <= MOST);
+        }
+        // The newest is always there.
+        let last = MOST as i64 * 3 - 1;
+        assert_eq!(
+            kept.at::<i64>(&format!("k{last}"), last / 10).as_deref(),
+            Some(&last)
+        );
+        kept.clear();
+        assert!(kept.is_empty());
+    }
+}
