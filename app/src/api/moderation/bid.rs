@@ -1,0 +1,162 @@
+//! One bid's moderation: its page (every assessor's scores with their reasons) and the
+//! agreed scores a commissioner records for it.
+use super::*;
+
+/// Record agreed scores for one bid: `agreed[criterion id]` (0 to 5, blank to leave) and
+/// `note[criterion id]`.
+#[server(prefix = "/api", endpoint = "decisions/moderate")]
+pub async fn moderate_bid(
+    round_id: i64,
+    bid_id: i64,
+    #[server(default)] agreed: BTreeMap<String, String>,
+    #[server(default)] note: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let data = moderation_for(&state.pool, round_id)
+        .await
+        .map_err(auth::with_status)?;
+    if !data.rows.iter().any(|r| r.bid_id == bid_id) {
+        return Err(auth::with_status(AppError::NotFound));
+    }
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut errors = Vec::new();
+    let mut chosen = Vec::new();
+    for c in &data.criteria {
+        let key = c.id.to_string();
+        let typed = agreed
+            .get(&key)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
+        let why = note
+            .get(&key)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
+        values.push((format!("agreed[{key}]"), typed.clone()));
+        values.push((format!("note[{key}]"), why.clone()));
+        if typed.is_empty() {
+            continue;
+        }
+        match typed.parse::<u32>() {
+            Ok(n) if n <= 5 => {
+                if why.is_empty() {
+                    errors.push(FieldError::new(
+                        format!("note[{key}]"),
+                        format!("Add a note on the agreed score for \"{}\"", c.name),
+                    ));
+                } else {
+                    chosen.push((c.id, n, why));
+                }
+            }
+            _ => errors.push(FieldError::new(
+                format!("agreed[{key}]"),
+                format!("The agreed score for \"{}\" must be from 0 to 5", c.name),
+            )),
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    if !errors.is_empty() {
+        return Err(auth::reject_form(MODERATE_FORM, &borrowed, AppError::Invalid(errors)).await);
+    }
+    let now = db::now();
+    let mut tx = state.pool.begin().await?;
+    for (criterion_id, score, why) in &chosen {
+        db::decisions::moderate(&mut tx, bid_id, *criterion_id, *score, why, user.id, &now).await?;
+    }
+    db::audit::entry(
+        &mut tx,
+        user.id,
+        "bid.moderated",
+        ("bid", bid_id),
+        format!("Agreed scores recorded for {} criteria", chosen.len()),
+    )
+    .await?;
+    tx.commit().await?;
+    let session = auth::session().await?;
+    auth::notice_and_redirect(
+        &session,
+        "Agreed scores saved",
+        &format!("/fund/rounds/{round_id}/moderation?bid={bid_id}#bid-{bid_id}"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Feedback for a declined bid from its (moderated, else mean) scores and the assessors'
+/// reasons, given the round's submitted scores (read once by the caller).
+#[cfg(feature = "ssr")]
+pub(crate) fn draft_feedback_from(
+    data: &ModerationData,
+    row: &ModerationRow,
+    scores: &[db::decisions::SubmittedScore],
+) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    let lines: Vec<(String, Option<u32>, u32, Vec<String>)> = data
+        .criteria
+        .iter()
+        .zip(&row.cells)
+        .map(|(c, cell)| {
+            let score = cell
+                .moderated
+                .or_else(|| cell.mean.and_then(|m| m.round().to_u32()));
+            let notes = scores
+                .iter()
+                .filter(|s| s.bid_id == row.bid_id && s.criterion_id == c.id)
+                .map(|s| s.justification.clone())
+                .collect();
+            (c.name.clone(), score, c.weight, notes)
+        })
+        .collect();
+    crate::domain::decision::draft_feedback(&row.organisation, &lines, row.fundable)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BidModeration {
+    pub round_id: i64,
+    pub title: String,
+    pub criteria: Vec<CriterionHead>,
+    pub row: ModerationRow,
+    /// Every submitted score with its reasons: (criterion id, assessor, score, justification).
+    pub reasons: Vec<(i64, String, Option<u32>, String)>,
+    pub draft_feedback: String,
+    /// The decision recorded so far: (outcome, amount, conditions, feedback).
+    pub decision: Option<(Outcome, Option<Pence>, String, String)>,
+    /// An award's payment schedule: (amount, due, milestone, status).
+    pub tranches: Vec<(Pence, String, String, String)>,
+}
+
+#[server(prefix = "/api", endpoint = "decisions/bid")]
+pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration, AppError> {
+    let (state, _) = commissioner().await?;
+    let data = moderation_for(&state.pool, round_id)
+        .await
+        .map_err(auth::with_status)?;
+    let mut row = data
+        .rows
+        .iter()
+        .find(|r| r.bid_id == bid_id)
+        .cloned()
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let mut conn = state.pool.acquire().await?;
+    let scores = with_scores(&mut conn, round_id, std::slice::from_mut(&mut row), true).await?;
+    let draft_feedback = draft_feedback_from(&data, &row, &scores);
+    let reasons = scores
+        .into_iter()
+        .filter(|s| s.bid_id == bid_id)
+        .map(|s| (s.criterion_id, s.assessor, s.score, s.justification))
+        .collect();
+    let decision = db::decisions::decision_of(&mut conn, bid_id).await?;
+    let tranches = db::decisions::tranches_of_bid(&mut conn, bid_id).await?;
+    Ok(BidModeration {
+        round_id,
+        title: data.title,
+        criteria: data.criteria,
+        row,
+        reasons,
+        draft_feedback,
+        decision,
+        tranches,
+    })
+}
