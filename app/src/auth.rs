@@ -14,6 +14,10 @@ use tower_sessions::Session;
 const USER_ID: &str = "uid";
 const SESSION_VERSION: &str = "sv";
 const NOTICE: &str = "notice";
+/// When the session was last written (Unix seconds), for [`keep_alive`].
+const WRITTEN_AT: &str = "wt";
+/// A signed-in session is written back at most this often by page views alone.
+const KEEP_ALIVE_SECS: i64 = 300;
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -103,6 +107,28 @@ pub async fn start_session(session: &Session, user_id: i64, session_version: i64
     session.cycle_id().await?;
     session.insert(USER_ID, user_id).await?;
     session.insert(SESSION_VERSION, session_version).await?;
+    session
+        .insert(WRITTEN_AT, chrono::Utc::now().timestamp())
+        .await?;
+    Ok(())
+}
+
+/// Whether a page view at `now` should write the session back to move its expiry on, given
+/// when it was last written by a page view (`written_at`, None if never).
+pub fn keep_alive_due(now: i64, written_at: Option<i64>) -> bool {
+    written_at.is_none_or(|at| now - at >= KEEP_ALIVE_SECS || now < at)
+}
+
+/// Sessions expire after two hours without activity, and the store moves a session's expiry
+/// on only when the session is written. Writing it on every page view made every signed-in
+/// GET a database write (serialised on SQLite); so a page view writes it only when the last
+/// such write is five minutes old or more. A session therefore ends between 1 h 55 min and
+/// 2 h after the last activity.
+async fn keep_alive(session: &Session) -> AppResult<()> {
+    let now = chrono::Utc::now().timestamp();
+    if keep_alive_due(now, session.get::<i64>(WRITTEN_AT).await?) {
+        session.insert(WRITTEN_AT, now).await?;
+    }
     Ok(())
 }
 
@@ -111,12 +137,43 @@ pub async fn end_session(session: &Session) -> AppResult<()> {
     Ok(())
 }
 
+/// The signed-in user as read from the database, kept for the rest of one request: the
+/// layout and the page both ask, often at the same moment. Keyed by the session's user and
+/// password version, so a sign-in or password change within the request reads again. The
+/// server provides a fresh one to each request's context; without one nothing is kept.
+#[derive(Clone, Default)]
+pub struct RequestUser(std::sync::Arc<tokio::sync::Mutex<Option<ReadUser>>>);
+
+/// The user id and password version a user was read for, and what was read.
+type ReadUser = (i64, i64, Option<CurrentUser>);
+
 /// The signed-in user, or None. A session from before a password change is ignored.
 pub async fn current_user(state: &AppState, session: &Session) -> AppResult<Option<CurrentUser>> {
+    let memo = leptos::prelude::use_context::<RequestUser>();
     let Some(user_id) = session.get::<i64>(USER_ID).await? else {
         return Ok(None);
     };
     let version = session.get::<i64>(SESSION_VERSION).await?.unwrap_or(-1);
+    let Some(memo) = memo else {
+        return read_user(state, session, user_id, version).await;
+    };
+    let mut kept = memo.0.lock().await;
+    if let Some((id, v, user)) = kept.as_ref() {
+        if (*id, *v) == (user_id, version) {
+            return Ok(user.clone());
+        }
+    }
+    let user = read_user(state, session, user_id, version).await?;
+    *kept = Some((user_id, version, user.clone()));
+    Ok(user)
+}
+
+async fn read_user(
+    state: &AppState,
+    session: &Session,
+    user_id: i64,
+    version: i64,
+) -> AppResult<Option<CurrentUser>> {
     let Some(user) = db::users::by_id(&state.pool, user_id).await? else {
         return Ok(None);
     };
@@ -125,6 +182,7 @@ pub async fn current_user(state: &AppState, session: &Session) -> AppResult<Opti
         return Ok(None);
     }
     let roles = db::users::roles(&state.pool, user.id).await?;
+    keep_alive(session).await?;
     Ok(Some(CurrentUser {
         id: user.id,
         email: user.email,
@@ -183,6 +241,11 @@ pub async fn require_any_role(roles: &[Role]) -> AppResult<(AppState, CurrentUse
     } else {
         Err(with_status(AppError::Forbidden))
     }
+}
+
+/// The signed-in commissioner, or the refusal (401 signed out, 403 without the role).
+pub async fn require_commissioner() -> AppResult<(AppState, CurrentUser)> {
+    require_any_role(&[Role::Commissioner]).await
 }
 
 /// A one-off message waiting for the page it was written for.
@@ -320,10 +383,17 @@ pub async fn keep_form_errors(
     Ok(())
 }
 
+/// The values and errors kept for `form` by a failed plain post, once. Reading first: a
+/// removal marks the session changed (written back at the end of the request) even when
+/// there was nothing to remove, and most page views have nothing kept.
 pub async fn take_form(form: &str) -> AppResult<StoredForm> {
     let session = session().await?;
+    let key = form_key(form);
+    if session.get_value(&key).await?.is_none() {
+        return Ok(StoredForm::default());
+    }
     Ok(session
-        .remove::<StoredForm>(&form_key(form))
+        .remove::<StoredForm>(&key)
         .await?
         .unwrap_or_default())
 }
@@ -361,5 +431,24 @@ mod notice_tests {
         );
         assert_eq!(notice_page("/awards?year=2026"), "/awards");
         assert_eq!(notice_page("/account/sign-in"), "/account/sign-in");
+    }
+}
+
+#[cfg(test)]
+mod keep_alive_tests {
+    use super::{keep_alive_due, KEEP_ALIVE_SECS};
+
+    #[test]
+    fn a_page_view_writes_the_session_only_when_the_last_write_is_five_minutes_old() {
+        let at = 1_800_000_000;
+        assert!(
+            keep_alive_due(at, None),
+            "a session never written by a view"
+        );
+        assert!(!keep_alive_due(at, Some(at)));
+        assert!(!keep_alive_due(at + KEEP_ALIVE_SECS - 1, Some(at)));
+        assert!(keep_alive_due(at + KEEP_ALIVE_SECS, Some(at)));
+        assert!(keep_alive_due(at + 7_200, Some(at)));
+        assert!(keep_alive_due(at - 60, Some(at)), "a clock that went back");
     }
 }

@@ -5,14 +5,16 @@
 //! that wrote) and is worked out again once the generation has moved on. Nothing is kept across
 //! a change, so a page never shows older data than the database holds when the request starts.
 //! Who may see a page is still decided on every request, before anything kept is read.
+use crate::api::KeptAt;
 use crate::error::AppError;
 use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// How many values are kept at most (each is one round's ranking or one page of data).
-const MOST: usize = 64;
+/// How many values are kept at most (each is one round's ranking, one page of data or the
+/// HTML of one page's rows).
+const MOST: usize = 128;
 
 type Entry = (i64, Arc<dyn Any + Send + Sync>);
 
@@ -27,13 +29,14 @@ impl Kept {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The value kept under `key` at this generation, or `make`'s (then kept).
+    /// The value kept under `key` at this generation, or `make`'s (then kept); with the key
+    /// and generation it belongs to.
     pub async fn get_or_make<T, F, Fut>(
         &self,
         pool: &sqlx::AnyPool,
         key: String,
         make: F,
-    ) -> Result<Arc<T>, AppError>
+    ) -> Result<(KeptAt, Arc<T>), AppError>
     where
         T: Send + Sync + 'static,
         F: FnOnce() -> Fut,
@@ -42,11 +45,23 @@ impl Kept {
         // Read before the data, so a change that lands meanwhile moves it past what is kept.
         let generation = crate::db::generation::current(pool).await?;
         if let Some(value) = self.at(&key, generation) {
-            return Ok(value);
+            return Ok((KeptAt { key, generation }, value));
         }
         let value = Arc::new(make().await?);
-        self.keep(key, generation, value.clone());
-        Ok(value)
+        self.keep(key.clone(), generation, value.clone());
+        Ok((KeptAt { key, generation }, value))
+    }
+
+    /// HTML rendered from what is kept at `at` (a page's rows), kept beside it for the same
+    /// generation: rendered once per change instead of on every request.
+    pub fn html(&self, at: &KeptAt, render: impl FnOnce() -> String) -> Arc<str> {
+        let key = format!("{}#html", at.key);
+        if let Some(html) = self.at::<Arc<str>>(&key, at.generation) {
+            return (*html).clone();
+        }
+        let html: Arc<str> = render().into();
+        self.keep(key, at.generation, Arc::new(html.clone()));
+        html
     }
 
     fn at<T: Send + Sync + 'static>(&self, key: &str, generation: i64) -> Option<Arc<T>> {
@@ -105,6 +120,32 @@ mod tests {
         kept.keep("a".into(), 5, Arc::new(9u32));
         kept.keep("a".into(), 4, Arc::new(8u32));
         assert_eq!(kept.at::<u32>("a", 5).as_deref(), Some(&9));
+    }
+
+    #[test]
+    fn html_is_rendered_once_per_generation() {
+        let kept = Kept::default();
+        let renders = std::cell::Cell::new(0);
+        let render = |text: &str| {
+            renders.set(renders.get() + 1);
+            text.to_string()
+        };
+        let at = |generation| KeptAt {
+            key: "moderation/1/page/1".into(),
+            generation,
+        };
+        assert_eq!(&*kept.html(&at(1), || render("<tr>a</tr>")), "<tr>a</tr>");
+        assert_eq!(&*kept.html(&at(1), || render("<tr>b</tr>")), "<tr>a</tr>");
+        assert_eq!(renders.get(), 1);
+        // After a change it is rendered again from the new data.
+        assert_eq!(&*kept.html(&at(2), || render("<tr>b</tr>")), "<tr>b</tr>");
+        assert_eq!(renders.get(), 2);
+        // Another page's rows are its own.
+        let other = KeptAt {
+            key: "moderation/1/page/2".into(),
+            generation: 2,
+        };
+        assert_eq!(&*kept.html(&other, || render("<tr>c</tr>")), "<tr>c</tr>");
     }
 
     #[test]

@@ -136,7 +136,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
     };
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || request_context(&state)
     };
     let router = Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
@@ -248,8 +248,14 @@ async fn server_fn_handler(
     axum::extract::State(state): axum::extract::State<ServerState>,
     req: axum::extract::Request,
 ) -> impl IntoResponse {
-    leptos_axum::handle_server_fns_with_context(move || provide_context(state.app.clone()), req)
-        .await
+    leptos_axum::handle_server_fns_with_context(move || request_context(&state.app), req).await
+}
+
+/// What every page render and server function call finds in its context: the app's state,
+/// and a fresh per-request place for the signed-in user (app::auth::RequestUser).
+fn request_context(state: &AppState) {
+    provide_context(state.clone());
+    provide_context(app::auth::RequestUser::default());
 }
 
 /// After a request that may have written (any method but GET, HEAD and OPTIONS: every

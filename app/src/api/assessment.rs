@@ -22,9 +22,7 @@ use {
 pub const ASSESS_FORM: &str = "assess_bid";
 
 #[cfg(feature = "ssr")]
-async fn commissioner() -> Result<(AppState, auth::CurrentUser), AppError> {
-    auth::require_any_role(&[Role::Commissioner]).await
-}
+use crate::auth::require_commissioner as commissioner;
 
 // ---- Panels and assignment (commissioners) ----
 

@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
 use {
-    super::moderation::{
-        commissioner, draft_feedback_from, moderation_for, ModerationRow, MODERATE_FORM,
-    },
+    super::moderation::{draft_feedback_from, moderation_for, ModerationRow, MODERATE_FORM},
     crate::auth,
+    crate::auth::require_commissioner as commissioner,
     crate::db,
     crate::domain::decision::Outcome,
     crate::domain::money::Pence,
@@ -82,12 +81,14 @@ pub async fn decide_batch(
         errors.push(FieldError::new("bid", "Tick at least one bid"));
     }
     if !errors.is_empty() {
-        return Err(auth::reject_form(
-            "decide_batch",
-            &[("outcome", outcome.as_str())],
-            AppError::Invalid(errors),
-        )
-        .await);
+        // The page comes back with the decision chosen and the same bids ticked.
+        let ticked: Vec<String> = chosen
+            .iter()
+            .map(|r| format!("bid[{}]", r.bid_id))
+            .collect();
+        let mut kept = vec![("outcome", outcome.as_str())];
+        kept.extend(ticked.iter().map(|name| (name.as_str(), "1")));
+        return Err(auth::reject_form("decide_batch", &kept, AppError::Invalid(errors)).await);
     }
     let mut conn = state.pool.acquire().await?;
     let ids: Vec<i64> = chosen.iter().map(|r| r.bid_id).collect();

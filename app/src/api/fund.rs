@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use {
     crate::auth,
     crate::db,
-    crate::domain::{fund::Movement, roles::Role, text::required_text},
+    crate::domain::{fund::Movement, text::required_text},
     crate::error::FieldError,
 };
 
@@ -47,9 +47,7 @@ fn this_year() -> FinancialYear {
 }
 
 #[cfg(feature = "ssr")]
-async fn commissioner() -> Result<(crate::state::AppState, auth::CurrentUser), AppError> {
-    auth::require_any_role(&[Role::Commissioner]).await
-}
+use crate::auth::require_commissioner as commissioner;
 
 #[server(prefix = "/api", endpoint = "fund/home")]
 pub async fn fund_home() -> Result<FundHomeData, AppError> {

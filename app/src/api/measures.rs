@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::portfolio::commissioner, crate::auth, crate::db, crate::domain::date::display_date,
-    crate::domain::monitoring as m, crate::error::FieldError,
+    crate::auth, crate::auth::require_commissioner as commissioner, crate::db,
+    crate::domain::date::display_date, crate::domain::monitoring as m, crate::error::FieldError,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

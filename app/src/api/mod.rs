@@ -24,6 +24,15 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Where a page's data was kept (crate::kept): its key and the data generation it was worked
+/// out at. Server only and never serialised: with it, the page's biggest table is rendered
+/// once per change and its HTML kept too (components::table_body).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeptAt {
+    pub key: String,
+    pub generation: i64,
+}
+
 /// What the user typed and what was wrong, kept for the page that redirects back
 /// after a plain (no JavaScript) form post fails validation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! Commissioners: the portfolio of funded schemes (filters, totals, paging, CSV rows).
 //! Unit costs and measures are in api::measures.
+use crate::api::KeptAt;
 use crate::domain::money::Pence;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -7,18 +8,13 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    crate::auth,
     crate::db,
     crate::domain::date::display_date,
     crate::domain::monitoring::{Figures, SchemeStatus},
-    crate::domain::roles::Role,
-    crate::state::AppState,
 };
 
 #[cfg(feature = "ssr")]
-pub(crate) async fn commissioner() -> Result<(AppState, auth::CurrentUser), AppError> {
-    auth::require_any_role(&[Role::Commissioner]).await
-}
+use crate::auth::require_commissioner as commissioner;
 
 /// The portfolio's status filter: the status rule's verdicts plus the scheme's life stages.
 pub const STATUS_FILTERS: [(&str, &str); 6] = [
@@ -72,6 +68,9 @@ pub struct PortfolioData {
     pub cost_avoided: Pence,
     pub rounds: Vec<(i64, String)>,
     pub gaps: Vec<(i64, String)>,
+    /// Where this page's data was kept (server only).
+    #[serde(skip)]
+    pub kept: Option<KeptAt>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -215,11 +214,14 @@ pub async fn portfolio(
         filter.status.trim()
     );
     let pool = &state.pool;
-    let data = state
+    let (at, data) = state
         .kept
         .get_or_make(pool, key, || portfolio_page(pool, filter, page))
         .await?;
-    Ok((*data).clone())
+    Ok(PortfolioData {
+        kept: Some(at),
+        ..(*data).clone()
+    })
 }
 
 /// One page of the portfolio, worked out from the database.

@@ -10,13 +10,10 @@ use {
     crate::auth,
     crate::db,
     crate::domain::registers::{GapStatus, MarketCategory},
-    crate::domain::roles::Role,
 };
 
 #[cfg(feature = "ssr")]
-async fn commissioner() -> Result<(crate::state::AppState, auth::CurrentUser), AppError> {
-    auth::require_any_role(&[Role::Commissioner]).await
-}
+use crate::auth::require_commissioner as commissioner;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GapRow {

@@ -6,12 +6,7 @@ use leptos_router::hooks::use_location;
 
 /// The shell info (who is signed in, notices) for the current page, shared by the layout and pages.
 #[derive(Clone, Copy)]
-pub struct Shell(pub Resource<Result<ShellData, AppError>>, pub RwSignal<u32>);
-
-/// Bumped after every successful form action: page resources keyed on it are fetched again.
-pub fn use_refresh() -> u32 {
-    use_shell().map(|s| s.1.get()).unwrap_or(0)
-}
+pub struct Shell(pub Resource<Result<ShellData, AppError>>);
 
 pub fn use_shell() -> Option<Shell> {
     use_context::<Shell>()
@@ -57,38 +52,15 @@ fn SignOutButton() -> impl IntoView {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
-    let refresh = RwSignal::new(0u32);
+    // Worked out on the server for each page: pages do not hydrate (only islands do), so
+    // every navigation and form post comes back as a new page with its own shell.
     let shell = Resource::new(
-        move || {
-            (
-                location.pathname.get(),
-                location.search.get(),
-                refresh.get(),
-            )
-        },
-        |(page, _, _)| crate::api::shell_info(page),
+        move || (location.pathname.get(), location.search.get()),
+        |(page, _)| crate::api::shell_info(page),
     );
-    provide_context(Shell(shell, refresh));
+    provide_context(Shell(shell));
     let info = move || shell.get().and_then(|r| r.ok()).unwrap_or_default();
-    // A notice is read once on the server. With JavaScript the shell may be fetched twice
-    // for one page (navigation, then refresh), so keep the notice for the page it arrived on.
-    let kept_notice = RwSignal::new(None::<(String, String)>);
-    Effect::new(move |_| {
-        if let Some(Ok(ShellData {
-            notice: Some(text), ..
-        })) = shell.get()
-        {
-            kept_notice.set(Some((location.pathname.get_untracked(), text)));
-        }
-    });
-    let notice = move || {
-        info().notice.or_else(|| {
-            kept_notice
-                .get()
-                .filter(|(path, _)| *path == location.pathname.get())
-                .map(|(_, text)| text)
-        })
-    };
+    let notice = move || info().notice;
     view! {
         <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">"Skip to main content"</a>
         <header class="govuk-generic-header">

@@ -14,7 +14,7 @@ pub fn RegisterPage() -> impl IntoView {
 
 fn register_form(stored: StoredForm) -> impl IntoView {
     let action = ServerAction::<Register>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     view! {
         <PageTitle text="Create a Seedbed account" errors=errors/>
         <div class="govuk-grid-row">
@@ -129,7 +129,7 @@ pub fn VerifyPage() -> impl IntoView {
 
 fn verify_form(stored: StoredForm, token: String) -> impl IntoView {
     let action = ServerAction::<VerifyEmail>::new();
-    let errors = FormErrors::new(action, stored);
+    let errors = FormErrors::from_stored(&stored);
     view! {
         <PageTitle text="Confirm your email address" errors=errors/>
         <div class="govuk-grid-row">
@@ -153,7 +153,7 @@ pub fn SignInPage() -> impl IntoView {
 
 fn sign_in_form(stored: StoredForm) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let next = use_query_map()
         .get_untracked()
         .get("next")
@@ -186,7 +186,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 fn forgot_form(stored: StoredForm) -> impl IntoView {
     let action = ServerAction::<ForgotPassword>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     view! {
         <PageTitle text="Reset your password" errors=errors/>
         <div class="govuk-grid-row">
@@ -236,7 +236,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 
 fn reset_form(stored: StoredForm, token: String) -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
-    let errors = FormErrors::new(action, stored);
+    let errors = FormErrors::from_stored(&stored);
     view! {
         <PageTitle text="Choose a new password" errors=errors/>
         <div class="govuk-grid-row">

@@ -97,16 +97,13 @@ pub fn UserPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let data = Resource::new(
-        move || (user_id(), use_refresh()),
-        |(id, _)| user_detail(id),
-    );
+    let data = Resource::new(user_id, user_detail);
     view! { <FormPage form="set_roles" data=data render=user_view/> }
 }
 
 fn user_view(stored: StoredForm, user: UserRecord) -> impl IntoView {
     let action = ServerAction::<SetRoles>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let checked: Vec<String> = if stored.errors.is_empty() {
         user.roles.iter().map(|r| r.code().to_string()).collect()
     } else {

@@ -24,7 +24,7 @@ fn status_tag(status: AssignmentStatus) -> impl IntoView {
 /// The assessor's home page: every bid assigned to them, and what to do next.
 #[component]
 pub fn AssessHomePage() -> impl IntoView {
-    let data = Resource::new(use_refresh, |_| my_assessments());
+    let data = Resource::new(|| (), |_| my_assessments());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -265,14 +265,14 @@ fn scoring_view(stored: StoredForm, d: AssessData) -> impl IntoView {
 #[component]
 pub fn PanelPage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| round_panel(id));
+    let data = Resource::new(id, round_panel);
     view! { <FormPage form="set_panels" data=data render=panel_view/> }
 }
 
 fn panel_view(stored: StoredForm, p: PanelData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let assign = ServerAction::<AssignBids>::new();
-    let all_errors = errors.and(FormErrors::new(assign, StoredForm::default()));
+    let all_errors = errors;
     let base = format!("/fund/rounds/{}", p.round_id);
     let people = p
         .candidates
@@ -428,7 +428,7 @@ fn supersede_form(stored: &StoredForm, errors: FormErrors, bid_id: i64) -> impl 
 pub fn AssignBidPage() -> impl IntoView {
     let id = id_param("id");
     let bid = id_param("bid");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| round_panel(id));
+    let data = Resource::new(id, round_panel);
     view! {
         <FormPage form="assign_bids" data=data render=move |stored, p: PanelData| {
             let bid_id = bid();

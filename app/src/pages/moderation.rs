@@ -27,8 +27,8 @@ pub fn ModerationPage() -> impl IntoView {
     let page = crate::pages::fund::registers::query_param("page");
     let bid = crate::pages::fund::registers::query_param("bid");
     let data = Resource::new(
-        move || (id(), page(), bid(), use_refresh()),
-        |(id, page, bid, _)| moderation(id, page.parse().unwrap_or(0), bid.parse().unwrap_or(0)),
+        move || (id(), page(), bid()),
+        |(id, page, bid)| moderation(id, page.parse().unwrap_or(0), bid.parse().unwrap_or(0)),
     );
     view! { <FormPage form="decide_batch" data=data render=moderation_view/> }
 }
@@ -36,7 +36,7 @@ pub fn ModerationPage() -> impl IntoView {
 fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let release = ServerAction::<ReleaseUnawarded>::new();
-    let all_errors = errors.and(FormErrors::new(release, StoredForm::default()));
+    let all_errors = errors;
     let base = format!("/fund/rounds/{}", m.round_id);
     let criteria_names: Vec<String> = m
         .criteria
@@ -63,6 +63,72 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
             view! { <th scope="col" class=class>{h}</th> }
         })
         .collect_view();
+    // A failed post's ticks are the viewer's own: then the rows are rendered afresh.
+    let kept = m.kept.as_ref().filter(|_| stored.values.is_empty());
+    let rows = table_body(kept, || {
+        ranking_rows(&m, &stored, &base, criteria_names.len() + 7)
+    });
+    let outcomes = vec![
+        Choice::new("award", "Award each ticked bid the amount it requested"),
+        Choice::new(
+            "decline",
+            "Decline each ticked bid, with feedback drawn from its scores",
+        ),
+        Choice::new("reserve", "Put each ticked bid on the reserve list"),
+    ];
+    let left = crate::domain::money::Pence(m.envelope.0 - m.awarded.0);
+    let showing = (m.pages > 1).then(|| {
+        view! {
+            <p class="govuk-body">{format!(
+                "Showing bids ranked {} to {} of {}",
+                m.first_rank + 1,
+                m.first_rank + m.rows.len(),
+                m.total_bids
+            )}</p>
+        }
+    });
+    view! {
+        <PageTitle text="Moderation and decisions" errors=all_errors/>
+        <BackLink href=base.clone() text="Back to the round"/>
+        <ErrorSummary errors=all_errors/>
+        <span class="govuk-caption-l">{m.title.clone()}</span>
+        <h1 class="govuk-heading-l">"Moderation and decisions"</h1>
+        <SummaryList rows=vec![
+            SummaryRow::new("Budget envelope", m.envelope.display()),
+            SummaryRow::new("Awarded so far", m.awarded.display()),
+            SummaryRow::new("Left in the envelope", left.display()),
+        ]/>
+        <p class="govuk-body">"Bids are ranked by weighted total out of 100: agreed (moderated) scores where recorded, otherwise the mean of the assessors' scores. A bid scoring below a criterion's minimum is not fundable. Scores that differ by 2 or more are flagged for discussion. Open a bid to record agreed scores and a decision."</p>
+        <form method="post" action="/api/decisions/batch" novalidate>
+            <input type="hidden" name="round_id" value=m.round_id.to_string()/>
+            <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Bids ranked by weighted total (scrolls sideways)">
+                <table class="govuk-table">
+                    <caption class="govuk-table__caption govuk-table__caption--m">"Bids ranked by weighted total"</caption>
+                    <thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>
+                    {rows}
+                </table>
+            </div>
+            {showing}
+            <Pagination page=m.page pages=m.pages href=moderation_href query=base.clone()/>
+            <Radios name="outcome" legend="Decision for the ticked bids" choices=outcomes value=stored.value("outcome") error=errors.for_field("outcome")/>
+            <Button text="Record decisions for the ticked bids"/>
+        </form>
+        {(left.0 > 0).then(|| view! {
+            <h2 class="govuk-heading-m">"Release unawarded money"</h2>
+            <p class="govuk-body">{format!("When every decision is made, give the {} left in the envelope back to the pooled fund.", left.display())}</p>
+            <SmallForm action=release fields=vec![("round_id", m.round_id.to_string())] text="Release unawarded money to the pooled fund" class="govuk-button govuk-button--secondary"/>
+        })}
+    }
+}
+
+/// The ranking's rows on this page, with the funding line where the envelope runs out. The
+/// same for every commissioner unless a failed post left ticks (`stored`).
+fn ranking_rows(
+    m: &ModerationData,
+    stored: &StoredForm,
+    base: &str,
+    columns: usize,
+) -> Vec<AnyView> {
     let mut line_drawn = m.line_before;
     let mut rows = Vec::new();
     for (i, r) in m.rows.iter().enumerate() {
@@ -75,7 +141,7 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
             );
             rows.push(view! {
                 <tr class="govuk-table__row seedbed-funding-line">
-                    <td class="govuk-table__cell" colspan=(criteria_names.len() + 7).to_string()><strong>{text}</strong></td>
+                    <td class="govuk-table__cell" colspan=columns.to_string()><strong>{text}</strong></td>
                 </tr>
             }.into_any());
         }
@@ -134,61 +200,11 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
         );
         rows.push(view! {
             <tr class="govuk-table__row seedbed-funding-line">
-                <td class="govuk-table__cell" colspan=(criteria_names.len() + 7).to_string()><strong>{text}</strong></td>
+                <td class="govuk-table__cell" colspan=columns.to_string()><strong>{text}</strong></td>
             </tr>
         }.into_any());
     }
-    let outcomes = vec![
-        Choice::new("award", "Award each ticked bid the amount it requested"),
-        Choice::new(
-            "decline",
-            "Decline each ticked bid, with feedback drawn from its scores",
-        ),
-        Choice::new("reserve", "Put each ticked bid on the reserve list"),
-    ];
-    let left = crate::domain::money::Pence(m.envelope.0 - m.awarded.0);
-    let showing = (m.pages > 1).then(|| {
-        view! {
-            <p class="govuk-body">{format!(
-                "Showing bids ranked {} to {} of {}",
-                m.first_rank + 1,
-                m.first_rank + m.rows.len(),
-                m.total_bids
-            )}</p>
-        }
-    });
-    view! {
-        <PageTitle text="Moderation and decisions" errors=all_errors/>
-        <BackLink href=base.clone() text="Back to the round"/>
-        <ErrorSummary errors=all_errors/>
-        <span class="govuk-caption-l">{m.title.clone()}</span>
-        <h1 class="govuk-heading-l">"Moderation and decisions"</h1>
-        <SummaryList rows=vec![
-            SummaryRow::new("Budget envelope", m.envelope.display()),
-            SummaryRow::new("Awarded so far", m.awarded.display()),
-            SummaryRow::new("Left in the envelope", left.display()),
-        ]/>
-        <p class="govuk-body">"Bids are ranked by weighted total out of 100: agreed (moderated) scores where recorded, otherwise the mean of the assessors' scores. A bid scoring below a criterion's minimum is not fundable. Scores that differ by 2 or more are flagged for discussion. Open a bid to record agreed scores and a decision."</p>
-        <form method="post" action="/api/decisions/batch" novalidate>
-            <input type="hidden" name="round_id" value=m.round_id.to_string()/>
-            <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Bids ranked by weighted total (scrolls sideways)">
-                <table class="govuk-table">
-                    <caption class="govuk-table__caption govuk-table__caption--m">"Bids ranked by weighted total"</caption>
-                    <thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>
-                    <tbody class="govuk-table__body">{rows}</tbody>
-                </table>
-            </div>
-            {showing}
-            <Pagination page=m.page pages=m.pages href=moderation_href query=base.clone()/>
-            <Radios name="outcome" legend="Decision for the ticked bids" choices=outcomes value=stored.value("outcome") error=errors.for_field("outcome")/>
-            <Button text="Record decisions for the ticked bids"/>
-        </form>
-        {(left.0 > 0).then(|| view! {
-            <h2 class="govuk-heading-m">"Release unawarded money"</h2>
-            <p class="govuk-body">{format!("When every decision is made, give the {} left in the envelope back to the pooled fund.", left.display())}</p>
-            <SmallForm action=release fields=vec![("round_id", m.round_id.to_string())] text="Release unawarded money to the pooled fund" class="govuk-button govuk-button--secondary"/>
-        })}
-    }
+    rows
 }
 
 #[component]

@@ -35,7 +35,7 @@ fn percent_text(p: Option<u32>) -> String {
 #[component]
 pub fn SchemePage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| scheme(id));
+    let data = Resource::new(id, scheme);
     view! { <FormPage form=SCHEME_FORM data=data render=scheme_view/> }
 }
 
@@ -260,7 +260,7 @@ fn scheme_view(stored: StoredForm, s: SchemeView) -> impl IntoView {
 pub fn TranchePage() -> impl IntoView {
     let id = id_param("id");
     let tid = id_param("tid");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| scheme(id));
+    let data = Resource::new(id, scheme);
     view! {
         <FormPage form=TRANCHE_FORM data=data render={move |stored, s| tranche_view(stored, s, tid())}/>
     }
@@ -377,8 +377,8 @@ pub fn ReturnPage() -> impl IntoView {
     let id = id_param("id");
     let rid = id_param("rid");
     let data = Resource::new(
-        move || (id(), rid(), use_refresh()),
-        |(id, rid, _)| monitoring_return(id, rid),
+        move || (id(), rid()),
+        |(id, rid)| monitoring_return(id, rid),
     );
     view! { <FormPage form=RETURN_FORM data=data render=return_view/> }
 }

@@ -652,8 +652,34 @@ both_backends!(
             .await;
         assert_eq!(res.status, 409, "an award is final: {}", res.body);
 
-        // Batch: decline the weak bid with feedback drawn from its scores.
+        // A batch post without a decision comes back with the error and the bid still
+        // ticked, though the ranking's rows are kept as HTML for everyone (app::kept); the
+        // page's next view is unticked again.
         let w = format!("bid[{weak}]");
+        let tick = format!("id=\"tick-{weak}\"");
+        let ticked = |page: &str| {
+            let at = page.find(&tick).expect("the bid's tick box");
+            page[at..][..page[at..].find('>').unwrap()].contains("checked")
+        };
+        let (_, page, _) = app.get(&cora, "/fund/rounds/1/moderation").await;
+        assert!(!ticked(&page));
+        app.post_form(
+            &cora,
+            "/api/decisions/batch",
+            "/fund/rounds/1/moderation",
+            &[("round_id", "1"), (&w, "1")],
+        )
+        .await;
+        let (_, page, _) = app.get(&cora, "/fund/rounds/1/moderation").await;
+        assert!(
+            page.contains("Select a decision for the ticked bids"),
+            "{page}"
+        );
+        assert!(ticked(&page), "the tick was lost");
+        let (_, page, _) = app.get(&cora, "/fund/rounds/1/moderation").await;
+        assert!(!ticked(&page));
+
+        // Batch: decline the weak bid with feedback drawn from its scores.
         app.post_form(
             &cora,
             "/api/decisions/batch",

@@ -92,6 +92,70 @@ both_backends!(sessions_end_on_the_server, async |app: &TestApp| {
     assert!(location.starts_with("/account/sign-in"), "{location}");
 });
 
+/// The stored expiry of the session behind `cookie` (`name=id`), as the store wrote it (text
+/// with sub-second digits on both backends: any write changes it).
+async fn session_expiry(app: &TestApp, cookie: &str) -> String {
+    let id = cookie.split_once('=').unwrap().1;
+    let sql = if app.database_url.starts_with("postgres") {
+        "SELECT CAST(expiry_date AS TEXT) FROM tower_sessions.session WHERE id = $1"
+    } else {
+        "SELECT CAST(expiry_date AS TEXT) FROM tower_sessions WHERE id = $1"
+    };
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get::<String, _>(0)
+}
+
+both_backends!(
+    page_views_do_not_write_the_session_each_time,
+    async |app: &TestApp| {
+        // A session is written back (moving its two-hour expiry on) by sign-in and by
+        // changes; page views alone write it at most every five minutes (auth::keep_alive),
+        // so a signed-in GET is not a database write.
+        app.registered_user("Jo", "jo@example.org", PASSWORD).await;
+        let cookie = session_cookie(app, "jo@example.org").await;
+        let signed_in = session_expiry(app, &cookie).await;
+        for _ in 0..3 {
+            assert_eq!(account_with(app, &cookie).await.0, 200);
+        }
+        let res = reqwest::Client::new()
+            .get(app.url("/organisations/new"))
+            .header("Accept", "text/html")
+            .header("Cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        assert!(res.text().await.unwrap().contains("Organisation name"));
+        assert_eq!(
+            session_expiry(app, &cookie).await,
+            signed_in,
+            "a page view wrote the session"
+        );
+
+        // A change does write it (here a form refused, its typed values kept), with a
+        // later expiry.
+        let res = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(app.url("/api/organisations/register"))
+            .header("Accept", "text/html")
+            .header("Referer", app.url("/organisations/new"))
+            .header("Cookie", &cookie)
+            .form(&[("name", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 302);
+        let after = session_expiry(app, &cookie).await;
+        assert!(after > signed_in, "expiry {signed_in} -> {after}");
+    }
+);
+
 both_backends!(
     sign_in_throttling_holds_under_200_attempts_at_once,
     async |app: &TestApp| {

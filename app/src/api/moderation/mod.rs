@@ -1,5 +1,6 @@
 //! Moderation (commissioners): every assessor's scores per bid and criterion, agreed
 //! moderated scores, and the ranked list against the envelope with its funding line.
+use crate::api::KeptAt;
 use crate::domain::decision::Outcome;
 use crate::domain::money::Pence;
 use crate::error::AppError;
@@ -16,18 +17,14 @@ use {
     crate::auth,
     crate::db,
     crate::domain::assessment::{fundable, rank, weighted_total, Ranked, ScoreStats},
-    crate::domain::roles::Role,
     crate::error::FieldError,
-    crate::state::AppState,
 };
 
 /// One bid's moderation page keeps typed values for both its forms under this name.
 pub const MODERATE_FORM: &str = "moderate_bid";
 
 #[cfg(feature = "ssr")]
-pub(crate) async fn commissioner() -> Result<(AppState, auth::CurrentUser), AppError> {
-    auth::require_any_role(&[Role::Commissioner]).await
-}
+use crate::auth::require_commissioner as commissioner;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionHead {
@@ -85,6 +82,9 @@ pub struct ModerationData {
     /// Bids in the whole ranking.
     #[serde(default)]
     pub total_bids: usize,
+    /// Where this page's data was kept (server only).
+    #[serde(skip)]
+    pub kept: Option<KeptAt>,
 }
 
 /// Bids on one page of the moderation list.
@@ -124,6 +124,7 @@ impl ModerationData {
             page,
             pages,
             total_bids: total,
+            kept: None,
         }
     }
 }
@@ -249,6 +250,7 @@ pub async fn moderation_for(
         page: 1,
         pages: 1,
         total_bids,
+        kept: None,
     })
 }
 
@@ -263,7 +265,7 @@ pub async fn moderation(
     // The whole ranking with every assessor's score, kept until the data changes: it covers
     // every bid of the round, and a page shows 50 of them.
     let pool = &state.pool;
-    let ranking = state
+    let (at, ranking) = state
         .kept
         .get_or_make(pool, format!("moderation/{round_id}"), || async {
             let mut data = moderation_for(pool, round_id).await?;
@@ -273,7 +275,13 @@ pub async fn moderation(
         })
         .await
         .map_err(auth::with_status)?;
-    Ok(ranking.paged(page, bid))
+    let mut paged = ranking.paged(page, bid);
+    // Its rows are rendered once per change (the page key names the rows exactly).
+    paged.kept = Some(KeptAt {
+        key: format!("{}/page/{}", at.key, paged.page),
+        generation: at.generation,
+    });
+    Ok(paged)
 }
 
 /// Read the assessors' scores of these rows' bids (one query) into their cells; returns them.
@@ -335,6 +343,7 @@ mod paging_tests {
             page: 1,
             pages: 1,
             total_bids: n,
+            kept: None,
         }
     }
 

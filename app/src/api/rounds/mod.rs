@@ -19,16 +19,13 @@ use std::collections::BTreeMap;
 use {
     crate::auth,
     crate::db,
-    crate::domain::roles::Role,
     crate::error::FieldError,
     crate::state::AppState,
     sqlx::{Any, Transaction},
 };
 
 #[cfg(feature = "ssr")]
-async fn commissioner() -> Result<(AppState, auth::CurrentUser), AppError> {
-    auth::require_any_role(&[Role::Commissioner]).await
-}
+use crate::auth::require_commissioner as commissioner;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GapChoice {

@@ -1,6 +1,6 @@
 //! Form building blocks shared by every field: errors, the error summary, the title, the button.
 use crate::api::StoredForm;
-use crate::error::{AppError, FieldError};
+use crate::error::FieldError;
 use leptos::prelude::*;
 
 mod action;
@@ -10,43 +10,12 @@ pub use action::*;
 pub use choice::*;
 pub use text::*;
 
-/// Errors to show: from the last JavaScript submission, else from a plain post that redirected back.
+/// Errors to show: what a failed plain post left for its form (pages do not hydrate, so every
+/// submission is a plain post that redirects back).
 #[derive(Clone, Copy)]
 pub struct FormErrors(pub Signal<Vec<FieldError>>);
 
 impl FormErrors {
-    pub fn new<S>(action: ServerAction<S>, stored: StoredForm) -> Self
-    where
-        S: leptos::server_fn::ServerFn<Error = AppError> + Send + Sync + Clone + 'static,
-        S::Output: Clone + Send + Sync + 'static,
-    {
-        let stored_errors = stored.errors;
-        // After a successful action the page's data is fetched again, even when the
-        // server redirects back to the same address.
-        if let Some(shell) = crate::components::use_shell() {
-            Effect::new(move |_| {
-                if matches!(action.value().get(), Some(Ok(_))) {
-                    shell.1.update(|n| *n += 1);
-                }
-            });
-        }
-        FormErrors(Signal::derive(move || match action.value().get() {
-            Some(Err(e)) => {
-                let errors = e.field_errors();
-                if errors.is_empty() {
-                    vec![FieldError::new(
-                        "",
-                        "Sorry, there is a problem with the service. Try again later",
-                    )]
-                } else {
-                    errors
-                }
-            }
-            Some(Ok(_)) => vec![],
-            None => stored_errors.clone(),
-        }))
-    }
-
     /// Errors of several actions on one page, shown together.
     pub fn and(self, other: FormErrors) -> FormErrors {
         FormErrors(Signal::derive(move || {

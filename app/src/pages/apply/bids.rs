@@ -128,7 +128,7 @@ fn start_view(stored: StoredForm, info: StartData) -> impl IntoView {
 #[component]
 pub fn BidTaskListPage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| bid_tasks(id));
+    let data = Resource::new(id, bid_tasks);
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -391,9 +391,9 @@ pub fn BidConfirmationPage() -> impl IntoView {
 #[component]
 pub fn BidViewPage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| full_bid(id));
+    let data = Resource::new(id, full_bid);
     let withdraw = ServerAction::<WithdrawBid>::new();
-    let errors = FormErrors::new(withdraw, StoredForm::default());
+    let errors = FormErrors::from_stored(&StoredForm::default());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -457,8 +457,8 @@ pub fn BidViewPage() -> impl IntoView {
 
 #[component]
 pub fn BidsPage() -> impl IntoView {
-    let data = Resource::new(use_refresh, |_| my_bids());
-    let schemes = Resource::new(use_refresh, |_| crate::api::schemes::my_schemes());
+    let data = Resource::new(|| (), |_| my_bids());
+    let schemes = Resource::new(|| (), |_| crate::api::schemes::my_schemes());
     view! {
         <PageTitle text="Your bids"/>
         <h1 class="govuk-heading-l">"Your bids"</h1>

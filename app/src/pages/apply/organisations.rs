@@ -9,9 +9,9 @@ use leptos::prelude::*;
 
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
-    let data = Resource::new(use_refresh, |_| my_organisations());
+    let data = Resource::new(|| (), |_| my_organisations());
     let choose = ServerAction::<ActFor>::new();
-    let errors = FormErrors::new(choose, StoredForm::default());
+    let errors = FormErrors::from_stored(&StoredForm::default());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -79,7 +79,7 @@ fn legal_form_hint(form: LegalForm) -> &'static str {
 
 fn organisation_form(stored: StoredForm) -> impl IntoView {
     let action = ServerAction::<RegisterOrganisation>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let saved = OrganisationForm::default();
     let v = {
         let stored = stored.clone();
@@ -142,10 +142,7 @@ fn organisation_form(stored: StoredForm) -> impl IntoView {
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(
-        move || (id(), use_refresh()),
-        |(id, _)| organisation_detail(id),
-    );
+    let data = Resource::new(id, organisation_detail);
     let invite = Resource::new(|| (), |_| crate::api::form_state("invite_member".into()));
     let action = Resource::new(
         || (),
@@ -173,9 +170,8 @@ fn organisation_view(
     let invite = ServerAction::<InviteMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let hand = ServerAction::<HandOver>::new();
-    let errors = FormErrors::new(invite, stored_invite.clone())
-        .and(FormErrors::new(remove, stored_action))
-        .and(FormErrors::new(hand, StoredForm::default()));
+    let errors =
+        FormErrors::from_stored(&stored_invite).and(FormErrors::from_stored(&stored_action));
     let is_owner = r.my_role == "owner";
     let org_id = r.id;
     let me = r.me;
@@ -253,7 +249,7 @@ pub fn JoinOrganisationPage() -> impl IntoView {
 
 fn join_view(stored: StoredForm, info: Option<InvitationInfo>, token: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitation>::new();
-    let errors = FormErrors::new(action, stored);
+    let errors = FormErrors::from_stored(&stored);
     let next = urlencode(&format!("/organisations/join?token={token}"));
     let body = match info {
         None => view! {

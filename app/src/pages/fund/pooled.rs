@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn FundHomePage() -> impl IntoView {
-    let data = Resource::new(use_refresh, |_| fund_home());
+    let data = Resource::new(|| (), |_| fund_home());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -85,13 +85,13 @@ fn fund_home_view(home: FundHomeData) -> impl IntoView {
 
 #[component]
 pub fn PartnersPage() -> impl IntoView {
-    let data = Resource::new(use_refresh, |_| fund_home());
+    let data = Resource::new(|| (), |_| fund_home());
     view! { <FormPage form="add_partner" data=data render=|stored, home: FundHomeData| partners_view(stored, home.partners)/> }
 }
 
 fn partners_view(stored: StoredForm, partners: Vec<PartnerView>) -> impl IntoView {
     let action = ServerAction::<AddPartner>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let rows = partners
         .into_iter()
         .map(|p| {
@@ -135,13 +135,13 @@ fn partners_view(stored: StoredForm, partners: Vec<PartnerView>) -> impl IntoVie
 #[component]
 pub fn PartnerPage() -> impl IntoView {
     let id = crate::pages::fund::registers::id_param("id");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| partner_detail(id));
+    let data = Resource::new(id, partner_detail);
     view! { <FormPage form="partner_identifier" data=data render=partner_view/> }
 }
 
 fn partner_view(stored: StoredForm, p: PartnerView) -> impl IntoView {
     let action = ServerAction::<SetPartnerIdentifier>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let value = if stored.values.contains_key("org_identifier") {
         stored.value("org_identifier")
     } else {
@@ -174,7 +174,7 @@ pub fn SetUpFundPage() -> impl IntoView {
 
 fn set_up_view(stored: StoredForm, home: FundHomeData) -> impl IntoView {
     let action = ServerAction::<SetUpFund>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let years: Vec<Choice> = home
         .years_to_set_up
         .iter()
@@ -279,8 +279,8 @@ pub fn FundPage() -> impl IntoView {
             .and_then(|b| b.parse::<i64>().ok())
     };
     let data = Resource::new(
-        move || (year(), before(), use_refresh()),
-        |(year, before, _)| fund_detail(year, before),
+        move || (year(), before()),
+        |(year, before)| fund_detail(year, before),
     );
     view! {
         <Transition fallback=|| ()>
@@ -396,7 +396,7 @@ pub fn VariationPage() -> impl IntoView {
 
 fn variation_view(stored: StoredForm, fund: FundRecord) -> impl IntoView {
     let action = ServerAction::<RecordVariation>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let partners = fund
         .all_partners
         .iter()

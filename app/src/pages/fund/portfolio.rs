@@ -47,31 +47,6 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         1 => "1 funded scheme".to_string(),
         n => format!("{n} funded schemes"),
     };
-    let rows = p
-        .rows
-        .iter()
-        .map(|r| {
-            view! {
-                <tr class="govuk-table__row">
-                    <td class="govuk-table__cell"><a class="govuk-link" href=format!("/schemes/{}", r.scheme_id)>{r.organisation.clone()}</a></td>
-                    <td class="govuk-table__cell">{r.round_title.clone()}</td>
-                    <td class="govuk-table__cell govuk-table__cell--numeric">{r.amount.display()}</td>
-                    <td class="govuk-table__cell govuk-table__cell--numeric">{r.paid.display()}</td>
-                    <td class="govuk-table__cell govuk-table__cell--numeric">{r.latest_dependency.map(|d| format!("{d}%")).unwrap_or_else(|| "–".into())}</td>
-                    <td class="govuk-table__cell"><Sparkline values=r.trend.clone()/></td>
-                    <td class="govuk-table__cell">
-                        <strong class=status_colour(&r.status)>{status_label(&r.status)}</strong>
-                        <br/><span class="govuk-body-s">{r.reason.clone()}</span>
-                    </td>
-                    <td class="govuk-table__cell">
-                        {r.next_due.clone().unwrap_or_else(|| "None".into())}
-                        {r.overdue_days.map(|d| view! { <br/><strong class="govuk-tag govuk-tag--red">{format!("Overdue by {d} days")}</strong> })}
-                    </td>
-                    <td class="govuk-table__cell govuk-table__cell--numeric">{r.cost_avoided.display()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
     let statuses = STATUS_FILTERS
         .iter()
         .map(|(c, l)| (c.to_string(), l.to_string()))
@@ -87,6 +62,7 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         .map(|(id, t)| (id.to_string(), t.clone()))
         .collect();
     let csv = format!("/fund/schemes.csv?{}", filter.query());
+    let rows = p.rows.clone();
     let first = (p.page.max(1) as usize - 1) * PORTFOLIO_PAGE_SIZE;
     let showing = (p.pages > 1).then(|| {
         view! {
@@ -113,13 +89,40 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         </form>
         <p class="govuk-body"><a class="govuk-link" href=csv download="">"Download these schemes (CSV)"</a></p>
         <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Funded schemes (scrolls sideways)">
-            <DataTable caption=count headings=vec!["Organisation", "Round", "Award", "Paid to date", "Latest dependency", "Trend", "Status", "Next return due", "Cost avoided"] numeric=vec![2, 3, 4, 8]>
-                {rows}
+            <DataTable caption=count headings=vec!["Organisation", "Round", "Award", "Paid to date", "Latest dependency", "Trend", "Status", "Next return due", "Cost avoided"] numeric=vec![2, 3, 4, 8] kept=p.kept.clone()>
+                {portfolio_rows(&rows)}
             </DataTable>
         </div>
         {showing}
         <Pagination page=p.page pages=p.pages href=portfolio_href query=filter.query()/>
     }
+}
+
+/// One page of the portfolio's rows (the same for every commissioner: kept as HTML).
+fn portfolio_rows(rows: &[PortfolioRow]) -> impl IntoView {
+    rows.iter()
+        .map(|r| {
+            view! {
+                <tr class="govuk-table__row">
+                    <td class="govuk-table__cell"><a class="govuk-link" href=format!("/schemes/{}", r.scheme_id)>{r.organisation.clone()}</a></td>
+                    <td class="govuk-table__cell">{r.round_title.clone()}</td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{r.amount.display()}</td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{r.paid.display()}</td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{r.latest_dependency.map(|d| format!("{d}%")).unwrap_or_else(|| "–".into())}</td>
+                    <td class="govuk-table__cell"><Sparkline values=r.trend.clone()/></td>
+                    <td class="govuk-table__cell">
+                        <strong class=status_colour(&r.status)>{status_label(&r.status)}</strong>
+                        <br/><span class="govuk-body-s">{r.reason.clone()}</span>
+                    </td>
+                    <td class="govuk-table__cell">
+                        {r.next_due.clone().unwrap_or_else(|| "None".into())}
+                        {r.overdue_days.map(|d| view! { <br/><strong class="govuk-tag govuk-tag--red">{format!("Overdue by {d} days")}</strong> })}
+                    </td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{r.cost_avoided.display()}</td>
+                </tr>
+            }
+        })
+        .collect_view()
 }
 
 fn portfolio_href(page: i64, query: &str) -> String {
@@ -128,7 +131,7 @@ fn portfolio_href(page: i64, query: &str) -> String {
 
 #[component]
 pub fn UnitCostsPage() -> impl IntoView {
-    let data = Resource::new(use_refresh, |_| unit_costs());
+    let data = Resource::new(|| (), |_| unit_costs());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -214,14 +217,14 @@ fn unit_cost_form(stored: StoredForm, id: i64, saved: Option<UnitCostView>) -> A
 #[component]
 pub fn MeasuresPage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| round_measures(id));
+    let data = Resource::new(id, round_measures);
     view! { <FormPage form=MEASURE_FORM data=data render=measures_view/> }
 }
 
 fn measures_view(stored: StoredForm, m: MeasuresData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let remove = ServerAction::<RemoveMeasure>::new();
-    let all_errors = errors.and(FormErrors::new(remove, StoredForm::default()));
+    let all_errors = errors;
     let rows = m
         .measures
         .iter()

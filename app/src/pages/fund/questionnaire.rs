@@ -23,7 +23,7 @@ fn field_signal(errors: FormErrors, name: String) -> Signal<Option<String>> {
 pub fn SectionPage() -> impl IntoView {
     let id = id_param("id");
     let sid = id_param("sid");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| round_admin(id));
+    let data = Resource::new(id, round_admin);
     view! {
         <FormPage form="save_section" data=data render=move |stored, round: RoundBuild| {
             match round.sections.iter().find(|s| s.id == sid()).cloned() {
@@ -56,9 +56,7 @@ fn section_view(
     let save = ServerAction::<SaveSection>::new();
     let moving = ServerAction::<MoveItem>::new();
     let remove = ServerAction::<RemoveQuestion>::new();
-    let errors = FormErrors::new(save, stored.clone())
-        .and(FormErrors::new(moving, StoredForm::default()))
-        .and(FormErrors::new(remove, StoredForm::default()));
+    let errors = FormErrors::from_stored(&stored);
     let editable = round.editable();
     let id = round.id;
     let base = format!("/fund/rounds/{id}");
@@ -181,7 +179,7 @@ fn question_form(
     question: Option<QuestionView>,
 ) -> impl IntoView {
     let action = ServerAction::<SaveQuestion>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let saved = question
         .as_ref()
         .map(|q| q.question.to_form())
@@ -272,7 +270,7 @@ fn criterion_form(
     criterion: Option<CriterionView>,
 ) -> impl IntoView {
     let action = ServerAction::<SaveCriterion>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let saved = criterion
         .as_ref()
         .map(|c| c.criterion.to_form())

@@ -159,7 +159,7 @@ pub fn history_table(history: Vec<crate::api::admin::AuditView>) -> impl IntoVie
 #[component]
 pub fn GapPage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| gap_detail(id));
+    let data = Resource::new(id, gap_detail);
     view! { <FormPage form="gap_evidence" data=data render=gap_view/> }
 }
 
@@ -249,7 +249,7 @@ pub fn EditGapPage() -> impl IntoView {
 
 fn gap_form(stored: StoredForm, id: Option<i64>, saved: GapForm) -> impl IntoView {
     let action = ServerAction::<SaveGap>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let v = {
         let stored = stored.clone();
         move |name: &str, saved: &str| pick(&stored, name, saved)
@@ -415,7 +415,7 @@ fn service_rows(s: &Service, edit: Option<String>) -> Vec<SummaryRow> {
 #[component]
 pub fn ServicePage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| service_detail(id));
+    let data = Resource::new(id, service_detail);
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -453,7 +453,7 @@ pub fn EditServicePage() -> impl IntoView {
 
 fn service_form(stored: StoredForm, id: Option<i64>, saved: ServiceForm) -> impl IntoView {
     let action = ServerAction::<SaveService>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let v = {
         let stored = stored.clone();
         move |name: &str, saved: &str| pick(&stored, name, saved)

@@ -84,7 +84,7 @@ fn round_form_page(id: Option<impl Fn() -> i64 + Copy + Send + Sync + 'static>) 
 
 fn round_form(stored: StoredForm, id: Option<i64>, data: RoundFormInfo) -> impl IntoView {
     let action = ServerAction::<SaveRound>::new();
-    let errors = FormErrors::new(action, stored.clone());
+    let errors = FormErrors::from_stored(&stored);
     let (saved, saved_forms, saved_gaps) = data.current.clone().unwrap_or_else(|| {
         (
             RoundForm {
@@ -200,7 +200,7 @@ fn round_form(stored: StoredForm, id: Option<i64>, data: RoundFormInfo) -> impl 
 #[component]
 pub fn RoundAdminPage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(move || (id(), use_refresh()), |(id, _)| round_admin(id));
+    let data = Resource::new(id, round_admin);
     view! { <FormPage form="round_action" data=data render=round_admin_view/> }
 }
 
@@ -210,11 +210,7 @@ fn round_admin_view(stored: StoredForm, r: RoundBuild) -> impl IntoView {
     let remove_section = ServerAction::<RemoveSection>::new();
     let remove_criterion = ServerAction::<RemoveCriterion>::new();
     let assess = ServerAction::<StartAssessment>::new();
-    let errors = FormErrors::new(publish, stored)
-        .and(FormErrors::new(moving, StoredForm::default()))
-        .and(FormErrors::new(remove_section, StoredForm::default()))
-        .and(FormErrors::new(remove_criterion, StoredForm::default()))
-        .and(FormErrors::new(assess, StoredForm::default()));
+    let errors = FormErrors::from_stored(&stored);
     let editable = r.editable();
     let id = r.id;
     let d = r.details.clone();
@@ -389,7 +385,7 @@ pub fn NewVersionPage() -> impl IntoView {
     view! {
         <FormPage form="new_version" data=data render=move |stored, ()| {
             let action = ServerAction::<NewVersion>::new();
-            let errors = FormErrors::new(action, stored.clone());
+            let errors = FormErrors::from_stored(&stored);
             let round_id = id();
             view! {
                 <PageTitle text="Change a published round" errors=errors/>
