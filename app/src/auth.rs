@@ -174,14 +174,13 @@ async fn read_user(
     user_id: i64,
     version: i64,
 ) -> AppResult<Option<CurrentUser>> {
-    let Some(user) = db::users::by_id(&state.pool, user_id).await? else {
+    let Some((user, roles)) = db::users::by_id_with_roles(&state.pool, user_id).await? else {
         return Ok(None);
     };
     if user.session_version != version {
         session.flush().await?;
         return Ok(None);
     }
-    let roles = db::users::roles(&state.pool, user.id).await?;
     keep_alive(session).await?;
     Ok(Some(CurrentUser {
         id: user.id,

@@ -72,6 +72,32 @@ pub async fn by_id(pool: &AnyPool, id: i64) -> Result<Option<UserRow>, sqlx::Err
         .transpose()
 }
 
+/// A user and their granted roles in one query: the signed-in user is read on every request.
+pub async fn by_id_with_roles(
+    pool: &AnyPool,
+    id: i64,
+) -> Result<Option<(UserRow, Vec<Role>)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.email, u.full_name, u.password_hash, u.email_verified, \
+         u.session_version, u.created_at, r.role \
+         FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = $1",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let user = user_from_row(first)?;
+    let mut roles: Vec<Role> = rows
+        .iter()
+        .filter_map(|r| r.try_get::<Option<String>, _>("role").ok().flatten())
+        .filter_map(|code| Role::from_code(&code))
+        .collect();
+    roles.sort();
+    Ok(Some((user, roles)))
+}
+
 pub async fn roles(pool: &AnyPool, user_id: i64) -> Result<Vec<Role>, sqlx::Error> {
     let rows = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1")
         .bind(user_id)
