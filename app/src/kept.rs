@@ -21,6 +21,10 @@ type Entry = (i64, Arc<dyn Any + Send + Sync>);
 #[derive(Default)]
 pub struct Kept {
     entries: Mutex<HashMap<String, Entry>>,
+    /// One lock per key being worked out: after a change, concurrent requests for the same
+    /// value wait for the first to work it out instead of each working it out (32 at once
+    /// held 32 copies of a round's ranking: 230 MB).
+    making: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Kept {
@@ -44,12 +48,41 @@ impl Kept {
     {
         // Read before the data, so a change that lands meanwhile moves it past what is kept.
         let generation = crate::db::generation::current(pool).await?;
-        if let Some(value) = self.at(&key, generation) {
+        if let Some((generation, value)) = self.at_least(&key, generation) {
             return Ok((KeptAt { key, generation }, value));
         }
-        let value = Arc::new(make().await?);
-        self.keep(key.clone(), generation, value.clone());
-        Ok((KeptAt { key, generation }, value))
+        let lock = self.making().entry(key.clone()).or_default().clone();
+        let _making = lock.lock().await;
+        // Whoever held the lock may have worked it out meanwhile (at this generation or a
+        // later one: never older than the database when this request started).
+        if let Some((generation, value)) = self.at_least(&key, generation) {
+            return Ok((KeptAt { key, generation }, value));
+        }
+        let made = make().await.map(|value| {
+            let value = Arc::new(value);
+            self.keep(key.clone(), generation, value.clone());
+            value
+        });
+        self.making().remove(&key);
+        Ok((KeptAt { key, generation }, made?))
+    }
+
+    fn making(&self) -> MutexGuard<'_, HashMap<String, Arc<tokio::sync::Mutex<()>>>> {
+        self.making.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value kept under `key` at `generation` or a later one, with its generation.
+    fn at_least<T: Send + Sync + 'static>(
+        &self,
+        key: &str,
+        generation: i64,
+    ) -> Option<(i64, Arc<T>)> {
+        let entries = self.entries();
+        let (at, value) = entries.get(key)?;
+        if *at < generation {
+            return None;
+        }
+        Some((*at, value.clone().downcast::<T>().ok()?))
     }
 
     /// HTML rendered from what is kept at `at` (a page's rows), kept beside it for the same
@@ -120,6 +153,61 @@ mod tests {
         kept.keep("a".into(), 5, Arc::new(9u32));
         kept.keep("a".into(), 4, Arc::new(8u32));
         assert_eq!(kept.at::<u32>("a", 5).as_deref(), Some(&9));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_misses_work_a_value_out_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        sqlx::any::install_default_drivers();
+        // One connection: every query sees the same in-memory database.
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        for sql in [
+            "CREATE TABLE data_generation (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
+            "INSERT INTO data_generation (id, n) VALUES (1, 1)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        let kept = Arc::new(Kept::default());
+        let made = Arc::new(AtomicUsize::new(0));
+        let burst = |value: u32| {
+            (0..16)
+                .map(|_| {
+                    let (kept, made, pool) = (kept.clone(), made.clone(), pool.clone());
+                    tokio::spawn(async move {
+                        let (at, v) = kept
+                            .get_or_make(&pool, "moderation/1".into(), || async {
+                                made.fetch_add(1, SeqCst);
+                                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                                Ok::<_, AppError>(value)
+                            })
+                            .await
+                            .unwrap();
+                        (at.generation, *v)
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        for task in burst(7) {
+            assert_eq!(task.await.unwrap(), (1, 7));
+        }
+        assert_eq!(
+            made.load(SeqCst),
+            1,
+            "16 requests at once worked it out once"
+        );
+        // After a change it is worked out again, once.
+        sqlx::query("UPDATE data_generation SET n = 2")
+            .execute(&pool)
+            .await
+            .unwrap();
+        for task in burst(8) {
+            assert_eq!(task.await.unwrap(), (2, 8));
+        }
+        assert_eq!(made.load(SeqCst), 2);
     }
 
     #[test]
