@@ -97,13 +97,11 @@ impl Kept {
         html
     }
 
+    /// The value kept under `key` at exactly this generation.
     fn at<T: Send + Sync + 'static>(&self, key: &str, generation: i64) -> Option<Arc<T>> {
-        let entries = self.entries();
-        let (at, value) = entries.get(key)?;
-        if *at != generation {
-            return None;
-        }
-        value.clone().downcast::<T>().ok()
+        self.at_least(key, generation)
+            .filter(|(at, _)| *at == generation)
+            .map(|(_, value)| value)
     }
 
     fn keep(&self, key: String, generation: i64, value: Arc<dyn Any + Send + Sync>) {
@@ -159,10 +157,12 @@ mod tests {
     async fn concurrent_misses_work_a_value_out_once() {
         use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
         sqlx::any::install_default_drivers();
-        // One connection: every query sees the same in-memory database.
+        // A file, not sqlite::memory: (each pooled connection would get its own empty one).
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/kept.db?mode=rwc", dir.path().display());
         let pool = sqlx::any::AnyPoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
+            .max_connections(4)
+            .connect(&url)
             .await
             .unwrap();
         for sql in [
