@@ -43,33 +43,48 @@ BIN="${SEEDBED_BIN:-$TARGET/$PROFILE/seedbed}"
 SITE_ROOT="${SEEDBED_SITE_ROOT:-$TARGET/site}"
 [ -d "$SITE_ROOT/pkg" ] || SITE_ROOT="target/site"
 WORK="$(mktemp -d)"
-PORT="${SEEDBED_BENCH_PORT:-3077}"
+# A free port unless one is given: a server left on a fixed port would answer in ours' place.
+PORT="${SEEDBED_BENCH_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 BASE="http://127.0.0.1:$PORT"
 SERVER_PID=""
-stop_server() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+# Every step has a time limit, so a fault shows as a failure with its cause, never a hang.
+CURL=(curl --connect-timeout 5 --max-time 60)
+stop_server() { # SIGTERM; the server gives open connections 10 s, so 30 s means it is stuck
+  [ -n "$SERVER_PID" ] || return 0
+  local pid="$SERVER_PID"
   SERVER_PID=""
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.5
+  done
+  echo "The server did not stop within 30 s of SIGTERM; killed. Its log:" >&2
+  cat "$WORK/server.log" >&2
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  return 1
 }
-cleanup() { stop_server; rm -rf "$WORK"; }
+cleanup() { stop_server || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 export LEPTOS_SITE_ROOT="$SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=seedbed LEPTOS_ENV=PROD
 export SEEDBED_OUTBOX_DIR="$WORK/outbox" SEEDBED_BASE_URL="$BASE" SEEDBED_ADDR="127.0.0.1:$PORT" SEEDBED_LOG=warn
 
-fresh_database() { # backend -> database URL
+fresh_database() { # backend -> DB_URL, an empty database
   if [ "$1" = sqlite ]; then
     rm -f "$WORK"/bench.db*
-    echo "sqlite://$WORK/bench.db?mode=rwc"
+    DB_URL="sqlite://$WORK/bench.db?mode=rwc"
   else
-    psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS seedbed_bench" -c "CREATE DATABASE seedbed_bench" >/dev/null
-    echo "$PG_BASE/seedbed_bench"
+    PGCONNECT_TIMEOUT=10 timeout 60 psql -q -v ON_ERROR_STOP=1 "$PG_ADMIN" \
+      -c "DROP DATABASE IF EXISTS seedbed_bench WITH (FORCE)" -c "CREATE DATABASE seedbed_bench" >/dev/null
+    DB_URL="$PG_BASE/seedbed_bench"
   fi
 }
 
 sign_in() { # email -> a Cookie header value
   local jar="$WORK/jar-$1"
   rm -f "$jar"
-  curl -fsS -o /dev/null -c "$jar" -b "$jar" -H 'Accept: text/html' \
+  "${CURL[@]}" -fsS -o /dev/null -c "$jar" -b "$jar" -H 'Accept: text/html' \
     --data-urlencode "email=$1" --data-urlencode "password=seedbed demo password" \
     "$BASE/api/account/sign_in"
   awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s=%s; ", $6, $7 }' "$jar"
@@ -88,11 +103,11 @@ drive() { # label path [cookie]
   local label="$1" path="$2" cookie="${3:-}" out
   # Check the page answers 200 with this session before timing it.
   local code
-  code=$(curl -s -o "$WORK/page" -w '%{http_code}' ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
+  code=$("${CURL[@]}" -s -o "$WORK/page" -w '%{http_code}' ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
   if [ "$code" != 200 ]; then echo "$label: $path answered $code" >&2; exit 1; fi
   local bytes; bytes=$(wc -c < "$WORK/page")
   echo 5 > "/proc/$SERVER_PID/clear_refs" 2>/dev/null || true # reset the peak RSS
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
+  out=$(timeout $((DURATION + 60)) wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
   if echo "$out" | grep -q 'Non-2xx'; then echo "$out" >&2; echo "$label: errors under load" >&2; exit 1; fi
   local rps p50 p99
   rps=$(echo "$out" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
@@ -103,23 +118,30 @@ drive() { # label path [cookie]
 
 run_backend() { # backend scale
   local backend="$1" scale="$2" url
-  url=$(fresh_database "$backend")
+  fresh_database "$backend"
+  url="$DB_URL"
   local started=$SECONDS
-  SEEDBED_DATABASE_URL="$url" "$BIN" demo --scale "$scale" > "$WORK/demo.txt"
+  if "${CURL[@]}" -fsS "$BASE/health" >/dev/null 2>&1; then
+    echo "Something already answers on port $PORT; stop it or set SEEDBED_BENCH_PORT" >&2
+    exit 1
+  fi
+  SEEDBED_DATABASE_URL="$url" timeout 600 "$BIN" demo --scale "$scale" > "$WORK/demo.txt"
   local load_line; load_line=$(grep '^Scale data' "$WORK/demo.txt")
   local moderation; moderation=$(awk '/^Moderation page:/ { print $3 }' "$WORK/demo.txt")
   local round; round=$(awk '/^Open round page:/ { print $4 }' "$WORK/demo.txt")
   SEEDBED_DATABASE_URL="$url" "$BIN" serve > "$WORK/server.log" 2>&1 &
   SERVER_PID=$!
+  local up=no
   for _ in $(seq 1 60); do
-    curl -fsS "$BASE/health" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+    if "${CURL[@]}" -fsS "$BASE/health" >/dev/null 2>&1; then up=yes; break; fi
     sleep 1
   done
+  [ "$up" = yes ] || { echo "The server did not answer within 60 s" >&2; cat "$WORK/server.log" >&2; exit 1; }
   local commissioner applicant bid
   commissioner=$(sign_in commissioner@seedbed.test)
   applicant=$(sign_in applicant@seedbed.test)
-  bid=$(curl -fsS -H "Cookie: $applicant" "$BASE/bids" | grep -o 'href="/bids/[0-9]*' | head -1 | grep -o '[0-9]*$')
+  bid=$("${CURL[@]}" -fsS -H "Cookie: $applicant" "$BASE/bids" | grep -o 'href="/bids/[0-9]*' | head -1 | grep -o '[0-9]*$')
   echo
   echo "### $backend, N = $scale (loaded in $((SECONDS - started)) s)"
   echo "$load_line"
@@ -134,7 +156,7 @@ run_backend() { # backend scale
   drive "Portfolio (funded schemes)" "/fund/schemes" "$commissioner"
   drive "360Giving JSON" "/open-data/360giving.json"
   if [ "$backend" = sqlite ] && [ "$scale" = "$SCALE" ]; then
-    curl -fsS -H "Cookie: $applicant" "$BASE/bids/$bid" > "$WORK/tasklist.html"
+    "${CURL[@]}" -fsS -H "Cookie: $applicant" "$BASE/bids/$bid" > "$WORK/tasklist.html"
   fi
   stop_server
 }

@@ -187,6 +187,39 @@ impl TestApp {
 
     /// A confirmed account holding `roles`, signed in on a fresh client.
     pub async fn signed_in_as(&self, email: &str, roles: &[Role]) -> reqwest::Client {
+        self.user_with_roles(email, roles).await;
+        let client = new_client();
+        let res = self.sign_in(&client, email, TEST_PASSWORD).await;
+        assert_eq!(res.status, 302, "{}", res.body);
+        client
+    }
+
+    /// A confirmed account holding `roles`, signed in: its session cookie (`name=value`), for
+    /// requests written by hand.
+    pub async fn session_cookie(&self, email: &str, roles: &[Role]) -> String {
+        self.user_with_roles(email, roles).await;
+        let res = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(self.url("/api/account/sign_in"))
+            .header(ACCEPT, "text/html")
+            .form(&[("email", email), ("password", TEST_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302);
+        let cookie = res
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("seedbed_session="))
+            .expect("a session cookie");
+        cookie.split(';').next().unwrap().to_string()
+    }
+
+    async fn user_with_roles(&self, email: &str, roles: &[Role]) {
         self.registered_user("Test User", email, TEST_PASSWORD)
             .await;
         let user = app::db::users::by_email(&self.pool, email)
@@ -197,11 +230,6 @@ impl TestApp {
         app::db::users::set_roles(&mut conn, user.id, roles, None, &app::db::now())
             .await
             .unwrap();
-        drop(conn);
-        let client = new_client();
-        let res = self.sign_in(&client, email, TEST_PASSWORD).await;
-        assert_eq!(res.status, 302, "{}", res.body);
-        client
     }
 
     /// How many rows a query counts (`SELECT CAST(COUNT(*) AS BIGINT) AS n …`).

@@ -258,5 +258,6 @@ both_backends!(
         assert_eq!(ledger_paid, expected);
     }
 );
+mod hang_up;
 mod kill;
 mod restart;
