@@ -21,6 +21,8 @@ export default defineConfig({
   // A journey with JavaScript off scans every page twice (axe runs in a scratch page), and CI's
   // two cores are shared by both workers and the server: a short journey took 60 s there.
   timeout: 120_000,
+  // The whole run: a hang fails here rather than waiting out CI's own limit.
+  globalTimeout: 30 * 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,

@@ -12,7 +12,12 @@ TARGET="${CARGO_TARGET_DIR:-target}"
 SITE_ROOT="$TARGET/site"
 [ -d "$SITE_ROOT/pkg" ] || SITE_ROOT="target/site"
 WORK="$(mktemp -d)"
-PORT="${SEEDBED_E2E_PORT:-3005}"
+# A free port unless one is given: a server left on a fixed port would answer in ours' place.
+PORT="${SEEDBED_E2E_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+if curl -fsS --max-time 5 "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then
+  echo "Something already answers on port $PORT; stop it or set SEEDBED_E2E_PORT" >&2
+  exit 1
+fi
 export SEEDBED_E2E_OUTBOX="$WORK/outbox"
 export SEEDBED_E2E_BASE_URL="http://127.0.0.1:$PORT"
 LEPTOS_SITE_ROOT="$SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=seedbed LEPTOS_ENV=PROD \
@@ -23,7 +28,7 @@ SERVER_PID=$!
 cleanup() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 for _ in $(seq 1 60); do
-  curl -fsS "$SEEDBED_E2E_BASE_URL/health" >/dev/null 2>&1 && break
+  curl -fsS --max-time 5 "$SEEDBED_E2E_BASE_URL/health" >/dev/null 2>&1 && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
   sleep 1
 done

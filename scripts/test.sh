@@ -28,7 +28,9 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 # One test at a time: each integration test runs its own server in its own tokio runtime,
 # and with several runtimes in one process a page request hung now and then (about one
 # full run in three, always on PostgreSQL). One at a time is also faster on 2 cores.
-cargo test --workspace -- --test-threads=1
+# Built first without a limit (a cold build is slow); the run itself has one, so a hang fails.
+cargo test --workspace --no-run
+timeout -k 30 1800 cargo test --workspace -- --test-threads=1
 step "end-to-end tests (Chromium, JavaScript on and off, axe)"
 scripts/e2e.sh
 step "all tests passed"
