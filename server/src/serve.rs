@@ -1,0 +1,113 @@
+//! Serving: the listener (TCP_NODELAY), each request run to its end, and a bounded stop.
+use crate::panic_page;
+use axum::response::Response;
+use axum::Router;
+
+/// How long connections still open at Ctrl-C or SIGTERM get to finish before the server
+/// stops anyway (a stop must not wait on a client that never closes its connection).
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serve until Ctrl-C or SIGTERM, then give open connections `SHUTDOWN_GRACE` to finish.
+/// Every connection has TCP_NODELAY: a response written in more than one piece (a streamed
+/// page, a static file's headers then body) otherwise waits for the client's delayed ACK,
+/// about 40 ms each (the load benchmark found every page and even a 2 KB static file at a
+/// 40 ms floor).
+pub async fn serve(router: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(%e, "could not set TCP_NODELAY");
+        }
+    });
+    let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
+    let connections = tower::service_fn(move |incoming: axum::serve::IncomingStream<'_, _>| {
+        let connection = RunToCompletion {
+            router: router.clone(),
+            client: *incoming.remote_addr(),
+        };
+        std::future::ready(Ok::<_, std::convert::Infallible>(connection))
+    });
+    let server = axum::serve(listener, connections).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(true);
+    });
+    let deadline = async move {
+        if stop_seen.wait_for(|stop| *stop).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = server => served,
+        _ = deadline => {
+            tracing::warn!("connections still open {SHUTDOWN_GRACE:?} after the stop signal: stopping anyway");
+            Ok(())
+        }
+    }
+}
+
+/// One connection's requests, each run to its end in a task of its own that starts when hyper
+/// hands the request over, even if the client hangs up first. hyper drops (cancels) a
+/// request's future when its connection closes, and sqlx is not safe to cancel everywhere: on
+/// PostgreSQL a request cancelled while `BEGIN` is on the wire leaves its pooled connection
+/// inside a transaction that nothing ends (sqlx 0.8.6 and 0.9.0, transact-rs/sqlx#4393), so
+/// later statements on it do not commit and its locks stall other requests. A request cut off
+/// between its commit and the session save or the data generation's move would leave those
+/// behind too. The task starts in `call`, not on the future's first poll: hyper can see the
+/// hang-up before it polls. Also gives each request the client's address (`ConnectInfo`).
+#[derive(Clone)]
+struct RunToCompletion {
+    router: Router,
+    client: std::net::SocketAddr,
+}
+
+impl tower::Service<axum::extract::Request> for RunToCompletion {
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Response, std::convert::Infallible>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut request: axum::extract::Request) -> Self::Future {
+        use tower::ServiceExt;
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(self.client));
+        let task = tokio::spawn(self.router.clone().oneshot(request));
+        Box::pin(async move {
+            Ok(match task.await {
+                Ok(Ok(response)) => response,
+                Ok(Err(never)) => match never {},
+                Err(e) => panic_page(Box::new(e.to_string())),
+            })
+        })
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
