@@ -70,7 +70,9 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
         match value {
             // A request whose fields are missing or malformed (a hand-made or stale form):
             // the sender's mistake, 400, never a 500.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => {
                 crate::components::set_status(400);
                 AppError::Invalid(vec![FieldError::new(
                     "",

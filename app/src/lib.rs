@@ -14,6 +14,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod kept;
 #[cfg(feature = "ssr")]
+pub mod outbox;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use leptos::prelude::*;

@@ -29,6 +29,24 @@ pub fn verification(to: &str, name: &str, link: &str) -> OutgoingMail {
     }
 }
 
+/// To the owner of an address someone tried to register again (the page said nothing, so
+/// no one learns which addresses have accounts).
+pub fn account_exists(to: &str, sign_in: &str, reset: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_string(),
+        subject: "You already have a Seedbed account".to_string(),
+        body: format!(
+            "Hello,\n\n\
+             Someone (perhaps you) tried to create a Seedbed account with this email address. \
+             There is already an account with it, so no new account was made.\n\n\
+             To sign in:\n\n{sign_in}\n\n\
+             If you have forgotten your password, you can reset it:\n\n{reset}\n\n\
+             If this was not you, you can ignore this email: nothing has changed.\n\n\
+             Seedbed - Preventative Services Market Development Board\n"
+        ),
+    }
+}
+
 pub fn password_reset(to: &str, name: &str, link: &str) -> OutgoingMail {
     OutgoingMail {
         to: to.to_string(),
@@ -254,6 +272,15 @@ mod tests {
         assert!(mail.subject.contains("Confirm your email"));
         assert!(mail.body.contains("http://x/account/verify?token=abc"));
         assert!(mail.body.contains("24 hours"));
+    }
+
+    #[test]
+    fn the_owner_of_a_registered_address_is_told_how_to_get_in() {
+        let mail = account_exists("jo@example.org", "http://x/account/sign-in", "http://x/r");
+        assert_eq!(mail.subject, "You already have a Seedbed account");
+        assert!(mail.body.contains("http://x/account/sign-in"));
+        assert!(mail.body.contains("http://x/r"));
+        assert!(!mail.body.contains("token"));
     }
 
     #[test]

@@ -18,6 +18,12 @@ pub struct Settings {
     pub base_url: String,
     /// The 360Giving identifier prefix (`360G-<prefix>-<id>`).
     pub open_data_prefix: String,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (the client's address, for
+    /// throttling); from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The demo and scale loaders: mail goes straight to the (capturing) mailer and is
+    /// dropped, never into the outbox, so no one is told about made-up data.
+    pub offline: bool,
 }
 
 pub fn app_state() -> Result<AppState, AppError> {

@@ -37,7 +37,7 @@ test('a new user registers, confirms their email, signs in and out', async ({ se
   await seedbed.settled('Check your email');
   await expect(page.getByText(email)).toBeVisible();
 
-  await seedbed.visit(linkFromOutbox(email));
+  await seedbed.visit(await linkFromOutbox(email));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Confirm your email address');
   await page.getByRole('button', { name: 'Confirm email address' }).click();
   await seedbed.settled('Sign in to Seedbed');
@@ -75,7 +75,7 @@ test('a forgotten password is reset through the emailed link', async ({ seedbed,
   await page.getByLabel('Confirm password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
   await seedbed.settled('Check your email');
-  await seedbed.visit(linkFromOutbox(email));
+  await seedbed.visit(await linkFromOutbox(email));
   await page.getByRole('button', { name: 'Confirm email address' }).click();
   await seedbed.settled('Sign in to Seedbed');
 
@@ -85,7 +85,7 @@ test('a forgotten password is reset through the emailed link', async ({ seedbed,
   await page.getByRole('button', { name: 'Send reset link' }).click();
   await seedbed.settled('Check your email');
 
-  await seedbed.visit(linkFromOutbox(email));
+  await seedbed.visit(await linkFromOutbox(email));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Choose a new password');
   await page.getByLabel('New password', { exact: true }).fill('short');
   await page.getByLabel('Confirm new password').fill('short');

@@ -83,7 +83,7 @@ async function registerAndSignIn(seedbed: Seedbed, page: Page, hands: Hands, ema
   await hands.fill(page.getByLabel('Confirm password'), PASSWORD);
   await hands.press(page.getByRole('button', { name: 'Create account' }));
   await seedbed.settled('Check your email');
-  await seedbed.visit(linkFromOutbox(email));
+  await seedbed.visit(await linkFromOutbox(email));
   await hands.press(page.getByRole('button', { name: 'Confirm email address' }));
   await seedbed.settled('Sign in to Seedbed');
   await hands.fill(page.getByLabel('Email address'), email);
@@ -232,8 +232,7 @@ async function bidJourney(seedbed: Seedbed, page: Page, hands: Hands, project: s
   await seedbed.settled('Bid sent');
   const reference = (await page.locator('.govuk-panel__body strong').textContent()) ?? '';
   expect(reference).toMatch(/^SB-\d{4}-\d{4,}$/);
-  const mail = mailFromOutbox(email);
-  expect(mail).toContain(`Bid submitted: ${reference}`);
+  const mail = await mailFromOutbox(email, `Bid submitted: ${reference}`);
   expect(mail).toContain('Affordable chiropody for older people');
 
   await hands.press(page.getByRole('link', { name: 'Read or print your bid' }));

@@ -100,20 +100,37 @@ function mailsTo(to: string): string[] {
     .filter((text) => new RegExp(`^To: .*${to.replace(/[.+]/g, '\\$&')}`, 'mi').test(text));
 }
 
-/** The newest link with a token in an email to `to`. */
-export function linkFromOutbox(to: string): string {
-  for (const text of mailsTo(to)) {
-    const match = text.match(/https?:\/\/\S+token=[0-9a-f]+/);
-    if (match) return new URL(match[0]).pathname + new URL(match[0]).search;
+const seenLinks = new Set<string>();
+
+async function waitFor<T>(what: string, find: () => T | undefined): Promise<T> {
+  // Mail leaves through the server's outbox a moment after the page that caused it.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`no ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no email with a link to ${to}`);
 }
 
-/** The text of the newest email to `to`. */
-export function mailFromOutbox(to: string): string {
-  const [newest] = mailsTo(to);
-  if (!newest) throw new Error(`no email to ${to}`);
-  return newest;
+/** The link with a token in the newest email to `to` that has one, once it is a link not
+ * handed out before (waits for a new email rather than return the last one again). */
+export async function linkFromOutbox(to: string): Promise<string> {
+  return waitFor(`new email with a link to ${to}`, () => {
+    for (const text of mailsTo(to)) {
+      const match = text.match(/https?:\/\/\S+token=[0-9a-f]+/);
+      if (!match) continue;
+      if (seenLinks.has(match[0])) return undefined;
+      seenLinks.add(match[0]);
+      return new URL(match[0]).pathname + new URL(match[0]).search;
+    }
+    return undefined;
+  });
+}
+
+/** The newest email to `to` that contains `text`. */
+export async function mailFromOutbox(to: string, text: string): Promise<string> {
+  return waitFor(`email to ${to} containing ${text}`, () => mailsTo(to).find((m) => m.includes(text)));
 }
 
 export function uniqueEmail(prefix: string, testInfo: { project: { name: string } }) {

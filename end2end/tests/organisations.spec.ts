@@ -39,7 +39,7 @@ test('an applicant registers their organisation', async ({ seedbed, page }, test
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await seedbed.settled(name);
   await expect(page.getByText(`Invitation sent to ${colleague}`)).toBeVisible();
-  await seedbed.visit(linkFromOutbox(colleague));
+  await seedbed.visit(await linkFromOutbox(colleague));
   await expect(page.getByText(`This invitation is for ${colleague}, but you are signed in as applicant@seedbed.test`)).toBeVisible();
 
   await seedbed.visit('/organisations');

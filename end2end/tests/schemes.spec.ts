@@ -83,16 +83,28 @@ test('a scheme sends returns and evidence; the commissioner pays, watches its st
   await sendReturn(seedbed, page, organisation, 4, '0');
   await sendReturn(seedbed, page, organisation, 5, '0');
 
-  // The commissioner pays the tranche, accepts both returns and sees the status change.
-  await switchUser(seedbed, page, 'commissioner@seedbed.test');
+  // Four eyes: one commissioner approves the evidence, another records the payment.
+  await switchUser(seedbed, page, 'icb@seedbed.test');
   await openScheme(seedbed, page, organisation);
   await page.getByRole('link', { name: 'Review evidence for tranche 2' }).click();
   await seedbed.settled(/^Tranche 2: /);
-  await page.getByLabel(/^Approve the evidence and record the payment of/).check();
+  await page.getByLabel('Approve the evidence').check();
   await page.getByRole('button', { name: 'Record decision' }).click();
+  await seedbed.settled(/^Tranche 2: /);
+  await expect(page.getByText('Evidence for tranche 2 approved. Another commissioner must now record its payment')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Record the payment' })).toHaveCount(0);
+  await switchUser(seedbed, page, 'commissioner@seedbed.test');
+  await openScheme(seedbed, page, organisation);
+  await page.getByRole('link', { name: 'Record the payment for tranche 2' }).click();
+  await seedbed.settled(/^Tranche 2: /);
+  await page.getByRole('button', { name: 'Record the payment' }).click();
+  await seedbed.settled(/^Tranche 2: /);
+  await expect(page.getByRole('link', { name: 'Enter the payment reference, like BACS-20261205-001' })).toBeVisible();
+  await page.getByLabel('Payment reference').fill('BACS-20261205-002');
+  await page.getByRole('button', { name: 'Record the payment' }).click();
   await seedbed.settled(organisation);
-  await expect(page.getByText(/Tranche 2 approved: £[0-9,.]+ paid/)).toBeVisible();
-  expect(mailFromOutbox(owner)).toContain('Tranche 2 of');
+  await expect(page.getByText(/Tranche 2 paid: £[0-9,.]+ \(reference BACS-20261205-002\)/)).toBeVisible();
+  expect(await mailFromOutbox(owner, 'Tranche 2 of')).toContain('has been paid');
   for (const n of [4, 5]) {
     await page.getByRole('link', { name: `Review return ${n}` }).click();
     await seedbed.settled(`Monitoring return ${n}`);

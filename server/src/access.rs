@@ -390,6 +390,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("schemes/mine", SignedIn),
     ("schemes/evidence", Member),
     ("schemes/review_tranche", Commissioner),
+    ("schemes/record_payment", Commissioner),
 ];
 
 /// A file route (upload, download, open data): route, method, address to ask, who.

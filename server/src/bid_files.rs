@@ -3,7 +3,7 @@
 //! whoever may read the bid. Everyone else is told the bid does not exist.
 use crate::files::{attachment, checked_upload, insert_upload, keep_field_error, refused};
 use crate::ServerState;
-use app::domain::files::{display_size, safe_name};
+use app::domain::files::{check_room, display_size, safe_name, MAX_ORGANISATION_BYTES};
 use app::domain::round::QuestionType;
 use app::error::AppError;
 use axum::extract::{Multipart, Path, State};
@@ -139,8 +139,13 @@ async fn store(
 ) -> Result<Result<(), String>, sqlx::Error> {
     let now = app::db::now();
     let mut tx = state.app.pool.begin().await?;
-    let others: i64 = app::db::bids::files(&mut tx, bid_id)
-        .await?
+    let files = app::db::bids::files(&mut tx, bid_id).await?;
+    let replaced: i64 = files
+        .iter()
+        .filter(|f| f.0 == question_id)
+        .map(|f| f.3)
+        .sum();
+    let others: i64 = files
         .iter()
         .filter(|f| f.0 != question_id)
         .map(|f| f.3)
@@ -150,6 +155,21 @@ async fn store(
             "The files in a bid must add up to less than 50MB. This bid's other files take {}: choose a smaller file",
             display_size(others)
         )));
+    }
+    // The organisation's storage, less the file this one replaces.
+    if let Some(organisation) = app::db::bids::organisation_of(&mut tx, bid_id).await? {
+        let kept = app::db::bids::organisation_file_bytes(&mut tx, organisation).await? - replaced;
+        if let Err(e) = check_room(
+            "file",
+            0,
+            kept,
+            bytes.len() as i64,
+            None,
+            MAX_ORGANISATION_BYTES,
+            "your organisation",
+        ) {
+            return Ok(Err(e.message));
+        }
     }
     let (file_id, digest) = insert_upload(&mut tx, name, content_type, bytes, actor, &now).await?;
     app::db::bids::set_file(&mut tx, bid_id, question_id, file_id, bytes.len() as i64).await?;
@@ -231,6 +251,11 @@ pub async fn download_bid_print(
         )
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .header(header::CACHE_CONTROL, "private, no-store")
+        // A document to save and print: its own styles, and no script at all.
+        .header(
+            header::CONTENT_SECURITY_POLICY,
+            crate::headers::DOCUMENT_POLICY,
+        )
         .body(axum::body::Body::from(html))
         .unwrap_or_else(|_| service_error())
 }

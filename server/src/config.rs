@@ -118,6 +118,10 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (default: on unless the base URL is plain http on localhost)
     #[arg(long, env = "SEEDBED_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
+    /// Addresses of reverse proxies in front of Seedbed (comma-separated): only from these is
+    /// X-Forwarded-For believed, for the client's address in sign-in and mail throttling
+    #[arg(long, env = "SEEDBED_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Secure cookies everywhere except plain-http local development.

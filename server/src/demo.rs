@@ -4,6 +4,9 @@ use sqlx::AnyPool;
 
 pub const DEMO_PASSWORD: &str = "seedbed demo password";
 
+/// The second commissioner, who records the payments the first one approves (four eyes).
+pub const PAYER_EMAIL: &str = "icb@seedbed.test";
+
 pub struct DemoAccount {
     pub email: &'static str,
     pub name: &'static str,
@@ -23,6 +26,12 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         name: "Chris Commissioner",
         roles: &[Role::Commissioner],
         what: "commissioner: runs the fund and rounds",
+    },
+    DemoAccount {
+        email: "icb@seedbed.test",
+        name: "Imani Ibrahim",
+        roles: &[Role::Commissioner],
+        what: "commissioner for the ICB: records payments another commissioner approved",
     },
     DemoAccount {
         email: "board@seedbed.test",
@@ -84,6 +93,8 @@ pub fn offline_state(pool: &AnyPool) -> app::state::AppState {
         settings: std::sync::Arc::new(app::state::Settings {
             base_url: "http://localhost:3000".into(),
             open_data_prefix: "seedbed".into(),
+            trusted_proxies: Vec::new(),
+            offline: true,
         }),
         kept: Default::default(),
     }

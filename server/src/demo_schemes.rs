@@ -369,26 +369,39 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A tranche evidenced by a member (`people.0`) and paid by a commissioner (`people.1`) from
-/// the round's fund (`fund.0`, round `fund.1`), as the tranche pages do: the tranche first
-/// (never twice), then the fund and the ledger.
+/// A tranche evidenced by a member (`people.0`), its evidence approved by a commissioner
+/// (`people.1`) and its payment recorded by another (`people.2`) from the round's fund
+/// (`fund.0`, round `fund.1`), as the tranche pages do: the tranche first (never twice),
+/// then the fund and the ledger.
 pub(crate) async fn evidence_and_pay(
     tx: &mut sqlx::AnyConnection,
     tranche: i64,
     fund: (i64, i64),
-    people: (i64, i64),
+    people: (i64, i64, i64),
     evidence: &str,
     reason: &str,
 ) -> anyhow::Result<()> {
     let now = app::db::now();
     app::db::schemes::submit_evidence(&mut *tx, tranche, evidence, people.0, &now).await?;
-    let amount = app::db::schemes::pay_tranche(&mut *tx, tranche, "", people.1, &now)
+    if !app::db::schemes::approve_tranche(&mut *tx, tranche, "", people.1, &now).await? {
+        return Err(anyhow!("tranche {tranche} not approved"));
+    }
+    let reference = format!("BACS-{tranche:06}");
+    let amount = app::db::schemes::pay_tranche(&mut *tx, tranche, &reference, people.2, &now)
         .await?
         .ok_or_else(|| anyhow!("tranche {tranche} not paid"))?;
-    if !app::db::fund::pay(&mut *tx, fund.0, fund.1, amount, reason, people.1, &now).await? {
+    if !app::db::fund::pay(&mut *tx, fund.0, fund.1, amount, reason, people.2, &now).await? {
         return Err(anyhow!("payment of tranche {tranche} refused"));
     }
     Ok(())
+}
+
+/// The second commissioner's id: the one who records the payments (four eyes).
+pub(crate) async fn payer(pool: &AnyPool) -> anyhow::Result<i64> {
+    Ok(app::db::users::by_email(pool, crate::demo::PAYER_EMAIL)
+        .await?
+        .ok_or_else(|| anyhow!("demo account {} is missing", crate::demo::PAYER_EMAIL))?
+        .id)
 }
 
 /// After the award: accepted, tranches paid, returns sent and accepted, perhaps graduated.
@@ -413,6 +426,7 @@ async fn follow(
     let returns = app::db::returns::returns(&mut conn, scheme).await?;
     let measures = app::db::measures::measures(&mut conn, round).await?;
     drop(conn);
+    let payer = payer(pool).await?;
     let mut tx = pool.begin().await?;
     app::db::schemes::accept(&mut tx, scheme, owner, &now).await?;
     tx.commit().await?;
@@ -424,7 +438,7 @@ async fn follow(
             &mut tx,
             t.id,
             (fund_id, round),
-            (owner, actor),
+            (owner, actor, payer),
             evidence,
             &reason,
         )

@@ -121,7 +121,7 @@ pub async fn awards_csv(
         "Awarded",
         "Status",
     ];
-    let Some(head) = csv_record(&head, true) else {
+    let Some(head) = csv_record(&head) else {
         return server_error();
     };
     let body = stream_query(
@@ -134,8 +134,7 @@ pub async fn awards_csv(
             let award = app::db::opendata::award_from_row(row).ok()?;
             let status = app::db::opendata::scheme_status(row).ok()?;
             let r = app::api::opendata::register_row(award, &status);
-            csv_record(
-                &[
+            csv_record(&[
                     r.organisation,
                     r.numbers,
                     r.round,
@@ -143,9 +142,7 @@ pub async fn awards_csv(
                     r.amount.to_decimal().to_string(),
                     r.award_date,
                     r.status,
-                ],
-                true,
-            )
+                ])
         },
     );
     csv_attachment("awards.csv", false, body)
@@ -245,7 +242,7 @@ pub async fn fund_ledger_csv(
         "Reason",
         "By",
     ];
-    let Some(head) = csv_record(&head, true) else {
+    let Some(head) = csv_record(&head) else {
         return server_error();
     };
     let body = stream_query(
@@ -258,8 +255,7 @@ pub async fn fund_ledger_csv(
             let r = app::db::fund::ledger_row(row).ok()?;
             let id = r.id;
             let e = app::api::fund::ledger_entry_view(r);
-            csv_record(
-                &[
+            csv_record(&[
                     id.to_string(),
                     e.when,
                     e.partner,
@@ -268,9 +264,7 @@ pub async fn fund_ledger_csv(
                     e.round,
                     e.reason,
                     e.by,
-                ],
-                true,
-            )
+                ])
         },
     );
     csv_attachment(
@@ -360,7 +354,7 @@ pub async fn audit_csv(
     let head = [
         "Entry", "When", "Who", "Action", "Record", "Summary", "Before", "After",
     ];
-    let Some(head) = csv_record(&head, true) else {
+    let Some(head) = csv_record(&head) else {
         return server_error();
     };
     let body = stream_query(
@@ -378,8 +372,7 @@ pub async fn audit_csv(
         Vec::new(),
         |row, _| {
             let e = app::api::reports::audit_item(app::db::reports::audit_entry(row).ok()?);
-            csv_record(
-                &[
+            csv_record(&[
                     e.id.to_string(),
                     e.when,
                     e.who,
@@ -388,9 +381,7 @@ pub async fn audit_csv(
                     e.summary,
                     e.before,
                     e.after,
-                ],
-                true,
-            )
+                ])
         },
     );
     csv_attachment("audit-trail.csv", true, body)

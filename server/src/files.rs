@@ -70,15 +70,13 @@ pub async fn upload_gap_evidence(
         Ok(id) => id,
         Err(response) => return response,
     };
-    let (name, bytes) = match read_file_field(&mut multipart, "evidence_file").await {
+    // Checked by name, size and content, as every upload is (a program renamed needs.pdf
+    // is refused).
+    let (name, content_type, bytes) = match checked_upload(&mut multipart, "evidence_file").await
+    {
         Ok(upload) => upload,
-        Err(message) => return keep_error(&session, &back, message).await,
+        Err(message) => return keep_error(&session, &back, &message).await,
     };
-    let content_type = match check_upload("evidence_file", &name, bytes.len()) {
-        Ok(t) => t,
-        Err(e) => return keep_error(&session, &back, &e.message).await,
-    };
-    let name = safe_name(&name);
     match store(&state, gap_id, actor, &name, content_type, &bytes).await {
         Ok(true) => {
             let _ =

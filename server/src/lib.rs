@@ -11,6 +11,7 @@ pub mod demo_funding;
 pub mod demo_schemes;
 pub mod exports;
 pub mod files;
+pub mod headers;
 pub mod mail;
 pub mod open_data;
 pub mod scale;
@@ -51,6 +52,8 @@ pub struct BuildOptions {
     pub mailer: Arc<dyn Mailer>,
     /// The 360Giving identifier prefix this publisher registered (`360G-<prefix>-…`).
     pub open_data_prefix: String,
+    /// Reverse proxies whose X-Forwarded-For names the client (see domain::client).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Background task: open and close rounds at their times, every 15 seconds. Safe with any
@@ -92,6 +95,20 @@ async fn reminder_clock(state: AppState) {
     }
 }
 
+/// Background task: send what is waiting in the mail outbox, every 10 seconds (requests
+/// start a send straight away too; this picks up what failed or was left by a stop).
+async fn mail_clock(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
+    loop {
+        tick.tick().await;
+        match app::outbox::drain(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(emails = n, "emails sent from the outbox"),
+            Err(e) => tracing::warn!(%e, "could not send from the mail outbox"),
+        }
+    }
+}
+
 /// Connect, migrate, and build the router. Used by `serve` and by the integration tests.
 pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> {
     let pool = app::db::connect(&options.database_url, options.max_connections).await?;
@@ -116,11 +133,14 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         settings: Arc::new(Settings {
             base_url: options.base_url.trim_end_matches('/').to_string(),
             open_data_prefix: options.open_data_prefix,
+            trusted_proxies: options.trusted_proxies,
+            offline: false,
         }),
         kept: Default::default(),
     };
     tokio::spawn(round_clock(state.clone()));
     tokio::spawn(reminder_clock(state.clone()));
+    tokio::spawn(mail_clock(state.clone()));
     let session_layer = SessionManagerLayer::new(store)
         .with_name("seedbed_session")
         .with_http_only(true)
@@ -167,6 +187,10 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             database_gate,
         ))
         .layer(tower_http::csrf::CsrfLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            headers::Hsts(options.base_url.starts_with("https://")),
+            headers::security_headers,
+        ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_page))
         .layer(tower_http::trace::TraceLayer::new_for_http());
     Ok((router, state))
@@ -246,11 +270,81 @@ pub fn file_route_paths() -> Vec<&'static str> {
     file_routes().into_iter().map(|(path, _)| path).collect()
 }
 
+/// The largest form a server function accepts (a megabyte typed into a field still gets its
+/// field's own message; uploads go to their own routes with their own limit).
+pub const FORM_BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// How long a form may take to arrive in all (a client dribbling bytes is cut off).
+const FORM_READ_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 async fn server_fn_handler(
     axum::extract::State(state): axum::extract::State<ServerState>,
     req: axum::extract::Request,
-) -> impl IntoResponse {
-    leptos_axum::handle_server_fns_with_context(move || request_context(&state.app), req).await
+) -> Response {
+    // Read the form here, so that a body too large, cut off or not UTF-8 is the sender's
+    // mistake (400 with a message), not a fault inside the server function (500).
+    let (parts, body) = req.into_parts();
+    let read = tokio::time::timeout(
+        FORM_READ_LIMIT,
+        axum::body::to_bytes(body, FORM_BODY_LIMIT),
+    )
+    .await;
+    let bytes = match read {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) if format!("{e:?}").contains("LengthLimitError") => {
+            return bad_form(
+                &parts,
+                "The form was too large to send. Shorten your answers and try again",
+            )
+        }
+        Ok(Err(_)) | Err(_) => {
+            return bad_form(
+                &parts,
+                "The form was not received in full. Check your connection and try again",
+            )
+        }
+    };
+    if std::str::from_utf8(&bytes).is_err() {
+        return bad_form(
+            &parts,
+            "The form was not sent as expected. Go back to the page and try again",
+        );
+    }
+    let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+    leptos_axum::handle_server_fns_with_context(move || request_context(&state.app), req)
+        .await
+        .into_response()
+}
+
+/// 400 for a form that could not be read: a page for a browser posting a plain form, the
+/// server function's JSON error for code calling it.
+fn bad_form(parts: &axum::http::request::Parts, message: &str) -> Response {
+    let html = parts
+        .headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if html {
+        let body = plain_page(
+            "There is a problem with the form",
+            &format!(
+                "<p class=\"govuk-body\">{message}.</p><p class=\"govuk-body\">Anything you saved before is still saved.</p>"
+            ),
+        );
+        return (
+            StatusCode::BAD_REQUEST,
+            [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+            .into_response();
+    }
+    let error = app::error::AppError::Invalid(vec![app::error::FieldError::new("", message)]);
+    let json = serde_json::to_string(&error).unwrap_or_else(|_| "\"Internal\"".into());
+    (
+        StatusCode::BAD_REQUEST,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        json,
+    )
+        .into_response()
 }
 
 /// What every page render and server function call finds in its context: the app's state,
@@ -258,6 +352,13 @@ async fn server_fn_handler(
 fn request_context(state: &AppState) {
     provide_context(state.clone());
     provide_context(app::auth::RequestUser::default());
+    // The inline scripts carry the nonce the content security policy names
+    // (headers::security_headers), not the one leptos_axum made up for the render.
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<headers::CspNonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
 }
 
 /// After a request that may have written (any method but GET, HEAD and OPTIONS: every

@@ -140,6 +140,7 @@ async fn serve(common: server::config::Common, args: ServeArgs) -> anyhow::Resul
         leptos_options,
         mailer,
         open_data_prefix: common.open_data_prefix.clone(),
+        trusted_proxies: args.trusted_proxies.clone(),
     })
     .await?;
     if args.demo {

@@ -85,7 +85,7 @@ pub async fn grants_csv(State(state): State<ServerState>) -> Response {
     };
     let prefix = state.app.settings.open_data_prefix.clone();
     let source = data_source(&state);
-    let Some(head) = csv_record(&csv_header(funders.len()), false) else {
+    let Some(head) = csv_record(&csv_header(funders.len())) else {
         return crate::files::refused(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Sorry, there is a problem with the service",
@@ -95,7 +95,7 @@ pub async fn grants_csv(State(state): State<ServerState>) -> Response {
         &state,
         String::from_utf8_lossy(&head).into_owned(),
         String::new(),
-        move |a, _| csv_record(&csv_row(a, &prefix, &funders, &source), false),
+        move |a, _| csv_record(&csv_row(a, &prefix, &funders, &source)),
     );
     (
         [

@@ -3,6 +3,9 @@
 //! scheme does not exist.
 use crate::files::{attachment, checked_upload, insert_upload, keep_field_error, refused};
 use crate::ServerState;
+use app::domain::files::{
+    check_room, MAX_ORGANISATION_BYTES, MAX_TRANCHE_BYTES, MAX_TRANCHE_FILES,
+};
 use app::domain::monitoring::{SchemeStatus, TrancheStatus};
 use app::error::AppError;
 use axum::extract::{Multipart, Path, State};
@@ -98,6 +101,39 @@ pub async fn upload_tranche_file(
     let stored = async {
         let now = app::db::now();
         let mut tx = state.app.pool.begin().await?;
+        // Room in the tranche (count and size) and in the organisation's storage.
+        let here: Vec<i64> = app::db::schemes::tranche_files(&mut tx, scheme_id)
+            .await?
+            .into_iter()
+            .filter(|f| f.0 == tranche_id)
+            .map(|f| f.3)
+            .collect();
+        let new_bytes = bytes.len() as i64;
+        let mut room = check_room(
+            "file",
+            here.len(),
+            here.iter().sum(),
+            new_bytes,
+            Some(MAX_TRANCHE_FILES),
+            MAX_TRANCHE_BYTES,
+            "a tranche",
+        );
+        if room.is_ok() {
+            let kept = app::db::bids::organisation_file_bytes(&mut tx, l.scheme.organisation_id)
+                .await?;
+            room = check_room(
+                "file",
+                0,
+                kept,
+                new_bytes,
+                None,
+                MAX_ORGANISATION_BYTES,
+                "your organisation",
+            );
+        }
+        if let Err(e) = room {
+            return Ok(Err(e.message));
+        }
         let (file_id, digest) =
             insert_upload(&mut tx, &name, content_type, &bytes, l.user.id, &now).await?;
         app::db::schemes::add_tranche_file(&mut tx, tranche_id, file_id).await?;
@@ -112,10 +148,11 @@ pub async fn upload_tranche_file(
         )
         .await?;
         tx.commit().await?;
-        Ok::<(), AppError>(())
+        Ok::<Result<(), String>, AppError>(Ok(()))
     };
     match stored.await {
-        Ok(()) => {
+        Ok(Err(message)) => fail(message).await,
+        Ok(Ok(())) => {
             let _ = app::auth::set_notice(&session, &format!("File uploaded: {name}"), &back).await;
             Redirect::to(&back).into_response()
         }

@@ -7,43 +7,80 @@ use axum::Router;
 /// stops anyway (a stop must not wait on a client that never closes its connection).
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How long a client may take to send a request's headers (a slow client holding
+/// connections open half-sent is cut off), and how long a request body may go without
+/// sending anything.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// Serve until Ctrl-C or SIGTERM, then give open connections `SHUTDOWN_GRACE` to finish.
 /// Every connection has TCP_NODELAY: a response written in more than one piece (a streamed
 /// page, a static file's headers then body) otherwise waits for the client's delayed ACK,
 /// about 40 ms each (the load benchmark found every page and even a 2 KB static file at a
-/// 40 ms floor).
+/// 40 ms floor). Connections are served by hyper directly (axum::serve cannot set hyper's
+/// header read timeout): headers must arrive within [`HEADER_READ_TIMEOUT`], and a request
+/// body that stops sending for [`BODY_IDLE_TIMEOUT`] ends with an error (400).
 pub async fn serve(router: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|tcp| {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let router = router.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        BODY_IDLE_TIMEOUT,
+    ));
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(std::time::Duration::from_secs(20)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown_signal());
+    loop {
+        let (tcp, client) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(%e, "could not accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::warn!(%e, "could not set TCP_NODELAY");
         }
-    });
-    let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
-    let connections = tower::service_fn(move |incoming: axum::serve::IncomingStream<'_, _>| {
-        let connection = RunToCompletion {
+        let service = RunToCompletion {
             router: router.clone(),
-            client: *incoming.remote_addr(),
-        };
-        std::future::ready(Ok::<_, std::convert::Infallible>(connection))
-    });
-    let server = axum::serve(listener, connections).with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        let _ = stopping.send(true);
-    });
-    let deadline = async move {
-        if stop_seen.wait_for(|stop| *stop).await.is_err() {
-            std::future::pending::<()>().await;
+            client,
         }
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
+        .map_request(|request: axum::http::Request<hyper::body::Incoming>| {
+            request.map(axum::body::Body::new)
+        });
+        let connection = builder
+            .serve_connection_with_upgrades(
+                TokioIo::new(tcp),
+                hyper_util::service::TowerToHyperService::new(service),
+            )
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(%e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
     tokio::select! {
-        served = server => served,
-        _ = deadline => {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(SHUTDOWN_GRACE) => {
             tracing::warn!("connections still open {SHUTDOWN_GRACE:?} after the stop signal: stopping anyway");
-            Ok(())
         }
     }
+    Ok(())
 }
 
 /// One connection's requests, each run to its end in a task of its own that starts when hyper

@@ -63,25 +63,53 @@ pub fn stream_query(
     Body::from_stream(stream)
 }
 
-/// A cell that a spreadsheet would run as a formula is prefixed with an apostrophe.
+/// A cell that a spreadsheet would run as a formula is prefixed with an apostrophe. A plain
+/// number (a negative amount in a ledger, "-1250.00") is left as a number.
 pub fn safe_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let number = |t: &str| {
+        !t.is_empty()
+            && t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            && t.chars().any(|c| c.is_ascii_digit())
+    };
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r', '|', '%'])
+        || text.starts_with(['\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}']);
+    let signed_number = text.starts_with(['-', '+']) && number(&text[1..]);
+    if risky && !signed_number {
         format!("'{text}")
     } else {
         text.to_string()
     }
 }
 
-/// One CSV record (with its line end), every cell made formula-safe when `safe`.
-pub fn csv_record<S: AsRef<str>>(cells: &[S], safe: bool) -> Option<Vec<u8>> {
+/// One CSV record (with its line end). Every CSV the app writes goes through here, so every
+/// cell is made formula-safe ([`safe_cell`]).
+pub fn csv_record<S: AsRef<str>>(cells: &[S]) -> Option<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let written = if safe {
-        w.write_record(cells.iter().map(|c| safe_cell(c.as_ref())))
-    } else {
-        w.write_record(cells.iter().map(|c| c.as_ref()))
-    };
-    written.ok()?;
+    w.write_record(cells.iter().map(|c| safe_cell(c.as_ref())))
+        .ok()?;
     w.into_inner().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_numbers_kept() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_cell("+1+cmd"), "'+1+cmd");
+        assert_eq!(safe_cell("-2+3"), "'-2+3");
+        assert_eq!(safe_cell("\u{ff1d}1+1"), "'\u{ff1d}1+1");
+        assert_eq!(safe_cell("-1250.00"), "-1250.00");
+        assert_eq!(safe_cell("+44"), "+44");
+        assert_eq!(safe_cell("Smith & Sons"), "Smith & Sons");
+        assert_eq!(safe_cell(""), "");
+        assert_eq!(
+            String::from_utf8(csv_record(&["=1+1", "ok"]).unwrap()).unwrap(),
+            "'=1+1,ok\n"
+        );
+    }
 }
 
 /// Response headers for a CSV attachment.
@@ -114,12 +142,12 @@ pub fn csv_download<S: AsRef<str>>(
     head: &[&str],
     rows: impl IntoIterator<Item = Vec<S>>,
 ) -> Response {
-    let mut out = match csv_record(head, true) {
+    let mut out = match csv_record(head) {
         Some(bytes) => bytes,
         None => return server_error(),
     };
     for row in rows {
-        match csv_record(&row, true) {
+        match csv_record(&row) {
             Some(bytes) => out.extend(bytes),
             None => return server_error(),
         }

@@ -262,11 +262,12 @@ both_backends!(
             app.sign_in(&client, "jo@example.org", "not the password")
                 .await;
         }
-        // Even the right password is refused until the window passes.
+        // From the address that guessed, even the right password must wait (30 seconds
+        // after five failures, doubling with each further one).
         app.sign_in(&client, "jo@example.org", PASSWORD).await;
         let (_, page, _) = app.get(&client, "/account/sign-in").await;
         assert!(
-            page.contains("too many attempts to sign in. Wait 15 minutes"),
+            page.contains("too many attempts to sign in. Wait 30 seconds, then try again"),
             "{page}"
         );
         let (status, _, _) = app.get(&client, "/account").await;
@@ -327,7 +328,7 @@ both_backends!(reset_a_forgotten_password, async |app: &TestApp| {
         Some("/account/forgot-password/sent")
     );
     // Unknown addresses get the same page and no mail.
-    let before = app.mailer.messages().len();
+    let before = app.mails().len();
     let res = app
         .post_form(
             &client,
@@ -340,7 +341,7 @@ both_backends!(reset_a_forgotten_password, async |app: &TestApp| {
         res.location.as_deref(),
         Some("/account/forgot-password/sent")
     );
-    assert_eq!(app.mailer.messages().len(), before);
+    assert_eq!(app.mails().len(), before);
 
     let token = app.token_in_last_mail("jo@example.org");
     let (_, page, _) = app

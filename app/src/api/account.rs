@@ -6,7 +6,12 @@ use leptos::prelude::*;
 use {
     crate::auth,
     crate::db,
-    crate::domain::{email::Email, password::NewPassword, text::required_text, throttle},
+    crate::domain::{
+        email::Email,
+        password::NewPassword,
+        text::required_line,
+        throttle::{self, MailRequest},
+    },
     crate::error::FieldError,
 };
 
@@ -17,11 +22,10 @@ pub(crate) fn expires_in(hours: i64) -> String {
     crate::domain::time::to_db(chrono::Utc::now() + chrono::Duration::hours(hours))
 }
 
+/// Send an email outside the request, through the outbox (`crate::outbox`).
 #[cfg(feature = "ssr")]
 pub(crate) async fn send_mail(state: &crate::state::AppState, mail: crate::mail::OutgoingMail) {
-    if let Err(e) = state.mailer.send(mail).await {
-        tracing::error!(%e, "could not send email");
-    }
+    crate::outbox::send(state, mail).await;
 }
 
 #[server(prefix = "/api", endpoint = "account/register")]
@@ -36,7 +40,7 @@ pub async fn register(
     let mut errors = Vec::new();
     let name = auth::collect(
         &mut errors,
-        required_text(
+        required_line(
             "full_name",
             &full_name,
             "Enter your full name",
@@ -54,49 +58,76 @@ pub async fn register(
     else {
         return Err(auth::reject_form("register", &values, AppError::Invalid(errors)).await);
     };
+    // Registrations from one address are limited; past the limit nothing is hashed or sent.
+    let ip = auth::client_ip().await;
+    let (to_address, from_client) = db::throttle::mail_request(
+        &state.pool,
+        MailRequest::Registration,
+        parsed_email.as_str(),
+        &ip,
+        chrono::Utc::now(),
+    )
+    .await?;
+    let (address_ok, client_ok) = MailRequest::Registration.allowed(to_address, from_client);
+    if !client_ok {
+        let error = AppError::TooManyRequests(
+            "There have been too many registrations from your network. Wait an hour, then try again"
+                .into(),
+        );
+        return Err(auth::reject_form("register", &values, error).await);
+    }
+    // The password is hashed whether or not the address has an account, so the answer
+    // takes the same time either way.
     let hash = auth::hash_password(new_password.as_str().to_string()).await?;
     let now = db::now();
     let (token, digest) = auth::new_token();
     let mut tx = state.pool.begin().await?;
-    let user_id = match db::users::insert(&mut tx, parsed_email.as_str(), &name, &hash, false, &now)
-        .await
-    {
-        Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e) => {
-            let error = AppError::field(
-                "email",
-                "An account already exists with this email address. Sign in, or reset your password if you have forgotten it",
-            );
-            return Err(auth::reject_form("register", &values, error).await);
-        }
+    let inserted =
+        db::users::insert(&mut tx, parsed_email.as_str(), &name, &hash, false, &now).await;
+    let user_id = match inserted {
+        Ok(id) => Some(id),
+        Err(e) if db::is_unique_violation(&e) => None,
         Err(e) => return Err(e.into()),
     };
-    db::tokens::insert(
-        &mut tx,
-        user_id,
-        db::tokens::VERIFY,
-        &digest,
-        &expires_in(24),
-        &now,
-    )
-    .await?;
-    db::audit::record(
-        &mut tx,
-        db::audit::Entry::about_user(
-            Some(user_id),
-            "account.registered",
-            user_id,
-            format!("Registered {}", parsed_email),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    let link = format!("{}/account/verify?token={token}", state.settings.base_url);
-    send_mail(
-        &state,
-        crate::mail::verification(parsed_email.as_str(), &name, &link),
-    )
-    .await;
+    let mail = match user_id {
+        Some(user_id) => {
+            db::tokens::insert(
+                &mut tx,
+                user_id,
+                db::tokens::VERIFY,
+                &digest,
+                &expires_in(24),
+                &now,
+            )
+            .await?;
+            db::audit::record(
+                &mut tx,
+                db::audit::Entry::about_user(
+                    Some(user_id),
+                    "account.registered",
+                    user_id,
+                    format!("Registered {}", parsed_email),
+                ),
+            )
+            .await?;
+            tx.commit().await?;
+            let link = format!("{}/account/verify?token={token}", state.settings.base_url);
+            Some(crate::mail::verification(parsed_email.as_str(), &name, &link))
+        }
+        None => {
+            // The address has an account: the page says the same as for a new one (no one
+            // learns who is registered); the owner is told by email instead.
+            drop(tx);
+            let sign_in = format!("{}/account/sign-in", state.settings.base_url);
+            let reset = format!("{}/account/forgot-password", state.settings.base_url);
+            address_ok.then(|| {
+                crate::mail::account_exists(parsed_email.as_str(), &sign_in, &reset)
+            })
+        }
+    };
+    if let Some(mail) = mail {
+        send_mail(&state, mail).await;
+    }
     let session = auth::session().await?;
     session
         .insert("registered_email", parsed_email.as_str())
@@ -191,16 +222,26 @@ pub async fn sign_in(
         return Err(auth::reject_form("sign_in", &values, AppError::Invalid(errors)).await);
     };
     let ip = auth::client_ip().await;
+    let now_utc = chrono::Utc::now();
     let since = crate::domain::time::to_db(
-        chrono::Utc::now() - chrono::Duration::minutes(throttle::WINDOW_MINUTES),
+        now_utc - chrono::Duration::minutes(throttle::WINDOW_MINUTES),
     );
     // The attempt counts as a failure until the password proves right, so that attempts
-    // running at the same moment see each other: at most the allowed number get checked.
+    // running at the same moment see each other: only so many get their password checked.
     let attempt = db::throttle::claim(&state.pool, parsed.as_str(), &ip, &db::now()).await?;
-    let (by_account, by_ip) =
-        db::throttle::failures_since(&state.pool, parsed.as_str(), &ip, &since).await?;
-    if throttle::is_locked(by_account - 1, by_ip - 1) {
-        let error = AppError::TooManyRequests(throttle::TOO_MANY_MESSAGE.into());
+    let mut failures =
+        db::throttle::failures_since(&state.pool, parsed.as_str(), &ip, &since, now_utc).await?;
+    // Not counting this attempt itself.
+    for count in [
+        &mut failures.pair.0,
+        &mut failures.account.0,
+        &mut failures.ip.0,
+    ] {
+        *count -= 1;
+    }
+    if let Some(wait) = throttle::wait_before_attempt(failures) {
+        db::throttle::forget(&state.pool, attempt).await?;
+        let error = AppError::TooManyRequests(throttle::too_many_message(wait));
         return Err(auth::reject_form("sign_in", &values, error).await);
     }
     let user = db::users::by_email(&state.pool, parsed.as_str()).await?;
@@ -219,6 +260,22 @@ pub async fn sign_in(
     };
     db::throttle::succeeded(&state.pool, attempt).await?;
     if !user.email_verified {
+        // A new link, unless this address has had several in the last hour.
+        let (to_address, from_client) = db::throttle::mail_request(
+            &state.pool,
+            MailRequest::Confirmation,
+            &user.email,
+            &ip,
+            chrono::Utc::now(),
+        )
+        .await?;
+        if MailRequest::Confirmation.allowed(to_address, from_client) != (true, true) {
+            let error = AppError::field(
+                "email",
+                "You need to confirm your email address before you can sign in. Use the link in the email we sent you, or wait an hour for a new one",
+            );
+            return Err(auth::reject_form("sign_in", &values, error).await);
+        }
         let (token, digest) = auth::new_token();
         let mut tx = state.pool.begin().await?;
         db::tokens::retire_for_user(&mut tx, user.id, db::tokens::VERIFY, &now).await?;
@@ -244,7 +301,7 @@ pub async fn sign_in(
         );
         return Err(auth::reject_form("sign_in", &values, error).await);
     }
-    db::throttle::clear_for_email(&state.pool, parsed.as_str()).await?;
+    db::throttle::clear_for(&state.pool, parsed.as_str(), &ip).await?;
     let mut conn = state.pool.acquire().await?;
     db::audit::record(
         &mut conn,
@@ -302,7 +359,20 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
             )
         }
     };
-    if let Some(user) = db::users::by_email(&state.pool, parsed.as_str()).await? {
+    // Counted whether or not the address has an account (the same work, and the same
+    // answer, either way); past the limit no more links go to it.
+    let ip = auth::client_ip().await;
+    let (to_address, from_client) = db::throttle::mail_request(
+        &state.pool,
+        MailRequest::PasswordReset,
+        parsed.as_str(),
+        &ip,
+        chrono::Utc::now(),
+    )
+    .await?;
+    let allowed = MailRequest::PasswordReset.allowed(to_address, from_client) == (true, true);
+    let user = db::users::by_email(&state.pool, parsed.as_str()).await?;
+    if let Some(user) = user.filter(|_| allowed) {
         let now = db::now();
         let (token, digest) = auth::new_token();
         let mut tx = state.pool.begin().await?;

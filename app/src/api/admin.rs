@@ -29,13 +29,8 @@ pub struct UserList {
 #[server(prefix = "/api", endpoint = "admin/users")]
 pub async fn list_users(search: String, page: i64) -> Result<UserList, AppError> {
     let (state, _admin) = auth::require_any_role(&[Role::Admin]).await?;
-    let page = page.max(1);
-    let (rows, total) = db::users::list(
-        &state.pool,
-        &search,
-        USERS_PER_PAGE,
-        (page - 1) * USERS_PER_PAGE,
-    )
+    let (page, offset) = crate::domain::paging::window(page, USERS_PER_PAGE);
+    let (rows, total) = db::users::list(&state.pool, &search, USERS_PER_PAGE, offset)
     .await?;
     Ok(UserList {
         users: rows

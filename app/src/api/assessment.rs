@@ -1,6 +1,5 @@
 //! Assessment: commissioners appoint a round's panels and assign bids; assessors declare any
 //! conflict of interest before they see a bid, then score it blind against the criteria.
-use crate::api::bids::BidRecord;
 use crate::domain::assessment::{AssignmentStatus, ConflictNature, DeclarationForm};
 use crate::domain::round::{Panel, RoundStatus};
 use crate::error::AppError;
@@ -318,10 +317,23 @@ pub struct AssessData {
     pub panel: Panel,
     pub status: AssignmentStatus,
     /// Only once there is a declaration of no conflict.
-    pub bid: Option<BidRecord>,
+    pub bid: Option<BidForAssessor>,
     pub criteria: Vec<CriterionToScore>,
     /// Others' submitted scores: shown only after this assessor has submitted.
     pub others: Vec<OtherScore>,
+}
+
+/// What an assessor's page shows of a bid, and nothing more: the answers to the sections
+/// their panel reads and the sustainability plan's results. Not the organisation's contact
+/// details, numbers or address, nor (for the lay panel) the amount asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BidForAssessor {
+    pub reference: Option<String>,
+    pub sections: Vec<crate::api::bids::SectionAnswersView>,
+    pub plan: Option<Vec<crate::domain::bid::PlanYear>>,
+    pub funded_years: usize,
+    pub flags: Vec<String>,
+    pub summary: String,
 }
 
 /// The assessor's assignment: (panel, latest declaration, submitted). Anyone not assigned,
@@ -392,7 +404,9 @@ pub async fn assess_bid(bid_id: i64) -> Result<AssessData, AppError> {
         data.others = db::assessment::submitted_scores(&mut conn, bid_id)
             .await?
             .into_iter()
-            .filter(|s| s.0 != user.id)
+            // Only about the criteria this assessor scores: a lay evaluator never reads
+            // justifications about sections hidden from them.
+            .filter(|s| s.0 != user.id && data.criteria.iter().any(|c| c.criterion_id == s.2))
             .map(
                 |(_, assessor, criterion_id, score, justification)| OtherScore {
                     assessor,
@@ -414,7 +428,14 @@ pub async fn assess_bid(bid_id: i64) -> Result<AssessData, AppError> {
         let keep: Vec<i64> = lay_sections;
         record.sections.retain(|s| keep.contains(&s.section_id));
     }
-    data.bid = Some(record);
+    data.bid = Some(BidForAssessor {
+        reference: record.bid.reference,
+        sections: record.sections,
+        plan: record.plan,
+        funded_years: record.funded_years,
+        flags: record.flags,
+        summary: record.summary,
+    });
     Ok(data)
 }
 

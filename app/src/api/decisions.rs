@@ -161,6 +161,14 @@ pub async fn record_decision(
             bid.status.label().to_lowercase()
         )));
     }
+    // No one decides for an organisation they belong to or have declared a conflict with.
+    let (member, conflict) =
+        db::organisations::connection(&state.pool, bid.organisation_id, actor).await?;
+    if let Some(why) =
+        crate::domain::independence::refusal(&bid.organisation_name, member, conflict)
+    {
+        return Err(AppError::Conflict(why));
+    }
     let requested = bid.requested.unwrap_or(Pence(0));
     let decision = form.parse(requested).map_err(AppError::Invalid)?;
     let now = db::now();

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use {
     crate::auth,
     crate::db,
-    crate::domain::{fund::Movement, text::required_text},
+    crate::domain::{fund::Movement, text::{required_line, required_text}},
     crate::error::FieldError,
 };
 
@@ -84,7 +84,7 @@ pub async fn fund_home() -> Result<FundHomeData, AppError> {
 pub async fn add_partner(name: String) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
     let values = [("name", name.as_str())];
-    let name = match required_text("name", &name, "Enter the partner's name", 200, "Name") {
+    let name = match required_line("name", &name, "Enter the partner's name", 200, "Name") {
         Ok(name) => name,
         Err(e) => {
             return Err(auth::reject_form("add_partner", &values, AppError::Invalid(vec![e])).await)

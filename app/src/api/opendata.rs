@@ -98,7 +98,7 @@ pub async fn register_rows(
     limit: i64,
 ) -> Result<(Vec<RegisterRow>, i64), AppError> {
     let (year, round, gap) = register_args(filter);
-    let offset = (page.max(1) - 1) * limit;
+    let (_, offset) = crate::domain::paging::window(page, limit);
     let (awards, total) =
         crate::db::opendata::register(pool, &year, round, gap, limit, offset).await?;
     Ok((
@@ -119,7 +119,7 @@ pub async fn award_register(
 ) -> Result<RegisterData, AppError> {
     let state = crate::state::app_state()?;
     let filter = RegisterFilter { year, round, gap };
-    let page = page.max(1);
+    let (page, _) = crate::domain::paging::window(page, REGISTER_PAGE_SIZE);
     let (rows, total) = register_rows(&state.pool, &filter, page, REGISTER_PAGE_SIZE).await?;
     let (years, rounds, gaps) = crate::db::opendata::register_filters(&state.pool).await?;
     Ok(RegisterData {

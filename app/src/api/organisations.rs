@@ -255,6 +255,34 @@ pub async fn invite_member(organisation_id: i64, email: String) -> Result<(), Ap
         );
         return Err(auth::reject_form("invite_member", &values, error).await);
     }
+    // No one can use invitations to flood an inbox: a few an hour to one address, and
+    // from one client.
+    use crate::domain::throttle::MailRequest;
+    let ip = auth::client_ip().await;
+    let (to_address, from_client) = db::throttle::mail_request(
+        &state.pool,
+        MailRequest::Invitation,
+        address.as_str(),
+        &ip,
+        chrono::Utc::now(),
+    )
+    .await?;
+    let error = match MailRequest::Invitation.allowed(to_address, from_client) {
+        (true, true) => None,
+        (false, _) => Some(AppError::field(
+            "email",
+            &format!(
+                "{} has been sent several invitations in the last hour. Ask them to look for the invitation, or try again later",
+                address.as_str()
+            ),
+        )),
+        (true, false) => Some(AppError::TooManyRequests(
+            "You have sent too many invitations in the last hour. Try again later".into(),
+        )),
+    };
+    if let Some(error) = error {
+        return Err(auth::reject_form("invite_member", &values, error).await);
+    }
     let organisation = db::organisations::get(&state.pool, organisation_id)
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;

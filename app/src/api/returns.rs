@@ -283,6 +283,9 @@ pub async fn review_monitoring_return(
     if !errors.is_empty() {
         return Err(auth::reject_form(RETURN_FORM, &typed, AppError::Invalid(errors)).await);
     }
+    if let Some(why) = l.not_independent().await? {
+        return Err(auth::reject_form(RETURN_FORM, &typed, AppError::Conflict(why)).await);
+    }
     let r = l.monitoring_return(return_id).await?;
     let accept = decision == "accept";
     let now = db::now();

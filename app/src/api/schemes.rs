@@ -36,7 +36,13 @@ pub struct TrancheView {
     pub evidence_by: String,
     pub evidence_at: String,
     pub review_note: String,
+    /// When and by whom the evidence was approved (or returned).
     pub reviewed: String,
+    /// The signed-in user approved it: someone else must record the payment.
+    pub i_approved: bool,
+    /// When and by whom the payment was recorded, and its reference.
+    pub paid: String,
+    pub payment_reference: String,
     /// (file id, name, size in bytes)
     pub files: Vec<(i64, String, i64)>,
 }
@@ -148,6 +154,22 @@ impl LoadedScheme {
         } else {
             Err(auth::with_status(AppError::Forbidden))
         }
+    }
+
+    /// Why the signed-in commissioner may not approve, pay or decide for this scheme's
+    /// organisation (a member of it, or a declared conflict), if they may not.
+    pub(crate) async fn not_independent(&self) -> Result<Option<String>, AppError> {
+        let (member, conflict) = db::organisations::connection(
+            &self.state.pool,
+            self.scheme.organisation_id,
+            self.user.id,
+        )
+        .await?;
+        Ok(crate::domain::independence::refusal(
+            &self.scheme.organisation_name,
+            member,
+            conflict,
+        ))
     }
 
     pub async fn audit(
@@ -416,6 +438,12 @@ pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
                     (Some(at), Some(by)) => format!("{at} by {by}"),
                     _ => String::new(),
                 },
+                i_approved: t.reviewer_id == Some(l.user.id),
+                paid: match (when(&t.paid_at), t.paid_by) {
+                    (Some(at), Some(by)) => format!("{at} by {by}"),
+                    _ => String::new(),
+                },
+                payment_reference: t.payment_reference,
                 files: files
                     .iter()
                     .filter(|f| f.0 == t.id)
@@ -512,6 +540,9 @@ pub async fn confirm_graduation(
     };
     if confirm.is_empty() {
         return reject("Confirm that the scheme is self-sustaining", "confirm").await;
+    }
+    if let Some(why) = l.not_independent().await? {
+        return reject(&why, "confirm").await;
     }
     let mut conn = l.state.pool.acquire().await?;
     let returns = db::returns::returns(&mut conn, scheme_id).await?;

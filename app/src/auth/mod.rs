@@ -335,10 +335,23 @@ pub async fn take_form(form: &str) -> AppResult<StoredForm> {
 pub async fn client_ip() -> String {
     use axum::extract::ConnectInfo;
     use std::net::SocketAddr;
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
-        Err(_) => "unknown".to_string(),
-    }
+    let peer = match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+        Ok(ConnectInfo(addr)) => addr.ip(),
+        Err(_) => return "unknown".to_string(),
+    };
+    let trusted = leptos::prelude::use_context::<AppState>()
+        .map(|s| s.settings.trusted_proxies.clone())
+        .unwrap_or_default();
+    let forwarded = leptos::prelude::use_context::<axum::http::request::Parts>().map(|parts| {
+        parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",")
+    });
+    crate::domain::client::client_address(peer, forwarded.as_deref(), &trusted).to_string()
 }
 
 /// Collect field errors from parse results.

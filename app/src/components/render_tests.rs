@@ -71,6 +71,57 @@ fn textarea_says_its_limit_before_javascript() {
     assert!(html.contains(">Meals and more</textarea>"));
 }
 
+/// Every textarea in the app is this component (see the next test), in its two forms.
+#[test]
+fn textareas_show_hostile_text_as_text() {
+    let hostile = "</textarea><script>alert(1)</script> & <b>bold</b>";
+    for limit in [None, Some(Limit::Words(250))] {
+        let html = render(|| match limit {
+            Some(limit) => view! { <Textarea name="feedback" label="Feedback" value=hostile
+                error=no_error() limit=limit/> }
+            .into_any(),
+            None => view! { <Textarea name="feedback" label="Feedback" value=hostile
+                error=no_error()/> }
+            .into_any(),
+        });
+        assert!(!html.contains("<script>"), "{html}");
+        assert_eq!(html.matches("</textarea>").count(), 1, "{html}");
+        assert!(
+            html.contains(
+                "&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;</textarea>"
+            ),
+            "{html}"
+        );
+    }
+}
+
+/// No page writes a `<textarea>` of its own: they all use `Textarea`, which escapes its text.
+#[test]
+fn every_textarea_is_the_escaping_component() {
+    fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path.ends_with("components/form/text.rs")
+                && !path.ends_with("components/render_tests.rs")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                if text.contains("<textarea") {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    visit(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(found.is_empty(), "raw <textarea> in {found:?}");
+}
+
 #[test]
 fn radios_check_the_saved_value_and_link_errors_to_the_first_option() {
     let html = render(|| {

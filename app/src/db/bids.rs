@@ -289,7 +289,7 @@ pub async fn files(
     .collect()
 }
 
-/// Attach a file to a question (replacing any file it had).
+/// Attach a file to a question, replacing (and deleting) any file it had.
 pub async fn set_file(
     conn: &mut AnyConnection,
     bid_id: i64,
@@ -297,11 +297,7 @@ pub async fn set_file(
     file_id: i64,
     size: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM bid_files WHERE bid_id = $1 AND question_id = $2")
-        .bind(bid_id)
-        .bind(question_id)
-        .execute(&mut *conn)
-        .await?;
+    remove_file(&mut *conn, bid_id, question_id).await?;
     sqlx::query(
         "INSERT INTO bid_files (bid_id, question_id, file_id, size_bytes) VALUES ($1, $2, $3, $4)",
     )
@@ -342,6 +338,37 @@ pub async fn remove_file(
         .execute(conn)
         .await?;
     Ok(Some(row.try_get("name")?))
+}
+
+/// The organisation a bid belongs to.
+pub async fn organisation_of(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT organisation_id FROM bids WHERE id = $1")
+        .bind(bid_id)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.try_get("organisation_id"))
+        .transpose()
+}
+
+/// Bytes of every file an organisation keeps with its bids and its schemes' tranches.
+pub async fn organisation_file_bytes(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "SELECT CAST(COALESCE((SELECT SUM(bf.size_bytes) FROM bid_files bf JOIN bids b ON b.id = bf.bid_id
+                 WHERE b.organisation_id = $1), 0)
+              + COALESCE((SELECT SUM(f.size_bytes) FROM tranche_files tf JOIN files f ON f.id = tf.file_id
+                 JOIN tranches t ON t.id = tf.tranche_id JOIN schemes s ON s.id = t.scheme_id
+                 WHERE s.organisation_id = $1), 0) AS BIGINT) AS n",
+    )
+    .bind(organisation_id)
+    .fetch_one(conn)
+    .await?
+    .try_get("n")
 }
 
 /// Whether a file answers one of this bid's questions.

@@ -73,11 +73,25 @@ pub async fn set_gap_evidence(
     file_id: i64,
     now: &str,
 ) -> Result<bool, sqlx::Error> {
+    let old: Option<i64> = sqlx::query("SELECT evidence_file_id FROM gaps WHERE id = $1")
+        .bind(gap_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get("evidence_file_id"))
+        .transpose()?
+        .flatten();
     let done = sqlx::query("UPDATE gaps SET evidence_file_id = $1, updated_at = $2 WHERE id = $3")
         .bind(file_id)
         .bind(now)
         .bind(gap_id)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+    // The file it replaces is deleted, not left behind.
+    if let Some(old) = old.filter(|old| *old != file_id) {
+        sqlx::query("DELETE FROM files WHERE id = $1")
+            .bind(old)
+            .execute(conn)
+            .await?;
+    }
     Ok(done.rows_affected() == 1)
 }

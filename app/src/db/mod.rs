@@ -9,6 +9,7 @@ pub mod generation;
 pub mod measures;
 pub mod opendata;
 pub mod organisations;
+pub mod outbox;
 pub mod registers;
 pub mod reports;
 pub mod returns;

@@ -125,6 +125,27 @@ pub async fn role_of(
         .transpose()
 }
 
+/// How a person is connected with an organisation: (a member of it, has declared a conflict
+/// of interest with one of its bids, by their latest declaration on that bid).
+pub async fn connection(
+    pool: &AnyPool,
+    organisation_id: i64,
+    user_id: i64,
+) -> Result<(bool, bool), sqlx::Error> {
+    let member = role_of(pool, organisation_id, user_id).await?.is_some();
+    let conflicts: i64 = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM declarations d JOIN bids b ON b.id = d.bid_id
+         WHERE b.organisation_id = $1 AND d.user_id = $2 AND d.conflict = 1
+         AND d.id = (SELECT MAX(d2.id) FROM declarations d2 WHERE d2.bid_id = d.bid_id AND d2.user_id = d.user_id)",
+    )
+    .bind(organisation_id)
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?
+    .try_get("n")?;
+    Ok((member, conflicts > 0))
+}
+
 /// Members: (user id, full name, email, role), owners first.
 pub async fn members(
     pool: &AnyPool,

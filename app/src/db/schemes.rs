@@ -249,11 +249,18 @@ pub struct TrancheRow {
     pub review_note: String,
     pub reviewed_by: Option<String>,
     pub reviewed_at: Option<String>,
+    /// Who approved (or returned) the evidence: never the one who records the payment.
+    pub reviewer_id: Option<i64>,
+    pub paid_by: Option<String>,
+    pub paid_at: Option<String>,
+    pub payment_reference: String,
 }
 
 const TRANCHE_SELECT: &str = "SELECT t.id, t.scheme_id, t.position, t.amount_pence, t.paid_pence, t.due_on, t.milestone, t.status,
-    t.evidence, e.full_name AS evidence_by, t.evidence_at, t.review_note, v.full_name AS reviewed_by, t.reviewed_at
-    FROM tranches t LEFT JOIN users e ON e.id = t.evidence_by LEFT JOIN users v ON v.id = t.reviewed_by";
+    t.evidence, e.full_name AS evidence_by, t.evidence_at, t.review_note, v.full_name AS reviewed_by, t.reviewed_at,
+    t.reviewed_by AS reviewer_id, p.full_name AS paid_by, t.paid_at, t.payment_reference
+    FROM tranches t LEFT JOIN users e ON e.id = t.evidence_by LEFT JOIN users v ON v.id = t.reviewed_by
+    LEFT JOIN users p ON p.id = t.paid_by";
 
 fn tranche_from_row(r: &sqlx::any::AnyRow) -> Result<TrancheRow, sqlx::Error> {
     Ok(TrancheRow {
@@ -272,6 +279,10 @@ fn tranche_from_row(r: &sqlx::any::AnyRow) -> Result<TrancheRow, sqlx::Error> {
         review_note: r.try_get("review_note")?,
         reviewed_by: r.try_get("reviewed_by")?,
         reviewed_at: r.try_get("reviewed_at")?,
+        reviewer_id: r.try_get("reviewer_id")?,
+        paid_by: r.try_get("paid_by")?,
+        paid_at: r.try_get("paid_at")?,
+        payment_reference: r.try_get("payment_reference")?,
     })
 }
 
@@ -330,22 +341,49 @@ pub async fn return_evidence(
 /// Mark a tranche paid in full: only once, only with evidence sent, only for an accepted
 /// award. The first statement of the payment's transaction: of two approvals at the same
 /// time, one pays and the other finds nothing to update. Returns the amount paid.
-pub async fn pay_tranche(
+/// Approve a tranche's evidence (of an accepted award): it then waits for its payment to be
+/// recorded by someone else. False when it has no evidence waiting.
+pub async fn approve_tranche(
     conn: &mut AnyConnection,
     tranche_id: i64,
     note: &str,
     user: i64,
     now: &str,
-) -> Result<Option<Pence>, sqlx::Error> {
-    let row = sqlx::query(
-        "UPDATE tranches SET status = 'paid', paid_pence = amount_pence, review_note = $1, reviewed_by = $2, reviewed_at = $3
-         WHERE id = $4 AND status = 'evidence_submitted' AND paid_pence = 0
-         AND EXISTS (SELECT 1 FROM schemes s WHERE s.id = tranches.scheme_id AND s.accepted_at IS NOT NULL)
-         RETURNING amount_pence, scheme_id",
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE tranches SET status = 'approved', review_note = $1, reviewed_by = $2, reviewed_at = $3
+         WHERE id = $4 AND status = 'evidence_submitted'
+         AND EXISTS (SELECT 1 FROM schemes s WHERE s.id = tranches.scheme_id AND s.accepted_at IS NOT NULL)",
     )
     .bind(note)
     .bind(user)
     .bind(now)
+    .bind(tranche_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Record the payment of an approved tranche, by someone other than its approver (the
+/// condition is in the update, so it holds whatever runs at the same time): the amount
+/// paid, or None when it is not approved, already paid, or `user` approved it.
+pub async fn pay_tranche(
+    conn: &mut AnyConnection,
+    tranche_id: i64,
+    reference: &str,
+    user: i64,
+    now: &str,
+) -> Result<Option<Pence>, sqlx::Error> {
+    let row = sqlx::query(
+        "UPDATE tranches SET status = 'paid', paid_pence = amount_pence, paid_by = $1, paid_at = $2, payment_reference = $3
+         WHERE id = $4 AND status = 'approved' AND paid_pence = 0
+         AND reviewed_by IS NOT NULL AND reviewed_by <> $1
+         AND EXISTS (SELECT 1 FROM schemes s WHERE s.id = tranches.scheme_id AND s.accepted_at IS NOT NULL)
+         RETURNING amount_pence, scheme_id",
+    )
+    .bind(user)
+    .bind(now)
+    .bind(reference)
     .bind(tranche_id)
     .fetch_optional(&mut *conn)
     .await?;

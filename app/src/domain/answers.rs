@@ -8,7 +8,7 @@ use super::date::parse_date;
 use super::money::Pence;
 use super::questionnaire::Question;
 use super::round::{QuestionType, SectionKind};
-use super::text::word_count;
+use super::text::{check_characters, word_count};
 use super::FieldError;
 use std::collections::BTreeMap;
 
@@ -70,7 +70,16 @@ pub fn check_question(
                 return needed
                     .then(|| FieldError::new(&name, format!("Enter your answer to \"{label}\"")));
             }
-            if q.qtype == QuestionType::ShortText && text.chars().count() > MAX_SHORT_CHARS {
+            let one_line = q.qtype == QuestionType::ShortText;
+            if let Err(e) = check_characters(
+                &name,
+                text,
+                &format!("Your answer to \"{label}\""),
+                !one_line,
+            ) {
+                return Some(e);
+            }
+            if one_line && text.chars().count() > MAX_SHORT_CHARS {
                 return err(format!(
                     "Your answer to \"{label}\" must be {MAX_SHORT_CHARS} characters or fewer"
                 ));
@@ -256,6 +265,13 @@ pub fn parse_budget(
                 &desc_field,
                 format!("The description of budget line {n} must be 200 characters or fewer"),
             ));
+        } else if let Err(e) = check_characters(
+            &desc_field,
+            description,
+            &format!("The description of budget line {n}"),
+            false,
+        ) {
+            errors.push(e);
         }
         let category = BudgetCategory::from_code(value(a, &line_key(i, "category")));
         if category.is_none() {

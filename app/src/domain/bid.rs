@@ -138,28 +138,41 @@ pub struct PlanYear {
 impl PlanYear {
     /// Charges to users: the charge per user times the users expected.
     pub fn charges(&self) -> Pence {
-        Pence(self.charge_per_user.0 * i64::from(self.expected_users))
+        Pence(
+            self.charge_per_user
+                .0
+                .saturating_mul(i64::from(self.expected_users)),
+        )
     }
 
     /// In-kind volunteer time: hours times the value given to an hour.
     pub fn in_kind(&self) -> Pence {
-        Pence(self.value_per_hour.0 * i64::from(self.volunteer_hours))
+        Pence(
+            self.value_per_hour
+                .0
+                .saturating_mul(i64::from(self.volunteer_hours)),
+        )
     }
 
+    /// Every source added up (saturating: amounts typed at the form's limits cannot
+    /// overflow into a panic or a wrapped sum).
     pub fn total_income(&self) -> Pence {
         Pence(
-            self.seed_grant.0
-                + self.charges().0
-                + self.other_grants.0
-                + self.donations.0
-                + self.contracts.0
-                + self.in_kind().0,
+            [
+                self.charges().0,
+                self.other_grants.0,
+                self.donations.0,
+                self.contracts.0,
+                self.in_kind().0,
+            ]
+            .into_iter()
+            .fold(self.seed_grant.0, i64::saturating_add),
         )
     }
 
     /// Income less costs: negative is a shortfall.
     pub fn surplus(&self) -> Pence {
-        Pence(self.total_income().0 - self.costs.0)
+        Pence(self.total_income().0.saturating_sub(self.costs.0))
     }
 
     /// Seed grant ÷ total income, between 0 and 1; zero when there is no income at all.
@@ -251,6 +264,23 @@ mod tests {
     use super::*;
     use crate::domain::organisation::OrganisationForm;
     use proptest::prelude::*;
+
+    #[test]
+    fn amounts_at_the_limits_do_not_overflow() {
+        let y = PlanYear {
+            costs: Pence(i64::MIN + 1),
+            seed_grant: Pence(i64::MAX),
+            charge_per_user: Pence(crate::domain::money::MAX_PENCE),
+            expected_users: u32::MAX,
+            value_per_hour: Pence(crate::domain::money::MAX_PENCE),
+            volunteer_hours: u32::MAX,
+            ..PlanYear::default()
+        };
+        assert_eq!(y.charges(), Pence(i64::MAX));
+        assert_eq!(y.total_income(), Pence(i64::MAX));
+        assert_eq!(y.surplus(), Pence(i64::MAX));
+        assert!(y.dependency() <= Decimal::ONE);
+    }
 
     fn year(costs: i64, grant: i64, charge: i64, users: u32) -> PlanYear {
         PlanYear {

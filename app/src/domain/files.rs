@@ -3,6 +3,44 @@ use super::FieldError;
 
 /// The largest file accepted: 10 MB.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+/// Evidence files for one tranche: how many, and how much in all.
+pub const MAX_TRANCHE_FILES: usize = 10;
+pub const MAX_TRANCHE_BYTES: i64 = 50 * 1024 * 1024;
+/// Everything one organisation keeps with its bids and schemes.
+pub const MAX_ORGANISATION_BYTES: i64 = 250 * 1024 * 1024;
+
+/// Is there room for a file of `new_bytes` where `count` files of `bytes` in all are kept
+/// (`what` names the place: "a tranche")? The message says what to do.
+pub fn check_room(
+    field: &str,
+    count: usize,
+    bytes: i64,
+    new_bytes: i64,
+    max_count: Option<usize>,
+    max_bytes: i64,
+    what: &str,
+) -> Result<(), FieldError> {
+    if max_count.is_some_and(|max| count >= max) {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "You can add up to {} files to {what}. Put several documents in one PDF",
+                max_count.unwrap_or_default()
+            ),
+        ));
+    }
+    if bytes.saturating_add(new_bytes) > max_bytes {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "The files for {what} must add up to less than {}MB. They already take {}: choose a smaller file",
+                max_bytes / (1024 * 1024),
+                display_size(bytes)
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// Accepted kinds by extension, with the content type they are served as (never the
 /// browser's claim).
@@ -114,6 +152,20 @@ pub fn display_size(bytes: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn room_is_limited_by_count_and_size() {
+        let mb = 1024 * 1024;
+        assert!(check_room("file", 9, 10 * mb, mb, Some(10), 50 * mb, "a tranche").is_ok());
+        let full = check_room("file", 10, 10 * mb, mb, Some(10), 50 * mb, "a tranche").unwrap_err();
+        assert_eq!(
+            full.message,
+            "You can add up to 10 files to a tranche. Put several documents in one PDF"
+        );
+        let big = check_room("file", 1, 45 * mb, 6 * mb, Some(10), 50 * mb, "a tranche").unwrap_err();
+        assert!(big.message.starts_with("The files for a tranche must add up to less than 50MB"), "{}", big.message);
+        assert!(check_room("file", 0, 0, i64::MAX, None, 50 * mb, "x").is_err());
+    }
 
     #[test]
     fn contents_must_match_the_type() {

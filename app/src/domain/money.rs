@@ -13,8 +13,10 @@ pub struct Pence(pub i64);
 pub const MAX_PENCE: i64 = 99_999_999_999;
 
 impl Pence {
+    /// None when the amount is not a whole number of pence or does not fit (a 28-digit
+    /// amount overflows `Decimal` when multiplied: checked, never a panic).
     pub fn from_decimal(pounds: Decimal) -> Option<Self> {
-        let pence = (pounds * Decimal::ONE_HUNDRED).normalize();
+        let pence = pounds.checked_mul(Decimal::ONE_HUNDRED)?.normalize();
         if pence.fract() != Decimal::ZERO {
             return None;
         }
@@ -124,6 +126,14 @@ impl std::fmt::Display for Pence {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_28_digit_amount_is_a_message_not_a_panic() {
+        let err = Pence::parse("a", "the amount", "9999999999999999999999999999").unwrap_err();
+        assert_eq!(err.field, "a");
+        assert!(Pence::from_decimal(Decimal::MAX).is_none());
+        assert!(Pence::parse("a", "the amount", "79228162514264337593543950335.99").is_err());
+    }
 
     #[test]
     fn parses_what_people_type() {

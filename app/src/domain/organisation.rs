@@ -1,7 +1,7 @@
 //! Applicant organisations: legal forms and their registration numbers, postcodes, income.
 use super::email::Email;
 use super::round::LegalForm;
-use super::text::{optional_text, required_text};
+use super::text::{optional_line, optional_text, required_line, required_text};
 use super::FieldError;
 use crate::coded_enum;
 use serde::{Deserialize, Serialize};
@@ -221,7 +221,7 @@ impl OrganisationForm {
         let mut e = Vec::new();
         let name = keep(
             &mut e,
-            required_text(
+            required_line(
                 "name",
                 &self.name,
                 "Enter the organisation's name",
@@ -246,7 +246,7 @@ impl OrganisationForm {
         });
         let line1 = keep(
             &mut e,
-            required_text(
+            required_line(
                 "address_line_1",
                 &self.address_line_1,
                 "Enter address line 1, typically the building and street",
@@ -256,7 +256,7 @@ impl OrganisationForm {
         );
         let line2 = keep(
             &mut e,
-            optional_text(
+            optional_line(
                 "address_line_2",
                 &self.address_line_2,
                 200,
@@ -265,7 +265,7 @@ impl OrganisationForm {
         );
         let town = keep(
             &mut e,
-            required_text(
+            required_line(
                 "town",
                 &self.town,
                 "Enter town or city",
@@ -276,7 +276,7 @@ impl OrganisationForm {
         let postcode = keep(&mut e, Postcode::parse("postcode", &self.postcode));
         let contact_name = keep(
             &mut e,
-            required_text(
+            required_line(
                 "contact_name",
                 &self.contact_name,
                 "Enter the main contact's full name",
@@ -287,7 +287,7 @@ impl OrganisationForm {
         let contact_email = keep(&mut e, Email::parse("contact_email", &self.contact_email));
         let contact_phone = keep(
             &mut e,
-            optional_text("contact_phone", &self.contact_phone, 30, "Phone number"),
+            optional_line("contact_phone", &self.contact_phone, 30, "Phone number"),
         );
         let income_band = keep(
             &mut e,
@@ -299,7 +299,7 @@ impl OrganisationForm {
         );
         let area = keep(
             &mut e,
-            required_text(
+            required_line(
                 "area_served",
                 &self.area_served,
                 "Enter the area the organisation serves",

@@ -1,7 +1,7 @@
 //! The gaps register and the commissioned services register (market position statement).
 use super::date::parse_date;
 use super::money::Pence;
-use super::text::{optional_text, required_text};
+use super::text::{optional_line, optional_text, required_line, required_text};
 use super::FieldError;
 use crate::coded_enum;
 use chrono::NaiveDate;
@@ -83,7 +83,7 @@ impl GapForm {
         let mut e = Vec::new();
         let title = keep(
             &mut e,
-            required_text(
+            required_line(
                 "title",
                 &self.title,
                 "Enter a title for the gap",
@@ -211,7 +211,7 @@ impl ServiceForm {
         let mut e = Vec::new();
         let name = keep(
             &mut e,
-            required_text(
+            required_line(
                 "name",
                 &self.name,
                 "Enter the name of the service",
@@ -221,7 +221,7 @@ impl ServiceForm {
         );
         let provider = keep(
             &mut e,
-            required_text(
+            required_line(
                 "current_provider",
                 &self.current_provider,
                 "Enter the current provider",
@@ -235,7 +235,7 @@ impl ServiceForm {
         );
         let currency = keep(
             &mut e,
-            required_text(
+            required_line(
                 "contract_currency",
                 &self.contract_currency,
                 "Enter how long the contract runs",

@@ -189,10 +189,10 @@ impl RoundForm {
     /// gap was ticked (checked by the caller against the register).
     pub fn parse(&self, legal_forms: &[String]) -> Result<RoundDetails, Vec<FieldError>> {
         use super::date::{parse_date, parse_time, uk_local_to_utc};
-        use super::text::required_text;
+        use super::text::{required_line, required_text};
         let mut e: Vec<FieldError> = Vec::new();
         let title = keep(
-            required_text(
+            required_line(
                 "title",
                 &self.title,
                 "Enter the title of the round",
@@ -260,7 +260,7 @@ impl RoundForm {
             .map(Some)
         };
         let area = keep(
-            required_text(
+            required_line(
                 "area_served",
                 &self.area_served,
                 "Enter the area the service must cover",

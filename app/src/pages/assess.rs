@@ -223,7 +223,7 @@ fn scoring_view(stored: StoredForm, d: AssessData) -> impl IntoView {
         <PageTitle text=title.clone() errors=errors/>
         <BackLink href="/assess" text="Back to your assessments"/>
         <ErrorSummary errors=errors/>
-        <span class="govuk-caption-l">{format!("{} – {}", d.round_title, bid.bid.reference.clone().unwrap_or_default())}</span>
+        <span class="govuk-caption-l">{format!("{} – {}", d.round_title, bid.reference.clone().unwrap_or_default())}</span>
         <h1 class="govuk-heading-l">{title}</h1>
         <p class="govuk-body">{status_tag(d.status)}</p>
         {lay_note}

@@ -26,13 +26,9 @@ pub fn home_for(roles: &[Role]) -> &'static str {
     }
 }
 
-/// Only same-site paths may be used after sign-in (no open redirects).
-pub fn is_safe_next(next: &str) -> bool {
-    next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.starts_with("/api/")
-}
+/// Only same-site paths may be used after sign-in (no open redirects): see
+/// [`crate::domain::next_path::is_safe_next`].
+pub use crate::domain::next_path::is_safe_next;
 
 /// The typed values after a failed post, else the saved ones.
 pub fn pick(stored: &StoredForm, name: &str, saved: &str) -> String {

@@ -49,6 +49,7 @@ fn scheme_view(stored: StoredForm, s: SchemeView) -> impl IntoView {
             let action = match (t.status, s.is_member, s.is_commissioner) {
                 (TrancheStatus::Due | TrancheStatus::Returned, true, _) if s.status == SchemeStatus::Active => "Send evidence",
                 (TrancheStatus::EvidenceSubmitted, _, true) => "Review evidence",
+                (TrancheStatus::Approved, _, true) if !t.i_approved => "Record the payment",
                 _ => "View",
             };
             view! {
@@ -284,14 +285,12 @@ fn tranche_view(stored: StoredForm, s: SchemeView, tranche_id: i64) -> AnyView {
             <li><a class="govuk-link" href=format!("{base}/files/{id}")>{name.clone()}</a>{format!(" ({} KB)", (size + 1023) / 1024)}</li>
         })
         .collect_view();
+    let can_pay = s.is_commissioner && t.status == TrancheStatus::Approved && !t.i_approved;
     let decisions = vec![
-        Choice::new(
-            "pay",
-            format!(
-                "Approve the evidence and record the payment of {}",
-                t.amount.display()
-            ),
-        ),
+        Choice::new("approve", "Approve the evidence").with_hint(format!(
+            "Another commissioner then records the payment of {}",
+            t.amount.display()
+        )),
         Choice::new("return", "Return the evidence: more is needed"),
     ];
     let mut rows = vec![
@@ -309,12 +308,21 @@ fn tranche_view(stored: StoredForm, s: SchemeView, tranche_id: i64) -> AnyView {
     }
     if !t.reviewed.is_empty() {
         rows.push(SummaryRow::new(
-            if t.status == TrancheStatus::Paid {
-                "Approved and paid"
+            if t.status == TrancheStatus::Returned {
+                "Returned"
             } else {
-                "Reviewed"
+                "Evidence approved"
             },
             t.reviewed.clone(),
+        ));
+    }
+    if !t.paid.is_empty() {
+        rows.push(SummaryRow::new("Payment recorded", t.paid.clone()));
+    }
+    if !t.payment_reference.is_empty() {
+        rows.push(SummaryRow::new(
+            "Payment reference",
+            t.payment_reference.clone(),
         ));
     }
     if !t.review_note.is_empty() {
@@ -366,6 +374,20 @@ fn tranche_view(stored: StoredForm, s: SchemeView, tranche_id: i64) -> AnyView {
                 <Textarea name="note" label="Note for the organisation" hint="Required when you return the evidence: say what more is needed"
                     rows=4 value=stored.value("note") error=errors.for_field("note")/>
                 <Button text="Record decision"/>
+            </form>
+        })}
+        {(s.is_commissioner && t.status == TrancheStatus::Approved && t.i_approved).then(|| view! {
+            <div class="govuk-inset-text">"You approved this evidence. Another commissioner must record the payment: the same person cannot do both."</div>
+        })}
+        {can_pay.then(|| view! {
+            <h2 class="govuk-heading-m">"Record the payment"</h2>
+            <p class="govuk-body">{format!("The evidence was approved {}. Record the payment of {} once it has been made.", t.reviewed, t.amount.display())}</p>
+            <form method="post" action="/api/schemes/record_payment" novalidate>
+                <input type="hidden" name="scheme_id" value=s.id.to_string()/>
+                <input type="hidden" name="tranche_id" value=t.id.to_string()/>
+                <TextInput name="reference" label="Payment reference" hint="The reference of the payment in the finance system, for example BACS-20261205-001"
+                    value=stored.value("reference") error=errors.for_field("reference") width_class="govuk-input--width-20"/>
+                <Button text="Record the payment"/>
             </form>
         })}
     }

@@ -31,6 +31,7 @@ where
         leptos_options,
         mailer: Arc::new(server::mail::CapturingMailer::default()),
         open_data_prefix: "seedbed".into(),
+        trusted_proxies: Vec::new(),
     })
     .await
     .unwrap();

@@ -14,6 +14,7 @@ pub(super) async fn follow(
     n: usize,
 ) -> anyhow::Result<usize> {
     let now = app::db::now();
+    let payer = crate::demo_schemes::payer(pool).await?;
     let mut tx = pool.begin().await?;
     let scheme = app::db::schemes::of_bid(&mut tx, bid)
         .await?
@@ -29,7 +30,7 @@ pub(super) async fn follow(
     app::db::schemes::accept(&mut tx, scheme, owner, &now).await?;
     let tranches = app::db::schemes::tranches(&mut tx, scheme).await?;
     if let Some(t) = tranches.first() {
-        let (fund, people) = ((fund_id, round), (owner, actor));
+        let (fund, people) = ((fund_id, round), (owner, actor, payer));
         crate::demo_schemes::evidence_and_pay(
             &mut tx,
             t.id,

@@ -91,7 +91,7 @@ pub(crate) async fn start(app: &TestApp, client: &reqwest::Client) -> i64 {
 }
 
 /// Save a section as a plain form post from its page.
-async fn save(
+pub(crate) async fn save(
     app: &TestApp,
     client: &reqwest::Client,
     bid: i64,
@@ -895,4 +895,16 @@ both_backends!(uploads_are_checked_and_private, async |app: &TestApp| {
     let eve = applicant(app, "eve@example.org", "Other Org CIC").await;
     let (status, _, _) = app.get(&eve, &format!("/bids/{bid}/files/{file_id}")).await;
     assert_eq!(status, 404);
+    // Replacing the file deletes the one it replaces: nothing is left behind.
+    let files_before = app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM files").await;
+    for _ in 0..3 {
+        let location = send("Safeguarding policy.pdf", b"%PDF-1.7 a new policy".to_vec()).await;
+        assert_eq!(location, Some(format!("/bids/{bid}/sections/{custom}")));
+    }
+    assert_eq!(
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM files").await,
+        files_before
+    );
+    let (status, _, _) = app.get(&pat, &format!("/bids/{bid}/files/{file_id}")).await;
+    assert_eq!(status, 404, "the replaced file is gone");
 });

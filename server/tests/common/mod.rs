@@ -97,6 +97,8 @@ async fn serve_on(url: &str) -> (String, CapturingMailer, app::state::AppState) 
         leptos_options,
         mailer: Arc::new(mailer.clone()),
         open_data_prefix: "seedbed".into(),
+        // The tests' reverse proxy connects from this loopback address.
+        trusted_proxies: vec![TEST_PROXY.parse().unwrap()],
     })
     .await
     .unwrap();
@@ -124,6 +126,9 @@ fn strip_error_query(location: &str) -> String {
 }
 
 pub const TEST_PASSWORD: &str = "correct horse battery";
+
+/// The address the tests' stand-in reverse proxy connects from (trusted by every test app).
+pub const TEST_PROXY: &str = "127.0.0.3";
 
 async fn send(request: reqwest::RequestBuilder) -> Posted {
     let res = request.send().await.unwrap();
@@ -284,9 +289,20 @@ impl TestApp {
         (status, body, location)
     }
 
+    /// Every email sent so far, after sending what waits in the outbox (mail leaves the
+    /// request through the outbox and a background task; this sends it now).
+    pub fn mails(&self) -> Vec<app::mail::OutgoingMail> {
+        let state = self.state.clone();
+        tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(async {
+                app::outbox::drain(&state).await.unwrap();
+            })
+        });
+        self.mailer.messages()
+    }
+
     pub fn last_mail_to(&self, to: &str) -> app::mail::OutgoingMail {
-        self.mailer
-            .messages()
+        self.mails()
             .into_iter()
             .rev()
             .find(|m| m.to == to)

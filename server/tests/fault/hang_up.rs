@@ -89,12 +89,7 @@ both_backends!(
         .await;
         eventually(
             "the account is made and its confirmation email sent, though nobody read the answer",
-            async || {
-                app.mailer
-                    .messages()
-                    .iter()
-                    .any(|m| m.to == "hang-up@example.org")
-            },
+            async || app.mails().iter().any(|m| m.to == "hang-up@example.org"),
         )
         .await;
         assert_eq!(

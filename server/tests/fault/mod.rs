@@ -201,7 +201,12 @@ both_backends!(
         );
 
         // Each scheme accepts and sends evidence for its first tranche; then every tranche is
-        // approved for payment twice at once.
+        // approved by one commissioner, and its payment recorded twice at once by another.
+        let actor = app::db::users::by_email(&app.pool, "commissioner@seedbed.test")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
         let mut conn = app.pool.acquire().await.unwrap();
         let mut tranches = Vec::new();
         for s in &schemes {
@@ -214,9 +219,19 @@ both_backends!(
                     .await
                     .unwrap()
             );
+            // Approved by the first commissioner; the payment is the other's to record.
+            assert!(
+                app::db::schemes::approve_tranche(&mut conn, first.id, "", actor, &now)
+                    .await
+                    .unwrap()
+            );
             tranches.push((*s, first.id, first.amount));
         }
         drop(conn);
+        let mut payers = Vec::new();
+        for _ in 0..4 {
+            payers.push(client_for(app, server::demo::PAYER_EMAIL).await);
+        }
         let paid_before: i64 = fund_before.get("paid_pence");
         let forms = tranches
             .iter()
@@ -225,12 +240,11 @@ both_backends!(
                 vec![
                     ("scheme_id", s.to_string()),
                     ("tranche_id", t.to_string()),
-                    ("decision", "pay".to_string()),
-                    ("note", String::new()),
+                    ("reference", format!("BACS-{t}")),
                 ]
             })
             .collect();
-        let results = post_all(app, &clients, "/api/schemes/review_tranche", forms).await;
+        let results = post_all(app, &payers, "/api/schemes/record_payment", forms).await;
         let paid_ok = results.iter().filter(|(s, _)| *s == 200).count();
         assert_eq!(
             paid_ok,

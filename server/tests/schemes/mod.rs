@@ -143,6 +143,26 @@ async fn review(
     .await
 }
 
+async fn pay(
+    app: &TestApp,
+    client: &reqwest::Client,
+    scheme_id: i64,
+    tranche: i64,
+    reference: &str,
+) -> Posted {
+    app.post_form(
+        client,
+        "/api/schemes/record_payment",
+        &format!("/schemes/{scheme_id}/tranches/{tranche}"),
+        &[
+            ("scheme_id", &scheme_id.to_string()),
+            ("tranche_id", &tranche.to_string()),
+            ("reference", reference),
+        ],
+    )
+    .await
+}
+
 async fn paid_in_ledger(app: &TestApp) -> i64 {
     sqlx::query("SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) AS n FROM fund_ledger WHERE movement = 'payment'")
         .fetch_one(&app.pool)
@@ -188,12 +208,12 @@ both_backends!(
             page.contains("Accept the award before you send evidence"),
             "{page}"
         );
-        review(app, &commissioner, scheme_id, first, "pay", "").await;
+        review(app, &commissioner, scheme_id, first, "approve", "").await;
         let (_, page, _) = app
             .get(&commissioner, &format!("{scheme_page}/tranches/{first}"))
             .await;
         assert!(
-            page.contains("a tranche cannot be paid before it is"),
+            page.contains("a tranche cannot be approved before it is"),
             "{page}"
         );
         assert_eq!(paid_in_ledger(app).await, base_paid);
@@ -261,14 +281,37 @@ both_backends!(
                 &[
                     ("scheme_id", &s),
                     ("tranche_id", &first.to_string()),
-                    ("decision", "pay"),
+                    ("decision", "approve"),
                     ("note", ""),
                 ],
             )
             .await;
         assert_eq!(res.status, 403);
-        // Approval pays: a ledger payment, the fund's and the scheme's paid totals.
-        let res = review(app, &commissioner, scheme_id, first, "pay", "").await;
+        // Four eyes: one commissioner approves the evidence, nothing is paid yet, and the
+        // same person cannot record the payment.
+        let tranche_page = format!("{scheme_page}/tranches/{first}");
+        let res = review(app, &commissioner, scheme_id, first, "approve", "").await;
+        assert_eq!(res.location.as_deref(), Some(tranche_page.as_str()));
+        assert_eq!(paid_in_ledger(app).await, base_paid);
+        let (_, page, _) = app.get(&commissioner, &tranche_page).await;
+        assert!(
+            page.contains("Another commissioner must record the payment"),
+            "{page}"
+        );
+        assert!(!page.contains("Record the payment</button>"));
+        pay(app, &commissioner, scheme_id, first, "BACS-1").await;
+        let (_, page, _) = app.get(&commissioner, &tranche_page).await;
+        assert!(
+            page.contains("You approved the evidence for this tranche, so someone else must record its payment"),
+            "{page}"
+        );
+        assert_eq!(paid_in_ledger(app).await, base_paid);
+        // The other commissioner records it, with the payment's reference (required).
+        let icb = client_for(app, server::demo::PAYER_EMAIL).await;
+        pay(app, &icb, scheme_id, first, "  ").await;
+        let (_, page, _) = app.get(&icb, &tranche_page).await;
+        assert!(page.contains("Enter the payment reference"), "{page}");
+        let res = pay(app, &icb, scheme_id, first, "BACS-20261205-001").await;
         assert_eq!(res.location.as_deref(), Some(scheme_page.as_str()));
         assert_eq!(paid_in_ledger(app).await - base_paid, 1_200_000);
         let scheme_paid: i64 = sqlx::query("SELECT paid_pence FROM schemes WHERE id = $1")
@@ -282,13 +325,16 @@ both_backends!(
             .last_mail_to("applicant@seedbed.test")
             .subject
             .contains("Tranche 1 of Happy Feet Chiropody CIC's award has been paid"));
-        // Never twice.
-        review(app, &commissioner, scheme_id, first, "pay", "").await;
-        let (_, page, _) = app
-            .get(&commissioner, &format!("{scheme_page}/tranches/{first}"))
-            .await;
+        let (_, page, _) = app.get(&icb, &tranche_page).await;
         assert!(
-            page.contains("Tranche 1 cannot be paid: it is paid"),
+            page.contains("BACS-20261205-001") && page.contains("by Chris Commissioner"),
+            "{page}"
+        );
+        // Never twice.
+        pay(app, &icb, scheme_id, first, "BACS-again").await;
+        let (_, page, _) = app.get(&icb, &tranche_page).await;
+        assert!(
+            page.contains("The payment of tranche 1 cannot be recorded: it is paid"),
             "{page}"
         );
         assert_eq!(paid_in_ledger(app).await - base_paid, 1_200_000);
@@ -304,19 +350,20 @@ both_backends!(
         accept(app, &applicant, scheme_id).await;
         let first = tranche_ids(app, scheme_id).await[0];
         send_evidence(app, &applicant, scheme_id, first, "Done").await;
+        let commissioner = client_for(app, "commissioner@seedbed.test").await;
+        review(app, &commissioner, scheme_id, first, "approve", "").await;
         let base_paid = paid_in_ledger(app).await;
         let mut clients = Vec::new();
         for _ in 0..8 {
-            clients.push(client_for(app, "commissioner@seedbed.test").await);
+            clients.push(client_for(app, server::demo::PAYER_EMAIL).await);
         }
         let mut tasks = Vec::new();
         for c in clients {
-            let url = app.url("/api/schemes/review_tranche");
+            let url = app.url("/api/schemes/record_payment");
             let form = vec![
                 ("scheme_id", scheme_id.to_string()),
                 ("tranche_id", first.to_string()),
-                ("decision", "pay".to_string()),
-                ("note", String::new()),
+                ("reference", "BACS-1".to_string()),
             ];
             tasks.push(tokio::spawn(async move {
                 let res = c
@@ -734,6 +781,33 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(res.status().as_u16(), 404);
+        // Ten files to a tranche: the eleventh is refused with a message, and not stored.
+        for n in 2..=11 {
+            let res = applicant
+                .post(app.url(&format!("/schemes/{s}/tranches/{tranche}/files")))
+                .header("Accept", "text/html")
+                .multipart(reqwest::multipart::Form::new().part(
+                    "file",
+                    reqwest::multipart::Part::bytes(b"%PDF-1.4 more".to_vec())
+                        .file_name(format!("evidence {n}.pdf")),
+                ))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 303);
+        }
+        assert_eq!(
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tranche_files")
+                .await,
+            10
+        );
+        let (_, page, _) = app
+            .get(&applicant, &format!("/schemes/{s}/tranches/{tranche}"))
+            .await;
+        assert!(
+            page.contains("You can add up to 10 files to a tranche"),
+            "{page}"
+        );
     }
 );
 

@@ -122,6 +122,33 @@ crate::both_backends!(
         .get("id");
         let o = other.to_string();
         let r = round_id.to_string();
+        // The other bid's organisation and its assessors' justifications carry the payload
+        // too: the draft decline feedback in a textarea quotes both.
+        sqlx::query("UPDATE organisations SET name = $1 WHERE id = (SELECT organisation_id FROM bids WHERE id = $2)")
+            .bind(&name)
+            .bind(other)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE scores SET justification = $1 WHERE bid_id = $2")
+            .bind(SCRIPT)
+            .bind(other)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        app::db::generation::advance(&app.pool).await.unwrap();
+        for path in [
+            format!("/fund/rounds/{r}/moderation/bids/{o}"),
+            format!("/fund/gaps/{g}/edit"),
+        ] {
+            let (status, page, _) = app.get(&commissioner, &path).await;
+            assert_eq!(status, 200, "{path}");
+            inert(&path, &page);
+            assert!(
+                page.contains("&lt;/title&gt;&lt;/textarea&gt;&lt;script&gt;"),
+                "{path} shows the payload in a textarea, as text"
+            );
+        }
         let res = app
             .post_form(
                 &commissioner,
@@ -191,27 +218,51 @@ crate::both_backends!(
             "plain-text email carries it as typed"
         );
 
-        // Downloads: JSON escapes it, CSV cells never start with a formula.
-        for (client, path) in [
-            (&new_client(), "/awards.csv"),
-            (&new_client(), "/open-data/360giving.csv"),
-            (&commissioner, "/fund/schemes.csv"),
-        ] {
-            let body = client
-                .get(app.url(path))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            assert!(body.contains("HYPERLINK"), "{path} names the organisation");
-            let mut reader = csv::ReaderBuilder::new().from_reader(body.as_bytes());
+        // Downloads: JSON escapes it; no cell of any CSV the app writes starts a formula.
+        sqlx::query("UPDATE partners SET name = $1")
+            .bind(&name)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        app::db::generation::advance(&app.pool).await.unwrap();
+        let year: i64 = sqlx::query("SELECT year FROM funds ORDER BY year LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("year");
+        let csvs = [
+            (new_client(), "/awards.csv".to_string()),
+            (new_client(), "/open-data/360giving.csv".to_string()),
+            (commissioner.clone(), "/fund/schemes.csv".to_string()),
+            (commissioner.clone(), format!("/fund/rounds/{r}/interests.csv")),
+            (commissioner.clone(), format!("/fund/rounds/{r}/report.csv")),
+            (commissioner.clone(), "/audit-trail.csv".to_string()),
+            (
+                commissioner.clone(),
+                format!("/fund/pooled-funds/{year}/statement.csv"),
+            ),
+            (
+                commissioner.clone(),
+                format!("/fund/pooled-funds/{year}/ledger.csv"),
+            ),
+        ];
+        for (client, path) in &csvs {
+            let res = client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            let body = res.text().await.unwrap();
+            if !path.contains("report.csv") {
+                assert!(body.contains("HYPERLINK"), "{path} names the payload");
+            }
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(body.as_bytes());
             for record in reader.records() {
                 for cell in record.unwrap().iter() {
-                    if path != "/open-data/360giving.csv" {
-                        assert!(!cell.starts_with('='), "{path}: {cell}");
-                    }
+                    assert!(
+                        !cell.starts_with(['=', '@', '+']),
+                        "{path}: {cell}"
+                    );
                 }
             }
         }
@@ -309,3 +360,46 @@ crate::both_backends!(
 fn urlencoding(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+crate::both_backends!(
+    a_bid_answer_is_text_in_a_colleagues_textarea,
+    async |app: &TestApp| {
+        server::demo::load(&app.pool).await.unwrap();
+        let client = crate::bids::applicant(app, "owner@example.org", "Hostile Helpers CIC").await;
+        let bid = crate::bids::start(app, &client).await;
+        let custom: i64 = sqlx::query(
+            "SELECT id FROM round_sections WHERE round_id = 1 AND kind = 'custom' ORDER BY position LIMIT 1",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get("id");
+        let first: i64 = sqlx::query(
+            "SELECT id FROM round_questions WHERE section_id = $1 ORDER BY position, id LIMIT 1",
+        )
+        .bind(custom)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get("id");
+        let res = crate::bids::save(
+            app,
+            &client,
+            bid,
+            custom,
+            "later",
+            "",
+            &[(format!("q{first}"), SCRIPT.to_string())],
+        )
+        .await;
+        assert!(res.status < 400, "{}", res.body);
+        let path = format!("/bids/{bid}/sections/{custom}");
+        let (status, page, _) = app.get(&client, &path).await;
+        assert_eq!(status, 200);
+        inert(&path, &page);
+        assert!(
+            page.contains("&lt;/title&gt;&lt;/textarea&gt;&lt;script&gt;"),
+            "the answer is back in its textarea, as text"
+        );
+    }
+);

@@ -328,6 +328,7 @@ fn arguments(ids: &BTreeMap<&'static str, String>, function: &str) -> Vec<(Strin
         "attribution",
         "unit_cost_id",
         "need",
+        "reference",
         "target_population",
         "outcome_sought",
         "priority",

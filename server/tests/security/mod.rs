@@ -244,4 +244,5 @@ both_backends!(
     }
 );
 mod hostile;
+mod probes;
 mod matrix;

@@ -151,7 +151,7 @@ fn parse_section(
 ) -> Result<(String, Panel), Vec<FieldError>> {
     let mut errors = Vec::new();
     let title = if custom {
-        crate::domain::text::required_text(
+        crate::domain::text::required_line(
             "title",
             title,
             "Enter the section title",

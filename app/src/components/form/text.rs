@@ -183,7 +183,7 @@ pub fn Textarea(
         .into_any(),
         None => view! {
             <textarea class=area_class(has_error) id=id.clone() name=name rows=rows
-                aria-describedby=(!describe.is_empty()).then_some(describe)>{value}</textarea>
+                aria-describedby=(!describe.is_empty()).then_some(describe)>{textarea_text(&value)}</textarea>
         }
         .into_any(),
     };
@@ -194,6 +194,19 @@ pub fn Textarea(
             <ErrorMessage id=id error=error/>
             {area}
         </div>
+    }
+}
+
+/// A textarea's text as markup. Leptos writes a textarea's children without escaping them
+/// (tachys 0.2 treats it as a raw-text element, leptos-rs/leptos#4730), so a value holding
+/// `</textarea><script>` would end the element and run: every textarea's text goes through
+/// here. The browser decodes the entities back to exactly what was typed. In the browser
+/// (an island's text node) the value is text already and is left as it is.
+pub(crate) fn textarea_text(value: &str) -> String {
+    if cfg!(feature = "ssr") {
+        html_escape::encode_text(value).into_owned()
+    } else {
+        value.to_string()
     }
 }
 
@@ -233,7 +246,7 @@ pub fn CountedTextarea(
             rows=rows
             aria-describedby=describe
             on:input=move |ev| text.set(event_target_value(&ev))
-        >{value}</textarea>
+        >{textarea_text(&value)}</textarea>
         <div id=format!("{id}-info") class=move || {
             if over() { "govuk-error-message govuk-character-count__message" } else { "govuk-hint govuk-character-count__message" }
         } aria-live="polite">

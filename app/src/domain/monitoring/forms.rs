@@ -1,7 +1,7 @@
 //! What a commissioner or an organisation types about monitoring: a return's money and
 //! measure values, a round's measures, the unit costs table; each parsed with its errors.
 use super::*;
-use crate::domain::text::{optional_text, required_text};
+use crate::domain::text::{optional_line, optional_text, required_line, required_text};
 use crate::domain::FieldError;
 
 /// A monitoring return as typed: money by key, measure values by measure id.
@@ -162,7 +162,7 @@ impl MeasureForm {
         )
         .map_err(|e| errors.push(e))
         .ok();
-        let name = required_text(
+        let name = required_line(
             "name",
             &self.name,
             "Enter the name of the measure",
@@ -235,14 +235,14 @@ impl UnitCostForm {
     pub fn parse(&self, today: NaiveDate) -> Result<UnitCost, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut ok = |r: Result<String, FieldError>| r.map_err(|e| errors.push(e)).ok();
-        let name = ok(required_text(
+        let name = ok(required_line(
             "name",
             &self.name,
             "Enter what the unit cost is for, like A week of residential care",
             120,
             "What it is for",
         ));
-        let unit = ok(required_text(
+        let unit = ok(required_line(
             "unit",
             &self.unit,
             "Enter the unit, like per week or per admission",

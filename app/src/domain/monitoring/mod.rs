@@ -38,6 +38,7 @@ coded_enum!(
     TrancheStatus {
         Due = ("due", "Evidence needed"),
         EvidenceSubmitted = ("evidence_submitted", "Evidence sent: waiting for approval"),
+        Approved = ("approved", "Evidence approved: payment to be recorded"),
         Returned = ("returned", "Returned: more evidence needed"),
         Paid = ("paid", "Paid"),
     }
@@ -183,7 +184,7 @@ impl Figures {
     }
 
     pub fn total_income(&self) -> Pence {
-        Pence(self.income().iter().map(|p| p.0).sum())
+        Pence(self.income().iter().map(|p| p.0).fold(0, i64::saturating_add))
     }
 
     /// Seed grant ÷ total income, between 0 and 1 (0 when there is no income).
@@ -318,10 +319,18 @@ pub fn graduation_due(reported: &[(u32, Figures)]) -> bool {
 /// Estimated cost avoided: `count` outcomes × the unit cost × the attribution (a
 /// percentage of the outcome credited to the scheme), to the nearest penny.
 pub fn cost_avoided(count: i64, unit_cost: Pence, attribution_percent: Decimal) -> Pence {
-    let value = Decimal::from(count) * Decimal::from(unit_cost.0) * attribution_percent
-        / Decimal::ONE_HUNDRED;
+    let value = Decimal::from(count)
+        .checked_mul(Decimal::from(unit_cost.0))
+        .and_then(|v| v.checked_mul(attribution_percent))
+        .map(|v| v / Decimal::ONE_HUNDRED)
+        .unwrap_or(Decimal::from(super::money::MAX_PENCE));
     let rounded = value.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-    Pence(i64::try_from(rounded).unwrap_or(0))
+    // Capped at the largest amount a form accepts, so that sums over schemes stay in range.
+    Pence(
+        i64::try_from(rounded)
+            .unwrap_or(super::money::MAX_PENCE)
+            .min(super::money::MAX_PENCE),
+    )
 }
 
 /// Attribution stored as basis points (hundredths of a percent).

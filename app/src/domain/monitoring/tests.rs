@@ -122,6 +122,12 @@ fn reminders_fall_14_days_and_1_day_before_and_when_overdue() {
 }
 
 #[test]
+fn cost_avoided_never_overflows() {
+    let huge = cost_avoided(i64::MAX, Pence(i64::MAX), Decimal::ONE_HUNDRED);
+    assert_eq!(huge, Pence(crate::domain::money::MAX_PENCE));
+}
+
+#[test]
 fn cost_avoided_is_exact_to_the_penny() {
     // 3 admissions × £3,450.50 × 25% = £2,587.875 → £2,587.88
     assert_eq!(
