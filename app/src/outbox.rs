@@ -36,11 +36,9 @@ pub async fn drain(state: &AppState) -> Result<usize, sqlx::Error> {
     let mut sent = 0;
     loop {
         let now = chrono::Utc::now();
-        let stale =
-            crate::domain::time::to_db(now - chrono::Duration::minutes(CLAIM_MINUTES));
+        let stale = crate::domain::time::to_db(now - chrono::Duration::minutes(CLAIM_MINUTES));
         let Some((id, mail)) =
-            crate::db::outbox::claim(&state.pool, &crate::domain::time::to_db(now), &stale)
-                .await?
+            crate::db::outbox::claim(&state.pool, &crate::domain::time::to_db(now), &stale).await?
         else {
             return Ok(sent);
         };

@@ -135,14 +135,14 @@ pub async fn awards_csv(
             let status = app::db::opendata::scheme_status(row).ok()?;
             let r = app::api::opendata::register_row(award, &status);
             csv_record(&[
-                    r.organisation,
-                    r.numbers,
-                    r.round,
-                    r.purpose,
-                    r.amount.to_decimal().to_string(),
-                    r.award_date,
-                    r.status,
-                ])
+                r.organisation,
+                r.numbers,
+                r.round,
+                r.purpose,
+                r.amount.to_decimal().to_string(),
+                r.award_date,
+                r.status,
+            ])
         },
     );
     csv_attachment("awards.csv", false, body)
@@ -256,15 +256,15 @@ pub async fn fund_ledger_csv(
             let id = r.id;
             let e = app::api::fund::ledger_entry_view(r);
             csv_record(&[
-                    id.to_string(),
-                    e.when,
-                    e.partner,
-                    e.movement,
-                    e.amount.to_decimal().to_string(),
-                    e.round,
-                    e.reason,
-                    e.by,
-                ])
+                id.to_string(),
+                e.when,
+                e.partner,
+                e.movement,
+                e.amount.to_decimal().to_string(),
+                e.round,
+                e.reason,
+                e.by,
+            ])
         },
     );
     csv_attachment(
@@ -373,15 +373,15 @@ pub async fn audit_csv(
         |row, _| {
             let e = app::api::reports::audit_item(app::db::reports::audit_entry(row).ok()?);
             csv_record(&[
-                    e.id.to_string(),
-                    e.when,
-                    e.who,
-                    e.action,
-                    e.record,
-                    e.summary,
-                    e.before,
-                    e.after,
-                ])
+                e.id.to_string(),
+                e.when,
+                e.who,
+                e.action,
+                e.record,
+                e.summary,
+                e.before,
+                e.after,
+            ])
         },
     );
     csv_attachment("audit-trail.csv", true, body)

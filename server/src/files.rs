@@ -72,8 +72,7 @@ pub async fn upload_gap_evidence(
     };
     // Checked by name, size and content, as every upload is (a program renamed needs.pdf
     // is refused).
-    let (name, content_type, bytes) = match checked_upload(&mut multipart, "evidence_file").await
-    {
+    let (name, content_type, bytes) = match checked_upload(&mut multipart, "evidence_file").await {
         Ok(upload) => upload,
         Err(message) => return keep_error(&session, &back, &message).await,
     };

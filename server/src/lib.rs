@@ -283,11 +283,8 @@ async fn server_fn_handler(
     // Read the form here, so that a body too large, cut off or not UTF-8 is the sender's
     // mistake (400 with a message), not a fault inside the server function (500).
     let (parts, body) = req.into_parts();
-    let read = tokio::time::timeout(
-        FORM_READ_LIMIT,
-        axum::body::to_bytes(body, FORM_BODY_LIMIT),
-    )
-    .await;
+    let read =
+        tokio::time::timeout(FORM_READ_LIMIT, axum::body::to_bytes(body, FORM_BODY_LIMIT)).await;
     let bytes = match read {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(e)) if format!("{e:?}").contains("LengthLimitError") => {

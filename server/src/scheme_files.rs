@@ -119,8 +119,8 @@ pub async fn upload_tranche_file(
             "a tranche",
         );
         if room.is_ok() {
-            let kept = app::db::bids::organisation_file_bytes(&mut tx, l.scheme.organisation_id)
-                .await?;
+            let kept =
+                app::db::bids::organisation_file_bytes(&mut tx, l.scheme.organisation_id).await?;
             room = check_room(
                 "file",
                 0,

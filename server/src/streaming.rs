@@ -68,7 +68,8 @@ pub fn stream_query(
 pub fn safe_cell(text: &str) -> String {
     let number = |t: &str| {
         !t.is_empty()
-            && t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
             && t.chars().any(|c| c.is_ascii_digit())
     };
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r', '|', '%'])

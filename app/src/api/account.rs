@@ -112,7 +112,11 @@ pub async fn register(
             .await?;
             tx.commit().await?;
             let link = format!("{}/account/verify?token={token}", state.settings.base_url);
-            Some(crate::mail::verification(parsed_email.as_str(), &name, &link))
+            Some(crate::mail::verification(
+                parsed_email.as_str(),
+                &name,
+                &link,
+            ))
         }
         None => {
             // The address has an account: the page says the same as for a new one (no one
@@ -120,9 +124,7 @@ pub async fn register(
             drop(tx);
             let sign_in = format!("{}/account/sign-in", state.settings.base_url);
             let reset = format!("{}/account/forgot-password", state.settings.base_url);
-            address_ok.then(|| {
-                crate::mail::account_exists(parsed_email.as_str(), &sign_in, &reset)
-            })
+            address_ok.then(|| crate::mail::account_exists(parsed_email.as_str(), &sign_in, &reset))
         }
     };
     if let Some(mail) = mail {
@@ -223,9 +225,8 @@ pub async fn sign_in(
     };
     let ip = auth::client_ip().await;
     let now_utc = chrono::Utc::now();
-    let since = crate::domain::time::to_db(
-        now_utc - chrono::Duration::minutes(throttle::WINDOW_MINUTES),
-    );
+    let since =
+        crate::domain::time::to_db(now_utc - chrono::Duration::minutes(throttle::WINDOW_MINUTES));
     // The attempt counts as a failure until the password proves right, so that attempts
     // running at the same moment see each other: only so many get their password checked.
     let attempt = db::throttle::claim(&state.pool, parsed.as_str(), &ip, &db::now()).await?;

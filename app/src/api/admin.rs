@@ -30,8 +30,7 @@ pub struct UserList {
 pub async fn list_users(search: String, page: i64) -> Result<UserList, AppError> {
     let (state, _admin) = auth::require_any_role(&[Role::Admin]).await?;
     let (page, offset) = crate::domain::paging::window(page, USERS_PER_PAGE);
-    let (rows, total) = db::users::list(&state.pool, &search, USERS_PER_PAGE, offset)
-    .await?;
+    let (rows, total) = db::users::list(&state.pool, &search, USERS_PER_PAGE, offset).await?;
     Ok(UserList {
         users: rows
             .into_iter()

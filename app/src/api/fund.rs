@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 use {
     crate::auth,
     crate::db,
-    crate::domain::{fund::Movement, text::{required_line, required_text}},
+    crate::domain::{
+        fund::Movement,
+        text::{required_line, required_text},
+    },
     crate::error::FieldError,
 };
 

@@ -100,8 +100,7 @@ pub async fn review_tranche(
             "Select approve the evidence, or return the evidence",
         ));
     }
-    let note = match crate::domain::text::optional_text("note", &note, EVIDENCE_CHARS, "The note")
-    {
+    let note = match crate::domain::text::optional_text("note", &note, EVIDENCE_CHARS, "The note") {
         Ok(note) => note,
         Err(e) => {
             errors.push(e);

@@ -78,10 +78,10 @@ fn textareas_show_hostile_text_as_text() {
     for limit in [None, Some(Limit::Words(250))] {
         let html = render(|| match limit {
             Some(limit) => view! { <Textarea name="feedback" label="Feedback" value=hostile
-                error=no_error() limit=limit/> }
+            error=no_error() limit=limit/> }
             .into_any(),
             None => view! { <Textarea name="feedback" label="Feedback" value=hostile
-                error=no_error()/> }
+            error=no_error()/> }
             .into_any(),
         });
         assert!(!html.contains("<script>"), "{html}");

@@ -105,13 +105,15 @@ pub async fn mail_request(
 ) -> Result<(i64, i64), sqlx::Error> {
     let at = crate::domain::time::to_db(now);
     let since = crate::domain::time::to_db(now - chrono::Duration::hours(1));
-    sqlx::query("INSERT INTO mail_requests (kind, email, ip, requested_at) VALUES ($1, $2, $3, $4)")
-        .bind(kind.code())
-        .bind(email)
-        .bind(ip)
-        .bind(&at)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO mail_requests (kind, email, ip, requested_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(kind.code())
+    .bind(email)
+    .bind(ip)
+    .bind(&at)
+    .execute(pool)
+    .await?;
     let n = |sql: &'static str, key: &str| {
         sqlx::query(sql)
             .bind(kind.code())

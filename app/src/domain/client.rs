@@ -66,6 +66,9 @@ mod tests {
             client_address(ip("10.0.0.2"), Some("rubbish"), &trusted),
             ip("10.0.0.2")
         );
-        assert_eq!(client_address(ip("10.0.0.2"), None, &trusted), ip("10.0.0.2"));
+        assert_eq!(
+            client_address(ip("10.0.0.2"), None, &trusted),
+            ip("10.0.0.2")
+        );
     }
 }

@@ -162,8 +162,14 @@ mod tests {
             full.message,
             "You can add up to 10 files to a tranche. Put several documents in one PDF"
         );
-        let big = check_room("file", 1, 45 * mb, 6 * mb, Some(10), 50 * mb, "a tranche").unwrap_err();
-        assert!(big.message.starts_with("The files for a tranche must add up to less than 50MB"), "{}", big.message);
+        let big =
+            check_room("file", 1, 45 * mb, 6 * mb, Some(10), 50 * mb, "a tranche").unwrap_err();
+        assert!(
+            big.message
+                .starts_with("The files for a tranche must add up to less than 50MB"),
+            "{}",
+            big.message
+        );
         assert!(check_room("file", 0, 0, i64::MAX, None, 50 * mb, "x").is_err());
     }
 

@@ -20,7 +20,12 @@ mod tests {
 
     #[test]
     fn site_paths_pass() {
-        for ok in ["/", "/bids", "/bids/12/sections/3?return_to=check", "/rounds%2F1"] {
+        for ok in [
+            "/",
+            "/bids",
+            "/bids/12/sections/3?return_to=check",
+            "/rounds%2F1",
+        ] {
             assert!(is_safe_next(ok), "{ok}");
         }
     }

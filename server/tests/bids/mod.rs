@@ -896,13 +896,16 @@ both_backends!(uploads_are_checked_and_private, async |app: &TestApp| {
     let (status, _, _) = app.get(&eve, &format!("/bids/{bid}/files/{file_id}")).await;
     assert_eq!(status, 404);
     // Replacing the file deletes the one it replaces: nothing is left behind.
-    let files_before = app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM files").await;
+    let files_before = app
+        .count("SELECT CAST(COUNT(*) AS BIGINT) FROM files")
+        .await;
     for _ in 0..3 {
         let location = send("Safeguarding policy.pdf", b"%PDF-1.7 a new policy".to_vec()).await;
         assert_eq!(location, Some(format!("/bids/{bid}/sections/{custom}")));
     }
     assert_eq!(
-        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM files").await,
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM files")
+            .await,
         files_before
     );
     let (status, _, _) = app.get(&pat, &format!("/bids/{bid}/files/{file_id}")).await;

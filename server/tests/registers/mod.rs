@@ -185,13 +185,17 @@ both_backends!(a_gap_keeps_an_evidence_file, async |app: &TestApp| {
         "{page}"
     );
     // A program renamed needs.pdf: checked by content, as bid and tranche uploads are.
-    let (status, _) = upload(app, &client, 1, "needs.pdf", b"MZ\x90\x00\x03 program".to_vec()).await;
+    let (status, _) = upload(
+        app,
+        &client,
+        1,
+        "needs.pdf",
+        b"MZ\x90\x00\x03 program".to_vec(),
+    )
+    .await;
     assert_eq!(status, 303);
     let (_, page, _) = app.get(&client, "/fund/gaps/1").await;
-    assert!(
-        page.contains("contents do not match its type"),
-        "{page}"
-    );
+    assert!(page.contains("contents do not match its type"), "{page}");
     let (status, _) = upload(app, &client, 1, "big.pdf", vec![b'x'; 10 * 1024 * 1024 + 1]).await;
     assert_eq!(status, 303);
     let (_, page, _) = app.get(&client, "/fund/gaps/1").await;

@@ -786,11 +786,13 @@ both_backends!(
             let res = applicant
                 .post(app.url(&format!("/schemes/{s}/tranches/{tranche}/files")))
                 .header("Accept", "text/html")
-                .multipart(reqwest::multipart::Form::new().part(
-                    "file",
-                    reqwest::multipart::Part::bytes(b"%PDF-1.4 more".to_vec())
-                        .file_name(format!("evidence {n}.pdf")),
-                ))
+                .multipart(
+                    reqwest::multipart::Form::new().part(
+                        "file",
+                        reqwest::multipart::Part::bytes(b"%PDF-1.4 more".to_vec())
+                            .file_name(format!("evidence {n}.pdf")),
+                    ),
+                )
                 .send()
                 .await
                 .unwrap();

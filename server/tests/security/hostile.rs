@@ -234,7 +234,10 @@ crate::both_backends!(
             (new_client(), "/awards.csv".to_string()),
             (new_client(), "/open-data/360giving.csv".to_string()),
             (commissioner.clone(), "/fund/schemes.csv".to_string()),
-            (commissioner.clone(), format!("/fund/rounds/{r}/interests.csv")),
+            (
+                commissioner.clone(),
+                format!("/fund/rounds/{r}/interests.csv"),
+            ),
             (commissioner.clone(), format!("/fund/rounds/{r}/report.csv")),
             (commissioner.clone(), "/audit-trail.csv".to_string()),
             (
@@ -259,10 +262,7 @@ crate::both_backends!(
                 .from_reader(body.as_bytes());
             for record in reader.records() {
                 for cell in record.unwrap().iter() {
-                    assert!(
-                        !cell.starts_with(['=', '@', '+']),
-                        "{path}: {cell}"
-                    );
+                    assert!(!cell.starts_with(['=', '@', '+']), "{path}: {cell}");
                 }
             }
         }

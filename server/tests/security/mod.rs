@@ -244,5 +244,5 @@ both_backends!(
     }
 );
 mod hostile;
-mod probes;
 mod matrix;
+mod probes;

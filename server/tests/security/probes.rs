@@ -63,7 +63,11 @@ crate::both_backends!(
             .await
             .unwrap();
             use sqlx::Row;
-            (row.get("c"), row.get("contact_email"), row.get("address_line_1"))
+            (
+                row.get("c"),
+                row.get("contact_email"),
+                row.get("address_line_1"),
+            )
         };
         for secret in [&org.0, &org.1, &org.2] {
             assert!(
@@ -126,7 +130,11 @@ crate::both_backends!(input_that_does_not_fit_is_a_400, async |app: &TestApp| {
         )
         .await;
     assert_eq!(res.status, 400);
-    assert!(res.body.contains("too large"), "{}", &res.body[..300.min(res.body.len())]);
+    assert!(
+        res.body.contains("too large"),
+        "{}",
+        &res.body[..300.min(res.body.len())]
+    );
     let res = commissioner
         .post(app.url("/api/gaps/save"))
         .header("Accept", "application/json")
@@ -147,105 +155,121 @@ crate::both_backends!(input_that_does_not_fit_is_a_400, async |app: &TestApp| {
     assert!(res.status().as_u16() < 500, "{}", res.status());
 });
 
-crate::both_backends!(hidden_characters_are_refused_in_names, async |app: &TestApp| {
-    let client = app.signed_in_as("owner@example.org", &[]).await;
-    for name in ["Happy\u{0}Feet", "Happy \u{202e}teeF yppaH"] {
-        let mut form = crate::bids::cic(name, "owner@example.org");
-        form.retain(|(k, _)| *k != "name");
-        form.push(("name", name));
-        let res = app
-            .post_js(&client, "/api/organisations/register", &form)
-            .await;
-        assert_eq!(res.status, 400, "{name:?}: {}", res.body);
-        assert!(res.body.contains("hidden control characters"), "{}", res.body);
-    }
-    assert_eq!(
-        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM organisations").await,
-        0
-    );
-});
-
-crate::both_backends!(every_answer_carries_the_security_headers, async |app: &TestApp| {
-    let signed_in = app.signed_in_as("jo@example.org", &[]).await;
-    for (client, path) in [
-        (new_client(), "/"),
-        (new_client(), "/awards.csv"),
-        (new_client(), "/open-data/360giving.json"),
-        (signed_in.clone(), "/account"),
-        (new_client(), "/no-such-page"),
-    ] {
-        let res = client.get(app.url(path)).send().await.unwrap();
-        let h = res.headers().clone();
-        let get = |name: &str| {
-            h.get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string()
-        };
-        let csp = get("content-security-policy");
-        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-        assert!(csp.contains("script-src 'self' 'nonce-"), "{path}: {csp}");
-        assert_eq!(get("x-frame-options"), "DENY", "{path}");
-        assert_eq!(get("x-content-type-options"), "nosniff", "{path}");
-        assert_eq!(get("referrer-policy"), "same-origin", "{path}");
-        assert_eq!(get("cross-origin-opener-policy"), "same-origin", "{path}");
-        assert!(get("permissions-policy").contains("camera=()"), "{path}");
-        assert!(get("strict-transport-security").is_empty(), "http: no HSTS");
-        if path == "/account" {
-            assert!(get("cache-control").contains("no-store"), "{path}");
+crate::both_backends!(
+    hidden_characters_are_refused_in_names,
+    async |app: &TestApp| {
+        let client = app.signed_in_as("owner@example.org", &[]).await;
+        for name in ["Happy\u{0}Feet", "Happy \u{202e}teeF yppaH"] {
+            let mut form = crate::bids::cic(name, "owner@example.org");
+            form.retain(|(k, _)| *k != "name");
+            form.push(("name", name));
+            let res = app
+                .post_js(&client, "/api/organisations/register", &form)
+                .await;
+            assert_eq!(res.status, 400, "{name:?}: {}", res.body);
+            assert!(
+                res.body.contains("hidden control characters"),
+                "{}",
+                res.body
+            );
         }
-        if path == "/" {
-            // The inline loader carries this response's nonce, and no inline script lacks it.
-            let nonce = csp
-                .split("'nonce-")
-                .nth(1)
-                .and_then(|r| r.split('\'').next())
-                .unwrap()
-                .to_string();
-            let page = res.text().await.unwrap();
-            let tags: Vec<&str> = page
-                .split("<script")
-                .skip(1)
-                .map(|t| t.split('>').next().unwrap_or_default())
-                .collect();
-            assert!(!tags.is_empty(), "{page}");
-            for tag in tags {
-                assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{tag}");
+        assert_eq!(
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM organisations")
+                .await,
+            0
+        );
+    }
+);
+
+crate::both_backends!(
+    every_answer_carries_the_security_headers,
+    async |app: &TestApp| {
+        let signed_in = app.signed_in_as("jo@example.org", &[]).await;
+        for (client, path) in [
+            (new_client(), "/"),
+            (new_client(), "/awards.csv"),
+            (new_client(), "/open-data/360giving.json"),
+            (signed_in.clone(), "/account"),
+            (new_client(), "/no-such-page"),
+        ] {
+            let res = client.get(app.url(path)).send().await.unwrap();
+            let h = res.headers().clone();
+            let get = |name: &str| {
+                h.get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let csp = get("content-security-policy");
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert!(csp.contains("script-src 'self' 'nonce-"), "{path}: {csp}");
+            assert_eq!(get("x-frame-options"), "DENY", "{path}");
+            assert_eq!(get("x-content-type-options"), "nosniff", "{path}");
+            assert_eq!(get("referrer-policy"), "same-origin", "{path}");
+            assert_eq!(get("cross-origin-opener-policy"), "same-origin", "{path}");
+            assert!(get("permissions-policy").contains("camera=()"), "{path}");
+            assert!(get("strict-transport-security").is_empty(), "http: no HSTS");
+            if path == "/account" {
+                assert!(get("cache-control").contains("no-store"), "{path}");
+            }
+            if path == "/" {
+                // The inline loader carries this response's nonce, and no inline script lacks it.
+                let nonce = csp
+                    .split("'nonce-")
+                    .nth(1)
+                    .and_then(|r| r.split('\'').next())
+                    .unwrap()
+                    .to_string();
+                let page = res.text().await.unwrap();
+                let tags: Vec<&str> = page
+                    .split("<script")
+                    .skip(1)
+                    .map(|t| t.split('>').next().unwrap_or_default())
+                    .collect();
+                assert!(!tags.is_empty(), "{page}");
+                for tag in tags {
+                    assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{tag}");
+                }
             }
         }
+        // Each response has a fresh nonce.
+        let a = new_client().get(app.url("/")).send().await.unwrap();
+        let b = new_client().get(app.url("/")).send().await.unwrap();
+        assert_ne!(
+            a.headers()["content-security-policy"],
+            b.headers()["content-security-policy"]
+        );
     }
-    // Each response has a fresh nonce.
-    let a = new_client().get(app.url("/")).send().await.unwrap();
-    let b = new_client().get(app.url("/")).send().await.unwrap();
-    assert_ne!(
-        a.headers()["content-security-policy"],
-        b.headers()["content-security-policy"]
-    );
-});
+);
 
-crate::both_backends!(no_one_acts_for_their_own_organisation, async |app: &TestApp| {
-    use sqlx::Row;
-    let (scheme_id, commissioner, applicant) = crate::schemes::awarded_scheme(app).await;
-    let row = sqlx::query(
-        "SELECT s.organisation_id, s.bid_id, s.round_id FROM schemes s WHERE s.id = $1",
-    )
-    .bind(scheme_id)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let (org, bid, round): (i64, i64, i64) =
-        (row.get("organisation_id"), row.get("bid_id"), row.get("round_id"));
-    let user = |email: &'static str| async move {
-        app::db::users::by_email(&app.pool, email)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-    };
-    let chris = user("commissioner@seedbed.test").await;
-    let imani = user(server::demo::PAYER_EMAIL).await;
-    // Chris joins Happy Feet (invited by its owner); Imani declares a conflict with its bid.
-    sqlx::query(
+crate::both_backends!(
+    no_one_acts_for_their_own_organisation,
+    async |app: &TestApp| {
+        use sqlx::Row;
+        let (scheme_id, commissioner, applicant) = crate::schemes::awarded_scheme(app).await;
+        let row = sqlx::query(
+            "SELECT s.organisation_id, s.bid_id, s.round_id FROM schemes s WHERE s.id = $1",
+        )
+        .bind(scheme_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let (org, bid, round): (i64, i64, i64) = (
+            row.get("organisation_id"),
+            row.get("bid_id"),
+            row.get("round_id"),
+        );
+        let user = |email: &'static str| async move {
+            app::db::users::by_email(&app.pool, email)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let chris = user("commissioner@seedbed.test").await;
+        let imani = user(server::demo::PAYER_EMAIL).await;
+        // Chris joins Happy Feet (invited by its owner); Imani declares a conflict with its bid.
+        sqlx::query(
         "INSERT INTO memberships (organisation_id, user_id, role, joined_at) VALUES ($1, $2, 'member', '2026-01-01T00:00:00Z')",
     )
     .bind(org)
@@ -253,7 +277,7 @@ crate::both_backends!(no_one_acts_for_their_own_organisation, async |app: &TestA
     .execute(&app.pool)
     .await
     .unwrap();
-    sqlx::query(
+        sqlx::query(
         "INSERT INTO declarations (bid_id, user_id, conflict, nature, description, reason, declared_at) VALUES ($1, $2, 1, 'trustee', 'Trustee', '', '2026-01-01T00:00:00Z')",
     )
     .bind(bid)
@@ -261,54 +285,78 @@ crate::both_backends!(no_one_acts_for_their_own_organisation, async |app: &TestA
     .execute(&app.pool)
     .await
     .unwrap();
-    app::db::generation::advance(&app.pool).await.unwrap();
-    let s = scheme_id.to_string();
-    let accepted = app
-        .post_form(
-            &applicant,
-            "/api/schemes/accept",
-            &format!("/schemes/{s}"),
-            &[("scheme_id", &s), ("confirm", "confirm")],
-        )
-        .await;
-    assert!(accepted.status < 400, "{}", accepted.body);
-    let first: i64 = sqlx::query("SELECT id FROM tranches WHERE scheme_id = $1 ORDER BY position LIMIT 1")
-        .bind(scheme_id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .get("id");
-    let t = first.to_string();
-    // Chris, now a member, sends the evidence (as a member may) but cannot approve it.
-    let res = app
-        .post_form(
-            &commissioner,
-            "/api/schemes/evidence",
-            &format!("/schemes/{s}/tranches/{t}"),
-            &[("scheme_id", &s), ("tranche_id", &t), ("evidence", "Clinic open")],
-        )
-        .await;
-    assert_eq!(res.status, 302, "{}", res.body);
-    let res = app
-        .post_js(
-            &commissioner,
-            "/api/schemes/review_tranche",
-            &[("scheme_id", &s), ("tranche_id", &t), ("decision", "approve"), ("note", "")],
-        )
-        .await;
-    assert!(res.status >= 400, "{}", res.body);
-    assert!(res.body.contains("You are a member of Happy Feet Chiropody CIC"), "{}", res.body);
-    // Imani, with a declared conflict, cannot approve it either, nor decide on its bid.
-    let imani_client = crate::schemes::client_for(app, server::demo::PAYER_EMAIL).await;
-    let res = app
-        .post_js(
-            &imani_client,
-            "/api/schemes/review_tranche",
-            &[("scheme_id", &s), ("tranche_id", &t), ("decision", "approve"), ("note", "")],
-        )
-        .await;
-    assert!(res.body.contains("declared a conflict of interest"), "{}", res.body);
-    let other: i64 = sqlx::query(
+        app::db::generation::advance(&app.pool).await.unwrap();
+        let s = scheme_id.to_string();
+        let accepted = app
+            .post_form(
+                &applicant,
+                "/api/schemes/accept",
+                &format!("/schemes/{s}"),
+                &[("scheme_id", &s), ("confirm", "confirm")],
+            )
+            .await;
+        assert!(accepted.status < 400, "{}", accepted.body);
+        let first: i64 =
+            sqlx::query("SELECT id FROM tranches WHERE scheme_id = $1 ORDER BY position LIMIT 1")
+                .bind(scheme_id)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap()
+                .get("id");
+        let t = first.to_string();
+        // Chris, now a member, sends the evidence (as a member may) but cannot approve it.
+        let res = app
+            .post_form(
+                &commissioner,
+                "/api/schemes/evidence",
+                &format!("/schemes/{s}/tranches/{t}"),
+                &[
+                    ("scheme_id", &s),
+                    ("tranche_id", &t),
+                    ("evidence", "Clinic open"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 302, "{}", res.body);
+        let res = app
+            .post_js(
+                &commissioner,
+                "/api/schemes/review_tranche",
+                &[
+                    ("scheme_id", &s),
+                    ("tranche_id", &t),
+                    ("decision", "approve"),
+                    ("note", ""),
+                ],
+            )
+            .await;
+        assert!(res.status >= 400, "{}", res.body);
+        assert!(
+            res.body
+                .contains("You are a member of Happy Feet Chiropody CIC"),
+            "{}",
+            res.body
+        );
+        // Imani, with a declared conflict, cannot approve it either, nor decide on its bid.
+        let imani_client = crate::schemes::client_for(app, server::demo::PAYER_EMAIL).await;
+        let res = app
+            .post_js(
+                &imani_client,
+                "/api/schemes/review_tranche",
+                &[
+                    ("scheme_id", &s),
+                    ("tranche_id", &t),
+                    ("decision", "approve"),
+                    ("note", ""),
+                ],
+            )
+            .await;
+        assert!(
+            res.body.contains("declared a conflict of interest"),
+            "{}",
+            res.body
+        );
+        let other: i64 = sqlx::query(
         "SELECT id FROM bids WHERE round_id = $1 AND id <> $2 AND status = 'under_assessment' LIMIT 1",
     )
     .bind(round)
@@ -317,13 +365,13 @@ crate::both_backends!(no_one_acts_for_their_own_organisation, async |app: &TestA
     .await
     .unwrap()
     .get("id");
-    let other_org: i64 = sqlx::query("SELECT organisation_id FROM bids WHERE id = $1")
-        .bind(other)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .get("organisation_id");
-    sqlx::query(
+        let other_org: i64 = sqlx::query("SELECT organisation_id FROM bids WHERE id = $1")
+            .bind(other)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("organisation_id");
+        sqlx::query(
         "INSERT INTO memberships (organisation_id, user_id, role, joined_at) VALUES ($1, $2, 'member', '2026-01-01T00:00:00Z')",
     )
     .bind(other_org)
@@ -331,30 +379,31 @@ crate::both_backends!(no_one_acts_for_their_own_organisation, async |app: &TestA
     .execute(&app.pool)
     .await
     .unwrap();
-    let res = app
-        .post_js(
-            &commissioner,
-            "/api/decisions/decide",
-            &[
-                ("round_id", &round.to_string()),
-                ("bid_id", &other.to_string()),
-                ("outcome", "decline"),
-                ("amount", ""),
-                ("conditions", ""),
-                ("feedback", "Not this time"),
-                ("returns_every", "3"),
-            ],
-        )
-        .await;
-    assert!(res.body.contains("You are a member of"), "{}", res.body);
-    let status: String = sqlx::query("SELECT status FROM tranches WHERE id = $1")
-        .bind(first)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .get("status");
-    assert_eq!(status, "evidence_submitted");
-});
+        let res = app
+            .post_js(
+                &commissioner,
+                "/api/decisions/decide",
+                &[
+                    ("round_id", &round.to_string()),
+                    ("bid_id", &other.to_string()),
+                    ("outcome", "decline"),
+                    ("amount", ""),
+                    ("conditions", ""),
+                    ("feedback", "Not this time"),
+                    ("returns_every", "3"),
+                ],
+            )
+            .await;
+        assert!(res.body.contains("You are a member of"), "{}", res.body);
+        let status: String = sqlx::query("SELECT status FROM tranches WHERE id = $1")
+            .bind(first)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get("status");
+        assert_eq!(status, "evidence_submitted");
+    }
+);
 
 /// A client whose requests come from another loopback address (another person's network).
 fn client_from(ip: &str) -> reqwest::Client {
@@ -460,7 +509,11 @@ crate::both_backends!(
                 "the same answer every time"
             );
         }
-        assert_eq!(mails_to("jo@example.org") - before, 3, "three links an hour");
+        assert_eq!(
+            mails_to("jo@example.org") - before,
+            3,
+            "three links an hour"
+        );
 
         // Registrations from one address: five an hour, then a clear refusal.
         let register = |n: usize| {
@@ -515,11 +568,18 @@ crate::both_backends!(
         let waiting: i64 = app
             .count("SELECT CAST(COUNT(*) AS BIGINT) FROM mail_outbox WHERE sent_at IS NULL")
             .await;
-        assert_eq!(waiting, 0, "everything sent by the time the test reads the mailer");
+        assert_eq!(
+            waiting, 0,
+            "everything sent by the time the test reads the mailer"
+        );
         let total: i64 = app
             .count("SELECT CAST(COUNT(*) AS BIGINT) FROM mail_outbox")
             .await;
-        assert_eq!(total as usize, app.mails().len(), "all mail went through the outbox");
+        assert_eq!(
+            total as usize,
+            app.mails().len(),
+            "all mail went through the outbox"
+        );
     }
 );
 
@@ -548,7 +608,10 @@ crate::both_backends!(
         };
         let taken = attempt("jo@example.org").await;
         let fresh = attempt("someone-new@example.org").await;
-        assert_eq!(taken, fresh, "the same answer for a taken and a free address");
+        assert_eq!(
+            taken, fresh,
+            "the same answer for a taken and a free address"
+        );
         let mail = app.last_mail_to("jo@example.org");
         assert_eq!(mail.subject, "You already have a Seedbed account");
         assert_eq!(

@@ -184,7 +184,12 @@ impl Figures {
     }
 
     pub fn total_income(&self) -> Pence {
-        Pence(self.income().iter().map(|p| p.0).fold(0, i64::saturating_add))
+        Pence(
+            self.income()
+                .iter()
+                .map(|p| p.0)
+                .fold(0, i64::saturating_add),
+        )
     }
 
     /// Seed grant ÷ total income, between 0 and 1 (0 when there is no income).
