@@ -70,6 +70,18 @@ pub async fn upload_gap_evidence(
         Ok(id) => id,
         Err(response) => return response,
     };
+    // A gap that does not exist is not found, whatever the file.
+    match gap_exists(&state, gap_id).await {
+        Ok(true) => {}
+        Ok(false) => return refused(StatusCode::NOT_FOUND, "Page not found"),
+        Err(e) => {
+            tracing::error!(%e, "could not read a gap");
+            return refused(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+            );
+        }
+    }
     // Checked by name, size and content, as every upload is (a program renamed needs.pdf
     // is refused).
     let (name, content_type, bytes) = match checked_upload(&mut multipart, "evidence_file").await {
@@ -157,6 +169,11 @@ pub(crate) async fn insert_upload(
     )
     .await?;
     Ok((id, digest))
+}
+
+async fn gap_exists(state: &ServerState, gap_id: i64) -> Result<bool, sqlx::Error> {
+    let mut conn = state.app.pool.acquire().await?;
+    Ok(app::db::registers::gap(&mut conn, gap_id).await?.is_some())
 }
 
 async fn store(

@@ -11,6 +11,7 @@ pub mod demo_funding;
 pub mod demo_schemes;
 pub mod exports;
 pub mod files;
+pub mod forms;
 pub mod headers;
 pub mod mail;
 pub mod open_data;
@@ -178,6 +179,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         >(context, app::shell))
         .with_state(server_state)
         .layer(session_layer)
+        .layer(axum::middleware::from_fn(forms::read_form))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             advance_generation,
@@ -270,77 +272,12 @@ pub fn file_route_paths() -> Vec<&'static str> {
     file_routes().into_iter().map(|(path, _)| path).collect()
 }
 
-/// The largest form a server function accepts (a megabyte typed into a field still gets its
-/// field's own message; uploads go to their own routes with their own limit).
-pub const FORM_BODY_LIMIT: usize = 2 * 1024 * 1024;
-/// How long a form may take to arrive in all (a client dribbling bytes is cut off).
-const FORM_READ_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
-
 async fn server_fn_handler(
     axum::extract::State(state): axum::extract::State<ServerState>,
     req: axum::extract::Request,
 ) -> Response {
-    // Read the form here, so that a body too large, cut off or not UTF-8 is the sender's
-    // mistake (400 with a message), not a fault inside the server function (500).
-    let (parts, body) = req.into_parts();
-    let read =
-        tokio::time::timeout(FORM_READ_LIMIT, axum::body::to_bytes(body, FORM_BODY_LIMIT)).await;
-    let bytes = match read {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(e)) if format!("{e:?}").contains("LengthLimitError") => {
-            return bad_form(
-                &parts,
-                "The form was too large to send. Shorten your answers and try again",
-            )
-        }
-        Ok(Err(_)) | Err(_) => {
-            return bad_form(
-                &parts,
-                "The form was not received in full. Check your connection and try again",
-            )
-        }
-    };
-    if std::str::from_utf8(&bytes).is_err() {
-        return bad_form(
-            &parts,
-            "The form was not sent as expected. Go back to the page and try again",
-        );
-    }
-    let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
     leptos_axum::handle_server_fns_with_context(move || request_context(&state.app), req)
         .await
-        .into_response()
-}
-
-/// 400 for a form that could not be read: a page for a browser posting a plain form, the
-/// server function's JSON error for code calling it.
-fn bad_form(parts: &axum::http::request::Parts, message: &str) -> Response {
-    let html = parts
-        .headers
-        .get(axum::http::header::ACCEPT)
-        .and_then(|a| a.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
-    if html {
-        let body = plain_page(
-            "There is a problem with the form",
-            &format!(
-                "<p class=\"govuk-body\">{message}.</p><p class=\"govuk-body\">Anything you saved before is still saved.</p>"
-            ),
-        );
-        return (
-            StatusCode::BAD_REQUEST,
-            [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            body,
-        )
-            .into_response();
-    }
-    let error = app::error::AppError::Invalid(vec![app::error::FieldError::new("", message)]);
-    let json = serde_json::to_string(&error).unwrap_or_else(|_| "\"Internal\"".into());
-    (
-        StatusCode::BAD_REQUEST,
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        json,
-    )
         .into_response()
 }
 
@@ -439,7 +376,7 @@ fn unavailable_response(api: bool) -> Response {
 }
 
 /// A page in the service's style without the app (for when the app cannot answer).
-fn plain_page(title: &str, body: &str) -> String {
+pub(crate) fn plain_page(title: &str, body: &str) -> String {
     format!(
         r#"<!DOCTYPE html><html lang="en-GB" class="govuk-template"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} – Seedbed</title><link rel="stylesheet" href="/govuk.css"><link rel="stylesheet" href="/pkg/seedbed.css"></head><body class="govuk-template__body"><header class="govuk-generic-header"><div class="govuk-generic-header__container govuk-width-container"><div class="govuk-generic-header__logo"><a href="/" class="govuk-generic-header__homepage-link">Seedbed</a></div></div></header><div class="govuk-width-container"><main class="govuk-main-wrapper" id="main-content"><h1 class="govuk-heading-l">{title}</h1>{body}</main></div><footer class="govuk-footer"><div class="govuk-width-container"><ul class="govuk-footer__inline-list"><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/accessibility">Accessibility statement</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/privacy">Privacy notice</a></li><li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/cookies">Cookies</a></li></ul></div></footer></body></html>"#
     )

@@ -229,7 +229,13 @@ pub async fn sign_in(
         crate::domain::time::to_db(now_utc - chrono::Duration::minutes(throttle::WINDOW_MINUTES));
     // The attempt counts as a failure until the password proves right, so that attempts
     // running at the same moment see each other: only so many get their password checked.
-    let attempt = db::throttle::claim(&state.pool, parsed.as_str(), &ip, &db::now()).await?;
+    let attempt = db::throttle::claim(
+        &state.pool,
+        parsed.as_str(),
+        &ip,
+        &crate::domain::time::to_db(now_utc),
+    )
+    .await?;
     let mut failures =
         db::throttle::failures_since(&state.pool, parsed.as_str(), &ip, &since, now_utc).await?;
     // Not counting this attempt itself.

@@ -1,7 +1,7 @@
 //! Applicant organisations: legal forms and their registration numbers, postcodes, income.
 use super::email::Email;
 use super::round::LegalForm;
-use super::text::{optional_line, optional_text, required_line, required_text};
+use super::text::{optional_line, required_line};
 use super::FieldError;
 use crate::coded_enum;
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! The gaps register and the commissioned services register (market position statement).
 use super::date::parse_date;
 use super::money::Pence;
-use super::text::{optional_line, optional_text, required_line, required_text};
+use super::text::{optional_text, required_line, required_text};
 use super::FieldError;
 use crate::coded_enum;
 use chrono::NaiveDate;

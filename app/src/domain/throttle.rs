@@ -55,7 +55,9 @@ pub fn wait_before_attempt(f: Failures) -> Option<Duration> {
         (f.ip, FREE_FAILURES_PER_IP),
     ]
     .into_iter()
-    .map(|((n, since), free)| wait_after(n, free) - since)
+    .map(|((n, since), free)| (wait_after(n, free), since.max(Duration::zero())))
+    .filter(|(wait, _)| *wait > Duration::zero())
+    .map(|(wait, since)| wait - since)
     .filter(|left| *left > Duration::zero())
     .max()
 }
@@ -115,6 +117,12 @@ mod tests {
     #[test]
     fn a_few_failures_cost_nothing() {
         assert_eq!(wait_before_attempt(f((4, 0), (4, 0), (4, 0))), None);
+        // The latest attempt (this one) may be stamped a moment after "now" was read.
+        assert_eq!(wait_before_attempt(f((0, -1), (0, -1), (0, -1))), None);
+        assert_eq!(
+            wait_before_attempt(f((5, -1), (0, 0), (0, 0))),
+            Some(Duration::seconds(30))
+        );
     }
 
     #[test]

@@ -115,6 +115,25 @@ pub fn new_client() -> reqwest::Client {
         .unwrap()
 }
 
+/// A client whose requests come from another loopback address (another person's network).
+pub fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// A loopback address of its own for each person the tests register, as people register
+/// from their own networks (registrations are limited per client address).
+fn next_home_address() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("127.1.{}.{}", (n / 250) % 250, n % 250 + 1)
+}
+
 /// Leptos adds `__path` and `__err` to the address it redirects a failed plain post back to.
 fn strip_error_query(location: &str) -> String {
     for marker in ["?__path=", "&__path="] {
@@ -320,7 +339,7 @@ impl TestApp {
 
     /// Register and confirm an account, returning nothing; the client is left signed out.
     pub async fn registered_user(&self, name: &str, email: &str, password: &str) {
-        let client = new_client();
+        let client = client_from(&next_home_address());
         let res = self
             .post_form(
                 &client,

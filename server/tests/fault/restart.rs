@@ -71,7 +71,7 @@ async fn unavailable(app: &TestApp, client: &reqwest::Client, path: &str) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgresql_restarted_while_the_portal_runs() {
     let app = spawn_app(Backend::Postgres).await;
     let commissioner = app

@@ -219,7 +219,18 @@ crate::both_backends!(
         );
 
         // Downloads: JSON escapes it; no cell of any CSV the app writes starts a formula.
-        sqlx::query("UPDATE partners SET name = $1")
+        // A declaration about each bid in the round, so the register of interests has rows.
+        sqlx::query(
+            "INSERT INTO declarations (bid_id, user_id, conflict, nature, description, supersedes, reason, declared_at)
+             SELECT b.id, (SELECT MIN(id) FROM users), 0, '', $1, NULL, '', '2026-12-01T10:00:00.000000Z'
+             FROM bids b WHERE b.round_id = $2",
+        )
+        .bind(&name)
+        .bind(r.parse::<i64>().unwrap())
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE partners SET name = $1 WHERE id = (SELECT MIN(id) FROM partners)")
             .bind(&name)
             .execute(&app.pool)
             .await

@@ -1,7 +1,7 @@
 //! What a commissioner or an organisation types about monitoring: a return's money and
 //! measure values, a round's measures, the unit costs table; each parsed with its errors.
 use super::*;
-use crate::domain::text::{optional_line, optional_text, required_line, required_text};
+use crate::domain::text::{optional_text, required_line, required_text};
 use crate::domain::FieldError;
 
 /// A monitoring return as typed: money by key, measure values by measure id.
