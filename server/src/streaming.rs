@@ -91,28 +91,6 @@ pub fn csv_record<S: AsRef<str>>(cells: &[S]) -> Option<Vec<u8>> {
     w.into_inner().ok()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_defused_and_numbers_kept() {
-        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(safe_cell("+1+cmd"), "'+1+cmd");
-        assert_eq!(safe_cell("-2+3"), "'-2+3");
-        assert_eq!(safe_cell("\u{ff1d}1+1"), "'\u{ff1d}1+1");
-        assert_eq!(safe_cell("-1250.00"), "-1250.00");
-        assert_eq!(safe_cell("+44"), "+44");
-        assert_eq!(safe_cell("Smith & Sons"), "Smith & Sons");
-        assert_eq!(safe_cell(""), "");
-        assert_eq!(
-            String::from_utf8(csv_record(&["=1+1", "ok"]).unwrap()).unwrap(),
-            "'=1+1,ok\n"
-        );
-    }
-}
-
 /// Response headers for a CSV attachment.
 pub fn csv_attachment(name: &str, private: bool, body: Body) -> Response {
     (
@@ -161,4 +139,26 @@ pub fn server_error() -> Response {
         StatusCode::INTERNAL_SERVER_ERROR,
         "Sorry, there is a problem with the service",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_numbers_kept() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(safe_cell("+1+cmd"), "'+1+cmd");
+        assert_eq!(safe_cell("-2+3"), "'-2+3");
+        assert_eq!(safe_cell("\u{ff1d}1+1"), "'\u{ff1d}1+1");
+        assert_eq!(safe_cell("-1250.00"), "-1250.00");
+        assert_eq!(safe_cell("+44"), "+44");
+        assert_eq!(safe_cell("Smith & Sons"), "Smith & Sons");
+        assert_eq!(safe_cell(""), "");
+        assert_eq!(
+            String::from_utf8(csv_record(&["=1+1", "ok"]).unwrap()).unwrap(),
+            "'=1+1,ok\n"
+        );
+    }
 }
