@@ -23,6 +23,7 @@ export SEEDBED_E2E_BASE_URL="http://127.0.0.1:$PORT"
 LEPTOS_SITE_ROOT="$SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=seedbed LEPTOS_ENV=PROD \
 SEEDBED_DATABASE_URL="sqlite://$WORK/seedbed.db?mode=rwc" SEEDBED_OUTBOX_DIR="$WORK/outbox" \
 SEEDBED_BASE_URL="$SEEDBED_E2E_BASE_URL" SEEDBED_ADDR="127.0.0.1:$PORT" SEEDBED_LOG=warn \
+SEEDBED_TRUSTED_PROXIES=127.0.0.1 \
   "$TARGET/debug/seedbed" serve --demo > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 cleanup() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"; }

@@ -137,7 +137,22 @@ export function uniqueEmail(prefix: string, testInfo: { project: { name: string 
   return `${prefix}.${testInfo.project.name}.${Date.now()}${Math.floor(Math.random() * 1000)}@example.org`;
 }
 
+/**
+ * Each test is a different visitor: it reaches the server as if through a reverse proxy
+ * (scripts/e2e.sh trusts 127.0.0.1) from an address of its own, so the per-address limits
+ * on registrations and mail (five registrations an hour from one network) apply to each
+ * test as they would to each person, not to the whole suite at once.
+ */
+function visitorAddress(testId: string, project: string): string {
+  let h = 0;
+  for (const c of `${project}/${testId}`) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return `10.${(h >>> 16) & 255}.${(h >>> 8) & 255}.${h & 255}`;
+}
+
 export const test = base.extend<Fixtures>({
+  extraHTTPHeaders: async ({ extraHTTPHeaders }, use, testInfo) => {
+    await use({ ...extraHTTPHeaders, 'X-Forwarded-For': visitorAddress(testInfo.testId, testInfo.project.name) });
+  },
   seedbed: async ({ page, javaScriptEnabled }, use) => {
     await use(new Seedbed(page, javaScriptEnabled ?? true));
   },

@@ -2,7 +2,7 @@
 pub mod access;
 pub mod backup;
 mod serve;
-pub use serve::{serve, SHUTDOWN_GRACE};
+pub use serve::{serve, serve_with, Timeouts, SHUTDOWN_GRACE};
 pub mod bid_files;
 pub mod config;
 pub mod demo;

@@ -13,6 +13,23 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// How long a slow client may take: to send a request's headers, and between two pieces of
+/// a request's body.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub header_read: std::time::Duration,
+    pub body_idle: std::time::Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header_read: HEADER_READ_TIMEOUT,
+            body_idle: BODY_IDLE_TIMEOUT,
+        }
+    }
+}
+
 /// Serve until Ctrl-C or SIGTERM, then give open connections `SHUTDOWN_GRACE` to finish.
 /// Every connection has TCP_NODELAY: a response written in more than one piece (a streamed
 /// page, a static file's headers then body) otherwise waits for the client's delayed ACK,
@@ -21,16 +38,25 @@ pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_sec
 /// header read timeout): headers must arrive within [`HEADER_READ_TIMEOUT`], and a request
 /// body that stops sending for [`BODY_IDLE_TIMEOUT`] ends with an error (400).
 pub async fn serve(router: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_with(router, listener, Timeouts::default()).await
+}
+
+/// [`serve`] with other time limits for slow clients.
+pub async fn serve_with(
+    router: Router,
+    listener: tokio::net::TcpListener,
+    timeouts: Timeouts,
+) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use tower::ServiceExt;
     let router = router.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-        BODY_IDLE_TIMEOUT,
+        timeouts.body_idle,
     ));
     let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+        .header_read_timeout(timeouts.header_read);
     builder
         .http2()
         .timer(TokioTimer::new())

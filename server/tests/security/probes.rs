@@ -618,3 +618,79 @@ crate::both_backends!(
         );
     }
 );
+
+/// A client that sends half its headers, or half its body, and then nothing, is cut off
+/// after the time limit instead of holding a connection (and a task) open for ever.
+#[tokio::test]
+async fn slow_clients_are_cut_off() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let router = axum::Router::new().route(
+        "/",
+        axum::routing::post(|body: String| async move { body.len().to_string() }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limit = Duration::from_secs(1);
+    tokio::spawn(server::serve_with(
+        router,
+        listener,
+        server::Timeouts {
+            header_read: limit,
+            body_idle: limit,
+        },
+    ));
+    // What the server says before it closes the connection, read until it does.
+    async fn answer(tcp: &mut tokio::net::TcpStream) -> Option<String> {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 1024];
+        let read = tokio::time::timeout(Duration::from_secs(8), async {
+            loop {
+                match tcp.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => all.extend_from_slice(&buf[..n]),
+                }
+            }
+        })
+        .await;
+        read.ok()
+            .map(|_| String::from_utf8_lossy(&all).into_owned())
+    }
+
+    let started = Instant::now();
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(b"POST / HTTP/1.1\r\nHost: seedbed\r\nContent-Le")
+        .await
+        .unwrap();
+    let said = answer(&mut tcp).await;
+    assert!(
+        said.is_some(),
+        "half-sent headers were still held after 8 s"
+    );
+    assert!(started.elapsed() < Duration::from_secs(8));
+
+    let started = Instant::now();
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(b"POST / HTTP/1.1\r\nHost: seedbed\r\nContent-Length: 100\r\n\r\nonly ten b")
+        .await
+        .unwrap();
+    let said = answer(&mut tcp)
+        .await
+        .expect("a half-sent body was still held after 8 s");
+    assert!(started.elapsed() < Duration::from_secs(8));
+    assert!(
+        said.is_empty() || said.starts_with("HTTP/1.1 4"),
+        "a half-sent body is refused, not handled: {said}"
+    );
+
+    // A client that sends its request whole is answered as ever.
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(
+        b"POST / HTTP/1.1\r\nHost: seedbed\r\nContent-Length: 4\r\nConnection: close\r\n\r\nfour",
+    )
+    .await
+    .unwrap();
+    let said = answer(&mut tcp).await.unwrap();
+    assert!(said.starts_with("HTTP/1.1 200"), "{said}");
+    assert!(said.ends_with('4'), "{said}");
+}
