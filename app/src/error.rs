@@ -73,7 +73,7 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::Deserialization(_) => {
-                crate::components::set_status(400);
+                crate::web::set_status(400);
                 AppError::Invalid(vec![FieldError::new(
                     "",
                     "The form was not sent as expected. Go back to the page and try again",
@@ -125,7 +125,7 @@ impl AppError {
     fn unavailable(cause: impl std::fmt::Display) -> Self {
         tracing::warn!(%cause, "database unavailable");
         set_database_down(true);
-        crate::components::set_status(503);
+        crate::web::set_status(503);
         AppError::Unavailable
     }
 }

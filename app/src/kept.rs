@@ -5,8 +5,8 @@
 //! that wrote) and is worked out again once the generation has moved on. Nothing is kept across
 //! a change, so a page never shows older data than the database holds when the request starts.
 //! Who may see a page is still decided on every request, before anything kept is read.
-use crate::api::KeptAt;
 use crate::error::AppError;
+use crate::web::KeptAt;
 use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;

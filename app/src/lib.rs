@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod pages;
+pub mod web;
 
 #[cfg(feature = "ssr")]
 pub mod auth;
@@ -15,6 +16,12 @@ pub mod db;
 pub mod kept;
 #[cfg(feature = "ssr")]
 pub mod outbox;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+#[cfg(test)]
+#[cfg(feature = "ssr")]
+mod layers;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -59,7 +66,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/seedbed.css"/>
         <Title formatter=|text: String| format!("{text} – Seedbed")/>
         <Router>
-            <components::Layout>
+            <pages::layout::Layout>
                 <Routes fallback=|| view! { <components::NotFoundPage/> }>
                     <Route path=path!("/") view=HomePage ssr=async_mode.clone()/>
                     <Route path=path!("/accessibility") view=AccessibilityPage ssr=async_mode.clone()/>
@@ -133,7 +140,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=UsersPage ssr=async_mode.clone()/>
                     <Route path=path!("/admin/users/:id") view=UserPage ssr=async_mode.clone()/>
                 </Routes>
-            </components::Layout>
+            </pages::layout::Layout>
         </Router>
     }
 }

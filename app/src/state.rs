@@ -30,3 +30,21 @@ pub fn app_state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>()
         .ok_or_else(|| AppError::internal("AppState missing from context"))
 }
+
+impl AppState {
+    /// What the use cases in `crate::service` need from this process.
+    pub fn ctx(&self) -> crate::service::Ctx<'_> {
+        crate::service::Ctx {
+            pool: &self.pool,
+            base_url: &self.settings.base_url,
+        }
+    }
+
+    /// Send a use case's mail (through the outbox) and hand back its outcome.
+    pub async fn deliver<T>(&self, done: crate::service::Done<T>) -> T {
+        for mail in done.mail {
+            crate::outbox::send(self, mail).await;
+        }
+        done.value
+    }
+}

@@ -360,10 +360,19 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
             feedback: String::new(),
             returns_every: "3".into(),
         };
-        app::api::decisions::record_decision(&state, actor, round, bid_id, &form, start)
-            .await
-            .map_err(|e| anyhow!("history award refused: {e}"))
-            .context(story.organisation)?;
+        app::service::decisions::decide(
+            state.ctx(),
+            actor,
+            &app::service::decisions::Decide {
+                round_id: round,
+                bid_id,
+                form,
+                start,
+            },
+        )
+        .await
+        .map_err(|e| anyhow!("history award refused: {e}"))
+        .context(story.organisation)?;
         follow(pool, story, bid_id, owner, actor, round).await?;
     }
     Ok(())

@@ -697,7 +697,7 @@ both_backends!(
     session_cookie_is_locked_down_and_rotated,
     async |app: &TestApp| {
         app.registered_user("Jo", "jo@example.org", PASSWORD).await;
-        let raw = reqwest::Client::builder()
+        let raw = crate::common::client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();

@@ -12,9 +12,8 @@ use {
     crate::auth::require_commissioner as commissioner,
     crate::db,
     crate::domain::decision::Outcome,
-    crate::domain::money::Pence,
     crate::error::FieldError,
-    crate::state::AppState,
+    crate::service::decisions::{self as service, Decide, DecisionError},
 };
 
 /// Record a decision on one bid. An award commits the money from the round's envelope and
@@ -28,28 +27,22 @@ pub async fn decide_bid(
     #[server(flatten)] form: DecisionForm,
 ) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
-    match record_decision(
-        &state,
-        user.id,
+    let cmd = Decide {
         round_id,
         bid_id,
-        &form,
-        crate::domain::date::uk_date(chrono::Utc::now()),
-    )
-    .await
-    {
-        Ok(message) => {
+        form,
+        start: crate::domain::date::uk_date(chrono::Utc::now()),
+    };
+    match service::decide(state.ctx(), user.id, &cmd).await {
+        Ok(done) => {
+            let message = state.deliver(done).await;
             let session = auth::session().await?;
-            auth::notice_and_redirect(
-                &session,
-                &message,
-                &format!("/fund/rounds/{round_id}/moderation?bid={bid_id}#bid-{bid_id}"),
-            )
-            .await?;
+            let to = format!("/fund/rounds/{round_id}/moderation?bid={bid_id}#bid-{bid_id}");
+            auth::notice_and_redirect(&session, &message, &to).await?;
             Ok(())
         }
-        Err(AppError::NotFound) => Err(auth::with_status(AppError::NotFound)),
-        Err(e) => Err(auth::reject_with(MODERATE_FORM, &form, e).await),
+        Err(DecisionError::NotFound) => Err(auth::with_status(AppError::NotFound)),
+        Err(e) => Err(auth::reject_with(MODERATE_FORM, &cmd.form, e.into()).await),
     }
 }
 
@@ -104,18 +97,18 @@ pub async fn decide_batch(
             feedback: draft_feedback_from(&data, row, &scores),
             returns_every: String::new(),
         };
-        match record_decision(
-            &state,
-            user.id,
+        let cmd = Decide {
             round_id,
-            row.bid_id,
-            &form,
-            crate::domain::date::uk_date(chrono::Utc::now()),
-        )
-        .await
-        {
-            Ok(_) => done += 1,
-            Err(e) => refused.push(format!("{}: {}", row.reference, e)),
+            bid_id: row.bid_id,
+            form,
+            start: crate::domain::date::uk_date(chrono::Utc::now()),
+        };
+        match service::decide(state.ctx(), user.id, &cmd).await {
+            Ok(decided) => {
+                state.deliver(decided).await;
+                done += 1;
+            }
+            Err(e) => refused.push(format!("{}: {}", row.reference, AppError::from(e))),
         }
     }
     let session = auth::session().await?;
@@ -132,201 +125,13 @@ pub async fn decide_batch(
     Ok(())
 }
 
-/// Record a decision (the rule behind the decision page, and the demo data's history). An
-/// award's scheme, tranches and returns start on `start`.
-#[cfg(feature = "ssr")]
-pub async fn record_decision(
-    state: &AppState,
-    actor: i64,
-    round_id: i64,
-    bid_id: i64,
-    form: &DecisionForm,
-    start: chrono::NaiveDate,
-) -> Result<String, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    let bid = db::bids::get(&mut conn, bid_id)
-        .await?
-        .filter(|b| b.round_id == round_id)
-        .ok_or(AppError::NotFound)?;
-    let round = db::rounds::round(&mut conn, round_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    if !matches!(
-        bid.status,
-        crate::domain::bid::BidStatus::UnderAssessment | crate::domain::bid::BidStatus::Declined
-    ) {
-        return Err(AppError::Conflict(format!(
-            "A decision can be made on a bid under assessment. This one is {}",
-            bid.status.label().to_lowercase()
-        )));
-    }
-    // No one decides for an organisation they belong to or have declared a conflict with.
-    let (member, conflict) =
-        db::organisations::connection(&state.pool, bid.organisation_id, actor).await?;
-    if let Some(why) =
-        crate::domain::independence::refusal(&bid.organisation_name, member, conflict)
-    {
-        return Err(AppError::Conflict(why));
-    }
-    let requested = bid.requested.unwrap_or(Pence(0));
-    let decision = form.parse(requested).map_err(AppError::Invalid)?;
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    let mut scheme_id = None;
-    let mut message = format!(
-        "{}: {}",
-        bid.organisation_name,
-        decision.outcome.label().to_lowercase()
-    );
-    if decision.outcome == Outcome::Award {
-        let amount = decision.amount.unwrap_or(requested);
-        let fund_id = round.fund_id.ok_or_else(|| {
-            AppError::Conflict("This round is not funded from a pooled fund".into())
-        })?;
-        // The money first: the conditional updates are the transaction's first statements.
-        if let Err(refusal) = db::fund::commit(
-            &mut tx,
-            fund_id,
-            round_id,
-            amount,
-            &format!("Award to {}", bid.organisation_name),
-            actor,
-            &now,
-        )
-        .await?
-        {
-            drop(tx);
-            return Err(AppError::Conflict(refusal.message()));
-        }
-        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, &now).await? {
-            drop(tx);
-            return Err(AppError::Conflict(
-                "This bid has already been awarded".into(),
-            ));
-        }
-        let period = round.details.period_months;
-        let tranches = crate::domain::decision::default_tranches(amount, start, period);
-        let plan = crate::api::schemes::bid_plan(&mut tx, bid_id, round_id, period).await?;
-        let periods =
-            crate::domain::monitoring::return_schedule(start, period, decision.returns_every);
-        scheme_id = Some(
-            db::schemes::create(
-                &mut tx,
-                &db::schemes::NewScheme {
-                    bid_id,
-                    round_id,
-                    organisation_id: bid.organisation_id,
-                    amount,
-                    conditions: &decision.conditions,
-                    plan: &plan,
-                    starts_on: start,
-                    return_every: decision.returns_every,
-                    tranches: &tranches,
-                    periods: &periods,
-                },
-                &now,
-            )
-            .await?,
-        );
-        db::bids::move_status(
-            &mut tx,
-            bid_id,
-            bid.status,
-            crate::domain::bid::BidStatus::Awarded,
-            &now,
-        )
-        .await?;
-        message = format!("{} awarded {}", bid.organisation_name, amount.display());
-    } else {
-        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, &now).await? {
-            drop(tx);
-            return Err(AppError::Conflict(
-                "This bid has already been awarded".into(),
-            ));
-        }
-        if decision.outcome == Outcome::Decline {
-            db::bids::move_status(
-                &mut tx,
-                bid_id,
-                bid.status,
-                crate::domain::bid::BidStatus::Declined,
-                &now,
-            )
-            .await?;
-        } else if bid.status == crate::domain::bid::BidStatus::Declined {
-            db::bids::move_status(
-                &mut tx,
-                bid_id,
-                bid.status,
-                crate::domain::bid::BidStatus::UnderAssessment,
-                &now,
-            )
-            .await?;
-        }
-    }
-    db::audit::record(
-        &mut tx,
-        db::audit::Entry {
-            actor: Some(actor),
-            action: "bid.decided",
-            subject_type: "bid",
-            subject_id: bid_id.to_string(),
-            summary: message.clone(),
-            before: Some(bid.status.label().into()),
-            after: Some(decision.outcome.label().into()),
-        },
-    )
-    .await?;
-    let members = db::bids::member_emails(&mut tx, bid.organisation_id).await?;
-    tx.commit().await?;
-    if decision.outcome != Outcome::Reserve {
-        let link = match scheme_id {
-            Some(id) => format!("{}/schemes/{id}", state.settings.base_url),
-            None => format!("{}/bids/{bid_id}/view", state.settings.base_url),
-        };
-        for (email, name) in members {
-            crate::api::account::send_mail(
-                state,
-                crate::mail::bid_decision(
-                    &email,
-                    &name,
-                    &bid.organisation_name,
-                    &bid.round_title,
-                    &decision,
-                    &link,
-                ),
-            )
-            .await;
-        }
-    }
-    Ok(message)
-}
-
 /// Give the round's unawarded money back to the pooled fund: one action, audited.
 #[server(prefix = "/api", endpoint = "decisions/release")]
 pub async fn release_unawarded(round_id: i64) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
-    let mut conn = state.pool.acquire().await?;
-    let round = db::rounds::round(&mut conn, round_id)
+    let released = service::release_unawarded(state.ctx(), user.id, round_id)
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    drop(conn);
-    let Some(fund_id) = round.fund_id else {
-        return Err(auth::with_status(AppError::NotFound));
-    };
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    let released = db::fund::release(
-        &mut tx,
-        fund_id,
-        round_id,
-        "Unawarded money released after decisions",
-        user.id,
-        &now,
-    )
-    .await?;
-    tx.commit().await?;
     let session = auth::session().await?;
     auth::notice_and_redirect(
         &session,

@@ -19,47 +19,9 @@ pub mod rounds;
 pub mod schemes;
 pub mod tranches;
 
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
+use crate::web::{FlashedForm, ShellData};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-
-/// Where a page's data was kept (crate::kept): its key and the data generation it was worked
-/// out at. Server only and never serialised: with it, the page's biggest table is rendered
-/// once per change and its HTML kept too (components::table_body).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct KeptAt {
-    pub key: String,
-    pub generation: i64,
-}
-
-/// What the user typed and what was wrong, kept for the page that redirects back
-/// after a plain (no JavaScript) form post fails validation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StoredForm {
-    pub values: BTreeMap<String, String>,
-    pub errors: Vec<FieldError>,
-}
-
-impl StoredForm {
-    pub fn value(&self, name: &str) -> String {
-        self.values.get(name).cloned().unwrap_or_default()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserSummary {
-    pub id: i64,
-    pub full_name: String,
-    pub email: String,
-    pub roles: Vec<crate::domain::roles::Role>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ShellData {
-    pub user: Option<UserSummary>,
-    pub notice: Option<String>,
-}
 
 /// Who a page without data of its own is for (a blank form): `need` is "signed_in" or
 /// "commissioner". Refuses (401 or 403) anyone else, so the page shows sign-in or
@@ -85,7 +47,7 @@ pub async fn shell_info(page: String) -> Result<ShellData, AppError> {
     let user = crate::auth::current_user(&state, &session).await?;
     let notice = crate::auth::take_notice(&session, &page).await?;
     Ok(ShellData {
-        user: user.map(|u| UserSummary {
+        user: user.map(|u| crate::web::UserSummary {
             id: u.id,
             full_name: u.full_name,
             email: u.email,
@@ -122,6 +84,6 @@ pub async fn history(
 
 /// The values and errors of a form whose plain post failed, once.
 #[server(prefix = "/api", endpoint = "form_state")]
-pub async fn form_state(form: String) -> Result<StoredForm, AppError> {
+pub async fn form_state(form: String) -> Result<FlashedForm, AppError> {
     crate::auth::take_form(&form).await
 }

@@ -1,8 +1,8 @@
 //! Commissioners: the portfolio of funded schemes (filters, totals, paging, CSV rows).
 //! Unit costs and measures are in api::measures.
-use crate::api::KeptAt;
 use crate::domain::money::Pence;
 use crate::error::AppError;
+use crate::web::KeptAt;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

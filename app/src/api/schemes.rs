@@ -194,16 +194,6 @@ impl LoadedScheme {
         Ok(())
     }
 
-    /// One of this scheme's tranches; any other id does not exist here.
-    pub(crate) async fn tranche(&self, id: i64) -> Result<db::schemes::TrancheRow, AppError> {
-        let mut conn = self.state.pool.acquire().await?;
-        db::schemes::tranches(&mut conn, self.scheme.id)
-            .await?
-            .into_iter()
-            .find(|t| t.id == id)
-            .ok_or_else(|| auth::with_status(AppError::NotFound))
-    }
-
     /// One of this scheme's monitoring returns; any other id does not exist here.
     pub(crate) async fn monitoring_return(
         &self,
@@ -237,27 +227,6 @@ impl LoadedScheme {
         }
         Ok(())
     }
-}
-
-/// The sustainability plan of a bid, as the award agreed it.
-#[cfg(feature = "ssr")]
-pub(crate) async fn bid_plan(
-    conn: &mut sqlx::AnyConnection,
-    bid_id: i64,
-    round_id: i64,
-    period_months: u32,
-) -> Result<Vec<crate::domain::bid::PlanYear>, AppError> {
-    use crate::domain::answers;
-    use crate::domain::round::SectionKind;
-    let sections = db::rounds::sections(&mut *conn, round_id).await?;
-    let saved = db::bids::sections(&mut *conn, bid_id).await?;
-    let funded = answers::funded_years(period_months);
-    Ok(sections
-        .iter()
-        .filter(|s| s.kind == SectionKind::Sustainability)
-        .find_map(|s| saved.iter().find(|a| a.section_id == s.id))
-        .and_then(|a| answers::parse_plan(&a.answers, funded, None, false).ok())
-        .unwrap_or_default())
 }
 
 #[cfg(feature = "ssr")]

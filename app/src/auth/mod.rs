@@ -1,10 +1,10 @@
 //! Sessions, passwords and the current user (server only).
 mod password;
-pub use crate::api::StoredForm;
 use crate::db;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
+pub use crate::web::FlashedForm;
 pub use password::*;
 use tower_sessions::Session;
 
@@ -27,6 +27,15 @@ pub struct CurrentUser {
 impl CurrentUser {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// The signed-in user as the use cases in `crate::service` see them.
+    pub fn actor(&self) -> crate::service::Actor {
+        crate::service::Actor {
+            id: self.id,
+            full_name: self.full_name.clone(),
+            roles: self.roles.clone(),
+        }
     }
 }
 
@@ -144,7 +153,7 @@ pub fn with_status(error: AppError) -> AppError {
         _ => return error,
     };
     if !is_plain_form_post() {
-        crate::components::set_status(code);
+        crate::web::set_status(code);
     }
     error
 }
@@ -262,15 +271,15 @@ pub async fn reject_form(form: &str, values: &[(&str, &str)], error: AppError) -
     if !is_plain_form_post() {
         // A call from the hydrated page: a 4xx status that says what kind of refusal it is.
         match &error {
-            AppError::Invalid(_) => crate::components::set_status(400),
-            AppError::Conflict(_) => crate::components::set_status(409),
-            AppError::TooManyRequests(_) => crate::components::set_status(429),
+            AppError::Invalid(_) => crate::web::set_status(400),
+            AppError::Conflict(_) => crate::web::set_status(409),
+            AppError::TooManyRequests(_) => crate::web::set_status(429),
             _ => {}
         }
     }
     if is_plain_form_post() {
         if let Ok(session) = session().await {
-            let stored = StoredForm {
+            let stored = FlashedForm {
                 values: values
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -308,7 +317,7 @@ pub async fn keep_form_errors(
     form: &str,
     errors: Vec<FieldError>,
 ) -> AppResult<()> {
-    let stored = StoredForm {
+    let stored = FlashedForm {
         values: Default::default(),
         errors,
     };
@@ -319,14 +328,14 @@ pub async fn keep_form_errors(
 /// The values and errors kept for `form` by a failed plain post, once. Reading first: a
 /// removal marks the session changed (written back at the end of the request) even when
 /// there was nothing to remove, and most page views have nothing kept.
-pub async fn take_form(form: &str) -> AppResult<StoredForm> {
+pub async fn take_form(form: &str) -> AppResult<FlashedForm> {
     let session = session().await?;
     let key = form_key(form);
     if session.get_value(&key).await?.is_none() {
-        return Ok(StoredForm::default());
+        return Ok(FlashedForm::default());
     }
     Ok(session
-        .remove::<StoredForm>(&key)
+        .remove::<FlashedForm>(&key)
         .await?
         .unwrap_or_default())
 }

@@ -235,34 +235,30 @@ pub fn Pagination(
     .into_any()
 }
 
-/// A table body. Rows drawn from kept data (`kept`: its key and generation, crate::kept) are
-/// rendered once per data generation and their HTML kept; without it, and in the browser,
-/// they are rendered every time. Only rows that are the same for everyone who may see the
-/// page can be kept: nothing of the viewer's own (a failed post's ticks) may be in them.
+/// A table body: `rendered` is rows already rendered to HTML (from the page's cache), drawn
+/// as they are; without it the rows are drawn.
 pub fn table_body<V: IntoView + 'static>(
-    kept: Option<&crate::api::KeptAt>,
+    rendered: Option<std::sync::Arc<str>>,
     rows: impl FnOnce() -> V,
 ) -> AnyView {
-    #[cfg(feature = "ssr")]
-    if let (Some(at), Ok(state)) = (kept, crate::state::app_state()) {
-        let html = state.kept.html(at, || rows().into_view().to_html());
-        return view! { <tbody class="govuk-table__body" inner_html=html></tbody> }.into_any();
+    match rendered {
+        Some(html) => {
+            view! { <tbody class="govuk-table__body" inner_html=html></tbody> }.into_any()
+        }
+        None => view! { <tbody class="govuk-table__body">{rows()}</tbody> }.into_any(),
     }
-    #[cfg(not(feature = "ssr"))]
-    let _ = kept;
-    view! { <tbody class="govuk-table__body">{rows()}</tbody> }.into_any()
 }
 
 /// A GOV.UK table with a caption and column headings; the rows are the children. An empty
 /// heading is read out as "Action" (a column of links); `numeric` columns align right.
-/// With `kept`, the rows are rendered once per data generation (see [`table_body`]).
+/// `rendered`: the rows already rendered to HTML (see [`table_body`]).
 #[component]
 pub fn DataTable(
     #[prop(into)] caption: String,
     #[prop(default = "govuk-table__caption--m")] caption_class: &'static str,
     headings: Vec<&'static str>,
     #[prop(optional)] numeric: Vec<usize>,
-    #[prop(default = None)] kept: Option<crate::api::KeptAt>,
+    #[prop(default = None)] rendered: Option<std::sync::Arc<str>>,
     children: Children,
 ) -> impl IntoView {
     let head = headings
@@ -285,7 +281,7 @@ pub fn DataTable(
         <table class="govuk-table">
             <caption class=format!("govuk-table__caption {caption_class}")>{caption}</caption>
             <thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>
-            {table_body(kept.as_ref(), children)}
+            {table_body(rendered, children)}
         </table>
     }
 }

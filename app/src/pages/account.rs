@@ -1,7 +1,8 @@
-use super::WithStoredForm;
+use super::WithFlashedForm;
 use crate::api::account::*;
-use crate::api::StoredForm;
 use crate::components::*;
+use crate::pages::layout::use_shell;
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -9,10 +10,10 @@ const PASSWORD_HINT: &str = "Use 12 characters or more. A good way to make a str
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    view! { <WithStoredForm form="register" render=register_form/> }
+    view! { <WithFlashedForm form="register" render=register_form/> }
 }
 
-fn register_form(stored: StoredForm) -> impl IntoView {
+fn register_form(stored: FlashedForm) -> impl IntoView {
     let action = ServerAction::<Register>::new();
     let errors = FormErrors::from_stored(&stored);
     view! {
@@ -90,7 +91,7 @@ fn LinkExpired(
 fn EmailLinkPage(
     purpose: &'static str,
     form: &'static str,
-    render: fn(StoredForm, String) -> AnyView,
+    render: fn(FlashedForm, String) -> AnyView,
     expired_what: &'static str,
     expired_href: &'static str,
     expired_link_text: &'static str,
@@ -127,7 +128,7 @@ pub fn VerifyPage() -> impl IntoView {
     }
 }
 
-fn verify_form(stored: StoredForm, token: String) -> impl IntoView {
+fn verify_form(stored: FlashedForm, token: String) -> impl IntoView {
     let action = ServerAction::<VerifyEmail>::new();
     let errors = FormErrors::from_stored(&stored);
     view! {
@@ -148,10 +149,10 @@ fn verify_form(stored: StoredForm, token: String) -> impl IntoView {
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    view! { <WithStoredForm form="sign_in" render=sign_in_form/> }
+    view! { <WithFlashedForm form="sign_in" render=sign_in_form/> }
 }
 
-fn sign_in_form(stored: StoredForm) -> impl IntoView {
+fn sign_in_form(stored: FlashedForm) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let errors = FormErrors::from_stored(&stored);
     let next = use_query_map()
@@ -181,10 +182,10 @@ fn sign_in_form(stored: StoredForm) -> impl IntoView {
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    view! { <WithStoredForm form="forgot_password" render=forgot_form/> }
+    view! { <WithFlashedForm form="forgot_password" render=forgot_form/> }
 }
 
-fn forgot_form(stored: StoredForm) -> impl IntoView {
+fn forgot_form(stored: FlashedForm) -> impl IntoView {
     let action = ServerAction::<ForgotPassword>::new();
     let errors = FormErrors::from_stored(&stored);
     view! {
@@ -234,7 +235,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     }
 }
 
-fn reset_form(stored: StoredForm, token: String) -> impl IntoView {
+fn reset_form(stored: FlashedForm, token: String) -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let errors = FormErrors::from_stored(&stored);
     view! {

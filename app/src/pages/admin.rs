@@ -1,8 +1,8 @@
 use super::FormPage;
 use crate::api::admin::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::roles::Role;
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -101,7 +101,7 @@ pub fn UserPage() -> impl IntoView {
     view! { <FormPage form="set_roles" data=data render=user_view/> }
 }
 
-fn user_view(stored: StoredForm, user: UserRecord) -> impl IntoView {
+fn user_view(stored: FlashedForm, user: UserRecord) -> impl IntoView {
     let action = ServerAction::<SetRoles>::new();
     let errors = FormErrors::from_stored(&stored);
     let checked: Vec<String> = if stored.errors.is_empty() {

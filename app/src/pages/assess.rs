@@ -2,13 +2,13 @@
 //! a bid, and blind scoring. Commissioners: the panels and assignments of a round, and the
 //! register of interests.
 use crate::api::assessment::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::assessment::{AssignmentStatus, ConflictNature};
 use crate::domain::round::Panel;
 use crate::pages::apply::bids::plan_results;
 use crate::pages::fund::registers::id_param;
 use crate::pages::{pick, FormPage};
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 fn status_tag(status: AssignmentStatus) -> impl IntoView {
@@ -91,7 +91,7 @@ pub fn AssessBidPage() -> impl IntoView {
     }
 }
 
-fn declaration_view(stored: StoredForm, d: AssessData) -> impl IntoView {
+fn declaration_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let natures = ConflictNature::ALL
         .iter()
@@ -127,7 +127,7 @@ fn declaration_view(stored: StoredForm, d: AssessData) -> impl IntoView {
     }
 }
 
-fn scoring_view(stored: StoredForm, d: AssessData) -> impl IntoView {
+fn scoring_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let Some(bid) = d.bid.clone() else {
         return ().into_any();
@@ -269,7 +269,7 @@ pub fn PanelPage() -> impl IntoView {
     view! { <FormPage form="set_panels" data=data render=panel_view/> }
 }
 
-fn panel_view(stored: StoredForm, p: PanelData) -> impl IntoView {
+fn panel_view(stored: FlashedForm, p: PanelData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let assign = ServerAction::<AssignBids>::new();
     let all_errors = errors;
@@ -393,7 +393,7 @@ pub fn InterestsPage() -> impl IntoView {
 
 /// A declaration is never edited: a new one supersedes it, with a reason (for example,
 /// reading the bid showed a connection the name alone did not).
-fn supersede_form(stored: &StoredForm, errors: FormErrors, bid_id: i64) -> impl IntoView {
+fn supersede_form(stored: &FlashedForm, errors: FormErrors, bid_id: i64) -> impl IntoView {
     let open =
         !stored.value("reason").is_empty() || errors.for_field("reason").get_untracked().is_some();
     let natures: Vec<Choice> = ConflictNature::ALL
@@ -440,7 +440,7 @@ pub fn AssignBidPage() -> impl IntoView {
     }
 }
 
-fn assign_bid_view(stored: StoredForm, p: PanelData, b: AssessableBid) -> impl IntoView {
+fn assign_bid_view(stored: FlashedForm, p: PanelData, b: AssessableBid) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let back = format!("/fund/rounds/{}/assessment", p.round_id);
     let panel: Vec<&Candidate> = p.candidates.iter().filter(|c| c.panel.is_some()).collect();

@@ -3,14 +3,15 @@ pub mod admin;
 pub mod apply;
 pub mod assess;
 pub mod fund;
+pub mod layout;
 pub mod moderation;
 pub mod public;
 pub mod rounds;
 pub mod schemes;
 
-use crate::api::StoredForm;
 use crate::domain::roles::Role;
 use crate::error::AppError;
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 /// Where a user lands after signing in.
@@ -31,7 +32,7 @@ pub fn home_for(roles: &[Role]) -> &'static str {
 pub use crate::domain::next_path::is_safe_next;
 
 /// The typed values after a failed post, else the saved ones.
-pub fn pick(stored: &StoredForm, name: &str, saved: &str) -> String {
+pub fn pick(stored: &FlashedForm, name: &str, saved: &str) -> String {
     if stored.errors.is_empty() {
         saved.to_string()
     } else {
@@ -46,9 +47,9 @@ pub fn pick(stored: &StoredForm, name: &str, saved: &str) -> String {
 /// form was taken by the first copy and the page showed the second, empty one; and a
 /// server-side render could wait for ever on a copy created after the others resolved.)
 #[component]
-pub fn WithStoredForm<F, V>(form: &'static str, render: F) -> impl IntoView
+pub fn WithFlashedForm<F, V>(form: &'static str, render: F) -> impl IntoView
 where
-    F: Fn(StoredForm) -> V + Send + Sync + Clone + 'static,
+    F: Fn(FlashedForm) -> V + Send + Sync + Clone + 'static,
     V: IntoView + 'static,
 {
     let stored = Resource::new(|| (), move |_| crate::api::form_state(form.to_string()));
@@ -71,7 +72,7 @@ pub fn FormPage<T, F, V>(
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-    F: Fn(StoredForm, T) -> V + Send + Sync + Clone + 'static,
+    F: Fn(FlashedForm, T) -> V + Send + Sync + Clone + 'static,
     V: IntoView + 'static,
 {
     let stored = Resource::new(|| (), move |_| crate::api::form_state(form.to_string()));
@@ -89,6 +90,22 @@ where
             }}
         </Transition>
     }
+}
+
+/// A page's table rows drawn from cached data (`at`: the cache key and data generation):
+/// their HTML is cached beside the data and rendered once per change. `None` in the browser
+/// or without `at` (the rows are then drawn as usual). Only rows that are the same for
+/// everyone who may see the page can be cached: nothing of the viewer's own.
+pub fn cached_rows_html<V: IntoView + 'static>(
+    at: Option<&crate::web::KeptAt>,
+    rows: impl FnOnce() -> V,
+) -> Option<std::sync::Arc<str>> {
+    #[cfg(feature = "ssr")]
+    if let (Some(at), Ok(state)) = (at, crate::state::app_state()) {
+        return Some(state.kept.html(at, || rows().into_view().to_html()));
+    }
+    let _ = (at, rows);
+    None
 }
 
 #[cfg(test)]

@@ -2,11 +2,11 @@
 //! funding line), one bid's moderation and decision, batch decisions, releasing money.
 use crate::api::decisions::*;
 use crate::api::moderation::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::decision::{DecisionForm, Outcome};
 use crate::pages::fund::registers::id_param;
 use crate::pages::{pick, FormPage};
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 fn decision_text(d: &Option<(Outcome, Option<crate::domain::money::Pence>)>) -> String {
@@ -33,7 +33,7 @@ pub fn ModerationPage() -> impl IntoView {
     view! { <FormPage form="decide_batch" data=data render=moderation_view/> }
 }
 
-fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
+fn moderation_view(stored: FlashedForm, m: ModerationData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let release = ServerAction::<ReleaseUnawarded>::new();
     let all_errors = errors;
@@ -65,9 +65,9 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
         .collect_view();
     // A failed post's ticks are the viewer's own: then the rows are rendered afresh.
     let kept = m.kept.as_ref().filter(|_| stored.values.is_empty());
-    let rows = table_body(kept, || {
-        ranking_rows(&m, &stored, &base, criteria_names.len() + 7)
-    });
+    let columns = criteria_names.len() + 7;
+    let cached = super::cached_rows_html(kept, || ranking_rows(&m, &stored, &base, columns));
+    let rows = table_body(cached, || ranking_rows(&m, &stored, &base, columns));
     let outcomes = vec![
         Choice::new("award", "Award each ticked bid the amount it requested"),
         Choice::new(
@@ -125,7 +125,7 @@ fn moderation_view(stored: StoredForm, m: ModerationData) -> impl IntoView {
 /// same for every commissioner unless a failed post left ticks (`stored`).
 fn ranking_rows(
     m: &ModerationData,
-    stored: &StoredForm,
+    stored: &FlashedForm,
     base: &str,
     columns: usize,
 ) -> Vec<AnyView> {
@@ -215,7 +215,7 @@ pub fn ModerateBidPage() -> impl IntoView {
     view! { <FormPage form=MODERATE_FORM data=data render=moderate_page/> }
 }
 
-fn moderate_page(stored: StoredForm, b: BidModeration) -> impl IntoView {
+fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let (moderated, decided) = (stored.clone(), stored);
     let base = format!("/fund/rounds/{}", b.round_id);

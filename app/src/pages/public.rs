@@ -1,4 +1,5 @@
 use crate::components::*;
+use crate::pages::layout::use_shell;
 use leptos::prelude::*;
 
 #[component]

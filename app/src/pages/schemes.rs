@@ -3,13 +3,14 @@
 //! review; a monitoring return's form and review. For the organisation and commissioners.
 use crate::api::returns::*;
 use crate::api::schemes::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::monitoring::{
     money_field, Progress, ReturnStatus, SchemeStatus, TrancheStatus, INCOME_SOURCES,
 };
 use crate::pages::fund::registers::id_param;
 use crate::pages::{pick, FormPage};
+use crate::web::set_status;
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 fn progress_tag(p: Progress) -> impl IntoView {
@@ -39,7 +40,7 @@ pub fn SchemePage() -> impl IntoView {
     view! { <FormPage form=SCHEME_FORM data=data render=scheme_view/> }
 }
 
-fn scheme_view(stored: StoredForm, s: SchemeView) -> impl IntoView {
+fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let base = format!("/schemes/{}", s.id);
     let tranches = s
@@ -267,7 +268,7 @@ pub fn TranchePage() -> impl IntoView {
     }
 }
 
-fn tranche_view(stored: StoredForm, s: SchemeView, tranche_id: i64) -> AnyView {
+fn tranche_view(stored: FlashedForm, s: SchemeView, tranche_id: i64) -> AnyView {
     let Some(t) = s.tranches.iter().find(|t| t.id == tranche_id).cloned() else {
         set_status(404);
         return view! { <NotFoundPage/> }.into_any();
@@ -405,7 +406,7 @@ pub fn ReturnPage() -> impl IntoView {
     view! { <FormPage form=RETURN_FORM data=data render=return_view/> }
 }
 
-fn return_view(stored: StoredForm, r: ReturnPage) -> impl IntoView {
+fn return_view(stored: FlashedForm, r: ReturnPage) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let base = format!("/schemes/{}", r.scheme_id);
     let title = format!("Monitoring return {}", r.position);

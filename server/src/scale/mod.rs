@@ -228,10 +228,19 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
                 },
                 returns_every: "3".into(),
             };
-            app::api::decisions::record_decision(&state, commissioner, round, *bid, &form, start)
-                .await
-                .map_err(failed)
-                .with_context(|| format!("decision on bid {bid}"))?;
+            app::service::decisions::decide(
+                state.ctx(),
+                commissioner,
+                &app::service::decisions::Decide {
+                    round_id: round,
+                    bid_id: *bid,
+                    form,
+                    start,
+                },
+            )
+            .await
+            .map_err(|e| failed(e.into()))
+            .with_context(|| format!("decision on bid {bid}"))?;
             if award {
                 loaded.returns += follow(pool, *bid, *owner, commissioner, i).await?;
                 loaded.schemes += 1;

@@ -106,8 +106,14 @@ async fn serve_on(url: &str) -> (String, CapturingMailer, app::state::AppState) 
     (base, mailer, state)
 }
 
+/// Every test client: the server closes a connection idle for 15 s (its header read
+/// timeout), so a client must not reuse one idle for longer (it would race that close).
+pub fn client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().pool_idle_timeout(std::time::Duration::from_secs(5))
+}
+
 pub fn new_client() -> reqwest::Client {
-    reqwest::Client::builder()
+    crate::common::client_builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(30))
@@ -117,7 +123,7 @@ pub fn new_client() -> reqwest::Client {
 
 /// A client whose requests come from another loopback address (another person's network).
 pub fn client_from(ip: &str) -> reqwest::Client {
-    reqwest::Client::builder()
+    crate::common::client_builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .local_address(ip.parse::<std::net::IpAddr>().unwrap())
@@ -222,7 +228,7 @@ impl TestApp {
     /// requests written by hand.
     pub async fn session_cookie(&self, email: &str, roles: &[Role]) -> String {
         self.user_with_roles(email, roles).await;
-        let res = reqwest::Client::builder()
+        let res = crate::common::client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap()

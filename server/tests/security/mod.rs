@@ -8,7 +8,7 @@ const PASSWORD: &str = TEST_PASSWORD;
 
 /// Sign in without a cookie jar: the session cookie (`name=value`) the server set.
 async fn session_cookie(app: &TestApp, email: &str) -> String {
-    let raw = reqwest::Client::builder()
+    let raw = crate::common::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
@@ -32,7 +32,7 @@ async fn session_cookie(app: &TestApp, email: &str) -> String {
 
 /// The account page with only this cookie: 200 when signed in, else where it redirects.
 async fn account_with(app: &TestApp, cookie: &str) -> (u16, String) {
-    let res = reqwest::Client::builder()
+    let res = crate::common::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
@@ -57,7 +57,7 @@ both_backends!(sessions_end_on_the_server, async |app: &TestApp| {
     assert_eq!(account_with(app, &cookie).await.0, 200);
 
     // Signing out ends the session on the server: the old cookie, replayed, is refused.
-    let res = reqwest::Client::builder()
+    let res = crate::common::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
@@ -138,7 +138,7 @@ both_backends!(
 
         // A change does write it (here a form refused, its typed values kept), with a
         // later expiry.
-        let res = reqwest::Client::builder()
+        let res = crate::common::client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap()

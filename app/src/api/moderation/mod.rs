@@ -1,9 +1,9 @@
 //! Moderation (commissioners): every assessor's scores per bid and criterion, agreed
 //! moderated scores, and the ranked list against the envelope with its funding line.
-use crate::api::KeptAt;
 use crate::domain::decision::Outcome;
 use crate::domain::money::Pence;
 use crate::error::AppError;
+use crate::web::KeptAt;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! Form building blocks shared by every field: errors, the error summary, the title, the button.
-use crate::api::StoredForm;
 use crate::error::FieldError;
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 mod action;
@@ -25,7 +25,7 @@ impl FormErrors {
         }))
     }
 
-    pub fn from_stored(stored: &StoredForm) -> Self {
+    pub fn from_stored(stored: &FlashedForm) -> Self {
         let errors = stored.errors.clone();
         FormErrors(Signal::derive(move || errors.clone()))
     }

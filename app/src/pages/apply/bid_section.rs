@@ -2,7 +2,6 @@
 //! and Sustainability plan (with the computed table and chart).
 use super::bids::{caption, locked_reason};
 use crate::api::bids::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::answers::{
     budget_rows, field, plan_key, plan_years, question_key, Answers, MAX_YEARS_AFTER, PLAN_FIELDS,
@@ -14,6 +13,7 @@ use crate::domain::round::{Question, QuestionType, SectionKind};
 use crate::pages::apply::organisations::organisation_rows;
 use crate::pages::fund::registers::id_param;
 use crate::pages::{pick, FormPage};
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 #[component]
@@ -27,7 +27,7 @@ pub fn BidSectionPage() -> impl IntoView {
     view! { <FormPage form=SECTION_FORM data=data render=move |stored, d| section_view(stored, d, from_check)/> }
 }
 
-fn section_view(stored: StoredForm, d: SectionData, from_check: bool) -> impl IntoView {
+fn section_view(stored: FlashedForm, d: SectionData, from_check: bool) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let bid = d.bid.clone();
     let back = if from_check {
@@ -64,7 +64,7 @@ fn section_view(stored: StoredForm, d: SectionData, from_check: bool) -> impl In
 }
 
 fn section_form(
-    stored: StoredForm,
+    stored: FlashedForm,
     d: SectionData,
     errors: FormErrors,
     from_check: bool,

@@ -5,12 +5,12 @@
 //! server saves, then redirects, so the page always shows what is saved now (and a stale
 //! page is never re-posted unnoticed).
 use crate::api::bids::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::bid::BidStatus;
 use crate::pages::apply::organisations::organisation_rows;
 use crate::pages::fund::registers::id_param;
 use crate::pages::FormPage;
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 pub use super::bid_section::{plan_results, BidSectionPage};
@@ -60,7 +60,7 @@ pub fn StartBidPage() -> impl IntoView {
     view! { <FormPage form="start_bid" data=data render=start_view/> }
 }
 
-fn start_view(stored: StoredForm, info: StartData) -> impl IntoView {
+fn start_view(stored: FlashedForm, info: StartData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let back = format!("/rounds/{}", info.round_id);
     let body = if let Some(bid) = info.existing_bid {
@@ -210,7 +210,7 @@ pub fn BidUploadPage() -> impl IntoView {
     view! { <FormPage form="bid_upload" data=data render=upload_view/> }
 }
 
-fn upload_view(stored: StoredForm, u: UploadData) -> impl IntoView {
+fn upload_view(stored: FlashedForm, u: UploadData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let back = format!("/bids/{}/sections/{}", u.bid.id, u.section_id);
     let error = errors.for_field("file");
@@ -308,7 +308,7 @@ pub fn CheckAnswersPage() -> impl IntoView {
     view! { <FormPage form="submit_bid" data=data render=check_view/> }
 }
 
-fn check_view(stored: StoredForm, b: BidRecord) -> impl IntoView {
+fn check_view(stored: FlashedForm, b: BidRecord) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let back = format!("/bids/{}", b.bid.id);
     let choices = DECLARATIONS
@@ -393,7 +393,7 @@ pub fn BidViewPage() -> impl IntoView {
     let id = id_param("id");
     let data = Resource::new(id, full_bid);
     let withdraw = ServerAction::<WithdrawBid>::new();
-    let errors = FormErrors::from_stored(&StoredForm::default());
+    let errors = FormErrors::from_stored(&FlashedForm::default());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

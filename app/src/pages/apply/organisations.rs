@@ -1,17 +1,17 @@
 //! Registering an organisation, the list of a user's organisations, an organisation's page.
 use crate::api::organisations::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::organisation::{numbers_for, IncomeBand, OrganisationForm};
 use crate::domain::round::LegalForm;
 use crate::pages::fund::registers::id_param;
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_organisations());
     let choose = ServerAction::<ActFor>::new();
-    let errors = FormErrors::from_stored(&StoredForm::default());
+    let errors = FormErrors::from_stored(&FlashedForm::default());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -77,7 +77,7 @@ fn legal_form_hint(form: LegalForm) -> &'static str {
     }
 }
 
-fn organisation_form(stored: StoredForm) -> impl IntoView {
+fn organisation_form(stored: FlashedForm) -> impl IntoView {
     let action = ServerAction::<RegisterOrganisation>::new();
     let errors = FormErrors::from_stored(&stored);
     let saved = OrganisationForm::default();
@@ -164,8 +164,8 @@ pub fn OrganisationPage() -> impl IntoView {
 
 fn organisation_view(
     r: OrganisationRecord,
-    stored_invite: StoredForm,
-    stored_action: StoredForm,
+    stored_invite: FlashedForm,
+    stored_action: FlashedForm,
 ) -> impl IntoView {
     let invite = ServerAction::<InviteMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
@@ -247,7 +247,7 @@ pub fn JoinOrganisationPage() -> impl IntoView {
     view! { <crate::pages::FormPage form="accept_invitation" data=data render=move |stored, info| join_view(stored, info, token())/> }
 }
 
-fn join_view(stored: StoredForm, info: Option<InvitationInfo>, token: String) -> impl IntoView {
+fn join_view(stored: FlashedForm, info: Option<InvitationInfo>, token: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitation>::new();
     let errors = FormErrors::from_stored(&stored);
     let next = urlencode(&format!("/organisations/join?token={token}"));

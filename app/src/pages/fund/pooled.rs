@@ -1,9 +1,9 @@
 //! The pooled fund: home for commissioners, partners, set-up, the fund page and variations.
 use crate::api::fund::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::fund::Totals;
 use crate::pages::FormPage;
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -89,7 +89,7 @@ pub fn PartnersPage() -> impl IntoView {
     view! { <FormPage form="add_partner" data=data render=|stored, home: FundHomeData| partners_view(stored, home.partners)/> }
 }
 
-fn partners_view(stored: StoredForm, partners: Vec<PartnerView>) -> impl IntoView {
+fn partners_view(stored: FlashedForm, partners: Vec<PartnerView>) -> impl IntoView {
     let action = ServerAction::<AddPartner>::new();
     let errors = FormErrors::from_stored(&stored);
     let rows = partners
@@ -139,7 +139,7 @@ pub fn PartnerPage() -> impl IntoView {
     view! { <FormPage form="partner_identifier" data=data render=partner_view/> }
 }
 
-fn partner_view(stored: StoredForm, p: PartnerView) -> impl IntoView {
+fn partner_view(stored: FlashedForm, p: PartnerView) -> impl IntoView {
     let action = ServerAction::<SetPartnerIdentifier>::new();
     let errors = FormErrors::from_stored(&stored);
     let value = if stored.values.contains_key("org_identifier") {
@@ -172,7 +172,7 @@ pub fn SetUpFundPage() -> impl IntoView {
     view! { <FormPage form="set_up_fund" data=data render=set_up_view/> }
 }
 
-fn set_up_view(stored: StoredForm, home: FundHomeData) -> impl IntoView {
+fn set_up_view(stored: FlashedForm, home: FundHomeData) -> impl IntoView {
     let action = ServerAction::<SetUpFund>::new();
     let errors = FormErrors::from_stored(&stored);
     let years: Vec<Choice> = home
@@ -394,7 +394,7 @@ pub fn VariationPage() -> impl IntoView {
     view! { <FormPage form="record_variation" data=data render=variation_view/> }
 }
 
-fn variation_view(stored: StoredForm, fund: FundRecord) -> impl IntoView {
+fn variation_view(stored: FlashedForm, fund: FundRecord) -> impl IntoView {
     let action = ServerAction::<RecordVariation>::new();
     let errors = FormErrors::from_stored(&stored);
     let partners = fund

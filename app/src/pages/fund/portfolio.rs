@@ -2,11 +2,12 @@
 //! measures.
 use crate::api::measures::*;
 use crate::api::portfolio::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::monitoring::MeasureKind;
 use crate::pages::fund::registers::{id_param, query_param};
 use crate::pages::{pick, FormPage};
+use crate::web::set_status;
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 fn status_colour(code: &str) -> &'static str {
@@ -63,6 +64,7 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         .collect();
     let csv = format!("/fund/schemes.csv?{}", filter.query());
     let rows = p.rows.clone();
+    let rendered = crate::pages::cached_rows_html(p.kept.as_ref(), || portfolio_rows(&rows));
     let first = (p.page.max(1) as usize - 1) * PORTFOLIO_PAGE_SIZE;
     let showing = (p.pages > 1).then(|| {
         view! {
@@ -89,7 +91,7 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         </form>
         <p class="govuk-body"><a class="govuk-link" href=csv download="">"Download these schemes (CSV)"</a></p>
         <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Funded schemes (scrolls sideways)">
-            <DataTable caption=count headings=vec!["Organisation", "Round", "Award", "Paid to date", "Latest dependency", "Trend", "Status", "Next return due", "Cost avoided"] numeric=vec![2, 3, 4, 8] kept=p.kept.clone()>
+            <DataTable caption=count headings=vec!["Organisation", "Round", "Award", "Paid to date", "Latest dependency", "Trend", "Status", "Next return due", "Cost avoided"] numeric=vec![2, 3, 4, 8] rendered=rendered>
                 {portfolio_rows(&rows)}
             </DataTable>
         </div>
@@ -181,7 +183,7 @@ pub fn UnitCostPage() -> impl IntoView {
     }
 }
 
-fn unit_cost_form(stored: StoredForm, id: i64, saved: Option<UnitCostView>) -> AnyView {
+fn unit_cost_form(stored: FlashedForm, id: i64, saved: Option<UnitCostView>) -> AnyView {
     if id != 0 && saved.is_none() {
         set_status(404);
         return view! { <NotFoundPage/> }.into_any();
@@ -221,7 +223,7 @@ pub fn MeasuresPage() -> impl IntoView {
     view! { <FormPage form=MEASURE_FORM data=data render=measures_view/> }
 }
 
-fn measures_view(stored: StoredForm, m: MeasuresData) -> impl IntoView {
+fn measures_view(stored: FlashedForm, m: MeasuresData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let remove = ServerAction::<RemoveMeasure>::new();
     let all_errors = errors;

@@ -2,10 +2,10 @@
 use super::registers::id_param;
 use super::rounds::ticked;
 use crate::api::rounds::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::round::{Panel, QuestionForm, QuestionType, SectionKind};
 use crate::pages::{pick, FormPage};
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 fn field_signal(errors: FormErrors, name: String) -> Signal<Option<String>> {
@@ -49,7 +49,7 @@ fn panel_choices() -> Vec<Choice> {
 }
 
 fn section_view(
-    stored: StoredForm,
+    stored: FlashedForm,
     round: RoundBuild,
     section: Option<SectionView>,
 ) -> impl IntoView {
@@ -173,7 +173,7 @@ pub fn QuestionPage() -> impl IntoView {
 }
 
 fn question_form(
-    stored: StoredForm,
+    stored: FlashedForm,
     round: RoundBuild,
     section: SectionView,
     question: Option<QuestionView>,
@@ -265,7 +265,7 @@ pub fn CriterionPage() -> impl IntoView {
 }
 
 fn criterion_form(
-    stored: StoredForm,
+    stored: FlashedForm,
     round: RoundBuild,
     criterion: Option<CriterionView>,
 ) -> impl IntoView {

@@ -1,12 +1,12 @@
 //! The gaps register and the commissioned services register; the public market position.
 use crate::api::registers::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::date::display_date;
 use crate::domain::registers::{
     GapForm, GapStatus, MarketCategory, Priority, Service, ServiceForm,
 };
 use crate::pages::{pick, FormPage};
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -163,7 +163,7 @@ pub fn GapPage() -> impl IntoView {
     view! { <FormPage form="gap_evidence" data=data render=gap_view/> }
 }
 
-fn gap_view(stored: StoredForm, d: GapRecord) -> impl IntoView {
+fn gap_view(stored: FlashedForm, d: GapRecord) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let upload = format!("/fund/gaps/{}/evidence", d.id);
     let file_row = match &d.evidence_file {
@@ -247,7 +247,7 @@ pub fn EditGapPage() -> impl IntoView {
     view! { <FormPage form="save_gap" data=data render=|stored, d: GapRecord| gap_form(stored, Some(d.id), d.gap.to_form())/> }
 }
 
-fn gap_form(stored: StoredForm, id: Option<i64>, saved: GapForm) -> impl IntoView {
+fn gap_form(stored: FlashedForm, id: Option<i64>, saved: GapForm) -> impl IntoView {
     let action = ServerAction::<SaveGap>::new();
     let errors = FormErrors::from_stored(&stored);
     let v = {
@@ -451,7 +451,7 @@ pub fn EditServicePage() -> impl IntoView {
     view! { <FormPage form="save_service" data=data render=|stored, d: ServiceRecord| service_form(stored, Some(d.id), d.service.to_form())/> }
 }
 
-fn service_form(stored: StoredForm, id: Option<i64>, saved: ServiceForm) -> impl IntoView {
+fn service_form(stored: FlashedForm, id: Option<i64>, saved: ServiceForm) -> impl IntoView {
     let action = ServerAction::<SaveService>::new();
     let errors = FormErrors::from_stored(&stored);
     let v = {

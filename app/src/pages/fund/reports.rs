@@ -1,9 +1,9 @@
 //! Commissioners' reports: a round in figures, and the audit trail viewer.
 use crate::api::reports::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::audit::AuditFilterForm;
 use crate::pages::fund::registers::{id_param, query_param};
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 #[component]
@@ -164,7 +164,7 @@ fn choices(all: &str, list: &[(String, String)]) -> Vec<Choice> {
 }
 
 fn audit_view(d: AuditData) -> impl IntoView {
-    let errors = FormErrors::from_stored(&StoredForm {
+    let errors = FormErrors::from_stored(&FlashedForm {
         values: Default::default(),
         errors: d.errors.clone(),
     });

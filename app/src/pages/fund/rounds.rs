@@ -2,15 +2,15 @@
 //! questionnaire and criteria tables, publishing and new versions.
 use super::registers::{history_table, id_param};
 use crate::api::rounds::*;
-use crate::api::StoredForm;
 use crate::components::*;
 use crate::domain::round::{LegalForm, RoundForm, RoundStatus, SectionKind};
 use crate::pages::rounds::round_status_tag;
 use crate::pages::{pick, FormPage};
+use crate::web::FlashedForm;
 use leptos::prelude::*;
 
 /// Ticked boxes named `<prefix>[<code>]`: from a failed post, else the saved codes.
-pub(super) fn ticked(stored: &StoredForm, prefix: &str, saved: &[String]) -> Vec<String> {
+pub(super) fn ticked(stored: &FlashedForm, prefix: &str, saved: &[String]) -> Vec<String> {
     if stored.errors.is_empty() {
         saved.iter().map(|c| format!("{prefix}[{c}]")).collect()
     } else {
@@ -82,7 +82,7 @@ fn round_form_page(id: Option<impl Fn() -> i64 + Copy + Send + Sync + 'static>) 
     view! { <FormPage form="save_round" data=data render=move |stored, data| round_form(stored, key(), data)/> }
 }
 
-fn round_form(stored: StoredForm, id: Option<i64>, data: RoundFormInfo) -> impl IntoView {
+fn round_form(stored: FlashedForm, id: Option<i64>, data: RoundFormInfo) -> impl IntoView {
     let action = ServerAction::<SaveRound>::new();
     let errors = FormErrors::from_stored(&stored);
     let (saved, saved_forms, saved_gaps) = data.current.clone().unwrap_or_else(|| {
@@ -204,7 +204,7 @@ pub fn RoundAdminPage() -> impl IntoView {
     view! { <FormPage form="round_action" data=data render=round_admin_view/> }
 }
 
-fn round_admin_view(stored: StoredForm, r: RoundBuild) -> impl IntoView {
+fn round_admin_view(stored: FlashedForm, r: RoundBuild) -> impl IntoView {
     let publish = ServerAction::<PublishRound>::new();
     let moving = ServerAction::<MoveItem>::new();
     let remove_section = ServerAction::<RemoveSection>::new();

@@ -1,0 +1,221 @@
+//! Decisions on bids (commissioners): award, decline with feedback, the reserve list, and
+//! releasing a round's unawarded money.
+use super::{Ctx, Done};
+use crate::db;
+use crate::domain::bid::BidStatus;
+use crate::domain::decision::{DecisionForm, Outcome};
+use crate::domain::fund::LedgerRefusal;
+use crate::domain::money::Pence;
+use crate::error::{AppError, FieldError};
+
+/// Record a decision on one bid.
+#[derive(Debug, Clone)]
+pub struct Decide {
+    pub round_id: i64,
+    pub bid_id: i64,
+    pub form: DecisionForm,
+    /// An award's scheme, tranches and returns start on this day.
+    pub start: chrono::NaiveDate,
+}
+
+/// Why a decision was not recorded (nothing was changed).
+#[derive(Debug, thiserror::Error)]
+pub enum DecisionError {
+    #[error("page not found")]
+    NotFound,
+    #[error("A decision can be made on a bid under assessment. This one is {status}")]
+    NotUnderAssessment { status: String },
+    /// The commissioner belongs to the organisation or declared a conflict with it.
+    #[error("{0}")]
+    NotIndependent(String),
+    #[error("there is a problem with the form")]
+    Invalid(Vec<FieldError>),
+    #[error("This round is not funded from a pooled fund")]
+    NoFund,
+    #[error("{}", .0.message())]
+    NotEnoughMoney(LedgerRefusal),
+    #[error("This bid has already been awarded")]
+    AlreadyAwarded,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<DecisionError> for AppError {
+    fn from(e: DecisionError) -> Self {
+        match e {
+            DecisionError::NotFound => AppError::NotFound,
+            DecisionError::Invalid(errors) => AppError::Invalid(errors),
+            DecisionError::Database(e) => e.into(),
+            refusal => AppError::Conflict(refusal.to_string()),
+        }
+    }
+}
+
+/// An award commits the money from the round's envelope and the pooled fund in the same
+/// transaction (refused, changing nothing, when either would be overdrawn), creates the
+/// funded scheme with tranches of 50/30/20% and its return schedule; a decline records the
+/// feedback; the reserve list holds the bid. The organisation's members are told of an
+/// award or a decline. The outcome is the notice for the person deciding.
+pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<String>, DecisionError> {
+    let Decide {
+        round_id,
+        bid_id,
+        ref form,
+        start,
+    } = *cmd;
+    let mut conn = ctx.pool.acquire().await?;
+    let bid = db::bids::get(&mut conn, bid_id)
+        .await?
+        .filter(|b| b.round_id == round_id)
+        .ok_or(DecisionError::NotFound)?;
+    let round = db::rounds::round(&mut conn, round_id)
+        .await?
+        .ok_or(DecisionError::NotFound)?;
+    drop(conn);
+    if !matches!(bid.status, BidStatus::UnderAssessment | BidStatus::Declined) {
+        return Err(DecisionError::NotUnderAssessment {
+            status: bid.status.label().to_lowercase(),
+        });
+    }
+    // No one decides for an organisation they belong to or have declared a conflict with.
+    let (member, conflict) =
+        db::organisations::connection(ctx.pool, bid.organisation_id, actor).await?;
+    if let Some(why) =
+        crate::domain::independence::refusal(&bid.organisation_name, member, conflict)
+    {
+        return Err(DecisionError::NotIndependent(why));
+    }
+    let requested = bid.requested.unwrap_or(Pence(0));
+    let decision = form.parse(requested).map_err(DecisionError::Invalid)?;
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
+    let mut scheme_id = None;
+    let mut message = format!(
+        "{}: {}",
+        bid.organisation_name,
+        decision.outcome.label().to_lowercase()
+    );
+    if decision.outcome == Outcome::Award {
+        let amount = decision.amount.unwrap_or(requested);
+        let fund_id = round.fund_id.ok_or(DecisionError::NoFund)?;
+        // The money first: the conditional updates are the transaction's first statements.
+        let reason = format!("Award to {}", bid.organisation_name);
+        db::fund::commit(&mut tx, fund_id, round_id, amount, &reason, actor, &now)
+            .await?
+            .map_err(DecisionError::NotEnoughMoney)?;
+        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, &now).await? {
+            return Err(DecisionError::AlreadyAwarded);
+        }
+        let period = round.details.period_months;
+        let tranches = crate::domain::decision::default_tranches(amount, start, period);
+        let plan = agreed_plan(&mut tx, bid_id, round_id, period).await?;
+        let periods =
+            crate::domain::monitoring::return_schedule(start, period, decision.returns_every);
+        let scheme = db::schemes::NewScheme {
+            bid_id,
+            round_id,
+            organisation_id: bid.organisation_id,
+            amount,
+            conditions: &decision.conditions,
+            plan: &plan,
+            starts_on: start,
+            return_every: decision.returns_every,
+            tranches: &tranches,
+            periods: &periods,
+        };
+        scheme_id = Some(db::schemes::create(&mut tx, &scheme, &now).await?);
+        db::bids::move_status(&mut tx, bid_id, bid.status, BidStatus::Awarded, &now).await?;
+        message = format!("{} awarded {}", bid.organisation_name, amount.display());
+    } else {
+        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, &now).await? {
+            return Err(DecisionError::AlreadyAwarded);
+        }
+        let to = match (decision.outcome, bid.status) {
+            (Outcome::Decline, _) => Some(BidStatus::Declined),
+            (_, BidStatus::Declined) => Some(BidStatus::UnderAssessment),
+            _ => None,
+        };
+        if let Some(to) = to {
+            db::bids::move_status(&mut tx, bid_id, bid.status, to, &now).await?;
+        }
+    }
+    db::audit::record(
+        &mut tx,
+        db::audit::Entry {
+            actor: Some(actor),
+            action: "bid.decided",
+            subject_type: "bid",
+            subject_id: bid_id.to_string(),
+            summary: message.clone(),
+            before: Some(bid.status.label().into()),
+            after: Some(decision.outcome.label().into()),
+        },
+    )
+    .await?;
+    let members = db::bids::member_emails(&mut tx, bid.organisation_id).await?;
+    tx.commit().await?;
+    let mut mail = Vec::new();
+    if decision.outcome != Outcome::Reserve {
+        let link = match scheme_id {
+            Some(id) => format!("{}/schemes/{id}", ctx.base_url),
+            None => format!("{}/bids/{bid_id}/view", ctx.base_url),
+        };
+        for (email, name) in members {
+            mail.push(crate::mail::bid_decision(
+                &email,
+                &name,
+                &bid.organisation_name,
+                &bid.round_title,
+                &decision,
+                &link,
+            ));
+        }
+    }
+    Ok(Done {
+        value: message,
+        mail,
+    })
+}
+
+/// The sustainability plan of a bid, as the award agrees it (none if it cannot be read).
+async fn agreed_plan(
+    conn: &mut sqlx::AnyConnection,
+    bid_id: i64,
+    round_id: i64,
+    period_months: u32,
+) -> Result<Vec<crate::domain::bid::PlanYear>, sqlx::Error> {
+    use crate::domain::answers;
+    use crate::domain::round::SectionKind;
+    let sections = db::rounds::sections(&mut *conn, round_id).await?;
+    let saved = db::bids::sections(&mut *conn, bid_id).await?;
+    let funded = answers::funded_years(period_months);
+    Ok(sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Sustainability)
+        .find_map(|s| saved.iter().find(|a| a.section_id == s.id))
+        .and_then(|a| answers::parse_plan(&a.answers, funded, None, false).ok())
+        .unwrap_or_default())
+}
+
+/// Give a round's unawarded money back to the pooled fund: one action, audited. `None` when
+/// the round does not exist or is not funded from a pooled fund.
+pub async fn release_unawarded(
+    ctx: Ctx<'_>,
+    actor: i64,
+    round_id: i64,
+) -> Result<Option<Pence>, sqlx::Error> {
+    let mut conn = ctx.pool.acquire().await?;
+    let Some(fund_id) = db::rounds::round(&mut conn, round_id)
+        .await?
+        .and_then(|r| r.fund_id)
+    else {
+        return Ok(None);
+    };
+    drop(conn);
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
+    let reason = "Unawarded money released after decisions";
+    let released = db::fund::release(&mut tx, fund_id, round_id, reason, actor, &now).await?;
+    tx.commit().await?;
+    Ok(Some(released))
+}

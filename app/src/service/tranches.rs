@@ -1,0 +1,450 @@
+//! Tranches of a funded scheme: the organisation sends evidence that a milestone is met; a
+//! commissioner approves it (or returns it with a reason) and another records the payment,
+//! a ledger entry in the pooled fund. Nobody reviews or pays for an organisation they belong
+//! to or have declared a conflict with.
+use super::{Actor, Ctx, Done};
+use crate::db;
+use crate::db::schemes::{SchemeRow, TrancheRow};
+use crate::domain::money::Pence;
+use crate::domain::monitoring::{SchemeStatus, TrancheStatus};
+use crate::domain::roles::Role;
+use crate::error::{AppError, FieldError};
+
+/// The most characters of evidence or of a reviewer's note.
+pub const EVIDENCE_CHARS: usize = 5_000;
+
+/// Why nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum TrancheError {
+    /// No such scheme or tranche, or the scheme is not this person's to see.
+    #[error("page not found")]
+    NotFound,
+    #[error("you do not have permission to do that")]
+    Forbidden,
+    #[error("there is a problem with the form")]
+    Invalid(Vec<FieldError>),
+    #[error("Accept the award before you send evidence for a tranche")]
+    NotAccepted,
+    #[error("Evidence for tranche {position} cannot be sent now: it is {status}")]
+    EvidenceNotNow { position: i64, status: String },
+    #[error("The award has not been accepted yet: a tranche cannot be approved before it is")]
+    ApprovalBeforeAcceptance,
+    #[error("Tranche {position} has no evidence waiting for review: it is {status}")]
+    NothingToReview { position: i64, status: String },
+    /// The commissioner belongs to the organisation, declared a conflict, or approved the
+    /// evidence they now want to pay.
+    #[error("{0}")]
+    NotIndependent(String),
+    #[error("The payment of tranche {position} cannot be recorded: it is {status}")]
+    PaymentNotNow { position: i64, status: String },
+    #[error("The pooled fund's payments would exceed what it has committed")]
+    OverCommitted,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<TrancheError> for AppError {
+    fn from(e: TrancheError) -> Self {
+        match e {
+            TrancheError::NotFound => AppError::NotFound,
+            TrancheError::Forbidden => AppError::Forbidden,
+            TrancheError::Invalid(errors) => AppError::Invalid(errors),
+            TrancheError::Database(e) => e.into(),
+            refusal => AppError::Conflict(refusal.to_string()),
+        }
+    }
+}
+
+/// A scheme, one of its tranches, and whether the actor is a member of its organisation.
+struct Loaded {
+    scheme: SchemeRow,
+    tranche: TrancheRow,
+}
+
+/// Who may act on a scheme's tranches: members of its organisation, or commissioners.
+#[derive(Clone, Copy, PartialEq)]
+enum Need {
+    Member,
+    Commissioner,
+}
+
+/// The scheme if the actor may see it and act as `need`.
+async fn scheme_for(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    need: Need,
+) -> Result<SchemeRow, TrancheError> {
+    let mut conn = ctx.pool.acquire().await?;
+    let scheme = db::schemes::get(&mut conn, scheme_id)
+        .await?
+        .ok_or(TrancheError::NotFound)?;
+    drop(conn);
+    let member = db::organisations::role_of(ctx.pool, scheme.organisation_id, actor.id)
+        .await?
+        .is_some();
+    let commissioner = actor.has(Role::Commissioner);
+    if !member && !commissioner {
+        return Err(TrancheError::NotFound);
+    }
+    let allowed = match need {
+        Need::Member => member,
+        Need::Commissioner => commissioner,
+    };
+    if allowed {
+        Ok(scheme)
+    } else {
+        Err(TrancheError::Forbidden)
+    }
+}
+
+/// One of the scheme's tranches; any other id does not exist here.
+async fn tranche_of(
+    ctx: Ctx<'_>,
+    scheme: SchemeRow,
+    tranche_id: i64,
+) -> Result<Loaded, TrancheError> {
+    let mut conn = ctx.pool.acquire().await?;
+    let tranche = db::schemes::tranches(&mut conn, scheme.id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == tranche_id)
+        .ok_or(TrancheError::NotFound)?;
+    Ok(Loaded { scheme, tranche })
+}
+
+/// Why the actor may not review or pay for this organisation, if they may not.
+async fn independence(ctx: Ctx<'_>, actor: &Actor, scheme: &SchemeRow) -> Result<(), TrancheError> {
+    let (member, conflict) =
+        db::organisations::connection(ctx.pool, scheme.organisation_id, actor.id).await?;
+    match crate::domain::independence::refusal(&scheme.organisation_name, member, conflict) {
+        Some(why) => Err(TrancheError::NotIndependent(why)),
+        None => Ok(()),
+    }
+}
+
+fn audit_entry(
+    actor: &Actor,
+    scheme: &SchemeRow,
+    action: &'static str,
+    summary: String,
+) -> db::audit::Entry<'static> {
+    db::audit::Entry {
+        actor: Some(actor.id),
+        action,
+        subject_type: "scheme",
+        subject_id: scheme.id.to_string(),
+        summary,
+        before: None,
+        after: None,
+    }
+}
+
+/// An email to each member of the scheme's organisation.
+async fn to_members(
+    ctx: Ctx<'_>,
+    scheme: &SchemeRow,
+    make: impl Fn(&str, &str) -> crate::mail::OutgoingMail,
+) -> Result<Vec<crate::mail::OutgoingMail>, sqlx::Error> {
+    let mut conn = ctx.pool.acquire().await?;
+    let members = db::bids::member_emails(&mut conn, scheme.organisation_id).await?;
+    Ok(members.iter().map(|(to, name)| make(to, name)).collect())
+}
+
+fn tranche_link(ctx: Ctx<'_>, scheme: &SchemeRow, tranche_id: i64) -> String {
+    format!(
+        "{}/schemes/{}/tranches/{tranche_id}",
+        ctx.base_url, scheme.id
+    )
+}
+
+/// A member of the organisation sends evidence that a tranche's milestone is met. The
+/// outcome is the tranche's position.
+pub async fn send_evidence(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    tranche_id: i64,
+    evidence: &str,
+) -> Result<Done<i64>, TrancheError> {
+    let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
+    let text = crate::domain::text::required_text(
+        "evidence",
+        evidence,
+        "Enter how the milestone has been met",
+        EVIDENCE_CHARS,
+        "The evidence",
+    )
+    .map_err(|e| TrancheError::Invalid(vec![e]))?;
+    let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
+    if scheme.status == SchemeStatus::Awarded {
+        return Err(TrancheError::NotAccepted);
+    }
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
+    if !db::schemes::submit_evidence(&mut tx, tranche_id, &text, actor.id, &now).await? {
+        return Err(TrancheError::EvidenceNotNow {
+            position: tranche.position,
+            status: tranche.status.label().to_lowercase(),
+        });
+    }
+    let summary = format!(
+        "Evidence sent for tranche {} by {}",
+        tranche.position, actor.full_name
+    );
+    db::audit::record(
+        &mut tx,
+        audit_entry(actor, &scheme, "tranche.evidence_sent", summary),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Done {
+        value: tranche.position,
+        mail: Vec::new(),
+    })
+}
+
+/// A commissioner's review of a tranche's evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    /// Approved: someone else then records the payment.
+    Approve,
+    /// Returned to the organisation with a note saying what is needed.
+    Return,
+}
+
+/// Parse a review as typed: the decision ("approve" or "return") and the note (required to
+/// return evidence).
+pub fn parse_review(decision: &str, note: &str) -> Result<(Review, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let review = match decision {
+        "approve" => Some(Review::Approve),
+        "return" => Some(Review::Return),
+        _ => {
+            errors.push(FieldError::new(
+                "decision",
+                "Select approve the evidence, or return the evidence",
+            ));
+            None
+        }
+    };
+    let note = crate::domain::text::optional_text("note", note, EVIDENCE_CHARS, "The note")
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    if review == Some(Review::Return) && note.is_empty() {
+        errors.push(FieldError::new(
+            "note",
+            "Enter why the evidence is returned and what is needed",
+        ));
+    }
+    match review {
+        Some(review) if errors.is_empty() => Ok((review, note)),
+        _ => Err(errors),
+    }
+}
+
+/// A commissioner approves a tranche's evidence or returns it with a note (the organisation
+/// is emailed the note). The outcome is the notice for the commissioner.
+pub async fn review(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    tranche_id: i64,
+    decision: &str,
+    note: &str,
+) -> Result<Done<String>, TrancheError> {
+    let scheme = scheme_for(ctx, actor, scheme_id, Need::Commissioner).await?;
+    let (review, note) = parse_review(decision, note).map_err(TrancheError::Invalid)?;
+    independence(ctx, actor, &scheme).await?;
+    let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
+    let done = match review {
+        Review::Approve => {
+            db::schemes::approve_tranche(&mut tx, tranche_id, &note, actor.id, &now).await?
+        }
+        Review::Return => {
+            db::schemes::return_evidence(&mut tx, tranche_id, &note, actor.id, &now).await?
+        }
+    };
+    if !done {
+        return Err(if scheme.accepted_at.is_none() {
+            TrancheError::ApprovalBeforeAcceptance
+        } else {
+            TrancheError::NothingToReview {
+                position: tranche.position,
+                status: tranche.status.label().to_lowercase(),
+            }
+        });
+    }
+    let position = tranche.position;
+    let (action, summary, message) = match review {
+        Review::Approve => (
+            "tranche.approved",
+            format!(
+                "Evidence for tranche {position} approved; its payment of {} is to be recorded by someone else",
+                tranche.amount.display()
+            ),
+            format!(
+                "Evidence for tranche {position} approved. Another commissioner must now record its payment"
+            ),
+        ),
+        Review::Return => (
+            "tranche.returned",
+            format!("Evidence for tranche {position} returned: {note}"),
+            format!("Evidence for tranche {position} returned to the organisation"),
+        ),
+    };
+    db::audit::record(&mut tx, audit_entry(actor, &scheme, action, summary)).await?;
+    tx.commit().await?;
+    let mail = if review == Review::Return {
+        let link = tranche_link(ctx, &scheme, tranche_id);
+        to_members(ctx, &scheme, |to, name| {
+            crate::mail::tranche_reviewed(
+                to,
+                name,
+                &scheme.organisation_name,
+                position,
+                None,
+                &note,
+                &link,
+            )
+        })
+        .await?
+    } else {
+        Vec::new()
+    };
+    Ok(Done {
+        value: message,
+        mail,
+    })
+}
+
+/// A tranche's payment, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paid {
+    pub position: i64,
+    pub amount: Pence,
+    pub reference: String,
+}
+
+/// Another commissioner, not the one who approved the evidence, records the payment of an
+/// approved tranche with its payment reference: a ledger entry in the pooled fund, and the
+/// organisation is emailed.
+pub async fn pay(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    tranche_id: i64,
+    reference: &str,
+) -> Result<Done<Paid>, TrancheError> {
+    let scheme = scheme_for(ctx, actor, scheme_id, Need::Commissioner).await?;
+    let reference = crate::domain::text::required_line(
+        "reference",
+        reference,
+        "Enter the payment reference, like BACS-20261205-001",
+        60,
+        "The payment reference",
+    )
+    .map_err(|e| TrancheError::Invalid(vec![e]))?;
+    independence(ctx, actor, &scheme).await?;
+    let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
+    if tranche.status == TrancheStatus::Approved {
+        if let Some(why) =
+            crate::domain::independence::payment_refusal(tranche.reviewer_id, actor.id)
+        {
+            return Err(TrancheError::NotIndependent(why.into()));
+        }
+    }
+    let mut conn = ctx.pool.acquire().await?;
+    let fund_id = db::rounds::round(&mut conn, scheme.round_id)
+        .await?
+        .and_then(|r| r.fund_id)
+        .ok_or_else(|| sqlx::Error::RowNotFound)?;
+    drop(conn);
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
+    // The tranche first: of two payments at once, only one finds it approved and unpaid (and
+    // the update itself refuses the approver).
+    let Some(amount) =
+        db::schemes::pay_tranche(&mut tx, tranche_id, &reference, actor.id, &now).await?
+    else {
+        return Err(TrancheError::PaymentNotNow {
+            position: tranche.position,
+            status: tranche.status.label().to_lowercase(),
+        });
+    };
+    let reason = format!(
+        "Tranche {} to {} ({reference})",
+        tranche.position, scheme.organisation_name
+    );
+    if !db::fund::pay(
+        &mut tx,
+        fund_id,
+        scheme.round_id,
+        amount,
+        &reason,
+        actor.id,
+        &now,
+    )
+    .await?
+    {
+        return Err(TrancheError::OverCommitted);
+    }
+    let summary = format!(
+        "Payment of {} for tranche {} recorded (reference {reference})",
+        amount.display(),
+        tranche.position
+    );
+    db::audit::record(
+        &mut tx,
+        audit_entry(actor, &scheme, "tranche.paid", summary),
+    )
+    .await?;
+    tx.commit().await?;
+    let link = tranche_link(ctx, &scheme, tranche_id);
+    let amount_text = amount.display();
+    let mail = to_members(ctx, &scheme, |to, name| {
+        crate::mail::tranche_reviewed(
+            to,
+            name,
+            &scheme.organisation_name,
+            tranche.position,
+            Some(amount_text.as_str()),
+            &tranche.review_note,
+            &link,
+        )
+    })
+    .await?;
+    Ok(Done {
+        value: Paid {
+            position: tranche.position,
+            amount,
+            reference,
+        },
+        mail,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_review_needs_a_decision_and_a_returned_one_a_note() {
+        assert_eq!(
+            parse_review("approve", ""),
+            Ok((Review::Approve, String::new()))
+        );
+        assert_eq!(
+            parse_review("return", "Send the invoices"),
+            Ok((Review::Return, "Send the invoices".into()))
+        );
+        let fields = |r: Result<(Review, String), Vec<FieldError>>| -> Vec<String> {
+            r.unwrap_err().into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(parse_review("", "")), ["decision"]);
+        assert_eq!(fields(parse_review("return", "  ")), ["note"]);
+        assert_eq!(fields(parse_review("pay", "")), ["decision"]);
+    }
+}

@@ -1,0 +1,60 @@
+//! What belongs to the web adapter and is shared by pages, server functions and the page
+//! kit: who is signed in (as the page shell shows them) and a form's flashed input (what
+//! the user typed, and what was wrong, after a plain form post failed). The session and
+//! notices themselves are in `crate::auth`.
+use crate::error::FieldError;
+#[cfg(feature = "ssr")]
+use leptos::prelude::use_context;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What the user typed and what was wrong, kept for the page that redirects back
+/// after a plain (no JavaScript) form post fails validation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FlashedForm {
+    pub values: BTreeMap<String, String>,
+    pub errors: Vec<FieldError>,
+}
+
+impl FlashedForm {
+    pub fn value(&self, name: &str) -> String {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub full_name: String,
+    pub email: String,
+    pub roles: Vec<crate::domain::roles::Role>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShellData {
+    pub user: Option<UserSummary>,
+    pub notice: Option<String>,
+}
+
+/// Where a page's data was kept (crate::kept): its key and the data generation it was worked
+/// out at. Server only and never serialised: with it, the page's biggest table is rendered
+/// once per change and its HTML kept too (components::table_body).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeptAt {
+    pub key: String,
+    pub generation: i64,
+}
+
+/// Set the HTTP status of a server-rendered page.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = axum::http::StatusCode::from_u16(code) {
+                res.set_status(status);
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
