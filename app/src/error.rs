@@ -153,3 +153,61 @@ impl From<tower_sessions::session::Error> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// A plain-text answer with the right status, for routes outside Leptos (file downloads and
+/// uploads, exports): a refusal says what it is, and a failure never shows its cause.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::{header, StatusCode};
+        let (status, text) = match &self {
+            AppError::Invalid(_) => (
+                StatusCode::BAD_REQUEST,
+                "There is a problem with the form".to_string(),
+            ),
+            AppError::Unauthenticated => {
+                (StatusCode::UNAUTHORIZED, "You need to sign in".to_string())
+            }
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "You do not have permission to do that".to_string(),
+            ),
+            AppError::NotFound => (StatusCode::NOT_FOUND, "Page not found".to_string()),
+            AppError::Conflict(message) => (StatusCode::CONFLICT, message.clone()),
+            AppError::TooManyRequests(message) => (StatusCode::TOO_MANY_REQUESTS, message.clone()),
+            AppError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service".to_string(),
+            ),
+            AppError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, the service is unavailable".to_string(),
+            ),
+        };
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text,
+        )
+            .into_response()
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod response_tests {
+    use super::AppError;
+    use axum::response::IntoResponse;
+
+    #[test]
+    fn each_error_answers_with_its_own_status_and_never_its_cause() {
+        let status = |e: AppError| e.into_response().status().as_u16();
+        assert_eq!(status(AppError::NotFound), 404);
+        assert_eq!(status(AppError::Forbidden), 403);
+        assert_eq!(status(AppError::Unauthenticated), 401);
+        assert_eq!(status(AppError::Conflict("Already paid".into())), 409);
+        assert_eq!(status(AppError::Internal), 500);
+        assert_eq!(status(AppError::Unavailable), 503);
+        let res = AppError::Conflict("Already paid".into()).into_response();
+        assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
+    }
+}

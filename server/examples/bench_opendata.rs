@@ -36,7 +36,7 @@ async fn seed(pool: &sqlx::AnyPool, awards: usize) {
         .unwrap()
         .id;
     let round: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
-        .bind(server::demo_schemes::MEALS_ROUND)
+        .bind(server::demo::MEALS_ROUND)
         .fetch_one(pool)
         .await
         .unwrap();

@@ -35,7 +35,7 @@ async fn signed_in(
             app::components::urlencode(back)
         ))
         .into_response()),
-        Err(_) => Err(service_error()),
+        Err(e) => Err(e.into_response()),
     }
 }
 
@@ -71,19 +71,12 @@ pub async fn upload_bid_file(
     let actor = user.id;
     match app::api::bids::may_change_as(state.app.clone(), user, bid_id).await {
         Ok(()) => {}
-        Err(AppError::NotFound) => return refused(StatusCode::NOT_FOUND, "Page not found"),
-        Err(AppError::Forbidden) => {
-            return refused(
-                StatusCode::FORBIDDEN,
-                "You do not have permission to do that",
-            )
-        }
         Err(AppError::Conflict(message)) => {
             let back = format!("/bids/{bid_id}");
             let _ = app::auth::set_notice(&session, &message, &back).await;
             return Redirect::to(&back).into_response();
         }
-        Err(_) => return service_error(),
+        Err(e) => return e.into_response(),
     }
     let section_id = match file_question(&state, bid_id, question_id).await {
         Ok(Some(id)) => id,
@@ -201,8 +194,7 @@ pub async fn download_bid_file(
     };
     match app::api::bids::may_read_as(state.app.clone(), user, bid_id).await {
         Ok(()) => {}
-        Err(AppError::NotFound) => return refused(StatusCode::NOT_FOUND, "Page not found"),
-        Err(_) => return service_error(),
+        Err(e) => return e.into_response(),
     }
     let found = match app::db::bids::has_file(&state.app.pool, bid_id, file_id).await {
         Ok(true) => app::db::files::get(&state.app.pool, file_id).await,
@@ -231,8 +223,7 @@ pub async fn download_bid_print(
     };
     let record = match app::api::bids::record_as(state.app.clone(), user, bid_id).await {
         Ok(record) => record,
-        Err(AppError::NotFound) => return refused(StatusCode::NOT_FOUND, "Page not found"),
-        Err(_) => return service_error(),
+        Err(e) => return e.into_response(),
     };
     let name = format!(
         "{}.html",

@@ -3,6 +3,7 @@
 use crate::streaming::{csv_attachment, csv_download, csv_record, server_error, stream_query, Arg};
 use crate::ServerState;
 use axum::extract::{Path, State};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use tower_sessions::Session;
 
@@ -148,10 +149,6 @@ pub async fn awards_csv(
     csv_attachment("awards.csv", false, body)
 }
 
-fn not_found() -> Response {
-    crate::files::refused(axum::http::StatusCode::NOT_FOUND, "Page not found")
-}
-
 /// Load a year's pooled fund statement for a commissioner, or the response that refuses.
 async fn fund_statement(
     state: &ServerState,
@@ -170,8 +167,7 @@ async fn fund_statement(
     let year = app::domain::fund::FinancialYear(year);
     match app::api::fund::statement(&state.app.pool, year).await {
         Ok(found) => Ok(found),
-        Err(app::error::AppError::NotFound) => Err(not_found()),
-        Err(_) => Err(server_error()),
+        Err(e) => Err(e.into_response()),
     }
 }
 
@@ -290,8 +286,7 @@ pub async fn round_report_csv(
     }
     let r = match app::api::reports::round_report_for(&state.app.pool, round_id).await {
         Ok(r) => r,
-        Err(app::error::AppError::NotFound) => return not_found(),
-        Err(_) => return server_error(),
+        Err(e) => return e.into_response(),
     };
     let f = r.figures;
     let count = |label: &str, n: u32| vec![label.to_string(), n.to_string()];

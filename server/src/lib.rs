@@ -6,9 +6,6 @@ pub use serve::{serve, serve_with, Timeouts, SHUTDOWN_GRACE};
 pub mod bid_files;
 pub mod config;
 pub mod demo;
-pub mod demo_assessment;
-pub mod demo_funding;
-pub mod demo_schemes;
 pub mod exports;
 pub mod files;
 pub mod forms;
@@ -63,7 +60,7 @@ async fn round_clock(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
     loop {
         tick.tick().await;
-        match app::api::rounds::advance_by_clock(&state.pool, chrono::Utc::now()).await {
+        match app::service::rounds::advance_by_clock(&state.pool, chrono::Utc::now()).await {
             Ok(0) => {}
             Ok(n) => {
                 changed(&state).await;

@@ -34,12 +34,11 @@ async fn scheme_for(
             ))
             .into_response())
         }
-        Err(_) => return Err(service_error()),
+        Err(e) => return Err(e.into_response()),
     };
     match app::api::schemes::load_scheme_for(state.app.clone(), user, scheme_id).await {
         Ok(l) => Ok(l),
-        Err(AppError::NotFound) => Err(refused(StatusCode::NOT_FOUND, "Page not found")),
-        Err(_) => Err(service_error()),
+        Err(e) => Err(e.into_response()),
     }
 }
 
@@ -68,7 +67,7 @@ pub async fn upload_tranche_file(
     let tranche = match tranche {
         Ok(Some(t)) => t,
         Ok(None) => return refused(StatusCode::NOT_FOUND, "Page not found"),
-        Err(_) => return service_error(),
+        Err(e) => return AppError::from(e).into_response(),
     };
     let back = format!("/schemes/{scheme_id}/tranches/{tranche_id}");
     let fail = |message: String| {

@@ -210,3 +210,21 @@ pub async fn services(
         .await?;
     rows.iter().map(service_from_row).collect()
 }
+
+/// Mark gaps that were only identified as having a round open for them.
+pub async fn open_gaps(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    for id in ids {
+        sqlx::query(
+            "UPDATE gaps SET status = 'round_open', updated_at = $1 WHERE id = $2 AND status = 'identified'",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -462,6 +462,64 @@ impl RoundDetails {
 }
 
 /// Whole days left before `closes_at`, counted in UK dates ("closes in 3 days").
+/// What a round is checked for before it is published.
+#[derive(Debug, Clone)]
+pub struct PublishCheck<'a> {
+    /// How many gaps it addresses.
+    pub gaps: usize,
+    /// Each criterion: its name, weight, and whether it draws on any of the round's sections.
+    pub criteria: Vec<(&'a str, u32, bool)>,
+    /// The titles of the round's own (custom) sections that have no questions.
+    pub empty_sections: Vec<&'a str>,
+    pub closes_at: DateTime<Utc>,
+    /// The financial year whose pooled fund is not set up yet, if it is not.
+    pub fund_missing: Option<super::fund::FinancialYear>,
+}
+
+/// What must be put right before a round can be published (empty when it can be).
+pub fn publish_problems(check: &PublishCheck, now: DateTime<Utc>) -> Vec<String> {
+    let mut problems = Vec::new();
+    if check.gaps == 0 {
+        problems.push("Choose at least one gap the round addresses".to_string());
+    }
+    let weights: Vec<u32> = check.criteria.iter().map(|(_, w, _)| *w).collect();
+    if let Err(e) = check_weights(&weights) {
+        problems.push(e);
+    }
+    for (name, _, has_sections) in &check.criteria {
+        if !has_sections {
+            problems.push(format!(
+                "Choose the sections that the criterion \u{201c}{name}\u{201d} draws on"
+            ));
+        }
+    }
+    for title in &check.empty_sections {
+        problems.push(format!(
+            "Add questions to the section \u{201c}{title}\u{201d}, or remove it"
+        ));
+    }
+    if check.closes_at <= now {
+        problems.push("The closing date has passed. Change the dates".to_string());
+    }
+    if let Some(year) = check.fund_missing {
+        problems.push(no_fund_message(year));
+    }
+    problems
+}
+
+/// Why a round cannot be published without its year's pooled fund.
+pub fn no_fund_message(year: super::fund::FinancialYear) -> String {
+    format!(
+        "Set up the pooled fund for {} before publishing: the budget envelope is reserved from it",
+        year.label()
+    )
+}
+
+/// The financial year whose pooled fund a round opening at `opens_at` reserves from.
+pub fn fund_year(opens_at: DateTime<Utc>) -> super::fund::FinancialYear {
+    super::fund::FinancialYear::containing(super::date::uk_date(opens_at))
+}
+
 pub fn days_left(closes_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (super::date::uk_date(closes_at) - super::date::uk_date(now)).num_days()
 }
@@ -625,5 +683,40 @@ mod tests {
             "Closes in 12 days"
         );
         assert_eq!(closes_in(closes, closes), "Closed");
+    }
+
+    #[test]
+    fn a_round_is_published_only_when_complete() {
+        let now = Utc::now();
+        let later = now + chrono::Duration::days(30);
+        let complete = PublishCheck {
+            gaps: 1,
+            criteria: vec![("Sustainability", 60, true), ("Need", 40, true)],
+            empty_sections: vec![],
+            closes_at: later,
+            fund_missing: None,
+        };
+        assert!(publish_problems(&complete, now).is_empty());
+        let year = fund_year(now);
+        let broken = PublishCheck {
+            gaps: 0,
+            criteria: vec![("Sustainability", 60, false)],
+            empty_sections: vec!["Carers' views"],
+            closes_at: now,
+            fund_missing: Some(year),
+        };
+        let problems = publish_problems(&broken, now);
+        assert_eq!(problems.len(), 6, "{problems:?}");
+        assert_eq!(problems[0], "Choose at least one gap the round addresses");
+        assert!(problems
+            .iter()
+            .any(|p| p.contains("\u{201c}Sustainability\u{201d} draws on")));
+        assert!(problems
+            .iter()
+            .any(|p| p.contains("\u{201c}Carers' views\u{201d}, or remove it")));
+        assert!(problems
+            .iter()
+            .any(|p| p == "The closing date has passed. Change the dates"));
+        assert_eq!(problems[5], no_fund_message(year));
     }
 }

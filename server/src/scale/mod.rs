@@ -11,7 +11,7 @@
 mod bids;
 mod schemes;
 
-use crate::demo_funding::{build_round, close_in_the_past, templates, RoundSpec};
+use crate::demo::funding::{build_round, close_in_the_past, templates, RoundSpec};
 use anyhow::{anyhow, Context};
 use app::domain::fund::FinancialYear;
 use app::domain::money::Pence;
@@ -138,7 +138,7 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
             .await?;
             let form = organisation_form(n)
                 .parse()
-                .map_err(crate::demo_funding::fail)
+                .map_err(crate::demo::common::fail)
                 .with_context(|| format!("organisation {n}"))?;
             let org = app::db::organisations::insert(&mut tx, &form, owner, &now).await?;
             let summary = format!(
@@ -201,7 +201,7 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
         let round = build_round(pool, template, &spec, commissioner).await?;
         let bids = send_bids(pool, round, r, scale, &organisations, opens).await?;
         close_in_the_past(pool, round, opens + Duration::weeks(6)).await?;
-        app::api::rounds::advance_by_clock(pool, Utc::now()).await?;
+        app::service::rounds::advance_by_clock(pool, Utc::now()).await?;
         start_assessment(pool, round).await?;
         loaded.scores += score(pool, round, &bids, &assessors, commissioner).await?;
         loaded.bids += bids.len();
@@ -301,7 +301,7 @@ async fn ensure_fund(
                 (council, council_share),
                 (icb, Pence(more.0 - council_share.0)),
             ];
-            crate::demo_funding::set_up_fund(&mut tx, year, &shares, actor, &now).await?;
+            crate::demo::funding::set_up_fund(&mut tx, year, &shares, actor, &now).await?;
         }
     }
     tx.commit().await?;

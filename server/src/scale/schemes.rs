@@ -14,7 +14,7 @@ pub(super) async fn follow(
     n: usize,
 ) -> anyhow::Result<usize> {
     let now = app::db::now();
-    let payer = crate::demo_schemes::payer(pool).await?;
+    let payer = crate::demo::schemes::payer(pool).await?;
     let mut tx = pool.begin().await?;
     let scheme = app::db::schemes::of_bid(&mut tx, bid)
         .await?
@@ -31,7 +31,7 @@ pub(super) async fn follow(
     let tranches = app::db::schemes::tranches(&mut tx, scheme).await?;
     if let Some(t) = tranches.first() {
         let (fund, people) = ((fund_id, round), (owner, actor, payer));
-        crate::demo_schemes::evidence_and_pay(
+        crate::demo::schemes::evidence_and_pay(
             &mut tx,
             t.id,
             fund,
@@ -67,7 +67,7 @@ pub(super) async fn follow(
         }
         let content = form
             .parse(&names, true)
-            .map_err(crate::demo_funding::fail)?;
+            .map_err(crate::demo::common::fail)?;
         app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, &now).await?;
         app::db::returns::review_return(&mut tx, r.id, true, "", actor, &now).await?;
     }

@@ -54,7 +54,7 @@ both_backends!(
         let round = sqlx::query(
             "SELECT id, fund_id, reserved_pence, awarded_pence FROM rounds WHERE title = $1",
         )
-        .bind(server::demo_assessment::PILOT_TITLE)
+        .bind(server::demo::PILOT_TITLE)
         .fetch_one(&app.pool)
         .await
         .unwrap();

@@ -82,7 +82,7 @@ both_backends!(
         assert_eq!(chiropody["plannedDates"][0]["duration"], 24);
         assert_eq!(
             chiropody["grantProgramme"][0]["title"],
-            server::demo_schemes::CHIROPODY_ROUND
+            server::demo::CHIROPODY_ROUND
         );
         assert_eq!(
             by_name("Befriend Grimsby")["recipientOrganization"][0]["id"],
@@ -159,7 +159,7 @@ both_backends!(
         assert!(page.contains("Registered charity 1187654"));
         assert!(page.contains("Self-sustaining"));
         let round_id: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
-            .bind(server::demo_schemes::MEALS_ROUND)
+            .bind(server::demo::MEALS_ROUND)
             .fetch_one(&app.pool)
             .await
             .unwrap();

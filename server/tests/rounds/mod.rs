@@ -472,9 +472,8 @@ both_backends!(
         let client = commissioner_with_fund(app).await;
         record_gap(app, &client).await;
         let id = draft_round(app, "Meals and more", Pence(5_000_000)).await;
-        app::api::rounds::publish(&app.pool, id, 1)
+        app::service::rounds::publish(app.state.ctx(), 1, id)
             .await
-            .unwrap()
             .unwrap();
         let fund = app::db::fund::fund_for_year(&app.pool, this_year())
             .await
@@ -539,9 +538,8 @@ both_backends!(
         let client = commissioner_with_fund(app).await;
         record_gap(app, &client).await;
         let id = draft_round(app, "Breaks for carers", Pence(1_000_000)).await;
-        app::api::rounds::publish(&app.pool, id, 1)
+        app::service::rounds::publish(app.state.ctx(), 1, id)
             .await
-            .unwrap()
             .unwrap();
         // The deadline passes (the clock moves on: here, the closing time moves back).
         let past = app::domain::time::to_db(chrono::Utc::now() - Duration::seconds(1));
@@ -563,7 +561,7 @@ both_backends!(
             .map(|_| {
                 let pool = app.pool.clone();
                 tokio::spawn(async move {
-                    app::api::rounds::advance_by_clock(&pool, chrono::Utc::now())
+                    app::service::rounds::advance_by_clock(&pool, chrono::Utc::now())
                         .await
                         .unwrap()
                 })
@@ -575,7 +573,7 @@ both_backends!(
         }
         assert_eq!(moved, 1);
         assert_eq!(
-            app::api::rounds::advance_by_clock(&app.pool, chrono::Utc::now())
+            app::service::rounds::advance_by_clock(&app.pool, chrono::Utc::now())
                 .await
                 .unwrap(),
             0

@@ -19,7 +19,7 @@ pub(crate) async fn client_for(app: &TestApp, email: &str) -> reqwest::Client {
 pub(crate) async fn awarded_scheme(app: &TestApp) -> (i64, reqwest::Client, reqwest::Client) {
     server::demo::load(&app.pool).await.unwrap();
     let round_id: i64 = sqlx::query("SELECT id FROM rounds WHERE title = $1")
-        .bind(server::demo_assessment::PILOT_TITLE)
+        .bind(server::demo::PILOT_TITLE)
         .fetch_one(&app.pool)
         .await
         .unwrap()

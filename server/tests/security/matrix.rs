@@ -30,7 +30,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         app,
         &format!(
             "SELECT id FROM rounds WHERE title = '{}'",
-            server::demo_assessment::PILOT_TITLE
+            server::demo::PILOT_TITLE
         ),
     )
     .await;

@@ -206,7 +206,7 @@ fn criterion_views(
         .collect()
 }
 
-/// What must be true before a round can be published.
+/// What must be true before a round can be published (the rule: domain::round).
 #[cfg(feature = "ssr")]
 fn publish_problems(
     round: &db::rounds::RoundRow,
@@ -216,50 +216,33 @@ fn publish_problems(
     fund_exists: bool,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<String> {
-    let mut problems = Vec::new();
-    if gaps.is_empty() {
-        problems.push("Choose at least one gap the round addresses".to_string());
-    }
-    let weights: Vec<u32> = criteria.iter().map(|c| c.criterion.weight).collect();
-    if let Err(e) = crate::domain::round::check_weights(&weights) {
-        problems.push(e);
-    }
-    for c in criteria {
-        if c.sections.is_empty() {
-            problems.push(format!(
-                "Choose the sections that the criterion \u{201c}{}\u{201d} draws on",
-                c.criterion.name
-            ));
-        }
-    }
-    for s in sections {
-        if s.kind == SectionKind::Custom && s.questions.is_empty() {
-            problems.push(format!(
-                "Add questions to the section \u{201c}{}\u{201d}, or remove it",
-                s.title
-            ));
-        }
-    }
-    if round.details.closes_at <= now {
-        problems.push("The closing date has passed. Change the dates".to_string());
-    }
-    if !fund_exists {
-        let year = crate::domain::fund::FinancialYear::containing(crate::domain::date::uk_date(
-            round.details.opens_at,
-        ));
-        problems.push(format!(
-            "Set up the pooled fund for {} before publishing: the budget envelope is reserved from it",
-            year.label()
-        ));
-    }
-    problems
+    let check = crate::domain::round::PublishCheck {
+        gaps: gaps.len(),
+        criteria: criteria
+            .iter()
+            .map(|c| {
+                (
+                    c.criterion.name.as_str(),
+                    c.criterion.weight,
+                    !c.sections.is_empty(),
+                )
+            })
+            .collect(),
+        empty_sections: sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Custom && s.questions.is_empty())
+            .map(|s| s.title.as_str())
+            .collect(),
+        closes_at: round.details.closes_at,
+        fund_missing: (!fund_exists)
+            .then(|| crate::domain::round::fund_year(round.details.opens_at)),
+    };
+    crate::domain::round::publish_problems(&check, now)
 }
 
 #[cfg(feature = "ssr")]
 fn fund_year_of(round: &db::rounds::RoundRow) -> crate::domain::fund::FinancialYear {
-    crate::domain::fund::FinancialYear::containing(crate::domain::date::uk_date(
-        round.details.opens_at,
-    ))
+    crate::domain::round::fund_year(round.details.opens_at)
 }
 
 #[server(prefix = "/api", endpoint = "rounds/admin")]
@@ -337,9 +320,6 @@ pub async fn round_form_data(id: Option<i64>) -> Result<RoundFormInfo, AppError>
         editable,
     })
 }
-
-#[cfg(feature = "ssr")]
-const CHANGED: &str = "The round changed while you were looking at it. Try again";
 
 #[cfg(feature = "ssr")]
 const LOCKED: &str = "This round has been published, so its details, questionnaire and criteria are locked. Make a new version to change them";

@@ -4,6 +4,7 @@
 //! scheme that is behind plan. Bids are checked and sent, awards go through the decision
 //! rule (money committed from the fund of the year), tranches are evidenced and paid
 //! through the ledger, returns are sent and accepted. Only the timestamps are today's.
+use super::common::{CHIROPODY_ROUND, MEALS_ROUND};
 use anyhow::{anyhow, Context};
 use app::domain::answers::{check_section, Answers, SectionContext};
 use app::domain::money::Pence;
@@ -12,9 +13,6 @@ use app::domain::organisation::OrganisationForm;
 use app::domain::round::{QuestionType, SectionKind};
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use sqlx::AnyPool;
-
-pub const CHIROPODY_ROUND: &str = "Affordable chiropody for over-65s (2024)";
-pub const MEALS_ROUND: &str = "More than meals: shopping help and signposting (2025)";
 
 /// A quarter's return: (costs, seed grant, charges, donations, in kind, measure values).
 type DemoReturn = (i64, i64, i64, i64, i64, &'static [i64]);
@@ -226,7 +224,7 @@ async fn measures(pool: &AnyPool, actor: i64, today: NaiveDate) -> anyhow::Resul
             source_date_month: "4".into(),
             source_date_year: "2025".into(),
         };
-        let parsed = form.parse(today).map_err(crate::demo_funding::fail)?;
+        let parsed = form.parse(today).map_err(super::common::fail)?;
         let id = app::db::measures::save_unit_cost(&mut tx, None, &parsed, actor, &now)
             .await?
             .ok_or_else(|| anyhow!("unit cost not saved"))?;
@@ -280,7 +278,7 @@ async fn measures(pool: &AnyPool, actor: i64, today: NaiveDate) -> anyhow::Resul
 pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
     let today = app::domain::date::uk_date(Utc::now());
     measures(pool, actor, today).await?;
-    let state = crate::demo::offline_state(pool);
+    let state = super::common::offline_state(pool);
     let now = app::db::now();
     for story in &STORIES {
         let round = round_id(pool, story.round).await?;
@@ -307,7 +305,7 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
             ..Default::default()
         }
         .parse()
-        .map_err(crate::demo_funding::fail)?;
+        .map_err(super::common::fail)?;
         let requested = Pence(story.amount * 100);
         let ctx = SectionContext {
             funded_years: app::domain::answers::funded_years(details.period_months),
@@ -407,9 +405,9 @@ pub(crate) async fn evidence_and_pay(
 
 /// The second commissioner's id: the one who records the payments (four eyes).
 pub(crate) async fn payer(pool: &AnyPool) -> anyhow::Result<i64> {
-    Ok(app::db::users::by_email(pool, crate::demo::PAYER_EMAIL)
+    Ok(app::db::users::by_email(pool, super::common::PAYER_EMAIL)
         .await?
-        .ok_or_else(|| anyhow!("demo account {} is missing", crate::demo::PAYER_EMAIL))?
+        .ok_or_else(|| anyhow!("demo account {} is missing", super::common::PAYER_EMAIL))?
         .id)
 }
 
@@ -474,9 +472,7 @@ async fn follow(
             form.measures.insert(m.id.to_string(), v.to_string());
         }
         let names: Vec<(i64, String)> = measures.iter().map(|m| (m.id, m.name.clone())).collect();
-        let content: ReturnContent = form
-            .parse(&names, true)
-            .map_err(crate::demo_funding::fail)?;
+        let content: ReturnContent = form.parse(&names, true).map_err(super::common::fail)?;
         let mut tx = pool.begin().await?;
         app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, &now).await?;
         app::db::returns::review_return(&mut tx, r.id, true, "", actor, &now).await?;

@@ -11,8 +11,6 @@ use app::domain::round::{Panel, QuestionType, SectionKind};
 use chrono::{Duration, Utc};
 use sqlx::AnyPool;
 
-pub const PILOT_TITLE: &str = "Foot care at home, designed with carers (pilot)";
-
 struct DemoBid {
     owner: &'static str,
     organisation: &'static str,
@@ -145,7 +143,7 @@ pub async fn load(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<(
             area_served: "Grimsby and Cleethorpes".into(),
             ..Default::default()
         };
-        let organisation = form.parse().map_err(crate::demo_funding::fail)?;
+        let organisation = form.parse().map_err(super::common::fail)?;
         let mut tx = pool.begin().await?;
         let org_id = app::db::organisations::insert(&mut tx, &organisation, owner.id, &now).await?;
         let bid_id = app::db::bids::insert(&mut tx, round_id, org_id, owner.id, &now)

@@ -1,11 +1,16 @@
-//! Demo accounts for every role, and the first admin.
+//! The demo: accounts for every role and the first admin (here), then the pooled fund,
+//! registers and rounds (funding.rs), the pilot round in assessment (assessment.rs) and the
+//! funded schemes' history (schemes.rs), loaded in that order on a fresh database.
+mod assessment;
+pub(crate) mod common;
+pub(crate) mod funding;
+pub(crate) mod schemes;
+
 use app::domain::roles::Role;
+pub use common::{
+    offline_state, CHIROPODY_ROUND, DEMO_PASSWORD, MEALS_ROUND, PAYER_EMAIL, PILOT_TITLE,
+};
 use sqlx::AnyPool;
-
-pub const DEMO_PASSWORD: &str = "seedbed demo password";
-
-/// The second commissioner, who records the payments the first one approves (four eyes).
-pub const PAYER_EMAIL: &str = "icb@seedbed.test";
 
 pub struct DemoAccount {
     pub email: &'static str,
@@ -84,22 +89,6 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 ];
 
 /// Insert the demo accounts if they are missing. Existing accounts are left as they are.
-/// The state the demo and scale loaders run the server functions' domain paths with: their
-/// emails captured and dropped (nobody is told about made-up data), links to localhost.
-pub fn offline_state(pool: &AnyPool) -> app::state::AppState {
-    app::state::AppState {
-        pool: pool.clone(),
-        mailer: std::sync::Arc::new(crate::mail::CapturingMailer::default()),
-        settings: std::sync::Arc::new(app::state::Settings {
-            base_url: "http://localhost:3000".into(),
-            open_data_prefix: "seedbed".into(),
-            trusted_proxies: Vec::new(),
-            offline: true,
-        }),
-        kept: Default::default(),
-    }
-}
-
 pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
     let hash = app::auth::hash_password(DEMO_PASSWORD.to_string())
         .await
@@ -129,7 +118,16 @@ pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
         tx.commit().await?;
     }
     if let Some(commissioner) = app::db::users::by_email(pool, "commissioner@seedbed.test").await? {
-        crate::demo_funding::load(pool, commissioner.id).await?;
+        // The fund, registers and rounds; then the pilot's assessment and the funded
+        // schemes' history, which build on them (only on a fresh database).
+        if funding::load(pool, commissioner.id).await? {
+            let pilot: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
+                .bind(PILOT_TITLE)
+                .fetch_one(pool)
+                .await?;
+            assessment::load(pool, pilot, commissioner.id).await?;
+            schemes::load(pool, commissioner.id).await?;
+        }
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! product brief, one open round per gap with a realistic questionnaire and criteria, and a
 //! few commissioned services. Everything goes through the same domain parsing, queries and
 //! publishing rule as the pages use.
+use super::common::fail;
 use anyhow::{anyhow, Context};
 use app::domain::fund::{FinancialYear, Movement};
 use app::domain::money::Pence;
@@ -9,17 +10,6 @@ use app::domain::registers::{GapForm, ServiceForm};
 use app::domain::round::{CriterionForm, Panel, QuestionForm, RoundForm};
 use chrono::{Datelike, Duration, Utc};
 use sqlx::AnyPool;
-
-pub(crate) fn fail(errors: Vec<app::error::FieldError>) -> anyhow::Error {
-    anyhow!(
-        "demo data failed validation: {}",
-        errors
-            .into_iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; ")
-    )
-}
 
 struct DemoQuestion {
     label: &'static str,
@@ -66,7 +56,7 @@ pub(crate) struct DemoRound {
     envelope: &'static str,
     max_award: &'static str,
     /// 0 for a round opening today; else it ran this many months ago (history for the
-    /// funded schemes, see demo_schemes).
+    /// funded schemes, see schemes.rs).
     opened_months_ago: u32,
     sections: Vec<DemoSection>,
     criteria: Vec<DemoCriterion>,
@@ -241,10 +231,10 @@ pub(crate) async fn build_round(
         app::db::rounds::insert_criterion(&mut tx, round_id, &parsed, &ids).await?;
     }
     tx.commit().await?;
-    app::api::rounds::publish(pool, round_id, actor)
+    let ctx = app::service::Ctx { pool, base_url: "" };
+    app::service::rounds::publish(ctx, actor, round_id)
         .await
-        .map_err(|e| anyhow!("{e}"))?
-        .map_err(|message| anyhow!("demo round could not be published: {message}"))
+        .map_err(|e| anyhow!("demo round could not be published: {e}"))
         .with_context(|| spec.title.clone())?;
     Ok(round_id)
 }
@@ -385,7 +375,7 @@ fn rounds() -> Vec<DemoRound> {
                 DemoCriterion { name: "Carers' experience", guidance: "Scored by carers: does this feel right for people who care?", weight: 30, sections: &["Carers' experience"] },
             ],
         },
-        // Closed and in assessment (see demo_assessment): two sent bids to score.
+        // Closed and in assessment (see assessment.rs): two sent bids to score.
         DemoRound {
             gap: gap(
                 "Foot care for people cared for at home",
@@ -395,7 +385,7 @@ fn rounds() -> Vec<DemoRound> {
                 "Fewer falls at home; carers less stretched",
                 "medium",
             ),
-            title: crate::demo_assessment::PILOT_TITLE,
+            title: super::common::PILOT_TITLE,
             summary: "A pilot round for foot care at home, with a section scored by carers.",
             guidance: "This pilot has closed. Bids are being assessed by the board and by carers.",
             envelope: "60000",
@@ -414,7 +404,7 @@ fn rounds() -> Vec<DemoRound> {
                 DemoCriterion { name: "Carers' experience", guidance: "Scored by carers: does this work for the people who care?", weight: 25, sections: &["Carers' experience"] },
             ],
         },
-        // History: rounds that ran before, whose funded schemes the demo follows (demo_schemes).
+        // History: rounds that ran before, whose funded schemes the demo follows (schemes.rs).
         DemoRound {
             gap: gap(
                 "Affordable chiropody for over-65s in Grimsby",
@@ -424,7 +414,7 @@ fn rounds() -> Vec<DemoRound> {
                 "Fewer falls among older people",
                 "high",
             ),
-            title: crate::demo_schemes::CHIROPODY_ROUND,
+            title: super::common::CHIROPODY_ROUND,
             summary: "Seed funding for an affordable chiropody service that will pay its own way by charging.",
             guidance: "This round has closed and its award is being monitored.",
             envelope: "40000",
@@ -442,7 +432,7 @@ fn rounds() -> Vec<DemoRound> {
                 "People living independently for longer; less call on adult social care",
                 "high",
             ),
-            title: crate::demo_schemes::MEALS_ROUND,
+            title: super::common::MEALS_ROUND,
             summary: "Seed funding for community meals with shopping help and signposting, run mainly by volunteers.",
             guidance: "This round has closed and its awards are being monitored.",
             envelope: "60000",
@@ -540,9 +530,9 @@ fn services() -> Vec<ServiceForm> {
 
 /// Load the demo funding data once (skipped when any partner exists). `actor` is the demo
 /// commissioner's user id.
-pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
+pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<bool> {
     if !app::db::fund::partners(pool).await?.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let now_t = Utc::now();
     let now = app::db::now();
@@ -612,12 +602,6 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
             close_in_the_past(pool, round_id, opens + Duration::weeks(6)).await?;
         }
     }
-    app::api::rounds::advance_by_clock(pool, Utc::now()).await?;
-    let pilot: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
-        .bind(crate::demo_assessment::PILOT_TITLE)
-        .fetch_one(pool)
-        .await?;
-    crate::demo_assessment::load(pool, pilot, actor).await?;
-    crate::demo_schemes::load(pool, actor).await?;
-    Ok(())
+    app::service::rounds::advance_by_clock(pool, Utc::now()).await?;
+    Ok(true)
 }
