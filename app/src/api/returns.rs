@@ -14,7 +14,7 @@ use {
     crate::domain::date::display_date,
     crate::domain::monitoring as m,
     crate::domain::roles::Role,
-    crate::error::FieldError,
+    crate::service::returns::{self as service, ReturnError},
 };
 
 pub const RETURN_FORM: &str = "monitoring_return";
@@ -118,6 +118,17 @@ pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnP
 /// Save a return: `then` is "send" (every figure required, then it goes to the
 /// commissioners) or "later" (a draft: only what was typed is checked). Typed values are
 /// kept either way.
+/// A refusal: a missing or forbidden record is the page's status; anything else goes back
+/// to the return's form with what was typed.
+#[cfg(feature = "ssr")]
+async fn refused(e: ReturnError, typed: &[(&str, &str)]) -> AppError {
+    match e {
+        ReturnError::NotFound | ReturnError::Forbidden => auth::with_status(e.into()),
+        e => auth::reject_form(RETURN_FORM, typed, e.into()).await,
+    }
+}
+
+/// The organisation saves a return as a draft or sends it (`then` is "send").
 #[server(prefix = "/api", endpoint = "returns/save")]
 pub async fn save_monitoring_return(
     scheme_id: i64,
@@ -128,16 +139,46 @@ pub async fn save_monitoring_return(
     #[server(default)] risks: String,
     #[server(default)] then: String,
 ) -> Result<(), AppError> {
-    let l = load_scheme(scheme_id).await?;
-    if !l.is_member {
-        return Err(auth::with_status(AppError::Forbidden));
-    }
+    let (state, user) = auth::require_user().await?;
+    let actor = user.actor();
     let form = ReturnForm {
         money,
         measures: measure,
         narrative,
         risks,
     };
+    let saved = service::save(
+        state.ctx(),
+        &actor,
+        scheme_id,
+        return_id,
+        &form,
+        then == "send",
+    );
+    let saved = match saved.await {
+        Ok(done) => state.deliver(done).await,
+        Err(e) => {
+            let typed = typed_return(&form);
+            let typed: Vec<(&str, &str)> = typed
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            return Err(refused(e, &typed).await);
+        }
+    };
+    let message = if saved.sent {
+        format!("Monitoring return {} sent", saved.position)
+    } else {
+        format!("Monitoring return {} saved as a draft", saved.position)
+    };
+    let session = auth::session().await?;
+    auth::notice_and_redirect(&session, &message, &format!("/schemes/{scheme_id}")).await?;
+    Ok(())
+}
+
+/// A return's fields as typed, by their names on the form.
+#[cfg(feature = "ssr")]
+fn typed_return(form: &ReturnForm) -> Vec<(String, String)> {
     let mut typed: Vec<(String, String)> = form
         .money
         .iter()
@@ -150,98 +191,7 @@ pub async fn save_monitoring_return(
         .collect();
     typed.push(("narrative".into(), form.narrative.clone()));
     typed.push(("risks".into(), form.risks.clone()));
-    let typed_ref: Vec<(&str, &str)> = typed
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let r = l.monitoring_return(return_id).await?;
-    let mut conn = l.state.pool.acquire().await?;
-    let measures: Vec<(i64, String)> = db::measures::measures(&mut conn, l.scheme.round_id)
-        .await?
-        .into_iter()
-        .map(|mr| (mr.id, mr.name))
-        .collect();
-    drop(conn);
-    if l.scheme.status != crate::domain::monitoring::SchemeStatus::Active || !r.status.open() {
-        let why = if l.scheme.status == crate::domain::monitoring::SchemeStatus::Awarded {
-            "Accept the award before you send monitoring returns".to_string()
-        } else {
-            format!(
-                "This return cannot be changed: it is {}",
-                r.status.label().to_lowercase()
-            )
-        };
-        return Err(auth::reject_form(RETURN_FORM, &typed_ref, AppError::Conflict(why)).await);
-    }
-    let send = then == "send";
-    // Keep what was typed first (a draft of the parts that read), then check for sending.
-    let content = match form.parse(&measures, send) {
-        Ok(c) => c,
-        Err(errors) => {
-            if send {
-                if let Ok(draft) = form.parse(&measures, false) {
-                    let mut tx = l.state.pool.begin().await?;
-                    db::returns::save_return(
-                        &mut tx,
-                        return_id,
-                        &form,
-                        &draft,
-                        false,
-                        l.user.id,
-                        &db::now(),
-                    )
-                    .await?;
-                    tx.commit().await?;
-                }
-            }
-            return Err(
-                auth::reject_form(RETURN_FORM, &typed_ref, AppError::Invalid(errors)).await,
-            );
-        }
-    };
-    let now = db::now();
-    let mut tx = l.state.pool.begin().await?;
-    if !db::returns::save_return(&mut tx, return_id, &form, &content, send, l.user.id, &now).await?
-    {
-        drop(tx);
-        return Err(auth::reject_form(
-            RETURN_FORM,
-            &typed_ref,
-            AppError::Conflict("This return has just been sent by someone else".into()),
-        )
-        .await);
-    }
-    if send {
-        l.audit(
-            &mut tx,
-            "return.sent",
-            format!(
-                "Monitoring return {} sent by {}: grant dependency {}%",
-                r.position,
-                l.user.full_name,
-                m::percent(content.figures.dependency())
-            ),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    let session = auth::session().await?;
-    if send {
-        auth::notice_and_redirect(
-            &session,
-            &format!("Monitoring return {} sent", r.position),
-            &format!("/schemes/{scheme_id}"),
-        )
-        .await?;
-    } else {
-        auth::notice_and_redirect(
-            &session,
-            &format!("Monitoring return {} saved as a draft", r.position),
-            &format!("/schemes/{scheme_id}"),
-        )
-        .await?;
-    }
-    Ok(())
+    typed
 }
 
 /// A commissioner accepts a sent return, or asks for changes with a comment (emailed).
@@ -252,94 +202,25 @@ pub async fn review_monitoring_return(
     #[server(default)] decision: String,
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
-    let l = load_scheme(scheme_id).await?;
-    if !l.user.has(Role::Commissioner) {
-        return Err(auth::with_status(AppError::Forbidden));
-    }
+    let (state, user) = auth::require_user().await?;
+    let actor = user.actor();
     let typed = [
         ("decision", decision.as_str()),
         ("comment", comment.as_str()),
     ];
-    let comment = comment.trim().to_string();
-    let mut errors = Vec::new();
-    if decision != "accept" && decision != "changes" {
-        errors.push(FieldError::new(
-            "decision",
-            "Select accept, or ask for changes",
-        ));
-    }
-    if decision == "changes" && comment.is_empty() {
-        errors.push(FieldError::new("comment", "Enter the changes you need"));
-    }
-    if comment.chars().count() > m::NARRATIVE_CHARS {
-        errors.push(FieldError::new(
-            "comment",
-            format!(
-                "The comment must be {} characters or fewer",
-                m::NARRATIVE_CHARS
-            ),
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(auth::reject_form(RETURN_FORM, &typed, AppError::Invalid(errors)).await);
-    }
-    if let Some(why) = l.not_independent().await? {
-        return Err(auth::reject_form(RETURN_FORM, &typed, AppError::Conflict(why)).await);
-    }
-    let r = l.monitoring_return(return_id).await?;
-    let accept = decision == "accept";
-    let now = db::now();
-    let mut tx = l.state.pool.begin().await?;
-    if !db::returns::review_return(&mut tx, return_id, accept, &comment, l.user.id, &now).await? {
-        drop(tx);
-        return Err(auth::reject_form(
-            RETURN_FORM,
-            &typed,
-            AppError::Conflict(format!(
-                "This return is {}: there is nothing to review",
-                r.status.label().to_lowercase()
-            )),
-        )
-        .await);
-    }
-    l.audit(
-        &mut tx,
-        if accept {
-            "return.accepted"
-        } else {
-            "return.changes_requested"
-        },
-        if accept {
-            format!("Monitoring return {} accepted", r.position)
-        } else {
-            format!(
-                "Changes asked for in monitoring return {}: {comment}",
-                r.position
-            )
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    if !accept {
-        let link = l.link(&format!("/returns/{return_id}"));
-        l.tell_members(|to, name| {
-            crate::mail::return_changes(
-                to,
-                name,
-                &l.scheme.organisation_name,
-                r.position,
-                &comment,
-                &link,
-            )
-        })
-        .await?;
-    }
-    let session = auth::session().await?;
-    let message = if accept {
-        format!("Monitoring return {} accepted", r.position)
-    } else {
-        format!("Changes asked for in monitoring return {}", r.position)
+    let reviewed = service::review(
+        state.ctx(),
+        &actor,
+        scheme_id,
+        return_id,
+        &decision,
+        &comment,
+    );
+    let message = match reviewed.await {
+        Ok(done) => state.deliver(done).await,
+        Err(e) => return Err(refused(e, &typed).await),
     };
+    let session = auth::session().await?;
     auth::notice_and_redirect(&session, &message, &format!("/schemes/{scheme_id}")).await?;
     Ok(())
 }

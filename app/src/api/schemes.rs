@@ -206,27 +206,6 @@ impl LoadedScheme {
             .find(|r| r.id == id)
             .ok_or_else(|| auth::with_status(AppError::NotFound))
     }
-
-    pub(crate) fn link(&self, path: &str) -> String {
-        format!(
-            "{}/schemes/{}{path}",
-            self.state.settings.base_url, self.scheme.id
-        )
-    }
-
-    /// Email every member of the scheme's organisation.
-    pub(crate) async fn tell_members(
-        &self,
-        make: impl Fn(&str, &str) -> crate::mail::OutgoingMail,
-    ) -> Result<(), AppError> {
-        let mut conn = self.state.pool.acquire().await?;
-        let members = db::bids::member_emails(&mut conn, self.scheme.organisation_id).await?;
-        drop(conn);
-        for (email, name) in members {
-            crate::api::account::send_mail(&self.state, make(&email, &name)).await;
-        }
-        Ok(())
-    }
 }
 
 #[cfg(feature = "ssr")]

@@ -5,7 +5,9 @@
 //! session, no HTML: server functions, the demo, the scale loader and jobs all call these.
 //! (ARCHITECTURE.md, "Layers".)
 pub mod decisions;
+pub mod returns;
 pub mod rounds;
+pub mod schemes;
 pub mod tranches;
 
 use crate::mail::OutgoingMail;

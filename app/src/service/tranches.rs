@@ -2,12 +2,12 @@
 //! commissioner approves it (or returns it with a reason) and another records the payment,
 //! a ledger entry in the pooled fund. Nobody reviews or pays for an organisation they belong
 //! to or have declared a conflict with.
+use super::schemes::{entry, independent, link, scheme_for, to_members, AccessError, Need};
 use super::{Actor, Ctx, Done};
 use crate::db;
 use crate::db::schemes::{SchemeRow, TrancheRow};
 use crate::domain::money::Pence;
 use crate::domain::monitoring::{SchemeStatus, TrancheStatus};
-use crate::domain::roles::Role;
 use crate::error::{AppError, FieldError};
 
 /// The most characters of evidence or of a reviewer's note.
@@ -43,6 +43,17 @@ pub enum TrancheError {
     Database(#[from] sqlx::Error),
 }
 
+impl From<AccessError> for TrancheError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::NotFound => TrancheError::NotFound,
+            AccessError::Forbidden => TrancheError::Forbidden,
+            AccessError::NotIndependent(why) => TrancheError::NotIndependent(why),
+            AccessError::Database(e) => TrancheError::Database(e),
+        }
+    }
+}
+
 impl From<TrancheError> for AppError {
     fn from(e: TrancheError) -> Self {
         match e {
@@ -55,47 +66,10 @@ impl From<TrancheError> for AppError {
     }
 }
 
-/// A scheme, one of its tranches, and whether the actor is a member of its organisation.
+/// A scheme and one of its tranches.
 struct Loaded {
     scheme: SchemeRow,
     tranche: TrancheRow,
-}
-
-/// Who may act on a scheme's tranches: members of its organisation, or commissioners.
-#[derive(Clone, Copy, PartialEq)]
-enum Need {
-    Member,
-    Commissioner,
-}
-
-/// The scheme if the actor may see it and act as `need`.
-async fn scheme_for(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    scheme_id: i64,
-    need: Need,
-) -> Result<SchemeRow, TrancheError> {
-    let mut conn = ctx.pool.acquire().await?;
-    let scheme = db::schemes::get(&mut conn, scheme_id)
-        .await?
-        .ok_or(TrancheError::NotFound)?;
-    drop(conn);
-    let member = db::organisations::role_of(ctx.pool, scheme.organisation_id, actor.id)
-        .await?
-        .is_some();
-    let commissioner = actor.has(Role::Commissioner);
-    if !member && !commissioner {
-        return Err(TrancheError::NotFound);
-    }
-    let allowed = match need {
-        Need::Member => member,
-        Need::Commissioner => commissioner,
-    };
-    if allowed {
-        Ok(scheme)
-    } else {
-        Err(TrancheError::Forbidden)
-    }
 }
 
 /// One of the scheme's tranches; any other id does not exist here.
@@ -113,49 +87,8 @@ async fn tranche_of(
     Ok(Loaded { scheme, tranche })
 }
 
-/// Why the actor may not review or pay for this organisation, if they may not.
-async fn independence(ctx: Ctx<'_>, actor: &Actor, scheme: &SchemeRow) -> Result<(), TrancheError> {
-    let (member, conflict) =
-        db::organisations::connection(ctx.pool, scheme.organisation_id, actor.id).await?;
-    match crate::domain::independence::refusal(&scheme.organisation_name, member, conflict) {
-        Some(why) => Err(TrancheError::NotIndependent(why)),
-        None => Ok(()),
-    }
-}
-
-fn audit_entry(
-    actor: &Actor,
-    scheme: &SchemeRow,
-    action: &'static str,
-    summary: String,
-) -> db::audit::Entry<'static> {
-    db::audit::Entry {
-        actor: Some(actor.id),
-        action,
-        subject_type: "scheme",
-        subject_id: scheme.id.to_string(),
-        summary,
-        before: None,
-        after: None,
-    }
-}
-
-/// An email to each member of the scheme's organisation.
-async fn to_members(
-    ctx: Ctx<'_>,
-    scheme: &SchemeRow,
-    make: impl Fn(&str, &str) -> crate::mail::OutgoingMail,
-) -> Result<Vec<crate::mail::OutgoingMail>, sqlx::Error> {
-    let mut conn = ctx.pool.acquire().await?;
-    let members = db::bids::member_emails(&mut conn, scheme.organisation_id).await?;
-    Ok(members.iter().map(|(to, name)| make(to, name)).collect())
-}
-
 fn tranche_link(ctx: Ctx<'_>, scheme: &SchemeRow, tranche_id: i64) -> String {
-    format!(
-        "{}/schemes/{}/tranches/{tranche_id}",
-        ctx.base_url, scheme.id
-    )
+    link(ctx, scheme, &format!("/tranches/{tranche_id}"))
 }
 
 /// A member of the organisation sends evidence that a tranche's milestone is met. The
@@ -194,7 +127,7 @@ pub async fn send_evidence(
     );
     db::audit::record(
         &mut tx,
-        audit_entry(actor, &scheme, "tranche.evidence_sent", summary),
+        entry(actor, &scheme, "tranche.evidence_sent", summary),
     )
     .await?;
     tx.commit().await?;
@@ -255,7 +188,7 @@ pub async fn review(
 ) -> Result<Done<String>, TrancheError> {
     let scheme = scheme_for(ctx, actor, scheme_id, Need::Commissioner).await?;
     let (review, note) = parse_review(decision, note).map_err(TrancheError::Invalid)?;
-    independence(ctx, actor, &scheme).await?;
+    independent(ctx, actor, &scheme).await?;
     let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
@@ -295,7 +228,7 @@ pub async fn review(
             format!("Evidence for tranche {position} returned to the organisation"),
         ),
     };
-    db::audit::record(&mut tx, audit_entry(actor, &scheme, action, summary)).await?;
+    db::audit::record(&mut tx, entry(actor, &scheme, action, summary)).await?;
     tx.commit().await?;
     let mail = if review == Review::Return {
         let link = tranche_link(ctx, &scheme, tranche_id);
@@ -347,7 +280,7 @@ pub async fn pay(
         "The payment reference",
     )
     .map_err(|e| TrancheError::Invalid(vec![e]))?;
-    independence(ctx, actor, &scheme).await?;
+    independent(ctx, actor, &scheme).await?;
     let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
     if tranche.status == TrancheStatus::Approved {
         if let Some(why) =
@@ -396,11 +329,7 @@ pub async fn pay(
         amount.display(),
         tranche.position
     );
-    db::audit::record(
-        &mut tx,
-        audit_entry(actor, &scheme, "tranche.paid", summary),
-    )
-    .await?;
+    db::audit::record(&mut tx, entry(actor, &scheme, "tranche.paid", summary)).await?;
     tx.commit().await?;
     let link = tranche_link(ctx, &scheme, tranche_id);
     let amount_text = amount.display();

@@ -1,0 +1,107 @@
+//! A funded scheme's monitoring (tranches and returns): who may act on a scheme, and what
+//! their use cases share (audit entries, mail to the organisation's members).
+use super::{Actor, Ctx};
+use crate::db;
+use crate::db::schemes::SchemeRow;
+use crate::domain::roles::Role;
+
+/// Why someone may not act on a scheme (each use case's error has these too).
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// No such scheme (or record in it), or the scheme is not this person's to see.
+    #[error("page not found")]
+    NotFound,
+    #[error("you do not have permission to do that")]
+    Forbidden,
+    /// The commissioner belongs to the organisation or declared a conflict with it.
+    #[error("{0}")]
+    NotIndependent(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Who may act on a scheme: members of its organisation, or commissioners.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Need {
+    Member,
+    Commissioner,
+}
+
+/// The scheme if the actor may see it and act as `need`: anyone else is told it does not
+/// exist, a member or commissioner without the right role that they may not.
+pub(super) async fn scheme_for(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    need: Need,
+) -> Result<SchemeRow, AccessError> {
+    let mut conn = ctx.pool.acquire().await?;
+    let scheme = db::schemes::get(&mut conn, scheme_id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    drop(conn);
+    let member = db::organisations::role_of(ctx.pool, scheme.organisation_id, actor.id)
+        .await?
+        .is_some();
+    let commissioner = actor.has(Role::Commissioner);
+    if !member && !commissioner {
+        return Err(AccessError::NotFound);
+    }
+    let allowed = match need {
+        Need::Member => member,
+        Need::Commissioner => commissioner,
+    };
+    if allowed {
+        Ok(scheme)
+    } else {
+        Err(AccessError::Forbidden)
+    }
+}
+
+/// Refused when the actor belongs to the scheme's organisation or declared a conflict with it.
+pub(super) async fn independent(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme: &SchemeRow,
+) -> Result<(), AccessError> {
+    let (member, conflict) =
+        db::organisations::connection(ctx.pool, scheme.organisation_id, actor.id).await?;
+    match crate::domain::independence::refusal(&scheme.organisation_name, member, conflict) {
+        Some(why) => Err(AccessError::NotIndependent(why)),
+        None => Ok(()),
+    }
+}
+
+/// An audit entry about the scheme.
+pub(super) fn entry(
+    actor: &Actor,
+    scheme: &SchemeRow,
+    action: &'static str,
+    summary: String,
+) -> db::audit::Entry<'static> {
+    db::audit::Entry {
+        actor: Some(actor.id),
+        action,
+        subject_type: "scheme",
+        subject_id: scheme.id.to_string(),
+        summary,
+        before: None,
+        after: None,
+    }
+}
+
+/// An email to each member of the scheme's organisation.
+pub(super) async fn to_members(
+    ctx: Ctx<'_>,
+    scheme: &SchemeRow,
+    make: impl Fn(&str, &str) -> crate::mail::OutgoingMail,
+) -> Result<Vec<crate::mail::OutgoingMail>, sqlx::Error> {
+    let mut conn = ctx.pool.acquire().await?;
+    let members = db::bids::member_emails(&mut conn, scheme.organisation_id).await?;
+    Ok(members.iter().map(|(to, name)| make(to, name)).collect())
+}
+
+/// The address of a page under the scheme (`path` like "/returns/4"), for mail.
+pub(super) fn link(ctx: Ctx<'_>, scheme: &SchemeRow, path: &str) -> String {
+    format!("{}/schemes/{}{path}", ctx.base_url, scheme.id)
+}
