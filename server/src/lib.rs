@@ -10,6 +10,7 @@ pub mod exports;
 pub mod files;
 pub mod forms;
 pub mod headers;
+pub mod jobs;
 pub mod mail;
 pub mod open_data;
 pub mod scale;
@@ -54,59 +55,6 @@ pub struct BuildOptions {
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
-/// Background task: open and close rounds at their times, every 15 seconds. Safe with any
-/// number of instances (each transition is claimed once in the database).
-async fn round_clock(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
-    loop {
-        tick.tick().await;
-        match app::service::rounds::advance_by_clock(&state.pool, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => {
-                changed(&state).await;
-                tracing::info!(rounds = n, "rounds moved on by the clock");
-            }
-            Err(e) => tracing::warn!(%e, "could not move rounds on by the clock"),
-        }
-    }
-}
-
-/// Background task: monitoring return reminders, every 10 minutes. Each reminder is claimed
-/// in the database before it is sent, so restarts and extra instances send nothing twice.
-/// The same tick keeps SQLite's planner statistics current (`db::optimize`).
-async fn reminder_clock(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-    loop {
-        tick.tick().await;
-        if let Err(e) = app::db::optimize(&state.pool).await {
-            tracing::warn!(%e, "could not refresh the query planner's statistics");
-        }
-        let today = app::domain::date::uk_date(chrono::Utc::now());
-        match app::api::reminders::send_reminders(&state, today).await {
-            Ok(0) => {}
-            Ok(n) => {
-                changed(&state).await;
-                tracing::info!(reminders = n, "monitoring return reminders sent");
-            }
-            Err(e) => tracing::warn!(%e, "could not send monitoring return reminders"),
-        }
-    }
-}
-
-/// Background task: send what is waiting in the mail outbox, every 10 seconds (requests
-/// start a send straight away too; this picks up what failed or was left by a stop).
-async fn mail_clock(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
-    loop {
-        tick.tick().await;
-        match app::outbox::drain(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(emails = n, "emails sent from the outbox"),
-            Err(e) => tracing::warn!(%e, "could not send from the mail outbox"),
-        }
-    }
-}
-
 /// Connect, migrate, and build the router. Used by `serve` and by the integration tests.
 pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> {
     let pool = app::db::connect(&options.database_url, options.max_connections).await?;
@@ -136,9 +84,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         }),
         kept: Default::default(),
     };
-    tokio::spawn(round_clock(state.clone()));
-    tokio::spawn(reminder_clock(state.clone()));
-    tokio::spawn(mail_clock(state.clone()));
+    jobs::start(&state);
     let session_layer = SessionManagerLayer::new(store)
         .with_name("seedbed_session")
         .with_http_only(true)
@@ -315,7 +261,7 @@ async fn advance_generation(
 }
 
 /// The data changed: move the generation on (or forget what this instance kept).
-async fn changed(state: &AppState) {
+pub(crate) async fn changed(state: &AppState) {
     if let Err(e) = app::db::generation::advance(&state.pool).await {
         tracing::warn!(%e, "could not move the data generation on; forgetting kept pages");
         state.kept.clear();

@@ -12,7 +12,6 @@ pub mod opendata;
 pub mod organisations;
 pub mod portfolio;
 pub mod registers;
-pub mod reminders;
 pub mod reports;
 pub mod returns;
 pub mod rounds;

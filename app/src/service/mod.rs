@@ -5,6 +5,7 @@
 //! session, no HTML: server functions, the demo, the scale loader and jobs all call these.
 //! (ARCHITECTURE.md, "Layers".)
 pub mod decisions;
+pub mod reminders;
 pub mod returns;
 pub mod rounds;
 pub mod schemes;

@@ -844,12 +844,12 @@ async fn reminders_once(app: &TestApp) {
     ] {
         // Both instances run the task at the same moment, twice.
         let (a, b) = tokio::join!(
-            app::api::reminders::send_reminders(&app.state, day),
-            app::api::reminders::send_reminders(&second.state, day)
+            server::jobs::send_reminders(&app.state, day),
+            server::jobs::send_reminders(&second.state, day)
         );
         a.unwrap();
         b.unwrap();
-        app::api::reminders::send_reminders(&second.state, day)
+        server::jobs::send_reminders(&second.state, day)
             .await
             .unwrap();
         assert_eq!(
@@ -860,7 +860,7 @@ async fn reminders_once(app: &TestApp) {
     }
     // A restart (a fresh instance on the same database) sends nothing again.
     let restarted = app.another_instance().await;
-    app::api::reminders::send_reminders(&restarted.state, due + chrono::Duration::days(1))
+    server::jobs::send_reminders(&restarted.state, due + chrono::Duration::days(1))
         .await
         .unwrap();
     assert_eq!(reminders(&restarted.mailer), 0);
