@@ -69,7 +69,8 @@ pub async fn upload_bid_file(
         Err(response) => return response,
     };
     let actor = user.id;
-    match app::api::bids::may_change_as(state.app.clone(), user, bid_id).await {
+    let may = app::service::bids::may_change(state.app.ctx(), &user.actor(), bid_id).await;
+    match may.map_err(AppError::from) {
         Ok(()) => {}
         Err(AppError::Conflict(message)) => {
             let back = format!("/bids/{bid_id}");
@@ -192,9 +193,9 @@ pub async fn download_bid_file(
         Ok(user) => user,
         Err(response) => return response,
     };
-    match app::api::bids::may_read_as(state.app.clone(), user, bid_id).await {
-        Ok(()) => {}
-        Err(e) => return e.into_response(),
+    match app::service::bids::access(state.app.ctx(), &user.actor(), bid_id).await {
+        Ok(_) => {}
+        Err(e) => return AppError::from(e).into_response(),
     }
     let found = match app::db::bids::has_file(&state.app.pool, bid_id, file_id).await {
         Ok(true) => app::db::files::get(&state.app.pool, file_id).await,

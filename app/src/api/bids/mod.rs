@@ -50,14 +50,21 @@ pub struct BidHeader {
     pub submitted: Option<String>,
 }
 
+/// A bid loaded for the signed-in user (the rule of who may see and change it is
+/// `service::bids`); its fields read through to the `BidAccess`.
 #[cfg(feature = "ssr")]
 struct Loaded {
     state: AppState,
     user: auth::CurrentUser,
-    bid: db::bids::BidRow,
-    round: db::rounds::RoundRow,
-    is_member: bool,
-    round_open: bool,
+    access: crate::service::bids::BidAccess,
+}
+
+#[cfg(feature = "ssr")]
+impl std::ops::Deref for Loaded {
+    type Target = crate::service::bids::BidAccess;
+    fn deref(&self) -> &Self::Target {
+        &self.access
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -99,23 +106,9 @@ impl Loaded {
         }
     }
 
-    /// Refuse a change the deadline or the bid's status does not allow.
+    /// Refuse a change the actor, the deadline or the bid's status does not allow.
     fn check_can_change(&self) -> Result<(), AppError> {
-        if !self.is_member {
-            return Err(AppError::Forbidden);
-        }
-        if !self.round_open {
-            return Err(AppError::Conflict(format!(
-                "This round closed at {}. Bids can no longer be changed",
-                crate::domain::time::display_uk(self.round.details.closes_at)
-            )));
-        }
-        if self.bid.status != BidStatus::Draft {
-            return Err(AppError::Conflict(
-                "This bid has been sent. To change it, withdraw it first".into(),
-            ));
-        }
-        Ok(())
+        self.access.check_can_change().map_err(AppError::from)
     }
 }
 
@@ -197,13 +190,12 @@ async fn load_for(
     user: auth::CurrentUser,
     bid_id: i64,
 ) -> Result<Loaded, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    let bid = db::bids::get(&mut conn, bid_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    let is_member = auth::member_or_commissioner(&state, &user, bid.organisation_id).await?;
-    load_unchecked(state, user, bid_id, is_member).await
+    let access = crate::service::bids::access(state.ctx(), &user.actor(), bid_id).await?;
+    Ok(Loaded {
+        state,
+        user,
+        access,
+    })
 }
 
 /// Load a bid without asking who may see it: the caller has checked.
@@ -214,24 +206,11 @@ async fn load_unchecked(
     bid_id: i64,
     is_member: bool,
 ) -> Result<Loaded, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    let bid = db::bids::get(&mut conn, bid_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let round = db::rounds::round(&mut conn, bid.round_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    let d = &round.details;
-    let round_open =
-        phase(round.status, d.opens_at, d.closes_at, chrono::Utc::now()) == RoundStatus::Open;
+    let access = crate::service::bids::access_unchecked(state.ctx(), bid_id, is_member).await?;
     Ok(Loaded {
         state,
         user,
-        bid,
-        round,
-        is_member,
-        round_open,
+        access,
     })
 }
 
@@ -542,29 +521,4 @@ pub async fn upload_info(
             .cloned(),
         used: crate::domain::files::display_size(used),
     })
-}
-
-/// For the upload route (outside Leptos): may this user change this bid's answers now?
-/// NotFound for strangers, Forbidden for commissioners, Conflict after the deadline.
-#[cfg(feature = "ssr")]
-pub async fn may_change_as(
-    state: AppState,
-    user: auth::CurrentUser,
-    bid_id: i64,
-) -> Result<(), AppError> {
-    let l = load_for(state, user, bid_id).await?;
-    if !l.is_member {
-        return Err(AppError::Forbidden);
-    }
-    l.check_can_change()
-}
-
-/// For the download route: may this user read this bid (and its files)?
-#[cfg(feature = "ssr")]
-pub async fn may_read_as(
-    state: AppState,
-    user: auth::CurrentUser,
-    bid_id: i64,
-) -> Result<(), AppError> {
-    load_for(state, user, bid_id).await.map(|_| ())
 }
