@@ -24,7 +24,7 @@ async fn scheme_for(
     state: &ServerState,
     session: &Session,
     scheme_id: i64,
-) -> Result<app::api::schemes::LoadedScheme, Response> {
+) -> Result<(app::service::Actor, app::service::schemes::SchemeAccess), Response> {
     let user = match app::auth::current_user(&state.app, session).await {
         Ok(Some(user)) => user,
         Ok(None) => {
@@ -36,9 +36,10 @@ async fn scheme_for(
         }
         Err(e) => return Err(e.into_response()),
     };
-    match app::api::schemes::load_scheme_for(state.app.clone(), user, scheme_id).await {
-        Ok(l) => Ok(l),
-        Err(e) => Err(e.into_response()),
+    let actor = user.actor();
+    match app::service::schemes::access(state.app.ctx(), &actor, scheme_id).await {
+        Ok(access) => Ok((actor, access)),
+        Err(e) => Err(AppError::from(e).into_response()),
     }
 }
 
@@ -48,8 +49,8 @@ pub async fn upload_tranche_file(
     Path((scheme_id, tranche_id)): Path<(i64, i64)>,
     mut multipart: Multipart,
 ) -> Response {
-    let l = match scheme_for(&state, &session, scheme_id).await {
-        Ok(l) => l,
+    let (actor, l) = match scheme_for(&state, &session, scheme_id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     if !l.is_member {
@@ -134,18 +135,16 @@ pub async fn upload_tranche_file(
             return Ok(Err(e.message));
         }
         let (file_id, digest) =
-            insert_upload(&mut tx, &name, content_type, &bytes, l.user.id, &now).await?;
+            insert_upload(&mut tx, &name, content_type, &bytes, actor.id, &now).await?;
         app::db::schemes::add_tranche_file(&mut tx, tranche_id, file_id).await?;
-        l.audit(
-            &mut tx,
-            "tranche.file_uploaded",
-            format!(
-                "Evidence file for tranche {}: {name} (sha256 {})",
-                tranche.position,
-                &digest[..12]
-            ),
-        )
-        .await?;
+        let summary = format!(
+            "Evidence file for tranche {}: {name} (sha256 {})",
+            tranche.position,
+            &digest[..12]
+        );
+        let entry =
+            app::service::schemes::entry(&actor, &l.scheme, "tranche.file_uploaded", summary);
+        app::db::audit::record(&mut tx, entry).await?;
         tx.commit().await?;
         Ok::<Result<(), String>, AppError>(Ok(()))
     };

@@ -124,12 +124,8 @@ pub async fn load_scheme_for(
     user: auth::CurrentUser,
     id: i64,
 ) -> Result<LoadedScheme, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    let scheme = db::schemes::get(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    let is_member = auth::member_or_commissioner(&state, &user, scheme.organisation_id).await?;
+    let crate::service::schemes::SchemeAccess { scheme, is_member } =
+        crate::service::schemes::access(state.ctx(), &user.actor(), id).await?;
     Ok(LoadedScheme {
         state,
         user,

@@ -158,23 +158,6 @@ pub fn with_status(error: AppError) -> AppError {
     error
 }
 
-/// May `user` see a record of this organisation (a bid, a scheme)? Its members and
-/// commissioners may; for anyone else it does not exist. Ok(true) for a member.
-pub async fn member_or_commissioner(
-    state: &AppState,
-    user: &CurrentUser,
-    organisation_id: i64,
-) -> AppResult<bool> {
-    let is_member = crate::db::organisations::role_of(&state.pool, organisation_id, user.id)
-        .await?
-        .is_some();
-    if is_member || user.has(Role::Commissioner) {
-        Ok(is_member)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 /// The current user if they hold any of `roles`; Forbidden otherwise.
 pub async fn require_any_role(roles: &[Role]) -> AppResult<(AppState, CurrentUser)> {
     let (state, user) = require_user().await?;

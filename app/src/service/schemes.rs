@@ -27,6 +27,34 @@ pub(super) enum Need {
     Commissioner,
 }
 
+/// A scheme as one person may see it: members of its organisation and commissioners.
+#[derive(Debug, Clone)]
+pub struct SchemeAccess {
+    pub scheme: SchemeRow,
+    /// A member of the organisation (otherwise a commissioner).
+    pub is_member: bool,
+}
+
+/// The scheme, if the actor may see it (anyone else is told it does not exist).
+pub async fn access(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+) -> Result<SchemeAccess, AccessError> {
+    let mut conn = ctx.pool.acquire().await?;
+    let scheme = db::schemes::get(&mut conn, scheme_id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    drop(conn);
+    let is_member = db::organisations::role_of(ctx.pool, scheme.organisation_id, actor.id)
+        .await?
+        .is_some();
+    if !is_member && !actor.has(Role::Commissioner) {
+        return Err(AccessError::NotFound);
+    }
+    Ok(SchemeAccess { scheme, is_member })
+}
+
 /// The scheme if the actor may see it and act as `need`: anyone else is told it does not
 /// exist, a member or commissioner without the right role that they may not.
 pub(super) async fn scheme_for(
@@ -35,21 +63,10 @@ pub(super) async fn scheme_for(
     scheme_id: i64,
     need: Need,
 ) -> Result<SchemeRow, AccessError> {
-    let mut conn = ctx.pool.acquire().await?;
-    let scheme = db::schemes::get(&mut conn, scheme_id)
-        .await?
-        .ok_or(AccessError::NotFound)?;
-    drop(conn);
-    let member = db::organisations::role_of(ctx.pool, scheme.organisation_id, actor.id)
-        .await?
-        .is_some();
-    let commissioner = actor.has(Role::Commissioner);
-    if !member && !commissioner {
-        return Err(AccessError::NotFound);
-    }
+    let SchemeAccess { scheme, is_member } = access(ctx, actor, scheme_id).await?;
     let allowed = match need {
-        Need::Member => member,
-        Need::Commissioner => commissioner,
+        Need::Member => is_member,
+        Need::Commissioner => actor.has(Role::Commissioner),
     };
     if allowed {
         Ok(scheme)
@@ -73,7 +90,7 @@ pub(super) async fn independent(
 }
 
 /// An audit entry about the scheme.
-pub(super) fn entry(
+pub fn entry(
     actor: &Actor,
     scheme: &SchemeRow,
     action: &'static str,
@@ -104,4 +121,15 @@ pub(super) async fn to_members(
 /// The address of a page under the scheme (`path` like "/returns/4"), for mail.
 pub(super) fn link(ctx: Ctx<'_>, scheme: &SchemeRow, path: &str) -> String {
     format!("{}/schemes/{}{path}", ctx.base_url, scheme.id)
+}
+
+impl From<AccessError> for crate::error::AppError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::NotFound => crate::error::AppError::NotFound,
+            AccessError::Forbidden => crate::error::AppError::Forbidden,
+            AccessError::NotIndependent(why) => crate::error::AppError::Conflict(why),
+            AccessError::Database(e) => e.into(),
+        }
+    }
 }
