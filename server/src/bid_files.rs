@@ -1,7 +1,7 @@
 //! Files that answer a bid's upload questions: uploaded as a plain multipart form by the
 //! organisation's members while the bid is a draft and the round is open; downloaded by
 //! whoever may read the bid. Everyone else is told the bid does not exist.
-use crate::files::{attachment, checked_upload, insert_upload, keep_field_error, refused};
+use crate::files::{attachment, checked_upload, keep_field_error, refused};
 use crate::ServerState;
 use app::domain::files::{check_room, display_size, safe_name, MAX_ORGANISATION_BYTES};
 use app::domain::round::QuestionType;
@@ -165,7 +165,8 @@ async fn store(
             return Ok(Err(e.message));
         }
     }
-    let (file_id, digest) = insert_upload(&mut tx, name, content_type, bytes, actor, &now).await?;
+    let (file_id, digest) =
+        app::db::files::store(&mut tx, name, content_type, bytes, actor, &now).await?;
     app::db::bids::set_file(&mut tx, bid_id, question_id, file_id, bytes.len() as i64).await?;
     app::db::audit::record(
         &mut tx,

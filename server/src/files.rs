@@ -7,7 +7,6 @@ use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
 pub const EVIDENCE_FORM: &str = "gap_evidence";
@@ -146,31 +145,6 @@ pub(crate) async fn checked_upload(
     Ok((safe_name(&name), content_type, bytes))
 }
 
-/// Store an uploaded file (with its SHA-256) in the change's transaction: (id, digest).
-pub(crate) async fn insert_upload(
-    conn: &mut sqlx::AnyConnection,
-    name: &str,
-    content_type: &str,
-    bytes: &[u8],
-    actor: i64,
-    now: &str,
-) -> Result<(i64, String), sqlx::Error> {
-    let digest = hex::encode(Sha256::digest(bytes));
-    let id = app::db::files::insert(
-        conn,
-        app::db::files::NewFile {
-            name,
-            content_type,
-            bytes,
-            sha256: &digest,
-            uploaded_by: actor,
-        },
-        now,
-    )
-    .await?;
-    Ok((id, digest))
-}
-
 async fn gap_exists(state: &ServerState, gap_id: i64) -> Result<bool, sqlx::Error> {
     let mut conn = state.app.pool.acquire().await?;
     Ok(app::db::registers::gap(&mut conn, gap_id).await?.is_some())
@@ -186,7 +160,8 @@ async fn store(
 ) -> Result<bool, sqlx::Error> {
     let now = app::db::now();
     let mut tx = state.app.pool.begin().await?;
-    let (file_id, digest) = insert_upload(&mut tx, name, content_type, bytes, actor, &now).await?;
+    let (file_id, digest) =
+        app::db::files::store(&mut tx, name, content_type, bytes, actor, &now).await?;
     if !app::db::files::set_gap_evidence(&mut tx, gap_id, file_id, &now).await? {
         return Ok(false);
     }

@@ -95,3 +95,25 @@ pub async fn set_gap_evidence(
     }
     Ok(done.rows_affected() == 1)
 }
+
+/// Store an uploaded file under its SHA-256 digest: (its id, the digest in hex).
+pub async fn store(
+    conn: &mut AnyConnection,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    actor: i64,
+    now: &str,
+) -> Result<(i64, String), sqlx::Error> {
+    use sha2::Digest;
+    let digest = hex::encode(sha2::Sha256::digest(bytes));
+    let file = NewFile {
+        name,
+        content_type,
+        bytes,
+        sha256: &digest,
+        uploaded_by: actor,
+    };
+    let id = insert(conn, file, now).await?;
+    Ok((id, digest))
+}

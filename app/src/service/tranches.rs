@@ -39,6 +39,11 @@ pub enum TrancheError {
     PaymentNotNow { position: i64, status: String },
     #[error("The pooled fund's payments would exceed what it has committed")]
     OverCommitted,
+    #[error("Files can be added while a tranche waits for evidence. This one is {status}")]
+    FilesNotNow { status: String },
+    /// No room for the file in the tranche or the organisation's storage (the reason).
+    #[error("{0}")]
+    NoRoom(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -133,6 +138,106 @@ pub async fn send_evidence(
     tx.commit().await?;
     Ok(Done {
         value: tranche.position,
+        mail: Vec::new(),
+    })
+}
+
+/// A member may add evidence files to a tranche while it waits for evidence: the tranche's
+/// position if so. Checked before the upload is read, and again by [`attach_file`].
+pub async fn can_attach(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    tranche_id: i64,
+) -> Result<i64, TrancheError> {
+    let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
+    let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
+    if scheme.status != SchemeStatus::Active
+        || !matches!(tranche.status, TrancheStatus::Due | TrancheStatus::Returned)
+    {
+        return Err(TrancheError::FilesNotNow {
+            status: tranche.status.label().to_lowercase(),
+        });
+    }
+    Ok(tranche.position)
+}
+
+/// An uploaded file, already checked by name, size and content.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    pub name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Add an evidence file to a tranche, if there is room in the tranche (count and size) and
+/// in the organisation's storage; audited with the file's digest.
+pub async fn attach_file(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    tranche_id: i64,
+    upload: Upload<'_>,
+) -> Result<Done<()>, TrancheError> {
+    use crate::domain::files::{
+        check_room, MAX_ORGANISATION_BYTES, MAX_TRANCHE_BYTES, MAX_TRANCHE_FILES,
+    };
+    let position = can_attach(ctx, actor, scheme_id, tranche_id).await?;
+    let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
+    let here: Vec<i64> = db::schemes::tranche_files(&mut tx, scheme_id)
+        .await?
+        .into_iter()
+        .filter(|f| f.0 == tranche_id)
+        .map(|f| f.3)
+        .collect();
+    let new_bytes = upload.bytes.len() as i64;
+    let (count, used) = (here.len(), here.iter().sum());
+    check_room(
+        "file",
+        count,
+        used,
+        new_bytes,
+        Some(MAX_TRANCHE_FILES),
+        MAX_TRANCHE_BYTES,
+        "a tranche",
+    )
+    .map_err(|e| TrancheError::NoRoom(e.message))?;
+    let kept = db::bids::organisation_file_bytes(&mut tx, scheme.organisation_id).await?;
+    check_room(
+        "file",
+        0,
+        kept,
+        new_bytes,
+        None,
+        MAX_ORGANISATION_BYTES,
+        "your organisation",
+    )
+    .map_err(|e| TrancheError::NoRoom(e.message))?;
+    let (file_id, digest) = db::files::store(
+        &mut tx,
+        upload.name,
+        upload.content_type,
+        upload.bytes,
+        actor.id,
+        &now,
+    )
+    .await?;
+    db::schemes::add_tranche_file(&mut tx, tranche_id, file_id).await?;
+    let summary = format!(
+        "Evidence file for tranche {position}: {} (sha256 {})",
+        upload.name,
+        &digest[..12]
+    );
+    db::audit::record(
+        &mut tx,
+        entry(actor, &scheme, "tranche.file_uploaded", summary),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Done {
+        value: (),
         mail: Vec::new(),
     })
 }
