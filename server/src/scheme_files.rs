@@ -67,9 +67,7 @@ pub async fn upload_tranche_file(
     };
     // A refusal about the record is its status; about the file, a message by the field.
     let refusal = |e: TrancheError| match e {
-        TrancheError::NotFound | TrancheError::Forbidden | TrancheError::Database(_) => {
-            Err(AppError::from(e))
-        }
+        TrancheError::Access(a) => Err(AppError::from(a)),
         e => Ok(e.to_string()),
     };
     let ctx = state.app.ctx();
@@ -93,7 +91,7 @@ pub async fn upload_tranche_file(
             let _ = app::auth::set_notice(&session, &format!("File uploaded: {name}"), &back).await;
             Redirect::to(&back).into_response()
         }
-        Err(TrancheError::Database(e)) => {
+        Err(TrancheError::Access(app::service::schemes::AccessError::Database(e))) => {
             tracing::error!(%e, "could not store a tranche file");
             fail("Sorry, there is a problem with the service. Try again later".into()).await
         }

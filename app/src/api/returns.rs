@@ -123,7 +123,7 @@ pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnP
 #[cfg(feature = "ssr")]
 async fn refused(e: ReturnError, typed: &[(&str, &str)]) -> AppError {
     match e {
-        ReturnError::NotFound | ReturnError::Forbidden => auth::with_status(e.into()),
+        ReturnError::Access(a) if a.is_status() => auth::with_status(a.into()),
         e => auth::reject_form(RETURN_FORM, typed, e.into()).await,
     }
 }

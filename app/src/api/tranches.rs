@@ -16,7 +16,7 @@ use {
 #[cfg(feature = "ssr")]
 async fn refused(e: TrancheError, typed: &[(&str, &str)]) -> AppError {
     match e {
-        TrancheError::NotFound | TrancheError::Forbidden => auth::with_status(e.into()),
+        TrancheError::Access(a) if a.is_status() => auth::with_status(a.into()),
         e => auth::reject_form(TRANCHE_FORM, typed, e.into()).await,
     }
 }

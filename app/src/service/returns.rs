@@ -12,14 +12,8 @@ use crate::error::{AppError, FieldError};
 /// failed its checks on sending is kept as a draft).
 #[derive(Debug, thiserror::Error)]
 pub enum ReturnError {
-    #[error("page not found")]
-    NotFound,
-    #[error("you do not have permission to do that")]
-    Forbidden,
     #[error("there is a problem with the form")]
     Invalid(Vec<FieldError>),
-    #[error("{0}")]
-    NotIndependent(String),
     #[error("Accept the award before you send monitoring returns")]
     NotAccepted,
     #[error("This return cannot be changed: it is {status}")]
@@ -28,28 +22,22 @@ pub enum ReturnError {
     SentMeanwhile,
     #[error("This return is {status}: there is nothing to review")]
     NothingToReview { status: String },
+    /// Not found, not theirs to do, not independent, or the database failed.
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Access(#[from] AccessError),
 }
 
-impl From<AccessError> for ReturnError {
-    fn from(e: AccessError) -> Self {
-        match e {
-            AccessError::NotFound => ReturnError::NotFound,
-            AccessError::Forbidden => ReturnError::Forbidden,
-            AccessError::NotIndependent(why) => ReturnError::NotIndependent(why),
-            AccessError::Database(e) => ReturnError::Database(e),
-        }
+impl From<sqlx::Error> for ReturnError {
+    fn from(e: sqlx::Error) -> Self {
+        ReturnError::Access(AccessError::Database(e))
     }
 }
 
 impl From<ReturnError> for AppError {
     fn from(e: ReturnError) -> Self {
         match e {
-            ReturnError::NotFound => AppError::NotFound,
-            ReturnError::Forbidden => AppError::Forbidden,
+            ReturnError::Access(e) => e.into(),
             ReturnError::Invalid(errors) => AppError::Invalid(errors),
-            ReturnError::Database(e) => e.into(),
             refusal => AppError::Conflict(refusal.to_string()),
         }
     }
@@ -66,7 +54,7 @@ async fn return_of(
         .await?
         .into_iter()
         .find(|r| r.id == return_id)
-        .ok_or(ReturnError::NotFound)
+        .ok_or(ReturnError::Access(AccessError::NotFound))
 }
 
 /// What became of a return that was saved.

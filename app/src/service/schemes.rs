@@ -13,11 +13,20 @@ pub enum AccessError {
     NotFound,
     #[error("you do not have permission to do that")]
     Forbidden,
-    /// The commissioner belongs to the organisation or declared a conflict with it.
+    /// The commissioner belongs to the organisation, declared a conflict with it, or
+    /// approved the evidence they now want to pay.
     #[error("{0}")]
     NotIndependent(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+impl AccessError {
+    /// A refusal that is the page's own status (not found, not permitted) rather than a
+    /// message on the form.
+    pub fn is_status(&self) -> bool {
+        matches!(self, AccessError::NotFound | AccessError::Forbidden)
+    }
 }
 
 /// Who may act on a scheme: members of its organisation, or commissioners.

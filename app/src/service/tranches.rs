@@ -16,11 +16,6 @@ pub const EVIDENCE_CHARS: usize = 5_000;
 /// Why nothing was changed.
 #[derive(Debug, thiserror::Error)]
 pub enum TrancheError {
-    /// No such scheme or tranche, or the scheme is not this person's to see.
-    #[error("page not found")]
-    NotFound,
-    #[error("you do not have permission to do that")]
-    Forbidden,
     #[error("there is a problem with the form")]
     Invalid(Vec<FieldError>),
     #[error("Accept the award before you send evidence for a tranche")]
@@ -31,10 +26,6 @@ pub enum TrancheError {
     ApprovalBeforeAcceptance,
     #[error("Tranche {position} has no evidence waiting for review: it is {status}")]
     NothingToReview { position: i64, status: String },
-    /// The commissioner belongs to the organisation, declared a conflict, or approved the
-    /// evidence they now want to pay.
-    #[error("{0}")]
-    NotIndependent(String),
     #[error("The payment of tranche {position} cannot be recorded: it is {status}")]
     PaymentNotNow { position: i64, status: String },
     #[error("The pooled fund's payments would exceed what it has committed")]
@@ -44,28 +35,22 @@ pub enum TrancheError {
     /// No room for the file in the tranche or the organisation's storage (the reason).
     #[error("{0}")]
     NoRoom(String),
+    /// Not found, not theirs to do, not independent, or the database failed.
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Access(#[from] AccessError),
 }
 
-impl From<AccessError> for TrancheError {
-    fn from(e: AccessError) -> Self {
-        match e {
-            AccessError::NotFound => TrancheError::NotFound,
-            AccessError::Forbidden => TrancheError::Forbidden,
-            AccessError::NotIndependent(why) => TrancheError::NotIndependent(why),
-            AccessError::Database(e) => TrancheError::Database(e),
-        }
+impl From<sqlx::Error> for TrancheError {
+    fn from(e: sqlx::Error) -> Self {
+        TrancheError::Access(AccessError::Database(e))
     }
 }
 
 impl From<TrancheError> for AppError {
     fn from(e: TrancheError) -> Self {
         match e {
-            TrancheError::NotFound => AppError::NotFound,
-            TrancheError::Forbidden => AppError::Forbidden,
+            TrancheError::Access(e) => e.into(),
             TrancheError::Invalid(errors) => AppError::Invalid(errors),
-            TrancheError::Database(e) => e.into(),
             refusal => AppError::Conflict(refusal.to_string()),
         }
     }
@@ -88,7 +73,7 @@ async fn tranche_of(
         .await?
         .into_iter()
         .find(|t| t.id == tranche_id)
-        .ok_or(TrancheError::NotFound)?;
+        .ok_or(TrancheError::Access(AccessError::NotFound))?;
     Ok(Loaded { scheme, tranche })
 }
 
@@ -150,16 +135,31 @@ pub async fn can_attach(
     scheme_id: i64,
     tranche_id: i64,
 ) -> Result<i64, TrancheError> {
+    attachable(ctx, actor, scheme_id, tranche_id)
+        .await
+        .map(|l| l.tranche.position)
+}
+
+/// The scheme and tranche, if the actor may add files to it now.
+async fn attachable(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    tranche_id: i64,
+) -> Result<Loaded, TrancheError> {
     let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
-    let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
-    if scheme.status != SchemeStatus::Active
-        || !matches!(tranche.status, TrancheStatus::Due | TrancheStatus::Returned)
+    let loaded = tranche_of(ctx, scheme, tranche_id).await?;
+    if loaded.scheme.status != SchemeStatus::Active
+        || !matches!(
+            loaded.tranche.status,
+            TrancheStatus::Due | TrancheStatus::Returned
+        )
     {
         return Err(TrancheError::FilesNotNow {
-            status: tranche.status.label().to_lowercase(),
+            status: loaded.tranche.status.label().to_lowercase(),
         });
     }
-    Ok(tranche.position)
+    Ok(loaded)
 }
 
 /// An uploaded file, already checked by name, size and content.
@@ -182,8 +182,8 @@ pub async fn attach_file(
     use crate::domain::files::{
         check_room, MAX_ORGANISATION_BYTES, MAX_TRANCHE_BYTES, MAX_TRANCHE_FILES,
     };
-    let position = can_attach(ctx, actor, scheme_id, tranche_id).await?;
-    let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
+    let Loaded { scheme, tranche } = attachable(ctx, actor, scheme_id, tranche_id).await?;
+    let position = tranche.position;
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
     let here: Vec<i64> = db::schemes::tranche_files(&mut tx, scheme_id)
@@ -391,7 +391,9 @@ pub async fn pay(
         if let Some(why) =
             crate::domain::independence::payment_refusal(tranche.reviewer_id, actor.id)
         {
-            return Err(TrancheError::NotIndependent(why.into()));
+            return Err(TrancheError::Access(AccessError::NotIndependent(
+                why.into(),
+            )));
         }
     }
     let mut conn = ctx.pool.acquire().await?;
