@@ -6,8 +6,7 @@ use super::schemes::{entry, independent, link, scheme_for, to_members, AccessErr
 use super::{Actor, Ctx, Done};
 use crate::db;
 use crate::db::schemes::{SchemeRow, TrancheRow};
-use crate::domain::money::Pence;
-use crate::domain::monitoring::{SchemeStatus, TrancheStatus};
+use crate::domain::monitoring::SchemeStatus;
 use crate::error::{AppError, FieldError};
 
 /// The most characters of evidence or of a reviewer's note.
@@ -127,120 +126,10 @@ pub async fn send_evidence(
     })
 }
 
-/// A member may add evidence files to a tranche while it waits for evidence: the tranche's
-/// position if so. Checked before the upload is read, and again by [`attach_file`].
-pub async fn can_attach(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    scheme_id: i64,
-    tranche_id: i64,
-) -> Result<i64, TrancheError> {
-    attachable(ctx, actor, scheme_id, tranche_id)
-        .await
-        .map(|l| l.tranche.position)
-}
-
-/// The scheme and tranche, if the actor may add files to it now.
-async fn attachable(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    scheme_id: i64,
-    tranche_id: i64,
-) -> Result<Loaded, TrancheError> {
-    let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
-    let loaded = tranche_of(ctx, scheme, tranche_id).await?;
-    if loaded.scheme.status != SchemeStatus::Active
-        || !matches!(
-            loaded.tranche.status,
-            TrancheStatus::Due | TrancheStatus::Returned
-        )
-    {
-        return Err(TrancheError::FilesNotNow {
-            status: loaded.tranche.status.label().to_lowercase(),
-        });
-    }
-    Ok(loaded)
-}
-
-/// An uploaded file, already checked by name, size and content.
-#[derive(Debug, Clone, Copy)]
-pub struct Upload<'a> {
-    pub name: &'a str,
-    pub content_type: &'a str,
-    pub bytes: &'a [u8],
-}
-
-/// Add an evidence file to a tranche, if there is room in the tranche (count and size) and
-/// in the organisation's storage; audited with the file's digest.
-pub async fn attach_file(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    scheme_id: i64,
-    tranche_id: i64,
-    upload: Upload<'_>,
-) -> Result<Done<()>, TrancheError> {
-    use crate::domain::files::{
-        check_room, MAX_ORGANISATION_BYTES, MAX_TRANCHE_BYTES, MAX_TRANCHE_FILES,
-    };
-    let Loaded { scheme, tranche } = attachable(ctx, actor, scheme_id, tranche_id).await?;
-    let position = tranche.position;
-    let now = db::now();
-    let mut tx = ctx.pool.begin().await?;
-    let here: Vec<i64> = db::schemes::tranche_files(&mut tx, scheme_id)
-        .await?
-        .into_iter()
-        .filter(|f| f.0 == tranche_id)
-        .map(|f| f.3)
-        .collect();
-    let new_bytes = upload.bytes.len() as i64;
-    let (count, used) = (here.len(), here.iter().sum());
-    check_room(
-        "file",
-        count,
-        used,
-        new_bytes,
-        Some(MAX_TRANCHE_FILES),
-        MAX_TRANCHE_BYTES,
-        "a tranche",
-    )
-    .map_err(|e| TrancheError::NoRoom(e.message))?;
-    let kept = db::bids::organisation_file_bytes(&mut tx, scheme.organisation_id).await?;
-    check_room(
-        "file",
-        0,
-        kept,
-        new_bytes,
-        None,
-        MAX_ORGANISATION_BYTES,
-        "your organisation",
-    )
-    .map_err(|e| TrancheError::NoRoom(e.message))?;
-    let (file_id, digest) = db::files::store(
-        &mut tx,
-        upload.name,
-        upload.content_type,
-        upload.bytes,
-        actor.id,
-        &now,
-    )
-    .await?;
-    db::schemes::add_tranche_file(&mut tx, tranche_id, file_id).await?;
-    let summary = format!(
-        "Evidence file for tranche {position}: {} (sha256 {})",
-        upload.name,
-        &digest[..12]
-    );
-    db::audit::record(
-        &mut tx,
-        entry(actor, &scheme, "tranche.file_uploaded", summary),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Done {
-        value: (),
-        mail: Vec::new(),
-    })
-}
+mod files;
+mod payment;
+pub use files::{attach_file, can_attach, Upload};
+pub use payment::{pay, Paid};
 
 /// A commissioner's review of a tranche's evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,110 +243,6 @@ pub async fn review(
     };
     Ok(Done {
         value: message,
-        mail,
-    })
-}
-
-/// A tranche's payment, as recorded.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Paid {
-    pub position: i64,
-    pub amount: Pence,
-    pub reference: String,
-}
-
-/// Another commissioner, not the one who approved the evidence, records the payment of an
-/// approved tranche with its payment reference: a ledger entry in the pooled fund, and the
-/// organisation is emailed.
-pub async fn pay(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    scheme_id: i64,
-    tranche_id: i64,
-    reference: &str,
-) -> Result<Done<Paid>, TrancheError> {
-    let scheme = scheme_for(ctx, actor, scheme_id, Need::Commissioner).await?;
-    let reference = crate::domain::text::required_line(
-        "reference",
-        reference,
-        "Enter the payment reference, like BACS-20261205-001",
-        60,
-        "The payment reference",
-    )
-    .map_err(|e| TrancheError::Invalid(vec![e]))?;
-    independent(ctx, actor, &scheme).await?;
-    let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
-    if tranche.status == TrancheStatus::Approved {
-        if let Some(why) =
-            crate::domain::independence::payment_refusal(tranche.reviewer_id, actor.id)
-        {
-            return Err(TrancheError::Access(AccessError::NotIndependent(
-                why.into(),
-            )));
-        }
-    }
-    let mut conn = ctx.pool.acquire().await?;
-    let fund_id = db::rounds::round(&mut conn, scheme.round_id)
-        .await?
-        .and_then(|r| r.fund_id)
-        .ok_or_else(|| sqlx::Error::RowNotFound)?;
-    drop(conn);
-    let now = db::now();
-    let mut tx = ctx.pool.begin().await?;
-    // The tranche first: of two payments at once, only one finds it approved and unpaid (and
-    // the update itself refuses the approver).
-    let Some(amount) =
-        db::schemes::pay_tranche(&mut tx, tranche_id, &reference, actor.id, &now).await?
-    else {
-        return Err(TrancheError::PaymentNotNow {
-            position: tranche.position,
-            status: tranche.status.label().to_lowercase(),
-        });
-    };
-    let reason = format!(
-        "Tranche {} to {} ({reference})",
-        tranche.position, scheme.organisation_name
-    );
-    if !db::fund::pay(
-        &mut tx,
-        fund_id,
-        scheme.round_id,
-        amount,
-        &reason,
-        actor.id,
-        &now,
-    )
-    .await?
-    {
-        return Err(TrancheError::OverCommitted);
-    }
-    let summary = format!(
-        "Payment of {} for tranche {} recorded (reference {reference})",
-        amount.display(),
-        tranche.position
-    );
-    db::audit::record(&mut tx, entry(actor, &scheme, "tranche.paid", summary)).await?;
-    tx.commit().await?;
-    let link = tranche_link(ctx, &scheme, tranche_id);
-    let amount_text = amount.display();
-    let mail = to_members(ctx, &scheme, |to, name| {
-        crate::mail::tranche_reviewed(
-            to,
-            name,
-            &scheme.organisation_name,
-            tranche.position,
-            Some(amount_text.as_str()),
-            &tranche.review_note,
-            &link,
-        )
-    })
-    .await?;
-    Ok(Done {
-        value: Paid {
-            position: tranche.position,
-            amount,
-            reference,
-        },
         mail,
     })
 }

@@ -1,0 +1,112 @@
+//! Recording a tranche's payment: by a commissioner other than the one who approved its
+//! evidence, as a ledger entry in the pooled fund.
+use super::{tranche_link, tranche_of, Loaded, TrancheError};
+use crate::db;
+use crate::domain::money::Pence;
+use crate::domain::monitoring::TrancheStatus;
+use crate::service::schemes::{entry, independent, scheme_for, to_members, AccessError, Need};
+use crate::service::{Actor, Ctx, Done};
+
+/// A tranche's payment, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paid {
+    pub position: i64,
+    pub amount: Pence,
+    pub reference: String,
+}
+
+/// Another commissioner, not the one who approved the evidence, records the payment of an
+/// approved tranche with its payment reference: a ledger entry in the pooled fund, and the
+/// organisation is emailed.
+pub async fn pay(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    tranche_id: i64,
+    reference: &str,
+) -> Result<Done<Paid>, TrancheError> {
+    let scheme = scheme_for(ctx, actor, scheme_id, Need::Commissioner).await?;
+    let reference = crate::domain::text::required_line(
+        "reference",
+        reference,
+        "Enter the payment reference, like BACS-20261205-001",
+        60,
+        "The payment reference",
+    )
+    .map_err(|e| TrancheError::Invalid(vec![e]))?;
+    independent(ctx, actor, &scheme).await?;
+    let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
+    if tranche.status == TrancheStatus::Approved {
+        if let Some(why) =
+            crate::domain::independence::payment_refusal(tranche.reviewer_id, actor.id)
+        {
+            return Err(TrancheError::Access(AccessError::NotIndependent(
+                why.into(),
+            )));
+        }
+    }
+    let mut conn = ctx.pool.acquire().await?;
+    let fund_id = db::rounds::round(&mut conn, scheme.round_id)
+        .await?
+        .and_then(|r| r.fund_id)
+        .ok_or_else(|| sqlx::Error::RowNotFound)?;
+    drop(conn);
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
+    // The tranche first: of two payments at once, only one finds it approved and unpaid (and
+    // the update itself refuses the approver).
+    let Some(amount) =
+        db::schemes::pay_tranche(&mut tx, tranche_id, &reference, actor.id, &now).await?
+    else {
+        return Err(TrancheError::PaymentNotNow {
+            position: tranche.position,
+            status: tranche.status.label().to_lowercase(),
+        });
+    };
+    let reason = format!(
+        "Tranche {} to {} ({reference})",
+        tranche.position, scheme.organisation_name
+    );
+    if !db::fund::pay(
+        &mut tx,
+        fund_id,
+        scheme.round_id,
+        amount,
+        &reason,
+        actor.id,
+        &now,
+    )
+    .await?
+    {
+        return Err(TrancheError::OverCommitted);
+    }
+    let summary = format!(
+        "Payment of {} for tranche {} recorded (reference {reference})",
+        amount.display(),
+        tranche.position
+    );
+    db::audit::record(&mut tx, entry(actor, &scheme, "tranche.paid", summary)).await?;
+    tx.commit().await?;
+    let link = tranche_link(ctx, &scheme, tranche_id);
+    let amount_text = amount.display();
+    let mail = to_members(ctx, &scheme, |to, name| {
+        crate::mail::tranche_reviewed(
+            to,
+            name,
+            &scheme.organisation_name,
+            tranche.position,
+            Some(amount_text.as_str()),
+            &tranche.review_note,
+            &link,
+        )
+    })
+    .await?;
+    Ok(Done {
+        value: Paid {
+            position: tranche.position,
+            amount,
+            reference,
+        },
+        mail,
+    })
+}
