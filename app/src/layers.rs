@@ -21,7 +21,7 @@ const RULES: &[(&str, &[&str], bool, bool)] = &[
             "components",
             "auth",
             "state",
-            "kept",
+            "cache",
             "outbox",
             "mail",
         ],
@@ -37,7 +37,7 @@ const RULES: &[(&str, &[&str], bool, bool)] = &[
             "components",
             "auth",
             "state",
-            "kept",
+            "cache",
             "outbox",
         ],
         false,
@@ -51,7 +51,7 @@ const RULES: &[(&str, &[&str], bool, bool)] = &[
             "components",
             "auth",
             "state",
-            "kept",
+            "cache",
             "outbox",
         ],
         false,
@@ -60,7 +60,7 @@ const RULES: &[(&str, &[&str], bool, bool)] = &[
     (
         "components",
         &[
-            "db", "service", "api", "pages", "auth", "state", "kept", "outbox",
+            "db", "service", "api", "pages", "auth", "state", "cache", "outbox",
         ],
         true,
         false,
@@ -76,7 +76,7 @@ const RULES: &[(&str, &[&str], bool, bool)] = &[
             "components",
             "auth",
             "state",
-            "kept",
+            "cache",
         ],
         true,
         false,
@@ -90,14 +90,14 @@ const RULES: &[(&str, &[&str], bool, bool)] = &[
             "components",
             "auth",
             "state",
-            "kept",
+            "cache",
         ],
         true,
         true,
     ),
     ("auth", &["api", "pages", "components"], true, true),
     (
-        "kept.rs",
+        "cache.rs",
         &["api", "pages", "components", "auth"],
         true,
         true,
@@ -228,9 +228,9 @@ fn dependencies_point_one_way() {
 
 #[test]
 fn finds_every_kind_of_crate_path() {
-    let source = "use crate::db;\nuse crate::{api::X, state::{a, b}, kept};\n// crate::pages\nlet x = crate::auth::f();";
+    let source = "use crate::db;\nuse crate::{api::X, state::{a, b}, cache};\n// crate::pages\nlet x = crate::auth::f();";
     assert_eq!(
         crate_modules(source),
-        ["db", "api", "state", "kept", "auth"].map(String::from)
+        ["db", "api", "state", "cache", "auth"].map(String::from)
     );
 }

@@ -11,9 +11,9 @@ pub mod web;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
-pub mod db;
+pub mod cache;
 #[cfg(feature = "ssr")]
-pub mod kept;
+pub mod db;
 #[cfg(feature = "ssr")]
 pub mod outbox;
 #[cfg(feature = "ssr")]

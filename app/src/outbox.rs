@@ -2,6 +2,7 @@
 //! returns; a background task (on any instance) claims and sends it. A response therefore
 //! takes the same time whether or not an email goes, and a slow or failing mail server
 //! slows no page and loses no message (it is tried again).
+use crate::domain::time::UtcTime;
 use crate::mail::OutgoingMail;
 use crate::state::AppState;
 
@@ -13,7 +14,7 @@ pub async fn send(state: &AppState, mail: OutgoingMail) {
         }
         return;
     }
-    match crate::db::outbox::add(&state.pool, &mail, &crate::db::now()).await {
+    match crate::db::outbox::add(&state.pool, &mail, crate::db::now()).await {
         Ok(_) => {
             let state = state.clone();
             tokio::spawn(async move {
@@ -35,17 +36,15 @@ const CLAIM_MINUTES: i64 = 5;
 pub async fn drain(state: &AppState) -> Result<usize, sqlx::Error> {
     let mut sent = 0;
     loop {
-        let now = chrono::Utc::now();
-        let stale = crate::domain::time::to_db(now - chrono::Duration::minutes(CLAIM_MINUTES));
-        let Some((id, mail)) =
-            crate::db::outbox::claim(&state.pool, &crate::domain::time::to_db(now), &stale).await?
-        else {
+        let now = crate::db::now();
+        let stale = UtcTime(now.0 - chrono::Duration::minutes(CLAIM_MINUTES));
+        let Some((id, mail)) = crate::db::outbox::claim(&state.pool, now, stale).await? else {
             return Ok(sent);
         };
         let to = mail.to.clone();
         match state.mailer.send(mail).await {
             Ok(()) => {
-                crate::db::outbox::sent(&state.pool, id, &crate::db::now()).await?;
+                crate::db::outbox::sent(&state.pool, id, crate::db::now()).await?;
                 sent += 1;
             }
             Err(e) => {

@@ -8,8 +8,8 @@ pub struct AppState {
     pub pool: sqlx::AnyPool,
     pub mailer: Arc<dyn Mailer>,
     pub settings: Arc<Settings>,
-    /// Pages' data kept between requests until the data changes (see `crate::kept`).
-    pub kept: Arc<crate::kept::Kept>,
+    /// Pages' data kept between requests until the data changes (see `crate::cache`).
+    pub cache: Arc<crate::cache::PageCache>,
 }
 
 #[derive(Debug, Clone)]

@@ -36,13 +36,13 @@ pub struct ShellData {
     pub notice: Option<String>,
 }
 
-/// Where a page's data was kept (crate::kept): its key and the data generation it was worked
+/// Where a page's data was kept (crate::cache): its key and the data epoch it was worked
 /// out at. Server only and never serialised: with it, the page's biggest table is rendered
 /// once per change and its HTML kept too (components::table_body).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct KeptAt {
+pub struct CachedAt {
     pub key: String,
-    pub generation: i64,
+    pub epoch: i64,
 }
 
 /// Set the HTTP status of a server-rendered page.

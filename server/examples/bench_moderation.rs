@@ -47,16 +47,16 @@ async fn seed(pool: &sqlx::AnyPool, bids: usize) {
             &format!("Assessor {i:02}"),
             "x",
             true,
-            &now,
+            now,
         )
         .await
         .unwrap();
-        app::db::users::set_roles(&mut conn, id, &[Role::BoardMember], None, &now)
+        app::db::users::set_roles(&mut conn, id, &[Role::BoardMember], None, now)
             .await
             .unwrap();
         assessors.push((id, app::domain::round::Panel::Board));
     }
-    app::db::assessment::set_panel(&mut conn, 1, &assessors, owner, &now)
+    app::db::assessment::set_panel(&mut conn, 1, &assessors, owner, now)
         .await
         .unwrap();
     drop(conn);
@@ -74,10 +74,10 @@ async fn seed(pool: &sqlx::AnyPool, bids: usize) {
             ..Default::default()
         };
         let mut tx = pool.begin().await.unwrap();
-        let org = app::db::organisations::insert(&mut tx, &form.parse().unwrap(), owner, &now)
+        let org = app::db::organisations::insert(&mut tx, &form.parse().unwrap(), owner, now)
             .await
             .unwrap();
-        let bid = app::db::bids::insert(&mut tx, 1, org, owner, &now)
+        let bid = app::db::bids::insert(&mut tx, 1, org, owner, now)
             .await
             .unwrap()
             .unwrap();
@@ -92,13 +92,13 @@ async fn seed(pool: &sqlx::AnyPool, bids: usize) {
         .unwrap();
         sqlx::query("UPDATE bids SET status = 'under_assessment', reference = $1, submitted_at = $2 WHERE id = $3")
             .bind(app::domain::bid::reference(2026, bid))
-            .bind(&now)
+            .bind(now)
             .bind(bid)
             .execute(&mut *tx)
             .await
             .unwrap();
         for (a, (user, _)) in assessors.iter().enumerate() {
-            app::db::assessment::assign(&mut tx, bid, *user, &now)
+            app::db::assessment::assign(&mut tx, bid, *user, now)
                 .await
                 .unwrap();
             for (c, criterion) in criteria.iter().enumerate() {
@@ -110,12 +110,12 @@ async fn seed(pool: &sqlx::AnyPool, bids: usize) {
                     *criterion,
                     Some(score),
                     "A considered justification of a few words.",
-                    &now,
+                    now,
                 )
                 .await
                 .unwrap();
             }
-            app::db::assessment::submit(&mut tx, bid, *user, &now)
+            app::db::assessment::submit(&mut tx, bid, *user, now)
                 .await
                 .unwrap();
         }

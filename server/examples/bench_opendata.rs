@@ -67,10 +67,10 @@ async fn seed(pool: &sqlx::AnyPool, awards: usize) {
                 area_served: "Grimsby".into(),
                 ..Default::default()
             };
-            let org = app::db::organisations::insert(&mut tx, &form.parse().unwrap(), owner, &now)
+            let org = app::db::organisations::insert(&mut tx, &form.parse().unwrap(), owner, now)
                 .await
                 .unwrap();
-            let bid = app::db::bids::insert(&mut tx, round, org, owner, &now)
+            let bid = app::db::bids::insert(&mut tx, round, org, owner, now)
                 .await
                 .unwrap()
                 .unwrap();
@@ -88,7 +88,7 @@ async fn seed(pool: &sqlx::AnyPool, awards: usize) {
                     tranches: &[],
                     periods: &[],
                 },
-                &now,
+                now,
             )
             .await
             .unwrap();

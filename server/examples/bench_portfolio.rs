@@ -59,10 +59,10 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
             ..Default::default()
         };
         let mut tx = pool.begin().await.unwrap();
-        let org = app::db::organisations::insert(&mut tx, &form.parse().unwrap(), owner, &now)
+        let org = app::db::organisations::insert(&mut tx, &form.parse().unwrap(), owner, now)
             .await
             .unwrap();
-        let bid = app::db::bids::insert(&mut tx, round, org, owner, &now)
+        let bid = app::db::bids::insert(&mut tx, round, org, owner, now)
             .await
             .unwrap()
             .unwrap();
@@ -82,11 +82,11 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
                 tranches: &tranches,
                 periods: &periods,
             },
-            &now,
+            now,
         )
         .await
         .unwrap();
-        app::db::schemes::accept(&mut tx, scheme, owner, &now)
+        app::db::schemes::accept(&mut tx, scheme, owner, now)
             .await
             .unwrap();
         let returns = app::db::returns::returns(&mut tx, scheme).await.unwrap();
@@ -109,11 +109,11 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
                     .insert(id.to_string(), (10 + i + n % 5).to_string());
             }
             let content = form.parse(&measures, true).unwrap();
-            app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, &now)
+            app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, now)
                 .await
                 .unwrap();
             if i % 3 != 2 {
-                app::db::returns::review_return(&mut tx, r.id, true, "", owner, &now)
+                app::db::returns::review_return(&mut tx, r.id, true, "", owner, now)
                     .await
                     .unwrap();
             }

@@ -105,7 +105,7 @@ pub async fn restore(database_url: &str, source: &Path) -> anyhow::Result<()> {
     let pool = app::db::connect(database_url, 1).await?;
     app::db::migrate(&pool, database_url).await?;
     // The data changed under anything a server kept (app::kept).
-    app::db::generation::advance(&pool).await?;
+    app::db::epoch::advance(&pool).await?;
     pool.close().await;
     Ok(())
 }

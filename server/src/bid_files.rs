@@ -166,7 +166,7 @@ async fn store(
         }
     }
     let (file_id, digest) =
-        app::db::files::store(&mut tx, name, content_type, bytes, actor, &now).await?;
+        app::db::files::store(&mut tx, name, content_type, bytes, actor, now).await?;
     app::db::bids::set_file(&mut tx, bid_id, question_id, file_id, bytes.len() as i64).await?;
     app::db::audit::record(
         &mut tx,

@@ -161,8 +161,8 @@ async fn store(
     let now = app::db::now();
     let mut tx = state.app.pool.begin().await?;
     let (file_id, digest) =
-        app::db::files::store(&mut tx, name, content_type, bytes, actor, &now).await?;
-    if !app::db::files::set_gap_evidence(&mut tx, gap_id, file_id, &now).await? {
+        app::db::files::store(&mut tx, name, content_type, bytes, actor, now).await?;
+    if !app::db::files::set_gap_evidence(&mut tx, gap_id, file_id, now).await? {
         return Ok(false);
     }
     app::db::audit::record(

@@ -82,7 +82,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             trusted_proxies: options.trusted_proxies,
             offline: false,
         }),
-        kept: Default::default(),
+        cache: Default::default(),
     };
     jobs::start(&state);
     let session_layer = SessionManagerLayer::new(store)
@@ -125,7 +125,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
         .layer(axum::middleware::from_fn(forms::read_form))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            advance_generation,
+            advance_epoch,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -239,11 +239,11 @@ fn request_context(state: &AppState) {
 }
 
 /// After a request that may have written (any method but GET, HEAD and OPTIONS: every
-/// server function and upload is a POST), move the data generation on, so that pages' data
-/// kept from before (app::kept) is worked out again. The request has committed by the time
-/// its response exists. If the generation cannot be moved on, this instance forgets what it
+/// server function and upload is a POST), move the data epoch on, so that pages' data
+/// kept from before (app::cache) is worked out again. The request has committed by the time
+/// its response exists. If the epoch cannot be moved on, this instance forgets what it
 /// kept (another instance would keep its values until the next change that does move it).
-async fn advance_generation(
+async fn advance_epoch(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -260,11 +260,11 @@ async fn advance_generation(
     response
 }
 
-/// The data changed: move the generation on (or forget what this instance kept).
+/// The data changed: move the epoch on (or forget what this instance kept).
 pub(crate) async fn changed(state: &AppState) {
-    if let Err(e) = app::db::generation::advance(&state.pool).await {
-        tracing::warn!(%e, "could not move the data generation on; forgetting kept pages");
-        state.kept.clear();
+    if let Err(e) = app::db::epoch::advance(&state.pool).await {
+        tracing::warn!(%e, "could not move the data epoch on; clearing the page cache");
+        state.cache.clear();
     }
 }
 

@@ -113,7 +113,7 @@ pub async fn download_scheme_file(
     let belongs = match state.app.pool.acquire().await {
         Ok(mut conn) => app::db::schemes::tranche_files(&mut conn, scheme_id)
             .await
-            .map(|fs| fs.iter().any(|f| f.1 == file_id)),
+            .map(|fs| fs.iter().any(|f| f.file_id == file_id)),
         Err(e) => Err(e),
     };
     let found = match belongs {

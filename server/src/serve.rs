@@ -115,7 +115,7 @@ pub async fn serve_with(
 /// PostgreSQL a request cancelled while `BEGIN` is on the wire leaves its pooled connection
 /// inside a transaction that nothing ends (sqlx 0.8.6 and 0.9.0, transact-rs/sqlx#4393), so
 /// later statements on it do not commit and its locks stall other requests. A request cut off
-/// between its commit and the session save or the data generation's move would leave those
+/// between its commit and the session save or the data epoch's move would leave those
 /// behind too. The task starts in `call`, not on the future's first poll: hyper can see the
 /// hang-up before it polls. Also gives each request the client's address (`ConnectInfo`).
 #[derive(Clone)]

@@ -18,8 +18,8 @@ use {
 pub const SIGN_IN_FAILED: &str = "Enter a correct email address and password";
 
 #[cfg(feature = "ssr")]
-pub(crate) fn expires_in(hours: i64) -> String {
-    crate::domain::time::to_db(chrono::Utc::now() + chrono::Duration::hours(hours))
+pub(crate) fn expires_in(hours: i64) -> crate::domain::time::UtcTime {
+    crate::domain::time::UtcTime(chrono::Utc::now() + chrono::Duration::hours(hours))
 }
 
 /// Send an email outside the request, through the outbox (`crate::outbox`).
@@ -83,7 +83,7 @@ pub async fn register(
     let (token, digest) = auth::new_token();
     let mut tx = state.pool.begin().await?;
     let inserted =
-        db::users::insert(&mut tx, parsed_email.as_str(), &name, &hash, false, &now).await;
+        db::users::insert(&mut tx, parsed_email.as_str(), &name, &hash, false, now).await;
     let user_id = match inserted {
         Ok(id) => Some(id),
         Err(e) if db::is_unique_violation(&e) => None,
@@ -96,8 +96,8 @@ pub async fn register(
                 user_id,
                 db::tokens::VERIFY,
                 &digest,
-                &expires_in(24),
-                &now,
+                expires_in(24),
+                now,
             )
             .await?;
             db::audit::record(
@@ -154,13 +154,7 @@ pub async fn token_status(token: String, purpose: String) -> Result<bool, AppErr
     } else {
         db::tokens::VERIFY
     };
-    Ok(db::tokens::is_live(
-        &state.pool,
-        &auth::token_digest(&token),
-        purpose,
-        &db::now(),
-    )
-    .await?)
+    Ok(db::tokens::is_live(&state.pool, &auth::token_digest(&token), purpose, db::now()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "account/verify")]
@@ -172,7 +166,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
         &mut tx,
         &auth::token_digest(&token),
         db::tokens::VERIFY,
-        &now,
+        now,
     )
     .await?
     else {
@@ -229,13 +223,7 @@ pub async fn sign_in(
         crate::domain::time::to_db(now_utc - chrono::Duration::minutes(throttle::WINDOW_MINUTES));
     // The attempt counts as a failure until the password proves right, so that attempts
     // running at the same moment see each other: only so many get their password checked.
-    let attempt = db::throttle::claim(
-        &state.pool,
-        parsed.as_str(),
-        &ip,
-        &crate::domain::time::to_db(now_utc),
-    )
-    .await?;
+    let attempt = db::throttle::claim(&state.pool, parsed.as_str(), &ip, now_utc.into()).await?;
     let mut failures =
         db::throttle::failures_since(&state.pool, parsed.as_str(), &ip, &since, now_utc).await?;
     // Not counting this attempt itself.
@@ -285,14 +273,14 @@ pub async fn sign_in(
         }
         let (token, digest) = auth::new_token();
         let mut tx = state.pool.begin().await?;
-        db::tokens::retire_for_user(&mut tx, user.id, db::tokens::VERIFY, &now).await?;
+        db::tokens::retire_for_user(&mut tx, user.id, db::tokens::VERIFY, now).await?;
         db::tokens::insert(
             &mut tx,
             user.id,
             db::tokens::VERIFY,
             &digest,
-            &expires_in(24),
-            &now,
+            expires_in(24),
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -383,14 +371,14 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
         let now = db::now();
         let (token, digest) = auth::new_token();
         let mut tx = state.pool.begin().await?;
-        db::tokens::retire_for_user(&mut tx, user.id, db::tokens::RESET, &now).await?;
+        db::tokens::retire_for_user(&mut tx, user.id, db::tokens::RESET, now).await?;
         db::tokens::insert(
             &mut tx,
             user.id,
             db::tokens::RESET,
             &digest,
-            &expires_in(1),
-            &now,
+            expires_in(1),
+            now,
         )
         .await?;
         db::audit::record(
@@ -444,13 +432,8 @@ pub async fn reset_password(
     let hash = auth::hash_password(new_password.as_str().to_string()).await?;
     let now = db::now();
     let mut tx = state.pool.begin().await?;
-    let Some(user_id) = db::tokens::consume(
-        &mut tx,
-        &auth::token_digest(&token),
-        db::tokens::RESET,
-        &now,
-    )
-    .await?
+    let Some(user_id) =
+        db::tokens::consume(&mut tx, &auth::token_digest(&token), db::tokens::RESET, now).await?
     else {
         let error = AppError::field(
             "password",

@@ -130,7 +130,7 @@ pub async fn set_roles(
         };
     let now = db::now();
     let mut tx = state.pool.begin().await?;
-    db::users::set_roles(&mut tx, target.id, &roles, Some(acting.id), &now).await?;
+    db::users::set_roles(&mut tx, target.id, &roles, Some(acting.id), now).await?;
     db::audit::record(
         &mut tx,
         db::audit::Entry {

@@ -69,19 +69,19 @@ pub async fn round_panel(round_id: i64) -> Result<PanelData, AppError> {
     let people = db::users::with_roles(&mut conn, &[Role::BoardMember, Role::LayEvaluator]).await?;
     let candidates = people
         .into_iter()
-        .map(|(user_id, name, email, roles)| {
+        .map(|person| {
             let mut can_sit = Vec::new();
-            if roles.contains(&Role::BoardMember) {
+            if person.roles.contains(&Role::BoardMember) {
                 can_sit.push(Panel::Board);
             }
-            if roles.contains(&Role::LayEvaluator) {
+            if person.roles.contains(&Role::LayEvaluator) {
                 can_sit.push(Panel::Lay);
             }
             Candidate {
-                panel: panel.iter().find(|p| p.0 == user_id).map(|p| p.3),
-                user_id,
-                name,
-                email,
+                panel: panel.iter().find(|p| p.0 == person.id).map(|p| p.3),
+                user_id: person.id,
+                name: person.full_name,
+                email: person.email,
                 can_sit,
             }
         })
@@ -149,7 +149,7 @@ pub async fn set_panels(
     }
     let now = db::now();
     let mut tx = state.pool.begin().await?;
-    db::assessment::set_panel(&mut tx, round_id, &chosen, user.id, &now).await?;
+    db::assessment::set_panel(&mut tx, round_id, &chosen, user.id, now).await?;
     let board = chosen.iter().filter(|c| c.1 == Panel::Board).count();
     let lay = chosen.len() - board;
     db::audit::entry(
@@ -216,7 +216,7 @@ pub async fn assign_bids(
     let mut tx = state.pool.begin().await?;
     let mut new_for: BTreeMap<i64, usize> = BTreeMap::new();
     for (bid, who) in &pairs {
-        if db::assessment::assign(&mut tx, *bid, *who, &now).await? {
+        if db::assessment::assign(&mut tx, *bid, *who, now).await? {
             *new_for.entry(*who).or_default() += 1;
         }
     }
@@ -483,7 +483,7 @@ pub async fn declare_interest(
         &declared,
         declaration.map(|d| d.0),
         &reason,
-        &now,
+        now,
     )
     .await?;
     let summary = match &declared {
@@ -584,7 +584,7 @@ pub async fn save_scores(
                         c.criterion_id,
                         s,
                         &w,
-                        &now,
+                        now,
                     )
                     .await?;
                 }
@@ -595,7 +595,7 @@ pub async fn save_scores(
     }
     let now = db::now();
     let mut tx = state.pool.begin().await?;
-    if submitting && !db::assessment::submit(&mut tx, bid_id, user.id, &now).await? {
+    if submitting && !db::assessment::submit(&mut tx, bid_id, user.id, now).await? {
         drop(tx);
         return Err(reject(AppError::Conflict(
             "Your scores for this bid are already submitted".into(),
@@ -603,7 +603,7 @@ pub async fn save_scores(
         .await);
     }
     for (criterion_id, s, w) in &parsed {
-        db::assessment::save_score(&mut tx, bid_id, user.id, *criterion_id, *s, w, &now).await?;
+        db::assessment::save_score(&mut tx, bid_id, user.id, *criterion_id, *s, w, now).await?;
     }
     if submitting {
         db::assessment::refresh_score_totals(&mut tx, bid_id).await?;

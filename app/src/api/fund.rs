@@ -95,7 +95,7 @@ pub async fn add_partner(name: String) -> Result<(), AppError> {
     };
     let now = db::now();
     let mut tx = state.pool.begin().await?;
-    let id = match db::fund::insert_partner(&mut tx, &name, &now).await {
+    let id = match db::fund::insert_partner(&mut tx, &name, now).await {
         Ok(id) => id,
         Err(e) if db::is_unique_violation(&e) => {
             let error = AppError::field("name", "A partner with this name already exists");
@@ -247,7 +247,7 @@ pub async fn set_up_fund(
     };
     let now = db::now();
     let mut tx = state.pool.begin().await?;
-    let fund_id = match db::fund::insert_fund(&mut tx, year, agreed, user.id, &now).await {
+    let fund_id = match db::fund::insert_fund(&mut tx, year, agreed, user.id, now).await {
         Ok(id) => id,
         Err(e) if db::is_unique_violation(&e) => {
             let error = AppError::field(
@@ -273,7 +273,7 @@ pub async fn set_up_fund(
                 reason: "Contribution agreed at set-up",
                 actor: Some(user.id),
             },
-            &now,
+            now,
         )
         .await?;
     }
@@ -488,7 +488,7 @@ pub async fn record_variation(
     let now = db::now();
     let mut tx = state.pool.begin().await?;
     let (before, after) =
-        match db::fund::vary(&mut tx, fund.id, partner.id, change, &reason, user.id, &now).await? {
+        match db::fund::vary(&mut tx, fund.id, partner.id, change, &reason, user.id, now).await? {
             Ok(pair) => pair,
             Err(refusal) => {
                 drop(tx);

@@ -45,9 +45,7 @@ pub async fn unit_costs() -> Result<Vec<UnitCostView>, AppError> {
                 source_date: display_date(d),
                 updated: format!(
                     "{}{}",
-                    crate::domain::time::from_db(&u.updated_at)
-                        .map(crate::domain::time::display_uk)
-                        .unwrap_or_default(),
+                    u.updated_at.display_uk(),
                     u.updated_by.map(|b| format!(" by {b}")).unwrap_or_default()
                 ),
             }
@@ -83,7 +81,7 @@ pub async fn save_unit_cost(
     let now = db::now();
     let mut tx = state.pool.begin().await?;
     let saved =
-        match db::measures::save_unit_cost(&mut tx, (id != 0).then_some(id), &cost, user.id, &now)
+        match db::measures::save_unit_cost(&mut tx, (id != 0).then_some(id), &cost, user.id, now)
             .await
         {
             Ok(Some(id)) => id,
@@ -175,11 +173,13 @@ pub async fn round_measures(round_id: i64) -> Result<MeasuresData, AppError> {
                 id: mr.id,
                 kind: mr.kind,
                 name: mr.name,
-                valued: mr.valued_by.map(|(_, name, unit, cost, bp)| {
+                valued: mr.valued_by.map(|v| {
                     format!(
-                        "{name} ({} {unit}), {}% credited to the scheme",
-                        cost.display(),
-                        m::attribution_from_bp(bp).normalize()
+                        "{} ({} {}), {}% credited to the scheme",
+                        v.name,
+                        v.cost.display(),
+                        v.unit,
+                        m::attribution_from_bp(v.attribution_bp).normalize()
                     )
                 }),
             })

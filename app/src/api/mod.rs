@@ -64,15 +64,12 @@ pub async fn history(
     id: i64,
     limit: i64,
 ) -> Result<Vec<admin::AuditView>, AppError> {
-    use crate::domain::time::{display_uk, from_db};
     Ok(
         crate::db::audit::for_subject(pool, subject, &id.to_string(), limit)
             .await?
             .into_iter()
             .map(|a| admin::AuditView {
-                when: from_db(&a.occurred_at)
-                    .map(display_uk)
-                    .unwrap_or(a.occurred_at),
+                when: a.occurred_at.display_uk(),
                 summary: a.summary,
                 before: a.before,
                 after: a.after,

@@ -22,12 +22,14 @@ const ACTING_FOR: &str = "acting_for";
 /// The organisation a user acts for: the one they chose, if they still belong to it, else
 /// their only organisation. None when they belong to several and have not chosen.
 #[cfg(feature = "ssr")]
-pub async fn acting_for(memberships: &[(i64, String, String)]) -> Result<Option<i64>, AppError> {
+pub async fn acting_for(
+    memberships: &[db::organisations::MembershipRow],
+) -> Result<Option<i64>, AppError> {
     let session = auth::session().await?;
     let chosen = session.get::<i64>(ACTING_FOR).await?;
     Ok(match chosen {
-        Some(id) if memberships.iter().any(|(m, _, _)| *m == id) => Some(id),
-        _ if memberships.len() == 1 => memberships.first().map(|(id, _, _)| *id),
+        Some(id) if memberships.iter().any(|m| m.id == id) => Some(id),
+        _ if memberships.len() == 1 => memberships.first().map(|m| m.id),
         _ => None,
     })
 }
@@ -39,11 +41,11 @@ pub async fn my_organisations() -> Result<Vec<MyOrganisation>, AppError> {
     let acting = acting_for(&memberships).await?;
     Ok(memberships
         .into_iter()
-        .map(|(id, name, role)| MyOrganisation {
-            acting: acting == Some(id),
-            id,
-            name,
-            is_owner: role == "owner",
+        .map(|m| MyOrganisation {
+            acting: acting == Some(m.id),
+            id: m.id,
+            name: m.name,
+            is_owner: m.role == "owner",
         })
         .collect())
 }
@@ -53,7 +55,11 @@ pub async fn my_organisations() -> Result<Vec<MyOrganisation>, AppError> {
 pub async fn act_for(organisation_id: i64) -> Result<(), AppError> {
     let (state, user) = auth::require_user().await?;
     let memberships = db::organisations::for_user(&state.pool, user.id).await?;
-    let Some((_, name, _)) = memberships.iter().find(|(id, _, _)| *id == organisation_id) else {
+    let Some(name) = memberships
+        .iter()
+        .find(|m| m.id == organisation_id)
+        .map(|m| &m.name)
+    else {
         return Err(auth::with_status(AppError::NotFound));
     };
     let session = auth::session().await?;
@@ -85,7 +91,7 @@ pub async fn register_organisation(
     };
     let now = db::now();
     let mut tx = state.pool.begin().await?;
-    let id = db::organisations::insert(&mut tx, &organisation, user.id, &now).await?;
+    let id = db::organisations::insert(&mut tx, &organisation, user.id, now).await?;
     db::audit::record(
         &mut tx,
         db::audit::Entry {
@@ -159,23 +165,18 @@ pub async fn organisation_detail(id: i64) -> Result<OrganisationRecord, AppError
     let members = db::organisations::members(&state.pool, id)
         .await?
         .into_iter()
-        .map(|(user_id, name, email, role)| MemberView {
-            user_id,
-            name,
-            email,
-            is_owner: role == "owner",
+        .map(|m| MemberView {
+            user_id: m.id,
+            name: m.full_name,
+            email: m.email,
+            is_owner: m.role == "owner",
         })
         .collect();
     let pending = if my_role == "owner" {
-        db::organisations::pending_invites(&state.pool, id, &db::now())
+        db::organisations::pending_invites(&state.pool, id, db::now())
             .await?
             .into_iter()
-            .map(|(email, expires)| {
-                let when = crate::domain::time::from_db(&expires)
-                    .map(crate::domain::time::display_uk)
-                    .unwrap_or(expires);
-                (email, when)
-            })
+            .map(|i| (i.email, i.expires_at.display_uk()))
             .collect()
     } else {
         vec![]
@@ -247,7 +248,7 @@ pub async fn invite_member(organisation_id: i64, email: String) -> Result<(), Ap
     let already = db::organisations::members(&state.pool, organisation_id)
         .await?
         .into_iter()
-        .any(|(_, _, member_email, _)| member_email == address.as_str());
+        .any(|m| m.email == address.as_str());
     if already {
         let error = AppError::field(
             "email",
@@ -295,8 +296,8 @@ pub async fn invite_member(organisation_id: i64, email: String) -> Result<(), Ap
         address.as_str(),
         &digest,
         user.id,
-        &crate::api::account::expires_in(24 * 7),
-        &now,
+        crate::api::account::expires_in(24 * 7),
+        now,
     )
     .await?;
     audit_membership(
@@ -347,11 +348,11 @@ pub async fn invitation(token: String) -> Result<Option<InvitationInfo>, AppErro
     let session = auth::session().await?;
     let user = auth::current_user(&state, &session).await?;
     Ok(
-        db::organisations::live_invite(&state.pool, &auth::token_digest(&token), &db::now())
+        db::organisations::live_invite(&state.pool, &auth::token_digest(&token), db::now())
             .await?
-            .map(|(_, organisation, email)| InvitationInfo {
-                organisation,
-                email,
+            .map(|i| InvitationInfo {
+                organisation: i.name,
+                email: i.email,
                 signed_in_as: user.map(|u| u.email),
             }),
     )
@@ -364,7 +365,8 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     let (state, user) = auth::require_user().await?;
     let digest = auth::token_digest(&token);
     let now = db::now();
-    let Some((_, name, email)) = db::organisations::live_invite(&state.pool, &digest, &now).await?
+    let Some(db::organisations::InviteRow { name, email, .. }) =
+        db::organisations::live_invite(&state.pool, &digest, now).await?
     else {
         let error = AppError::Conflict("This invitation has expired or has already been used. Ask the organisation's owner to invite you again".into());
         return Err(auth::reject_form("accept_invitation", &[], error).await);
@@ -376,13 +378,14 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
         return Err(auth::reject_form("accept_invitation", &[], error).await);
     }
     let mut tx = state.pool.begin().await?;
-    let Some((organisation_id, _)) =
-        db::organisations::consume_invite(&mut tx, &digest, &now).await?
+    let Some(organisation_id) = db::organisations::consume_invite(&mut tx, &digest, now)
+        .await?
+        .map(|i| i.organisation_id)
     else {
         let error = AppError::Conflict("This invitation has expired or has already been used. Ask the organisation's owner to invite you again".into());
         return Err(auth::reject_form("accept_invitation", &[], error).await);
     };
-    db::organisations::add_member(&mut tx, organisation_id, user.id, &now).await?;
+    db::organisations::add_member(&mut tx, organisation_id, user.id, now).await?;
     audit_membership(
         &mut tx,
         user.id,

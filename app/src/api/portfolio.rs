@@ -2,7 +2,7 @@
 //! Unit costs and measures are in api::measures.
 use crate::domain::money::Pence;
 use crate::error::AppError;
-use crate::web::KeptAt;
+use crate::web::CachedAt;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +70,7 @@ pub struct PortfolioData {
     pub gaps: Vec<(i64, String)>,
     /// Where this page's data was kept (server only).
     #[serde(skip)]
-    pub kept: Option<KeptAt>,
+    pub cache: Option<CachedAt>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -124,19 +124,19 @@ async fn rows_of(
 ) -> Result<Vec<PortfolioRow>, AppError> {
     use std::collections::HashMap;
     let mut reported: HashMap<i64, Vec<(u32, chrono::NaiveDate, Figures)>> = HashMap::new();
-    for (id, position, start, f) in db::returns::reported(pool, only).await? {
-        reported.entry(id).or_default().push((position, start, f));
+    for r in db::returns::reported(pool, only).await? {
+        reported
+            .entry(r.scheme_id)
+            .or_default()
+            .push((r.position, r.period_start, r.figures));
     }
     let mut due: HashMap<i64, chrono::NaiveDate> = HashMap::new();
-    for (id, d) in db::returns::next_due(pool, only).await? {
-        due.insert(id, d);
+    for d in db::returns::next_due(pool, only).await? {
+        due.insert(d.scheme_id, d.due_on);
     }
-    let mut valued: HashMap<i64, Vec<(u32, i64, Pence, i64)>> = HashMap::new();
-    for (id, position, value, cost, bp) in db::returns::valued_outcomes(pool, only).await? {
-        valued
-            .entry(id)
-            .or_default()
-            .push((position, value, cost, bp));
+    let mut valued: HashMap<i64, Vec<db::returns::ValuedOutcome>> = HashMap::new();
+    for v in db::returns::valued_outcomes(pool, only).await? {
+        valued.entry(v.scheme_id).or_default().push(v);
     }
     let today = crate::domain::date::uk_date(chrono::Utc::now());
     let empty = Vec::new();
@@ -206,7 +206,7 @@ pub async fn portfolio(
 ) -> Result<PortfolioData, AppError> {
     let (state, _) = commissioner().await?;
     let filter = PortfolioFilter { round, status, gap };
-    // Kept until the data changes, and for the day (a scheme's status depends on the date).
+    // Cached until the data changes, and for the day (a scheme's status depends on the date).
     let today = crate::domain::date::uk_date(chrono::Utc::now());
     let (round_id, gap_id) = filter.ids();
     let key = format!(
@@ -215,11 +215,11 @@ pub async fn portfolio(
     );
     let pool = &state.pool;
     let (at, data) = state
-        .kept
+        .cache
         .get_or_make(pool, key, || portfolio_page(pool, filter, page))
         .await?;
     Ok(PortfolioData {
-        kept: Some(at),
+        cache: Some(at),
         ..(*data).clone()
     })
 }

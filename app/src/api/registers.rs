@@ -93,7 +93,7 @@ pub async fn save_gap(
             let before = db::registers::gap(&mut tx, id)
                 .await?
                 .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-            db::registers::update_gap(&mut tx, id, &gap, &now).await?;
+            db::registers::update_gap(&mut tx, id, &gap, now).await?;
             db::audit::record(
                 &mut tx,
                 db::audit::Entry {
@@ -118,7 +118,7 @@ pub async fn save_gap(
             id
         }
         Err(_) => {
-            let id = db::registers::insert_gap(&mut tx, &gap, user.id, &now).await?;
+            let id = db::registers::insert_gap(&mut tx, &gap, user.id, now).await?;
             db::audit::record(
                 &mut tx,
                 db::audit::Entry {
@@ -219,11 +219,11 @@ pub async fn save_service(
             let before = db::registers::service(&mut tx, id)
                 .await?
                 .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-            db::registers::update_service(&mut tx, id, &service, &now).await?;
+            db::registers::update_service(&mut tx, id, &service, now).await?;
             (id, "service.changed", Some(describe(&before)))
         }
         Err(_) => (
-            db::registers::insert_service(&mut tx, &service, user.id, &now).await?,
+            db::registers::insert_service(&mut tx, &service, user.id, now).await?,
             "service.added",
             None,
         ),

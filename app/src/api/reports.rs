@@ -57,17 +57,17 @@ pub async fn round_report_for(
     }
     let decided: BTreeMap<i64, _> = decisions
         .into_iter()
-        .map(|(bid, outcome, amount)| (bid, (outcome, amount)))
+        .map(|d| (d.bid_id, (d.outcome, d.amount)))
         .collect();
     let facts: Vec<BidFacts> = bids
         .into_iter()
-        .map(|(id, status, sent, requested)| {
-            let (assessors, submitted) = assessors.get(&id).copied().unwrap_or_default();
+        .map(|b| {
+            let (assessors, submitted) = assessors.get(&b.id).copied().unwrap_or_default();
             BidFacts {
-                status,
-                sent,
-                requested,
-                decision: decided.get(&id).copied(),
+                status: b.status,
+                sent: b.submitted_at.is_some(),
+                requested: b.requested,
+                decision: decided.get(&b.id).copied(),
                 assessors,
                 submitted,
             }
@@ -83,8 +83,8 @@ pub async fn round_report_for(
                 .collect();
             let agreed: Vec<u32> = moderated
                 .iter()
-                .filter(|m| m.1 == c.id)
-                .map(|m| m.2)
+                .filter(|m| m.criterion_id == c.id)
+                .map(|m| m.score)
                 .collect();
             criterion_summary(&c.criterion.name, c.criterion.weight, &given, &agreed)
         })
@@ -157,9 +157,7 @@ pub fn audit_item(e: db::reports::AuditEntry) -> AuditItem {
     use crate::domain::audit::{action_label, record_label};
     AuditItem {
         id: e.id,
-        when: crate::domain::time::from_db(&e.occurred_at)
-            .map(crate::domain::time::display_uk)
-            .unwrap_or(e.occurred_at),
+        when: e.occurred_at.display_uk(),
         who: match (e.actor, e.actor_email) {
             (Some(name), Some(email)) => format!("{name} ({email})"),
             (Some(name), None) => name,
@@ -180,7 +178,7 @@ pub async fn audit_trail(
 ) -> Result<AuditData, AppError> {
     use crate::domain::audit::{action_label, record_label};
     let (state, _) = auth::require_any_role(&AUDIT_READERS).await?;
-    let (people, records, actions) = db::reports::audit_choices(&state.pool).await?;
+    let choices = db::reports::audit_choices(&state.pool).await?;
     let (items, older, errors) = match filter.parse() {
         Err(errors) => (Vec::new(), None, errors),
         Ok(checked) => {
@@ -200,9 +198,10 @@ pub async fn audit_trail(
             (items, older, Vec::new())
         }
     };
-    let mut people: Vec<(String, String)> = people
+    let mut people: Vec<(String, String)> = choices
+        .people
         .into_iter()
-        .map(|(id, name, email)| (id.to_string(), format!("{name} ({email})")))
+        .map(|p| (p.id.to_string(), format!("{} ({})", p.full_name, p.email)))
         .collect();
     people.push(("system".to_string(), "Seedbed (automatic)".to_string()));
     Ok(AuditData {
@@ -211,14 +210,16 @@ pub async fn audit_trail(
         items,
         older,
         people,
-        records: records
+        records: choices
+            .records
             .into_iter()
             .map(|r| {
                 let label = record_label(&r);
                 (r, label)
             })
             .collect(),
-        actions: actions
+        actions: choices
+            .actions
             .into_iter()
             .map(|a| {
                 let label = action_label(&a);

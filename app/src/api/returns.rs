@@ -14,6 +14,7 @@ use {
     crate::domain::date::display_date,
     crate::domain::monitoring as m,
     crate::domain::roles::Role,
+    crate::domain::time::UtcTime,
     crate::service::returns::{self as service, ReturnError},
 };
 
@@ -63,11 +64,8 @@ pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnP
     let values = db::returns::values(&mut conn, scheme_id).await?;
     drop(conn);
     let today = crate::domain::date::uk_date(chrono::Utc::now());
-    let when = |t: &Option<String>, by: &Option<String>| match (
-        t.as_deref().and_then(crate::domain::time::from_db),
-        by,
-    ) {
-        (Some(at), Some(by)) => format!("{} by {by}", crate::domain::time::display_uk(at)),
+    let when = |t: &Option<UtcTime>, by: &Option<String>| match (t, by) {
+        (Some(at), Some(by)) => format!("{} by {by}", at.display_uk()),
         _ => String::new(),
     };
     Ok(ReturnPage {
@@ -95,8 +93,8 @@ pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnP
                 name: mr.name.clone(),
                 value: values
                     .iter()
-                    .find(|v| v.0 == return_id && v.1 == mr.id)
-                    .map(|v| v.2),
+                    .find(|v| v.return_id == return_id && v.measure_id == mr.id)
+                    .map(|v| v.value),
             })
             .collect(),
         narrative: r.narrative.clone(),
@@ -106,12 +104,7 @@ pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnP
         saved: when(&r.saved_at, &r.saved_by),
         submitted: when(&r.submitted_at, &r.submitted_by),
         review_comment: r.review_comment.clone(),
-        reviewed: r
-            .reviewed_at
-            .as_deref()
-            .and_then(crate::domain::time::from_db)
-            .map(crate::domain::time::display_uk)
-            .unwrap_or_default(),
+        reviewed: r.reviewed_at.map(UtcTime::display_uk).unwrap_or_default(),
     })
 }
 

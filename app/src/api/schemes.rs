@@ -10,13 +10,8 @@ use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
 use {
-    crate::auth,
-    crate::db,
-    crate::domain::date::display_date,
-    crate::domain::monitoring as m,
-    crate::domain::roles::Role,
-    crate::domain::time::{display_uk, from_db},
-    crate::error::FieldError,
+    crate::auth, crate::db, crate::domain::date::display_date, crate::domain::monitoring as m,
+    crate::domain::roles::Role, crate::domain::time::UtcTime, crate::error::FieldError,
     crate::state::AppState,
 };
 
@@ -205,8 +200,8 @@ impl LoadedScheme {
 }
 
 #[cfg(feature = "ssr")]
-fn when(text: &Option<String>) -> Option<String> {
-    text.as_deref().and_then(from_db).map(display_uk)
+fn when(at: &Option<UtcTime>) -> Option<String> {
+    at.map(UtcTime::display_uk)
 }
 
 #[cfg(feature = "ssr")]
@@ -233,7 +228,7 @@ pub(crate) fn trajectory(
     scheme: &db::schemes::SchemeRow,
     periods: &[(u32, chrono::NaiveDate)],
     reported: &[(u32, Figures)],
-    valued: &[(u32, i64, Pence, i64)],
+    valued: &[db::returns::ValuedOutcome],
     open_due: &[chrono::NaiveDate],
     today: chrono::NaiveDate,
 ) -> Trajectory {
@@ -244,8 +239,8 @@ pub(crate) fn trajectory(
             let cost_avoided = Pence(
                 valued
                     .iter()
-                    .filter(|v| v.0 == *position)
-                    .map(|v| m::cost_avoided(v.1, v.2, m::attribution_from_bp(v.3)).0)
+                    .filter(|v| v.position == *position)
+                    .map(|v| v.cost_avoided().0)
                     .sum(),
             );
             PeriodPoint {
@@ -314,8 +309,6 @@ pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
         .filter(|r| r.status.reported())
         .map(|r| (r.position, r.figures))
         .collect();
-    let valued: Vec<(u32, i64, Pence, i64)> =
-        valued.into_iter().map(|v| (v.1, v.2, v.3, v.4)).collect();
     let open_due: Vec<chrono::NaiveDate> = returns
         .iter()
         .filter(|r| r.status.open())
@@ -330,13 +323,14 @@ pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
     let assumptions = measures
         .iter()
         .filter_map(|mr| {
-            mr.valued_by.as_ref().map(|(_, name, unit, cost, bp)| {
+            mr.valued_by.as_ref().map(|v| {
                 format!(
-                    "{}: each counted as {} ({} {unit}), {}% credited to this scheme",
+                    "{}: each counted as {} ({} {}), {}% credited to this scheme",
                     mr.name,
-                    name.to_lowercase(),
-                    cost.display(),
-                    m::attribution_from_bp(*bp).normalize()
+                    v.name.to_lowercase(),
+                    v.cost.display(),
+                    v.unit,
+                    m::attribution_from_bp(v.attribution_bp).normalize()
                 )
             })
         })
@@ -352,7 +346,7 @@ pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
         paid: s.paid,
         conditions: s.conditions.clone(),
         status: s.status,
-        awarded: when(&Some(s.awarded_at.clone())).unwrap_or_default(),
+        awarded: s.awarded_at.display_uk(),
         accepted: when(&s.accepted_at).map(|at| {
             format!(
                 "{at} by {}",
@@ -390,8 +384,8 @@ pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
                 payment_reference: t.payment_reference,
                 files: files
                     .iter()
-                    .filter(|f| f.0 == t.id)
-                    .map(|f| (f.1, f.2.clone(), f.3))
+                    .filter(|f| f.tranche_id == t.id)
+                    .map(|f| (f.file_id, f.name.clone(), f.size_bytes))
                     .collect(),
             })
             .collect(),
@@ -437,7 +431,7 @@ pub async fn accept_award(
     }
     let now = db::now();
     let mut tx = l.state.pool.begin().await?;
-    if !db::schemes::accept(&mut tx, scheme_id, l.user.id, &now).await? {
+    if !db::schemes::accept(&mut tx, scheme_id, l.user.id, now).await? {
         drop(tx);
         return Err(auth::reject_form(
             SCHEME_FORM,
@@ -520,7 +514,7 @@ pub async fn confirm_graduation(
     }
     let now = db::now();
     let mut tx = l.state.pool.begin().await?;
-    if !db::schemes::graduate(&mut tx, scheme_id, final_return.position, l.user.id, &now).await? {
+    if !db::schemes::graduate(&mut tx, scheme_id, final_return.position, l.user.id, now).await? {
         drop(tx);
         return reject("This scheme has already been closed", "confirm").await;
     }
@@ -534,7 +528,7 @@ pub async fn confirm_graduation(
     )
     .await?;
     for gid in gap_ids.iter().filter(|g| gap.contains_key(&g.to_string())) {
-        if db::schemes::mark_gap_filled(&mut tx, *gid, &now).await? {
+        if db::schemes::mark_gap_filled(&mut tx, *gid, now).await? {
             db::audit::record(
                 &mut tx,
                 db::audit::Entry {

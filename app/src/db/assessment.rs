@@ -1,6 +1,7 @@
 //! Panels, assignments, declarations of interest and scores.
 use crate::domain::assessment::{ConflictNature, Declaration};
 use crate::domain::round::Panel;
+use crate::domain::time::UtcTime;
 use sqlx::{AnyConnection, AnyPool, Row};
 
 fn decode(what: &str) -> sqlx::Error {
@@ -37,7 +38,7 @@ pub async fn set_panel(
     round_id: i64,
     members: &[(i64, Panel)],
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM round_assessors WHERE round_id = $1")
         .bind(round_id)
@@ -65,7 +66,7 @@ async fn on_assignment(
     sql: &str,
     bid_id: i64,
     user_id: i64,
-    now: Option<&str>,
+    now: Option<UtcTime>,
 ) -> Result<bool, sqlx::Error> {
     let mut query = sqlx::query(sql).bind(bid_id).bind(user_id);
     if let Some(now) = now {
@@ -79,7 +80,7 @@ pub async fn assign(
     conn: &mut AnyConnection,
     bid_id: i64,
     user_id: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     on_assignment(
         conn,
@@ -213,7 +214,7 @@ pub async fn declare(
     declaration: &Declaration,
     supersedes: Option<i64>,
     reason: &str,
-    now: &str,
+    now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
     let (conflict, nature, description) = match declaration {
         Declaration::NoConflict => (0i64, "", ""),
@@ -317,7 +318,7 @@ pub async fn save_score(
     criterion_id: i64,
     score: Option<u32>,
     justification: &str,
-    now: &str,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO scores (bid_id, user_id, criterion_id, score, justification, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -342,7 +343,7 @@ pub async fn submit(
     conn: &mut AnyConnection,
     bid_id: i64,
     user_id: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     on_assignment(
         conn,

@@ -1,5 +1,6 @@
 //! The audit log: one call, inside the transaction of the change it records.
-use sqlx::{AnyConnection, AnyPool, Row};
+use crate::domain::time::UtcTime;
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 pub struct Entry<'a> {
     pub actor: Option<i64>,
@@ -72,15 +73,17 @@ pub async fn record(conn: &mut AnyConnection, entry: Entry<'_>) -> Result<(), sq
     Ok(())
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct AuditRow {
     pub actor_user_id: Option<i64>,
     pub action: String,
     pub subject_id: String,
     pub summary: String,
+    #[sqlx(rename = "before_summary")]
     pub before: Option<String>,
+    #[sqlx(rename = "after_summary")]
     pub after: Option<String>,
-    pub occurred_at: String,
+    pub occurred_at: UtcTime,
 }
 
 /// Most recent entries about one subject.
@@ -90,7 +93,7 @@ pub async fn for_subject(
     subject_id: &str,
     limit: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT actor_user_id, action, subject_id, summary, before_summary, after_summary, occurred_at
          FROM audit_log WHERE subject_type = $1 AND subject_id = $2 ORDER BY id DESC LIMIT $3",
     )
@@ -98,18 +101,5 @@ pub async fn for_subject(
     .bind(subject_id)
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditRow {
-                actor_user_id: r.try_get("actor_user_id")?,
-                action: r.try_get("action")?,
-                subject_id: r.try_get("subject_id")?,
-                summary: r.try_get("summary")?,
-                before: r.try_get("before_summary")?,
-                after: r.try_get("after_summary")?,
-                occurred_at: r.try_get("occurred_at")?,
-            })
-        })
-        .collect()
+    .await
 }

@@ -2,6 +2,7 @@
 use crate::domain::answers::Answers;
 use crate::domain::bid::BidStatus;
 use crate::domain::money::Pence;
+use crate::domain::time::UtcTime;
 use sqlx::{AnyConnection, AnyPool, Row};
 
 fn decode(what: &str) -> sqlx::Error {
@@ -53,7 +54,7 @@ pub async fn insert(
     round_id: i64,
     organisation_id: i64,
     user_id: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<Option<i64>, sqlx::Error> {
     let row = sqlx::query(
         "INSERT INTO bids (round_id, organisation_id, status, created_by, created_at, updated_at)
@@ -153,7 +154,7 @@ pub async fn save_section(
     answers: &Answers,
     completed: bool,
     user_id: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let json = serde_json::to_string(answers).map_err(|_| decode("answers"))?;
     let written = if version == 0 {
@@ -230,7 +231,7 @@ pub async fn move_status(
     bid_id: i64,
     from: BidStatus,
     to: BidStatus,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done =
         sqlx::query("UPDATE bids SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
@@ -249,7 +250,7 @@ pub async fn submit(
     bid_id: i64,
     reference: &str,
     user_id: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query(
         "UPDATE bids SET status = 'submitted', reference = COALESCE(reference, $1), submitted_at = $2,
@@ -422,7 +423,7 @@ pub async fn assessable(
 pub async fn start_assessment(
     conn: &mut AnyConnection,
     round_id: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE bids SET status = 'under_assessment', updated_at = $1 WHERE round_id = $2 AND status = 'submitted'",

@@ -2,7 +2,10 @@
 use crate::domain::assessment::ScoreStats;
 use crate::domain::decision::{Decision, Outcome};
 use crate::domain::money::Pence;
-use sqlx::{AnyConnection, Row};
+use crate::domain::time::{Day, UtcTime};
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, FromRow, Row};
 
 /// A submitted score, with who gave it.
 #[derive(Debug, Clone)]
@@ -14,23 +17,26 @@ pub struct SubmittedScore {
     pub justification: String,
 }
 
+impl<'r> FromRow<'r, AnyRow> for SubmittedScore {
+    fn from_row(r: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(SubmittedScore {
+            bid_id: r.try_get("bid_id")?,
+            assessor: r.try_get("full_name")?,
+            criterion_id: r.try_get("criterion_id")?,
+            // A blank score is stored as NULL; a stored score is 0 to 5.
+            score: r
+                .try_get::<Option<i64>, _>("score")?
+                .and_then(|s| u32::try_from(s).ok()),
+            justification: r.try_get("justification")?,
+        })
+    }
+}
+
 /// After the columns: `s.justification` (with the reasons) or `'' AS justification`.
 const SUBMITTED_SCORES: &str = "SELECT s.bid_id, s.user_id, u.full_name, s.criterion_id, s.score, {reasons} FROM scores s
      JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
      JOIN bids b ON b.id = s.bid_id JOIN users u ON u.id = s.user_id
      WHERE b.round_id = $1";
-
-fn submitted_score(r: &sqlx::any::AnyRow) -> Result<SubmittedScore, sqlx::Error> {
-    Ok(SubmittedScore {
-        bid_id: r.try_get("bid_id")?,
-        assessor: r.try_get("full_name")?,
-        criterion_id: r.try_get("criterion_id")?,
-        score: r
-            .try_get::<Option<i64>, _>("score")?
-            .and_then(|s| u32::try_from(s).ok()),
-        justification: r.try_get("justification")?,
-    })
-}
 
 /// Every submitted score in a round. One query, whatever the number of bids.
 pub async fn round_scores(
@@ -75,72 +81,74 @@ async fn submitted_scores(
         })
         .unwrap_or_default();
     let select = SUBMITTED_SCORES.replace("{reasons}", columns);
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "{select}{only} ORDER BY s.bid_id, u.full_name, s.user_id"
     ))
     .bind(round_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(submitted_score)
-    .collect()
+    .await
 }
 
-/// Each bid's submitted scores per criterion, as kept summed up in `score_totals`
-/// (db::assessment::refresh_score_totals): (bid id, criterion id, count, sum, lowest,
-/// highest). A blank score is not counted.
+/// One bid's submitted scores for one criterion, as kept summed up in `score_totals`
+/// (db::assessment::refresh_score_totals). A blank score is not counted.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct CriterionStats {
+    pub bid_id: i64,
+    pub criterion_id: i64,
+    #[sqlx(flatten)]
+    pub stats: ScoreStats,
+}
+
+impl<'r> FromRow<'r, AnyRow> for ScoreStats {
+    fn from_row(r: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        let number = |name: &str| -> Result<u32, sqlx::Error> {
+            Ok(u32::try_from(r.try_get::<i64, _>(name)?).unwrap_or(0))
+        };
+        Ok(ScoreStats {
+            count: number("n")?,
+            sum: number("total")?,
+            min: number("low")?,
+            max: number("high")?,
+        })
+    }
+}
+
+/// Each bid's submitted score statistics per criterion in a round.
 pub async fn round_score_stats(
     conn: &mut AnyConnection,
     round_id: i64,
-) -> Result<Vec<(i64, i64, ScoreStats)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<CriterionStats>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT t.bid_id, t.criterion_id, t.scores AS n, t.total, t.lowest AS low, t.highest AS high
          FROM score_totals t JOIN bids b ON b.id = t.bid_id WHERE b.round_id = $1",
     )
     .bind(round_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        let number = |name: &str| -> Result<u32, sqlx::Error> {
-            Ok(u32::try_from(r.try_get::<i64, _>(name)?).unwrap_or(0))
-        };
-        Ok((
-            r.try_get("bid_id")?,
-            r.try_get("criterion_id")?,
-            ScoreStats {
-                count: number("n")?,
-                sum: number("total")?,
-                min: number("low")?,
-                max: number("high")?,
-            },
-        ))
-    })
-    .collect()
+    .await
 }
 
-/// Moderated scores in a round: (bid id, criterion id, score, note).
+/// The score the moderators agreed for one criterion of a bid, and why.
+#[derive(Debug, Clone, FromRow)]
+pub struct ModeratedScore {
+    pub bid_id: i64,
+    pub criterion_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub score: u32,
+    pub note: String,
+}
+
+/// Moderated scores in a round.
 pub async fn round_moderated(
     conn: &mut AnyConnection,
     round_id: i64,
-) -> Result<Vec<(i64, i64, u32, String)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<ModeratedScore>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT m.bid_id, m.criterion_id, m.score, m.note FROM moderated_scores m JOIN bids b ON b.id = m.bid_id
          WHERE b.round_id = $1",
     )
     .bind(round_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("bid_id")?,
-            r.try_get("criterion_id")?,
-            u32::try_from(r.try_get::<i64, _>("score")?).unwrap_or(0),
-            r.try_get("note")?,
-        ))
-    })
-    .collect()
+    .await
 }
 
 pub async fn moderate(
@@ -150,7 +158,7 @@ pub async fn moderate(
     score: u32,
     note: &str,
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO moderated_scores (bid_id, criterion_id, score, note, moderated_by, moderated_at)
@@ -169,30 +177,27 @@ pub async fn moderate(
     Ok(())
 }
 
-/// Decisions in a round: (bid id, outcome, amount awarded).
+/// A decision on one of a round's bids.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct RoundDecision {
+    pub bid_id: i64,
+    #[sqlx(try_from = "String")]
+    pub outcome: Outcome,
+    #[sqlx(rename = "amount_pence")]
+    pub amount: Option<Pence>,
+}
+
+/// Decisions in a round.
 pub async fn round_decisions(
     conn: &mut AnyConnection,
     round_id: i64,
-) -> Result<Vec<(i64, Outcome, Option<Pence>)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<RoundDecision>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT d.bid_id, d.outcome, d.amount_pence FROM decisions d JOIN bids b ON b.id = d.bid_id WHERE b.round_id = $1",
     )
     .bind(round_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .filter_map(|r| {
-        let outcome = r
-            .try_get::<String, _>("outcome")
-            .ok()
-            .and_then(|o| Outcome::from_code(&o))?;
-        Some(Ok((
-            r.try_get("bid_id").ok()?,
-            outcome,
-            r.try_get::<Option<i64>, _>("amount_pence").ok()?.map(Pence),
-        )))
-    })
-    .collect()
+    .await
 }
 
 /// Record a decision. An award is final: false when the bid already has one.
@@ -201,7 +206,7 @@ pub async fn decide(
     bid_id: i64,
     d: &Decision,
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "INSERT INTO decisions (bid_id, outcome, amount_pence, conditions, feedback, decided_by, decided_at)
@@ -212,7 +217,7 @@ pub async fn decide(
     )
     .bind(bid_id)
     .bind(d.outcome.code())
-    .bind(d.amount.map(|p| p.0))
+    .bind(d.amount)
     .bind(&d.conditions)
     .bind(&d.feedback)
     .bind(actor)
@@ -222,51 +227,52 @@ pub async fn decide(
     Ok(done.rows_affected() == 1)
 }
 
-/// A scheme's tranches: (amount, due date, milestone, status).
+/// A tranche of the scheme a bid's award created.
+#[derive(Debug, Clone, FromRow)]
+pub struct BidTranche {
+    #[sqlx(rename = "amount_pence")]
+    pub amount: Pence,
+    #[sqlx(try_from = "Day")]
+    pub due_on: NaiveDate,
+    pub milestone: String,
+    #[sqlx(try_from = "String")]
+    pub status: crate::domain::monitoring::TrancheStatus,
+}
+
+/// The tranches of the scheme a bid's award created, in order.
 pub async fn tranches_of_bid(
     conn: &mut AnyConnection,
     bid_id: i64,
-) -> Result<Vec<(Pence, String, String, String)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<BidTranche>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT t.amount_pence, t.due_on, t.milestone, t.status FROM tranches t JOIN schemes s ON s.id = t.scheme_id
          WHERE s.bid_id = $1 ORDER BY t.position",
     )
     .bind(bid_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            Pence(r.try_get("amount_pence")?),
-            r.try_get("due_on")?,
-            r.try_get("milestone")?,
-            r.try_get("status")?,
-        ))
-    })
-    .collect()
+    .await
 }
 
-/// The decision on a bid, for its organisation: (outcome, amount, conditions, feedback).
+/// The decision on a bid, as its organisation is told it.
+#[derive(Debug, Clone, FromRow)]
+pub struct DecisionOf {
+    #[sqlx(try_from = "String")]
+    pub outcome: Outcome,
+    #[sqlx(rename = "amount_pence")]
+    pub amount: Option<Pence>,
+    pub conditions: String,
+    pub feedback: String,
+}
+
+/// The decision on a bid, if there is one.
 pub async fn decision_of(
     conn: &mut AnyConnection,
     bid_id: i64,
-) -> Result<Option<(Outcome, Option<Pence>, String, String)>, sqlx::Error> {
-    let Some(r) = sqlx::query(
+) -> Result<Option<DecisionOf>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT outcome, amount_pence, conditions, feedback FROM decisions WHERE bid_id = $1",
     )
     .bind(bid_id)
     .fetch_optional(conn)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let Some(outcome) = Outcome::from_code(&r.try_get::<String, _>("outcome")?) else {
-        return Ok(None);
-    };
-    Ok(Some((
-        outcome,
-        r.try_get::<Option<i64>, _>("amount_pence")?.map(Pence),
-        r.try_get("conditions")?,
-        r.try_get("feedback")?,
-    )))
+    .await
 }

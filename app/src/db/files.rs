@@ -1,4 +1,5 @@
 //! Uploaded files, stored in the database.
+use crate::domain::time::UtcTime;
 use sqlx::{AnyConnection, AnyPool, Row};
 
 pub struct NewFile<'a> {
@@ -12,7 +13,7 @@ pub struct NewFile<'a> {
 pub async fn insert(
     conn: &mut AnyConnection,
     f: NewFile<'_>,
-    now: &str,
+    now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO files (name, content_type, size_bytes, sha256, bytes, uploaded_by, created_at)
@@ -71,7 +72,7 @@ pub async fn set_gap_evidence(
     conn: &mut AnyConnection,
     gap_id: i64,
     file_id: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let old: Option<i64> = sqlx::query("SELECT evidence_file_id FROM gaps WHERE id = $1")
         .bind(gap_id)
@@ -103,7 +104,7 @@ pub async fn store(
     content_type: &str,
     bytes: &[u8],
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<(i64, String), sqlx::Error> {
     use sha2::Digest;
     let digest = hex::encode(sha2::Sha256::digest(bytes));

@@ -6,6 +6,7 @@
 //! the agreed value, whatever runs at the same time.
 use crate::domain::fund::{split_pro_rata, FinancialYear, LedgerRefusal, Movement, Totals};
 use crate::domain::money::Pence;
+use crate::domain::time::UtcTime;
 use sqlx::{AnyConnection, AnyPool, Row};
 
 #[derive(Debug, Clone)]
@@ -51,7 +52,7 @@ pub async fn partner(pool: &AnyPool, id: i64) -> Result<Option<Partner>, sqlx::E
 pub async fn insert_partner(
     conn: &mut AnyConnection,
     name: &str,
-    now: &str,
+    now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query("INSERT INTO partners (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(name)
@@ -121,7 +122,7 @@ pub async fn insert_fund(
     year: FinancialYear,
     agreed: Pence,
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO funds (year, agreed_pence, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -149,7 +150,7 @@ pub struct NewEntry<'a> {
 pub async fn append(
     conn: &mut AnyConnection,
     entry: NewEntry<'_>,
-    now: &str,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO fund_ledger (fund_id, partner_id, movement, amount_pence, round_id, reason, actor_user_id, created_at)
@@ -235,7 +236,7 @@ async fn append_split(
     round_id: Option<i64>,
     reason: &str,
     actor: Option<i64>,
-    now: &str,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     let shares = match (movement, round_id) {
         (Movement::Commitment | Movement::Release, Some(round)) => {
@@ -277,7 +278,7 @@ pub async fn reserve(
     round_id: i64,
     reason: &str,
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<Result<(), LedgerRefusal>, sqlx::Error> {
     let updated = sqlx::query(
         "UPDATE funds SET reserved_pence = reserved_pence + $1
@@ -318,7 +319,7 @@ pub async fn commit(
     amount: Pence,
     reason: &str,
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<Result<(), LedgerRefusal>, sqlx::Error> {
     let updated = sqlx::query(
         "UPDATE rounds SET awarded_pence = awarded_pence + $1
@@ -372,7 +373,7 @@ pub async fn pay(
     amount: Pence,
     reason: &str,
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query(
         "UPDATE funds SET paid_pence = paid_pence + $1 WHERE id = $2 AND paid_pence + $1 <= committed_pence RETURNING id",
@@ -406,7 +407,7 @@ pub async fn release(
     round_id: i64,
     reason: &str,
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<Pence, sqlx::Error> {
     let left = sqlx::query(
         "UPDATE rounds SET reserved_pence = awarded_pence WHERE id = $1 AND reserved_pence > awarded_pence
@@ -450,7 +451,7 @@ pub async fn vary(
     change: Pence,
     reason: &str,
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<Result<(Pence, Pence), LedgerRefusal>, sqlx::Error> {
     let updated = sqlx::query(
         "UPDATE funds SET agreed_pence = agreed_pence + $1

@@ -3,9 +3,9 @@ pub mod assessment;
 pub mod audit;
 pub mod bids;
 pub mod decisions;
+pub mod epoch;
 pub mod files;
 pub mod fund;
-pub mod generation;
 pub mod measures;
 pub mod opendata;
 pub mod organisations;
@@ -17,6 +17,7 @@ pub mod rounds;
 pub mod schemes;
 pub mod throttle;
 pub mod tokens;
+pub mod types;
 pub mod users;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -120,22 +121,9 @@ pub async fn migrate(pool: &AnyPool, url: &str) -> Result<(), sqlx::migrate::Mig
     }
 }
 
-/// A row whose stored code this build does not know.
-pub(crate) fn decode_error(what: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unexpected {what}").into())
-}
-
-/// A `YYYY-MM-DD` column (the default date for an unreadable one).
-pub(crate) fn date_from_db(text: &str) -> chrono::NaiveDate {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
-}
-
-pub(crate) fn date_to_db(d: chrono::NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-pub fn now() -> String {
-    crate::domain::time::to_db(chrono::Utc::now())
+/// The time now, as every write records it.
+pub fn now() -> crate::domain::time::UtcTime {
+    crate::domain::time::UtcTime::now()
 }
 
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {

@@ -4,7 +4,9 @@ use crate::domain::organisation::{
     CharityNumber, CompanyNumber, IncomeBand, Organisation, Postcode,
 };
 use crate::domain::round::LegalForm;
-use sqlx::{AnyConnection, AnyPool, Row};
+use crate::domain::time::UtcTime;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 
 fn decode(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("bad {what} in the database").into())
@@ -14,11 +16,11 @@ const COLUMNS: &str =
     "id, name, legal_form, charity_number, company_number, address_line_1, address_line_2, town,
     postcode, contact_name, contact_email, contact_phone, income_band, area_served";
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<(i64, Organisation), sqlx::Error> {
-    let text = |name: &str| r.try_get::<String, _>(name);
-    Ok((
-        r.try_get("id")?,
-        Organisation {
+/// An organisation's stored details, checked as the form checks them.
+impl<'r> FromRow<'r, AnyRow> for Organisation {
+    fn from_row(r: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        let text = |name: &str| r.try_get::<String, _>(name);
+        Ok(Organisation {
             name: text("name")?,
             legal_form: LegalForm::from_code(&text("legal_form")?)
                 .ok_or_else(|| decode("legal form"))?,
@@ -39,8 +41,8 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<(i64, Organisation), sqlx::Error> {
             income_band: IncomeBand::from_code(&text("income_band")?)
                 .ok_or_else(|| decode("income band"))?,
             area_served: text("area_served")?,
-        },
-    ))
+        })
+    }
 }
 
 /// Register an organisation with its creator as owner.
@@ -48,9 +50,9 @@ pub async fn insert(
     conn: &mut AnyConnection,
     o: &Organisation,
     owner: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO organisations (name, legal_form, charity_number, company_number, address_line_1, address_line_2,
          town, postcode, contact_name, contact_email, contact_phone, income_band, area_served, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
@@ -71,8 +73,7 @@ pub async fn insert(
     .bind(owner)
     .bind(now)
     .fetch_one(&mut *conn)
-    .await?
-    .try_get("id")?;
+    .await?;
     sqlx::query("INSERT INTO memberships (organisation_id, user_id, role, joined_at) VALUES ($1, $2, 'owner', $3)")
         .bind(id)
         .bind(owner)
@@ -84,30 +85,26 @@ pub async fn insert(
 
 pub async fn get(pool: &AnyPool, id: i64) -> Result<Option<Organisation>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM organisations WHERE id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .as_ref()
-        .map(|r| from_row(r).map(|(_, o)| o))
-        .transpose()
+    sqlx::query_as(&sql).bind(id).fetch_optional(pool).await
+}
+
+/// An organisation someone belongs to, with their role in it ("owner" or "member").
+#[derive(Debug, Clone, FromRow)]
+pub struct MembershipRow {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
 }
 
 /// The organisations a user belongs to, with their role in each.
-pub async fn for_user(
-    pool: &AnyPool,
-    user_id: i64,
-) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
-    let rows = sqlx::query(
+pub async fn for_user(pool: &AnyPool, user_id: i64) -> Result<Vec<MembershipRow>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT o.id, o.name, m.role FROM organisations o JOIN memberships m ON m.organisation_id = o.id
          WHERE m.user_id = $1 ORDER BY LOWER(o.name), o.id",
     )
     .bind(user_id)
     .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("role")?)))
-        .collect()
+    .await
 }
 
 /// A user's role in an organisation, if they are a member.
@@ -116,13 +113,11 @@ pub async fn role_of(
     organisation_id: i64,
     user_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query("SELECT role FROM memberships WHERE organisation_id = $1 AND user_id = $2")
+    sqlx::query_scalar("SELECT role FROM memberships WHERE organisation_id = $1 AND user_id = $2")
         .bind(organisation_id)
         .bind(user_id)
         .fetch_optional(pool)
-        .await?
-        .map(|r| r.try_get("role"))
-        .transpose()
+        .await
 }
 
 /// How a person is connected with an organisation: (a member of it, has declared a conflict
@@ -133,7 +128,7 @@ pub async fn connection(
     user_id: i64,
 ) -> Result<(bool, bool), sqlx::Error> {
     let member = role_of(pool, organisation_id, user_id).await?.is_some();
-    let conflicts: i64 = sqlx::query(
+    let conflicts: i64 = sqlx::query_scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM declarations d JOIN bids b ON b.id = d.bid_id
          WHERE b.organisation_id = $1 AND d.user_id = $2 AND d.conflict = 1
          AND d.id = (SELECT MAX(d2.id) FROM declarations d2 WHERE d2.bid_id = d.bid_id AND d2.user_id = d.user_id)",
@@ -141,33 +136,29 @@ pub async fn connection(
     .bind(organisation_id)
     .bind(user_id)
     .fetch_one(pool)
-    .await?
-    .try_get("n")?;
+    .await?;
     Ok((member, conflicts > 0))
 }
 
-/// Members: (user id, full name, email, role), owners first.
-pub async fn members(
-    pool: &AnyPool,
-    organisation_id: i64,
-) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
-    let rows = sqlx::query(
+/// A member of an organisation.
+#[derive(Debug, Clone, FromRow)]
+pub struct MemberRow {
+    pub id: i64,
+    pub full_name: String,
+    pub email: String,
+    /// "owner" or "member".
+    pub role: String,
+}
+
+/// Members, owners first.
+pub async fn members(pool: &AnyPool, organisation_id: i64) -> Result<Vec<MemberRow>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT u.id, u.full_name, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.organisation_id = $1 ORDER BY CASE WHEN m.role = 'owner' THEN 0 ELSE 1 END, LOWER(u.full_name)",
     )
     .bind(organisation_id)
     .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get("full_name")?,
-                r.try_get("email")?,
-                r.try_get("role")?,
-            ))
-        })
-        .collect()
+    .await
 }
 
 pub async fn insert_invite(
@@ -176,8 +167,8 @@ pub async fn insert_invite(
     email: &str,
     token_hash: &str,
     invited_by: i64,
-    expires_at: &str,
-    now: &str,
+    expires_at: UtcTime,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO organisation_invites (organisation_id, email, token_hash, invited_by, expires_at, created_at)
@@ -194,59 +185,70 @@ pub async fn insert_invite(
     Ok(())
 }
 
-/// A live invitation: (organisation id, organisation name, invited email).
+/// An invitation to join an organisation.
+#[derive(Debug, Clone, FromRow)]
+pub struct InviteRow {
+    pub organisation_id: i64,
+    /// The organisation's name (empty where not asked for).
+    #[sqlx(default)]
+    pub name: String,
+    /// The invited email address.
+    pub email: String,
+}
+
+/// A live invitation.
 pub async fn live_invite(
     pool: &AnyPool,
     token_hash: &str,
-    now: &str,
-) -> Result<Option<(i64, String, String)>, sqlx::Error> {
-    sqlx::query(
+    now: UtcTime,
+) -> Result<Option<InviteRow>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT i.organisation_id, o.name, i.email FROM organisation_invites i JOIN organisations o ON o.id = i.organisation_id
          WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
     )
     .bind(token_hash)
     .bind(now)
     .fetch_optional(pool)
-    .await?
-    .map(|r| Ok((r.try_get("organisation_id")?, r.try_get("name")?, r.try_get("email")?)))
-    .transpose()
+    .await
 }
 
-/// Use an invitation once (a conditional update): (organisation id, invited email).
+/// Use an invitation once (a conditional update).
 pub async fn consume_invite(
     conn: &mut AnyConnection,
     token_hash: &str,
-    now: &str,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
-    sqlx::query(
+    now: UtcTime,
+) -> Result<Option<InviteRow>, sqlx::Error> {
+    sqlx::query_as(
         "UPDATE organisation_invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
          RETURNING organisation_id, email",
     )
     .bind(now)
     .bind(token_hash)
     .fetch_optional(conn)
-    .await?
-    .map(|r| Ok((r.try_get("organisation_id")?, r.try_get("email")?)))
-    .transpose()
+    .await
 }
 
-/// Invitations not yet used or expired: (email, expires at).
+/// An invitation not yet used.
+#[derive(Debug, Clone, FromRow)]
+pub struct PendingInvite {
+    pub email: String,
+    pub expires_at: UtcTime,
+}
+
+/// Invitations not yet used or expired.
 pub async fn pending_invites(
     pool: &AnyPool,
     organisation_id: i64,
-    now: &str,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    let rows = sqlx::query(
+    now: UtcTime,
+) -> Result<Vec<PendingInvite>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT email, expires_at FROM organisation_invites WHERE organisation_id = $1 AND used_at IS NULL AND expires_at > $2
          ORDER BY id DESC LIMIT 50",
     )
     .bind(organisation_id)
     .bind(now)
     .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("email")?, r.try_get("expires_at")?)))
-        .collect()
+    .await
 }
 
 /// Add a member (nothing happens if they already belong).
@@ -254,7 +256,7 @@ pub async fn add_member(
     conn: &mut AnyConnection,
     organisation_id: i64,
     user_id: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "INSERT INTO memberships (organisation_id, user_id, role, joined_at) VALUES ($1, $2, 'member', $3)

@@ -1,9 +1,10 @@
 //! The mail outbox: messages written by requests, sent by the background task.
+use crate::domain::time::UtcTime;
 use crate::mail::OutgoingMail;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, FromRow};
 
-pub async fn add(pool: &AnyPool, mail: &OutgoingMail, now: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+pub async fn add(pool: &AnyPool, mail: &OutgoingMail, now: UtcTime) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "INSERT INTO mail_outbox (to_address, subject, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(&mail.to)
@@ -11,8 +12,16 @@ pub async fn add(pool: &AnyPool, mail: &OutgoingMail, now: &str) -> Result<i64, 
     .bind(&mail.body)
     .bind(now)
     .fetch_one(pool)
-    .await?
-    .try_get("id")
+    .await
+}
+
+/// A message claimed for sending.
+#[derive(FromRow)]
+struct Claimed {
+    id: i64,
+    to_address: String,
+    subject: String,
+    body: String,
 }
 
 /// The most times a message is tried before it is left for a person to look at.
@@ -23,10 +32,10 @@ pub const MAX_ATTEMPTS: i64 = 10;
 /// (instances) exactly one gets each message.
 pub async fn claim(
     pool: &AnyPool,
-    now: &str,
-    stale: &str,
+    now: UtcTime,
+    stale: UtcTime,
 ) -> Result<Option<(i64, OutgoingMail)>, sqlx::Error> {
-    let row = sqlx::query(
+    let row: Option<Claimed> = sqlx::query_as(
         "UPDATE mail_outbox SET claimed_at = $1, attempts = attempts + 1
          WHERE id = (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND attempts < $3
                      AND (claimed_at IS NULL OR claimed_at < $2) ORDER BY id LIMIT 1)
@@ -38,20 +47,19 @@ pub async fn claim(
     .bind(MAX_ATTEMPTS)
     .fetch_optional(pool)
     .await?;
-    row.map(|r| {
-        Ok((
-            r.try_get("id")?,
+    Ok(row.map(|r| {
+        (
+            r.id,
             OutgoingMail {
-                to: r.try_get("to_address")?,
-                subject: r.try_get("subject")?,
-                body: r.try_get("body")?,
+                to: r.to_address,
+                subject: r.subject,
+                body: r.body,
             },
-        ))
-    })
-    .transpose()
+        )
+    }))
 }
 
-pub async fn sent(pool: &AnyPool, id: i64, now: &str) -> Result<(), sqlx::Error> {
+pub async fn sent(pool: &AnyPool, id: i64, now: UtcTime) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE mail_outbox SET sent_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
@@ -72,8 +80,9 @@ pub async fn failed(pool: &AnyPool, id: i64, error: &str) -> Result<(), sqlx::Er
 
 /// Messages not sent yet (waiting or being retried).
 pub async fn unsent(pool: &AnyPool) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM mail_outbox WHERE sent_at IS NULL")
-        .fetch_one(pool)
-        .await?
-        .try_get("n")
+    sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM mail_outbox WHERE sent_at IS NULL",
+    )
+    .fetch_one(pool)
+    .await
 }

@@ -1,6 +1,7 @@
 //! The gaps register and the commissioned services register.
 use crate::domain::money::Pence;
 use crate::domain::registers::{Gap, GapStatus, MarketCategory, Priority, Service};
+use crate::domain::time::UtcTime;
 use chrono::NaiveDate;
 use sqlx::{AnyConnection, AnyPool, Row};
 
@@ -29,7 +30,7 @@ pub async fn insert_gap(
     conn: &mut AnyConnection,
     gap: &Gap,
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO gaps (title, need, evidence, target_population, outcome_sought, priority, status, created_by, created_at, updated_at)
@@ -53,7 +54,7 @@ pub async fn update_gap(
     conn: &mut AnyConnection,
     id: i64,
     gap: &Gap,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE gaps SET title = $1, need = $2, evidence = $3, target_population = $4, outcome_sought = $5,
@@ -153,7 +154,7 @@ pub async fn insert_service(
     conn: &mut AnyConnection,
     s: &Service,
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
     bind_service(sqlx::query(
         "INSERT INTO services (name, current_provider, contract_value_pence, contract_currency, quantity, quality_criteria,
@@ -171,7 +172,7 @@ pub async fn update_service(
     conn: &mut AnyConnection,
     id: i64,
     s: &Service,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = bind_service(sqlx::query(
         "UPDATE services SET name = $1, current_provider = $2, contract_value_pence = $3, contract_currency = $4,
@@ -215,7 +216,7 @@ pub async fn services(
 pub async fn open_gaps(
     conn: &mut AnyConnection,
     ids: &[i64],
-    now: &str,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     for id in ids {
         sqlx::query(

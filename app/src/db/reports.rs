@@ -1,31 +1,32 @@
 //! Queries behind the commissioners' reports: a round's bids, and the audit trail.
 use crate::domain::bid::BidStatus;
 use crate::domain::money::Pence;
-use sqlx::{AnyConnection, AnyPool, Row};
+use crate::domain::time::UtcTime;
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
-/// A round's bids: (bid id, status, sent at least once, amount requested).
+/// One of a round's bids, as the round report counts it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ReportBid {
+    pub id: i64,
+    #[sqlx(try_from = "String")]
+    pub status: BidStatus,
+    /// When it was first sent (none for a draft never sent).
+    pub submitted_at: Option<UtcTime>,
+    pub requested: Pence,
+}
+
+/// A round's bids.
 pub async fn round_bids(
     conn: &mut AnyConnection,
     round_id: i64,
-) -> Result<Vec<(i64, BidStatus, bool, Pence)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<ReportBid>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT id, status, submitted_at, COALESCE(amount_requested_pence, 0) AS requested
          FROM bids WHERE round_id = $1 ORDER BY id",
     )
     .bind(round_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        let status = r.try_get::<String, _>("status")?;
-        Ok((
-            r.try_get("id")?,
-            BidStatus::from_code(&status).unwrap_or(BidStatus::Draft),
-            r.try_get::<Option<String>, _>("submitted_at")?.is_some(),
-            Pence(r.try_get("requested")?),
-        ))
-    })
-    .collect()
+    .await
 }
 
 /// The audit trail's columns, with the actor's name.
@@ -45,33 +46,25 @@ macro_rules! audit_select {
 /// (0 anyone, −1 Seedbed), $2 record type, $3 record number, $4 action, $5 from, $6 before.
 pub const AUDIT_ALL_SQL: &str = concat!(audit_select!(), " ORDER BY a.id");
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct AuditEntry {
     pub id: i64,
-    pub occurred_at: String,
+    pub occurred_at: UtcTime,
     pub actor: Option<String>,
     pub actor_email: Option<String>,
     pub action: String,
     pub subject_type: String,
     pub subject_id: String,
     pub summary: String,
+    #[sqlx(rename = "before_summary")]
     pub before: Option<String>,
+    #[sqlx(rename = "after_summary")]
     pub after: Option<String>,
 }
 
+/// One row of `AUDIT_ALL_SQL` (streamed by the CSV export).
 pub fn audit_entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
-    Ok(AuditEntry {
-        id: r.try_get("id")?,
-        occurred_at: r.try_get("occurred_at")?,
-        actor: r.try_get("actor")?,
-        actor_email: r.try_get("actor_email")?,
-        action: r.try_get("action")?,
-        subject_type: r.try_get("subject_type")?,
-        subject_id: r.try_get("subject_id")?,
-        summary: r.try_get("summary")?,
-        before: r.try_get("before_summary")?,
-        after: r.try_get("after_summary")?,
-    })
+    AuditEntry::from_row(r)
 }
 
 /// The filter's query arguments, in placeholder order.
@@ -92,7 +85,7 @@ pub async fn audit_page(
     before_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    sqlx::query(concat!(
+    sqlx::query_as(concat!(
         audit_select!(),
         " AND a.id < $7 ORDER BY a.id DESC LIMIT $8"
     ))
@@ -105,37 +98,43 @@ pub async fn audit_page(
     .bind(before_id.unwrap_or(i64::MAX))
     .bind(limit)
     .fetch_all(pool)
-    .await?
-    .iter()
-    .map(audit_entry)
-    .collect()
+    .await
 }
 
-/// What the filter offers: people who appear in the trail (id, name, email), record types
-/// and actions.
-pub async fn audit_choices(
-    pool: &AnyPool,
-) -> Result<(Vec<(i64, String, String)>, Vec<String>, Vec<String>), sqlx::Error> {
-    let people = sqlx::query(
+/// Someone who appears in the audit trail.
+#[derive(Debug, Clone, FromRow)]
+pub struct AuditPerson {
+    pub id: i64,
+    pub full_name: String,
+    pub email: String,
+}
+
+/// What the audit filter offers: the people who appear in the trail, record types and
+/// actions.
+#[derive(Debug, Clone)]
+pub struct AuditChoices {
+    pub people: Vec<AuditPerson>,
+    pub records: Vec<String>,
+    pub actions: Vec<String>,
+}
+
+pub async fn audit_choices(pool: &AnyPool) -> Result<AuditChoices, sqlx::Error> {
+    let people = sqlx::query_as(
         "SELECT u.id, u.full_name, u.email FROM users u
          WHERE EXISTS (SELECT 1 FROM audit_log a WHERE a.actor_user_id = u.id) ORDER BY u.full_name, u.id",
     )
     .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("full_name")?, r.try_get("email")?)))
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    .await?;
     let distinct = |column: &'static str| async move {
-        sqlx::query(&format!(
+        sqlx::query_scalar::<_, String>(&format!(
             "SELECT DISTINCT {column} AS c FROM audit_log ORDER BY c"
         ))
         .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<String, _>("c"))
-        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .await
     };
-    let records = distinct("subject_type").await?;
-    let actions = distinct("action").await?;
-    Ok((people, records, actions))
+    Ok(AuditChoices {
+        people,
+        records: distinct("subject_type").await?,
+        actions: distinct("action").await?,
+    })
 }

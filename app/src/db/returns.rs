@@ -2,29 +2,40 @@
 //! reads of them, and the reminder claims. State changes are conditional on the status.
 use crate::domain::money::Pence;
 use crate::domain::monitoring::{Figures, ReturnContent, ReturnForm, ReturnStatus};
-use sqlx::{AnyConnection, AnyPool, Row};
+use crate::domain::time::{Day, UtcTime};
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 
-use super::{date_from_db as date, date_to_db as day, decode_error as decode};
+use super::types::Flag;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct ReturnRow {
     pub id: i64,
     pub scheme_id: i64,
+    #[sqlx(try_from = "i64")]
     pub position: u32,
-    pub period_start: chrono::NaiveDate,
-    pub period_end: chrono::NaiveDate,
-    pub due_on: chrono::NaiveDate,
+    #[sqlx(try_from = "Day")]
+    pub period_start: NaiveDate,
+    #[sqlx(try_from = "Day")]
+    pub period_end: NaiveDate,
+    #[sqlx(try_from = "Day")]
+    pub due_on: NaiveDate,
+    #[sqlx(try_from = "String")]
     pub status: ReturnStatus,
+    #[sqlx(flatten)]
     pub figures: Figures,
+    #[sqlx(try_from = "String")]
     pub typed: ReturnForm,
     pub narrative: String,
     pub risks: String,
     pub saved_by: Option<String>,
-    pub saved_at: Option<String>,
+    pub saved_at: Option<UtcTime>,
     pub submitted_by: Option<String>,
-    pub submitted_at: Option<String>,
+    pub submitted_at: Option<UtcTime>,
     pub review_comment: String,
-    pub reviewed_at: Option<String>,
+    pub reviewed_at: Option<UtcTime>,
+    #[sqlx(try_from = "Flag")]
     pub is_final: bool,
 }
 
@@ -37,41 +48,27 @@ const RETURN_SELECT: &str = "SELECT r.id, r.scheme_id, r.position, r.period_star
     r.review_comment, r.reviewed_at, r.is_final
     FROM returns r LEFT JOIN users sv ON sv.id = r.saved_by LEFT JOIN users sb ON sb.id = r.submitted_by";
 
-fn figures_from_row(r: &sqlx::any::AnyRow) -> Result<Figures, sqlx::Error> {
-    Ok(Figures {
-        costs: Pence(r.try_get("costs_pence")?),
-        seed_grant: Pence(r.try_get("seed_grant_pence")?),
-        charges: Pence(r.try_get("charges_pence")?),
-        other_grants: Pence(r.try_get("other_grants_pence")?),
-        donations: Pence(r.try_get("donations_pence")?),
-        contracts: Pence(r.try_get("contracts_pence")?),
-        in_kind: Pence(r.try_get("in_kind_pence")?),
-    })
+/// A return's figures, from its `*_pence` columns.
+impl<'r> FromRow<'r, AnyRow> for Figures {
+    fn from_row(r: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Figures {
+            costs: r.try_get("costs_pence")?,
+            seed_grant: r.try_get("seed_grant_pence")?,
+            charges: r.try_get("charges_pence")?,
+            other_grants: r.try_get("other_grants_pence")?,
+            donations: r.try_get("donations_pence")?,
+            contracts: r.try_get("contracts_pence")?,
+            in_kind: r.try_get("in_kind_pence")?,
+        })
+    }
 }
 
-fn return_from_row(r: &sqlx::any::AnyRow) -> Result<ReturnRow, sqlx::Error> {
-    let typed: String = r.try_get("typed")?;
-    Ok(ReturnRow {
-        id: r.try_get("id")?,
-        scheme_id: r.try_get("scheme_id")?,
-        position: u32::try_from(r.try_get::<i64, _>("position")?).unwrap_or(0),
-        period_start: date(&r.try_get::<String, _>("period_start")?),
-        period_end: date(&r.try_get::<String, _>("period_end")?),
-        due_on: date(&r.try_get::<String, _>("due_on")?),
-        status: ReturnStatus::from_code(&r.try_get::<String, _>("status")?)
-            .ok_or_else(|| decode("return status"))?,
-        figures: figures_from_row(r)?,
-        typed: serde_json::from_str(&typed).unwrap_or_default(),
-        narrative: r.try_get("narrative")?,
-        risks: r.try_get("risks")?,
-        saved_by: r.try_get("saved_by")?,
-        saved_at: r.try_get("saved_at")?,
-        submitted_by: r.try_get("submitted_by")?,
-        submitted_at: r.try_get("submitted_at")?,
-        review_comment: r.try_get("review_comment")?,
-        reviewed_at: r.try_get("reviewed_at")?,
-        is_final: r.try_get::<i64, _>("is_final")? != 0,
-    })
+/// What was typed into a return's form, stored as JSON (`{}` before anything was typed).
+impl TryFrom<String> for ReturnForm {
+    type Error = serde_json::Error;
+    fn try_from(json: String) -> Result<Self, Self::Error> {
+        serde_json::from_str(&json)
+    }
 }
 
 pub async fn returns(
@@ -79,25 +76,29 @@ pub async fn returns(
     scheme_id: i64,
 ) -> Result<Vec<ReturnRow>, sqlx::Error> {
     let sql = format!("{RETURN_SELECT} WHERE r.scheme_id = $1 ORDER BY r.position");
-    let rows = sqlx::query(&sql).bind(scheme_id).fetch_all(conn).await?;
-    rows.iter().map(return_from_row).collect()
+    sqlx::query_as(&sql).bind(scheme_id).fetch_all(conn).await
 }
 
-/// The measure values of a scheme's returns: (return id, measure id, value).
+/// One measure's value in one return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
+pub struct ReturnValue {
+    pub return_id: i64,
+    pub measure_id: i64,
+    pub value: i64,
+}
+
+/// The measure values of a scheme's returns.
 pub async fn values(
     conn: &mut AnyConnection,
     scheme_id: i64,
-) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<ReturnValue>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT v.return_id, v.measure_id, v.value FROM return_values v JOIN returns r ON r.id = v.return_id
          WHERE r.scheme_id = $1 ORDER BY r.position, v.measure_id",
     )
     .bind(scheme_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("return_id")?, r.try_get("measure_id")?, r.try_get("value")?)))
-    .collect()
+    .await
 }
 
 /// Save a return the organisation may still change, as a draft or sent. False when it
@@ -109,7 +110,7 @@ pub async fn save_return(
     c: &ReturnContent,
     send: bool,
     user: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let f = &c.figures;
     let typed = serde_json::to_string(typed).unwrap_or_else(|_| "{}".into());
@@ -126,13 +127,13 @@ pub async fn save_return(
     } else {
         ReturnStatus::Draft.code()
     })
-    .bind(f.costs.0)
-    .bind(f.seed_grant.0)
-    .bind(f.charges.0)
-    .bind(f.other_grants.0)
-    .bind(f.donations.0)
-    .bind(f.contracts.0)
-    .bind(f.in_kind.0)
+    .bind(f.costs)
+    .bind(f.seed_grant)
+    .bind(f.charges)
+    .bind(f.other_grants)
+    .bind(f.donations)
+    .bind(f.contracts)
+    .bind(f.in_kind)
     .bind(typed)
     .bind(&c.narrative)
     .bind(&c.risks)
@@ -168,7 +169,7 @@ pub async fn review_return(
     accept: bool,
     comment: &str,
     user: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE returns SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4
@@ -207,30 +208,22 @@ pub enum Of {
 /// portfolio's totals (a SUM over schemes) never disagree with the returns.
 pub async fn refresh_cost_avoided(conn: &mut AnyConnection, of: Of) -> Result<(), sqlx::Error> {
     let schemes: Vec<i64> = match of {
-        Of::Return(id) => sqlx::query("SELECT scheme_id FROM returns WHERE id = $1").bind(id),
-        Of::UnitCost(id) => sqlx::query(
+        Of::Return(id) => {
+            sqlx::query_scalar("SELECT scheme_id FROM returns WHERE id = $1").bind(id)
+        }
+        Of::UnitCost(id) => sqlx::query_scalar(
             "SELECT DISTINCT r.scheme_id FROM return_values v JOIN returns r ON r.id = v.return_id
              JOIN round_measures m ON m.id = v.measure_id WHERE m.unit_cost_id = $1",
         )
         .bind(id),
     }
     .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get("scheme_id"))
-    .collect::<Result<_, _>>()?;
+    .await?;
     for scheme in schemes {
         let total: i64 = valued_outcomes(&mut *conn, Some(&[scheme]))
             .await?
             .into_iter()
-            .map(|(_, _, value, cost, bp)| {
-                crate::domain::monitoring::cost_avoided(
-                    value,
-                    cost,
-                    crate::domain::monitoring::attribution_from_bp(bp),
-                )
-                .0
-            })
+            .map(|v| v.cost_avoided().0)
             .sum();
         sqlx::query("UPDATE schemes SET cost_avoided_pence = $1 WHERE id = $2")
             .bind(total)
@@ -253,12 +246,24 @@ fn only_schemes(column: &str, schemes: Option<&[i64]>) -> String {
     }
 }
 
-/// Reported figures of many schemes at once (portfolio), every scheme's or only `schemes`':
-/// (scheme id, position, period start, figures), in scheme and period order.
+/// One sent or accepted return's figures, for the portfolio.
+#[derive(Debug, Clone, FromRow)]
+pub struct Reported {
+    pub scheme_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub position: u32,
+    #[sqlx(try_from = "Day")]
+    pub period_start: NaiveDate,
+    #[sqlx(flatten)]
+    pub figures: Figures,
+}
+
+/// Reported figures of many schemes at once (portfolio), every scheme's or only `schemes`',
+/// in scheme and period order.
 pub async fn reported(
     pool: &AnyPool,
     schemes: Option<&[i64]>,
-) -> Result<Vec<(i64, u32, chrono::NaiveDate, Figures)>, sqlx::Error> {
+) -> Result<Vec<Reported>, sqlx::Error> {
     if schemes.is_some_and(|s| s.is_empty()) {
         return Ok(Vec::new());
     }
@@ -266,50 +271,67 @@ pub async fn reported(
         "SELECT {RETURN_COLUMNS} FROM returns r WHERE r.status IN ('submitted', 'accepted'){} ORDER BY r.scheme_id, r.position",
         only_schemes("r.scheme_id", schemes)
     );
-    let rows = sqlx::query(&sql).fetch_all(pool).await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("scheme_id")?,
-                u32::try_from(r.try_get::<i64, _>("position")?).unwrap_or(0),
-                date(&r.try_get::<String, _>("period_start")?),
-                figures_from_row(r)?,
-            ))
-        })
-        .collect()
+    sqlx::query_as(&sql).fetch_all(pool).await
 }
 
-/// Each scheme's earliest open return (every scheme's or only `schemes`'): (scheme id, due
-/// date) (portfolio).
+/// A scheme's earliest open return's due date.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct NextDue {
+    pub scheme_id: i64,
+    #[sqlx(try_from = "Day")]
+    pub due_on: NaiveDate,
+}
+
+/// Each scheme's earliest open return (every scheme's or only `schemes`') (portfolio).
 pub async fn next_due(
     pool: &AnyPool,
     schemes: Option<&[i64]>,
-) -> Result<Vec<(i64, chrono::NaiveDate)>, sqlx::Error> {
+) -> Result<Vec<NextDue>, sqlx::Error> {
     if schemes.is_some_and(|s| s.is_empty()) {
         return Ok(Vec::new());
     }
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT scheme_id, MIN(due_on) AS due_on FROM returns WHERE status IN ('due', 'draft', 'changes_requested'){}
          GROUP BY scheme_id",
         only_schemes("scheme_id", schemes)
     ))
     .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("scheme_id")?, date(&r.try_get::<String, _>("due_on")?))))
-    .collect()
+    .await
 }
 
-/// Valued outcomes in reported returns (every scheme's or only `schemes`'): (scheme id,
-/// position, value, unit cost, attribution bp).
+/// A valued outcome reported in a return: how many, at what unit cost, how much of it the
+/// scheme may claim (attribution in basis points).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
+pub struct ValuedOutcome {
+    pub scheme_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub position: u32,
+    pub value: i64,
+    #[sqlx(rename = "cost_pence")]
+    pub unit_cost: Pence,
+    pub attribution_bp: i64,
+}
+
+impl ValuedOutcome {
+    /// The cost this outcome avoided (monitoring::cost_avoided).
+    pub fn cost_avoided(&self) -> Pence {
+        crate::domain::monitoring::cost_avoided(
+            self.value,
+            self.unit_cost,
+            crate::domain::monitoring::attribution_from_bp(self.attribution_bp),
+        )
+    }
+}
+
+/// Valued outcomes in reported returns (every scheme's or only `schemes`').
 pub async fn valued_outcomes<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     db: E,
     schemes: Option<&[i64]>,
-) -> Result<Vec<(i64, u32, i64, Pence, i64)>, sqlx::Error> {
+) -> Result<Vec<ValuedOutcome>, sqlx::Error> {
     if schemes.is_some_and(|s| s.is_empty()) {
         return Ok(Vec::new());
     }
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT r.scheme_id, r.position, v.value, u.cost_pence, m.attribution_bp
          FROM return_values v JOIN returns r ON r.id = v.return_id JOIN round_measures m ON m.id = v.measure_id
          JOIN unit_costs u ON u.id = m.unit_cost_id
@@ -318,27 +340,18 @@ pub async fn valued_outcomes<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
         only_schemes("r.scheme_id", schemes)
     ))
     .fetch_all(db)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("scheme_id")?,
-            u32::try_from(r.try_get::<i64, _>("position")?).unwrap_or(0),
-            r.try_get("value")?,
-            Pence(r.try_get("cost_pence")?),
-            r.try_get("attribution_bp")?,
-        ))
-    })
-    .collect()
+    .await
 }
 
 /// A return that may need a reminder.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct OpenReturn {
     pub id: i64,
     pub scheme_id: i64,
+    #[sqlx(try_from = "i64")]
     pub position: u32,
-    pub due_on: chrono::NaiveDate,
+    #[sqlx(try_from = "Day")]
+    pub due_on: NaiveDate,
     pub organisation_id: i64,
     pub organisation_name: String,
     pub round_title: String,
@@ -347,33 +360,20 @@ pub struct OpenReturn {
 /// Open returns of active schemes due between two dates (inclusive).
 pub async fn open_returns_due(
     pool: &AnyPool,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<Vec<OpenReturn>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT r.id, r.scheme_id, r.position, r.due_on, s.organisation_id, o.name AS organisation_name, rd.title AS round_title
          FROM returns r JOIN schemes s ON s.id = r.scheme_id JOIN organisations o ON o.id = s.organisation_id
          JOIN rounds rd ON rd.id = s.round_id
          WHERE r.status IN ('due', 'draft', 'changes_requested') AND s.status = 'active' AND r.due_on BETWEEN $1 AND $2
          ORDER BY r.due_on, r.id",
     )
-    .bind(day(from))
-    .bind(day(to))
+    .bind(Day(from))
+    .bind(Day(to))
     .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(OpenReturn {
-            id: r.try_get("id")?,
-            scheme_id: r.try_get("scheme_id")?,
-            position: u32::try_from(r.try_get::<i64, _>("position")?).unwrap_or(0),
-            due_on: date(&r.try_get::<String, _>("due_on")?),
-            organisation_id: r.try_get("organisation_id")?,
-            organisation_name: r.try_get("organisation_name")?,
-            round_title: r.try_get("round_title")?,
-        })
-    })
-    .collect()
+    .await
 }
 
 /// Claim a reminder: true for exactly one caller, ever, per return and kind.
@@ -381,7 +381,7 @@ pub async fn claim_reminder(
     pool: &AnyPool,
     return_id: i64,
     kind: &str,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let claimed = sqlx::query(
         "INSERT INTO reminders (return_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING return_id",
@@ -406,4 +406,20 @@ pub async fn release_reminder(
         .execute(pool)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_return_nothing_was_typed_into_reads_as_an_empty_form() {
+        // The column's default, and what a return saved before a field existed holds.
+        assert_eq!(
+            ReturnForm::try_from("{}".to_string()).unwrap(),
+            ReturnForm::default()
+        );
+        let old = r#"{"money":{"costs":"100"}}"#.to_string();
+        assert_eq!(ReturnForm::try_from(old).unwrap().money["costs"], "100");
+    }
 }

@@ -3,6 +3,7 @@ use crate::domain::money::Pence;
 use crate::domain::round::{
     Criterion, LegalForm, Panel, Question, QuestionType, RoundDetails, RoundStatus, SectionKind,
 };
+use crate::domain::time::UtcTime;
 use crate::domain::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AnyConnection, AnyPool, Row};
@@ -99,7 +100,7 @@ pub async fn insert_round(
     d: &RoundDetails,
     gap_ids: &[i64],
     actor: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
     let id: i64 = bind_details(sqlx::query(
         "INSERT INTO rounds (title, summary, guidance, envelope_pence, min_award_pence, max_award_pence, period_months,
@@ -143,7 +144,7 @@ pub async fn update_details(
     id: i64,
     d: &RoundDetails,
     gap_ids: &[i64],
-    now: &str,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     bind_details(sqlx::query(
         "UPDATE rounds SET title = $1, summary = $2, guidance = $3, envelope_pence = $4, min_award_pence = $5,
@@ -174,7 +175,11 @@ async fn set_gaps(conn: &mut AnyConnection, id: i64, gap_ids: &[i64]) -> Result<
 
 /// Take the round's row lock and check it is still a draft. Call first in a transaction
 /// that changes the questionnaire or criteria, so a publish cannot slip in between.
-pub async fn lock_draft(conn: &mut AnyConnection, id: i64, now: &str) -> Result<bool, sqlx::Error> {
+pub async fn lock_draft(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE rounds SET updated_at = $1 WHERE id = $2 AND status = 'draft' RETURNING id",
     )
@@ -212,7 +217,7 @@ pub async fn all(pool: &AnyPool) -> Result<Vec<RoundRow>, sqlx::Error> {
 }
 
 /// Published rounds that have not closed at `now`, soonest closing first (the public list).
-pub async fn open_and_upcoming(pool: &AnyPool, now: &str) -> Result<Vec<RoundRow>, sqlx::Error> {
+pub async fn open_and_upcoming(pool: &AnyPool, now: UtcTime) -> Result<Vec<RoundRow>, sqlx::Error> {
     let sql = format!(
         "SELECT {ROUND_COLUMNS} FROM rounds WHERE status IN ('published', 'open') AND closes_at > $1
          ORDER BY closes_at, id LIMIT 200"
@@ -695,7 +700,7 @@ pub async fn mark_published(
     conn: &mut AnyConnection,
     id: i64,
     fund_id: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE rounds SET status = 'published', fund_id = $1, reserved_pence = envelope_pence, updated_at = $2
@@ -716,7 +721,7 @@ pub async fn set_status(
     from: RoundStatus,
     to: RoundStatus,
     bump_version: bool,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE rounds SET status = $1, version = version + $2, updated_at = $3
@@ -732,39 +737,42 @@ pub async fn set_status(
     .is_some())
 }
 
-/// Rounds whose stored status the clock has overtaken: (id, title, version, from, to).
+/// A round whose stored status the clock has overtaken.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueTransition {
+    pub id: i64,
+    pub title: String,
+    pub version: i64,
+    #[sqlx(rename = "status", try_from = "String")]
+    pub from: RoundStatus,
+    pub closes_at: UtcTime,
+}
+
+impl DueTransition {
+    /// What the round becomes at `now`: closed once its closing time has passed, else open.
+    pub fn to(&self, now: UtcTime) -> RoundStatus {
+        if self.closes_at <= now {
+            RoundStatus::Closed
+        } else {
+            RoundStatus::Open
+        }
+    }
+}
+
+/// Rounds whose stored status the clock has overtaken.
 pub async fn due_transitions(
     pool: &AnyPool,
-    now: &str,
-) -> Result<Vec<(i64, String, i64, RoundStatus, RoundStatus)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, title, version, status, opens_at, closes_at FROM rounds
+    now: UtcTime,
+) -> Result<Vec<DueTransition>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, title, version, status, closes_at FROM rounds
          WHERE (status = 'published' AND (opens_at <= $1 OR closes_at <= $1))
             OR (status = 'open' AND closes_at <= $1)
          ORDER BY id LIMIT 500",
     )
     .bind(now)
     .fetch_all(pool)
-    .await?;
-    let mut out = Vec::new();
-    for r in &rows {
-        let from = RoundStatus::from_code(&r.try_get::<String, _>("status")?)
-            .ok_or_else(|| decode("status"))?;
-        let closes: String = r.try_get("closes_at")?;
-        let to = if closes.as_str() <= now {
-            RoundStatus::Closed
-        } else {
-            RoundStatus::Open
-        };
-        out.push((
-            r.try_get("id")?,
-            r.try_get("title")?,
-            r.try_get("version")?,
-            from,
-            to,
-        ));
-    }
-    Ok(out)
+    .await
 }
 
 /// Record a clock transition once: false when another instance (or an earlier run) did.
@@ -773,7 +781,7 @@ pub async fn claim_transition(
     id: i64,
     to: RoundStatus,
     version: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "INSERT INTO round_transitions (round_id, to_status, version, happened_at) VALUES ($1, $2, $3, $4)

@@ -5,9 +5,11 @@ use crate::domain::bid::PlanYear;
 use crate::domain::decision::Tranche;
 use crate::domain::money::Pence;
 use crate::domain::monitoring::{Period, SchemeStatus, TrancheStatus};
-use sqlx::{AnyConnection, AnyPool, Row};
+use crate::domain::time::{Day, UtcTime};
+use chrono::NaiveDate;
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
-use super::{date_from_db as date, date_to_db as day, decode_error as decode};
+use super::types::JsonText;
 
 /// What an award creates.
 pub struct NewScheme<'a> {
@@ -27,33 +29,32 @@ pub struct NewScheme<'a> {
 pub async fn create(
     conn: &mut AnyConnection,
     s: &NewScheme<'_>,
-    now: &str,
+    now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
     let plan = serde_json::to_string(s.plan).unwrap_or_else(|_| "[]".into());
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO schemes (bid_id, round_id, organisation_id, amount_pence, conditions, status, created_at, plan, starts_on, return_every_months)
          VALUES ($1, $2, $3, $4, $5, 'awarded', $6, $7, $8, $9) RETURNING id",
     )
     .bind(s.bid_id)
     .bind(s.round_id)
     .bind(s.organisation_id)
-    .bind(s.amount.0)
+    .bind(s.amount)
     .bind(s.conditions)
     .bind(now)
     .bind(plan)
-    .bind(day(s.starts_on))
+    .bind(Day(s.starts_on))
     .bind(i64::from(s.return_every))
     .fetch_one(&mut *conn)
-    .await?
-    .try_get("id")?;
+    .await?;
     for (i, t) in s.tranches.iter().enumerate() {
         sqlx::query(
             "INSERT INTO tranches (scheme_id, position, amount_pence, due_on, milestone, status) VALUES ($1, $2, $3, $4, $5, 'due')",
         )
         .bind(id)
         .bind(i as i64 + 1)
-        .bind(t.amount.0)
-        .bind(day(t.due))
+        .bind(t.amount)
+        .bind(Day(t.due))
         .bind(&t.milestone)
         .execute(&mut *conn)
         .await?;
@@ -64,16 +65,16 @@ pub async fn create(
         )
         .bind(id)
         .bind(i64::from(p.position))
-        .bind(day(p.start))
-        .bind(day(p.end))
-        .bind(day(p.due))
+        .bind(Day(p.start))
+        .bind(Day(p.end))
+        .bind(Day(p.due))
         .execute(&mut *conn)
         .await?;
     }
     Ok(id)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct SchemeRow {
     pub id: i64,
     pub bid_id: i64,
@@ -82,17 +83,24 @@ pub struct SchemeRow {
     pub round_title: String,
     pub organisation_id: i64,
     pub organisation_name: String,
+    #[sqlx(rename = "amount_pence")]
     pub amount: Pence,
+    #[sqlx(rename = "paid_pence")]
     pub paid: Pence,
     pub conditions: String,
+    #[sqlx(try_from = "String")]
     pub status: SchemeStatus,
+    #[sqlx(try_from = "JsonText")]
     pub plan: Vec<PlanYear>,
-    pub starts_on: chrono::NaiveDate,
+    #[sqlx(try_from = "Day")]
+    pub starts_on: NaiveDate,
+    #[sqlx(rename = "return_every_months", try_from = "i64")]
     pub return_every: u32,
-    pub awarded_at: String,
+    #[sqlx(rename = "created_at")]
+    pub awarded_at: UtcTime,
     pub accepted_by: Option<String>,
-    pub accepted_at: Option<String>,
-    pub graduated_at: Option<String>,
+    pub accepted_at: Option<UtcTime>,
+    pub graduated_at: Option<UtcTime>,
 }
 
 const SCHEME_SELECT: &str = "SELECT s.id, s.bid_id, b.reference, s.round_id, r.title AS round_title, s.organisation_id,
@@ -101,49 +109,16 @@ const SCHEME_SELECT: &str = "SELECT s.id, s.bid_id, b.reference, s.round_id, r.t
     FROM schemes s JOIN bids b ON b.id = s.bid_id JOIN rounds r ON r.id = s.round_id
     JOIN organisations o ON o.id = s.organisation_id LEFT JOIN users a ON a.id = s.accepted_by";
 
-fn scheme_from_row(r: &sqlx::any::AnyRow) -> Result<SchemeRow, sqlx::Error> {
-    let plan: String = r.try_get("plan")?;
-    Ok(SchemeRow {
-        id: r.try_get("id")?,
-        bid_id: r.try_get("bid_id")?,
-        reference: r.try_get("reference")?,
-        round_id: r.try_get("round_id")?,
-        round_title: r.try_get("round_title")?,
-        organisation_id: r.try_get("organisation_id")?,
-        organisation_name: r.try_get("organisation_name")?,
-        amount: Pence(r.try_get("amount_pence")?),
-        paid: Pence(r.try_get("paid_pence")?),
-        conditions: r.try_get("conditions")?,
-        status: SchemeStatus::from_code(&r.try_get::<String, _>("status")?)
-            .ok_or_else(|| decode("scheme status"))?,
-        plan: serde_json::from_str(&plan).unwrap_or_default(),
-        starts_on: date(&r.try_get::<String, _>("starts_on")?),
-        return_every: u32::try_from(r.try_get::<i64, _>("return_every_months")?).unwrap_or(3),
-        awarded_at: r.try_get("created_at")?,
-        accepted_by: r.try_get("accepted_by")?,
-        accepted_at: r.try_get("accepted_at")?,
-        graduated_at: r.try_get("graduated_at")?,
-    })
-}
-
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<SchemeRow>, sqlx::Error> {
     let sql = format!("{SCHEME_SELECT} WHERE s.id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .as_ref()
-        .map(scheme_from_row)
-        .transpose()
+    sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
 }
 
 pub async fn of_bid(conn: &mut AnyConnection, bid_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("SELECT id FROM schemes WHERE bid_id = $1")
+    sqlx::query_scalar("SELECT id FROM schemes WHERE bid_id = $1")
         .bind(bid_id)
         .fetch_optional(conn)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()
+        .await
 }
 
 /// Every scheme of the organisations a user belongs to.
@@ -151,8 +126,7 @@ pub async fn for_member(pool: &AnyPool, user_id: i64) -> Result<Vec<SchemeRow>, 
     let sql = format!(
         "{SCHEME_SELECT} WHERE s.organisation_id IN (SELECT organisation_id FROM memberships WHERE user_id = $1) ORDER BY s.id DESC"
     );
-    let rows = sqlx::query(&sql).bind(user_id).fetch_all(pool).await?;
-    rows.iter().map(scheme_from_row).collect()
+    sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await
 }
 
 const PORTFOLIO_FILTER: &str = "WHERE ($1 = 0 OR s.round_id = $1)
@@ -169,22 +143,23 @@ pub async fn portfolio(
     let (limit, offset) = page.unwrap_or((-1, 0));
     let limit = if limit < 0 { i64::MAX } else { limit };
     let sql = format!("{SCHEME_SELECT} {PORTFOLIO_FILTER} ORDER BY s.id DESC LIMIT $3 OFFSET $4");
-    let rows = sqlx::query(&sql)
+    sqlx::query_as(&sql)
         .bind(round_id.unwrap_or(0))
         .bind(gap_id.unwrap_or(0))
         .bind(limit)
         .bind(offset)
         .fetch_all(pool)
-        .await?;
-    rows.iter().map(scheme_from_row).collect()
+        .await
 }
 
 /// The portfolio's totals over every scheme matching the filters, summed by the database.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, FromRow)]
 pub struct PortfolioTotals {
+    #[sqlx(rename = "n")]
     pub schemes: i64,
     pub committed: Pence,
     pub paid: Pence,
+    #[sqlx(rename = "sustaining")]
     pub self_sustaining: i64,
     /// Kept with each scheme (db::returns::refresh_cost_avoided).
     pub cost_avoided: Pence,
@@ -195,7 +170,7 @@ pub async fn portfolio_totals(
     round_id: Option<i64>,
     gap_id: Option<i64>,
 ) -> Result<PortfolioTotals, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(s.amount_pence), 0) AS BIGINT) AS committed,
             CAST(COALESCE(SUM(s.paid_pence), 0) AS BIGINT) AS paid,
             CAST(COALESCE(SUM(CASE WHEN s.status = 'self_sustaining' THEN 1 ELSE 0 END), 0) AS BIGINT) AS sustaining,
@@ -205,14 +180,7 @@ pub async fn portfolio_totals(
     .bind(round_id.unwrap_or(0))
     .bind(gap_id.unwrap_or(0))
     .fetch_one(pool)
-    .await?;
-    Ok(PortfolioTotals {
-        schemes: row.try_get("n")?,
-        committed: Pence(row.try_get("committed")?),
-        paid: Pence(row.try_get("paid")?),
-        self_sustaining: row.try_get("sustaining")?,
-        cost_avoided: Pence(row.try_get("cost_avoided")?),
-    })
+    .await
 }
 
 /// The organisation accepts the award: once.
@@ -220,7 +188,7 @@ pub async fn accept(
     conn: &mut AnyConnection,
     id: i64,
     user: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE schemes SET status = 'active', accepted_by = $1, accepted_at = $2 WHERE id = $3 AND status = 'awarded'",
@@ -233,26 +201,30 @@ pub async fn accept(
     Ok(done.rows_affected() == 1)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct TrancheRow {
     pub id: i64,
     pub scheme_id: i64,
     pub position: i64,
+    #[sqlx(rename = "amount_pence")]
     pub amount: Pence,
+    #[sqlx(rename = "paid_pence")]
     pub paid: Pence,
-    pub due_on: chrono::NaiveDate,
+    #[sqlx(try_from = "Day")]
+    pub due_on: NaiveDate,
     pub milestone: String,
+    #[sqlx(try_from = "String")]
     pub status: TrancheStatus,
     pub evidence: String,
     pub evidence_by: Option<String>,
-    pub evidence_at: Option<String>,
+    pub evidence_at: Option<UtcTime>,
     pub review_note: String,
     pub reviewed_by: Option<String>,
-    pub reviewed_at: Option<String>,
+    pub reviewed_at: Option<UtcTime>,
     /// Who approved (or returned) the evidence: never the one who records the payment.
     pub reviewer_id: Option<i64>,
     pub paid_by: Option<String>,
-    pub paid_at: Option<String>,
+    pub paid_at: Option<UtcTime>,
     pub payment_reference: String,
 }
 
@@ -262,37 +234,12 @@ const TRANCHE_SELECT: &str = "SELECT t.id, t.scheme_id, t.position, t.amount_pen
     FROM tranches t LEFT JOIN users e ON e.id = t.evidence_by LEFT JOIN users v ON v.id = t.reviewed_by
     LEFT JOIN users p ON p.id = t.paid_by";
 
-fn tranche_from_row(r: &sqlx::any::AnyRow) -> Result<TrancheRow, sqlx::Error> {
-    Ok(TrancheRow {
-        id: r.try_get("id")?,
-        scheme_id: r.try_get("scheme_id")?,
-        position: r.try_get("position")?,
-        amount: Pence(r.try_get("amount_pence")?),
-        paid: Pence(r.try_get("paid_pence")?),
-        due_on: date(&r.try_get::<String, _>("due_on")?),
-        milestone: r.try_get("milestone")?,
-        status: TrancheStatus::from_code(&r.try_get::<String, _>("status")?)
-            .ok_or_else(|| decode("tranche status"))?,
-        evidence: r.try_get("evidence")?,
-        evidence_by: r.try_get("evidence_by")?,
-        evidence_at: r.try_get("evidence_at")?,
-        review_note: r.try_get("review_note")?,
-        reviewed_by: r.try_get("reviewed_by")?,
-        reviewed_at: r.try_get("reviewed_at")?,
-        reviewer_id: r.try_get("reviewer_id")?,
-        paid_by: r.try_get("paid_by")?,
-        paid_at: r.try_get("paid_at")?,
-        payment_reference: r.try_get("payment_reference")?,
-    })
-}
-
 pub async fn tranches(
     conn: &mut AnyConnection,
     scheme_id: i64,
 ) -> Result<Vec<TrancheRow>, sqlx::Error> {
     let sql = format!("{TRANCHE_SELECT} WHERE t.scheme_id = $1 ORDER BY t.position");
-    let rows = sqlx::query(&sql).bind(scheme_id).fetch_all(conn).await?;
-    rows.iter().map(tranche_from_row).collect()
+    sqlx::query_as(&sql).bind(scheme_id).fetch_all(conn).await
 }
 
 /// The organisation sends (or sends again) evidence for a tranche of an accepted award.
@@ -301,7 +248,7 @@ pub async fn submit_evidence(
     tranche_id: i64,
     evidence: &str,
     user: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE tranches SET status = 'evidence_submitted', evidence = $1, evidence_by = $2, evidence_at = $3
@@ -323,7 +270,7 @@ pub async fn return_evidence(
     tranche_id: i64,
     note: &str,
     user: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE tranches SET status = 'returned', review_note = $1, reviewed_by = $2, reviewed_at = $3
@@ -348,7 +295,7 @@ pub async fn approve_tranche(
     tranche_id: i64,
     note: &str,
     user: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE tranches SET status = 'approved', review_note = $1, reviewed_by = $2, reviewed_at = $3
@@ -372,9 +319,9 @@ pub async fn pay_tranche(
     tranche_id: i64,
     reference: &str,
     user: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<Option<Pence>, sqlx::Error> {
-    let row = sqlx::query(
+    let row: Option<(Pence, i64)> = sqlx::query_as(
         "UPDATE tranches SET status = 'paid', paid_pence = amount_pence, paid_by = $1, paid_at = $2, payment_reference = $3
          WHERE id = $4 AND status = 'approved' AND paid_pence = 0
          AND reviewed_by IS NOT NULL AND reviewed_by <> $1
@@ -387,15 +334,13 @@ pub async fn pay_tranche(
     .bind(tranche_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else {
+    let Some((amount, scheme_id)) = row else {
         return Ok(None);
     };
-    let amount = Pence(row.try_get("amount_pence")?);
-    let scheme_id: i64 = row.try_get("scheme_id")?;
     sqlx::query(
         "UPDATE schemes SET paid_pence = paid_pence + $1 WHERE id = $2 AND paid_pence + $1 <= amount_pence",
     )
-    .bind(amount.0)
+    .bind(amount)
     .bind(scheme_id)
     .execute(&mut *conn)
     .await?;
@@ -415,28 +360,28 @@ pub async fn add_tranche_file(
     Ok(())
 }
 
-/// A scheme's evidence files: (tranche id, file id, name, size).
+/// An evidence file of one of a scheme's tranches.
+#[derive(Debug, Clone, FromRow)]
+pub struct TrancheFile {
+    pub tranche_id: i64,
+    #[sqlx(rename = "id")]
+    pub file_id: i64,
+    pub name: String,
+    pub size_bytes: i64,
+}
+
+/// A scheme's evidence files.
 pub async fn tranche_files(
     conn: &mut AnyConnection,
     scheme_id: i64,
-) -> Result<Vec<(i64, i64, String, i64)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<TrancheFile>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT tf.tranche_id, f.id, f.name, f.size_bytes FROM tranche_files tf JOIN files f ON f.id = tf.file_id
          JOIN tranches t ON t.id = tf.tranche_id WHERE t.scheme_id = $1 ORDER BY f.id",
     )
     .bind(scheme_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("tranche_id")?,
-            r.try_get("id")?,
-            r.try_get("name")?,
-            r.try_get("size_bytes")?,
-        ))
-    })
-    .collect()
+    .await
 }
 
 /// Confirm a scheme self-sustaining: once; its latest accepted return becomes the final
@@ -446,7 +391,7 @@ pub async fn graduate(
     scheme_id: i64,
     final_position: u32,
     user: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE schemes SET status = 'self_sustaining', graduated_by = $1, graduated_at = $2 WHERE id = $3 AND status = 'active'",
@@ -477,7 +422,7 @@ pub async fn graduate(
 pub async fn mark_gap_filled(
     conn: &mut AnyConnection,
     gap_id: i64,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE gaps SET status = 'filled', updated_at = $1 WHERE id = $2 AND status <> 'filled'",

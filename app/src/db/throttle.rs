@@ -1,5 +1,6 @@
 //! Sign-in attempts and mail requests, counted for throttling (domain::throttle).
 use crate::domain::throttle::{Failures, MailRequest};
+use crate::domain::time::UtcTime;
 use sqlx::{AnyPool, Row};
 
 /// The failures since `since` for the account from this address, the account from
@@ -53,7 +54,12 @@ pub async fn failures_since(
 /// Record an attempt as failed before the password is checked, so that concurrent attempts
 /// count each other: (its id). [`succeeded`] marks it once the password is right;
 /// [`forget`] removes one that was refused before its password was checked.
-pub async fn claim(pool: &AnyPool, email: &str, ip: &str, now: &str) -> Result<i64, sqlx::Error> {
+pub async fn claim(
+    pool: &AnyPool,
+    email: &str,
+    ip: &str,
+    now: UtcTime,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO login_attempts (email, ip, succeeded, attempted_at) VALUES ($1, $2, 0, $3) RETURNING id",
     )

@@ -1,5 +1,6 @@
 //! Single-use, time-limited email tokens. Only a SHA-256 of the token is stored.
-use sqlx::{AnyConnection, AnyPool, Row};
+use crate::domain::time::UtcTime;
+use sqlx::{AnyConnection, AnyPool};
 
 pub const VERIFY: &str = "verify";
 pub const RESET: &str = "reset";
@@ -9,8 +10,8 @@ pub async fn insert(
     user_id: i64,
     purpose: &str,
     token_hash: &str,
-    expires_at: &str,
-    now: &str,
+    expires_at: UtcTime,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO email_tokens (user_id, purpose, token_hash, expires_at, created_at)
@@ -31,7 +32,7 @@ pub async fn is_live(
     pool: &AnyPool,
     token_hash: &str,
     purpose: &str,
-    now: &str,
+    now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "SELECT id FROM email_tokens
@@ -50,9 +51,9 @@ pub async fn consume(
     conn: &mut AnyConnection,
     token_hash: &str,
     purpose: &str,
-    now: &str,
+    now: UtcTime,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_scalar(
         "UPDATE email_tokens SET used_at = $1
          WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
          RETURNING user_id",
@@ -61,8 +62,7 @@ pub async fn consume(
     .bind(token_hash)
     .bind(purpose)
     .fetch_optional(conn)
-    .await?;
-    row.map(|r| r.try_get("user_id")).transpose()
+    .await
 }
 
 /// Retire any other live tokens of the same purpose (e.g. older reset links).
@@ -70,7 +70,7 @@ pub async fn retire_for_user(
     conn: &mut AnyConnection,
     user_id: i64,
     purpose: &str,
-    now: &str,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
         .bind(now)

@@ -1,31 +1,23 @@
+//! People's accounts and the roles granted to them.
+use super::types::Flag;
 use crate::domain::roles::Role;
-use sqlx::{AnyConnection, AnyPool, Row};
+use crate::domain::time::UtcTime;
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct UserRow {
     pub id: i64,
     pub email: String,
     pub full_name: String,
     pub password_hash: String,
+    #[sqlx(try_from = "Flag")]
     pub email_verified: bool,
     pub session_version: i64,
-    pub created_at: String,
+    pub created_at: UtcTime,
 }
 
 const USER_COLUMNS: &str =
     "id, email, full_name, password_hash, email_verified, session_version, created_at";
-
-fn user_from_row(row: &sqlx::any::AnyRow) -> Result<UserRow, sqlx::Error> {
-    Ok(UserRow {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        full_name: row.try_get("full_name")?,
-        password_hash: row.try_get("password_hash")?,
-        email_verified: row.try_get::<i64, _>("email_verified")? != 0,
-        session_version: row.try_get("session_version")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
 
 /// Insert a user; a duplicate email is a unique violation for the caller to turn into a field error.
 pub async fn insert(
@@ -34,9 +26,9 @@ pub async fn insert(
     full_name: &str,
     password_hash: &str,
     verified: bool,
-    now: &str,
+    now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO users (email, full_name, password_hash, email_verified, session_version, created_at)
          VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
     )
@@ -46,30 +38,17 @@ pub async fn insert(
     .bind(i64::from(verified))
     .bind(now)
     .fetch_one(conn)
-    .await?
-    .try_get("id")
+    .await
 }
 
 pub async fn by_email(pool: &AnyPool, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-    sqlx::query(&sql)
-        .bind(email)
-        .fetch_optional(pool)
-        .await?
-        .as_ref()
-        .map(user_from_row)
-        .transpose()
+    sqlx::query_as(&sql).bind(email).fetch_optional(pool).await
 }
 
 pub async fn by_id(pool: &AnyPool, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .as_ref()
-        .map(user_from_row)
-        .transpose()
+    sqlx::query_as(&sql).bind(id).fetch_optional(pool).await
 }
 
 /// A user and their granted roles in one query: the signed-in user is read on every request.
@@ -88,7 +67,7 @@ pub async fn by_id_with_roles(
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let user = user_from_row(first)?;
+    let user = UserRow::from_row(first)?;
     let mut roles: Vec<Role> = rows
         .iter()
         .filter_map(|r| r.try_get::<Option<String>, _>("role").ok().flatten())
@@ -99,15 +78,11 @@ pub async fn by_id_with_roles(
 }
 
 pub async fn roles(pool: &AnyPool, user_id: i64) -> Result<Vec<Role>, sqlx::Error> {
-    let rows = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1")
+    let codes: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
         .bind(user_id)
         .fetch_all(pool)
         .await?;
-    let mut roles: Vec<Role> = rows
-        .iter()
-        .filter_map(|r| r.try_get::<String, _>("role").ok())
-        .filter_map(|code| Role::from_code(&code))
-        .collect();
+    let mut roles: Vec<Role> = codes.iter().filter_map(|c| Role::from_code(c)).collect();
     roles.sort();
     Ok(roles)
 }
@@ -118,7 +93,7 @@ pub async fn set_roles(
     user_id: i64,
     roles: &[Role],
     granted_by: Option<i64>,
-    now: &str,
+    now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
         .bind(user_id)
@@ -162,13 +137,23 @@ pub async fn set_password(
     Ok(())
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct UserListRow {
     pub id: i64,
     pub email: String,
     pub full_name: String,
+    #[sqlx(try_from = "Flag")]
     pub email_verified: bool,
+    /// Filled in after the query: the roles' labels, comma-separated.
+    #[sqlx(skip)]
     pub roles: String,
+}
+
+/// A role granted to someone.
+#[derive(FromRow)]
+struct Grant {
+    user_id: i64,
+    role: String,
 }
 
 /// One page of users, ordered by name then id, optionally filtered by name or email.
@@ -179,15 +164,14 @@ pub async fn list(
     offset: i64,
 ) -> Result<(Vec<UserListRow>, i64), sqlx::Error> {
     let pattern = format!("%{}%", search.trim().to_lowercase());
-    let total: i64 = sqlx::query(
+    let total: i64 = sqlx::query_scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM users
          WHERE LOWER(email) LIKE $1 OR LOWER(full_name) LIKE $1",
     )
     .bind(&pattern)
     .fetch_one(pool)
-    .await?
-    .try_get("n")?;
-    let rows = sqlx::query(
+    .await?;
+    let mut users: Vec<UserListRow> = sqlx::query_as(
         "SELECT u.id, u.email, u.full_name, u.email_verified
          FROM users u
          WHERE LOWER(u.email) LIKE $1 OR LOWER(u.full_name) LIKE $1
@@ -199,16 +183,6 @@ pub async fn list(
     .bind(offset)
     .fetch_all(pool)
     .await?;
-    let mut users = Vec::with_capacity(rows.len());
-    for row in &rows {
-        users.push(UserListRow {
-            id: row.try_get("id")?,
-            email: row.try_get("email")?,
-            full_name: row.try_get("full_name")?,
-            email_verified: row.try_get::<i64, _>("email_verified")? != 0,
-            roles: String::new(),
-        });
-    }
     // Roles for the page in one query (no N+1).
     if !users.is_empty() {
         let ids: Vec<String> = users.iter().map(|u| u.id.to_string()).collect();
@@ -216,13 +190,11 @@ pub async fn list(
             "SELECT user_id, role FROM user_roles WHERE user_id IN ({}) ORDER BY role",
             ids.join(",")
         );
-        let role_rows = sqlx::query(&sql).fetch_all(pool).await?;
-        for row in &role_rows {
-            let user_id: i64 = row.try_get("user_id")?;
-            let code: String = row.try_get("role")?;
+        let grants: Vec<Grant> = sqlx::query_as(&sql).fetch_all(pool).await?;
+        for grant in grants {
             if let (Some(user), Some(role)) = (
-                users.iter_mut().find(|u| u.id == user_id),
-                Role::from_code(&code),
+                users.iter_mut().find(|u| u.id == grant.user_id),
+                Role::from_code(&grant.role),
             ) {
                 if !user.roles.is_empty() {
                     user.roles.push_str(", ");
@@ -234,36 +206,48 @@ pub async fn list(
     Ok((users, total))
 }
 
-/// Everyone holding any of `roles`: (id, full name, email, their roles), by name.
+/// Someone holding some of the roles asked for.
+#[derive(Debug, Clone)]
+pub struct RoleHolder {
+    pub id: i64,
+    pub full_name: String,
+    pub email: String,
+    pub roles: Vec<Role>,
+}
+
+/// A person and one role they hold.
+#[derive(FromRow)]
+struct PersonRole {
+    id: i64,
+    full_name: String,
+    email: String,
+    role: String,
+}
+
+/// Everyone holding any of `roles`, with which of them they hold, by name.
 pub async fn with_roles(
     conn: &mut AnyConnection,
     roles: &[Role],
-) -> Result<Vec<(i64, String, String, Vec<Role>)>, sqlx::Error> {
-    let codes: Vec<&str> = roles.iter().map(|r| r.code()).collect();
-    let rows = sqlx::query(
+) -> Result<Vec<RoleHolder>, sqlx::Error> {
+    let rows: Vec<PersonRole> = sqlx::query_as(
         "SELECT u.id, u.full_name, u.email, r.role FROM users u JOIN user_roles r ON r.user_id = u.id
          ORDER BY LOWER(u.full_name), u.id",
     )
     .fetch_all(conn)
     .await?;
-    let mut out: Vec<(i64, String, String, Vec<Role>)> = Vec::new();
-    for row in &rows {
-        let code: String = row.try_get("role")?;
-        if !codes.contains(&code.as_str()) {
-            continue;
-        }
-        let Some(role) = Role::from_code(&code) else {
+    let mut out: Vec<RoleHolder> = Vec::new();
+    for row in rows {
+        let Some(role) = Role::from_code(&row.role).filter(|r| roles.contains(r)) else {
             continue;
         };
-        let id: i64 = row.try_get("id")?;
         match out.last_mut() {
-            Some(last) if last.0 == id => last.3.push(role),
-            _ => out.push((
-                id,
-                row.try_get("full_name")?,
-                row.try_get("email")?,
-                vec![role],
-            )),
+            Some(last) if last.id == row.id => last.roles.push(role),
+            _ => out.push(RoleHolder {
+                id: row.id,
+                full_name: row.full_name,
+                email: row.email,
+                roles: vec![role],
+            }),
         }
     }
     Ok(out)

@@ -23,13 +23,30 @@ macro_rules! coded_enum {
                 Self::ALL.iter().copied().find(|v| v.code() == code)
             }
 
+            /// A stored code (rows decode coded columns through this).
+            pub fn from_stored(code: String) -> Result<Self, $crate::domain::coded::UnknownCode> {
+                Self::from_code(&code).ok_or($crate::domain::coded::UnknownCode(code))
+            }
+
             /// A posted code, or `message` against `field` when none (or an unknown one) was chosen.
             pub fn parse(field: &str, code: &str, message: &str) -> Result<Self, $crate::error::FieldError> {
                 Self::from_code(code.trim()).ok_or_else(|| $crate::error::FieldError::new(field, message))
             }
         }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::coded::UnknownCode;
+            fn try_from(code: String) -> Result<Self, Self::Error> {
+                Self::from_stored(code)
+            }
+        }
     };
 }
+
+/// A stored code this build does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown stored code {0:?}")]
+pub struct UnknownCode(pub String);
 
 #[cfg(test)]
 mod tests {

@@ -92,17 +92,17 @@ where
     }
 }
 
-/// A page's table rows drawn from cached data (`at`: the cache key and data generation):
+/// A page's table rows drawn from cached data (`at`: the cache key and data epoch):
 /// their HTML is cached beside the data and rendered once per change. `None` in the browser
 /// or without `at` (the rows are then drawn as usual). Only rows that are the same for
 /// everyone who may see the page can be cached: nothing of the viewer's own.
 pub fn cached_rows_html<V: IntoView + 'static>(
-    at: Option<&crate::web::KeptAt>,
+    at: Option<&crate::web::CachedAt>,
     rows: impl FnOnce() -> V,
 ) -> Option<std::sync::Arc<str>> {
     #[cfg(feature = "ssr")]
     if let (Some(at), Ok(state)) = (at, crate::state::app_state()) {
-        return Some(state.kept.html(at, || rows().into_view().to_html()));
+        return Some(state.cache.html(at, || rows().into_view().to_html()));
     }
     let _ = (at, rows);
     None

@@ -64,7 +64,7 @@ fn moderation_view(stored: FlashedForm, m: ModerationData) -> impl IntoView {
         })
         .collect_view();
     // A failed post's ticks are the viewer's own: then the rows are rendered afresh.
-    let kept = m.kept.as_ref().filter(|_| stored.values.is_empty());
+    let kept = m.cache.as_ref().filter(|_| stored.values.is_empty());
     let columns = criteria_names.len() + 7;
     let cached = super::cached_rows_html(kept, || ranking_rows(&m, &stored, &base, columns));
     let rows = table_body(cached, || ranking_rows(&m, &stored, &base, columns));
@@ -264,23 +264,26 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
     let form = DecisionForm {
         outcome: saved
             .as_ref()
-            .map(|d| d.0.code().to_string())
+            .map(|d| d.outcome.code().to_string())
             .unwrap_or_default(),
         amount: saved
             .as_ref()
-            .and_then(|d| d.1)
+            .and_then(|d| d.amount)
             .unwrap_or(r.requested)
             .form_value(),
-        conditions: saved.as_ref().map(|d| d.2.clone()).unwrap_or_default(),
+        conditions: saved
+            .as_ref()
+            .map(|d| d.conditions.clone())
+            .unwrap_or_default(),
         feedback: saved
             .as_ref()
-            .map(|d| d.3.clone())
+            .map(|d| d.feedback.clone())
             .filter(|f| !f.is_empty())
             .unwrap_or_else(|| b.draft_feedback.clone()),
         returns_every: "3".into(),
     };
     let v = |name: &str, saved: &str| pick(&decided, name, saved);
-    let awarded = matches!(saved, Some((Outcome::Award, _, _, _)));
+    let awarded = saved.as_ref().is_some_and(|d| d.outcome == Outcome::Award);
     let outcomes = Outcome::ALL
         .iter()
         .map(|o| Choice::new(o.code(), o.label()))
@@ -297,9 +300,9 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
             view! {
                 <tr class="govuk-table__row">
                     <td class="govuk-table__cell">{(i + 1).to_string()}</td>
-                    <td class="govuk-table__cell govuk-table__cell--numeric">{t.0.display()}</td>
-                    <td class="govuk-table__cell">{t.1.clone()}</td>
-                    <td class="govuk-table__cell">{t.2.clone()}</td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{t.amount.display()}</td>
+                    <td class="govuk-table__cell">{t.due.clone()}</td>
+                    <td class="govuk-table__cell">{t.milestone.clone()}</td>
                 </tr>
             }
         })
@@ -327,7 +330,7 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
         <h2 class="govuk-heading-l">"Decision"</h2>
         {if awarded {
             view! {
-                <p class="govuk-body">{format!("Awarded {}. The award is final and the money is committed.", saved.as_ref().and_then(|d| d.1).map(|p| p.display()).unwrap_or_default())}</p>
+                <p class="govuk-body">{format!("Awarded {}. The award is final and the money is committed.", saved.as_ref().and_then(|d| d.amount).map(|p| p.display()).unwrap_or_default())}</p>
                 <DataTable caption="Payment schedule" caption_class="govuk-table__caption--s" headings=vec!["Tranche", "Amount", "Due", "Milestone to evidence"] numeric=vec![1]>
                     {tranches}
                 </DataTable>

@@ -100,10 +100,10 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
         let fund_id = round.fund_id.ok_or(DecisionError::NoFund)?;
         // The money first: the conditional updates are the transaction's first statements.
         let reason = format!("Award to {}", bid.organisation_name);
-        db::fund::commit(&mut tx, fund_id, round_id, amount, &reason, actor, &now)
+        db::fund::commit(&mut tx, fund_id, round_id, amount, &reason, actor, now)
             .await?
             .map_err(DecisionError::NotEnoughMoney)?;
-        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, &now).await? {
+        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, now).await? {
             return Err(DecisionError::AlreadyAwarded);
         }
         let period = round.details.period_months;
@@ -123,11 +123,11 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
             tranches: &tranches,
             periods: &periods,
         };
-        scheme_id = Some(db::schemes::create(&mut tx, &scheme, &now).await?);
-        db::bids::move_status(&mut tx, bid_id, bid.status, BidStatus::Awarded, &now).await?;
+        scheme_id = Some(db::schemes::create(&mut tx, &scheme, now).await?);
+        db::bids::move_status(&mut tx, bid_id, bid.status, BidStatus::Awarded, now).await?;
         message = format!("{} awarded {}", bid.organisation_name, amount.display());
     } else {
-        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, &now).await? {
+        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, now).await? {
             return Err(DecisionError::AlreadyAwarded);
         }
         let to = match (decision.outcome, bid.status) {
@@ -136,7 +136,7 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
             _ => None,
         };
         if let Some(to) = to {
-            db::bids::move_status(&mut tx, bid_id, bid.status, to, &now).await?;
+            db::bids::move_status(&mut tx, bid_id, bid.status, to, now).await?;
         }
     }
     db::audit::record(
@@ -215,7 +215,7 @@ pub async fn release_unawarded(
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
     let reason = "Unawarded money released after decisions";
-    let released = db::fund::release(&mut tx, fund_id, round_id, reason, actor, &now).await?;
+    let released = db::fund::release(&mut tx, fund_id, round_id, reason, actor, now).await?;
     tx.commit().await?;
     Ok(Some(released))
 }

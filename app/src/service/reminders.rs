@@ -6,6 +6,7 @@ use super::Ctx;
 use crate::db;
 use crate::domain::date::display_date;
 use crate::domain::monitoring as m;
+use crate::domain::time::UtcTime;
 use crate::mail::OutgoingMail;
 
 /// A reminder claimed for sending: its emails, one to each member of the organisation.
@@ -24,13 +25,13 @@ pub async fn claim_due(
     let from = today - chrono::Duration::days(7);
     let to = today + chrono::Duration::days(14);
     let open = db::returns::open_returns_due(ctx.pool, from, to).await?;
-    let now = db::now();
+    let now = UtcTime::now();
     let mut claimed = Vec::new();
     for r in open {
         let Some(kind) = m::reminder_due(r.due_on, today) else {
             continue;
         };
-        if !db::returns::claim_reminder(ctx.pool, r.id, kind.code(), &now).await? {
+        if !db::returns::claim_reminder(ctx.pool, r.id, kind.code(), now).await? {
             continue;
         }
         let mut conn = ctx.pool.acquire().await?;

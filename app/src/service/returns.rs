@@ -6,6 +6,7 @@ use crate::db;
 use crate::db::returns::ReturnRow;
 use crate::db::schemes::SchemeRow;
 use crate::domain::monitoring::{self as m, ReturnForm, SchemeStatus};
+use crate::domain::time::UtcTime;
 use crate::error::{AppError, FieldError};
 
 /// Why a return was not saved or reviewed (nothing was changed, except that a return that
@@ -99,9 +100,14 @@ pub async fn save(
             if send {
                 if let Ok(draft) = form.parse(&measures, false) {
                     let mut tx = ctx.pool.begin().await?;
-                    let now = db::now();
                     db::returns::save_return(
-                        &mut tx, return_id, form, &draft, false, actor.id, &now,
+                        &mut tx,
+                        return_id,
+                        form,
+                        &draft,
+                        false,
+                        actor.id,
+                        UtcTime::now(),
                     )
                     .await?;
                     tx.commit().await?;
@@ -110,9 +116,9 @@ pub async fn save(
             return Err(ReturnError::Invalid(errors));
         }
     };
-    let now = db::now();
+    let now = UtcTime::now();
     let mut tx = ctx.pool.begin().await?;
-    if !db::returns::save_return(&mut tx, return_id, form, &content, send, actor.id, &now).await? {
+    if !db::returns::save_return(&mut tx, return_id, form, &content, send, actor.id, now).await? {
         return Err(ReturnError::SentMeanwhile);
     }
     if send {
@@ -193,9 +199,9 @@ pub async fn review(
     independent(ctx, actor, &scheme).await?;
     let r = return_of(ctx, &scheme, return_id).await?;
     let accept = review == ReturnReview::Accept;
-    let now = db::now();
+    let now = UtcTime::now();
     let mut tx = ctx.pool.begin().await?;
-    if !db::returns::review_return(&mut tx, return_id, accept, &comment, actor.id, &now).await? {
+    if !db::returns::review_return(&mut tx, return_id, accept, &comment, actor.id, now).await? {
         return Err(ReturnError::NothingToReview {
             status: r.status.label().to_lowercase(),
         });

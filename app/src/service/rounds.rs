@@ -5,6 +5,7 @@ use crate::db;
 use crate::db::rounds::RoundRow;
 use crate::domain::fund::{FinancialYear, LedgerRefusal};
 use crate::domain::round::{PublishCheck, RoundStatus, SectionKind};
+use crate::domain::time::UtcTime;
 use crate::error::{AppError, FieldError};
 
 /// Why a round was not moved on (nothing was changed).
@@ -84,9 +85,9 @@ pub async fn publish(ctx: Ctx<'_>, actor: i64, round_id: i64) -> Result<(), Roun
         .await?
         .ok_or(RoundError::NoFund(year))?;
     let now_t = chrono::Utc::now();
-    let now = crate::domain::time::to_db(now_t);
+    let now = UtcTime::from(now_t);
     let mut tx = ctx.pool.begin().await?;
-    if !db::rounds::mark_published(&mut tx, round_id, fund.id, &now).await? {
+    if !db::rounds::mark_published(&mut tx, round_id, fund.id, now).await? {
         return Err(RoundError::AlreadyPublished);
     }
     // Checked under the lock, so a concurrent change cannot slip past.
@@ -128,10 +129,10 @@ pub async fn publish(ctx: Ctx<'_>, actor: i64, round_id: i64) -> Result<(), Roun
     let title = &round.details.title;
     let reason = format!("Budget envelope for \u{201c}{title}\u{201d}");
     let envelope = round.details.envelope;
-    db::fund::reserve(&mut tx, fund.id, envelope, round_id, &reason, actor, &now)
+    db::fund::reserve(&mut tx, fund.id, envelope, round_id, &reason, actor, now)
         .await?
         .map_err(RoundError::NotEnoughMoney)?;
-    db::registers::open_gaps(&mut tx, &gap_ids, &now).await?;
+    db::registers::open_gaps(&mut tx, &gap_ids, now).await?;
     let summary = format!("Published: {title}; {envelope} reserved from the pooled fund");
     let published = entry(
         Some(actor),
@@ -166,7 +167,7 @@ pub async fn new_version(
     let now_t = chrono::Utc::now();
     let phase = phase_at(&round, now_t);
     crate::domain::round::can_move(phase, RoundStatus::Draft).map_err(RoundError::CannotMove)?;
-    let now = crate::domain::time::to_db(now_t);
+    let now = UtcTime::from(now_t);
     let mut tx = ctx.pool.begin().await?;
     if !db::rounds::set_status(
         &mut tx,
@@ -174,7 +175,7 @@ pub async fn new_version(
         round.status,
         RoundStatus::Draft,
         true,
-        &now,
+        now,
     )
     .await?
     {
@@ -185,7 +186,7 @@ pub async fn new_version(
             "Round \u{201c}{}\u{201d} reopened for changes",
             round.details.title
         );
-        db::fund::release(&mut tx, fund_id, round_id, &why, actor, &now).await?;
+        db::fund::release(&mut tx, fund_id, round_id, &why, actor, now).await?;
     }
     let version = round.version;
     let entry = entry(
@@ -209,13 +210,13 @@ pub async fn start_assessment(ctx: Ctx<'_>, actor: i64, round_id: i64) -> Result
     let phase = phase_at(&round, now_t);
     crate::domain::round::can_move(phase, RoundStatus::Assessment)
         .map_err(RoundError::CannotMove)?;
-    let now = crate::domain::time::to_db(now_t);
+    let now = UtcTime::from(now_t);
     let mut tx = ctx.pool.begin().await?;
     let to = RoundStatus::Assessment;
-    if !db::rounds::set_status(&mut tx, round_id, round.status, to, false, &now).await? {
+    if !db::rounds::set_status(&mut tx, round_id, round.status, to, false, now).await? {
         return Err(RoundError::Changed);
     }
-    db::bids::start_assessment(&mut tx, round_id, &now).await?;
+    db::bids::start_assessment(&mut tx, round_id, now).await?;
     let summary = "Assessment started".to_string();
     let entry = entry(
         Some(actor),
@@ -237,14 +238,15 @@ pub async fn advance_by_clock(
     pool: &sqlx::AnyPool,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<usize, sqlx::Error> {
-    let now_text = crate::domain::time::to_db(now);
+    let now = UtcTime::from(now);
     let mut moved = 0;
-    for (id, title, version, from, to) in db::rounds::due_transitions(pool, &now_text).await? {
+    for due in db::rounds::due_transitions(pool, now).await? {
+        let (id, title, from, to) = (due.id, &due.title, due.from, due.to(now));
         let mut tx = pool.begin().await?;
-        if !db::rounds::claim_transition(&mut tx, id, to, version, &now_text).await? {
+        if !db::rounds::claim_transition(&mut tx, id, to, due.version, now).await? {
             continue;
         }
-        if !db::rounds::set_status(&mut tx, id, from, to, false, &now_text).await? {
+        if !db::rounds::set_status(&mut tx, id, from, to, false, now).await? {
             continue;
         }
         let (action, verb) = if to == RoundStatus::Open {

@@ -145,8 +145,8 @@ pub async fn load(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<(
         };
         let organisation = form.parse().map_err(super::common::fail)?;
         let mut tx = pool.begin().await?;
-        let org_id = app::db::organisations::insert(&mut tx, &organisation, owner.id, &now).await?;
-        let bid_id = app::db::bids::insert(&mut tx, round_id, org_id, owner.id, &now)
+        let org_id = app::db::organisations::insert(&mut tx, &organisation, owner.id, now).await?;
+        let bid_id = app::db::bids::insert(&mut tx, round_id, org_id, owner.id, now)
             .await?
             .ok_or_else(|| anyhow!("demo bid exists"))?;
         for section in &sections {
@@ -159,7 +159,7 @@ pub async fn load(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<(
                     p.message
                 ));
             }
-            app::db::bids::save_section(&mut tx, bid_id, section.id, 0, &a, true, owner.id, &now)
+            app::db::bids::save_section(&mut tx, bid_id, section.id, 0, &a, true, owner.id, now)
                 .await?;
         }
         app::db::bids::set_requested(&mut tx, bid_id, Some(Pence(2_400_000))).await?;
@@ -169,7 +169,7 @@ pub async fn load(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<(
             bid_id,
             &app::domain::bid::reference(year, bid_id),
             owner.id,
-            &now,
+            now,
         )
         .await?
         .ok_or_else(|| anyhow!("demo bid could not be sent"))?;
@@ -187,11 +187,11 @@ pub async fn load(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<(
         panel.push((user.id, p));
     }
     let mut tx = pool.begin().await?;
-    app::db::bids::start_assessment(&mut tx, round_id, &now).await?;
-    app::db::assessment::set_panel(&mut tx, round_id, &panel, actor, &now).await?;
+    app::db::bids::start_assessment(&mut tx, round_id, now).await?;
+    app::db::assessment::set_panel(&mut tx, round_id, &panel, actor, now).await?;
     for (bid_id, _, _) in app::db::bids::assessable(&mut tx, round_id).await? {
         for (user, _) in &panel {
-            app::db::assessment::assign(&mut tx, bid_id, *user, &now).await?;
+            app::db::assessment::assign(&mut tx, bid_id, *user, now).await?;
         }
     }
     tx.commit().await.context("demo assessment")?;

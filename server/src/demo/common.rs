@@ -28,7 +28,7 @@ pub fn offline_state(pool: &AnyPool) -> app::state::AppState {
             trusted_proxies: Vec::new(),
             offline: true,
         }),
-        kept: Default::default(),
+        cache: Default::default(),
     }
 }
 

@@ -97,7 +97,7 @@ pub(crate) async fn set_up_fund(
     year: FinancialYear,
     shares: &[(i64, Pence)],
     actor: i64,
-    now: &str,
+    now: app::domain::time::UtcTime,
 ) -> anyhow::Result<i64> {
     let agreed = Pence(shares.iter().map(|(_, p)| p.0).sum());
     let fund = app::db::fund::insert_fund(&mut *conn, year, agreed, actor, now).await?;
@@ -158,7 +158,7 @@ pub(crate) async fn build_round(
     .parse()
     .map_err(fail)?;
     let mut tx = pool.begin().await?;
-    let gap_id = app::db::registers::insert_gap(&mut tx, &gap, actor, &now).await?;
+    let gap_id = app::db::registers::insert_gap(&mut tx, &gap, actor, now).await?;
     let form = RoundForm {
         title: spec.title.clone(),
         summary: demo.summary.into(),
@@ -187,7 +187,7 @@ pub(crate) async fn build_round(
         .map(|f| f.code().to_string())
         .collect();
     let details = form.parse(&all_forms).map_err(fail)?;
-    let round_id = app::db::rounds::insert_round(&mut tx, &details, &[gap_id], actor, &now).await?;
+    let round_id = app::db::rounds::insert_round(&mut tx, &details, &[gap_id], actor, now).await?;
     for section in &demo.sections {
         let section_id =
             app::db::rounds::append_section(&mut tx, round_id, section.title, section.panel)
@@ -540,14 +540,14 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<bool> {
     let year = FinancialYear::containing(today);
     let mut tx = pool.begin().await?;
     let council =
-        app::db::fund::insert_partner(&mut tx, "North East Lincolnshire Council", &now).await?;
+        app::db::fund::insert_partner(&mut tx, "North East Lincolnshire Council", now).await?;
     let icb =
-        app::db::fund::insert_partner(&mut tx, "NHS Humber and North Yorkshire ICB", &now).await?;
+        app::db::fund::insert_partner(&mut tx, "NHS Humber and North Yorkshire ICB", now).await?;
     // Their organisation identifiers (org-id.guide), named as funders in the open data.
     app::db::opendata::set_partner_identifier(&mut tx, council, "GB-LAE-NEL").await?;
     app::db::opendata::set_partner_identifier(&mut tx, icb, "GB-NHS-QOQ").await?;
     let shares = [(council, Pence(24_000_000)), (icb, Pence(16_000_000))];
-    set_up_fund(&mut tx, year, &shares, actor, &now).await?;
+    set_up_fund(&mut tx, year, &shares, actor, now).await?;
     // The funds of the years the history rounds ran in.
     for months in [30u32, 14] {
         let then = today
@@ -558,11 +558,11 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<bool> {
             continue;
         }
         let shares = [(council, Pence(9_000_000)), (icb, Pence(6_000_000))];
-        set_up_fund(&mut tx, past, &shares, actor, &now).await?;
+        set_up_fund(&mut tx, past, &shares, actor, now).await?;
     }
     for service in services() {
         let parsed = service.parse().map_err(fail)?;
-        app::db::registers::insert_service(&mut tx, &parsed, actor, &now).await?;
+        app::db::registers::insert_service(&mut tx, &parsed, actor, now).await?;
     }
     tx.commit().await?;
 

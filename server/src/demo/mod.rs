@@ -103,8 +103,8 @@ pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
         let now = app::db::now();
         let mut tx = pool.begin().await?;
         let id =
-            app::db::users::insert(&mut tx, account.email, account.name, &hash, true, &now).await?;
-        app::db::users::set_roles(&mut tx, id, account.roles, None, &now).await?;
+            app::db::users::insert(&mut tx, account.email, account.name, &hash, true, now).await?;
+        app::db::users::set_roles(&mut tx, id, account.roles, None, now).await?;
         app::db::audit::record(
             &mut tx,
             app::db::audit::Entry::about_user(
@@ -170,14 +170,14 @@ pub async fn create_admin(
         }
         None => {
             let id =
-                app::db::users::insert(&mut tx, email.as_str(), name, &hash, true, &now).await?;
+                app::db::users::insert(&mut tx, email.as_str(), name, &hash, true, now).await?;
             (id, vec![Role::Admin])
         }
     };
-    app::db::users::set_roles(&mut tx, id, &roles, None, &now).await?;
+    app::db::users::set_roles(&mut tx, id, &roles, None, now).await?;
     let (token, digest) = app::auth::new_token();
-    let expires = app::domain::time::to_db(chrono::Utc::now() + chrono::Duration::hours(24));
-    app::db::tokens::insert(&mut tx, id, app::db::tokens::RESET, &digest, &expires, &now).await?;
+    let expires = app::domain::time::UtcTime(chrono::Utc::now() + chrono::Duration::hours(24));
+    app::db::tokens::insert(&mut tx, id, app::db::tokens::RESET, &digest, expires, now).await?;
     app::db::audit::record(
         &mut tx,
         app::db::audit::Entry {

@@ -11,6 +11,7 @@ use app::domain::money::Pence;
 use app::domain::monitoring::{Measure, MeasureKind, ReturnContent, ReturnForm, UnitCostForm};
 use app::domain::organisation::OrganisationForm;
 use app::domain::round::{QuestionType, SectionKind};
+use app::domain::time::UtcTime;
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use sqlx::AnyPool;
 
@@ -225,7 +226,7 @@ async fn measures(pool: &AnyPool, actor: i64, today: NaiveDate) -> anyhow::Resul
             source_date_year: "2025".into(),
         };
         let parsed = form.parse(today).map_err(super::common::fail)?;
-        let id = app::db::measures::save_unit_cost(&mut tx, None, &parsed, actor, &now)
+        let id = app::db::measures::save_unit_cost(&mut tx, None, &parsed, actor, now)
             .await?
             .ok_or_else(|| anyhow!("unit cost not saved"))?;
         ids.push(id);
@@ -315,8 +316,8 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
             files: vec![],
         };
         let mut tx = pool.begin().await?;
-        let org_id = app::db::organisations::insert(&mut tx, &org, owner, &now).await?;
-        let bid_id = app::db::bids::insert(&mut tx, round, org_id, owner, &now)
+        let org_id = app::db::organisations::insert(&mut tx, &org, owner, now).await?;
+        let bid_id = app::db::bids::insert(&mut tx, round, org_id, owner, now)
             .await?
             .ok_or_else(|| anyhow!("history bid exists"))?;
         for section in &sections {
@@ -329,7 +330,7 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
                     p.message
                 ));
             }
-            app::db::bids::save_section(&mut tx, bid_id, section.id, 0, &a, true, owner, &now)
+            app::db::bids::save_section(&mut tx, bid_id, section.id, 0, &a, true, owner, now)
                 .await?;
         }
         app::db::bids::set_requested(&mut tx, bid_id, Some(requested)).await?;
@@ -339,11 +340,11 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
             bid_id,
             &app::domain::bid::reference(year, bid_id),
             owner,
-            &now,
+            now,
         )
         .await?
         .ok_or_else(|| anyhow!("history bid could not be sent"))?;
-        app::db::bids::start_assessment(&mut tx, round, &now).await?;
+        app::db::bids::start_assessment(&mut tx, round, now).await?;
         tx.commit().await?;
         // The award, through the decision rule: money committed, scheme and schedule made.
         let start = app::domain::date::uk_date(details.opens_at)
@@ -389,15 +390,15 @@ pub(crate) async fn evidence_and_pay(
     reason: &str,
 ) -> anyhow::Result<()> {
     let now = app::db::now();
-    app::db::schemes::submit_evidence(&mut *tx, tranche, evidence, people.0, &now).await?;
-    if !app::db::schemes::approve_tranche(&mut *tx, tranche, "", people.1, &now).await? {
+    app::db::schemes::submit_evidence(&mut *tx, tranche, evidence, people.0, now).await?;
+    if !app::db::schemes::approve_tranche(&mut *tx, tranche, "", people.1, now).await? {
         return Err(anyhow!("tranche {tranche} not approved"));
     }
     let reference = format!("BACS-{tranche:06}");
-    let amount = app::db::schemes::pay_tranche(&mut *tx, tranche, &reference, people.2, &now)
+    let amount = app::db::schemes::pay_tranche(&mut *tx, tranche, &reference, people.2, now)
         .await?
         .ok_or_else(|| anyhow!("tranche {tranche} not paid"))?;
-    if !app::db::fund::pay(&mut *tx, fund.0, fund.1, amount, reason, people.2, &now).await? {
+    if !app::db::fund::pay(&mut *tx, fund.0, fund.1, amount, reason, people.2, now).await? {
         return Err(anyhow!("payment of tranche {tranche} refused"));
     }
     Ok(())
@@ -435,7 +436,7 @@ async fn follow(
     drop(conn);
     let payer = payer(pool).await?;
     let mut tx = pool.begin().await?;
-    app::db::schemes::accept(&mut tx, scheme, owner, &now).await?;
+    app::db::schemes::accept(&mut tx, scheme, owner, now).await?;
     tx.commit().await?;
     for t in tranches.iter().take(story.tranches_paid) {
         let mut tx = pool.begin().await?;
@@ -474,16 +475,16 @@ async fn follow(
         let names: Vec<(i64, String)> = measures.iter().map(|m| (m.id, m.name.clone())).collect();
         let content: ReturnContent = form.parse(&names, true).map_err(super::common::fail)?;
         let mut tx = pool.begin().await?;
-        app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, &now).await?;
-        app::db::returns::review_return(&mut tx, r.id, true, "", actor, &now).await?;
+        app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, UtcTime::now())
+            .await?;
+        app::db::returns::review_return(&mut tx, r.id, true, "", actor, UtcTime::now()).await?;
         tx.commit().await?;
     }
     if story.graduate {
         let mut tx = pool.begin().await?;
-        app::db::schemes::graduate(&mut tx, scheme, story.returns.len() as u32, actor, &now)
-            .await?;
+        app::db::schemes::graduate(&mut tx, scheme, story.returns.len() as u32, actor, now).await?;
         for gap in app::db::rounds::gap_ids(&mut tx, round).await? {
-            app::db::schemes::mark_gap_filled(&mut tx, gap, &now).await?;
+            app::db::schemes::mark_gap_filled(&mut tx, gap, now).await?;
         }
         tx.commit().await?;
     }

@@ -84,7 +84,7 @@ pub(super) async fn send_bids(
     let mut tx = pool.begin().await?;
     for b in 0..scale.bids_per_round {
         let (org, owner) = organisations[(r * scale.bids_per_round + b) % organisations.len()];
-        let bid = app::db::bids::insert(&mut tx, round, org, owner, &now)
+        let bid = app::db::bids::insert(&mut tx, round, org, owner, now)
             .await?
             .ok_or_else(|| anyhow!("organisation {org} already bid for round {round}"))?;
         let requested = requested_pounds(r, b);
@@ -94,7 +94,7 @@ pub(super) async fn send_bids(
             bid,
             &app::domain::bid::reference(opens.year(), bid),
             owner,
-            &now,
+            now,
         )
         .await?
         .ok_or_else(|| anyhow!("bid {bid} could not be sent"))?;
@@ -140,13 +140,13 @@ pub(super) async fn start_assessment(pool: &AnyPool, round: i64) -> anyhow::Resu
         row.status,
         RoundStatus::Assessment,
         false,
-        &now,
+        now,
     )
     .await?
     {
         return Err(anyhow!("round {round} changed while starting assessment"));
     }
-    app::db::bids::start_assessment(&mut tx, round, &now).await?;
+    app::db::bids::start_assessment(&mut tx, round, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -167,13 +167,13 @@ pub(super) async fn score(
         .map(|c| c.id)
         .collect();
     let panel: Vec<(i64, Panel)> = assessors.iter().map(|a| (*a, Panel::Board)).collect();
-    app::db::assessment::set_panel(&mut conn, round, &panel, actor, &now).await?;
+    app::db::assessment::set_panel(&mut conn, round, &panel, actor, now).await?;
     drop(conn);
     let mut scores = 0;
     for (b, (bid, _)) in bids.iter().enumerate() {
         let mut tx = pool.begin().await?;
         for (a, assessor) in assessors.iter().enumerate() {
-            app::db::assessment::assign(&mut tx, *bid, *assessor, &now).await?;
+            app::db::assessment::assign(&mut tx, *bid, *assessor, now).await?;
             app::db::assessment::declare(
                 &mut tx,
                 *bid,
@@ -181,7 +181,7 @@ pub(super) async fn score(
                 &Declaration::NoConflict,
                 None,
                 "",
-                &now,
+                now,
             )
             .await?;
             for (c, criterion) in criteria.iter().enumerate() {
@@ -196,12 +196,12 @@ pub(super) async fn score(
                     *criterion,
                     Some(value),
                     "Scored against the descriptors; see the bid's sustainability plan.",
-                    &now,
+                    now,
                 )
                 .await?;
                 scores += 1;
             }
-            app::db::assessment::submit(&mut tx, *bid, *assessor, &now).await?;
+            app::db::assessment::submit(&mut tx, *bid, *assessor, now).await?;
             let summary = "Scores submitted".to_string();
             app::db::audit::entry(
                 &mut tx,

@@ -109,7 +109,7 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
             &format!("Assessor {:02}", i + 1),
             &hash,
             true,
-            &now,
+            now,
         )
         .await?;
         app::db::users::set_roles(
@@ -117,7 +117,7 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
             id,
             &[app::domain::roles::Role::BoardMember],
             Some(commissioner),
-            &now,
+            now,
         )
         .await?;
         assessors.push(id);
@@ -133,14 +133,14 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
                 &format!("Contact {n}"),
                 &hash,
                 true,
-                &now,
+                now,
             )
             .await?;
             let form = organisation_form(n)
                 .parse()
                 .map_err(crate::demo::common::fail)
                 .with_context(|| format!("organisation {n}"))?;
-            let org = app::db::organisations::insert(&mut tx, &form, owner, &now).await?;
+            let org = app::db::organisations::insert(&mut tx, &form, owner, now).await?;
             let summary = format!(
                 "Organisation registered: {} ({})",
                 form.name,
@@ -289,7 +289,7 @@ async fn ensure_fund(
                     Pence(more.0 - free),
                     "Additional contribution for a further round",
                     actor,
-                    &now,
+                    now,
                 )
                 .await?
                 .map_err(|r| anyhow!(r.message()))?;
@@ -301,7 +301,7 @@ async fn ensure_fund(
                 (council, council_share),
                 (icb, Pence(more.0 - council_share.0)),
             ];
-            crate::demo::funding::set_up_fund(&mut tx, year, &shares, actor, &now).await?;
+            crate::demo::funding::set_up_fund(&mut tx, year, &shares, actor, now).await?;
         }
     }
     tx.commit().await?;

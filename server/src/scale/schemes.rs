@@ -2,6 +2,7 @@
 //! and accepted).
 use anyhow::anyhow;
 use app::domain::monitoring::ReturnForm;
+use app::domain::time::UtcTime;
 use sqlx::AnyPool;
 
 /// After an award: accepted, the first tranche evidenced and paid, every return sent with
@@ -27,7 +28,7 @@ pub(super) async fn follow(
         .await?
         .and_then(|r| r.fund_id)
         .ok_or_else(|| anyhow!("round {round} has no fund"))?;
-    app::db::schemes::accept(&mut tx, scheme, owner, &now).await?;
+    app::db::schemes::accept(&mut tx, scheme, owner, now).await?;
     let tranches = app::db::schemes::tranches(&mut tx, scheme).await?;
     if let Some(t) = tranches.first() {
         let (fund, people) = ((fund_id, round), (owner, actor, payer));
@@ -68,8 +69,9 @@ pub(super) async fn follow(
         let content = form
             .parse(&names, true)
             .map_err(crate::demo::common::fail)?;
-        app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, &now).await?;
-        app::db::returns::review_return(&mut tx, r.id, true, "", actor, &now).await?;
+        app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, UtcTime::now())
+            .await?;
+        app::db::returns::review_return(&mut tx, r.id, true, "", actor, UtcTime::now()).await?;
     }
     tx.commit().await?;
     Ok(returns.len())

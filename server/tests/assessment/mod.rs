@@ -747,10 +747,10 @@ both_backends!(
             };
             let parsed = form.parse().unwrap();
             let mut tx = app.pool.begin().await.unwrap();
-            let org_id = app::db::organisations::insert(&mut tx, &parsed, owner_id, &now)
+            let org_id = app::db::organisations::insert(&mut tx, &parsed, owner_id, now)
                 .await
                 .unwrap();
-            let bid = app::db::bids::insert(&mut tx, 1, org_id, owner_id, &now)
+            let bid = app::db::bids::insert(&mut tx, 1, org_id, owner_id, now)
                 .await
                 .unwrap()
                 .unwrap();
@@ -759,7 +759,7 @@ both_backends!(
                 .unwrap();
             tx.commit().await.unwrap();
             sqlx::query("UPDATE bids SET status = 'under_assessment', reference = $1, submitted_at = $2 WHERE id = $3")
-                .bind(format!("SB-T-{bid}")).bind(&now).bind(bid).execute(&app.pool).await.unwrap();
+                .bind(format!("SB-T-{bid}")).bind(now).bind(bid).execute(&app.pool).await.unwrap();
             bids.push(bid);
         }
         let cora = app

@@ -265,7 +265,7 @@ both_backends!(
             &mut conn,
             org_id(app, "Happy Feet CIC").await,
             sam_id,
-            &app::db::now(),
+            app::db::now(),
         )
         .await
         .unwrap();

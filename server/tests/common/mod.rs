@@ -257,7 +257,7 @@ impl TestApp {
             .unwrap()
             .unwrap();
         let mut conn = self.pool.acquire().await.unwrap();
-        app::db::users::set_roles(&mut conn, user.id, roles, None, &app::db::now())
+        app::db::users::set_roles(&mut conn, user.id, roles, None, app::db::now())
             .await
             .unwrap();
     }

@@ -92,10 +92,10 @@ both_backends!(
                 ..Default::default()
             };
             let mut tx = app.pool.begin().await.unwrap();
-            let org = app::db::organisations::insert(&mut tx, &form.parse().unwrap(), owner, &now)
+            let org = app::db::organisations::insert(&mut tx, &form.parse().unwrap(), owner, now)
                 .await
                 .unwrap();
-            let bid = app::db::bids::insert(&mut tx, round_id, org, owner, &now)
+            let bid = app::db::bids::insert(&mut tx, round_id, org, owner, now)
                 .await
                 .unwrap()
                 .unwrap();
@@ -104,7 +104,7 @@ both_backends!(
                 .unwrap();
             sqlx::query("UPDATE bids SET status = 'under_assessment', reference = $1, submitted_at = $2 WHERE id = $3")
                 .bind(app::domain::bid::reference(2026, bid))
-                .bind(&now)
+                .bind(now)
                 .bind(bid)
                 .execute(&mut *tx)
                 .await
@@ -210,18 +210,18 @@ both_backends!(
         let mut conn = app.pool.acquire().await.unwrap();
         let mut tranches = Vec::new();
         for s in &schemes {
-            assert!(app::db::schemes::accept(&mut conn, *s, owner, &now)
+            assert!(app::db::schemes::accept(&mut conn, *s, owner, now)
                 .await
                 .unwrap());
             let first = app::db::schemes::tranches(&mut conn, *s).await.unwrap()[0].clone();
             assert!(
-                app::db::schemes::submit_evidence(&mut conn, first.id, "Started", owner, &now)
+                app::db::schemes::submit_evidence(&mut conn, first.id, "Started", owner, now)
                     .await
                     .unwrap()
             );
             // Approved by the first commissioner; the payment is the other's to record.
             assert!(
-                app::db::schemes::approve_tranche(&mut conn, first.id, "", actor, &now)
+                app::db::schemes::approve_tranche(&mut conn, first.id, "", actor, now)
                     .await
                     .unwrap()
             );

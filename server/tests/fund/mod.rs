@@ -270,7 +270,7 @@ both_backends!(
                         1000 + i,
                         "Round envelope",
                         1,
-                        &now,
+                        now,
                     )
                     .await
                     .unwrap();

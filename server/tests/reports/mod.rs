@@ -200,12 +200,12 @@ both_backends!(
                         *criterion,
                         Some(score),
                         "Reasons",
-                        &now,
+                        now,
                     )
                     .await
                     .unwrap();
                 }
-                assert!(app::db::assessment::submit(&mut conn, *bid, *user, &now)
+                assert!(app::db::assessment::submit(&mut conn, *bid, *user, now)
                     .await
                     .unwrap());
             } else {
@@ -215,7 +215,7 @@ both_backends!(
                         nature: app::domain::assessment::ConflictNature::Other,
                         description: "Sits on its board".into(),
                     };
-                    app::db::assessment::declare(&mut conn, *bid, *user, &conflict, None, "", &now)
+                    app::db::assessment::declare(&mut conn, *bid, *user, &conflict, None, "", now)
                         .await
                         .unwrap();
                 } else if other_bid_assessors == 2 {
@@ -226,11 +226,11 @@ both_backends!(
                         criteria[0],
                         Some(1),
                         "Weak",
-                        &now,
+                        now,
                     )
                     .await
                     .unwrap();
-                    app::db::assessment::submit(&mut conn, *bid, *user, &now)
+                    app::db::assessment::submit(&mut conn, *bid, *user, now)
                         .await
                         .unwrap();
                     first.push(1);

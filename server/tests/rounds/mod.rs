@@ -383,7 +383,7 @@ async fn draft_round(app: &TestApp, title: &str, envelope: Pence) -> i64 {
     };
     let details = form.parse(&["cic".into()]).unwrap();
     let mut tx = app.pool.begin().await.unwrap();
-    let id = app::db::rounds::insert_round(&mut tx, &details, &[1], 1, &app::db::now())
+    let id = app::db::rounds::insert_round(&mut tx, &details, &[1], 1, app::db::now())
         .await
         .unwrap();
     let sections = app::db::rounds::sections(&mut tx, id).await.unwrap();
@@ -492,7 +492,7 @@ both_backends!(
                         Pence(250_000),
                         "Award",
                         1,
-                        &app::db::now(),
+                        app::db::now(),
                     )
                     .await
                     .unwrap();

@@ -79,7 +79,7 @@ crate::both_backends!(
         }
         // Written behind the service's back: move the data generation on as a request would,
         // so no page shows what it kept from before.
-        app::db::generation::advance(&app.pool).await.unwrap();
+        app::db::epoch::advance(&app.pool).await.unwrap();
         // The gap, through its form; the other bid declined with the payload as feedback.
         let gap_id: i64 = sqlx::query("SELECT gap_id FROM round_gaps WHERE round_id = $1")
             .bind(round_id)
@@ -136,7 +136,7 @@ crate::both_backends!(
             .execute(&app.pool)
             .await
             .unwrap();
-        app::db::generation::advance(&app.pool).await.unwrap();
+        app::db::epoch::advance(&app.pool).await.unwrap();
         for path in [
             format!("/fund/rounds/{r}/moderation/bids/{o}"),
             format!("/fund/gaps/{g}/edit"),
@@ -235,7 +235,7 @@ crate::both_backends!(
             .execute(&app.pool)
             .await
             .unwrap();
-        app::db::generation::advance(&app.pool).await.unwrap();
+        app::db::epoch::advance(&app.pool).await.unwrap();
         let year: i64 = sqlx::query("SELECT year FROM funds ORDER BY year LIMIT 1")
             .fetch_one(&app.pool)
             .await

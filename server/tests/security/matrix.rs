@@ -69,7 +69,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     .unwrap();
     let now = app::db::now();
     let mut conn = app.pool.acquire().await.unwrap();
-    app::db::organisations::add_member(&mut conn, scheme_org, a, &now)
+    app::db::organisations::add_member(&mut conn, scheme_org, a, now)
         .await
         .unwrap();
     // The second board member has declared a conflict in A's bid.
@@ -84,7 +84,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         },
         None,
         "",
-        &now,
+        now,
     )
     .await
     .unwrap();

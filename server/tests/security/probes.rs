@@ -285,7 +285,7 @@ crate::both_backends!(
     .execute(&app.pool)
     .await
     .unwrap();
-        app::db::generation::advance(&app.pool).await.unwrap();
+        app::db::epoch::advance(&app.pool).await.unwrap();
         let s = scheme_id.to_string();
         let accepted = app
             .post_form(

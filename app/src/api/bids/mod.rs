@@ -246,8 +246,8 @@ pub async fn start_info(round_id: i64) -> Result<StartData, AppError> {
     let acting_for = acting.and_then(|id| {
         memberships
             .iter()
-            .find(|(m, _, _)| *m == id)
-            .map(|(id, name, _)| (*id, name.clone()))
+            .find(|m| m.id == id)
+            .map(|m| (m.id, m.name.clone()))
     });
     let (reasons, existing_bid) = match &acting_for {
         Some((org_id, _)) => {
@@ -349,7 +349,7 @@ pub async fn start_bid(
     let (state, user) = auth::require_user().await?;
     let now = db::now();
     let mut tx = state.pool.begin().await?;
-    let id = match db::bids::insert(&mut tx, round_id, org_id, user.id, &now).await? {
+    let id = match db::bids::insert(&mut tx, round_id, org_id, user.id, now).await? {
         Some(id) => id,
         None => {
             // A colleague started it a moment ago: go to theirs.

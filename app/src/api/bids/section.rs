@@ -193,7 +193,7 @@ pub async fn save_section(
     let now = db::now();
     let mut tx = l.state.pool.begin().await?;
     if !db::bids::save_section(
-        &mut tx, bid_id, section_id, version, &answers, done, l.user.id, &now,
+        &mut tx, bid_id, section_id, version, &answers, done, l.user.id, now,
     )
     .await?
     {

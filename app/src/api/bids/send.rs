@@ -176,7 +176,7 @@ pub async fn submit_bid(
         bid_id,
         &crate::domain::bid::reference(year, bid_id),
         l.user.id,
-        &now,
+        now,
     )
     .await?
     else {
@@ -235,7 +235,7 @@ pub async fn withdraw_bid(bid_id: i64, reopen: bool) -> Result<(), AppError> {
     }
     let now = db::now();
     let mut tx = l.state.pool.begin().await?;
-    if !db::bids::move_status(&mut tx, bid_id, from, to, &now).await? {
+    if !db::bids::move_status(&mut tx, bid_id, from, to, now).await? {
         drop(tx);
         let e = AppError::Conflict(format!(
             "This bid cannot be {verb} now: it is {}",

@@ -63,7 +63,7 @@ pub async fn moderate_bid(
     let now = db::now();
     let mut tx = state.pool.begin().await?;
     for (criterion_id, score, why) in &chosen {
-        db::decisions::moderate(&mut tx, bid_id, *criterion_id, *score, why, user.id, &now).await?;
+        db::decisions::moderate(&mut tx, bid_id, *criterion_id, *score, why, user.id, now).await?;
     }
     db::audit::entry(
         &mut tx,
@@ -121,10 +121,28 @@ pub struct BidModeration {
     /// Every submitted score with its reasons: (criterion id, assessor, score, justification).
     pub reasons: Vec<(i64, String, Option<u32>, String)>,
     pub draft_feedback: String,
-    /// The decision recorded so far: (outcome, amount, conditions, feedback).
-    pub decision: Option<(Outcome, Option<Pence>, String, String)>,
-    /// An award's payment schedule: (amount, due, milestone, status).
-    pub tranches: Vec<(Pence, String, String, String)>,
+    /// The decision recorded so far.
+    pub decision: Option<SavedDecision>,
+    /// An award's payment schedule.
+    pub tranches: Vec<TrancheLine>,
+}
+
+/// The decision recorded on a bid so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedDecision {
+    pub outcome: Outcome,
+    pub amount: Option<Pence>,
+    pub conditions: String,
+    pub feedback: String,
+}
+
+/// One tranche of an award's payment schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrancheLine {
+    pub amount: Pence,
+    /// "5 December 2026".
+    pub due: String,
+    pub milestone: String,
 }
 
 #[server(prefix = "/api", endpoint = "decisions/bid")]
@@ -147,8 +165,23 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
         .filter(|s| s.bid_id == bid_id)
         .map(|s| (s.criterion_id, s.assessor, s.score, s.justification))
         .collect();
-    let decision = db::decisions::decision_of(&mut conn, bid_id).await?;
-    let tranches = db::decisions::tranches_of_bid(&mut conn, bid_id).await?;
+    let decision = db::decisions::decision_of(&mut conn, bid_id)
+        .await?
+        .map(|d| SavedDecision {
+            outcome: d.outcome,
+            amount: d.amount,
+            conditions: d.conditions,
+            feedback: d.feedback,
+        });
+    let tranches = db::decisions::tranches_of_bid(&mut conn, bid_id)
+        .await?
+        .into_iter()
+        .map(|t| TrancheLine {
+            amount: t.amount,
+            due: crate::domain::date::display_date(t.due_on),
+            milestone: t.milestone,
+        })
+        .collect();
     Ok(BidModeration {
         round_id,
         title: data.title,

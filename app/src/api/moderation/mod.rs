@@ -3,7 +3,7 @@
 use crate::domain::decision::Outcome;
 use crate::domain::money::Pence;
 use crate::error::AppError;
-use crate::web::KeptAt;
+use crate::web::CachedAt;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -84,7 +84,7 @@ pub struct ModerationData {
     pub total_bids: usize,
     /// Where this page's data was kept (server only).
     #[serde(skip)]
-    pub kept: Option<KeptAt>,
+    pub cache: Option<CachedAt>,
 }
 
 /// Bids on one page of the moderation list.
@@ -124,7 +124,7 @@ impl ModerationData {
             page,
             pages,
             total_bids: total,
-            kept: None,
+            cache: None,
         }
     }
 }
@@ -155,13 +155,17 @@ pub async fn moderation_for(
     let moderated = db::decisions::round_moderated(&mut conn, round_id).await?;
     let decisions = db::decisions::round_decisions(&mut conn, round_id).await?;
     drop(conn);
-    let stats: BTreeMap<(i64, i64), ScoreStats> =
-        stats.into_iter().map(|(b, c, s)| ((b, c), s)).collect();
-    let decisions: BTreeMap<i64, (Outcome, Option<Pence>)> =
-        decisions.into_iter().map(|d| (d.0, (d.1, d.2))).collect();
+    let stats: BTreeMap<(i64, i64), ScoreStats> = stats
+        .into_iter()
+        .map(|s| ((s.bid_id, s.criterion_id), s.stats))
+        .collect();
+    let decisions: BTreeMap<i64, (Outcome, Option<Pence>)> = decisions
+        .into_iter()
+        .map(|d| (d.bid_id, (d.outcome, d.amount)))
+        .collect();
     let mut moderated_by: BTreeMap<(i64, i64), (u32, String)> = BTreeMap::new();
     for m in moderated {
-        moderated_by.insert((m.0, m.1), (m.2, m.3));
+        moderated_by.insert((m.bid_id, m.criterion_id), (m.score, m.note));
     }
     let mut rows: BTreeMap<i64, ModerationRow> = BTreeMap::new();
     let mut inputs = Vec::new();
@@ -250,7 +254,7 @@ pub async fn moderation_for(
         page: 1,
         pages: 1,
         total_bids,
-        kept: None,
+        cache: None,
     })
 }
 
@@ -266,7 +270,7 @@ pub async fn moderation(
     // every bid of the round, and a page shows 50 of them.
     let pool = &state.pool;
     let (at, ranking) = state
-        .kept
+        .cache
         .get_or_make(pool, format!("moderation/{round_id}"), || async {
             let mut data = moderation_for(pool, round_id).await?;
             let mut conn = pool.acquire().await?;
@@ -277,9 +281,9 @@ pub async fn moderation(
         .map_err(auth::with_status)?;
     let mut paged = ranking.paged(page, bid);
     // Its rows are rendered once per change (the page key names the rows exactly).
-    paged.kept = Some(KeptAt {
+    paged.cache = Some(CachedAt {
         key: format!("{}/page/{}", at.key, paged.page),
-        generation: at.generation,
+        epoch: at.epoch,
     });
     Ok(paged)
 }
@@ -343,7 +347,7 @@ mod paging_tests {
             page: 1,
             pages: 1,
             total_bids: n,
-            kept: None,
+            cache: None,
         }
     }
 

@@ -98,13 +98,13 @@ pub async fn save_round(
     let mut tx = state.pool.begin().await?;
     let id = match id.parse::<i64>() {
         Ok(id) => {
-            if !db::rounds::lock_draft(&mut tx, id, &now).await? {
+            if !db::rounds::lock_draft(&mut tx, id, now).await? {
                 drop(tx);
                 let mut conn = state.pool.acquire().await?;
                 load_round(&mut conn, id).await?;
                 return Err(refuse("save_round", LOCKED).await);
             }
-            db::rounds::update_details(&mut tx, id, &details, &gap_ids, &now).await?;
+            db::rounds::update_details(&mut tx, id, &details, &gap_ids, now).await?;
             record(
                 &mut tx,
                 user.id,
@@ -118,7 +118,7 @@ pub async fn save_round(
             id
         }
         Err(_) => {
-            let id = db::rounds::insert_round(&mut tx, &details, &gap_ids, user.id, &now).await?;
+            let id = db::rounds::insert_round(&mut tx, &details, &gap_ids, user.id, now).await?;
             record(
                 &mut tx,
                 user.id,

@@ -81,13 +81,11 @@ pub async fn all_rounds() -> Result<Vec<RoundListItem>, AppError> {
 pub async fn public_rounds() -> Result<Vec<RoundListItem>, AppError> {
     let state = crate::state::app_state()?;
     let now = chrono::Utc::now();
-    Ok(
-        db::rounds::open_and_upcoming(&state.pool, &crate::domain::time::to_db(now))
-            .await?
-            .iter()
-            .map(|r| list_item(r, now))
-            .collect(),
-    )
+    Ok(db::rounds::open_and_upcoming(&state.pool, now.into())
+        .await?
+        .iter()
+        .map(|r| list_item(r, now))
+        .collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -359,7 +357,7 @@ async fn draft_tx(
     form: &str,
 ) -> Result<Transaction<'static, Any>, AppError> {
     let mut tx = state.pool.begin().await?;
-    if db::rounds::lock_draft(&mut tx, round_id, &db::now()).await? {
+    if db::rounds::lock_draft(&mut tx, round_id, db::now()).await? {
         return Ok(tx);
     }
     drop(tx);

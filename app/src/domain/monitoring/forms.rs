@@ -6,6 +6,7 @@ use crate::domain::FieldError;
 
 /// A monitoring return as typed: money by key, measure values by measure id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReturnForm {
     pub money: BTreeMap<String, String>,
     pub measures: BTreeMap<String, String>,

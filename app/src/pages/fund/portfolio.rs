@@ -64,7 +64,7 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         .collect();
     let csv = format!("/fund/schemes.csv?{}", filter.query());
     let rows = p.rows.clone();
-    let rendered = crate::pages::cached_rows_html(p.kept.as_ref(), || portfolio_rows(&rows));
+    let rendered = crate::pages::cached_rows_html(p.cache.as_ref(), || portfolio_rows(&rows));
     let first = (p.page.max(1) as usize - 1) * PORTFOLIO_PAGE_SIZE;
     let showing = (p.pages > 1).then(|| {
         view! {

@@ -68,8 +68,8 @@ pub async fn attach_file(
     let here: Vec<i64> = db::schemes::tranche_files(&mut tx, scheme_id)
         .await?
         .into_iter()
-        .filter(|f| f.0 == tranche_id)
-        .map(|f| f.3)
+        .filter(|f| f.tranche_id == tranche_id)
+        .map(|f| f.size_bytes)
         .collect();
     let new_bytes = upload.bytes.len() as i64;
     let (count, used) = (here.len(), here.iter().sum());
@@ -100,7 +100,7 @@ pub async fn attach_file(
         upload.content_type,
         upload.bytes,
         actor.id,
-        &now,
+        now,
     )
     .await?;
     db::schemes::add_tranche_file(&mut tx, tranche_id, file_id).await?;

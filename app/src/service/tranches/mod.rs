@@ -104,7 +104,7 @@ pub async fn send_evidence(
     }
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
-    if !db::schemes::submit_evidence(&mut tx, tranche_id, &text, actor.id, &now).await? {
+    if !db::schemes::submit_evidence(&mut tx, tranche_id, &text, actor.id, now).await? {
         return Err(TrancheError::EvidenceNotNow {
             position: tranche.position,
             status: tranche.status.label().to_lowercase(),
@@ -188,10 +188,10 @@ pub async fn review(
     let mut tx = ctx.pool.begin().await?;
     let done = match review {
         Review::Approve => {
-            db::schemes::approve_tranche(&mut tx, tranche_id, &note, actor.id, &now).await?
+            db::schemes::approve_tranche(&mut tx, tranche_id, &note, actor.id, now).await?
         }
         Review::Return => {
-            db::schemes::return_evidence(&mut tx, tranche_id, &note, actor.id, &now).await?
+            db::schemes::return_evidence(&mut tx, tranche_id, &note, actor.id, now).await?
         }
     };
     if !done {

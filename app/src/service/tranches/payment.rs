@@ -56,7 +56,7 @@ pub async fn pay(
     // The tranche first: of two payments at once, only one finds it approved and unpaid (and
     // the update itself refuses the approver).
     let Some(amount) =
-        db::schemes::pay_tranche(&mut tx, tranche_id, &reference, actor.id, &now).await?
+        db::schemes::pay_tranche(&mut tx, tranche_id, &reference, actor.id, now).await?
     else {
         return Err(TrancheError::PaymentNotNow {
             position: tranche.position,
@@ -74,7 +74,7 @@ pub async fn pay(
         amount,
         &reason,
         actor.id,
-        &now,
+        now,
     )
     .await?
     {
