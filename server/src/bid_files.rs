@@ -136,13 +136,13 @@ async fn store(
     let files = app::db::bids::files(&mut tx, bid_id).await?;
     let replaced: i64 = files
         .iter()
-        .filter(|f| f.0 == question_id)
-        .map(|f| f.3)
+        .filter(|f| f.question_id == question_id)
+        .map(|f| f.size_bytes)
         .sum();
     let others: i64 = files
         .iter()
-        .filter(|f| f.0 != question_id)
-        .map(|f| f.3)
+        .filter(|f| f.question_id != question_id)
+        .map(|f| f.size_bytes)
         .sum();
     if others + bytes.len() as i64 > MAX_BID_BYTES {
         return Ok(Err(format!(

@@ -11,10 +11,9 @@ use std::collections::BTreeMap;
 use {
     crate::auth,
     crate::db,
-    crate::domain::assessment::{panel_scores, parse_score, Declaration},
     crate::domain::roles::Role,
     crate::error::FieldError,
-    crate::state::AppState,
+    crate::service::assessment::{self as service, AssessmentError, Assign, TypedScores},
 };
 
 /// The form name the assessor's bid page keeps typed values under (declaration and scores).
@@ -62,43 +61,35 @@ pub async fn round_panel(round_id: i64) -> Result<PanelData, AppError> {
     let round = db::rounds::round(&mut conn, round_id)
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    let d = &round.details;
-    let status =
-        crate::domain::round::phase(round.status, d.opens_at, d.closes_at, chrono::Utc::now());
+    let status = round.phase_at(chrono::Utc::now());
     let panel = db::assessment::panel(&mut conn, round_id).await?;
     let people = db::users::with_roles(&mut conn, &[Role::BoardMember, Role::LayEvaluator]).await?;
     let candidates = people
         .into_iter()
-        .map(|person| {
-            let mut can_sit = Vec::new();
-            if person.roles.contains(&Role::BoardMember) {
-                can_sit.push(Panel::Board);
-            }
-            if person.roles.contains(&Role::LayEvaluator) {
-                can_sit.push(Panel::Lay);
-            }
-            Candidate {
-                panel: panel.iter().find(|p| p.0 == person.id).map(|p| p.3),
-                user_id: person.id,
-                name: person.full_name,
-                email: person.email,
-                can_sit,
-            }
+        .map(|person| Candidate {
+            panel: panel
+                .iter()
+                .find(|p| p.user_id == person.id)
+                .map(|p| p.panel),
+            can_sit: service::panels_open_to(&person.roles),
+            user_id: person.id,
+            name: person.full_name,
+            email: person.email,
         })
         .collect();
     let statuses = db::assessment::round_statuses(&mut conn, round_id).await?;
     let bids = db::bids::assessable(&mut conn, round_id)
         .await?
         .into_iter()
-        .map(|(bid_id, organisation, reference)| AssessableBid {
+        .map(|b| AssessableBid {
             assessors: statuses
                 .iter()
-                .filter(|s| s.0 == bid_id)
-                .map(|s| (s.1, AssignmentStatus::of(s.2, s.3)))
+                .filter(|s| s.bid_id == b.id)
+                .map(|s| (s.user_id, s.status()))
                 .collect(),
-            bid_id,
-            organisation,
-            reference,
+            bid_id: b.id,
+            organisation: b.organisation,
+            reference: b.reference,
         })
         .collect();
     Ok(PanelData {
@@ -117,25 +108,7 @@ pub async fn set_panels(
     round_id: i64,
     #[server(default)] member: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    let data = round_panel(round_id).await?;
     let (state, user) = commissioner().await?;
-    let mut chosen = Vec::new();
-    let mut errors = Vec::new();
-    for c in &data.candidates {
-        let Some(code) = member.get(&c.user_id.to_string()).filter(|v| !v.is_empty()) else {
-            continue;
-        };
-        match Panel::from_code(code) {
-            Some(p) if c.can_sit.contains(&p) => chosen.push((c.user_id, p)),
-            _ => errors.push(FieldError::new(
-                format!("member[{}]", c.user_id),
-                format!(
-                    "{} cannot sit on that panel: they do not hold the role",
-                    c.name
-                ),
-            )),
-        }
-    }
     let values: Vec<(String, String)> = member
         .iter()
         .map(|(k, v)| (format!("member[{k}]"), v.clone()))
@@ -144,31 +117,34 @@ pub async fn set_panels(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    if !errors.is_empty() {
-        return Err(auth::reject_form("set_panels", &borrowed, AppError::Invalid(errors)).await);
+    let mut chosen = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (id, code) in member.iter().filter(|(_, v)| !v.is_empty()) {
+        match (id.parse::<i64>(), Panel::from_code(code)) {
+            (Ok(id), Some(panel)) => {
+                chosen.insert(id, panel);
+            }
+            _ => errors.push(FieldError::new(format!("member[{id}]"), "Choose a panel")),
+        }
     }
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    db::assessment::set_panel(&mut tx, round_id, &chosen, user.id, now).await?;
-    let board = chosen.iter().filter(|c| c.1 == Panel::Board).count();
-    let lay = chosen.len() - board;
-    db::audit::entry(
-        &mut tx,
-        user.id,
-        "round.panels_appointed",
-        ("round", round_id),
-        format!("Panels appointed: {board} board members, {lay} lay evaluators"),
-    )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("Panels saved: {board} board members and {lay} lay evaluators"),
-        &format!("/fund/rounds/{round_id}/assessment"),
-    )
-    .await?;
-    Ok(())
+    let done = match errors.is_empty() {
+        true => service::appoint_panels(state.ctx(), &user.actor(), round_id, &chosen).await,
+        false => Err(AssessmentError::Invalid(errors)),
+    };
+    match done {
+        Ok(done) => {
+            let a = state.deliver(done).await;
+            let message = format!(
+                "Panels saved: {} board members and {} lay evaluators",
+                a.board, a.lay
+            );
+            let to = format!("/fund/rounds/{round_id}/assessment");
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
+        }
+        Err(AssessmentError::NotFound) => Err(auth::with_status(AppError::NotFound)),
+        Err(e) => Err(auth::reject_form("set_panels", &borrowed, e.into()).await),
+    }
 }
 
 /// Assign bids to assessors and email each assessor who has new bids. With `bid_id`, that
@@ -180,82 +156,28 @@ pub async fn assign_bids(
     #[server(default)] bid_id: Option<i64>,
     #[server(default)] assessor: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    let data = round_panel(round_id).await?;
     let (state, user) = commissioner().await?;
-    if !data.can_assign {
-        let e = AppError::Conflict("Bids can be assigned once the round has closed".into());
-        return Err(auth::reject_form("assign_bids", &[], e).await);
-    }
-    let panel: Vec<&Candidate> = data
-        .candidates
-        .iter()
-        .filter(|c| c.panel.is_some())
-        .collect();
-    if panel.is_empty() {
-        let e = AppError::Conflict("Appoint the panels before you assign bids".into());
-        return Err(auth::reject_form("assign_bids", &[], e).await);
-    }
-    let pairs: Vec<(i64, i64)> = match bid_id {
-        Some(bid) => {
-            if !data.bids.iter().any(|b| b.bid_id == bid) {
-                return Err(auth::with_status(AppError::NotFound));
-            }
-            panel
-                .iter()
-                .filter(|c| assessor.contains_key(&c.user_id.to_string()))
-                .map(|c| (bid, c.user_id))
-                .collect()
-        }
-        None => data
-            .bids
-            .iter()
-            .flat_map(|b| panel.iter().map(move |c| (b.bid_id, c.user_id)))
-            .collect(),
+    let what = match bid_id {
+        Some(bid_id) => Assign::OneBid {
+            bid_id,
+            assessors: assessor.keys().filter_map(|k| k.parse().ok()).collect(),
+        },
+        None => Assign::EveryBid,
     };
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    let mut new_for: BTreeMap<i64, usize> = BTreeMap::new();
-    for (bid, who) in &pairs {
-        if db::assessment::assign(&mut tx, *bid, *who, now).await? {
-            *new_for.entry(*who).or_default() += 1;
+    match service::assign(state.ctx(), &user.actor(), round_id, &what).await {
+        Ok(done) => {
+            let a = state.deliver(done).await;
+            let message = format!(
+                "{} new assignments. Each assessor with new bids has been emailed",
+                a.new_assignments
+            );
+            let to = format!("/fund/rounds/{round_id}/assessment");
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
         }
+        Err(AssessmentError::NotFound) => Err(auth::with_status(AppError::NotFound)),
+        Err(e) => Err(auth::reject_form("assign_bids", &[], e.into()).await),
     }
-    if let Some(bid) = bid_id {
-        // Unticked assessors come off the bid, unless they have submitted scores.
-        for c in &panel {
-            if !assessor.contains_key(&c.user_id.to_string()) {
-                db::assessment::unassign(&mut tx, bid, c.user_id).await?;
-            }
-        }
-    }
-    let total: usize = new_for.values().sum();
-    db::audit::entry(
-        &mut tx,
-        user.id,
-        "round.bids_assigned",
-        ("round", round_id),
-        format!("{total} new assignments to {} assessors", new_for.len()),
-    )
-    .await?;
-    tx.commit().await?;
-    let link = format!("{}/assess", state.settings.base_url);
-    for (who, count) in &new_for {
-        if let Some(c) = panel.iter().find(|c| c.user_id == *who) {
-            crate::api::account::send_mail(
-                &state,
-                crate::mail::bids_assigned(&c.email, &c.name, &data.title, *count, &link),
-            )
-            .await;
-        }
-    }
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("{total} new assignments. Each assessor with new bids has been emailed"),
-        &format!("/fund/rounds/{round_id}/assessment"),
-    )
-    .await?;
-    Ok(())
 }
 
 // ---- The assessor's home page ----
@@ -277,12 +199,12 @@ pub async fn my_assessments() -> Result<Vec<AssignmentItem>, AppError> {
         .await?
         .into_iter()
         .map(|a| AssignmentItem {
+            status: a.status(),
             bid_id: a.bid_id,
             round_title: a.round_title,
             organisation: a.organisation_name,
             reference: a.reference,
             panel: a.panel,
-            status: AssignmentStatus::of(a.conflict, a.submitted),
         })
         .collect())
 }
@@ -336,32 +258,18 @@ pub struct BidForAssessor {
     pub summary: String,
 }
 
-/// The assessor's assignment: (panel, latest declaration, submitted). Anyone not assigned,
-/// and anyone who has declared a conflict, is told the bid does not exist.
-#[cfg(feature = "ssr")]
-async fn assigned(
-    state: &AppState,
-    bid_id: i64,
-    user_id: i64,
-) -> Result<(Panel, Option<(i64, bool)>, bool), AppError> {
-    let mut conn = state.pool.acquire().await?;
-    db::assessment::assignment(&mut conn, bid_id, user_id)
-        .await?
-        .ok_or_else(|| auth::with_status(AppError::NotFound))
-}
-
 #[server(prefix = "/api", endpoint = "assessment/bid")]
 pub async fn assess_bid(bid_id: i64) -> Result<AssessData, AppError> {
     let (state, user) = auth::require_any_role(&[Role::BoardMember, Role::LayEvaluator]).await?;
-    let (panel, declaration, submitted) = assigned(&state, bid_id, user.id).await?;
-    if declaration.is_some_and(|(_, conflict)| conflict) {
-        return Err(auth::with_status(AppError::NotFound));
-    }
+    let assignment = service::assignment(state.ctx(), &user.actor(), bid_id)
+        .await
+        .map_err(|e| auth::with_status(e.into()))?;
+    let panel = assignment.panel;
     let mut conn = state.pool.acquire().await?;
     let bid = db::bids::get(&mut conn, bid_id)
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    let status = AssignmentStatus::of(declaration.map(|d| d.1), submitted);
+    let status = assignment.status();
     let mut data = AssessData {
         bid_id,
         organisation: bid.organisation_name.clone(),
@@ -372,22 +280,15 @@ pub async fn assess_bid(bid_id: i64) -> Result<AssessData, AppError> {
         criteria: vec![],
         others: vec![],
     };
-    if declaration.is_none() {
+    if assignment.declared().is_none() {
         return Ok(data);
     }
-    let sections = db::rounds::sections(&mut conn, bid.round_id).await?;
-    let lay_sections: Vec<i64> = sections
-        .iter()
-        .filter(|s| s.panel == Panel::Lay)
-        .map(|s| s.id)
-        .collect();
-    let criteria = db::rounds::criteria(&mut conn, bid.round_id).await?;
+    let (criteria, lay_sections) = service::criteria_for(&mut conn, bid.round_id, panel).await?;
     let mine = db::assessment::scores_of(&mut conn, bid_id, user.id).await?;
     data.criteria = criteria
         .iter()
-        .filter(|c| panel_scores(panel, &c.section_ids, &lay_sections))
         .map(|c| {
-            let saved = mine.iter().find(|m| m.0 == c.id);
+            let saved = mine.iter().find(|m| m.criterion_id == c.id);
             CriterionToScore {
                 criterion_id: c.id,
                 name: c.criterion.name.clone(),
@@ -395,30 +296,27 @@ pub async fn assess_bid(bid_id: i64) -> Result<AssessData, AppError> {
                 weight: c.criterion.weight,
                 min_score: c.criterion.min_score,
                 descriptors: c.criterion.descriptors.clone(),
-                score: saved.and_then(|s| s.1),
-                justification: saved.map(|s| s.2.clone()).unwrap_or_default(),
+                score: saved.and_then(|s| s.score()),
+                justification: saved.map(|s| s.justification.clone()).unwrap_or_default(),
             }
         })
         .collect();
-    if submitted {
+    if assignment.submitted() {
         data.others = db::assessment::submitted_scores(&mut conn, bid_id)
             .await?
             .into_iter()
             // Only about the criteria this assessor scores: a lay evaluator never reads
             // justifications about sections hidden from them.
-            .filter(|s| s.0 != user.id && data.criteria.iter().any(|c| c.criterion_id == s.2))
-            .map(
-                |(_, assessor, criterion_id, score, justification)| OtherScore {
-                    assessor,
-                    criterion: criteria
-                        .iter()
-                        .find(|c| c.id == criterion_id)
-                        .map(|c| c.criterion.name.clone())
-                        .unwrap_or_default(),
-                    score,
-                    justification,
-                },
-            )
+            .filter(|s| s.user_id != user.id)
+            .filter_map(|s| {
+                let criterion = criteria.iter().find(|c| c.id == s.criterion_id)?;
+                Some(OtherScore {
+                    criterion: criterion.criterion.name.clone(),
+                    score: s.score(),
+                    assessor: s.full_name,
+                    justification: s.justification,
+                })
+            })
             .collect();
     }
     drop(conn);
@@ -448,74 +346,28 @@ pub async fn declare_interest(
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
     let (state, user) = auth::require_any_role(&[Role::BoardMember, Role::LayEvaluator]).await?;
-    let (_, declaration, _) = assigned(&state, bid_id, user.id).await?;
-    if declaration.is_some_and(|d| d.1) {
-        return Err(auth::with_status(AppError::NotFound));
-    }
-    let mut parsed = form.parse();
-    let reason = reason.trim().to_string();
-    if declaration.is_some() && reason.is_empty() {
-        let mut errors = parsed.clone().err().unwrap_or_default();
-        errors.push(FieldError::new(
-            "reason",
-            "Say why you are changing your declaration",
-        ));
-        parsed = Err(errors);
-    }
-    let declared = match parsed {
-        Ok(d) => d,
-        Err(errors) => {
-            let mut values = vec![
+    match service::declare(state.ctx(), &user.actor(), bid_id, &form, &reason).await {
+        Ok(done) => {
+            if state.deliver(done).await {
+                let message =
+                    "Your conflict of interest is recorded. The bid has been taken off your list";
+                auth::notice_and_redirect(&auth::session().await?, message, "/assess").await?;
+            } else {
+                leptos_axum::redirect(&format!("/assess/bids/{bid_id}"));
+            }
+            Ok(())
+        }
+        Err(AssessmentError::NotFound) => Err(auth::with_status(AppError::NotFound)),
+        Err(e) => {
+            let values = [
                 ("conflict", form.conflict.as_str()),
                 ("nature", form.nature.as_str()),
                 ("description", form.description.as_str()),
+                ("reason", reason.as_str()),
             ];
-            values.push(("reason", reason.as_str()));
-            return Err(auth::reject_form(ASSESS_FORM, &values, AppError::Invalid(errors)).await);
-        }
-    };
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    db::assessment::declare(
-        &mut tx,
-        bid_id,
-        user.id,
-        &declared,
-        declaration.map(|d| d.0),
-        &reason,
-        now,
-    )
-    .await?;
-    let summary = match &declared {
-        Declaration::NoConflict => "Declared no conflict of interest".to_string(),
-        Declaration::Conflict { nature, .. } => {
-            format!("Declared a conflict of interest: {}", nature.label())
-        }
-    };
-    db::audit::entry(
-        &mut tx,
-        user.id,
-        "bid.interest_declared",
-        ("bid", bid_id),
-        summary,
-    )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    match declared {
-        Declaration::NoConflict => {
-            leptos_axum::redirect(&format!("/assess/bids/{bid_id}"));
-        }
-        Declaration::Conflict { .. } => {
-            auth::notice_and_redirect(
-                &session,
-                "Your conflict of interest is recorded. The bid has been taken off your list",
-                "/assess",
-            )
-            .await?;
+            Err(auth::reject_form(ASSESS_FORM, &values, e.into()).await)
         }
     }
-    Ok(())
 }
 
 /// Save scores as a draft, or submit them (every criterion scored and explained; locked
@@ -527,113 +379,39 @@ pub async fn save_scores(
     #[server(default)] score: BTreeMap<String, String>,
     #[server(default)] why: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    let data = assess_bid(bid_id).await?;
     let (state, user) = auth::require_any_role(&[Role::BoardMember, Role::LayEvaluator]).await?;
-    let mut values: Vec<(String, String)> = Vec::new();
-    for c in &data.criteria {
-        let key = c.criterion_id.to_string();
-        values.push((
-            format!("score[{key}]"),
-            score.get(&key).cloned().unwrap_or_default(),
-        ));
-        values.push((
-            format!("why[{key}]"),
-            why.get(&key).cloned().unwrap_or_default(),
-        ));
-    }
-    let borrowed: Vec<(&str, &str)> = values
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let reject = |e: AppError| auth::reject_form(ASSESS_FORM, &borrowed, e);
-    match data.status {
-        AssignmentStatus::ToScore => {}
-        AssignmentStatus::Scored => return Err(reject(AppError::Conflict(
-            "Your scores for this bid are submitted and locked. Ask a commissioner to reopen them"
-                .into(),
-        ))
-        .await),
-        _ => return Err(auth::with_status(AppError::NotFound)),
-    }
-    let submitting = then == "submit";
-    let mut parsed = Vec::new();
-    let mut errors = Vec::new();
-    for c in &data.criteria {
-        let key = c.criterion_id.to_string();
-        let typed_score = score.get(&key).map(String::as_str).unwrap_or("");
-        let typed_why = why.get(&key).map(String::as_str).unwrap_or("");
-        match parse_score(&key, &c.name, typed_score, typed_why, submitting) {
-            Ok((s, w)) => parsed.push((c.criterion_id, s, w)),
-            Err(e) => errors.extend(e),
+    let typed = TypedScores { score, why };
+    let submit = then == "submit";
+    match service::score(state.ctx(), &user.actor(), bid_id, &typed, submit).await {
+        Ok(done) => {
+            let scored = state.deliver(done).await;
+            let message = if scored.submitted {
+                format!("Your scores for {} are submitted", scored.organisation)
+            } else {
+                "Your draft scores are saved".to_string()
+            };
+            let to = format!("/assess/bids/{bid_id}");
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
+        }
+        Err(AssessmentError::NotFound) => Err(auth::with_status(AppError::NotFound)),
+        Err(e) => {
+            let values: Vec<(String, &str)> = (typed
+                .score
+                .iter()
+                .map(|(k, v)| (format!("score[{k}]"), v.as_str())))
+            .chain(
+                typed
+                    .why
+                    .iter()
+                    .map(|(k, v)| (format!("why[{k}]"), v.as_str())),
+            )
+            .collect();
+            let borrowed: Vec<(&str, &str)> =
+                values.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            Err(auth::reject_form(ASSESS_FORM, &borrowed, e.into()).await)
         }
     }
-    if !errors.is_empty() {
-        // Keep the draft of what reads, so nothing typed is lost.
-        if submitting {
-            let now = db::now();
-            let mut tx = state.pool.begin().await?;
-            for c in &data.criteria {
-                let key = c.criterion_id.to_string();
-                let typed_score = score.get(&key).map(String::as_str).unwrap_or("");
-                let typed_why = why.get(&key).map(String::as_str).unwrap_or("");
-                if let Ok((s, w)) = parse_score(&key, &c.name, typed_score, typed_why, false) {
-                    db::assessment::save_score(
-                        &mut tx,
-                        bid_id,
-                        user.id,
-                        c.criterion_id,
-                        s,
-                        &w,
-                        now,
-                    )
-                    .await?;
-                }
-            }
-            tx.commit().await?;
-        }
-        return Err(reject(AppError::Invalid(errors)).await);
-    }
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    if submitting && !db::assessment::submit(&mut tx, bid_id, user.id, now).await? {
-        drop(tx);
-        return Err(reject(AppError::Conflict(
-            "Your scores for this bid are already submitted".into(),
-        ))
-        .await);
-    }
-    for (criterion_id, s, w) in &parsed {
-        db::assessment::save_score(&mut tx, bid_id, user.id, *criterion_id, *s, w, now).await?;
-    }
-    if submitting {
-        db::assessment::refresh_score_totals(&mut tx, bid_id).await?;
-        db::audit::entry(
-            &mut tx,
-            user.id,
-            "bid.scores_submitted",
-            ("bid", bid_id),
-            format!("Scores submitted for {} criteria", parsed.len()),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    let session = auth::session().await?;
-    if submitting {
-        auth::notice_and_redirect(
-            &session,
-            &format!("Your scores for {} are submitted", data.organisation),
-            &format!("/assess/bids/{bid_id}"),
-        )
-        .await?;
-    } else {
-        auth::notice_and_redirect(
-            &session,
-            "Your draft scores are saved",
-            &format!("/assess/bids/{bid_id}"),
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// A commissioner reopens an assessor's submitted scores, with a reason (audited).
@@ -651,43 +429,28 @@ pub async fn reopen_scores(
         .get(&user_id.to_string())
         .cloned()
         .unwrap_or_default();
-    let values = [(field.as_str(), reason.as_str())];
-    let reason = reason.trim();
-    if reason.is_empty() {
-        let e = AppError::field(&field, "Say why you are reopening these scores");
-        return Err(auth::reject_form("assign_bids", &values, e).await);
-    }
-    let mut tx = state.pool.begin().await?;
-    let bid = db::bids::get(&mut tx, bid_id)
-        .await?
-        .filter(|b| b.round_id == round_id);
-    if bid.is_none() || !db::assessment::reopen(&mut tx, bid_id, user_id).await? {
-        drop(tx);
-        let e = AppError::Conflict("Those scores are not submitted".into());
-        return Err(auth::reject_form("assign_bids", &values, e).await);
-    }
-    db::audit::record(
-        &mut tx,
-        db::audit::Entry {
-            actor: Some(user.id),
-            action: "bid.scores_reopened",
-            subject_type: "bid",
-            subject_id: bid_id.to_string(),
-            summary: format!("Scores reopened for assessor {user_id}: {reason}"),
-            before: Some("Submitted".into()),
-            after: Some("Draft".into()),
-        },
+    match service::reopen(
+        state.ctx(),
+        &user.actor(),
+        round_id,
+        bid_id,
+        user_id,
+        &reason,
     )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        "The scores are reopened. The assessor can change and submit them again",
-        &format!("/fund/rounds/{round_id}/assessment/bids/{bid_id}"),
-    )
-    .await?;
-    Ok(())
+    .await
+    {
+        Ok(done) => {
+            state.deliver(done).await;
+            let message = "The scores are reopened. The assessor can change and submit them again";
+            let to = format!("/fund/rounds/{round_id}/assessment/bids/{bid_id}");
+            auth::notice_and_redirect(&auth::session().await?, message, &to).await?;
+            Ok(())
+        }
+        Err(e) => {
+            let values = [(field.as_str(), reason.as_str())];
+            Err(auth::reject_form("assign_bids", &values, e.into()).await)
+        }
+    }
 }
 
 // ---- The register of interests ----
@@ -725,9 +488,7 @@ pub async fn interest_items(
         .await?
         .into_iter()
         .map(|r| InterestItem {
-            declared: crate::domain::time::from_db(&r.declared_at)
-                .map(crate::domain::time::display_uk)
-                .unwrap_or(r.declared_at),
+            declared: r.declared_at.display_uk(),
             assessor: r.assessor,
             organisation: r.organisation,
             reference: r.reference.unwrap_or_default(),

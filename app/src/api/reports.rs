@@ -47,13 +47,10 @@ pub async fn round_report_for(
     let moderated = db::decisions::round_moderated(&mut conn, round_id).await?;
     drop(conn);
     let mut assessors: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
-    for (bid_id, _, conflict, submitted) in statuses {
-        if conflict == Some(true) {
-            continue;
-        }
-        let counts = assessors.entry(bid_id).or_default();
+    for s in statuses.iter().filter(|s| !s.has_conflict()) {
+        let counts = assessors.entry(s.bid_id).or_default();
         counts.0 += 1;
-        counts.1 += u32::from(submitted);
+        counts.1 += u32::from(s.submitted_at.is_some());
     }
     let decided: BTreeMap<i64, _> = decisions
         .into_iter()

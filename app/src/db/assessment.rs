@@ -1,35 +1,34 @@
 //! Panels, assignments, declarations of interest and scores.
-use crate::domain::assessment::{ConflictNature, Declaration};
+use super::types::Flag;
+use crate::domain::assessment::{AssignmentStatus, ConflictNature, Declaration};
 use crate::domain::round::Panel;
 use crate::domain::time::UtcTime;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 
-fn decode(what: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("bad {what} in the database").into())
+/// Someone appointed to one of a round's panels.
+#[derive(Debug, Clone, FromRow)]
+pub struct PanelMember {
+    #[sqlx(rename = "id")]
+    pub user_id: i64,
+    pub full_name: String,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub panel: Panel,
 }
 
-/// A round's assessors: (user id, name, email, panel).
+/// A round's assessors, by panel and name.
 pub async fn panel(
     conn: &mut AnyConnection,
     round_id: i64,
-) -> Result<Vec<(i64, String, String, Panel)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<PanelMember>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT u.id, u.full_name, u.email, a.panel FROM round_assessors a JOIN users u ON u.id = a.user_id
          WHERE a.round_id = $1 ORDER BY a.panel, u.full_name, u.id",
     )
     .bind(round_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("id")?,
-            r.try_get("full_name")?,
-            r.try_get("email")?,
-            Panel::from_code(&r.try_get::<String, _>("panel")?).ok_or_else(|| decode("panel"))?,
-        ))
-    })
-    .collect()
+    .await
 }
 
 /// Replace a round's panels with these appointments.
@@ -108,38 +107,31 @@ pub async fn unassign(
     .await
 }
 
-/// Every assignment in a round: (bid id, user id).
-pub async fn round_assignments(
-    conn: &mut AnyConnection,
-    round_id: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    sqlx::query(
-        "SELECT a.bid_id, a.user_id FROM assignments a JOIN bids b ON b.id = a.bid_id WHERE b.round_id = $1",
-    )
-    .bind(round_id)
-    .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("bid_id")?, r.try_get("user_id")?)))
-    .collect()
-}
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct MyAssignment {
     pub bid_id: i64,
     pub round_id: i64,
+    #[sqlx(rename = "title")]
     pub round_title: String,
+    #[sqlx(rename = "name")]
     pub organisation_name: String,
     pub reference: Option<String>,
+    #[sqlx(try_from = "String")]
     pub panel: Panel,
-    /// The latest declaration: None before one is made; Some(true) for a conflict.
-    pub conflict: Option<bool>,
-    pub submitted: bool,
+    /// The latest declaration: None before one is made; a conflict or not.
+    pub conflict: Option<Flag>,
+    pub submitted_at: Option<UtcTime>,
+}
+
+impl MyAssignment {
+    pub fn status(&self) -> AssignmentStatus {
+        AssignmentStatus::of(self.conflict.map(bool::from), self.submitted_at.is_some())
+    }
 }
 
 /// An assessor's assignments across rounds, with their latest declaration.
 pub async fn for_assessor(pool: &AnyPool, user_id: i64) -> Result<Vec<MyAssignment>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT a.bid_id, b.round_id, r.title, o.name, b.reference, ra.panel, a.submitted_at,
             (SELECT d.conflict FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id
              ORDER BY d.id DESC LIMIT 1) AS conflict
@@ -150,31 +142,47 @@ pub async fn for_assessor(pool: &AnyPool, user_id: i64) -> Result<Vec<MyAssignme
     )
     .bind(user_id)
     .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(MyAssignment {
-            bid_id: r.try_get("bid_id")?,
-            round_id: r.try_get("round_id")?,
-            round_title: r.try_get("title")?,
-            organisation_name: r.try_get("name")?,
-            reference: r.try_get("reference")?,
-            panel: Panel::from_code(&r.try_get::<String, _>("panel")?).ok_or_else(|| decode("panel"))?,
-            conflict: r.try_get::<Option<i64>, _>("conflict")?.map(|c| c != 0),
-            submitted: r.try_get::<Option<String>, _>("submitted_at")?.is_some(),
-        })
-    })
-    .collect()
+    .await
 }
 
-/// One assessor's assignment to one bid, if there is one: (panel, latest declaration id and
-/// whether it is a conflict, submitted).
+/// One assessor's assignment to one bid.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct Assignment {
+    #[sqlx(try_from = "String")]
+    pub panel: Panel,
+    /// The latest declaration's id, none before one is made.
+    pub declaration: Option<i64>,
+    /// Whether the latest declaration is of a conflict.
+    pub conflict: Option<Flag>,
+    pub submitted_at: Option<UtcTime>,
+}
+
+impl Assignment {
+    /// The latest declaration: its id, and whether it is of a conflict.
+    pub fn declared(&self) -> Option<(i64, bool)> {
+        self.declaration.zip(self.conflict.map(bool::from))
+    }
+
+    pub fn has_conflict(&self) -> bool {
+        self.declared().is_some_and(|(_, conflict)| conflict)
+    }
+
+    pub fn submitted(&self) -> bool {
+        self.submitted_at.is_some()
+    }
+
+    pub fn status(&self) -> AssignmentStatus {
+        AssignmentStatus::of(self.declared().map(|d| d.1), self.submitted())
+    }
+}
+
+/// One assessor's assignment to one bid, if there is one.
 pub async fn assignment(
     conn: &mut AnyConnection,
     bid_id: i64,
     user_id: i64,
-) -> Result<Option<(Panel, Option<(i64, bool)>, bool)>, sqlx::Error> {
-    let Some(row) = sqlx::query(
+) -> Result<Option<Assignment>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT ra.panel, a.submitted_at,
             (SELECT d.id FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id ORDER BY d.id DESC LIMIT 1) AS declaration,
             (SELECT d.conflict FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id ORDER BY d.id DESC LIMIT 1) AS conflict
@@ -185,24 +193,7 @@ pub async fn assignment(
     .bind(bid_id)
     .bind(user_id)
     .fetch_optional(conn)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let panel =
-        Panel::from_code(&row.try_get::<String, _>("panel")?).ok_or_else(|| decode("panel"))?;
-    let declaration = match (
-        row.try_get::<Option<i64>, _>("declaration")?,
-        row.try_get::<Option<i64>, _>("conflict")?,
-    ) {
-        (Some(id), Some(c)) => Some((id, c != 0)),
-        _ => None,
-    };
-    Ok(Some((
-        panel,
-        declaration,
-        row.try_get::<Option<String>, _>("submitted_at")?.is_some(),
-    )))
+    .await
 }
 
 /// Record a declaration (superseding `supersedes`, if given, with a reason).
@@ -223,7 +214,7 @@ pub async fn declare(
             description,
         } => (1, nature.code(), description.as_str()),
     };
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO declarations (bid_id, user_id, conflict, nature, description, supersedes, reason, declared_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
@@ -236,13 +227,12 @@ pub async fn declare(
     .bind(reason)
     .bind(now)
     .fetch_one(conn)
-    .await?
-    .try_get("id")
+    .await
 }
 
 #[derive(Debug, Clone)]
 pub struct InterestRow {
-    pub declared_at: String,
+    pub declared_at: UtcTime,
     pub assessor: String,
     pub organisation: String,
     pub reference: Option<String>,
@@ -253,12 +243,29 @@ pub struct InterestRow {
     pub superseded: bool,
 }
 
+impl<'r> FromRow<'r, AnyRow> for InterestRow {
+    fn from_row(r: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(InterestRow {
+            declared_at: r.try_get("declared_at")?,
+            assessor: r.try_get("full_name")?,
+            organisation: r.try_get("name")?,
+            reference: r.try_get("reference")?,
+            conflict: r.try_get::<Flag, _>("conflict")?.0,
+            // Stored empty for a declaration of no conflict.
+            nature: ConflictNature::from_code(&r.try_get::<String, _>("nature")?),
+            description: r.try_get("description")?,
+            reason: r.try_get("reason")?,
+            superseded: r.try_get::<i64, _>("later")? > 0,
+        })
+    }
+}
+
 /// The register of interests for a round: every declaration, newest first.
 pub async fn interests(
     conn: &mut AnyConnection,
     round_id: i64,
 ) -> Result<Vec<InterestRow>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT d.declared_at, u.full_name, o.name, b.reference, d.conflict, d.nature, d.description, d.reason,
             (SELECT COUNT(*) FROM declarations n WHERE n.supersedes = d.id) AS later
          FROM declarations d JOIN users u ON u.id = d.user_id JOIN bids b ON b.id = d.bid_id
@@ -267,47 +274,41 @@ pub async fn interests(
     )
     .bind(round_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(InterestRow {
-            declared_at: r.try_get("declared_at")?,
-            assessor: r.try_get("full_name")?,
-            organisation: r.try_get("name")?,
-            reference: r.try_get("reference")?,
-            conflict: r.try_get::<i64, _>("conflict")? != 0,
-            nature: ConflictNature::from_code(&r.try_get::<String, _>("nature")?),
-            description: r.try_get("description")?,
-            reason: r.try_get("reason")?,
-            superseded: r.try_get::<i64, _>("later")? > 0,
-        })
-    })
-    .collect()
+    .await
 }
 
-/// An assessor's scores for a bid: criterion id → (score, justification).
+/// One assessor's score for one criterion of a bid (blank until scored).
+#[derive(Debug, Clone, FromRow)]
+pub struct ScoreRow {
+    #[sqlx(default)]
+    pub user_id: i64,
+    #[sqlx(default)]
+    pub full_name: String,
+    pub criterion_id: i64,
+    pub score: Option<i64>,
+    pub justification: String,
+}
+
+impl ScoreRow {
+    /// The score given, 0 to 5; none while blank.
+    pub fn score(&self) -> Option<u32> {
+        self.score.and_then(|s| u32::try_from(s).ok())
+    }
+}
+
+/// An assessor's scores for a bid.
 pub async fn scores_of(
     conn: &mut AnyConnection,
     bid_id: i64,
     user_id: i64,
-) -> Result<Vec<(i64, Option<u32>, String)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<ScoreRow>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT criterion_id, score, justification FROM scores WHERE bid_id = $1 AND user_id = $2",
     )
     .bind(bid_id)
     .bind(user_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("criterion_id")?,
-            r.try_get::<Option<i64>, _>("score")?
-                .and_then(|s| u32::try_from(s).ok()),
-            r.try_get("justification")?,
-        ))
-    })
-    .collect()
+    .await
 }
 
 /// Save a draft score (while the assessor has not submitted).
@@ -399,38 +400,47 @@ pub async fn refresh_score_totals(
     Ok(())
 }
 
-/// Other assessors' submitted scores for a bid: (assessor name, criterion id, score, justification).
+/// Every assessor's submitted scores for a bid, with who gave them.
 pub async fn submitted_scores(
     conn: &mut AnyConnection,
     bid_id: i64,
-) -> Result<Vec<(i64, String, i64, Option<u32>, String)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<ScoreRow>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT s.user_id, u.full_name, s.criterion_id, s.score, s.justification FROM scores s
          JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
          JOIN users u ON u.id = s.user_id WHERE s.bid_id = $1 ORDER BY u.full_name, s.criterion_id",
     )
     .bind(bid_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("user_id")?,
-            r.try_get("full_name")?,
-            r.try_get("criterion_id")?,
-            r.try_get::<Option<i64>, _>("score")?.and_then(|s| u32::try_from(s).ok()),
-            r.try_get("justification")?,
-        ))
-    })
-    .collect()
+    .await
 }
 
-/// Every assignment in a round with its state: (bid id, user id, latest declaration, submitted).
+/// An assignment in a round, with its state.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct AssignmentState {
+    pub bid_id: i64,
+    pub user_id: i64,
+    /// The latest declaration: none before one is made; a conflict or not.
+    pub conflict: Option<Flag>,
+    pub submitted_at: Option<UtcTime>,
+}
+
+impl AssignmentState {
+    pub fn status(&self) -> AssignmentStatus {
+        AssignmentStatus::of(self.conflict.map(bool::from), self.submitted_at.is_some())
+    }
+
+    pub fn has_conflict(&self) -> bool {
+        self.conflict.is_some_and(bool::from)
+    }
+}
+
+/// Every assignment in a round with its state.
 pub async fn round_statuses(
     conn: &mut AnyConnection,
     round_id: i64,
-) -> Result<Vec<(i64, i64, Option<bool>, bool)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<AssignmentState>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT a.bid_id, a.user_id, a.submitted_at,
             (SELECT d.conflict FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id
              ORDER BY d.id DESC LIMIT 1) AS conflict
@@ -438,15 +448,5 @@ pub async fn round_statuses(
     )
     .bind(round_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("bid_id")?,
-            r.try_get("user_id")?,
-            r.try_get::<Option<i64>, _>("conflict")?.map(|c| c != 0),
-            r.try_get::<Option<String>, _>("submitted_at")?.is_some(),
-        ))
-    })
-    .collect()
+    .await
 }

@@ -1,52 +1,36 @@
 //! Bids, each section's answers as typed, and the files that answer upload questions.
+use super::types::{Flag, JsonText};
 use crate::domain::answers::Answers;
 use crate::domain::bid::BidStatus;
 use crate::domain::money::Pence;
 use crate::domain::time::UtcTime;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 fn decode(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("bad {what} in the database").into())
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct BidRow {
     pub id: i64,
     pub round_id: i64,
     pub round_title: String,
     pub organisation_id: i64,
     pub organisation_name: String,
+    #[sqlx(try_from = "String")]
     pub status: BidStatus,
     pub reference: Option<String>,
+    #[sqlx(rename = "amount_requested_pence")]
     pub requested: Option<Pence>,
-    pub created_at: String,
-    pub updated_at: String,
-    pub submitted_at: Option<String>,
+    pub created_at: UtcTime,
+    pub updated_at: UtcTime,
+    pub submitted_at: Option<UtcTime>,
 }
 
 const BID_SELECT: &str = "SELECT b.id, b.round_id, r.title AS round_title, b.organisation_id,
     o.name AS organisation_name, b.status, b.reference, b.amount_requested_pence, b.created_at,
     b.updated_at, b.submitted_at
     FROM bids b JOIN rounds r ON r.id = b.round_id JOIN organisations o ON o.id = b.organisation_id";
-
-fn bid_from_row(r: &sqlx::any::AnyRow) -> Result<BidRow, sqlx::Error> {
-    Ok(BidRow {
-        id: r.try_get("id")?,
-        round_id: r.try_get("round_id")?,
-        round_title: r.try_get("round_title")?,
-        organisation_id: r.try_get("organisation_id")?,
-        organisation_name: r.try_get("organisation_name")?,
-        status: BidStatus::from_code(&r.try_get::<String, _>("status")?)
-            .ok_or_else(|| decode("bid status"))?,
-        reference: r.try_get("reference")?,
-        requested: r
-            .try_get::<Option<i64>, _>("amount_requested_pence")?
-            .map(Pence),
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        submitted_at: r.try_get("submitted_at")?,
-    })
-}
 
 /// Start a bid; None when the organisation already has one for this round.
 pub async fn insert(
@@ -56,7 +40,7 @@ pub async fn insert(
     user_id: i64,
     now: UtcTime,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO bids (round_id, organisation_id, status, created_by, created_at, updated_at)
          VALUES ($1, $2, 'draft', $3, $4, $4)
          ON CONFLICT (round_id, organisation_id) DO NOTHING RETURNING id",
@@ -66,8 +50,7 @@ pub async fn insert(
     .bind(user_id)
     .bind(now)
     .fetch_optional(conn)
-    .await?;
-    row.map(|r| r.try_get("id")).transpose()
+    .await
 }
 
 pub async fn find(
@@ -75,72 +58,55 @@ pub async fn find(
     round_id: i64,
     organisation_id: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("SELECT id FROM bids WHERE round_id = $1 AND organisation_id = $2")
+    sqlx::query_scalar("SELECT id FROM bids WHERE round_id = $1 AND organisation_id = $2")
         .bind(round_id)
         .bind(organisation_id)
         .fetch_optional(pool)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()
+        .await
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<BidRow>, sqlx::Error> {
-    sqlx::query(&format!("{BID_SELECT} WHERE b.id = $1"))
+    sqlx::query_as(&format!("{BID_SELECT} WHERE b.id = $1"))
         .bind(id)
         .fetch_optional(conn)
-        .await?
-        .map(|r| bid_from_row(&r))
-        .transpose()
+        .await
 }
 
 /// The bids of every organisation the user belongs to, newest first.
 pub async fn for_member(pool: &AnyPool, user_id: i64) -> Result<Vec<BidRow>, sqlx::Error> {
-    sqlx::query(&format!(
+    sqlx::query_as(&format!(
         "{BID_SELECT} JOIN memberships m ON m.organisation_id = b.organisation_id
          WHERE m.user_id = $1 ORDER BY b.id DESC LIMIT 500"
     ))
     .bind(user_id)
     .fetch_all(pool)
-    .await?
-    .iter()
-    .map(bid_from_row)
-    .collect()
+    .await
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct SectionAnswers {
     pub section_id: i64,
+    #[sqlx(try_from = "JsonText")]
     pub answers: Answers,
+    #[sqlx(try_from = "Flag")]
     pub completed: bool,
     pub version: i64,
+    #[sqlx(rename = "who")]
     pub updated_by: String,
-    pub updated_at: String,
+    pub updated_at: UtcTime,
 }
 
 pub async fn sections(
     conn: &mut AnyConnection,
     bid_id: i64,
 ) -> Result<Vec<SectionAnswers>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT s.section_id, s.answers, s.completed, s.version, s.updated_at, COALESCE(u.full_name, '') AS who
          FROM bid_sections s LEFT JOIN users u ON u.id = s.updated_by WHERE s.bid_id = $1",
     )
     .bind(bid_id)
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let json: String = r.try_get("answers")?;
-            Ok(SectionAnswers {
-                section_id: r.try_get("section_id")?,
-                answers: serde_json::from_str(&json).map_err(|_| decode("answers"))?,
-                completed: r.try_get::<i64, _>("completed")? != 0,
-                version: r.try_get("version")?,
-                updated_by: r.try_get("who")?,
-                updated_at: r.try_get("updated_at")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Save a section's answers as typed, if nobody has saved it since `version` (0: never
@@ -252,7 +218,7 @@ pub async fn submit(
     user_id: i64,
     now: UtcTime,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "UPDATE bids SET status = 'submitted', reference = COALESCE(reference, $1), submitted_at = $2,
          submitted_by = $3, updated_at = $2 WHERE id = $4 AND status = 'draft' RETURNING reference",
     )
@@ -261,33 +227,28 @@ pub async fn submit(
     .bind(user_id)
     .bind(bid_id)
     .fetch_optional(conn)
-    .await?
-    .map(|r| r.try_get("reference"))
-    .transpose()
+    .await
 }
 
-/// Files answering this bid's questions: (question id, file id, name, size in bytes).
-pub async fn files(
-    conn: &mut AnyConnection,
-    bid_id: i64,
-) -> Result<Vec<(i64, i64, String, i64)>, sqlx::Error> {
-    sqlx::query(
+/// A file answering one of a bid's questions.
+#[derive(Debug, Clone, FromRow)]
+pub struct BidFile {
+    pub question_id: i64,
+    #[sqlx(rename = "id")]
+    pub file_id: i64,
+    pub name: String,
+    pub size_bytes: i64,
+}
+
+/// Files answering this bid's questions.
+pub async fn files(conn: &mut AnyConnection, bid_id: i64) -> Result<Vec<BidFile>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT bf.question_id, f.id, f.name, bf.size_bytes FROM bid_files bf JOIN files f ON f.id = bf.file_id
          WHERE bf.bid_id = $1",
     )
     .bind(bid_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("question_id")?,
-            r.try_get("id")?,
-            r.try_get("name")?,
-            r.try_get("size_bytes")?,
-        ))
-    })
-    .collect()
+    .await
 }
 
 /// Attach a file to a question, replacing (and deleting) any file it had.
@@ -317,7 +278,7 @@ pub async fn remove_file(
     bid_id: i64,
     question_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    let Some(row) = sqlx::query(
+    let Some((file_id, name)): Option<(i64, String)> = sqlx::query_as(
         "SELECT f.id, f.name FROM bid_files bf JOIN files f ON f.id = bf.file_id
          WHERE bf.bid_id = $1 AND bf.question_id = $2",
     )
@@ -328,7 +289,6 @@ pub async fn remove_file(
     else {
         return Ok(None);
     };
-    let file_id: i64 = row.try_get("id")?;
     sqlx::query("DELETE FROM bid_files WHERE bid_id = $1 AND question_id = $2")
         .bind(bid_id)
         .bind(question_id)
@@ -338,7 +298,7 @@ pub async fn remove_file(
         .bind(file_id)
         .execute(conn)
         .await?;
-    Ok(Some(row.try_get("name")?))
+    Ok(Some(name))
 }
 
 /// The organisation a bid belongs to.
@@ -346,12 +306,10 @@ pub async fn organisation_of(
     conn: &mut AnyConnection,
     bid_id: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("SELECT organisation_id FROM bids WHERE id = $1")
+    sqlx::query_scalar("SELECT organisation_id FROM bids WHERE id = $1")
         .bind(bid_id)
         .fetch_optional(conn)
-        .await?
-        .map(|r| r.try_get("organisation_id"))
-        .transpose()
+        .await
 }
 
 /// Bytes of every file an organisation keeps with its bids and its schemes' tranches.
@@ -359,7 +317,7 @@ pub async fn organisation_file_bytes(
     conn: &mut AnyConnection,
     organisation_id: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "SELECT CAST(COALESCE((SELECT SUM(bf.size_bytes) FROM bid_files bf JOIN bids b ON b.id = bf.bid_id
                  WHERE b.organisation_id = $1), 0)
               + COALESCE((SELECT SUM(f.size_bytes) FROM tranche_files tf JOIN files f ON f.id = tf.file_id
@@ -368,8 +326,7 @@ pub async fn organisation_file_bytes(
     )
     .bind(organisation_id)
     .fetch_one(conn)
-    .await?
-    .try_get("n")
+    .await
 }
 
 /// Whether a file answers one of this bid's questions.
@@ -384,39 +341,48 @@ pub async fn has_file(pool: &AnyPool, bid_id: i64, file_id: i64) -> Result<bool,
     )
 }
 
+/// A member of an organisation, to write to.
+#[derive(Debug, Clone, FromRow)]
+pub struct Recipient {
+    pub email: String,
+    pub full_name: String,
+}
+
 /// The members' email addresses and names, to tell them about the bid.
 pub async fn member_emails(
     conn: &mut AnyConnection,
     organisation_id: i64,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<Recipient>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT u.email, u.full_name FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.organisation_id = $1 ORDER BY u.id",
     )
     .bind(organisation_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("email")?, r.try_get("full_name")?)))
-    .collect()
+    .await
 }
 
-/// The bids sent to a round, for assessment: (id, organisation, reference).
+/// A bid that can be assessed (it was sent), with its organisation's name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AssessableBid {
+    pub id: i64,
+    #[sqlx(rename = "name")]
+    pub organisation: String,
+    pub reference: Option<String>,
+}
+
 pub async fn assessable(
     conn: &mut AnyConnection,
     round_id: i64,
-) -> Result<Vec<(i64, String, Option<String>)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<AssessableBid>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT b.id, o.name, b.reference FROM bids b JOIN organisations o ON o.id = b.organisation_id
          WHERE b.round_id = $1 AND b.status IN ('submitted', 'under_assessment', 'awarded', 'declined')
          ORDER BY b.reference, b.id",
     )
     .bind(round_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("reference")?)))
-    .collect()
+    .await
 }
 
 /// When assessment starts, the round's sent bids are under assessment.
@@ -435,12 +401,24 @@ pub async fn start_assessment(
     .rows_affected())
 }
 
-/// A round's bids for ranking: (id, organisation, reference, amount requested, sent at).
+/// A bid as the moderation ranking needs it.
+#[derive(Debug, Clone, FromRow)]
+pub struct RankedInput {
+    pub id: i64,
+    #[sqlx(rename = "name")]
+    pub organisation: String,
+    pub reference: String,
+    pub requested: Pence,
+    /// When it was sent (the earlier bid ranks first on a tie).
+    pub submitted_at: String,
+}
+
+/// A round's bids for ranking.
 pub async fn ranked_inputs(
     conn: &mut AnyConnection,
     round_id: i64,
-) -> Result<Vec<(i64, String, String, Pence, String)>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<RankedInput>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT b.id, o.name, COALESCE(b.reference, '') AS reference, COALESCE(b.amount_requested_pence, 0) AS requested,
             COALESCE(b.submitted_at, '') AS submitted_at
          FROM bids b JOIN organisations o ON o.id = b.organisation_id
@@ -448,16 +426,5 @@ pub async fn ranked_inputs(
     )
     .bind(round_id)
     .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("id")?,
-            r.try_get("name")?,
-            r.try_get("reference")?,
-            Pence(r.try_get("requested")?),
-            r.try_get("submitted_at")?,
-        ))
-    })
-    .collect()
+    .await
 }

@@ -23,6 +23,19 @@ pub struct RoundRow {
     pub awarded: Pence,
 }
 
+impl RoundRow {
+    /// Where the round stands at `now`: its stored status, overtaken by the clock once it
+    /// opens or closes (domain::round::phase).
+    pub fn phase_at(&self, now: DateTime<Utc>) -> RoundStatus {
+        crate::domain::round::phase(
+            self.status,
+            self.details.opens_at,
+            self.details.closes_at,
+            now,
+        )
+    }
+}
+
 const ROUND_COLUMNS: &str = "id, fund_id, title, summary, guidance, envelope_pence, min_award_pence, max_award_pence,
     period_months, legal_forms, max_income_pence, area_served, opens_at, closes_at, decision_expected, invited_only,
     status, version, reserved_pence, awarded_pence";

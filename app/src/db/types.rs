@@ -40,6 +40,18 @@ impl<T: serde::de::DeserializeOwned> TryFrom<JsonText> for Vec<T> {
     }
 }
 
+/// A JSON object column read as a map (a bid section's answers: field name to text).
+impl<K, V> TryFrom<JsonText> for std::collections::BTreeMap<K, V>
+where
+    K: Ord + serde::de::DeserializeOwned,
+    V: serde::de::DeserializeOwned,
+{
+    type Error = serde_json::Error;
+    fn try_from(json: JsonText) -> Result<Self, Self::Error> {
+        serde_json::from_str(&json.0)
+    }
+}
+
 /// `$t` is stored as `$repr`: `to` turns a value into it, `from` reads one back.
 macro_rules! stored_as {
     ($t:ty, $repr:ty, to = $to:expr, from = $from:expr) => {

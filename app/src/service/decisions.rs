@@ -160,10 +160,10 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
             Some(id) => format!("{}/schemes/{id}", ctx.base_url),
             None => format!("{}/bids/{bid_id}/view", ctx.base_url),
         };
-        for (email, name) in members {
+        for m in members {
             mail.push(crate::mail::bid_decision(
-                &email,
-                &name,
+                &m.email,
+                &m.full_name,
                 &bid.organisation_name,
                 &bid.round_title,
                 &decision,

@@ -4,6 +4,7 @@
 //! and returns a typed outcome with the mail to send (or a typed refusal). No leptos, no
 //! session, no HTML: server functions, the demo, the scale loader and jobs all call these.
 //! (ARCHITECTURE.md, "Layers".)
+pub mod assessment;
 pub mod bids;
 pub mod decisions;
 pub mod reminders;

@@ -41,10 +41,10 @@ pub async fn claim_due(
         let due = display_date(r.due_on);
         let mail = members
             .iter()
-            .map(|(email, name)| {
+            .map(|m| {
                 crate::mail::return_reminder(
-                    email,
-                    name,
+                    &m.email,
+                    &m.full_name,
                     &r.organisation_name,
                     r.position,
                     &due,

@@ -51,12 +51,6 @@ async fn round(ctx: Ctx<'_>, id: i64) -> Result<RoundRow, RoundError> {
         .ok_or(RoundError::NotFound)
 }
 
-/// Where the round is at `now`, by its stored status and its dates.
-fn phase_at(round: &RoundRow, now: chrono::DateTime<chrono::Utc>) -> RoundStatus {
-    let d = &round.details;
-    crate::domain::round::phase(round.status, d.opens_at, d.closes_at, now)
-}
-
 fn entry(
     actor: Option<i64>,
     action: &'static str,
@@ -165,7 +159,7 @@ pub async fn new_version(
     .map_err(|e| RoundError::Invalid(vec![e]))?;
     let round = round(ctx, round_id).await?;
     let now_t = chrono::Utc::now();
-    let phase = phase_at(&round, now_t);
+    let phase = round.phase_at(now_t);
     crate::domain::round::can_move(phase, RoundStatus::Draft).map_err(RoundError::CannotMove)?;
     let now = UtcTime::from(now_t);
     let mut tx = ctx.pool.begin().await?;
@@ -207,7 +201,7 @@ pub async fn new_version(
 pub async fn start_assessment(ctx: Ctx<'_>, actor: i64, round_id: i64) -> Result<(), RoundError> {
     let round = round(ctx, round_id).await?;
     let now_t = chrono::Utc::now();
-    let phase = phase_at(&round, now_t);
+    let phase = round.phase_at(now_t);
     crate::domain::round::can_move(phase, RoundStatus::Assessment)
         .map_err(RoundError::CannotMove)?;
     let now = UtcTime::from(now_t);

@@ -124,7 +124,10 @@ pub(super) async fn to_members(
 ) -> Result<Vec<crate::mail::OutgoingMail>, sqlx::Error> {
     let mut conn = ctx.pool.acquire().await?;
     let members = db::bids::member_emails(&mut conn, scheme.organisation_id).await?;
-    Ok(members.iter().map(|(to, name)| make(to, name)).collect())
+    Ok(members
+        .iter()
+        .map(|m| make(&m.email, &m.full_name))
+        .collect())
 }
 
 /// The address of a page under the scheme (`path` like "/returns/4"), for mail.

@@ -189,7 +189,11 @@ pub async fn load(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<(
     let mut tx = pool.begin().await?;
     app::db::bids::start_assessment(&mut tx, round_id, now).await?;
     app::db::assessment::set_panel(&mut tx, round_id, &panel, actor, now).await?;
-    for (bid_id, _, _) in app::db::bids::assessable(&mut tx, round_id).await? {
+    for bid_id in app::db::bids::assessable(&mut tx, round_id)
+        .await?
+        .into_iter()
+        .map(|b| b.id)
+    {
         for (user, _) in &panel {
             app::db::assessment::assign(&mut tx, bid_id, *user, now).await?;
         }

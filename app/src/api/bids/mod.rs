@@ -89,9 +89,7 @@ impl Loaded {
             submitted: self
                 .bid
                 .submitted_at
-                .as_deref()
-                .and_then(crate::domain::time::from_db)
-                .map(crate::domain::time::display_uk),
+                .map(crate::domain::time::UtcTime::display_uk),
         }
     }
 
@@ -469,9 +467,7 @@ pub async fn my_bids() -> Result<Vec<BidListItem>, AppError> {
             status: b.status,
             reference: b.reference,
             requested: b.requested,
-            updated: crate::domain::time::from_db(&b.updated_at)
-                .map(crate::domain::time::display_uk)
-                .unwrap_or_default(),
+            updated: b.updated_at.display_uk(),
         })
         .collect())
 }

@@ -44,12 +44,12 @@ pub(super) async fn files_of(
     Ok(db::bids::files(conn, bid_id)
         .await?
         .into_iter()
-        .map(|(question_id, file_id, name, size)| UploadedFile {
-            question_id,
-            file_id,
-            name,
-            size: crate::domain::files::display_size(size),
-            bytes: size,
+        .map(|f| UploadedFile {
+            question_id: f.question_id,
+            file_id: f.file_id,
+            name: f.name,
+            size: crate::domain::files::display_size(f.size_bytes),
+            bytes: f.size_bytes,
         })
         .collect())
 }
@@ -109,10 +109,11 @@ pub async fn bid_section(id: i64, section_id: i64) -> Result<SectionData, AppErr
         version: this.map(|s| s.version).unwrap_or(0),
         completed: this.is_some_and(|s| s.completed),
         last_saved: this.map(|s| {
-            let when = crate::domain::time::from_db(&s.updated_at)
-                .map(crate::domain::time::display_uk)
-                .unwrap_or_default();
-            format!("Last saved by {} at {when}", s.updated_by)
+            format!(
+                "Last saved by {} at {}",
+                s.updated_by,
+                s.updated_at.display_uk()
+            )
         }),
         answers,
         questions: section.questions.clone(),

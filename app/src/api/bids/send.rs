@@ -190,12 +190,12 @@ pub async fn submit_bid(
     tx.commit().await?;
     let link = format!("{}/bids/{bid_id}/view", l.state.settings.base_url);
     let closes = crate::domain::time::display_uk(l.round.details.closes_at);
-    for (email, name) in members {
+    for m in members {
         crate::api::account::send_mail(
             &l.state,
             crate::mail::bid_submitted(
-                &email,
-                &name,
+                &m.email,
+                &m.full_name,
                 &l.user.full_name,
                 &l.bid.organisation_name,
                 &l.bid.round_title,

@@ -169,7 +169,8 @@ pub async fn moderation_for(
     }
     let mut rows: BTreeMap<i64, ModerationRow> = BTreeMap::new();
     let mut inputs = Vec::new();
-    for (bid_id, organisation, reference, requested, submitted_at) in bids {
+    for bid in bids {
+        let bid_id = bid.id;
         let cells: Vec<Cell> = criteria
             .iter()
             .map(|c| {
@@ -212,16 +213,16 @@ pub async fn moderation_for(
             bid_id,
             total,
             fundable: ok,
-            requested,
-            submitted_at,
+            requested: bid.requested,
+            submitted_at: bid.submitted_at,
         });
         rows.insert(
             bid_id,
             ModerationRow {
                 bid_id,
-                organisation,
-                reference,
-                requested,
+                organisation: bid.organisation,
+                reference: bid.reference,
+                requested: bid.requested,
                 cells,
                 total,
                 fundable: ok,
