@@ -112,7 +112,8 @@ pub async fn awards_csv(
     State(state): State<ServerState>,
     axum::extract::Query(filter): axum::extract::Query<app::api::opendata::RegisterFilter>,
 ) -> Response {
-    let (year, round, gap) = app::api::opendata::register_args(&filter);
+    let args = app::api::opendata::register_args(&filter);
+    let (from, before) = args.days();
     let head = [
         "Organisation",
         "Charity or company number",
@@ -128,7 +129,12 @@ pub async fn awards_csv(
     let body = stream_query(
         state.app.pool.clone(),
         app::db::opendata::register_all_sql(),
-        vec![Arg::Text(year), Arg::Int(round), Arg::Int(gap)],
+        vec![
+            Arg::Text(from),
+            Arg::Text(before),
+            Arg::Int(args.round),
+            Arg::Int(args.gap),
+        ],
         head,
         Vec::new(),
         |row, _| {

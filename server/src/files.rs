@@ -230,7 +230,7 @@ pub async fn download_gap_evidence(
         return response;
     }
     let found = match app::db::files::gap_evidence(&state.app.pool, gap_id).await {
-        Ok(Some((file_id, _, _))) => app::db::files::get(&state.app.pool, file_id).await,
+        Ok(Some(evidence)) => app::db::files::get(&state.app.pool, evidence.id).await,
         Ok(None) => Ok(None),
         Err(e) => Err(e),
     };

@@ -324,14 +324,9 @@ pub struct LedgerEntryView {
 #[cfg(feature = "ssr")]
 pub fn ledger_entry_view(r: db::fund::LedgerRow) -> LedgerEntryView {
     LedgerEntryView {
-        when: crate::domain::time::from_db(&r.created_at)
-            .map(crate::domain::time::display_uk)
-            .unwrap_or(r.created_at),
+        when: r.created_at.display_uk(),
         partner: r.partner,
-        movement: r
-            .movement
-            .map(|m| m.label().to_string())
-            .unwrap_or_default(),
+        movement: r.movement.label().to_string(),
         amount: r.amount,
         round_id: r.round_id,
         round: r.round_title.unwrap_or_default(),

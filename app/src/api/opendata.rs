@@ -57,18 +57,19 @@ pub fn status_label(code: &str) -> &'static str {
     }
 }
 
-/// The register's filter as query arguments: (year, round id, gap id); 0 or "" for any.
-pub fn register_args(filter: &RegisterFilter) -> (String, i64, i64) {
-    let year: String = filter
-        .year
-        .trim()
-        .chars()
-        .filter(|c| c.is_ascii_digit())
-        .take(4)
-        .collect();
-    let round = filter.round.trim().parse::<i64>().unwrap_or(0);
-    let gap = filter.gap.trim().parse::<i64>().unwrap_or(0);
-    (year, round, gap)
+/// The register's filter as query arguments (anything unreadable filters nothing out).
+#[cfg(feature = "ssr")]
+pub fn register_args(filter: &RegisterFilter) -> crate::db::opendata::RegisterArgs {
+    crate::db::opendata::RegisterArgs {
+        year: filter
+            .year
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=9998).contains(y)),
+        round: filter.round.trim().parse::<i64>().unwrap_or(0),
+        gap: filter.gap.trim().parse::<i64>().unwrap_or(0),
+    }
 }
 
 /// One award as the register shows it.
@@ -97,10 +98,9 @@ pub async fn register_rows(
     page: i64,
     limit: i64,
 ) -> Result<(Vec<RegisterRow>, i64), AppError> {
-    let (year, round, gap) = register_args(filter);
     let (_, offset) = crate::domain::paging::window(page, limit);
     let (awards, total) =
-        crate::db::opendata::register(pool, &year, round, gap, limit, offset).await?;
+        crate::db::opendata::register(pool, register_args(filter), limit, offset).await?;
     Ok((
         awards
             .into_iter()
@@ -121,14 +121,15 @@ pub async fn award_register(
     let filter = RegisterFilter { year, round, gap };
     let (page, _) = crate::domain::paging::window(page, REGISTER_PAGE_SIZE);
     let (rows, total) = register_rows(&state.pool, &filter, page, REGISTER_PAGE_SIZE).await?;
-    let (years, rounds, gaps) = crate::db::opendata::register_filters(&state.pool).await?;
+    let choices = crate::db::opendata::register_filters(&state.pool).await?;
+    let choice = |c: crate::db::opendata::Choice| (c.id, c.title);
     Ok(RegisterData {
         rows,
         total,
         page,
         pages: (total + REGISTER_PAGE_SIZE - 1) / REGISTER_PAGE_SIZE,
-        years,
-        rounds,
-        gaps,
+        years: choices.years.iter().map(i32::to_string).collect(),
+        rounds: choices.rounds.into_iter().map(choice).collect(),
+        gaps: choices.gaps.into_iter().map(choice).collect(),
     })
 }

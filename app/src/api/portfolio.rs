@@ -284,7 +284,7 @@ async fn portfolio_page(
     data.gaps = db::registers::gaps(pool, None)
         .await?
         .into_iter()
-        .map(|(id, g)| (id, g.title))
+        .map(|g| (g.id, g.item.title))
         .collect();
     Ok(data)
 }

@@ -27,7 +27,10 @@ pub async fn list_gaps(status: String) -> Result<Vec<GapRow>, AppError> {
     let rows = db::registers::gaps(&state.pool, GapStatus::from_code(&status)).await?;
     Ok(rows
         .into_iter()
-        .map(|(id, gap)| GapRow { id, gap })
+        .map(|g| GapRow {
+            id: g.id,
+            gap: g.item,
+        })
         .collect())
 }
 
@@ -63,7 +66,7 @@ pub async fn gap_detail(id: i64) -> Result<GapRecord, AppError> {
         .collect();
     let evidence_file = db::files::gap_evidence(&state.pool, id)
         .await?
-        .map(|(_, name, size)| (name, size));
+        .map(|f| (f.name, f.size_bytes));
     Ok(GapRecord {
         id,
         gap,
@@ -162,7 +165,10 @@ pub async fn list_services(category: String) -> Result<Vec<ServiceRow>, AppError
     let rows = db::registers::services(&state.pool, MarketCategory::from_code(&category)).await?;
     Ok(rows
         .into_iter()
-        .map(|(id, service)| ServiceRow { id, service })
+        .map(|s| ServiceRow {
+            id: s.id,
+            service: s.item,
+        })
         .collect())
 }
 
@@ -173,7 +179,10 @@ pub async fn open_services() -> Result<Vec<ServiceRow>, AppError> {
     let rows = db::registers::services(&state.pool, Some(MarketCategory::Open)).await?;
     Ok(rows
         .into_iter()
-        .map(|(id, service)| ServiceRow { id, service })
+        .map(|s| ServiceRow {
+            id: s.id,
+            service: s.item,
+        })
         .collect())
 }
 

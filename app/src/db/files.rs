@@ -1,6 +1,6 @@
 //! Uploaded files, stored in the database.
 use crate::domain::time::UtcTime;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 pub struct NewFile<'a> {
     pub name: &'a str,
@@ -15,7 +15,7 @@ pub async fn insert(
     f: NewFile<'_>,
     now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO files (name, content_type, size_bytes, sha256, bytes, uploaded_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -27,10 +27,10 @@ pub async fn insert(
     .bind(f.uploaded_by)
     .bind(now)
     .fetch_one(conn)
-    .await?
-    .try_get("id")
+    .await
 }
 
+#[derive(FromRow)]
 pub struct StoredFile {
     pub name: String,
     pub content_type: String,
@@ -38,33 +38,28 @@ pub struct StoredFile {
 }
 
 pub async fn get(pool: &AnyPool, id: i64) -> Result<Option<StoredFile>, sqlx::Error> {
-    sqlx::query("SELECT name, content_type, bytes FROM files WHERE id = $1")
+    sqlx::query_as("SELECT name, content_type, bytes FROM files WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
-        .await?
-        .map(|r| {
-            Ok(StoredFile {
-                name: r.try_get("name")?,
-                content_type: r.try_get("content_type")?,
-                bytes: r.try_get("bytes")?,
-            })
-        })
-        .transpose()
+        .await
 }
 
-/// A gap's evidence file: (file id, name, size in bytes).
-pub async fn gap_evidence(
-    pool: &AnyPool,
-    gap_id: i64,
-) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
-    sqlx::query(
+/// A stored file's name and size, without its bytes.
+#[derive(Debug, Clone, FromRow)]
+pub struct FileInfo {
+    pub id: i64,
+    pub name: String,
+    pub size_bytes: i64,
+}
+
+/// A gap's evidence file.
+pub async fn gap_evidence(pool: &AnyPool, gap_id: i64) -> Result<Option<FileInfo>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT f.id, f.name, f.size_bytes FROM gaps g JOIN files f ON f.id = g.evidence_file_id WHERE g.id = $1",
     )
     .bind(gap_id)
     .fetch_optional(pool)
-    .await?
-    .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("size_bytes")?)))
-    .transpose()
+    .await
 }
 
 /// Attach a file to a gap as its evidence. False when there is no such gap.
@@ -74,13 +69,12 @@ pub async fn set_gap_evidence(
     file_id: i64,
     now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
-    let old: Option<i64> = sqlx::query("SELECT evidence_file_id FROM gaps WHERE id = $1")
-        .bind(gap_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.try_get("evidence_file_id"))
-        .transpose()?
-        .flatten();
+    let old: Option<i64> =
+        sqlx::query_scalar::<_, Option<i64>>("SELECT evidence_file_id FROM gaps WHERE id = $1")
+            .bind(gap_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
     let done = sqlx::query("UPDATE gaps SET evidence_file_id = $1, updated_at = $2 WHERE id = $3")
         .bind(file_id)
         .bind(now)

@@ -7,9 +7,9 @@
 use crate::domain::fund::{split_pro_rata, FinancialYear, LedgerRefusal, Movement, Totals};
 use crate::domain::money::Pence;
 use crate::domain::time::UtcTime;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct Partner {
     pub id: i64,
     pub name: String,
@@ -18,34 +18,17 @@ pub struct Partner {
 }
 
 pub async fn partners(pool: &AnyPool) -> Result<Vec<Partner>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, name, org_identifier FROM partners ORDER BY id")
+    sqlx::query_as("SELECT id, name, org_identifier FROM partners ORDER BY id")
         .fetch_all(pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Partner {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                org_identifier: r.try_get("org_identifier")?,
-            })
-        })
-        .collect()
+        .await
 }
 
 /// One partner by id.
 pub async fn partner(pool: &AnyPool, id: i64) -> Result<Option<Partner>, sqlx::Error> {
-    sqlx::query("SELECT id, name, org_identifier FROM partners WHERE id = $1")
+    sqlx::query_as("SELECT id, name, org_identifier FROM partners WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
-        .await?
-        .map(|r| {
-            Ok(Partner {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                org_identifier: r.try_get("org_identifier")?,
-            })
-        })
-        .transpose()
+        .await
 }
 
 /// Add a partner; a duplicate name is a unique violation for the caller.
@@ -54,41 +37,41 @@ pub async fn insert_partner(
     name: &str,
     now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO partners (name, created_at) VALUES ($1, $2) RETURNING id")
+    sqlx::query_scalar("INSERT INTO partners (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(name)
         .bind(now)
         .fetch_one(conn)
-        .await?
-        .try_get("id")
+        .await
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct FundRow {
     pub id: i64,
+    #[sqlx(try_from = "i64")]
     pub year: FinancialYear,
+    #[sqlx(rename = "agreed_pence")]
     pub agreed: Pence,
+    #[sqlx(rename = "reserved_pence")]
     pub reserved: Pence,
+    #[sqlx(rename = "committed_pence")]
     pub committed: Pence,
+    #[sqlx(rename = "paid_pence")]
     pub paid: Pence,
+}
+
+/// A financial year is stored as the calendar year it starts in.
+impl TryFrom<i64> for FinancialYear {
+    type Error = std::num::TryFromIntError;
+    fn try_from(year: i64) -> Result<Self, Self::Error> {
+        i32::try_from(year).map(FinancialYear)
+    }
 }
 
 const FUND_COLUMNS: &str = "id, year, agreed_pence, reserved_pence, committed_pence, paid_pence";
 
-fn fund_from_row(r: &sqlx::any::AnyRow) -> Result<FundRow, sqlx::Error> {
-    Ok(FundRow {
-        id: r.try_get("id")?,
-        year: FinancialYear(i32::try_from(r.try_get::<i64, _>("year")?).unwrap_or_default()),
-        agreed: Pence(r.try_get("agreed_pence")?),
-        reserved: Pence(r.try_get("reserved_pence")?),
-        committed: Pence(r.try_get("committed_pence")?),
-        paid: Pence(r.try_get("paid_pence")?),
-    })
-}
-
 pub async fn funds(pool: &AnyPool) -> Result<Vec<FundRow>, sqlx::Error> {
     let sql = format!("SELECT {FUND_COLUMNS} FROM funds ORDER BY year DESC");
-    let rows = sqlx::query(&sql).fetch_all(pool).await?;
-    rows.iter().map(fund_from_row).collect()
+    sqlx::query_as(&sql).fetch_all(pool).await
 }
 
 pub async fn fund_for_year(
@@ -96,24 +79,15 @@ pub async fn fund_for_year(
     year: FinancialYear,
 ) -> Result<Option<FundRow>, sqlx::Error> {
     let sql = format!("SELECT {FUND_COLUMNS} FROM funds WHERE year = $1");
-    sqlx::query(&sql)
+    sqlx::query_as(&sql)
         .bind(i64::from(year.0))
         .fetch_optional(pool)
-        .await?
-        .as_ref()
-        .map(fund_from_row)
-        .transpose()
+        .await
 }
 
 pub async fn fund_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<FundRow>, sqlx::Error> {
     let sql = format!("SELECT {FUND_COLUMNS} FROM funds WHERE id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .as_ref()
-        .map(fund_from_row)
-        .transpose()
+    sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
 }
 
 /// Create the fund for a year; a second fund for the same year is a unique violation.
@@ -124,16 +98,15 @@ pub async fn insert_fund(
     actor: i64,
     now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO funds (year, agreed_pence, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(i64::from(year.0))
-    .bind(agreed.0)
+    .bind(agreed)
     .bind(actor)
     .bind(now)
     .fetch_one(conn)
-    .await?
-    .try_get("id")
+    .await
 }
 
 /// One ledger entry to write.
@@ -522,17 +495,19 @@ pub async fn partner_totals(
     Ok(out)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct LedgerRow {
     pub id: i64,
     pub partner: String,
-    pub movement: Option<Movement>,
+    #[sqlx(try_from = "String")]
+    pub movement: Movement,
+    #[sqlx(rename = "amount_pence")]
     pub amount: Pence,
     pub round_id: Option<i64>,
     pub round_title: Option<String>,
     pub reason: String,
     pub actor: Option<String>,
-    pub created_at: String,
+    pub created_at: UtcTime,
 }
 
 macro_rules! ledger_select {
@@ -547,18 +522,9 @@ macro_rules! ledger_select {
 /// Every ledger entry of a fund ($1), oldest first: the statement's CSV streams it.
 pub const LEDGER_ALL_SQL: &str = concat!(ledger_select!(), " WHERE l.fund_id = $1 ORDER BY l.id");
 
+/// One row of `LEDGER_ALL_SQL` (streamed by the CSV download).
 pub fn ledger_row(r: &sqlx::any::AnyRow) -> Result<LedgerRow, sqlx::Error> {
-    Ok(LedgerRow {
-        id: r.try_get("id")?,
-        partner: r.try_get("partner")?,
-        movement: Movement::from_code(&r.try_get::<String, _>("movement")?),
-        amount: Pence(r.try_get("amount_pence")?),
-        round_id: r.try_get("round_id")?,
-        round_title: r.try_get("round_title")?,
-        reason: r.try_get("reason")?,
-        actor: r.try_get("actor")?,
-        created_at: r.try_get("created_at")?,
-    })
+    LedgerRow::from_row(r)
 }
 
 /// Ledger entries, newest first, a page at a time (keyset on id).
@@ -572,15 +538,12 @@ pub async fn ledger(
         ledger_select!(),
         " WHERE l.fund_id = $1 AND l.id < $2 ORDER BY l.id DESC LIMIT $3"
     );
-    sqlx::query(sql)
+    sqlx::query_as(sql)
         .bind(fund_id)
         .bind(before_id.unwrap_or(i64::MAX))
         .bind(limit)
         .fetch_all(pool)
-        .await?
-        .iter()
-        .map(ledger_row)
-        .collect()
+        .await
 }
 
 /// One partner's contributions to a fund so far (inside a transaction).

@@ -1,9 +1,10 @@
 //! Awards for open data: every funded scheme with what 360Giving needs, read as a stream.
-use crate::domain::money::Pence;
+use super::types::Flag;
 use crate::domain::opendata::{Award, Funder};
 use crate::domain::round::LegalForm;
+use crate::domain::time::{Day, UtcTime};
 use chrono::NaiveDate;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, FromRow, Row};
 
 /// The awards' columns and joins, shared by the downloads and the register.
 macro_rules! awards_select {
@@ -20,15 +21,40 @@ macro_rules! awards_select {
 /// Every award, oldest first (`fetch` it as a stream and map rows with [`award_from_row`]).
 pub const AWARDS_SQL: &str = concat!(awards_select!(), " ORDER BY s.id");
 
-/// The calendar year of an award (decided, or its scheme's start if earlier), in SQL.
-const AWARD_YEAR: &str = "SUBSTR(CASE WHEN d.decided_at IS NOT NULL AND SUBSTR(d.decided_at, 1, 10) < s.starts_on THEN d.decided_at ELSE s.starts_on END, 1, 4)";
+/// When an award was made: decided, or its scheme's start if that was earlier (stored
+/// times and dates both sort as text, so the earlier is the smaller).
+const AWARDED: &str = "CASE WHEN d.decided_at IS NOT NULL AND d.decided_at < s.starts_on THEN d.decided_at ELSE s.starts_on END";
 
-const REGISTER_FILTER: &str = "($1 = '' OR SUBSTR(CASE WHEN d.decided_at IS NOT NULL AND SUBSTR(d.decided_at, 1, 10) < s.starts_on THEN d.decided_at ELSE s.starts_on END, 1, 4) = $1)
-    AND ($2 = 0 OR s.round_id = $2)
-    AND ($3 = 0 OR EXISTS (SELECT 1 FROM round_gaps g WHERE g.round_id = s.round_id AND g.gap_id = $3))";
+/// $1, $2: awarded on or after $1 and before $2 (days; '' for no limit); $3 round, $4 gap
+/// (0 for any).
+const REGISTER_FILTER: &str = "($1 = '' OR CASE WHEN d.decided_at IS NOT NULL AND d.decided_at < s.starts_on THEN d.decided_at ELSE s.starts_on END >= $1)
+    AND ($2 = '' OR CASE WHEN d.decided_at IS NOT NULL AND d.decided_at < s.starts_on THEN d.decided_at ELSE s.starts_on END < $2)
+    AND ($3 = 0 OR s.round_id = $3)
+    AND ($4 = 0 OR EXISTS (SELECT 1 FROM round_gaps g WHERE g.round_id = s.round_id AND g.gap_id = $4))";
 
-/// Every award the register's filter matches ($1 year, $2 round, $3 gap), newest first, for
-/// the CSV to stream.
+/// What the public register is filtered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RegisterArgs {
+    /// The calendar year awards were made in.
+    pub year: Option<i32>,
+    pub round: i64,
+    pub gap: i64,
+}
+
+impl RegisterArgs {
+    /// The first day of the year and the first day of the next, as stored text ('' for any
+    /// year): `REGISTER_FILTER`'s $1 and $2.
+    pub fn days(&self) -> (String, String) {
+        let day = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).map(|d| Day(d).to_db());
+        match self.year {
+            Some(y) => (day(y).unwrap_or_default(), day(y + 1).unwrap_or_default()),
+            None => (String::new(), String::new()),
+        }
+    }
+}
+
+/// Every award the register's filter matches ($1, $2 the years' days, $3 round, $4 gap),
+/// newest first, for the CSV to stream.
 pub fn register_all_sql() -> String {
     format!(
         "{} WHERE {REGISTER_FILTER} ORDER BY s.id DESC",
@@ -44,20 +70,20 @@ pub fn scheme_status(row: &sqlx::any::AnyRow) -> Result<String, sqlx::Error> {
 /// One page of the public register, newest award first, and how many match in all.
 pub async fn register(
     pool: &AnyPool,
-    year: &str,
-    round: i64,
-    gap: i64,
+    args: RegisterArgs,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<(Award, String)>, i64), sqlx::Error> {
     let sql = format!(
-        "{} WHERE {REGISTER_FILTER} ORDER BY s.id DESC LIMIT $4 OFFSET $5",
+        "{} WHERE {REGISTER_FILTER} ORDER BY s.id DESC LIMIT $5 OFFSET $6",
         awards_select!()
     );
+    let (from, before) = args.days();
     let rows = sqlx::query(&sql)
-        .bind(year)
-        .bind(round)
-        .bind(gap)
+        .bind(&from)
+        .bind(&before)
+        .bind(args.round)
+        .bind(args.gap)
         .bind(limit)
         .bind(offset)
         .fetch_all(pool)
@@ -65,13 +91,13 @@ pub async fn register(
     let count_sql = format!(
         "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM schemes s LEFT JOIN decisions d ON d.bid_id = s.bid_id WHERE {REGISTER_FILTER}"
     );
-    let total: i64 = sqlx::query(&count_sql)
-        .bind(year)
-        .bind(round)
-        .bind(gap)
+    let total: i64 = sqlx::query_scalar(&count_sql)
+        .bind(&from)
+        .bind(&before)
+        .bind(args.round)
+        .bind(args.gap)
         .fetch_one(pool)
-        .await?
-        .try_get("n")?;
+        .await?;
     let awards = rows
         .iter()
         .map(|r| Ok((award_from_row(r)?, r.try_get::<String, _>("scheme_status")?)))
@@ -79,52 +105,56 @@ pub async fn register(
     Ok((awards, total))
 }
 
-/// What the register can be filtered by: years with awards (newest first), rounds with
-/// awards, and their gaps: (years, (round id, title), (gap id, title)).
-pub async fn register_filters(
-    pool: &AnyPool,
-) -> Result<(Vec<String>, Vec<(i64, String)>, Vec<(i64, String)>), sqlx::Error> {
-    let years = sqlx::query(&format!(
-        "SELECT DISTINCT {AWARD_YEAR} AS y FROM schemes s LEFT JOIN decisions d ON d.bid_id = s.bid_id ORDER BY y DESC"
-    ))
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| r.try_get("y"))
-    .collect::<Result<Vec<String>, _>>()?;
-    let rounds = sqlx::query(
-        "SELECT DISTINCT r.id, r.title FROM rounds r JOIN schemes s ON s.round_id = r.id ORDER BY r.id DESC",
-    )
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let gaps = sqlx::query(
-        "SELECT DISTINCT g.id, g.title FROM gaps g JOIN round_gaps rg ON rg.gap_id = g.id JOIN schemes s ON s.round_id = rg.round_id ORDER BY g.id DESC",
-    )
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok((years, rounds, gaps))
+/// Something the register can be filtered by: a round or a gap.
+#[derive(Debug, Clone, FromRow)]
+pub struct Choice {
+    pub id: i64,
+    pub title: String,
 }
 
-fn date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+/// What the register can be filtered by: the years awards were made in (newest first),
+/// rounds with awards, and their gaps.
+#[derive(Debug, Clone)]
+pub struct RegisterChoices {
+    pub years: Vec<i32>,
+    pub rounds: Vec<Choice>,
+    pub gaps: Vec<Choice>,
+}
+
+pub async fn register_filters(pool: &AnyPool) -> Result<RegisterChoices, sqlx::Error> {
+    let awarded: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT DISTINCT {AWARDED} AS awarded FROM schemes s LEFT JOIN decisions d ON d.bid_id = s.bid_id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    // A stored time or day starts with its year.
+    let mut years: Vec<i32> = awarded
+        .iter()
+        .filter_map(|t| t.get(..4)?.parse().ok())
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    Ok(RegisterChoices {
+        years,
+        rounds: sqlx::query_as(
+            "SELECT DISTINCT r.id, r.title FROM rounds r JOIN schemes s ON s.round_id = r.id ORDER BY r.id DESC",
+        )
+        .fetch_all(pool)
+        .await?,
+        gaps: sqlx::query_as(
+            "SELECT DISTINCT g.id, g.title FROM gaps g JOIN round_gaps rg ON rg.gap_id = g.id JOIN schemes s ON s.round_id = rg.round_id ORDER BY g.id DESC",
+        )
+        .fetch_all(pool)
+        .await?,
+    })
 }
 
 pub fn award_from_row(r: &sqlx::any::AnyRow) -> Result<Award, sqlx::Error> {
-    let starts: String = r.try_get("starts_on")?;
-    let created: String = r.try_get("created_at")?;
-    let decided: Option<String> = r.try_get("decided_at")?;
-    let decided = decided
-        .as_deref()
-        .and_then(crate::domain::time::from_db)
-        .map(crate::domain::date::uk_date);
-    let created_day = crate::domain::time::from_db(&created).map(crate::domain::date::uk_date);
-    let planned_start = date(&starts).or(created_day).unwrap_or_default();
+    let created: UtcTime = r.try_get("created_at")?;
+    let decided = r
+        .try_get::<Option<UtcTime>, _>("decided_at")?
+        .map(|t| t.uk_day().0);
+    let planned_start = r.try_get::<Day, _>("starts_on")?.0;
     // An award is dated when it was decided, or when its scheme started if that was earlier.
     let award_date = decided.map_or(planned_start, |d| d.min(planned_start));
     let months = u32::try_from(r.try_get::<i64, _>("period_months")?).unwrap_or(12);
@@ -132,15 +162,15 @@ pub fn award_from_row(r: &sqlx::any::AnyRow) -> Result<Award, sqlx::Error> {
         .checked_add_months(chrono::Months::new(months))
         .and_then(|d| d.pred_opt())
         .unwrap_or(planned_start);
-    let graduated: Option<String> = r.try_get("graduated_at")?;
-    let accepted: Option<String> = r.try_get("accepted_at")?;
+    let graduated: Option<UtcTime> = r.try_get("graduated_at")?;
+    let accepted: Option<UtcTime> = r.try_get("accepted_at")?;
     let round_title: String = r.try_get("round_title")?;
     let organisation: String = r.try_get("organisation")?;
     Ok(Award {
         scheme_id: r.try_get("id")?,
         title: format!("{round_title}: {organisation}"),
         description: r.try_get("summary")?,
-        amount: Pence(r.try_get("amount_pence")?),
+        amount: r.try_get("amount_pence")?,
         award_date,
         organisation_id: r.try_get("organisation_id")?,
         legal_form: LegalForm::from_code(&r.try_get::<String, _>("legal_form")?)
@@ -157,8 +187,8 @@ pub fn award_from_row(r: &sqlx::any::AnyRow) -> Result<Award, sqlx::Error> {
         planned_start,
         planned_end,
         location: r.try_get("area_served")?,
-        modified: graduated.or(accepted).unwrap_or(created),
-        open_call: r.try_get::<i64, _>("invited_only")? == 0,
+        modified: graduated.or(accepted).unwrap_or(created).to_db(),
+        open_call: !r.try_get::<Flag, _>("invited_only")?.0,
     })
 }
 

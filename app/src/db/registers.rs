@@ -1,29 +1,42 @@
 //! The gaps register and the commissioned services register.
-use crate::domain::money::Pence;
 use crate::domain::registers::{Gap, GapStatus, MarketCategory, Priority, Service};
-use crate::domain::time::UtcTime;
-use chrono::NaiveDate;
-use sqlx::{AnyConnection, AnyPool, Row};
+use crate::domain::time::{Day, UtcTime};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
+
+/// A register entry with its id.
+#[derive(Debug, Clone, FromRow)]
+pub struct Listed<T> {
+    pub id: i64,
+    #[sqlx(flatten)]
+    pub item: T,
+}
 
 const GAP_COLUMNS: &str =
     "id, title, need, evidence, target_population, outcome_sought, priority, status";
 
-fn gap_from_row(r: &sqlx::any::AnyRow) -> Result<(i64, Gap), sqlx::Error> {
-    let bad = |what: &str| sqlx::Error::Decode(format!("unknown {what}").into());
-    Ok((
-        r.try_get("id")?,
-        Gap {
+impl<'r> FromRow<'r, AnyRow> for Gap {
+    fn from_row(r: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Gap {
             title: r.try_get("title")?,
             need: r.try_get("need")?,
             evidence: r.try_get("evidence")?,
             target_population: r.try_get("target_population")?,
             outcome_sought: r.try_get("outcome_sought")?,
-            priority: Priority::from_code(&r.try_get::<String, _>("priority")?)
-                .ok_or_else(|| bad("priority"))?,
-            status: GapStatus::from_code(&r.try_get::<String, _>("status")?)
-                .ok_or_else(|| bad("gap status"))?,
-        },
-    ))
+            priority: Priority::from_stored(r.try_get("priority")?)
+                .map_err(|e| decode("priority", e))?,
+            status: GapStatus::from_stored(r.try_get("status")?)
+                .map_err(|e| decode("status", e))?,
+        })
+    }
+}
+
+/// A stored value this build does not read.
+fn decode(column: &str, e: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.into(),
+        source: Box::new(e),
+    }
 }
 
 pub async fn insert_gap(
@@ -32,7 +45,7 @@ pub async fn insert_gap(
     actor: i64,
     now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO gaps (title, need, evidence, target_population, outcome_sought, priority, status, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
     )
@@ -46,8 +59,7 @@ pub async fn insert_gap(
     .bind(actor)
     .bind(now)
     .fetch_one(conn)
-    .await?
-    .try_get("id")
+    .await
 }
 
 pub async fn update_gap(
@@ -76,60 +88,43 @@ pub async fn update_gap(
 
 pub async fn gap(conn: &mut AnyConnection, id: i64) -> Result<Option<Gap>, sqlx::Error> {
     let sql = format!("SELECT {GAP_COLUMNS} FROM gaps WHERE id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .as_ref()
-        .map(|r| gap_from_row(r).map(|(_, g)| g))
-        .transpose()
+    sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
 }
 
 /// Gaps, newest first, optionally with one status only.
 pub async fn gaps(
     pool: &AnyPool,
     status: Option<GapStatus>,
-) -> Result<Vec<(i64, Gap)>, sqlx::Error> {
+) -> Result<Vec<Listed<Gap>>, sqlx::Error> {
     let sql = format!(
         "SELECT {GAP_COLUMNS} FROM gaps WHERE ($1 = '' OR status = $1) ORDER BY id DESC LIMIT 500"
     );
-    let rows = sqlx::query(&sql)
+    sqlx::query_as(&sql)
         .bind(status.map(|s| s.code()).unwrap_or(""))
         .fetch_all(pool)
-        .await?;
-    rows.iter().map(gap_from_row).collect()
+        .await
 }
 
 const SERVICE_COLUMNS: &str = "id, name, current_provider, contract_value_pence, contract_currency, quantity, quality_criteria,
     last_reviewed, review_due, nature_of_review, interdependencies, market_category";
 
-fn date_column(r: &sqlx::any::AnyRow, name: &str) -> Result<Option<NaiveDate>, sqlx::Error> {
-    Ok(r.try_get::<Option<String>, _>(name)?
-        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
-}
-
-fn service_from_row(r: &sqlx::any::AnyRow) -> Result<(i64, Service), sqlx::Error> {
-    Ok((
-        r.try_get("id")?,
-        Service {
+impl<'r> FromRow<'r, AnyRow> for Service {
+    fn from_row(r: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Service {
             name: r.try_get("name")?,
             current_provider: r.try_get("current_provider")?,
-            contract_value: Pence(r.try_get("contract_value_pence")?),
+            contract_value: r.try_get("contract_value_pence")?,
             contract_currency: r.try_get("contract_currency")?,
             quantity: r.try_get("quantity")?,
             quality_criteria: r.try_get("quality_criteria")?,
-            last_reviewed: date_column(r, "last_reviewed")?,
-            review_due: date_column(r, "review_due")?,
+            last_reviewed: r.try_get::<Option<Day>, _>("last_reviewed")?.map(|d| d.0),
+            review_due: r.try_get::<Option<Day>, _>("review_due")?.map(|d| d.0),
             nature_of_review: r.try_get("nature_of_review")?,
             interdependencies: r.try_get("interdependencies")?,
-            market_category: MarketCategory::from_code(&r.try_get::<String, _>("market_category")?)
-                .ok_or_else(|| sqlx::Error::Decode("unknown market category".into()))?,
-        },
-    ))
-}
-
-fn date_text(date: Option<NaiveDate>) -> Option<String> {
-    date.map(|d| d.format("%Y-%m-%d").to_string())
+            market_category: MarketCategory::from_stored(r.try_get("market_category")?)
+                .map_err(|e| decode("market_category", e))?,
+        })
+    }
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
@@ -139,12 +134,12 @@ fn bind_service<'q>(query: AnyQuery<'q>, s: &'q Service) -> AnyQuery<'q> {
     query
         .bind(&s.name)
         .bind(&s.current_provider)
-        .bind(s.contract_value.0)
+        .bind(s.contract_value)
         .bind(&s.contract_currency)
         .bind(&s.quantity)
         .bind(&s.quality_criteria)
-        .bind(date_text(s.last_reviewed))
-        .bind(date_text(s.review_due))
+        .bind(s.last_reviewed.map(Day))
+        .bind(s.review_due.map(Day))
         .bind(&s.nature_of_review)
         .bind(&s.interdependencies)
         .bind(s.market_category.code())
@@ -156,16 +151,17 @@ pub async fn insert_service(
     actor: i64,
     now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
-    bind_service(sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO services (name, current_provider, contract_value_pence, contract_currency, quantity, quality_criteria,
          last_reviewed, review_due, nature_of_review, interdependencies, market_category, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-    ), s)
-    .bind(actor)
-    .bind(now)
-    .fetch_one(conn)
-    .await?
-    .try_get("id")
+    );
+    bind_service(insert, s)
+        .bind(actor)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+        .try_get("id")
 }
 
 pub async fn update_service(
@@ -188,28 +184,21 @@ pub async fn update_service(
 
 pub async fn service(conn: &mut AnyConnection, id: i64) -> Result<Option<Service>, sqlx::Error> {
     let sql = format!("SELECT {SERVICE_COLUMNS} FROM services WHERE id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .as_ref()
-        .map(|r| service_from_row(r).map(|(_, s)| s))
-        .transpose()
+    sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
 }
 
 /// Services by name, optionally in one market category only.
 pub async fn services(
     pool: &AnyPool,
     category: Option<MarketCategory>,
-) -> Result<Vec<(i64, Service)>, sqlx::Error> {
+) -> Result<Vec<Listed<Service>>, sqlx::Error> {
     let sql = format!(
         "SELECT {SERVICE_COLUMNS} FROM services WHERE ($1 = '' OR market_category = $1) ORDER BY LOWER(name), id LIMIT 1000"
     );
-    let rows = sqlx::query(&sql)
+    sqlx::query_as(&sql)
         .bind(category.map(|c| c.code()).unwrap_or(""))
         .fetch_all(pool)
-        .await?;
-    rows.iter().map(service_from_row).collect()
+        .await
 }
 
 /// Mark gaps that were only identified as having a round open for them.

@@ -1,12 +1,15 @@
 //! Funding rounds, their gaps, questionnaire sections and questions, and scoring criteria.
+use super::types::Flag;
 use crate::domain::money::Pence;
 use crate::domain::round::{
     Criterion, LegalForm, Panel, Question, QuestionType, RoundDetails, RoundStatus, SectionKind,
 };
+use crate::domain::time::to_db;
+use crate::domain::time::Day;
 use crate::domain::time::UtcTime;
-use crate::domain::time::{from_db, to_db};
-use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AnyConnection, AnyPool, Row};
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 
 fn decode(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("bad {what} in the database").into())
@@ -40,42 +43,46 @@ const ROUND_COLUMNS: &str = "id, fund_id, title, summary, guidance, envelope_pen
     period_months, legal_forms, max_income_pence, area_served, opens_at, closes_at, decision_expected, invited_only,
     status, version, reserved_pence, awarded_pence";
 
-fn time_column(r: &sqlx::any::AnyRow, name: &str) -> Result<DateTime<Utc>, sqlx::Error> {
-    from_db(&r.try_get::<String, _>(name)?).ok_or_else(|| decode(name))
-}
-
-fn round_from_row(r: &sqlx::any::AnyRow) -> Result<RoundRow, sqlx::Error> {
-    let legal: String = r.try_get("legal_forms")?;
-    Ok(RoundRow {
-        id: r.try_get("id")?,
-        fund_id: r.try_get("fund_id")?,
-        details: RoundDetails {
+/// A round's details as stored (the legal forms as a comma-separated list of codes).
+impl<'r> FromRow<'r, AnyRow> for RoundDetails {
+    fn from_row(r: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        let legal: String = r.try_get("legal_forms")?;
+        Ok(RoundDetails {
             title: r.try_get("title")?,
             summary: r.try_get("summary")?,
             guidance: r.try_get("guidance")?,
-            envelope: Pence(r.try_get("envelope_pence")?),
-            min_award: Pence(r.try_get("min_award_pence")?),
-            max_award: Pence(r.try_get("max_award_pence")?),
+            envelope: r.try_get("envelope_pence")?,
+            min_award: r.try_get("min_award_pence")?,
+            max_award: r.try_get("max_award_pence")?,
             period_months: u32::try_from(r.try_get::<i64, _>("period_months")?)
                 .map_err(|_| decode("period"))?,
             legal_forms: legal.split(',').filter_map(LegalForm::from_code).collect(),
-            max_income: r.try_get::<Option<i64>, _>("max_income_pence")?.map(Pence),
+            max_income: r.try_get("max_income_pence")?,
             area_served: r.try_get("area_served")?,
-            opens_at: time_column(r, "opens_at")?,
-            closes_at: time_column(r, "closes_at")?,
-            decision_expected: NaiveDate::parse_from_str(
-                &r.try_get::<String, _>("decision_expected")?,
-                "%Y-%m-%d",
-            )
-            .map_err(|_| decode("decision date"))?,
-            invited_only: r.try_get::<i64, _>("invited_only")? != 0,
-        },
-        status: RoundStatus::from_code(&r.try_get::<String, _>("status")?)
-            .ok_or_else(|| decode("status"))?,
-        version: r.try_get("version")?,
-        reserved: Pence(r.try_get("reserved_pence")?),
-        awarded: Pence(r.try_get("awarded_pence")?),
-    })
+            opens_at: r.try_get::<UtcTime, _>("opens_at")?.0,
+            closes_at: r.try_get::<UtcTime, _>("closes_at")?.0,
+            decision_expected: r.try_get::<Day, _>("decision_expected")?.0,
+            invited_only: r.try_get::<Flag, _>("invited_only")?.0,
+        })
+    }
+}
+
+impl<'r> FromRow<'r, AnyRow> for RoundRow {
+    fn from_row(r: &'r AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(RoundRow {
+            id: r.try_get("id")?,
+            fund_id: r.try_get("fund_id")?,
+            details: RoundDetails::from_row(r)?,
+            status: RoundStatus::from_stored(r.try_get("status")?).map_err(|_| decode("status"))?,
+            version: r.try_get("version")?,
+            reserved: r.try_get("reserved_pence")?,
+            awarded: r.try_get("awarded_pence")?,
+        })
+    }
+}
+
+fn round_from_row(r: &AnyRow) -> Result<RoundRow, sqlx::Error> {
+    RoundRow::from_row(r)
 }
 
 fn legal_text(d: &RoundDetails) -> String {

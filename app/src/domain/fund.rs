@@ -41,6 +41,13 @@ impl FinancialYear {
     }
 }
 
+impl TryFrom<String> for Movement {
+    type Error = crate::domain::coded::UnknownCode;
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Movement::from_stored(code)
+    }
+}
+
 /// The kinds of movement in the ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Movement {
@@ -77,6 +84,11 @@ impl Movement {
 
     pub fn from_code(code: &str) -> Option<Self> {
         Movement::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    /// A stored code (ledger rows decode their movement through this).
+    pub fn from_stored(code: String) -> Result<Self, crate::domain::coded::UnknownCode> {
+        Movement::from_code(&code).ok_or(crate::domain::coded::UnknownCode(code))
     }
 
     pub fn label(self) -> &'static str {

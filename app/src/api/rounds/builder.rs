@@ -54,7 +54,7 @@ pub async fn save_round(
     let known: Vec<i64> = db::registers::gaps(&state.pool, None)
         .await?
         .into_iter()
-        .map(|(id, _)| id)
+        .map(|g| g.id)
         .collect();
     let gap_ids: Vec<i64> = gap
         .keys()

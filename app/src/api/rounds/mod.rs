@@ -292,8 +292,11 @@ pub async fn round_form_data(id: Option<i64>) -> Result<RoundFormInfo, AppError>
     let gaps = db::registers::gaps(&state.pool, None)
         .await?
         .into_iter()
-        .filter(|(_, g)| g.status != crate::domain::registers::GapStatus::Closed)
-        .map(|(id, g)| GapChoice { id, title: g.title })
+        .filter(|g| g.item.status != crate::domain::registers::GapStatus::Closed)
+        .map(|g| GapChoice {
+            id: g.id,
+            title: g.item.title,
+        })
         .collect();
     let mut editable = true;
     let current = match id {
