@@ -5,7 +5,22 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {crate::auth, crate::db, crate::domain::roles::Role};
+use {
+    crate::auth,
+    crate::db,
+    crate::service::organisations::{self as service, OrganisationError, Standing},
+};
+
+/// The answer to a refused change: the page's status (not found, not permitted), or the
+/// refusal on the form `form` with what was typed.
+#[cfg(feature = "ssr")]
+async fn refused(form: &str, values: &[(&str, &str)], e: OrganisationError) -> AppError {
+    if e.is_status() {
+        auth::with_status(e.into())
+    } else {
+        auth::reject_form(form, values, e.into()).await
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyOrganisation {
@@ -78,46 +93,16 @@ pub async fn register_organisation(
     #[server(flatten)] form: OrganisationForm,
 ) -> Result<(), AppError> {
     let (state, user) = auth::require_user().await?;
-    let organisation = match form.parse() {
-        Ok(o) => o,
-        Err(errors) => {
-            return Err(auth::reject_with(
-                "register_organisation",
-                &form,
-                AppError::Invalid(errors),
-            )
-            .await)
+    match service::register(state.ctx(), &user.actor(), &form).await {
+        Ok(done) => {
+            let o = state.deliver(done).await;
+            let message = format!("{} is registered. You are its owner", o.name);
+            let to = format!("/organisations/{}", o.id);
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
         }
-    };
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    let id = db::organisations::insert(&mut tx, &organisation, user.id, now).await?;
-    db::audit::record(
-        &mut tx,
-        db::audit::Entry {
-            actor: Some(user.id),
-            action: "organisation.registered",
-            subject_type: "organisation",
-            subject_id: id.to_string(),
-            summary: format!(
-                "Organisation registered: {} ({})",
-                organisation.name,
-                organisation.legal_form.label()
-            ),
-            before: None,
-            after: Some(format!("Owner: {}", user.email)),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("{} is registered. You are its owner", organisation.name),
-        &format!("/organisations/{id}"),
-    )
-    .await?;
-    Ok(())
+        Err(e) => Err(auth::reject_with("register_organisation", &form, e.into()).await),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,25 +125,16 @@ pub struct OrganisationRecord {
     pub pending: Vec<(String, String)>,
 }
 
-/// Who may see an organisation: its members and commissioners. Anyone else is told it
-/// does not exist. Returns the viewer's role ("" for a commissioner who is not a member).
-#[cfg(feature = "ssr")]
-pub async fn can_view_organisation(
-    pool: &sqlx::AnyPool,
-    user: &auth::CurrentUser,
-    organisation_id: i64,
-) -> Result<String, AppError> {
-    match db::organisations::role_of(pool, organisation_id, user.id).await? {
-        Some(role) => Ok(role),
-        None if user.has(Role::Commissioner) => Ok(String::new()),
-        None => Err(auth::with_status(AppError::NotFound)),
-    }
-}
-
 #[server(prefix = "/api", endpoint = "organisations/detail")]
 pub async fn organisation_detail(id: i64) -> Result<OrganisationRecord, AppError> {
     let (state, user) = auth::require_user().await?;
-    let my_role = can_view_organisation(&state.pool, &user, id).await?;
+    let my_role = match service::standing(state.ctx(), &user.actor(), id).await {
+        Ok(Standing::Owner) => "owner",
+        Ok(Standing::Member) => "member",
+        Ok(Standing::Commissioner) => "",
+        Err(e) => return Err(auth::with_status(e.into())),
+    }
+    .to_string();
     let organisation = db::organisations::get(&state.pool, id)
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
@@ -191,146 +167,21 @@ pub async fn organisation_detail(id: i64) -> Result<OrganisationRecord, AppError
     })
 }
 
-/// The signed-in user must own the organisation. Non-members are told it does not exist;
-/// members who are not the owner are refused.
-#[cfg(feature = "ssr")]
-async fn owner_of(
-    organisation_id: i64,
-) -> Result<(crate::state::AppState, auth::CurrentUser), AppError> {
-    let (state, user) = auth::require_user().await?;
-    match db::organisations::role_of(&state.pool, organisation_id, user.id)
-        .await?
-        .as_deref()
-    {
-        Some("owner") => Ok((state, user)),
-        Some(_) => Err(auth::with_status(AppError::Forbidden)),
-        None => Err(auth::with_status(AppError::NotFound)),
-    }
-}
-
-#[cfg(feature = "ssr")]
-async fn audit_membership(
-    tx: &mut sqlx::AnyConnection,
-    actor: i64,
-    action: &str,
-    organisation_id: i64,
-    summary: String,
-) -> Result<(), AppError> {
-    db::audit::record(
-        tx,
-        db::audit::Entry {
-            actor: Some(actor),
-            action,
-            subject_type: "organisation",
-            subject_id: organisation_id.to_string(),
-            summary,
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 /// Invite a colleague by email: a single-use link that lasts 7 days.
 #[server(prefix = "/api", endpoint = "organisations/invite")]
 pub async fn invite_member(organisation_id: i64, email: String) -> Result<(), AppError> {
-    let (state, user) = owner_of(organisation_id).await?;
-    let values = [("email", email.as_str())];
-    let address = match crate::domain::email::Email::parse("email", &email) {
-        Ok(a) => a,
-        Err(e) => {
-            return Err(
-                auth::reject_form("invite_member", &values, AppError::Invalid(vec![e])).await,
-            )
+    let (state, user) = auth::require_user().await?;
+    let client = auth::client_ip().await;
+    match service::invite(state.ctx(), &user.actor(), organisation_id, &email, &client).await {
+        Ok(done) => {
+            let address = state.deliver(done).await;
+            let message = format!("Invitation sent to {address}");
+            let to = format!("/organisations/{organisation_id}");
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
         }
-    };
-    let already = db::organisations::members(&state.pool, organisation_id)
-        .await?
-        .into_iter()
-        .any(|m| m.email == address.as_str());
-    if already {
-        let error = AppError::field(
-            "email",
-            &format!("{} is already a member", address.as_str()),
-        );
-        return Err(auth::reject_form("invite_member", &values, error).await);
+        Err(e) => Err(refused("invite_member", &[("email", email.as_str())], e).await),
     }
-    // No one can use invitations to flood an inbox: a few an hour to one address, and
-    // from one client.
-    use crate::domain::throttle::MailRequest;
-    let ip = auth::client_ip().await;
-    let (to_address, from_client) = db::throttle::mail_request(
-        &state.pool,
-        MailRequest::Invitation,
-        address.as_str(),
-        &ip,
-        chrono::Utc::now(),
-    )
-    .await?;
-    let error = match MailRequest::Invitation.allowed(to_address, from_client) {
-        (true, true) => None,
-        (false, _) => Some(AppError::field(
-            "email",
-            &format!(
-                "{} has been sent several invitations in the last hour. Ask them to look for the invitation, or try again later",
-                address.as_str()
-            ),
-        )),
-        (true, false) => Some(AppError::TooManyRequests(
-            "You have sent too many invitations in the last hour. Try again later".into(),
-        )),
-    };
-    if let Some(error) = error {
-        return Err(auth::reject_form("invite_member", &values, error).await);
-    }
-    let organisation = db::organisations::get(&state.pool, organisation_id)
-        .await?
-        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    let (token, digest) = auth::new_token();
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    db::organisations::insert_invite(
-        &mut tx,
-        organisation_id,
-        address.as_str(),
-        &digest,
-        user.id,
-        crate::api::account::expires_in(24 * 7),
-        now,
-    )
-    .await?;
-    audit_membership(
-        &mut tx,
-        user.id,
-        "organisation.member_invited",
-        organisation_id,
-        format!("{} invited {}", user.email, address.as_str()),
-    )
-    .await?;
-    tx.commit().await?;
-    let link = format!(
-        "{}/organisations/join?token={token}",
-        state.settings.base_url
-    );
-    crate::api::account::send_mail(
-        &state,
-        crate::mail::organisation_invitation(
-            address.as_str(),
-            &user.full_name,
-            &organisation.name,
-            &link,
-        ),
-    )
-    .await;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("Invitation sent to {}", address.as_str()),
-        &format!("/organisations/{organisation_id}"),
-    )
-    .await?;
-    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -363,109 +214,44 @@ pub async fn invitation(token: String) -> Result<Option<InvitationInfo>, AppErro
 #[server(prefix = "/api", endpoint = "organisations/accept")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     let (state, user) = auth::require_user().await?;
-    let digest = auth::token_digest(&token);
-    let now = db::now();
-    let Some(db::organisations::InviteRow { name, email, .. }) =
-        db::organisations::live_invite(&state.pool, &digest, now).await?
-    else {
-        let error = AppError::Conflict("This invitation has expired or has already been used. Ask the organisation's owner to invite you again".into());
-        return Err(auth::reject_form("accept_invitation", &[], error).await);
-    };
-    if email != user.email {
-        let error = AppError::Conflict(format!(
-            "This invitation was sent to {email}. Sign in with that email address to accept it"
-        ));
-        return Err(auth::reject_form("accept_invitation", &[], error).await);
+    match service::accept(state.ctx(), &user.actor(), &token).await {
+        Ok(done) => {
+            let joined = state.deliver(done).await;
+            let message = format!("You are now a member of {}", joined.name);
+            let to = format!("/organisations/{}", joined.organisation_id);
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
+        }
+        Err(e) => Err(refused("accept_invitation", &[], e).await),
     }
-    let mut tx = state.pool.begin().await?;
-    let Some(organisation_id) = db::organisations::consume_invite(&mut tx, &digest, now)
-        .await?
-        .map(|i| i.organisation_id)
-    else {
-        let error = AppError::Conflict("This invitation has expired or has already been used. Ask the organisation's owner to invite you again".into());
-        return Err(auth::reject_form("accept_invitation", &[], error).await);
-    };
-    db::organisations::add_member(&mut tx, organisation_id, user.id, now).await?;
-    audit_membership(
-        &mut tx,
-        user.id,
-        "organisation.member_joined",
-        organisation_id,
-        format!("{} joined", user.email),
-    )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("You are now a member of {name}"),
-        &format!("/organisations/{organisation_id}"),
-    )
-    .await?;
-    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "organisations/remove_member")]
 pub async fn remove_member(organisation_id: i64, user_id: i64) -> Result<(), AppError> {
-    let (state, user) = owner_of(organisation_id).await?;
-    let member = db::users::by_id(&state.pool, user_id).await?;
-    let mut tx = state.pool.begin().await?;
-    if !db::organisations::remove_member(&mut tx, organisation_id, user_id).await? {
-        let error = AppError::Conflict(
-            "Only members can be removed. To leave as the owner, first make someone else the owner"
-                .into(),
-        );
-        return Err(auth::reject_form("organisation_action", &[], error).await);
+    let (state, user) = auth::require_user().await?;
+    match service::remove_member(state.ctx(), &user.actor(), organisation_id, user_id).await {
+        Ok(done) => {
+            let who = state.deliver(done).await;
+            let message = format!("{who} is no longer a member");
+            let to = format!("/organisations/{organisation_id}");
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
+        }
+        Err(e) => Err(refused("organisation_action", &[], e).await),
     }
-    let who = member.map(|m| m.email).unwrap_or_default();
-    audit_membership(
-        &mut tx,
-        user.id,
-        "organisation.member_removed",
-        organisation_id,
-        format!("{} removed {who}", user.email),
-    )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("{who} is no longer a member"),
-        &format!("/organisations/{organisation_id}"),
-    )
-    .await?;
-    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "organisations/hand_over")]
 pub async fn hand_over(organisation_id: i64, user_id: i64) -> Result<(), AppError> {
-    let (state, user) = owner_of(organisation_id).await?;
-    let member = db::users::by_id(&state.pool, user_id).await?;
-    let mut tx = state.pool.begin().await?;
-    if user_id == user.id
-        || !db::organisations::hand_over(&mut tx, organisation_id, user.id, user_id).await?
-    {
-        drop(tx);
-        let error =
-            AppError::Conflict("Choose another member of the organisation to be its owner".into());
-        return Err(auth::reject_form("organisation_action", &[], error).await);
+    let (state, user) = auth::require_user().await?;
+    match service::hand_over(state.ctx(), &user.actor(), organisation_id, user_id).await {
+        Ok(done) => {
+            let who = state.deliver(done).await;
+            let message = format!("{who} is now the owner");
+            let to = format!("/organisations/{organisation_id}");
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
+        }
+        Err(e) => Err(refused("organisation_action", &[], e).await),
     }
-    let who = member.map(|m| m.email).unwrap_or_default();
-    audit_membership(
-        &mut tx,
-        user.id,
-        "organisation.owner_changed",
-        organisation_id,
-        format!("{} handed ownership to {who}", user.email),
-    )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("{who} is now the owner"),
-        &format!("/organisations/{organisation_id}"),
-    )
-    .await?;
-    Ok(())
 }

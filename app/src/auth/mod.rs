@@ -34,6 +34,7 @@ impl CurrentUser {
         crate::service::Actor {
             id: self.id,
             full_name: self.full_name.clone(),
+            email: self.email.clone(),
             roles: self.roles.clone(),
         }
     }

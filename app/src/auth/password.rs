@@ -55,16 +55,4 @@ pub fn warm_up() {
 }
 
 /// A random URL-safe token and the SHA-256 hex digest that is stored.
-pub fn new_token() -> (String, String) {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
-    let digest = token_digest(&token);
-    (token, digest)
-}
-
-pub fn token_digest(token: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(token.trim().as_bytes()))
-}
+pub use crate::service::tokens::{new_token, token_digest};

@@ -7,10 +7,12 @@
 pub mod assessment;
 pub mod bids;
 pub mod decisions;
+pub mod organisations;
 pub mod reminders;
 pub mod returns;
 pub mod rounds;
 pub mod schemes;
+pub mod tokens;
 pub mod tranches;
 
 use crate::mail::OutgoingMail;
@@ -35,6 +37,7 @@ pub struct Done<T> {
 pub struct Actor {
     pub id: i64,
     pub full_name: String,
+    pub email: String,
     pub roles: Vec<crate::domain::roles::Role>,
 }
 
