@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use {
     crate::auth,
     crate::db,
-    crate::service::organisations::{self as service, OrganisationError, Standing},
+    crate::service::organisations::{self as service, MemberChange, OrganisationError, Standing},
 };
 
 /// The answer to a refused change: the page's status (not found, not permitted), or the
@@ -229,7 +229,8 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "organisations/remove_member")]
 pub async fn remove_member(organisation_id: i64, user_id: i64) -> Result<(), AppError> {
     let (state, user) = auth::require_user().await?;
-    match service::remove_member(state.ctx(), &user.actor(), organisation_id, user_id).await {
+    let change = MemberChange::Remove(user_id);
+    match service::change_member(state.ctx(), &user.actor(), organisation_id, change).await {
         Ok(done) => {
             let who = state.deliver(done).await;
             let message = format!("{who} is no longer a member");
@@ -244,7 +245,8 @@ pub async fn remove_member(organisation_id: i64, user_id: i64) -> Result<(), App
 #[server(prefix = "/api", endpoint = "organisations/hand_over")]
 pub async fn hand_over(organisation_id: i64, user_id: i64) -> Result<(), AppError> {
     let (state, user) = auth::require_user().await?;
-    match service::hand_over(state.ctx(), &user.actor(), organisation_id, user_id).await {
+    let change = MemberChange::HandOver(user_id);
+    match service::change_member(state.ctx(), &user.actor(), organisation_id, change).await {
         Ok(done) => {
             let who = state.deliver(done).await;
             let message = format!("{who} is now the owner");

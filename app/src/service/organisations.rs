@@ -292,70 +292,50 @@ pub async fn accept(
     })
 }
 
-/// The owner removes a member (never the owner). The value is the member's email address.
-pub async fn remove_member(
+/// A change the owner makes to who belongs: removing a member, or handing over ownership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberChange {
+    /// Remove this member (never the owner).
+    Remove(i64),
+    /// Make this member the owner; the owner becomes a member.
+    HandOver(i64),
+}
+
+/// The owner changes who belongs. The value is the email address of the member changed.
+pub async fn change_member(
     ctx: Ctx<'_>,
     actor: &Actor,
     organisation_id: i64,
-    member: i64,
+    change: MemberChange,
 ) -> Result<Done<String>, OrganisationError> {
     owner(ctx, actor, organisation_id).await?;
+    let (MemberChange::Remove(member) | MemberChange::HandOver(member)) = change;
     let who = db::users::by_id(ctx.pool, member)
         .await?
         .map(|m| m.email)
         .unwrap_or_default();
     let mut tx = ctx.pool.begin().await?;
-    if !db::organisations::remove_member(&mut tx, organisation_id, member).await? {
-        return Err(OrganisationError::NotAMember);
-    }
-    let summary = format!("{} removed {who}", actor.email);
-    db::audit::record(
-        &mut tx,
-        about(
-            actor,
-            "organisation.member_removed",
-            organisation_id,
-            summary,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Done {
-        value: who,
-        mail: Vec::new(),
-    })
-}
-
-/// The owner makes another member the owner (and becomes a member). The value is the new
-/// owner's email address.
-pub async fn hand_over(
-    ctx: Ctx<'_>,
-    actor: &Actor,
-    organisation_id: i64,
-    to: i64,
-) -> Result<Done<String>, OrganisationError> {
-    owner(ctx, actor, organisation_id).await?;
-    let who = db::users::by_id(ctx.pool, to)
-        .await?
-        .map(|m| m.email)
-        .unwrap_or_default();
-    let mut tx = ctx.pool.begin().await?;
-    if to == actor.id
-        || !db::organisations::hand_over(&mut tx, organisation_id, actor.id, to).await?
-    {
-        return Err(OrganisationError::ChooseAnotherOwner);
-    }
-    let summary = format!("{} handed ownership to {who}", actor.email);
-    db::audit::record(
-        &mut tx,
-        about(
-            actor,
-            "organisation.owner_changed",
-            organisation_id,
-            summary,
-        ),
-    )
-    .await?;
+    let (action, summary) = match change {
+        MemberChange::Remove(_) => {
+            if !db::organisations::remove_member(&mut tx, organisation_id, member).await? {
+                return Err(OrganisationError::NotAMember);
+            }
+            (
+                "organisation.member_removed",
+                format!("{} removed {who}", actor.email),
+            )
+        }
+        MemberChange::HandOver(_) => {
+            if member == actor.id
+                || !db::organisations::hand_over(&mut tx, organisation_id, actor.id, member).await?
+            {
+                return Err(OrganisationError::ChooseAnotherOwner);
+            }
+            let summary = format!("{} handed ownership to {who}", actor.email);
+            ("organisation.owner_changed", summary)
+        }
+    };
+    db::audit::record(&mut tx, about(actor, action, organisation_id, summary)).await?;
     tx.commit().await?;
     Ok(Done {
         value: who,
