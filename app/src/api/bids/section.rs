@@ -145,128 +145,71 @@ pub async fn save_section(
     #[server(default)] return_to: String,
     #[server(default)] answer: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    let mut answers = answers::clean(answer);
-    let typed: Vec<(String, String)> = answers
-        .iter()
+    use crate::service::bids::{save_section as save, Next, SaveSection, SectionError};
+    let (state, user) = auth::require_user().await?;
+    let typed: Vec<(String, String)> = (answer.iter())
         .map(|(k, v)| (answers::field(k), v.clone()))
-        .chain([
-            ("completed".to_string(), completed.clone()),
-            ("return_to".to_string(), return_to.clone()),
-        ])
+        .chain([("completed".into(), completed.clone())])
+        .chain([("return_to".into(), return_to.clone())])
         .collect();
-    let values: Vec<(&str, &str)> = typed
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let l = load(bid_id).await?;
-    if let Err(e) = l.check_can_change() {
-        return Err(auth::reject_form(SECTION_FORM, &values, auth::with_status(e)).await);
-    }
-    let c = l.contents().await?;
-    let section = c.section(section_id)?;
-    let ctx = l.context_for(&c);
-    if then == "add_year" && section.kind == SectionKind::Sustainability {
-        let years = answers::plan_years(&answers, ctx.funded_years);
-        answers.insert("years".into(), (years + 1).to_string());
-    }
-    let completing = then == "continue" && completed == "yes";
-    let mut errors =
-        answers::check_section(section.kind, &section.questions, &answers, &ctx, completing);
-    if then == "continue" && completed.is_empty() {
-        errors.push(FieldError::new(
-            "completed",
-            "Select whether you have completed this section",
-        ));
-    }
-    let done = completing && errors.is_empty();
-    let requested = if section.kind == SectionKind::Budget {
-        answers::parse_budget(
-            &answers,
-            ctx.funded_years,
-            (ctx.min_award, ctx.max_award),
-            false,
-        )
-        .ok()
-        .and_then(|b| b.requested)
-    } else {
-        l.bid.requested
-    };
-    let now = db::now();
-    let mut tx = l.state.pool.begin().await?;
-    if !db::bids::save_section(
-        &mut tx, bid_id, section_id, version, &answers, done, l.user.id, now,
-    )
-    .await?
-    {
-        drop(tx);
-        let error = AppError::Conflict(
-            "Someone else saved this section after you opened it, so your answers have not been saved. Your answers are shown below: check them against the saved ones, then save again to replace them".into(),
-        );
-        return Err(auth::reject_form(SECTION_FORM, &values, error).await);
-    }
-    if section.kind == SectionKind::Budget && requested != l.bid.requested {
-        db::bids::set_requested(&mut tx, bid_id, requested).await?;
-        // The plan's seed grant must add up to the new amount: check it again.
-        for plan in c
-            .sections
-            .iter()
-            .filter(|s| s.kind == SectionKind::Sustainability)
-        {
-            db::bids::reopen_section(&mut tx, bid_id, plan.id).await?;
-        }
-    }
-    let question_in = |prefix: &str| {
-        then.strip_prefix(prefix)
-            .and_then(|q| q.parse::<i64>().ok())
-            .filter(|q| section.questions.iter().any(|(id, _)| id == q))
-    };
-    let mut removed = None;
-    if let Some(qid) = question_in("remove_") {
-        if let Some(name) = db::bids::remove_file(&mut tx, bid_id, qid).await? {
-            l.audit(
-                &mut tx,
-                "bid.file_removed",
-                format!("File removed: {name}"),
-                None,
-            )
-            .await?;
-            removed = Some(name);
-        }
-    }
-    if done {
-        let summary = format!("Section completed: {}", section.title);
-        l.audit(&mut tx, "bid.section_completed", summary, None)
-            .await?;
-    }
-    tx.commit().await?;
-    if !errors.is_empty() {
-        return Err(auth::reject_form(SECTION_FORM, &values, AppError::Invalid(errors)).await);
-    }
-    let here = format!("/bids/{bid_id}/sections/{section_id}");
-    let mut notice = removed.map(|name| format!("File removed: {name}"));
-    let target = match then.as_str() {
-        "add_line" => format!("{here}#budget-lines"),
-        "add_year" => format!("{here}#plan-years"),
-        t if t.starts_with("remove_") => here,
-        t if t.starts_with("upload_") => match question_in("upload_") {
-            Some(qid) => format!("{here}/files/{qid}"),
-            None => return Err(auth::with_status(AppError::NotFound)),
+    let question = |prefix: &str| then.strip_prefix(prefix).and_then(|q| q.parse().ok());
+    let next = match then.as_str() {
+        "continue" => Next::Continue,
+        "add_line" => Next::AddLine,
+        "add_year" => Next::AddYear,
+        _ => match (question("upload_"), question("remove_")) {
+            (Some(q), _) => Next::Upload(q),
+            (_, Some(q)) => Next::Remove(q),
+            _ => Next::Later,
         },
-        "continue" if return_to == "check" => {
-            notice = Some(format!(
-                "Your answers to \"{}\" have been saved",
-                section.title
-            ));
-            format!("/bids/{bid_id}/check")
+    };
+    let completed = match completed.as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let cmd = SaveSection {
+        bid_id,
+        section_id,
+        version,
+        answers: answer,
+        completed,
+        next,
+    };
+    let saved = match save(state.ctx(), &user.actor(), cmd).await {
+        Ok(done) => state.deliver(done).await,
+        Err(SectionError::Bid(e)) if e.is_status() => return Err(auth::with_status(e.into())),
+        Err(e) => {
+            let values: Vec<(&str, &str)> = typed
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            // A refusal about the bid (the round closed, it was sent) is also the status.
+            let error = match e {
+                SectionError::Bid(e) => auth::with_status(e.into()),
+                e => e.into(),
+            };
+            return Err(auth::reject_form(SECTION_FORM, &values, error).await);
         }
-        _ => {
-            notice = Some(if done {
-                format!("\"{}\" is completed", section.title)
-            } else {
-                format!("Your answers to \"{}\" have been saved", section.title)
-            });
-            format!("/bids/{bid_id}")
-        }
+    };
+    let here = format!("/bids/{bid_id}/sections/{section_id}");
+    let title = &saved.title;
+    let (target, notice) = match next {
+        Next::AddLine => (format!("{here}#budget-lines"), None),
+        Next::AddYear => (format!("{here}#plan-years"), None),
+        Next::Upload(q) => (format!("{here}/files/{q}"), None),
+        Next::Remove(_) => (here, saved.removed.map(|n| format!("File removed: {n}"))),
+        Next::Continue if return_to == "check" => (
+            format!("/bids/{bid_id}/check"),
+            Some(format!("Your answers to \"{title}\" have been saved")),
+        ),
+        Next::Continue | Next::Later => (
+            format!("/bids/{bid_id}"),
+            Some(match saved.completed {
+                true => format!("\"{title}\" is completed"),
+                false => format!("Your answers to \"{title}\" have been saved"),
+            }),
+        ),
     };
     match notice {
         Some(notice) => {
