@@ -7,15 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
-use {
-    crate::auth,
-    crate::db,
-    crate::domain::{
-        fund::Movement,
-        text::{required_line, required_text},
-    },
-    crate::error::FieldError,
-};
+use {crate::auth, crate::db, crate::domain::text::required_line};
 
 pub const LEDGER_PAGE: i64 = 50;
 
@@ -192,113 +184,31 @@ pub async fn set_up_fund(
     agreed_value: String,
     #[server(default)] contribution: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
+    use crate::service::fund::{set_up, SetUpForm};
     let (state, user) = commissioner().await?;
-    let partners = db::fund::partners(&state.pool).await?;
-    let mut values: Vec<(String, String)> = vec![
-        ("year".into(), year.clone()),
-        ("agreed_value".into(), agreed_value.clone()),
-    ];
-    let mut errors = Vec::new();
-    let parsed_year = auth::collect(&mut errors, FinancialYear::parse("year", &year));
-    let agreed = auth::collect(
-        &mut errors,
-        Pence::parse("agreed_value", "the agreed value", &agreed_value),
-    );
-    let mut amounts = Vec::new();
-    for partner in &partners {
-        let field = format!("contribution[{}]", partner.id);
-        let typed = contribution
-            .get(&partner.id.to_string())
-            .cloned()
-            .unwrap_or_default();
-        values.push((field.clone(), typed.clone()));
-        let label = format!("{}'s contribution", partner.name);
-        if let Some(amount) = auth::collect(&mut errors, Pence::parse(&field, &label, &typed)) {
-            amounts.push((partner.id, amount));
-        }
-    }
-    if partners.is_empty() {
-        errors.push(FieldError::new(
-            "year",
-            "Add the partners who pool their budgets before you set up a fund",
-        ));
-    }
-    let now_year = this_year();
-    if let Some(y) = parsed_year {
-        if y < now_year || y.0 > now_year.0 + 1 {
-            errors.push(FieldError::new(
-                "year",
-                "Select this financial year or the next one",
-            ));
-        }
-    }
-    if let (Some(agreed), true) = (agreed, errors.is_empty()) {
-        let only: Vec<Pence> = amounts.iter().map(|(_, a)| *a).collect();
-        if let Err(e) = crate::domain::fund::check_contributions(agreed, &only) {
-            errors.push(e);
-        }
-    }
-    let borrowed: Vec<(&str, &str)> = values
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let (Some(year), Some(agreed), true) = (parsed_year, agreed, errors.is_empty()) else {
-        return Err(auth::reject_form("set_up_fund", &borrowed, AppError::Invalid(errors)).await);
+    let form = SetUpForm {
+        year,
+        agreed_value,
+        contribution,
     };
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    let fund_id = match db::fund::insert_fund(&mut tx, year, agreed, user.id, now).await {
-        Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e) => {
-            let error = AppError::field(
-                "year",
-                &format!(
-                    "A pooled fund for {} has already been set up. Record a variation to change it",
-                    year.label()
-                ),
-            );
-            return Err(auth::reject_form("set_up_fund", &borrowed, error).await);
+    match set_up(state.ctx(), &user.actor(), &form).await {
+        Ok(done) => {
+            let year = state.deliver(done).await;
+            let message = format!("Pooled fund for {} set up", year.label());
+            let to = format!("/fund/pooled-funds/{}", year.0);
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
         }
-        Err(e) => return Err(e.into()),
-    };
-    for (partner_id, amount) in &amounts {
-        db::fund::append(
-            &mut tx,
-            db::fund::NewEntry {
-                fund_id,
-                partner_id: *partner_id,
-                movement: Movement::Contribution,
-                amount: *amount,
-                round_id: None,
-                reason: "Contribution agreed at set-up",
-                actor: Some(user.id),
-            },
-            now,
-        )
-        .await?;
+        Err(e) => {
+            let values: Vec<(String, &str)> = (form.contribution.iter())
+                .map(|(k, v)| (format!("contribution[{k}]"), v.as_str()))
+                .chain([("year".into(), form.year.as_str())])
+                .chain([("agreed_value".into(), form.agreed_value.as_str())])
+                .collect();
+            let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            Err(auth::reject_form("set_up_fund", &values, e.into()).await)
+        }
     }
-    db::audit::record(
-        &mut tx,
-        db::audit::Entry {
-            actor: Some(user.id),
-            action: "fund.set_up",
-            subject_type: "fund",
-            subject_id: year.0.to_string(),
-            summary: format!("Pooled fund for {} set up", year.label()),
-            before: None,
-            after: Some(format!("Agreed value {agreed}")),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("Pooled fund for {} set up", year.label()),
-        &format!("/fund/pooled-funds/{}", year.0),
-    )
-    .await?;
-    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -419,119 +329,31 @@ pub async fn record_variation(
     amount: String,
     reason: String,
 ) -> Result<(), AppError> {
+    use crate::service::fund::{vary, FundError, VariationForm};
     let (state, user) = commissioner().await?;
-    let values = [
-        ("partner", partner.as_str()),
-        ("direction", direction.as_str()),
-        ("amount", amount.as_str()),
-        ("reason", reason.as_str()),
-    ];
-    let fund = db::fund::fund_for_year(&state.pool, FinancialYear(year))
-        .await?
-        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    let partners = db::fund::partners(&state.pool).await?;
-    let mut errors = Vec::new();
-    let chosen = partners
-        .iter()
-        .find(|p| p.id.to_string() == partner)
-        .cloned();
-    if chosen.is_none() {
-        errors.push(FieldError::new(
-            "partner",
-            "Select the partner whose contribution changes",
-        ));
-    }
-    let sign = match direction.as_str() {
-        "increase" => Some(1),
-        "decrease" => Some(-1),
-        _ => {
-            errors.push(FieldError::new(
-                "direction",
-                "Select whether the contribution goes up or down",
-            ));
-            None
+    let form = VariationForm {
+        partner,
+        direction,
+        amount,
+        reason,
+    };
+    match vary(state.ctx(), &user.actor(), FinancialYear(year), &form).await {
+        Ok(done) => {
+            let after = state.deliver(done).await;
+            let message = format!("Variation recorded. The agreed value is now {after}");
+            let to = format!("/fund/pooled-funds/{year}");
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
         }
-    };
-    let parsed = auth::collect(
-        &mut errors,
-        Pence::parse("amount", "the amount of the change", &amount),
-    );
-    if parsed == Some(Pence(0)) {
-        errors.push(FieldError::new(
-            "amount",
-            "The amount of the change must be more than £0",
-        ));
-    }
-    let reason = auth::collect(
-        &mut errors,
-        required_text(
-            "reason",
-            &reason,
-            "Enter the reason for the variation",
-            1000,
-            "Reason",
-        ),
-    );
-    let (Some(partner), Some(sign), Some(parsed), Some(reason), true) =
-        (chosen, sign, parsed, reason, errors.is_empty())
-    else {
-        return Err(
-            auth::reject_form("record_variation", &values, AppError::Invalid(errors)).await,
-        );
-    };
-    let change = Pence(parsed.0 * sign);
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    let (before, after) =
-        match db::fund::vary(&mut tx, fund.id, partner.id, change, &reason, user.id, now).await? {
-            Ok(pair) => pair,
-            Err(refusal) => {
-                drop(tx);
-                let error = AppError::field("amount", &refusal.message());
-                return Err(auth::reject_form("record_variation", &values, error).await);
-            }
-        };
-    if sign < 0 {
-        // A partner's contribution cannot go below zero.
-        let contributed: i64 = db::fund::partner_totals_in(&mut tx, fund.id, partner.id).await?;
-        if contributed < 0 {
-            drop(tx);
-            let error = AppError::field(
-                "amount",
-                &format!(
-                    "{}'s contribution cannot go below £0.00. It is {}",
-                    partner.name,
-                    Pence(contributed - change.0)
-                ),
-            );
-            return Err(auth::reject_form("record_variation", &values, error).await);
+        Err(FundError::NotFound) => Err(auth::with_status(AppError::NotFound)),
+        Err(e) => {
+            let values = [
+                ("partner", form.partner.as_str()),
+                ("direction", form.direction.as_str()),
+                ("amount", form.amount.as_str()),
+                ("reason", form.reason.as_str()),
+            ];
+            Err(auth::reject_form("record_variation", &values, e.into()).await)
         }
     }
-    db::audit::record(
-        &mut tx,
-        db::audit::Entry {
-            actor: Some(user.id),
-            action: "fund.varied",
-            subject_type: "fund",
-            subject_id: year.to_string(),
-            summary: format!(
-                "Variation: {}'s contribution {} by {}. Reason: {reason}",
-                partner.name,
-                if sign > 0 { "increased" } else { "decreased" },
-                parsed
-            ),
-            before: Some(format!("Agreed value {before}")),
-            after: Some(format!("Agreed value {after}")),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("Variation recorded. The agreed value is now {after}"),
-        &format!("/fund/pooled-funds/{year}"),
-    )
-    .await?;
-    Ok(())
 }

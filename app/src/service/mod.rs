@@ -7,6 +7,7 @@
 pub mod assessment;
 pub mod bids;
 pub mod decisions;
+pub mod fund;
 pub mod organisations;
 pub mod reminders;
 pub mod returns;

@@ -4,7 +4,7 @@
 //! publishing rule as the pages use.
 use super::common::fail;
 use anyhow::{anyhow, Context};
-use app::domain::fund::{FinancialYear, Movement};
+use app::domain::fund::FinancialYear;
 use app::domain::money::Pence;
 use app::domain::registers::{GapForm, ServiceForm};
 use app::domain::round::{CriterionForm, Panel, QuestionForm, RoundForm};
@@ -100,24 +100,14 @@ pub(crate) async fn set_up_fund(
     now: app::domain::time::UtcTime,
 ) -> anyhow::Result<i64> {
     let agreed = Pence(shares.iter().map(|(_, p)| p.0).sum());
-    let fund = app::db::fund::insert_fund(&mut *conn, year, agreed, actor, now).await?;
-    for (partner, amount) in shares {
-        app::db::fund::append(
-            &mut *conn,
-            app::db::fund::NewEntry {
-                fund_id: fund,
-                partner_id: *partner,
-                movement: Movement::Contribution,
-                amount: *amount,
-                round_id: None,
-                reason: "Contribution agreed at set-up",
-                actor: Some(actor),
-            },
-            now,
-        )
-        .await?;
-    }
-    Ok(fund)
+    let fund = app::service::fund::NewFund {
+        year,
+        agreed,
+        contributions: shares.to_vec(),
+    };
+    app::service::fund::set_up_in(conn, actor, &fund, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("setting up the {} fund: {e:?}", year.label()))
 }
 
 /// What a round built from a template is called, how much it holds and when it runs.
