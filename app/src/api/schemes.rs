@@ -139,30 +139,6 @@ impl LoadedScheme {
         }
     }
 
-    pub(crate) fn commissioner_only(&self) -> Result<(), AppError> {
-        if self.user.has(Role::Commissioner) {
-            Ok(())
-        } else {
-            Err(auth::with_status(AppError::Forbidden))
-        }
-    }
-
-    /// Why the signed-in commissioner may not approve, pay or decide for this scheme's
-    /// organisation (a member of it, or a declared conflict), if they may not.
-    pub(crate) async fn not_independent(&self) -> Result<Option<String>, AppError> {
-        let (member, conflict) = db::organisations::connection(
-            &self.state.pool,
-            self.scheme.organisation_id,
-            self.user.id,
-        )
-        .await?;
-        Ok(crate::domain::independence::refusal(
-            &self.scheme.organisation_name,
-            member,
-            conflict,
-        ))
-    }
-
     pub async fn audit(
         &self,
         conn: &mut sqlx::AnyConnection,
@@ -470,95 +446,22 @@ pub async fn confirm_graduation(
     #[server(default)] confirm: String,
     #[server(default)] gap: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    let l = load_scheme(scheme_id).await?;
-    l.commissioner_only()?;
-    let reject = |message: &str, field: &str| {
-        let e = AppError::Invalid(vec![FieldError::new(field, message)]);
-        async move { Err(auth::reject_form(SCHEME_FORM, &[], e).await) }
-    };
-    if confirm.is_empty() {
-        return reject("Confirm that the scheme is self-sustaining", "confirm").await;
-    }
-    if let Some(why) = l.not_independent().await? {
-        return reject(&why, "confirm").await;
-    }
-    let mut conn = l.state.pool.acquire().await?;
-    let returns = db::returns::returns(&mut conn, scheme_id).await?;
-    let gap_ids = db::rounds::gap_ids(&mut conn, l.scheme.round_id).await?;
-    drop(conn);
-    let reported: Vec<(u32, Figures)> = returns
-        .iter()
-        .filter(|r| r.status.reported())
-        .map(|r| (r.position, r.figures))
-        .collect();
-    if l.scheme.status != SchemeStatus::Active || !m::graduation_due(&reported) {
-        return reject(
-            "This scheme is not proposed for graduation: its two latest returns must show no seed grant and income covering costs",
-            "confirm",
-        )
-        .await;
-    }
-    let Some(final_return) = returns.iter().rfind(|r| r.status == ReturnStatus::Accepted) else {
-        return reject(
-            "Accept the scheme's latest monitoring return first: it becomes the final return",
-            "confirm",
-        )
-        .await;
-    };
-    if reported.last().map(|r| r.0) != Some(final_return.position) {
-        return reject(
-            "Accept the scheme's latest monitoring return first: it becomes the final return",
-            "confirm",
-        )
-        .await;
-    }
-    let now = db::now();
-    let mut tx = l.state.pool.begin().await?;
-    if !db::schemes::graduate(&mut tx, scheme_id, final_return.position, l.user.id, now).await? {
-        drop(tx);
-        return reject("This scheme has already been closed", "confirm").await;
-    }
-    l.audit(
-        &mut tx,
-        "scheme.graduated",
-        format!(
-            "{} confirmed self-sustaining; return {} is the final return",
-            l.scheme.organisation_name, final_return.position
-        ),
-    )
-    .await?;
-    for gid in gap_ids.iter().filter(|g| gap.contains_key(&g.to_string())) {
-        if db::schemes::mark_gap_filled(&mut tx, *gid, now).await? {
-            db::audit::record(
-                &mut tx,
-                db::audit::Entry {
-                    actor: Some(l.user.id),
-                    action: "gap.filled",
-                    subject_type: "gap",
-                    subject_id: gid.to_string(),
-                    summary: format!(
-                        "Filled by {}, now self-sustaining",
-                        l.scheme.organisation_name
-                    ),
-                    before: None,
-                    after: Some("Filled".into()),
-                },
-            )
-            .await?;
+    use crate::service::schemes::{graduate, AccessError, GraduationError};
+    let (state, user) = auth::require_user().await?;
+    let filled: Vec<i64> = gap.keys().filter_map(|g| g.parse().ok()).collect();
+    let confirmed = !confirm.is_empty();
+    match graduate(state.ctx(), &user.actor(), scheme_id, confirmed, &filled).await {
+        Ok(done) => {
+            let name = state.deliver(done).await;
+            let message = format!("{name} is confirmed as self-sustaining");
+            let to = format!("/schemes/{scheme_id}");
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
         }
+        Err(GraduationError::Access(e)) if e.is_status() => Err(auth::with_status(e.into())),
+        Err(GraduationError::Access(AccessError::Database(e))) => Err(e.into()),
+        Err(e) => Err(auth::reject_form(SCHEME_FORM, &[], e.into()).await),
     }
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!(
-            "{} is confirmed as self-sustaining",
-            l.scheme.organisation_name
-        ),
-        &format!("/schemes/{scheme_id}"),
-    )
-    .await?;
-    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -145,3 +145,104 @@ impl From<AccessError> for crate::error::AppError {
         }
     }
 }
+
+// ---- Graduation ----
+
+/// Why a graduation was not confirmed (each is said against the confirmation).
+#[derive(Debug, thiserror::Error)]
+pub enum GraduationError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("Confirm that the scheme is self-sustaining")]
+    NotConfirmed,
+    #[error("This scheme is not proposed for graduation: its two latest returns must show no seed grant and income covering costs")]
+    NotProposed,
+    #[error("Accept the scheme's latest monitoring return first: it becomes the final return")]
+    LatestNotAccepted,
+    #[error("This scheme has already been closed")]
+    AlreadyClosed,
+}
+
+impl From<sqlx::Error> for GraduationError {
+    fn from(e: sqlx::Error) -> Self {
+        GraduationError::Access(AccessError::Database(e))
+    }
+}
+
+impl From<GraduationError> for crate::error::AppError {
+    fn from(e: GraduationError) -> Self {
+        match e {
+            GraduationError::Access(AccessError::NotIndependent(why)) => {
+                crate::error::AppError::field("confirm", &why)
+            }
+            GraduationError::Access(e) => e.into(),
+            refusal => crate::error::AppError::field("confirm", &refusal.to_string()),
+        }
+    }
+}
+
+/// A commissioner (independent of the organisation) confirms a proposed graduation: the
+/// scheme is self-sustaining (audited, dated), its latest return, accepted, is the final
+/// one, and the gaps ticked in `filled` (of the round's gaps) are marked filled. The value
+/// is the organisation's name.
+pub async fn graduate(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    confirmed: bool,
+    filled: &[i64],
+) -> Result<super::Done<String>, GraduationError> {
+    use crate::domain::monitoring::{self as m, ReturnStatus, SchemeStatus};
+    let scheme = scheme_for(ctx, actor, scheme_id, Need::Commissioner).await?;
+    if !confirmed {
+        return Err(GraduationError::NotConfirmed);
+    }
+    independent(ctx, actor, &scheme).await?;
+    let mut conn = ctx.pool.acquire().await?;
+    let returns = db::returns::returns(&mut conn, scheme_id).await?;
+    let gap_ids = db::rounds::gap_ids(&mut conn, scheme.round_id).await?;
+    drop(conn);
+    let reported: Vec<(u32, crate::domain::monitoring::Figures)> = returns
+        .iter()
+        .filter(|r| r.status.reported())
+        .map(|r| (r.position, r.figures))
+        .collect();
+    if scheme.status != SchemeStatus::Active || !m::graduation_due(&reported) {
+        return Err(GraduationError::NotProposed);
+    }
+    let final_return = returns
+        .iter()
+        .rfind(|r| r.status == ReturnStatus::Accepted)
+        .filter(|f| reported.last().map(|r| r.0) == Some(f.position))
+        .ok_or(GraduationError::LatestNotAccepted)?;
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
+    if !db::schemes::graduate(&mut tx, scheme_id, final_return.position, actor.id, now).await? {
+        return Err(GraduationError::AlreadyClosed);
+    }
+    let name = &scheme.organisation_name;
+    let summary = format!(
+        "{name} confirmed self-sustaining; return {} is the final return",
+        final_return.position
+    );
+    db::audit::record(&mut tx, entry(actor, &scheme, "scheme.graduated", summary)).await?;
+    for gid in gap_ids.iter().filter(|g| filled.contains(g)) {
+        if db::schemes::mark_gap_filled(&mut tx, *gid, now).await? {
+            let filled = db::audit::Entry {
+                actor: Some(actor.id),
+                action: "gap.filled",
+                subject_type: "gap",
+                subject_id: gid.to_string(),
+                summary: format!("Filled by {name}, now self-sustaining"),
+                before: None,
+                after: Some("Filled".into()),
+            };
+            db::audit::record(&mut tx, filled).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(super::Done {
+        value: scheme.organisation_name,
+        mail: Vec::new(),
+    })
+}
