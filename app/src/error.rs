@@ -17,6 +17,12 @@ impl FieldError {
     }
 }
 
+/// Keep a parse result's value, or push its field error and give none: for forms that report
+/// every problem at once.
+pub fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("there is a problem with the form")]

@@ -347,16 +347,7 @@ pub async fn client_ip() -> String {
     crate::domain::client::client_address(peer, forwarded.as_deref(), &trusted).to_string()
 }
 
-/// Collect field errors from parse results.
-pub fn collect<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
-    match result {
-        Ok(value) => Some(value),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    }
-}
+pub use crate::error::collect;
 
 #[cfg(test)]
 mod notice_tests {

@@ -130,7 +130,10 @@ mod tests {
     #[tokio::test]
     async fn domain_values_round_trip_through_the_database() {
         sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect("sqlite::memory:").await.unwrap();
+        // A file, not `sqlite::memory:` (each pooled connection would get its own database).
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/types.db?mode=rwc", dir.path().display());
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
         let at = UtcTime::try_from("2026-12-05T09:30:00.000000Z".to_string()).unwrap();
         let due = Day::try_from("2027-03-31".to_string()).unwrap();
         let row = sqlx::query(

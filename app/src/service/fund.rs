@@ -6,7 +6,7 @@ use crate::db::fund::Partner;
 use crate::domain::fund::{check_contributions, FinancialYear, Movement};
 use crate::domain::money::Pence;
 use crate::domain::time::UtcTime;
-use crate::error::{AppError, FieldError};
+use crate::error::{collect, AppError, FieldError};
 use std::collections::BTreeMap;
 
 /// Why the fund was not changed (nothing was changed).
@@ -51,11 +51,6 @@ pub struct NewFund {
     pub contributions: Vec<(i64, Pence)>,
 }
 
-/// The value, or none with its error kept.
-fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
-    result.map_err(|e| errors.push(e)).ok()
-}
-
 /// Check the set-up form: a year that is this financial year or the next, an agreed value,
 /// and contributions from every partner that add up to it.
 fn parse_set_up(
@@ -64,8 +59,8 @@ fn parse_set_up(
     this_year: FinancialYear,
 ) -> Result<NewFund, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let year = keep(&mut errors, FinancialYear::parse("year", &form.year));
-    let agreed = keep(
+    let year = collect(&mut errors, FinancialYear::parse("year", &form.year));
+    let agreed = collect(
         &mut errors,
         Pence::parse("agreed_value", "the agreed value", &form.agreed_value),
     );
@@ -76,7 +71,7 @@ fn parse_set_up(
             .map(String::as_str)
             .unwrap_or("");
         let label = format!("{}'s contribution", partner.name);
-        if let Some(amount) = keep(&mut errors, Pence::parse(&field, &label, typed)) {
+        if let Some(amount) = collect(&mut errors, Pence::parse(&field, &label, typed)) {
             amounts.push((partner.id, amount));
         }
     }
@@ -220,7 +215,7 @@ pub async fn vary(
             0
         }
     };
-    let amount = keep(
+    let amount = collect(
         &mut errors,
         Pence::parse("amount", "the amount of the change", &form.amount),
     );
@@ -230,7 +225,7 @@ pub async fn vary(
             "The amount of the change must be more than £0",
         ));
     }
-    let reason = keep(
+    let reason = collect(
         &mut errors,
         crate::domain::text::required_text(
             "reason",
