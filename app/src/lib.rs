@@ -56,9 +56,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     use pages::{
-        account::*, admin::*, apply::bids::*, apply::organisations::*, assess::*, fund::pooled::*,
-        fund::portfolio::*, fund::questionnaire::*, fund::registers::*, fund::reports::*,
-        fund::rounds::*, moderation::*, public::*, rounds::*, schemes::*,
+        account::*, admin::*, apply::bid_record::*, apply::bids::*, apply::organisations::*,
+        assess::*, decide::moderation::*, fund::pooled::*, fund::questionnaire::*,
+        fund::reports::*, fund::rounds::*, market::gaps::*, market::services::*,
+        monitor::portfolio::*, monitor::returns::*, monitor::schemes::*, monitor::tranches::*,
+        public::rounds::*, public::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;

@@ -58,3 +58,23 @@ pub fn set_status(code: u16) {
     #[cfg(not(feature = "ssr"))]
     let _ = code;
 }
+
+/// A path parameter as a number (0 when missing or not a number), read as the route changes.
+pub fn id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    use leptos::prelude::Get;
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .get()
+            .get(name)
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// A query parameter's text (empty when missing), read as the route changes.
+pub fn query_param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    use leptos::prelude::Get;
+    let query = leptos_router::hooks::use_query_map();
+    move || query.get().get(name).unwrap_or_default()
+}

@@ -16,7 +16,7 @@ const ASSESSORS: usize = 15;
 const REQUESTS: usize = 60;
 
 async fn seed(pool: &sqlx::AnyPool, bids: usize) {
-    server::demo::load(pool).await.unwrap();
+    server::cli::demo::load(pool).await.unwrap();
     let now = app::db::now();
     let closed = app::domain::time::to_db(chrono::Utc::now() - chrono::Duration::minutes(1));
     sqlx::query("UPDATE rounds SET closes_at = $1, status = 'assessment' WHERE id = 1")

@@ -28,7 +28,7 @@ fn reset_peak() {
 }
 
 async fn seed(pool: &sqlx::AnyPool, awards: usize) {
-    server::demo::load(pool).await.unwrap();
+    server::cli::demo::load(pool).await.unwrap();
     let now = app::db::now();
     let owner = app::db::users::by_email(pool, "applicant@seedbed.test")
         .await
@@ -36,7 +36,7 @@ async fn seed(pool: &sqlx::AnyPool, awards: usize) {
         .unwrap()
         .id;
     let round: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
-        .bind(server::demo::MEALS_ROUND)
+        .bind(server::cli::demo::MEALS_ROUND)
         .fetch_one(pool)
         .await
         .unwrap();

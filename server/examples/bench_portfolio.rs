@@ -16,7 +16,7 @@ mod support;
 const REQUESTS: usize = 60;
 
 async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
-    server::demo::load(pool).await.unwrap();
+    server::cli::demo::load(pool).await.unwrap();
     let now = app::db::now();
     let owner = app::db::users::by_email(pool, "applicant@seedbed.test")
         .await
@@ -24,7 +24,7 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
         .unwrap()
         .id;
     let round: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
-        .bind(server::demo::MEALS_ROUND)
+        .bind(server::cli::demo::MEALS_ROUND)
         .fetch_one(pool)
         .await
         .unwrap();

@@ -1,22 +1,13 @@
 //! The `seedbed` server: configuration, start-up (router, layers, state), mail and CLI commands.
-pub mod access;
-pub mod backup;
-mod serve;
-pub use serve::{serve, serve_with, Timeouts, SHUTDOWN_GRACE};
-pub mod bid_files;
+pub mod cli;
 pub mod config;
-pub mod demo;
-pub mod exports;
-pub mod files;
-pub mod forms;
-pub mod headers;
 pub mod jobs;
 pub mod mail;
-pub mod open_data;
-pub mod scale;
-pub mod scheme_files;
-pub mod sessions;
-pub mod streaming;
+pub mod routes;
+pub mod serve;
+use routes::{bid_files, exports, files, open_data, scheme_files};
+use serve::{forms, headers, sessions};
+pub use serve::{serve, serve_with, Timeouts, SHUTDOWN_GRACE};
 
 use app::mail::Mailer;
 use app::state::{AppState, Settings};
@@ -72,7 +63,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             }
         }
     });
-    tokio::task::spawn_blocking(app::auth::warm_up).await?;
+    tokio::task::spawn_blocking(app::service::accounts::password::warm_up).await?;
     let state = AppState {
         pool,
         mailer: options.mailer,

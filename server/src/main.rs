@@ -46,16 +46,16 @@ async fn run() -> anyhow::Result<()> {
         Command::Demo { scale: None } => {
             let pool = app::db::connect(&common.database_url, 2).await?;
             app::db::migrate(&pool, &common.database_url).await?;
-            server::demo::load(&pool).await?;
-            println!("{}", server::demo::describe());
+            server::cli::demo::load(&pool).await?;
+            println!("{}", server::cli::demo::describe());
         }
         Command::Demo { scale: Some(n) } => {
-            let scale = server::scale::Scale::times(n).map_err(anyhow::Error::msg)?;
+            let scale = server::cli::scale::Scale::times(n).map_err(anyhow::Error::msg)?;
             let pool = app::db::connect(&common.database_url, 2).await?;
             app::db::migrate(&pool, &common.database_url).await?;
             let started = std::time::Instant::now();
-            let loaded = server::scale::load(&pool, scale).await?;
-            println!("{}", server::demo::describe());
+            let loaded = server::cli::scale::load(&pool, scale).await?;
+            println!("{}", server::cli::demo::describe());
             println!(
                 "Scale data (N = {n}) loaded in {:.1} s: {} organisations, {} rounds, {} bids, {} scores, {} funded schemes with {} returns, {} audit entries",
                 started.elapsed().as_secs_f64(),
@@ -76,13 +76,14 @@ async fn run() -> anyhow::Result<()> {
         Command::CreateAdmin { email, name } => {
             let pool = app::db::connect(&common.database_url, 2).await?;
             app::db::migrate(&pool, &common.database_url).await?;
-            let link = server::demo::create_admin(&pool, &email, &name, &common.base_url).await?;
+            let link =
+                server::cli::demo::create_admin(&pool, &email, &name, &common.base_url).await?;
             println!(
                 "{email} is an admin. To set the password, open this link within 24 hours:\n{link}"
             );
         }
         Command::Backup { path } => {
-            let bytes = server::backup::backup(&common.database_url, &path).await?;
+            let bytes = server::cli::backup::backup(&common.database_url, &path).await?;
             println!(
                 "Backed up {} to {} ({} KB)",
                 redact(&common.database_url),
@@ -91,7 +92,7 @@ async fn run() -> anyhow::Result<()> {
             );
         }
         Command::Restore { path } => {
-            server::backup::restore(&common.database_url, &path).await?;
+            server::cli::backup::restore(&common.database_url, &path).await?;
             println!(
                 "Restored {} from {}",
                 redact(&common.database_url),
@@ -144,8 +145,8 @@ async fn serve(common: server::config::Common, args: ServeArgs) -> anyhow::Resul
     })
     .await?;
     if args.demo {
-        server::demo::load(&state.pool).await?;
-        println!("{}", server::demo::describe());
+        server::cli::demo::load(&state.pool).await?;
+        println!("{}", server::cli::demo::describe());
     }
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!(

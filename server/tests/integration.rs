@@ -460,7 +460,7 @@ both_backends!(expired_reset_links_are_refused, async |app: &TestApp| {
 });
 
 both_backends!(admin_grants_and_removes_roles, async |app: &TestApp| {
-    server::demo::load(&app.pool).await.unwrap();
+    server::cli::demo::load(&app.pool).await.unwrap();
     app.registered_user("Cora Kemp", "cora@example.org", PASSWORD)
         .await;
     let cora_id: i64 = sqlx::query("SELECT id FROM users WHERE email = 'cora@example.org'")
@@ -471,10 +471,14 @@ both_backends!(admin_grants_and_removes_roles, async |app: &TestApp| {
 
     let admin = new_client();
     assert_eq!(
-        app.sign_in(&admin, "admin@seedbed.test", server::demo::DEMO_PASSWORD)
-            .await
-            .location
-            .as_deref(),
+        app.sign_in(
+            &admin,
+            "admin@seedbed.test",
+            server::cli::demo::DEMO_PASSWORD
+        )
+        .await
+        .location
+        .as_deref(),
         Some("/admin/users")
     );
     let (status, page, _) = app.get(&admin, "/admin/users?q=cora").await;
@@ -566,7 +570,7 @@ both_backends!(admin_grants_and_removes_roles, async |app: &TestApp| {
 both_backends!(
     role_changes_are_refused_to_non_admins,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let target: i64 =
             sqlx::query("SELECT id FROM users WHERE email = 'applicant@seedbed.test'")
                 .fetch_one(&app.pool)
@@ -597,7 +601,7 @@ both_backends!(
         app.sign_in(
             &commissioner,
             "commissioner@seedbed.test",
-            server::demo::DEMO_PASSWORD,
+            server::cli::demo::DEMO_PASSWORD,
         )
         .await;
         let res = app
@@ -771,7 +775,7 @@ both_backends!(
     create_admin_command_makes_an_admin_with_a_password_link,
     async |app: &TestApp| {
         let link =
-            server::demo::create_admin(&app.pool, "Head@Example.org", "Helen Head", &app.base)
+            server::cli::demo::create_admin(&app.pool, "Head@Example.org", "Helen Head", &app.base)
                 .await
                 .unwrap();
         let path = link.replace(&app.base, "");

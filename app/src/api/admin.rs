@@ -86,19 +86,6 @@ pub async fn user_detail(user_id: i64) -> Result<UserRecord, AppError> {
     })
 }
 
-#[cfg(feature = "ssr")]
-fn describe(roles: &[Role]) -> String {
-    if roles.is_empty() {
-        "no roles".to_string()
-    } else {
-        roles
-            .iter()
-            .map(|r| r.label())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 /// Replace a user's roles with the ticked ones. Each checkbox posts its role code.
 #[server(prefix = "/api", endpoint = "admin/set_roles")]
 pub async fn set_roles(
@@ -109,48 +96,23 @@ pub async fn set_roles(
     admin: Option<String>,
 ) -> Result<(), AppError> {
     let (state, acting) = auth::require_any_role(&[Role::Admin]).await?;
-    let target = db::users::by_id(&state.pool, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let current = db::users::roles(&state.pool, target.id).await?;
     let requested: Vec<String> = [board_member, lay_evaluator, commissioner, admin]
         .into_iter()
         .flatten()
         .collect();
-    let roles =
-        match crate::domain::roles::change_roles(acting.id == target.id, &current, &requested) {
-            Ok(roles) => roles,
-            Err(e) => {
-                let values: Vec<(&str, &str)> =
-                    requested.iter().map(|c| (c.as_str(), c.as_str())).collect();
-                return Err(
-                    auth::reject_form("set_roles", &values, AppError::Invalid(vec![e])).await,
-                );
-            }
-        };
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    db::users::set_roles(&mut tx, target.id, &roles, Some(acting.id), now).await?;
-    db::audit::record(
-        &mut tx,
-        db::audit::Entry {
-            actor: Some(acting.id),
-            action: "user.roles_changed",
-            subject_type: "user",
-            subject_id: target.id.to_string(),
-            summary: format!("Roles changed by {}", acting.email),
-            before: Some(describe(&current)),
-            after: Some(describe(&roles)),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let actor = acting.actor();
+    let changed = crate::service::accounts::change_roles(state.ctx(), &actor, user_id, &requested);
+    let name = match changed.await {
+        Ok(name) => name,
+        Err(crate::service::accounts::AccountError::NotFound) => return Err(AppError::NotFound),
+        Err(e) => {
+            let values: Vec<(&str, &str)> =
+                requested.iter().map(|c| (c.as_str(), c.as_str())).collect();
+            return Err(auth::reject_form("set_roles", &values, e.into()).await);
+        }
+    };
     let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("Roles updated for {}", target.full_name),
-        &format!("/admin/users/{}", target.id),
-    )
-    .await?;
+    let notice = format!("Roles updated for {name}");
+    auth::notice_and_redirect(&session, &notice, &format!("/admin/users/{user_id}")).await?;
     Ok(())
 }

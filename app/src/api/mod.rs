@@ -1,22 +1,14 @@
-//! Server functions, one module per journey. Thin: authenticate, parse, authorise,
-//! call one domain/db function, redirect.
+//! Server functions and the view models they return, one module per journey (the same
+//! names as `pages`): who is signed in, parse, one service call, notice or redirect.
 pub mod account;
 pub mod admin;
-pub mod assessment;
-pub mod bids;
-pub mod decisions;
+pub mod apply;
+pub mod assess;
+pub mod decide;
 pub mod fund;
-pub mod measures;
-pub mod moderation;
-pub mod opendata;
-pub mod organisations;
-pub mod portfolio;
-pub mod registers;
-pub mod reports;
-pub mod returns;
-pub mod rounds;
-pub mod schemes;
-pub mod tranches;
+pub mod market;
+pub mod monitor;
+pub mod public;
 
 use crate::error::AppError;
 use crate::web::{FlashedForm, ShellData};

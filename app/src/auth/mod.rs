@@ -1,11 +1,9 @@
 //! Sessions, passwords and the current user (server only).
-mod password;
 use crate::db;
 use crate::domain::roles::Role;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
 pub use crate::web::FlashedForm;
-pub use password::*;
 use tower_sessions::Session;
 
 const USER_ID: &str = "uid";

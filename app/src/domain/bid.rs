@@ -24,6 +24,31 @@ pub fn reference(year: i32, id: i64) -> String {
     format!("SB-{year}-{id:04}")
 }
 
+/// What the person sending a bid declares (its key on the form, and the statement).
+pub const DECLARATIONS: [(&str, &str); 3] = [
+    ("true", "The information in this bid is true and complete, to the best of my knowledge"),
+    ("authorised", "I am authorised to submit this bid on behalf of the organisation"),
+    ("monitoring", "If the bid is funded, the organisation will send monitoring returns and let the Board publish the award as open data"),
+];
+
+/// A field error for each declaration not made (`made` says whether a key was ticked).
+pub fn missing_declarations(made: impl Fn(&str) -> bool) -> Vec<FieldError> {
+    DECLARATIONS
+        .iter()
+        .filter(|(key, _)| !made(key))
+        .map(|(key, _)| {
+            FieldError::new(
+                format!("declare[{key}]"),
+                match *key {
+                    "true" => "Confirm that the information in this bid is true and complete",
+                    "authorised" => "Confirm that you are authorised to submit this bid",
+                    _ => "Confirm that the organisation will send monitoring returns if funded",
+                },
+            )
+        })
+        .collect()
+}
+
 /// What the round asks of a bidder, for the eligibility check.
 pub struct Eligibility<'a> {
     pub legal_forms: &'a [LegalForm],
@@ -440,5 +465,13 @@ mod tests {
                 prop_assert_eq!(amount.0, lines.iter().map(|l| l[year]).sum::<i64>());
             }
         }
+    }
+
+    #[test]
+    fn each_declaration_not_made_is_named_against_its_box() {
+        let missing = missing_declarations(|k| k == "true");
+        let fields: Vec<&str> = missing.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["declare[authorised]", "declare[monitoring]"]);
+        assert!(missing_declarations(|_| true).is_empty());
     }
 }

@@ -163,6 +163,59 @@ pub fn draft_feedback(
     out
 }
 
+/// The same decision for several ticked bids: the decision chosen, and at least one bid.
+pub fn batch_choice(outcome: &str, bids_ticked: usize) -> Result<Outcome, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let outcome = Outcome::from_code(outcome);
+    if outcome.is_none() {
+        errors.push(FieldError::new(
+            "outcome",
+            "Select a decision for the ticked bids",
+        ));
+    }
+    if bids_ticked == 0 {
+        errors.push(FieldError::new("bid", "Tick at least one bid"));
+    }
+    match outcome {
+        Some(outcome) if errors.is_empty() => Ok(outcome),
+        _ => Err(errors),
+    }
+}
+
+/// The agreed (moderated) scores typed for one bid: for each criterion (id, name), the
+/// score typed (0 to 5; blank leaves it) and the note that must go with it. (criterion id,
+/// score, note) for each one given, or an error against each field that is wrong.
+pub fn agreed_scores(
+    criteria: &[(i64, &str)],
+    typed: impl Fn(i64) -> (String, String),
+) -> Result<Vec<(i64, u32, String)>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut chosen = Vec::new();
+    for (id, name) in criteria {
+        let (score, note) = typed(*id);
+        let (score, note) = (score.trim(), note.trim());
+        if score.is_empty() {
+            continue;
+        }
+        match score.parse::<u32>() {
+            Ok(n) if n <= 5 && note.is_empty() => errors.push(FieldError::new(
+                format!("note[{id}]"),
+                format!("Add a note on the agreed score for \"{name}\""),
+            )),
+            Ok(n) if n <= 5 => chosen.push((*id, n, note.to_string())),
+            _ => errors.push(FieldError::new(
+                format!("agreed[{id}]"),
+                format!("The agreed score for \"{name}\" must be from 0 to 5"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(chosen)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +278,41 @@ mod tests {
         assert!(text.contains("Sustainability (weight 40%): 2 out of 5."));
         assert!(text.contains("- Charges too low to cover costs"));
         assert!(text.contains("minimum score"));
+    }
+
+    #[test]
+    fn an_agreed_score_is_0_to_5_with_a_note_and_blank_leaves_it() {
+        let criteria = [(1, "Need"), (2, "Sustainability"), (3, "Value")];
+        let typed = |scores: [(&'static str, &'static str); 3]| {
+            move |id: i64| {
+                let (s, n) = scores[(id - 1) as usize];
+                (s.to_string(), n.to_string())
+            }
+        };
+        let ok = agreed_scores(
+            &criteria,
+            typed([("4", " agreed at panel "), ("", ""), ("0", "none")]),
+        );
+        assert_eq!(
+            ok.unwrap(),
+            vec![(1, 4, "agreed at panel".into()), (3, 0, "none".into())]
+        );
+        let bad =
+            agreed_scores(&criteria, typed([("6", "x"), ("3", " "), ("two", "")])).unwrap_err();
+        let fields: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["agreed[1]", "note[2]", "agreed[3]"]);
+        assert!(bad[1].message.contains("\"Sustainability\""));
+    }
+
+    #[test]
+    fn a_batch_needs_a_decision_and_a_ticked_bid() {
+        assert_eq!(batch_choice("award", 2), Ok(Outcome::Award));
+        let both = batch_choice("", 0).unwrap_err();
+        let fields: Vec<&str> = both.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["outcome", "bid"]);
+        assert_eq!(
+            batch_choice("decline", 0).unwrap_err()[0].message,
+            "Tick at least one bid"
+        );
     }
 }

@@ -14,6 +14,21 @@ pub fn is_safe_next(next: &str) -> bool {
         && next.len() <= 2000
 }
 
+/// Where a user lands after signing in.
+pub fn home_for(roles: &[crate::domain::roles::Role]) -> &'static str {
+    if roles.contains(&crate::domain::roles::Role::Commissioner) {
+        "/fund"
+    } else if roles.contains(&crate::domain::roles::Role::BoardMember)
+        || roles.contains(&crate::domain::roles::Role::LayEvaluator)
+    {
+        "/assess"
+    } else if roles.contains(&crate::domain::roles::Role::Admin) {
+        "/admin/users"
+    } else {
+        "/account"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +64,14 @@ mod tests {
             assert!(!is_safe_next(bad), "{bad:?}");
         }
         assert!(!is_safe_next(&format!("/{}", "a".repeat(3000))));
+    }
+
+    #[test]
+    fn lands_on_the_most_useful_page() {
+        use crate::domain::roles::Role;
+        assert_eq!(home_for(&[]), "/account");
+        assert_eq!(home_for(&[Role::Admin]), "/admin/users");
+        assert_eq!(home_for(&[Role::LayEvaluator]), "/assess");
+        assert_eq!(home_for(&[Role::Admin, Role::Commissioner]), "/fund");
     }
 }

@@ -1,6 +1,12 @@
 use super::WithFlashedForm;
-use crate::api::account::*;
-use crate::components::*;
+use crate::api::account::{
+    registered_email, reset_email, token_status, ForgotPassword, Register, ResetPassword, SignIn,
+    VerifyEmail,
+};
+use crate::components::{
+    error_view, BackLink, Button, ErrorSummary, FormErrors, PageTitle, PasswordInput, SummaryList,
+    SummaryRow, TextInput,
+};
 use crate::pages::layout::use_shell;
 use crate::web::FlashedForm;
 use leptos::prelude::*;

@@ -1,6 +1,9 @@
 use super::FormPage;
-use crate::api::admin::*;
-use crate::components::*;
+use crate::api::admin::{list_users, user_detail, SetRoles, UserRecord};
+use crate::components::{
+    error_view, urlencode, BackLink, Button, Checkboxes, Choice, ErrorSummary, FormErrors,
+    PageTitle, Pagination, SummaryList, SummaryRow, Tag, TagColour,
+};
 use crate::domain::roles::Role;
 use crate::web::FlashedForm;
 use leptos::prelude::*;

@@ -2,30 +2,16 @@ pub mod account;
 pub mod admin;
 pub mod apply;
 pub mod assess;
+pub mod decide;
 pub mod fund;
 pub mod layout;
-pub mod moderation;
+pub mod market;
+pub mod monitor;
 pub mod public;
-pub mod rounds;
-pub mod schemes;
 
-use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::web::FlashedForm;
 use leptos::prelude::*;
-
-/// Where a user lands after signing in.
-pub fn home_for(roles: &[Role]) -> &'static str {
-    if roles.contains(&Role::Commissioner) {
-        "/fund"
-    } else if roles.contains(&Role::BoardMember) || roles.contains(&Role::LayEvaluator) {
-        "/assess"
-    } else if roles.contains(&Role::Admin) {
-        "/admin/users"
-    } else {
-        "/account"
-    }
-}
 
 /// Only same-site paths may be used after sign-in (no open redirects): see
 /// [`crate::domain::next_path::is_safe_next`].
@@ -108,24 +94,36 @@ pub fn cached_rows_html<V: IntoView + 'static>(
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lands_on_the_most_useful_page() {
-        assert_eq!(home_for(&[]), "/account");
-        assert_eq!(home_for(&[Role::Admin]), "/admin/users");
-        assert_eq!(home_for(&[Role::LayEvaluator]), "/assess");
-        assert_eq!(home_for(&[Role::Admin, Role::Commissioner]), "/fund");
-    }
-
-    #[test]
-    fn refuses_open_redirects() {
-        assert!(is_safe_next("/admin/users?page=2"));
-        assert!(!is_safe_next("https://evil.example"));
-        assert!(!is_safe_next("//evil.example"));
-        assert!(!is_safe_next("/\\evil.example"));
-        assert!(!is_safe_next("/api/account/sign_out"));
+/// A record's history (its audit entries): when, what happened, and the change.
+pub fn history_table(history: Vec<crate::api::admin::AuditView>) -> impl IntoView {
+    let rows = history
+        .into_iter()
+        .map(|h| {
+            let change = match (h.before, h.after) {
+                (Some(b), Some(a)) => format!("{b} → {a}"),
+                (None, Some(a)) => a,
+                _ => String::new(),
+            };
+            view! {
+                <tr class="govuk-table__row">
+                    <td class="govuk-table__cell">{h.when}</td>
+                    <td class="govuk-table__cell">{h.summary}</td>
+                    <td class="govuk-table__cell">{change}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="govuk-table">
+            <caption class="govuk-table__caption govuk-table__caption--m">"History"</caption>
+            <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                    <th scope="col" class="govuk-table__header">"When"</th>
+                    <th scope="col" class="govuk-table__header">"What happened"</th>
+                    <th scope="col" class="govuk-table__header">"Change"</th>
+                </tr>
+            </thead>
+            <tbody class="govuk-table__body">{rows}</tbody>
+        </table>
     }
 }

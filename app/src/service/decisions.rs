@@ -51,6 +51,15 @@ impl From<DecisionError> for AppError {
     }
 }
 
+impl From<db::fund::LedgerError> for DecisionError {
+    fn from(e: db::fund::LedgerError) -> Self {
+        match e {
+            db::fund::LedgerError::Refused(refusal) => DecisionError::NotEnoughMoney(refusal),
+            db::fund::LedgerError::Database(e) => e.into(),
+        }
+    }
+}
+
 /// An award commits the money from the round's envelope and the pooled fund in the same
 /// transaction (refused, changing nothing, when either would be overdrawn), creates the
 /// funded scheme with tranches of 50/30/20% and its return schedule; a decline records the
@@ -100,9 +109,7 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
         let fund_id = round.fund_id.ok_or(DecisionError::NoFund)?;
         // The money first: the conditional updates are the transaction's first statements.
         let reason = format!("Award to {}", bid.organisation_name);
-        db::fund::commit(&mut tx, fund_id, round_id, amount, &reason, actor, now)
-            .await?
-            .map_err(DecisionError::NotEnoughMoney)?;
+        db::fund::commit(&mut tx, fund_id, round_id, amount, &reason, actor, now).await?;
         if !db::decisions::decide(&mut tx, bid_id, &decision, actor, now).await? {
             return Err(DecisionError::AlreadyAwarded);
         }
@@ -218,4 +225,40 @@ pub async fn release_unawarded(
     let released = db::fund::release(&mut tx, fund_id, round_id, reason, actor, now).await?;
     tx.commit().await?;
     Ok(Some(released))
+}
+
+/// Record the agreed scores for one bid under assessment (or decided) in a round: for each
+/// criterion the score typed and a note (`typed(criterion id)` → (score, note); blank
+/// leaves it). (How many were recorded.)
+pub async fn moderate(
+    ctx: Ctx<'_>,
+    actor: i64,
+    (round_id, bid_id): (i64, i64),
+    typed: impl Fn(i64) -> (String, String),
+) -> Result<usize, DecisionError> {
+    let mut conn = ctx.pool.acquire().await?;
+    db::rounds::round(&mut conn, round_id)
+        .await?
+        .ok_or(DecisionError::NotFound)?;
+    let in_round = db::bids::ranked_inputs(&mut conn, round_id).await?;
+    if !in_round.iter().any(|b| b.id == bid_id) {
+        return Err(DecisionError::NotFound);
+    }
+    let criteria = db::rounds::criteria(&mut conn, round_id).await?;
+    drop(conn);
+    let names: Vec<(i64, &str)> = criteria
+        .iter()
+        .map(|c| (c.id, c.criterion.name.as_str()))
+        .collect();
+    let chosen =
+        crate::domain::decision::agreed_scores(&names, typed).map_err(DecisionError::Invalid)?;
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
+    for (criterion_id, score, why) in &chosen {
+        db::decisions::moderate(&mut tx, bid_id, *criterion_id, *score, why, actor, now).await?;
+    }
+    let summary = format!("Agreed scores recorded for {} criteria", chosen.len());
+    db::audit::entry(&mut tx, actor, "bid.moderated", ("bid", bid_id), summary).await?;
+    tx.commit().await?;
+    Ok(chosen.len())
 }

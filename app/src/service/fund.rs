@@ -251,8 +251,14 @@ pub async fn vary(
         actor.id,
         db::now(),
     )
-    .await?;
-    let (before, after) = varied.map_err(|refusal| invalid("amount", refusal.message()))?;
+    .await;
+    let (before, after) = match varied {
+        Ok(change) => change,
+        Err(db::fund::LedgerError::Refused(refusal)) => {
+            return Err(invalid("amount", refusal.message()))
+        }
+        Err(db::fund::LedgerError::Database(e)) => return Err(e.into()),
+    };
     if sign < 0 {
         let contributed = db::fund::partner_totals_in(&mut tx, fund.id, partner.id).await?;
         if contributed < 0 {
@@ -283,6 +289,35 @@ pub async fn vary(
         value: after,
         mail: Vec::new(),
     })
+}
+
+/// Record a partner's organisation identifier for the open data (e.g. GB-LAE-NEL), audited
+/// with what it was. (The partner's name and the identifier as stored.)
+pub async fn set_partner_identifier(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    partner_id: i64,
+    typed: &str,
+) -> Result<(String, String), FundError> {
+    let partner = db::fund::partner(ctx.pool, partner_id)
+        .await?
+        .ok_or(FundError::NotFound)?;
+    let identifier = crate::domain::opendata::parse_org_identifier("org_identifier", typed)
+        .map_err(|e| FundError::Invalid(vec![e]))?;
+    let mut tx = ctx.pool.begin().await?;
+    db::opendata::set_partner_identifier(&mut tx, partner_id, &identifier).await?;
+    let entry = db::audit::Entry {
+        actor: Some(actor.id),
+        action: "partner.identifier_changed",
+        subject_type: "partner",
+        subject_id: partner_id.to_string(),
+        summary: format!("Organisation identifier of {} changed", partner.name),
+        before: Some(partner.org_identifier.clone()).filter(|b| !b.is_empty()),
+        after: Some(identifier.clone()),
+    };
+    db::audit::record(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok((partner.name, identifier))
 }
 
 #[cfg(test)]

@@ -4,11 +4,14 @@
 //! and returns a typed outcome with the mail to send (or a typed refusal). No leptos, no
 //! session, no HTML: server functions, the demo, the scale loader and jobs all call these.
 //! (ARCHITECTURE.md, "Layers".)
+pub mod accounts;
 pub mod assessment;
 pub mod bids;
 pub mod decisions;
 pub mod fund;
+pub mod measures;
 pub mod organisations;
+pub mod registers;
 pub mod reminders;
 pub mod returns;
 pub mod rounds;

@@ -146,6 +146,62 @@ impl From<AccessError> for crate::error::AppError {
     }
 }
 
+// ---- Accepting the award ----
+
+/// Why an award was not accepted (nothing was changed).
+#[derive(Debug, thiserror::Error)]
+pub enum AcceptError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("Confirm that your organisation accepts the award and its conditions")]
+    NotConfirmed,
+    #[error("This award has already been accepted")]
+    AlreadyAccepted,
+}
+
+impl From<sqlx::Error> for AcceptError {
+    fn from(e: sqlx::Error) -> Self {
+        AcceptError::Access(AccessError::Database(e))
+    }
+}
+
+impl From<AcceptError> for crate::error::AppError {
+    fn from(e: AcceptError) -> Self {
+        match e {
+            AcceptError::Access(e) => e.into(),
+            AcceptError::NotConfirmed => crate::error::AppError::field("confirm", &e.to_string()),
+            AcceptError::AlreadyAccepted => crate::error::AppError::Conflict(e.to_string()),
+        }
+    }
+}
+
+/// A member of the organisation accepts the award and its conditions, once (audited with
+/// their name).
+pub async fn accept(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    confirmed: bool,
+) -> Result<(), AcceptError> {
+    let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
+    if !confirmed {
+        return Err(AcceptError::NotConfirmed);
+    }
+    let mut tx = ctx.pool.begin().await?;
+    if !db::schemes::accept(&mut tx, scheme_id, actor.id, db::now()).await? {
+        return Err(AcceptError::AlreadyAccepted);
+    }
+    let summary = format!(
+        "{} accepted the award of {} for {}",
+        actor.full_name,
+        scheme.amount.display(),
+        scheme.organisation_name
+    );
+    db::audit::record(&mut tx, entry(actor, &scheme, "scheme.accepted", summary)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 // ---- Graduation ----
 
 /// Why a graduation was not confirmed (each is said against the confirmation).

@@ -54,7 +54,7 @@ pub async fn commissioner(base: &str) -> reqwest::Client {
         .header("Accept", "text/html")
         .form(&[
             ("email", "commissioner@seedbed.test"),
-            ("password", server::demo::DEMO_PASSWORD),
+            ("password", server::cli::demo::DEMO_PASSWORD),
         ])
         .send()
         .await

@@ -37,7 +37,7 @@ async fn close_round(app: &TestApp) {
 }
 
 both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
-    server::demo::load(&app.pool).await.unwrap();
+    server::cli::demo::load(&app.pool).await.unwrap();
     let bid = sent_bid(app, "pat@example.org", "Happy Feet CIC").await;
     // The service section is scored by the lay panel in this test.
     sqlx::query("UPDATE round_sections SET panel = 'lay' WHERE round_id = 1 AND kind = 'custom'")
@@ -471,7 +471,7 @@ async fn score_all(app: &TestApp, client: &reqwest::Client, bid: i64, score: &st
 both_backends!(
     moderation_ranks_bids_and_awards_commit_the_money,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let good = sent_bid(app, "pat@example.org", "Happy Feet CIC").await;
         let weak = sent_bid(app, "eve@example.org", "Weak Plan CIC").await;
         close_round(app).await;
@@ -724,7 +724,7 @@ both_backends!(
 both_backends!(
     concurrent_awards_never_overcommit_the_envelope,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         close_round(app).await;
         // 30 bids under assessment, each asking for £5,000, against the round's £60,000.
         let owner = app.signed_in_as("owner@example.org", &[]).await;
@@ -826,8 +826,8 @@ both_backends!(
 both_backends!(
     the_demo_has_a_pilot_round_in_assessment,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         assert_eq!(
             app.count(
                 "SELECT CAST(COUNT(*) AS BIGINT) FROM bids WHERE status = 'under_assessment'"
@@ -842,8 +842,12 @@ both_backends!(
             6
         );
         let board = new_client();
-        app.sign_in(&board, "board@seedbed.test", server::demo::DEMO_PASSWORD)
-            .await;
+        app.sign_in(
+            &board,
+            "board@seedbed.test",
+            server::cli::demo::DEMO_PASSWORD,
+        )
+        .await;
         let (_, page, _) = app.get(&board, "/assess").await;
         assert!(
             page.contains("Happy Feet Chiropody CIC")

@@ -65,7 +65,7 @@ async fn a_backup_taken_while_running_restores_identically() {
     // Taken while the server is serving.
     let (status, _, _) = app.get(&commissioner, "/fund/schemes").await;
     assert_eq!(status, 200);
-    let size = server::backup::backup(&app.database_url, &file)
+    let size = server::cli::backup::backup(&app.database_url, &file)
         .await
         .unwrap();
     assert!(size > 0);
@@ -73,7 +73,7 @@ async fn a_backup_taken_while_running_restores_identically() {
     assert!(before[4].len() > 10, "an audit trail to compare");
 
     // A second backup never overwrites the first.
-    let error = server::backup::backup(&app.database_url, &file)
+    let error = server::cli::backup::backup(&app.database_url, &file)
         .await
         .unwrap_err()
         .to_string();
@@ -84,7 +84,9 @@ async fn a_backup_taken_while_running_restores_identically() {
         "sqlite://{}?mode=rwc",
         dir.path().join("restored/seedbed.db").display()
     );
-    server::backup::restore(&restored, &file).await.unwrap();
+    server::cli::backup::restore(&restored, &file)
+        .await
+        .unwrap();
     let pool = app::db::connect(&restored, 2).await.unwrap();
     assert_eq!(snapshot(&pool).await, before);
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
@@ -100,10 +102,12 @@ async fn a_backup_taken_while_running_restores_identically() {
         .await
         .unwrap();
     let other = dir.path().join("later.db");
-    server::backup::backup(&app.database_url, &other)
+    server::cli::backup::backup(&app.database_url, &other)
         .await
         .unwrap();
-    server::backup::restore(&restored, &other).await.unwrap();
+    server::cli::backup::restore(&restored, &other)
+        .await
+        .unwrap();
     let pool = app::db::connect(&restored, 2).await.unwrap();
     let ledger: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM fund_ledger")
         .fetch_one(&pool)
@@ -111,7 +115,9 @@ async fn a_backup_taken_while_running_restores_identically() {
         .unwrap();
     assert_eq!(ledger, 0, "the later backup is in place");
     pool.close().await;
-    server::backup::restore(&restored, &file).await.unwrap();
+    server::cli::backup::restore(&restored, &file)
+        .await
+        .unwrap();
     let pool = app::db::connect(&restored, 2).await.unwrap();
     assert_eq!(snapshot(&pool).await, before, "and the first one again");
     pool.close().await;
@@ -126,7 +132,7 @@ async fn bad_backups_are_refused_and_postgres_is_pointed_at_pg_dump() {
         dir.path().join("seedbed.db").display()
     );
     let missing = dir.path().join("missing.db");
-    let error = server::backup::restore(&target, &missing)
+    let error = server::cli::backup::restore(&target, &missing)
         .await
         .unwrap_err()
         .to_string();
@@ -138,7 +144,7 @@ async fn bad_backups_are_refused_and_postgres_is_pointed_at_pg_dump() {
         "not a database at all, just some words to fill a page",
     )
     .unwrap();
-    let error = server::backup::restore(&target, &text)
+    let error = server::cli::backup::restore(&target, &text)
         .await
         .unwrap_err()
         .to_string();
@@ -153,7 +159,7 @@ async fn bad_backups_are_refused_and_postgres_is_pointed_at_pg_dump() {
         .await
         .unwrap();
     pool.close().await;
-    let error = server::backup::restore(&target, &foreign)
+    let error = server::cli::backup::restore(&target, &foreign)
         .await
         .unwrap_err()
         .to_string();
@@ -163,7 +169,7 @@ async fn bad_backups_are_refused_and_postgres_is_pointed_at_pg_dump() {
         "nothing was put in place"
     );
 
-    let error = server::backup::backup(
+    let error = server::cli::backup::backup(
         "postgres://postgres@127.0.0.1:5432/postgres",
         &dir.path().join("pg.dump"),
     )

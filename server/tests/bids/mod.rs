@@ -251,7 +251,7 @@ pub(crate) fn declarations() -> Vec<(&'static str, &'static str)> {
 both_backends!(
     a_member_fills_in_saves_and_sends_a_bid,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let pat = applicant(app, "pat@example.org", "Happy Feet CIC").await;
         // A colleague in the same organisation.
         let sam = app.signed_in_as("sam@example.org", &[]).await;
@@ -607,7 +607,7 @@ both_backends!(
 both_backends!(
     other_organisations_cannot_find_a_bid,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let pat = applicant(app, "pat@example.org", "Happy Feet CIC").await;
         let bid = start(app, &pat).await;
         let custom = section_id(app, 1, "custom").await;
@@ -706,7 +706,7 @@ both_backends!(
 );
 
 both_backends!(nothing_changes_after_the_deadline, async |app: &TestApp| {
-    server::demo::load(&app.pool).await.unwrap();
+    server::cli::demo::load(&app.pool).await.unwrap();
     let pat = applicant(app, "pat@example.org", "Happy Feet CIC").await;
     let bid = start(app, &pat).await;
     complete_everything(app, &pat, bid).await;
@@ -778,7 +778,7 @@ both_backends!(nothing_changes_after_the_deadline, async |app: &TestApp| {
 });
 
 both_backends!(uploads_are_checked_and_private, async |app: &TestApp| {
-    server::demo::load(&app.pool).await.unwrap();
+    server::cli::demo::load(&app.pool).await.unwrap();
     // The round asks for a file (added straight to the published round for the test).
     let custom = section_id(app, 1, "custom").await;
     let question = app::domain::round::QuestionForm {

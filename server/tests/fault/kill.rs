@@ -170,7 +170,7 @@ async fn send_each(client: reqwest::Client, base: String, bids: Vec<i64>) -> Vec
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_saves_survive_a_sigkill() {
     let app = spawn_app(Backend::Sqlite).await;
-    server::demo::load(&app.pool).await.unwrap();
+    server::cli::demo::load(&app.pool).await.unwrap();
     // Two organisations, each with a chiropody bid (prepared through the in-process server).
     let mut bids = Vec::new();
     for (email, name) in [

@@ -50,11 +50,11 @@ async fn sum(app: &TestApp, sql: &str, id: i64) -> i64 {
 both_backends!(
     fifty_awards_and_payments_at_once_keep_the_money_exact,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let round = sqlx::query(
             "SELECT id, fund_id, reserved_pence, awarded_pence FROM rounds WHERE title = $1",
         )
-        .bind(server::demo::PILOT_TITLE)
+        .bind(server::cli::demo::PILOT_TITLE)
         .fetch_one(&app.pool)
         .await
         .unwrap();
@@ -230,7 +230,7 @@ both_backends!(
         drop(conn);
         let mut payers = Vec::new();
         for _ in 0..4 {
-            payers.push(client_for(app, server::demo::PAYER_EMAIL).await);
+            payers.push(client_for(app, server::cli::demo::PAYER_EMAIL).await);
         }
         let paid_before: i64 = fund_before.get("paid_pence");
         let forms = tranches

@@ -272,12 +272,15 @@ both_backends!(
                         1,
                         now,
                     )
-                    .await
-                    .unwrap();
-                    if result.is_ok() {
-                        tx.commit().await.unwrap();
+                    .await;
+                    match result {
+                        Ok(()) => {
+                            tx.commit().await.unwrap();
+                            true
+                        }
+                        Err(app::db::fund::LedgerError::Refused(_)) => false,
+                        Err(e) => panic!("{e}"),
                     }
-                    result.is_ok()
                 })
             })
             .collect();

@@ -36,7 +36,7 @@ fn validator() -> jsonschema::Validator {
 both_backends!(
     the_360giving_package_validates_and_names_everyone_correctly,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let client = new_client();
         let res = client
             .get(app.url("/open-data/360giving.json"))
@@ -82,7 +82,7 @@ both_backends!(
         assert_eq!(chiropody["plannedDates"][0]["duration"], 24);
         assert_eq!(
             chiropody["grantProgramme"][0]["title"],
-            server::demo::CHIROPODY_ROUND
+            server::cli::demo::CHIROPODY_ROUND
         );
         assert_eq!(
             by_name("Befriend Grimsby")["recipientOrganization"][0]["id"],
@@ -159,7 +159,7 @@ both_backends!(
         assert!(page.contains("Registered charity 1187654"));
         assert!(page.contains("Self-sustaining"));
         let round_id: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
-            .bind(server::demo::MEALS_ROUND)
+            .bind(server::cli::demo::MEALS_ROUND)
             .fetch_one(&app.pool)
             .await
             .unwrap();

@@ -24,7 +24,7 @@ async fn csv_rows(client: &reqwest::Client, url: &str) -> (u16, Vec<Vec<String>>
 both_backends!(
     the_fund_statement_and_ledger_download_match_the_ledger,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let commissioner = client_for(app, "commissioner@seedbed.test").await;
         let fund = sqlx::query("SELECT id, year FROM funds ORDER BY year DESC LIMIT 1")
             .fetch_one(&app.pool)
@@ -310,7 +310,7 @@ both_backends!(
 both_backends!(
     the_audit_trail_filters_pages_and_downloads,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         // A longer history than one page: 60 more entries by Seedbed itself.
         let mut conn = app.pool.acquire().await.unwrap();
         for n in 0..60 {
@@ -512,7 +512,7 @@ both_backends!(
 both_backends!(
     a_partners_identifier_is_checked_audited_and_published,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let commissioner = client_for(app, "commissioner@seedbed.test").await;
         let partner =
             sqlx::query("SELECT id, name, org_identifier FROM partners ORDER BY id LIMIT 1")

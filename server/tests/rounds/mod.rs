@@ -494,12 +494,15 @@ both_backends!(
                         1,
                         app::db::now(),
                     )
-                    .await
-                    .unwrap();
-                    if result.is_ok() {
-                        tx.commit().await.unwrap();
+                    .await;
+                    match result {
+                        Ok(()) => {
+                            tx.commit().await.unwrap();
+                            Ok(())
+                        }
+                        Err(app::db::fund::LedgerError::Refused(refusal)) => Err(refusal),
+                        Err(e) => panic!("{e}"),
                     }
-                    result
                 })
             })
             .collect();

@@ -3,8 +3,8 @@
 use crate::common::*;
 
 crate::both_backends!(scale_data_keeps_every_invariant, async |app: &TestApp| {
-    let scale = server::scale::Scale::times(0.02).unwrap();
-    let loaded = server::scale::load(&app.pool, scale).await.unwrap();
+    let scale = server::cli::scale::Scale::times(0.02).unwrap();
+    let loaded = server::cli::scale::load(&app.pool, scale).await.unwrap();
     assert_eq!(loaded.bids, scale.rounds * scale.bids_per_round);
     assert_eq!(loaded.schemes, scale.schemes);
     assert_eq!(loaded.returns, scale.schemes * scale.returns_per_scheme);
@@ -49,7 +49,7 @@ crate::both_backends!(scale_data_keeps_every_invariant, async |app: &TestApp| {
     app.sign_in(
         &commissioner,
         "commissioner@seedbed.test",
-        server::demo::DEMO_PASSWORD,
+        server::cli::demo::DEMO_PASSWORD,
     )
     .await;
     let (status, body, _) = app
@@ -112,7 +112,7 @@ crate::both_backends!(scale_data_keeps_every_invariant, async |app: &TestApp| {
     // The moderation ranking reads kept score totals: at scale they agree with the scores.
     assert_eq!(app.score_totals_out_of_step().await, 0);
     // Loading twice into one database is refused.
-    let again = server::scale::load(&app.pool, scale).await;
+    let again = server::cli::scale::load(&app.pool, scale).await;
     assert!(again.is_err());
 });
 

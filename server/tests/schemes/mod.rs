@@ -5,7 +5,7 @@ use crate::both_backends;
 use crate::common::*;
 use sqlx::Row;
 
-const DEMO: &str = server::demo::DEMO_PASSWORD;
+const DEMO: &str = server::cli::demo::DEMO_PASSWORD;
 
 pub(crate) async fn client_for(app: &TestApp, email: &str) -> reqwest::Client {
     let client = new_client();
@@ -17,9 +17,9 @@ pub(crate) async fn client_for(app: &TestApp, email: &str) -> reqwest::Client {
 /// The demo's pilot round, with Happy Feet Chiropody CIC's bid awarded £24,000 by the
 /// commissioner through the decision page: (scheme id, commissioner, applicant).
 pub(crate) async fn awarded_scheme(app: &TestApp) -> (i64, reqwest::Client, reqwest::Client) {
-    server::demo::load(&app.pool).await.unwrap();
+    server::cli::demo::load(&app.pool).await.unwrap();
     let round_id: i64 = sqlx::query("SELECT id FROM rounds WHERE title = $1")
-        .bind(server::demo::PILOT_TITLE)
+        .bind(server::cli::demo::PILOT_TITLE)
         .fetch_one(&app.pool)
         .await
         .unwrap()
@@ -307,7 +307,7 @@ both_backends!(
         );
         assert_eq!(paid_in_ledger(app).await, base_paid);
         // The other commissioner records it, with the payment's reference (required).
-        let icb = client_for(app, server::demo::PAYER_EMAIL).await;
+        let icb = client_for(app, server::cli::demo::PAYER_EMAIL).await;
         pay(app, &icb, scheme_id, first, "  ").await;
         let (_, page, _) = app.get(&icb, &tranche_page).await;
         assert!(page.contains("Enter the payment reference"), "{page}");
@@ -355,7 +355,7 @@ both_backends!(
         let base_paid = paid_in_ledger(app).await;
         let mut clients = Vec::new();
         for _ in 0..8 {
-            clients.push(client_for(app, server::demo::PAYER_EMAIL).await);
+            clients.push(client_for(app, server::cli::demo::PAYER_EMAIL).await);
         }
         let mut tasks = Vec::new();
         for c in clients {

@@ -297,7 +297,7 @@ crate::both_backends!(
 crate::both_backends!(
     sql_metacharacters_are_stored_verbatim_and_huge_input_is_refused,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let commissioner = client_for(app, "commissioner@seedbed.test").await;
         let sneaky = "O'Brien\"; DROP TABLE gaps; -- 100% _under_ \\ ' OR '1'='1";
         let huge = "x".repeat(1_000_000);
@@ -375,7 +375,7 @@ fn urlencoding(text: &str) -> String {
 crate::both_backends!(
     a_bid_answer_is_text_in_a_colleagues_textarea,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let client = crate::bids::applicant(app, "owner@example.org", "Hostile Helpers CIC").await;
         let bid = crate::bids::start(app, &client).await;
         let custom: i64 = sqlx::query(

@@ -1,9 +1,9 @@
-//! The access matrix (server/src/access.rs) checked against the router: every page route,
+//! The access matrix (server/src/serve/access.rs) checked against the router: every page route,
 //! server function and file route has an entry, and asking each as each kind of person gives
 //! what the matrix says. Any 200 for someone the matrix does not allow fails.
 use crate::common::*;
 use app::domain::assessment::{ConflictNature, Declaration};
-use server::access::{Who, FILE_ROUTES, PAGES, SERVER_FUNCTIONS};
+use server::serve::access::{Who, FILE_ROUTES, PAGES, SERVER_FUNCTIONS};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The demo data's records the samples point at, and one signed-in client per person.
@@ -18,7 +18,7 @@ async fn id(app: &TestApp, sql: &str) -> String {
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
-    server::demo::load(&app.pool).await.unwrap();
+    server::cli::demo::load(&app.pool).await.unwrap();
     let user = |email: &'static str| async move {
         app::db::users::by_email(&app.pool, email)
             .await
@@ -30,7 +30,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         app,
         &format!(
             "SELECT id FROM rounds WHERE title = '{}'",
-            server::demo::PILOT_TITLE
+            server::cli::demo::PILOT_TITLE
         ),
     )
     .await;
@@ -162,7 +162,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         let client = new_client();
         if !email.is_empty() {
             let posted = app
-                .sign_in(&client, email, server::demo::DEMO_PASSWORD)
+                .sign_in(&client, email, server::cli::demo::DEMO_PASSWORD)
                 .await;
             assert!(posted.status < 400, "{email} signs in: {}", posted.body);
         }
@@ -198,11 +198,13 @@ fn coverage() -> Vec<String> {
     let mut problems = Vec::new();
     let mut compare = |kind: &str, routed: BTreeSet<String>, listed: BTreeSet<String>| {
         for r in routed.difference(&listed) {
-            problems.push(format!("{kind} {r} has no entry in server/src/access.rs"));
+            problems.push(format!(
+                "{kind} {r} has no entry in server/src/serve/access.rs"
+            ));
         }
         for r in listed.difference(&routed) {
             problems.push(format!(
-                "{kind} {r} is in server/src/access.rs but not routed"
+                "{kind} {r} is in server/src/serve/access.rs but not routed"
             ));
         }
     };
@@ -484,7 +486,7 @@ crate::both_backends!(
 /// even from someone it is for, and none answers GET.
 async fn cross_site_and_get(app: &TestApp, f: &Fixture) -> Vec<String> {
     let mut problems = Vec::new();
-    let client_for = |access: server::access::Access| {
+    let client_for = |access: server::serve::access::Access| {
         f.clients
             .iter()
             .rev()

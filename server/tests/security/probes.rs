@@ -32,7 +32,7 @@ crate::both_backends!(sign_in_goes_only_to_this_site, async |app: &TestApp| {
 crate::both_backends!(
     the_lay_evaluator_is_sent_only_what_their_page_shows,
     async |app: &TestApp| {
-        server::demo::load(&app.pool).await.unwrap();
+        server::cli::demo::load(&app.pool).await.unwrap();
         let carer = crate::schemes::client_for(app, "carer@seedbed.test").await;
         let bid: i64 = sqlx::query_scalar(
             "SELECT b.id FROM bids b JOIN organisations o ON o.id = b.organisation_id WHERE o.name = 'Happy Feet Chiropody CIC'",
@@ -80,7 +80,7 @@ crate::both_backends!(
 );
 
 crate::both_backends!(input_that_does_not_fit_is_a_400, async |app: &TestApp| {
-    server::demo::load(&app.pool).await.unwrap();
+    server::cli::demo::load(&app.pool).await.unwrap();
     let admin = crate::schemes::client_for(app, "admin@seedbed.test").await;
     for (client, path) in [
         (&new_client(), "/awards?page=9223372036854775807"),
@@ -267,7 +267,7 @@ crate::both_backends!(
                 .id
         };
         let chris = user("commissioner@seedbed.test").await;
-        let imani = user(server::demo::PAYER_EMAIL).await;
+        let imani = user(server::cli::demo::PAYER_EMAIL).await;
         // Chris joins Happy Feet (invited by its owner); Imani declares a conflict with its bid.
         sqlx::query(
         "INSERT INTO memberships (organisation_id, user_id, role, joined_at) VALUES ($1, $2, 'member', '2026-01-01T00:00:00Z')",
@@ -338,7 +338,7 @@ crate::both_backends!(
             res.body
         );
         // Imani, with a declared conflict, cannot approve it either, nor decide on its bid.
-        let imani_client = crate::schemes::client_for(app, server::demo::PAYER_EMAIL).await;
+        let imani_client = crate::schemes::client_for(app, server::cli::demo::PAYER_EMAIL).await;
         let res = app
             .post_js(
                 &imani_client,

@@ -1,8 +1,11 @@
 //! One section of a bid: its questions, or the built-in About your organisation, Budget
 //! and Sustainability plan (with the computed table and chart).
 use super::bids::{caption, locked_reason};
-use crate::api::bids::*;
-use crate::components::*;
+use crate::api::apply::bids::{bid_section, SectionData, SECTION_FORM};
+use crate::components::{
+    field_id, BackLink, Checkboxes, Choice, DateInput, DependencyChart, ErrorSummary, FormErrors,
+    Limit, MoneyInput, PageTitle, Radios, Select, SummaryList, TextInput, Textarea,
+};
 use crate::domain::answers::{
     budget_rows, field, plan_key, plan_years, question_key, Answers, MAX_YEARS_AFTER, PLAN_FIELDS,
     SPARE_BUDGET_ROWS,
@@ -11,8 +14,8 @@ use crate::domain::bid::{BudgetCategory, PlanYear};
 use crate::domain::money::Pence;
 use crate::domain::round::{Question, QuestionType, SectionKind};
 use crate::pages::apply::organisations::organisation_rows;
-use crate::pages::fund::registers::id_param;
 use crate::pages::{pick, FormPage};
+use crate::web::id_param;
 use crate::web::FlashedForm;
 use leptos::prelude::*;
 

@@ -1,9 +1,15 @@
 //! Registering an organisation, the list of a user's organisations, an organisation's page.
-use crate::api::organisations::*;
-use crate::components::*;
+use crate::api::apply::organisations::{
+    invitation, my_organisations, organisation_detail, AcceptInvitation, ActFor, HandOver,
+    InvitationInfo, InviteMember, OrganisationRecord, RegisterOrganisation, RemoveMember,
+};
+use crate::components::{
+    error_view, urlencode, BackLink, Button, Choice, ErrorSummary, FormErrors, PageTitle, Radios,
+    SmallForm, SummaryList, SummaryRow, TextInput,
+};
 use crate::domain::organisation::{numbers_for, IncomeBand, OrganisationForm};
 use crate::domain::round::LegalForm;
-use crate::pages::fund::registers::id_param;
+use crate::web::id_param;
 use crate::web::FlashedForm;
 use leptos::prelude::*;
 

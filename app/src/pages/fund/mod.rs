@@ -1,7 +1,5 @@
-//! Commissioners: the pooled fund, gaps, services and funding rounds.
+//! Commissioners: the pooled fund, funding rounds and their questionnaires, and reports.
 pub mod pooled;
-pub mod portfolio;
 pub mod questionnaire;
-pub mod registers;
 pub mod reports;
 pub mod rounds;

@@ -1,6 +1,12 @@
 //! The pooled fund: home for commissioners, partners, set-up, the fund page and variations.
-use crate::api::fund::*;
-use crate::components::*;
+use crate::api::fund::pooled::{
+    fund_detail, fund_home, partner_detail, AddPartner, FundHomeData, FundRecord, PartnerView,
+    RecordVariation, SetPartnerIdentifier, SetUpFund,
+};
+use crate::components::{
+    error_view, BackLink, Button, Choice, DataTable, ErrorSummary, FormErrors, Limit, MoneyInput,
+    PageTitle, Radios, SummaryList, SummaryRow, TextInput, Textarea,
+};
 use crate::domain::fund::Totals;
 use crate::pages::FormPage;
 use crate::web::FlashedForm;
@@ -134,7 +140,7 @@ fn partners_view(stored: FlashedForm, partners: Vec<PartnerView>) -> impl IntoVi
 
 #[component]
 pub fn PartnerPage() -> impl IntoView {
-    let id = crate::pages::fund::registers::id_param("id");
+    let id = crate::web::id_param("id");
     let data = Resource::new(id, partner_detail);
     view! { <FormPage form="partner_identifier" data=data render=partner_view/> }
 }

@@ -1,10 +1,16 @@
 //! Commissioners: the questionnaire builder (sections and questions) and scoring criteria.
-use super::registers::id_param;
 use super::rounds::ticked;
-use crate::api::rounds::*;
-use crate::components::*;
+use crate::api::fund::rounds::{
+    round_admin, CriterionView, MoveItem, QuestionView, RemoveQuestion, RoundBuild, SaveCriterion,
+    SaveQuestion, SaveSection, SectionView,
+};
+use crate::components::{
+    error_view, BackLink, Button, Checkboxes, Choice, ErrorSummary, FormErrors, PageTitle, Radios,
+    SmallForm, TextInput, Textarea,
+};
 use crate::domain::round::{Panel, QuestionForm, QuestionType, SectionKind};
 use crate::pages::{pick, FormPage};
+use crate::web::id_param;
 use crate::web::FlashedForm;
 use leptos::prelude::*;
 

@@ -1,9 +1,12 @@
 //! Commissioners' reports: a round in figures, and the audit trail viewer.
-use crate::api::reports::*;
-use crate::components::*;
+use crate::api::fund::reports::{audit_trail, round_report, AuditData, RoundReportData};
+use crate::components::{
+    error_view, urlencode, BackLink, Choice, DataTable, DateInput, ErrorSummary, FormErrors,
+    PageTitle, Select, SummaryList, SummaryRow, TextInput,
+};
 use crate::domain::audit::AuditFilterForm;
-use crate::pages::fund::registers::{id_param, query_param};
 use crate::web::FlashedForm;
+use crate::web::{id_param, query_param};
 use leptos::prelude::*;
 
 #[component]

@@ -1,11 +1,18 @@
 //! Commissioners: funding rounds: the list, the details form, the round's page with its
 //! questionnaire and criteria tables, publishing and new versions.
-use super::registers::{history_table, id_param};
-use crate::api::rounds::*;
-use crate::components::*;
+use crate::api::fund::rounds::{
+    all_rounds, round_admin, round_form_data, MoveItem, NewVersion, PublishRound, RemoveCriterion,
+    RemoveSection, RoundBuild, RoundFormInfo, SaveRound, StartAssessment,
+};
+use crate::components::{
+    error_view, BackLink, Button, Checkboxes, Choice, DateInput, ErrorSummary, FormErrors, Limit,
+    MoneyInput, PageTitle, Radios, SmallForm, SummaryList, SummaryRow, TextInput, Textarea,
+};
 use crate::domain::round::{LegalForm, RoundForm, RoundStatus, SectionKind};
-use crate::pages::rounds::round_status_tag;
+use crate::pages::history_table;
+use crate::pages::public::rounds::round_status_tag;
 use crate::pages::{pick, FormPage};
+use crate::web::id_param;
 use crate::web::FlashedForm;
 use leptos::prelude::*;
 

@@ -1,0 +1,156 @@
+//! One bid's moderation: its page (every assessor's scores with their reasons) and the
+//! agreed scores a commissioner records for it.
+use super::*;
+
+/// Record agreed scores for one bid: `agreed[criterion id]` (0 to 5, blank to leave) and
+/// `note[criterion id]`.
+#[server(prefix = "/api", endpoint = "decisions/moderate")]
+pub async fn moderate_bid(
+    round_id: i64,
+    bid_id: i64,
+    #[server(default)] agreed: BTreeMap<String, String>,
+    #[server(default)] note: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let (state, user) = commissioner().await?;
+    let typed = |id: i64| {
+        let key = id.to_string();
+        let read = |map: &BTreeMap<String, String>| map.get(&key).cloned().unwrap_or_default();
+        (read(&agreed), read(&note))
+    };
+    let ids = (round_id, bid_id);
+    match crate::service::decisions::moderate(state.ctx(), user.id, ids, typed).await {
+        Ok(_) => {
+            let back = format!("/fund/rounds/{round_id}/moderation?bid={bid_id}#bid-{bid_id}");
+            let session = auth::session().await?;
+            auth::notice_and_redirect(&session, "Agreed scores saved", &back).await?;
+            Ok(())
+        }
+        Err(crate::service::decisions::DecisionError::NotFound) => {
+            Err(auth::with_status(AppError::NotFound))
+        }
+        Err(e) => {
+            let values: Vec<(String, String)> = [("agreed", &agreed), ("note", &note)]
+                .iter()
+                .flat_map(|(name, map)| {
+                    map.iter()
+                        .map(move |(k, v)| (format!("{name}[{k}]"), v.trim().to_string()))
+                })
+                .collect();
+            let borrowed: Vec<(&str, &str)> = values
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            Err(auth::reject_form(MODERATE_FORM, &borrowed, e.into()).await)
+        }
+    }
+}
+
+/// Feedback for a declined bid from its (moderated, else mean) scores and the assessors'
+/// reasons, given the round's submitted scores (read once by the caller).
+#[cfg(feature = "ssr")]
+pub(crate) fn draft_feedback_from(
+    data: &ModerationData,
+    row: &ModerationRow,
+    scores: &[db::decisions::SubmittedScore],
+) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    let lines: Vec<(String, Option<u32>, u32, Vec<String>)> = data
+        .criteria
+        .iter()
+        .zip(&row.cells)
+        .map(|(c, cell)| {
+            let score = cell
+                .moderated
+                .or_else(|| cell.mean.and_then(|m| m.round().to_u32()));
+            let notes = scores
+                .iter()
+                .filter(|s| s.bid_id == row.bid_id && s.criterion_id == c.id)
+                .map(|s| s.justification.clone())
+                .collect();
+            (c.name.clone(), score, c.weight, notes)
+        })
+        .collect();
+    crate::domain::decision::draft_feedback(&row.organisation, &lines, row.fundable)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BidModeration {
+    pub round_id: i64,
+    pub title: String,
+    pub criteria: Vec<CriterionHead>,
+    pub row: ModerationRow,
+    /// Every submitted score with its reasons: (criterion id, assessor, score, justification).
+    pub reasons: Vec<(i64, String, Option<u32>, String)>,
+    pub draft_feedback: String,
+    /// The decision recorded so far.
+    pub decision: Option<SavedDecision>,
+    /// An award's payment schedule.
+    pub tranches: Vec<TrancheLine>,
+}
+
+/// The decision recorded on a bid so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedDecision {
+    pub outcome: Outcome,
+    pub amount: Option<Pence>,
+    pub conditions: String,
+    pub feedback: String,
+}
+
+/// One tranche of an award's payment schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrancheLine {
+    pub amount: Pence,
+    /// "5 December 2026".
+    pub due: String,
+    pub milestone: String,
+}
+
+#[server(prefix = "/api", endpoint = "decisions/bid")]
+pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration, AppError> {
+    let (state, _) = commissioner().await?;
+    let data = moderation_for(&state.pool, round_id)
+        .await
+        .map_err(auth::with_status)?;
+    let mut row = data
+        .rows
+        .iter()
+        .find(|r| r.bid_id == bid_id)
+        .cloned()
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let mut conn = state.pool.acquire().await?;
+    let scores = with_scores(&mut conn, round_id, std::slice::from_mut(&mut row), true).await?;
+    let draft_feedback = draft_feedback_from(&data, &row, &scores);
+    let reasons = scores
+        .into_iter()
+        .filter(|s| s.bid_id == bid_id)
+        .map(|s| (s.criterion_id, s.assessor, s.score, s.justification))
+        .collect();
+    let decision = db::decisions::decision_of(&mut conn, bid_id)
+        .await?
+        .map(|d| SavedDecision {
+            outcome: d.outcome,
+            amount: d.amount,
+            conditions: d.conditions,
+            feedback: d.feedback,
+        });
+    let tranches = db::decisions::tranches_of_bid(&mut conn, bid_id)
+        .await?
+        .into_iter()
+        .map(|t| TrancheLine {
+            amount: t.amount,
+            due: crate::domain::date::display_date(t.due_on),
+            milestone: t.milestone,
+        })
+        .collect();
+    Ok(BidModeration {
+        round_id,
+        title: data.title,
+        criteria: data.criteria,
+        row,
+        reasons,
+        draft_feedback,
+        decision,
+        tranches,
+    })
+}

@@ -1,0 +1,2 @@
+//! Deciding (commissioners): moderation and decisions.
+pub mod moderation;

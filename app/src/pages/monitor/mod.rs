@@ -1,0 +1,5 @@
+//! Monitoring funded schemes: a scheme's page and the portfolio.
+pub mod portfolio;
+pub mod returns;
+pub mod schemes;
+pub mod tranches;

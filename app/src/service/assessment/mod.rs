@@ -1,0 +1,284 @@
+//! Assessment: commissioners appoint a round's panels and assign its bids; assessors declare
+//! any conflict of interest before they see a bid, then score it blind against the criteria
+//! their panel scores; a commissioner may reopen submitted scores, with a reason.
+mod panels;
+pub use panels::*;
+
+use super::{Actor, Ctx, Done};
+use crate::db;
+use crate::db::assessment::Assignment;
+use crate::db::rounds::{CriterionRow, RoundRow};
+use crate::domain::assessment::{
+    panel_scores, parse_score, AssignmentStatus, Declaration, DeclarationForm,
+};
+use crate::domain::roles::Role;
+use crate::domain::round::Panel;
+use crate::error::{AppError, FieldError};
+use std::collections::BTreeMap;
+
+/// Why an assessment step was not taken (nothing was changed).
+#[derive(Debug, thiserror::Error)]
+pub enum AssessmentError {
+    /// No such round or bid, or not this person's to assess (not assigned, or they declared
+    /// a conflict with it).
+    #[error("page not found")]
+    NotFound,
+    #[error("there is a problem with the form")]
+    Invalid(Vec<FieldError>),
+    #[error("Bids can be assigned once the round has closed")]
+    NotClosed,
+    #[error("Appoint the panels before you assign bids")]
+    NoPanel,
+    #[error(
+        "Your scores for this bid are submitted and locked. Ask a commissioner to reopen them"
+    )]
+    Locked,
+    #[error("Your scores for this bid are already submitted")]
+    AlreadySubmitted,
+    #[error("Those scores are not submitted")]
+    NotSubmitted,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<AssessmentError> for AppError {
+    fn from(e: AssessmentError) -> Self {
+        match e {
+            AssessmentError::NotFound => AppError::NotFound,
+            AssessmentError::Invalid(errors) => AppError::Invalid(errors),
+            AssessmentError::Database(e) => e.into(),
+            refusal => AppError::Conflict(refusal.to_string()),
+        }
+    }
+}
+
+/// The panels a person may sit on, from the roles they hold.
+pub fn panels_open_to(roles: &[Role]) -> Vec<Panel> {
+    let mut panels = Vec::new();
+    if roles.contains(&Role::BoardMember) {
+        panels.push(Panel::Board);
+    }
+    if roles.contains(&Role::LayEvaluator) {
+        panels.push(Panel::Lay);
+    }
+    panels
+}
+
+async fn round(ctx: Ctx<'_>, round_id: i64) -> Result<RoundRow, AssessmentError> {
+    let mut conn = ctx.pool.acquire().await?;
+    db::rounds::round(&mut conn, round_id)
+        .await?
+        .ok_or(AssessmentError::NotFound)
+}
+
+// ---- The assessor ----
+
+/// The actor's assignment to a bid. Only board members and lay evaluators assess; anyone
+/// not assigned to the bid, and anyone who has declared a conflict with it, is told it does
+/// not exist.
+pub async fn assignment(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    bid_id: i64,
+) -> Result<Assignment, AssessmentError> {
+    if !actor.has(Role::BoardMember) && !actor.has(Role::LayEvaluator) {
+        return Err(AssessmentError::NotFound);
+    }
+    let mut conn = ctx.pool.acquire().await?;
+    db::assessment::assignment(&mut conn, bid_id, actor.id)
+        .await?
+        .filter(|a| !a.has_conflict())
+        .ok_or(AssessmentError::NotFound)
+}
+
+/// The criteria of a round that a panel scores, with the sections the lay panel reads.
+pub async fn criteria_for(
+    conn: &mut sqlx::AnyConnection,
+    round_id: i64,
+    panel: Panel,
+) -> Result<(Vec<CriterionRow>, Vec<i64>), sqlx::Error> {
+    let lay_sections: Vec<i64> = db::rounds::sections(&mut *conn, round_id)
+        .await?
+        .iter()
+        .filter(|s| s.panel == Panel::Lay)
+        .map(|s| s.id)
+        .collect();
+    let criteria = db::rounds::criteria(conn, round_id)
+        .await?
+        .into_iter()
+        .filter(|c| panel_scores(panel, &c.section_ids, &lay_sections))
+        .collect();
+    Ok((criteria, lay_sections))
+}
+
+/// Declare whether the assessor has a conflict of interest with the bid's organisation.
+/// The first declaration for a bid; a later one supersedes it and needs a reason. The value
+/// is whether a conflict was declared (the bid then leaves the assessor's list).
+pub async fn declare(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    bid_id: i64,
+    form: &DeclarationForm,
+    reason: &str,
+) -> Result<Done<bool>, AssessmentError> {
+    let assignment = assignment(ctx, actor, bid_id).await?;
+    let previous = assignment.declared().map(|d| d.0);
+    let reason = reason.trim();
+    let mut parsed = form.parse();
+    if previous.is_some() && reason.is_empty() {
+        let mut errors = parsed.clone().err().unwrap_or_default();
+        errors.push(FieldError::new(
+            "reason",
+            "Say why you are changing your declaration",
+        ));
+        parsed = Err(errors);
+    }
+    let declared = parsed.map_err(AssessmentError::Invalid)?;
+    let mut tx = ctx.pool.begin().await?;
+    db::assessment::declare(
+        &mut tx,
+        bid_id,
+        actor.id,
+        &declared,
+        previous,
+        reason,
+        db::now(),
+    )
+    .await?;
+    let summary = match &declared {
+        Declaration::NoConflict => "Declared no conflict of interest".to_string(),
+        Declaration::Conflict { nature, .. } => {
+            format!("Declared a conflict of interest: {}", nature.label())
+        }
+    };
+    db::audit::entry(
+        &mut tx,
+        actor.id,
+        "bid.interest_declared",
+        ("bid", bid_id),
+        summary,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Done {
+        value: matches!(declared, Declaration::Conflict { .. }),
+        mail: Vec::new(),
+    })
+}
+
+/// An assessor's scores as typed, by criterion id: the score (0 to 5) and its justification.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypedScores {
+    pub score: BTreeMap<String, String>,
+    pub why: BTreeMap<String, String>,
+}
+
+impl TypedScores {
+    fn of(&self, criterion_id: i64) -> (&str, &str) {
+        let key = criterion_id.to_string();
+        (
+            self.score.get(&key).map(String::as_str).unwrap_or(""),
+            self.why.get(&key).map(String::as_str).unwrap_or(""),
+        )
+    }
+}
+
+/// What saving scores did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scored {
+    pub submitted: bool,
+    /// The bid's organisation.
+    pub organisation: String,
+}
+
+/// Save scores as a draft, or submit them (`submit`: every criterion the assessor's panel
+/// scores must be scored and explained; locked afterwards). When submitting fails its
+/// checks, what reads is still saved as a draft, so nothing typed is lost.
+pub async fn score(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    bid_id: i64,
+    typed: &TypedScores,
+    submit: bool,
+) -> Result<Done<Scored>, AssessmentError> {
+    let assignment = assignment(ctx, actor, bid_id).await?;
+    match assignment.status() {
+        AssignmentStatus::ToScore => {}
+        AssignmentStatus::Scored => return Err(AssessmentError::Locked),
+        _ => return Err(AssessmentError::NotFound),
+    }
+    let mut conn = ctx.pool.acquire().await?;
+    let bid = db::bids::get(&mut conn, bid_id)
+        .await?
+        .ok_or(AssessmentError::NotFound)?;
+    let (criteria, _) = criteria_for(&mut conn, bid.round_id, assignment.panel).await?;
+    drop(conn);
+    let parse = |c: &CriterionRow, strict: bool| {
+        let (score, why) = typed.of(c.id);
+        parse_score(&c.id.to_string(), &c.criterion.name, score, why, strict)
+    };
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
+    for c in &criteria {
+        match parse(c, submit) {
+            Ok((s, w)) => parsed.push((c.id, s, w)),
+            Err(e) => errors.extend(e),
+        }
+    }
+    let now = db::now();
+    if !errors.is_empty() {
+        if submit {
+            let mut tx = ctx.pool.begin().await?;
+            for c in &criteria {
+                if let Ok((s, w)) = parse(c, false) {
+                    db::assessment::save_score(&mut tx, bid_id, actor.id, c.id, s, &w, now).await?;
+                }
+            }
+            tx.commit().await?;
+        }
+        return Err(AssessmentError::Invalid(errors));
+    }
+    let mut tx = ctx.pool.begin().await?;
+    if submit && !db::assessment::submit(&mut tx, bid_id, actor.id, now).await? {
+        return Err(AssessmentError::AlreadySubmitted);
+    }
+    for (criterion_id, s, w) in &parsed {
+        db::assessment::save_score(&mut tx, bid_id, actor.id, *criterion_id, *s, w, now).await?;
+    }
+    if submit {
+        db::assessment::refresh_score_totals(&mut tx, bid_id).await?;
+        let summary = format!("Scores submitted for {} criteria", parsed.len());
+        db::audit::entry(
+            &mut tx,
+            actor.id,
+            "bid.scores_submitted",
+            ("bid", bid_id),
+            summary,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Done {
+        value: Scored {
+            submitted: submit,
+            organisation: bid.organisation_name,
+        },
+        mail: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_roles_a_person_holds_decide_their_panels() {
+        assert_eq!(panels_open_to(&[Role::BoardMember]), [Panel::Board]);
+        assert_eq!(panels_open_to(&[Role::LayEvaluator]), [Panel::Lay]);
+        assert_eq!(
+            panels_open_to(&[Role::LayEvaluator, Role::BoardMember]),
+            [Panel::Board, Panel::Lay]
+        );
+        assert!(panels_open_to(&[Role::Commissioner, Role::Admin]).is_empty());
+    }
+}

@@ -1,0 +1,200 @@
+//! The demo: accounts for every role and the first admin (here), then the pooled fund,
+//! registers and rounds (funding.rs), the pilot round in assessment (assessment.rs) and the
+//! funded schemes' history (schemes.rs), loaded in that order on a fresh database.
+mod assessment;
+mod catalogue;
+pub(crate) mod common;
+pub(crate) mod funding;
+pub(crate) mod schemes;
+
+use app::domain::roles::Role;
+pub use common::{
+    offline_state, CHIROPODY_ROUND, DEMO_PASSWORD, MEALS_ROUND, PAYER_EMAIL, PILOT_TITLE,
+};
+use sqlx::AnyPool;
+
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub roles: &'static [Role],
+    pub what: &'static str,
+}
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        email: "admin@seedbed.test",
+        name: "Alex Admin",
+        roles: &[Role::Admin],
+        what: "admin: manages users and roles",
+    },
+    DemoAccount {
+        email: "commissioner@seedbed.test",
+        name: "Chris Commissioner",
+        roles: &[Role::Commissioner],
+        what: "commissioner: runs the fund and rounds",
+    },
+    DemoAccount {
+        email: "icb@seedbed.test",
+        name: "Imani Ibrahim",
+        roles: &[Role::Commissioner],
+        what: "commissioner for the ICB: records payments another commissioner approved",
+    },
+    DemoAccount {
+        email: "board@seedbed.test",
+        name: "Bernie Board",
+        roles: &[Role::BoardMember],
+        what: "board member: scores every criterion",
+    },
+    DemoAccount {
+        email: "board2@seedbed.test",
+        name: "Blessing Board",
+        roles: &[Role::BoardMember],
+        what: "board member: a second scorer",
+    },
+    DemoAccount {
+        email: "carer@seedbed.test",
+        name: "Carol Carer",
+        roles: &[Role::LayEvaluator],
+        what: "lay evaluator: unpaid carer scoring the carers' section",
+    },
+    DemoAccount {
+        email: "applicant@seedbed.test",
+        name: "Amira Applicant",
+        roles: &[],
+        what: "applicant: owns Happy Feet Chiropody CIC",
+    },
+    DemoAccount {
+        email: "church@seedbed.test",
+        name: "Ruth Reverend",
+        roles: &[],
+        what: "applicant: runs St Peter's Church Lunch Club",
+    },
+    DemoAccount {
+        email: "footcare@seedbed.test",
+        name: "Sam Patel",
+        roles: &[],
+        what: "applicant: Step Forward Chiropody CIC, now self-sustaining",
+    },
+    DemoAccount {
+        email: "meals@seedbed.test",
+        name: "Grace Okafor",
+        roles: &[],
+        what: "applicant: St Mary's Church Meals and More, a year in and on track",
+    },
+    DemoAccount {
+        email: "befriend@seedbed.test",
+        name: "Dan Hughes",
+        roles: &[],
+        what: "applicant: Befriend Grimsby, behind plan",
+    },
+];
+
+/// Insert the demo accounts if they are missing. Existing accounts are left as they are.
+pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
+    let hash = app::service::accounts::password::hash_password(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for account in DEMO_ACCOUNTS {
+        if app::db::users::by_email(pool, account.email)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let now = app::db::now();
+        let mut tx = pool.begin().await?;
+        let id =
+            app::db::users::insert(&mut tx, account.email, account.name, &hash, true, now).await?;
+        app::db::users::set_roles(&mut tx, id, account.roles, None, now).await?;
+        app::db::audit::record(
+            &mut tx,
+            app::db::audit::Entry::about_user(
+                None,
+                "demo.account_created",
+                id,
+                format!("Demo account created: {}", account.what),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    if let Some(commissioner) = app::db::users::by_email(pool, "commissioner@seedbed.test").await? {
+        // The fund, registers and rounds; then the pilot's assessment and the funded
+        // schemes' history, which build on them (only on a fresh database).
+        if funding::load(pool, commissioner.id).await? {
+            let pilot: i64 = sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
+                .bind(PILOT_TITLE)
+                .fetch_one(pool)
+                .await?;
+            assessment::load(pool, pilot, commissioner.id).await?;
+            schemes::load(pool, commissioner.id).await?;
+        }
+    }
+    Ok(())
+}
+
+pub fn describe() -> String {
+    let mut text = format!("Demo accounts (password for all: \"{DEMO_PASSWORD}\"):\n");
+    for account in DEMO_ACCOUNTS {
+        text.push_str(&format!("  {:<28} {}\n", account.email, account.what));
+    }
+    text
+}
+
+/// Create an admin (or grant admin to an existing account). Returns a link to set the password.
+pub async fn create_admin(
+    pool: &AnyPool,
+    email: &str,
+    name: &str,
+    base_url: &str,
+) -> anyhow::Result<String> {
+    let email =
+        app::domain::email::Email::parse("email", email).map_err(|e| anyhow::anyhow!(e.message))?;
+    let now = app::db::now();
+    // Read before the transaction starts: it must never wait on a second pool connection.
+    let existing = match app::db::users::by_email(pool, email.as_str()).await? {
+        Some(user) => Some((user.id, app::db::users::roles(pool, user.id).await?)),
+        None => None,
+    };
+    // A random password nobody knows; the admin sets their own through the link.
+    let (random, _) = app::service::tokens::new_token();
+    let hash = app::service::accounts::password::hash_password(random)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut tx = pool.begin().await?;
+    let (id, roles) = match existing {
+        Some((id, mut roles)) => {
+            if !roles.contains(&Role::Admin) {
+                roles.push(Role::Admin);
+            }
+            (id, roles)
+        }
+        None => {
+            let id =
+                app::db::users::insert(&mut tx, email.as_str(), name, &hash, true, now).await?;
+            (id, vec![Role::Admin])
+        }
+    };
+    app::db::users::set_roles(&mut tx, id, &roles, None, now).await?;
+    let (token, digest) = app::service::tokens::new_token();
+    let expires = app::domain::time::UtcTime(chrono::Utc::now() + chrono::Duration::hours(24));
+    app::db::tokens::insert(&mut tx, id, app::db::tokens::RESET, &digest, expires, now).await?;
+    app::db::audit::record(
+        &mut tx,
+        app::db::audit::Entry {
+            actor: None,
+            action: "user.admin_created",
+            subject_type: "user",
+            subject_id: id.to_string(),
+            summary: "Admin role granted from the command line (seedbed create-admin)".into(),
+            before: None,
+            after: Some("Admin".into()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(format!(
+        "{}/account/reset-password?token={token}",
+        base_url.trim_end_matches('/')
+    ))
+}
