@@ -78,3 +78,24 @@ pub fn query_param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sy
     let query = leptos_router::hooks::use_query_map();
     move || query.get().get(name).unwrap_or_default()
 }
+
+/// Where a task on a task list stands (a bid's sections): the view model says it, the page
+/// kit shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TaskStatus {
+    NotYetStarted,
+    InProgress,
+    Completed,
+    CannotStartYet,
+}
+
+impl TaskStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::NotYetStarted => "Not yet started",
+            TaskStatus::InProgress => "In progress",
+            TaskStatus::Completed => "Completed",
+            TaskStatus::CannotStartYet => "Cannot start yet",
+        }
+    }
+}

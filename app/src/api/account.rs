@@ -8,12 +8,6 @@ use {
     crate::service::accounts::{self as service, AccountError, Registration},
 };
 
-/// Send an email outside the request, through the outbox (`crate::outbox`).
-#[cfg(feature = "ssr")]
-pub(crate) async fn send_mail(state: &crate::state::AppState, mail: crate::mail::OutgoingMail) {
-    crate::outbox::send(state, mail).await;
-}
-
 #[server(prefix = "/api", endpoint = "account/register")]
 pub async fn register(
     full_name: String,
@@ -88,9 +82,10 @@ pub async fn sign_in(
         Ok(done) => state.deliver(done).await,
         Err(mut e) => {
             if let AccountError::NotConfirmed { mail, .. } = &mut e {
-                if let Some(mail) = mail.take() {
-                    send_mail(&state, mail).await;
-                }
+                let mail = mail.take().into_iter().collect();
+                state
+                    .deliver(crate::service::Done { value: (), mail })
+                    .await;
             }
             let values = [("email", email.as_str())];
             return Err(auth::reject_form("sign_in", &values, e.into()).await);

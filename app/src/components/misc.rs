@@ -112,24 +112,7 @@ pub fn SummaryList(rows: Vec<SummaryRow>) -> impl IntoView {
     view! { <dl class="govuk-summary-list">{items}</dl> }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum TaskStatus {
-    NotYetStarted,
-    InProgress,
-    Completed,
-    CannotStartYet,
-}
-
-impl TaskStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            TaskStatus::NotYetStarted => "Not yet started",
-            TaskStatus::InProgress => "In progress",
-            TaskStatus::Completed => "Completed",
-            TaskStatus::CannotStartYet => "Cannot start yet",
-        }
-    }
-}
+pub use crate::web::TaskStatus;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Task {

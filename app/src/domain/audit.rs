@@ -184,6 +184,20 @@ pub fn record_label(code: &str) -> String {
     action_label(code)
 }
 
+/// An audit entry as the viewer and its CSV show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditItem {
+    pub id: i64,
+    pub when: String,
+    /// Name and email, or "Seedbed" for what it did by itself.
+    pub who: String,
+    pub action: String,
+    pub record: String,
+    pub summary: String,
+    pub before: String,
+    pub after: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

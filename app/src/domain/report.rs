@@ -112,6 +112,17 @@ pub fn criterion_summary(
     }
 }
 
+/// A funding round in figures: its bids and decisions, and each criterion's scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundReport {
+    pub round_id: i64,
+    pub title: String,
+    pub status: String,
+    pub envelope: Pence,
+    pub figures: RoundFigures,
+    pub criteria: Vec<CriterionSummary>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod measures;
 pub mod organisations;
 pub mod registers;
 pub mod reminders;
+pub mod reports;
 pub mod returns;
 pub mod rounds;
 pub mod schemes;

@@ -297,9 +297,9 @@ pub async fn round_report_csv(
     if let Err(response) = crate::routes::files::commissioner(&state, &session, &back).await {
         return response;
     }
-    let r = match app::api::fund::reports::round_report_for(&state.app.pool, round_id).await {
+    let r = match app::service::reports::round_report(state.app.ctx(), round_id).await {
         Ok(r) => r,
-        Err(e) => return e.into_response(),
+        Err(e) => return app::error::AppError::from(e).into_response(),
     };
     let f = r.figures;
     let count = |label: &str, n: u32| vec![label.to_string(), n.to_string()];
@@ -347,7 +347,7 @@ pub async fn audit_csv(
     session: Session,
     axum::extract::Query(filter): axum::extract::Query<app::domain::audit::AuditFilterForm>,
 ) -> Response {
-    let readers = app::api::fund::reports::AUDIT_READERS;
+    let readers = app::service::reports::AUDIT_READERS;
     if let Err(response) =
         crate::routes::files::with_role(&state, &session, "/audit-trail", &readers).await
     {
@@ -359,7 +359,7 @@ pub async fn audit_csv(
             "Check the filter on the audit trail page and try again",
         );
     };
-    let args = app::api::fund::reports::audit_args(&checked);
+    let args = app::service::reports::audit_args(&checked);
     let head = [
         "Entry", "When", "Who", "Action", "Record", "Summary", "Before", "After",
     ];
@@ -380,7 +380,7 @@ pub async fn audit_csv(
         head,
         Vec::new(),
         |row, _| {
-            let e = app::api::fund::reports::audit_item(app::db::reports::audit_entry(row).ok()?);
+            let e = app::service::reports::audit_item(app::db::reports::audit_entry(row).ok()?);
             csv_record(&[
                 e.id.to_string(),
                 e.when,

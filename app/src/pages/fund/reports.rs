@@ -1,10 +1,11 @@
 //! Commissioners' reports: a round in figures, and the audit trail viewer.
-use crate::api::fund::reports::{audit_trail, round_report, AuditData, RoundReportData};
+use crate::api::fund::reports::{audit_trail, round_report, AuditData};
 use crate::components::{
     error_view, urlencode, BackLink, Choice, DataTable, DateInput, ErrorSummary, FormErrors,
     PageTitle, Select, SummaryList, SummaryRow, TextInput,
 };
 use crate::domain::audit::AuditFilterForm;
+use crate::domain::report::RoundReport;
 use crate::web::FlashedForm;
 use crate::web::{id_param, query_param};
 use leptos::prelude::*;
@@ -25,7 +26,7 @@ pub fn RoundReportPage() -> impl IntoView {
     }
 }
 
-fn figure_rows(r: &RoundReportData) -> Vec<SummaryRow> {
+fn figure_rows(r: &RoundReport) -> Vec<SummaryRow> {
     let f = &r.figures;
     vec![
         SummaryRow::new("Bids started and not sent", f.drafts.to_string()),
@@ -48,7 +49,7 @@ fn optional(value: Option<impl ToString>) -> String {
         .unwrap_or_else(|| "–".to_string())
 }
 
-fn round_report_view(r: RoundReportData) -> impl IntoView {
+fn round_report_view(r: RoundReport) -> impl IntoView {
     let base = format!("/fund/rounds/{}", r.round_id);
     let title = format!("Round report: {}", r.title);
     let criteria = r

@@ -1,13 +1,13 @@
 //! Bids: an organisation's online bid for a round, as a task list of sections that its
 //! members fill in, check and send. Only the organisation's members (and commissioners,
 //! read-only) can see a bid; anyone else is told it does not exist.
-use crate::components::TaskStatus;
 use crate::domain::answers::Answers;
 use crate::domain::bid::{BidStatus, PlanYear};
 use crate::domain::money::Pence;
 use crate::domain::organisation::Organisation;
 use crate::domain::round::{Question, SectionKind};
 use crate::error::AppError;
+use crate::web::TaskStatus;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
