@@ -291,6 +291,26 @@ pub async fn vary(
     })
 }
 
+/// Add a partner to the pooled fund (the council, the NHS body); names are unique.
+/// (The name as stored.)
+pub async fn add_partner(ctx: Ctx<'_>, actor: &Actor, name: &str) -> Result<String, FundError> {
+    let name =
+        crate::domain::text::required_line("name", name, "Enter the partner's name", 200, "Name")
+            .map_err(|e| FundError::Invalid(vec![e]))?;
+    let mut tx = ctx.pool.begin().await?;
+    let id = match db::fund::insert_partner(&mut tx, &name, db::now()).await {
+        Ok(id) => id,
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(invalid("name", "A partner with this name already exists"))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let summary = format!("Partner added: {name}");
+    db::audit::entry(&mut tx, actor.id, "partner.added", ("partner", id), summary).await?;
+    tx.commit().await?;
+    Ok(name)
+}
+
 /// Record a partner's organisation identifier for the open data (e.g. GB-LAE-NEL), audited
 /// with what it was. (The partner's name and the identifier as stored.)
 pub async fn set_partner_identifier(

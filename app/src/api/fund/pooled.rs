@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
-use {crate::auth, crate::db, crate::domain::text::required_line};
+use {crate::auth, crate::db};
 
 pub const LEDGER_PAGE: i64 = 50;
 
@@ -78,40 +78,18 @@ pub async fn fund_home() -> Result<FundHomeData, AppError> {
 #[server(prefix = "/api", endpoint = "fund/add_partner")]
 pub async fn add_partner(name: String) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
-    let values = [("name", name.as_str())];
-    let name = match required_line("name", &name, "Enter the partner's name", 200, "Name") {
-        Ok(name) => name,
+    match crate::service::fund::add_partner(state.ctx(), &user.actor(), &name).await {
+        Ok(name) => {
+            let notice = format!("{name} added as a partner");
+            let session = auth::session().await?;
+            auth::notice_and_redirect(&session, &notice, "/fund/partners").await?;
+            Ok(())
+        }
         Err(e) => {
-            return Err(auth::reject_form("add_partner", &values, AppError::Invalid(vec![e])).await)
+            let values = [("name", name.as_str())];
+            Err(auth::reject_form("add_partner", &values, e.into()).await)
         }
-    };
-    let now = db::now();
-    let mut tx = state.pool.begin().await?;
-    let id = match db::fund::insert_partner(&mut tx, &name, now).await {
-        Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e) => {
-            let error = AppError::field("name", "A partner with this name already exists");
-            return Err(auth::reject_form("add_partner", &values, error).await);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    db::audit::entry(
-        &mut tx,
-        user.id,
-        "partner.added",
-        ("partner", id),
-        format!("Partner added: {name}"),
-    )
-    .await?;
-    tx.commit().await?;
-    let session = auth::session().await?;
-    auth::notice_and_redirect(
-        &session,
-        &format!("{name} added as a partner"),
-        "/fund/partners",
-    )
-    .await?;
-    Ok(())
+    }
 }
 
 /// One partner, for changing its organisation identifier.
