@@ -1,6 +1,6 @@
 //! Dates typed into GOV.UK day/month/year boxes, and UK local times for round dates.
 use super::FieldError;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::London;
 
 /// Parse three boxes. Empty boxes give `Ok(None)` when the date is optional.
@@ -151,12 +151,15 @@ pub fn uk_local_to_utc(
         })
 }
 
-/// "5:30pm" in UK local time, the form value for a time box.
+/// "5:30pm", "9am", "midday" or "midnight" in UK local time (GOV.UK style), as pages show
+/// a time and as a time box is filled in (`parse_time` reads each back).
 pub fn uk_time_value(at: DateTime<Utc>) -> String {
-    at.with_timezone(&London)
-        .format("%-I:%M%P")
-        .to_string()
-        .replace(":00", "")
+    let local = at.with_timezone(&London);
+    match (local.hour(), local.minute()) {
+        (0, 0) => "midnight".to_string(),
+        (12, 0) => "midday".to_string(),
+        _ => local.format("%-I:%M%P").to_string().replace(":00", ""),
+    }
 }
 
 pub fn uk_date(at: DateTime<Utc>) -> NaiveDate {
@@ -242,7 +245,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(summer.to_rfc3339(), "2027-06-10T11:00:00+00:00");
-        assert_eq!(uk_time_value(summer), "12pm");
+        // GOV.UK style: midday and midnight, never "12pm" or "12am"; each reads back.
+        assert_eq!(uk_time_value(summer), "midday");
+        let midnight = Utc.with_ymd_and_hms(2027, 1, 10, 0, 0, 0).unwrap();
+        assert_eq!(uk_time_value(midnight), "midnight");
+        assert_eq!(
+            uk_time_value(midnight + chrono::Duration::minutes(30)),
+            "12:30am"
+        );
+        assert_eq!(uk_time_value(summer + chrono::Duration::hours(6)), "6pm");
+        for typed in ["midday", "midnight", "12:30am", "6pm"] {
+            assert!(parse_time("t", "Time", typed).is_ok(), "{typed}");
+        }
         // 1:30am on the last Sunday of March 2027 does not exist in the UK.
         assert!(uk_local_to_utc(
             "t",

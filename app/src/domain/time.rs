@@ -125,7 +125,7 @@ pub fn from_db(text: &str) -> Option<DateTime<Utc>> {
 /// "26 November 2026 at 9:05am" in UK local time (GMT or BST).
 pub fn display_uk(at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&London);
-    let time = local.format("%-I:%M%P").to_string().replace(":00", "");
+    let time = crate::domain::date::uk_time_value(at);
     format!("{} at {}", local.format("%-d %B %Y"), time)
 }
 
@@ -162,5 +162,15 @@ mod tests {
         assert_eq!(display_uk(winter), "15 January 2026 at 2:30pm");
         let summer = Utc.with_ymd_and_hms(2026, 7, 15, 14, 0, 0).unwrap();
         assert_eq!(display_uk(summer), "15 July 2026 at 3pm");
+    }
+
+    #[test]
+    fn times_are_shown_as_gov_uk_writes_them() {
+        let noon_bst = Utc.with_ymd_and_hms(2026, 7, 1, 11, 0, 0).unwrap();
+        assert_eq!(display_uk(noon_bst), "1 July 2026 at midday");
+        let midnight = Utc.with_ymd_and_hms(2026, 12, 5, 0, 0, 0).unwrap();
+        assert_eq!(display_uk(midnight), "5 December 2026 at midnight");
+        let half_five = Utc.with_ymd_and_hms(2026, 12, 5, 17, 30, 0).unwrap();
+        assert_eq!(display_uk(half_five), "5 December 2026 at 5:30pm");
     }
 }

@@ -98,7 +98,7 @@ fn round_form(stored: FlashedForm, id: Option<i64>, data: RoundFormInfo) -> impl
                 access: "open".into(),
                 period_months: "24".into(),
                 opens_time: "9am".into(),
-                closes_time: "12pm".into(),
+                closes_time: "midday".into(),
                 ..Default::default()
             },
             LegalForm::ALL
@@ -191,7 +191,7 @@ fn round_form(stored: FlashedForm, id: Option<i64>, data: RoundFormInfo) -> impl
                     <DateInput name="closes" legend="Closing date" hint="For example, 30 6 2027"
                         day=v("closes_day", &saved.closes_day) month=v("closes_month", &saved.closes_month) year=v("closes_year", &saved.closes_year)
                         error=errors.for_field("closes")/>
-                    <TextInput name="closes_time" label="Closing time" hint="For example, 12pm" width_class="govuk-input--width-5"
+                    <TextInput name="closes_time" label="Closing time" hint="For example, midday or 5:30pm" width_class="govuk-input--width-5"
                         value=v("closes_time", &saved.closes_time) error=errors.for_field("closes_time")/>
                     <DateInput name="decision" legend="Decision expected" hint="For example, 31 7 2027"
                         day=v("decision_day", &saved.decision_day) month=v("decision_month", &saved.decision_month) year=v("decision_year", &saved.decision_year)
