@@ -142,7 +142,7 @@ pub fn default_tranches(amount: Pence, start: NaiveDate, period_months: u32) -> 
 /// is sent.
 pub fn draft_feedback(
     organisation: &str,
-    lines: &[(String, Option<u32>, u32, Vec<String>)],
+    lines: &[(String, Option<rust_decimal::Decimal>, u32, Vec<String>)],
     fundable: bool,
 ) -> String {
     let mut out = format!(
@@ -152,8 +152,9 @@ pub fn draft_feedback(
         out.push_str("\nThe bid did not reach the minimum score for at least one criterion, so it could not be funded.\n");
     }
     for (criterion, score, weight, notes) in lines {
+        // The agreed score, or the panel's mean as it is (4.5 stays 4.5, to one decimal place).
         let score = score
-            .map(|s| format!("{s} out of 5"))
+            .map(|s| format!("{} out of 5", s.round_dp(1).normalize()))
             .unwrap_or_else(|| "not scored".into());
         out.push_str(&format!("\n{criterion} (weight {weight}%): {score}.\n"));
         for note in notes.iter().filter(|n| !n.trim().is_empty()) {
@@ -267,15 +268,32 @@ mod tests {
     fn feedback_is_drawn_from_scores_and_reasons() {
         let text = draft_feedback(
             "Happy Feet CIC",
-            &[(
-                "Sustainability".into(),
-                Some(2),
-                40,
-                vec!["Charges too low to cover costs".into()],
-            )],
+            &[
+                (
+                    "Sustainability".into(),
+                    Some(2.into()),
+                    40,
+                    vec!["Charges too low to cover costs".into()],
+                ),
+                (
+                    "Need".into(),
+                    Some(rust_decimal::Decimal::new(45, 1)),
+                    30,
+                    vec![],
+                ),
+                (
+                    "Value".into(),
+                    Some(rust_decimal::Decimal::new(43333, 4)),
+                    30,
+                    vec![],
+                ),
+            ],
             false,
         );
         assert!(text.contains("Sustainability (weight 40%): 2 out of 5."));
+        // A mean of 4.5 is 4.5, not rounded to 4 (nor to even).
+        assert!(text.contains("Need (weight 30%): 4.5 out of 5."), "{text}");
+        assert!(text.contains("Value (weight 30%): 4.3 out of 5."), "{text}");
         assert!(text.contains("- Charges too low to cover costs"));
         assert!(text.contains("minimum score"));
     }

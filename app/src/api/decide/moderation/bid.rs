@@ -53,15 +53,12 @@ pub(crate) fn draft_feedback_from(
     row: &ModerationRow,
     scores: &[db::decisions::SubmittedScore],
 ) -> String {
-    use rust_decimal::prelude::ToPrimitive;
-    let lines: Vec<(String, Option<u32>, u32, Vec<String>)> = data
+    let lines: Vec<(String, Option<Decimal>, u32, Vec<String>)> = data
         .criteria
         .iter()
         .zip(&row.cells)
         .map(|(c, cell)| {
-            let score = cell
-                .moderated
-                .or_else(|| cell.mean.and_then(|m| m.round().to_u32()));
+            let score = cell.moderated.map(Decimal::from).or(cell.mean);
             let notes = scores
                 .iter()
                 .filter(|s| s.bid_id == row.bid_id && s.criterion_id == c.id)
