@@ -435,6 +435,51 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
     assert_eq!(app.get(&pat, "/fund/rounds/1/assessment").await.0, 403);
 });
 
+both_backends!(
+    a_bid_no_one_has_scored_is_not_scored_yet_and_the_funding_line_says_what_is_left,
+    async |app: &TestApp| {
+        server::cli::demo::load(&app.pool).await.unwrap();
+        let good = sent_bid(app, "pat@example.org", "Happy Feet CIC").await;
+        let _unscored = sent_bid(app, "eve@example.org", "Not Yet Scored CIC").await;
+        close_round(app).await;
+        let cora = app
+            .signed_in_as("cora@example.org", &[Role::Commissioner])
+            .await;
+        app.post_js(&cora, "/api/rounds/start_assessment", &[("round_id", "1")])
+            .await;
+        let ben = app
+            .signed_in_as("ben@example.org", &[Role::BoardMember])
+            .await;
+        let member = format!("member[{}]", user_id(app, "ben@example.org").await);
+        app.post_js(
+            &cora,
+            "/api/assessment/set_panels",
+            &[("round_id", "1"), (&member, "board")],
+        )
+        .await;
+        app.post_js(&cora, "/api/assessment/assign", &[("round_id", "1")])
+            .await;
+        score_all(app, &ben, good, "4", "Strong, credible plan").await;
+
+        let (status, page, _) = app.get(&cora, "/fund/rounds/1/moderation").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Not scored yet"), "{page}");
+        assert!(
+            !page.contains("Not fundable"),
+            "a bid no one has scored is not called unfundable: {page}"
+        );
+        // The envelope has not run out after the one scored bid: the line says what is left.
+        assert!(!page.contains("runs out here"), "{page}");
+        assert!(
+            page.contains("the bids below are not scored yet or below a minimum score")
+                && page.contains("of the budget envelope of")
+                && page.contains("is left"),
+            "{page}"
+        );
+        assert!(page.contains("Not counted"), "{page}");
+    }
+);
+
 /// Submit every criterion of a bid at one score.
 async fn score_all(app: &TestApp, client: &reqwest::Client, bid: i64, score: &str, why: &str) {
     let b = bid.to_string();

@@ -2,13 +2,14 @@
 //! funding line), one bid's moderation and decision, batch decisions, releasing money.
 use crate::api::decide::decisions::ReleaseUnawarded;
 use crate::api::decide::moderation::{
-    moderation, moderation_bid, BidModeration, ModerationData, MODERATE_FORM,
+    moderation, moderation_bid, BidModeration, ModerationData, ModerationRow, MODERATE_FORM,
 };
 use crate::components::{
     table_body, BackLink, Button, Choice, DataTable, ErrorSummary, FormErrors, MoneyInput,
     PageTitle, Pagination, Radios, Select, SmallForm, SummaryList, SummaryRow, Textarea,
 };
 use crate::domain::decision::{DecisionForm, Outcome};
+use crate::domain::money::Pence;
 use crate::pages::{pick, FormPage};
 use crate::web::id_param;
 use crate::web::FlashedForm;
@@ -126,6 +127,34 @@ fn moderation_view(stored: FlashedForm, m: ModerationData) -> impl IntoView {
     }
 }
 
+/// Where the funding line falls, in words: the envelope runs out at a fundable bid that it
+/// cannot cover; otherwise the bids below cannot be funded as they stand, and money is left.
+fn funding_line_text(envelope: Pence, first_below: &ModerationRow) -> String {
+    if first_below.fundable {
+        format!(
+            "Funding line: the budget envelope of {} runs out here",
+            envelope.display()
+        )
+    } else {
+        let left = Pence(envelope.0 - first_below.running_total.0);
+        format!(
+            "Funding line: the bids below are not scored yet or below a minimum score. {} of the budget envelope of {} is left",
+            left.display(),
+            envelope.display()
+        )
+    }
+}
+
+/// The running total of requests down to this bid, counting only fundable bids (a bid that
+/// cannot be funded adds nothing, so it shows none).
+fn running_total_text(r: &ModerationRow) -> String {
+    if r.fundable {
+        r.running_total.display()
+    } else {
+        "Not counted".to_string()
+    }
+}
+
 /// The ranking's rows on this page, with the funding line where the envelope runs out. The
 /// same for every commissioner unless a failed post left ticks (`stored`).
 fn ranking_rows(
@@ -140,10 +169,7 @@ fn ranking_rows(
         let i = i + m.first_rank;
         if !r.above_line && !line_drawn {
             line_drawn = true;
-            let text = format!(
-                "Funding line: the budget envelope of {} runs out here",
-                m.envelope.display()
-            );
+            let text = funding_line_text(m.envelope, r);
             rows.push(view! {
                 <tr class="govuk-table__row seedbed-funding-line">
                     <td class="govuk-table__cell" colspan=columns.to_string()><strong>{text}</strong></td>
@@ -188,12 +214,13 @@ fn ranking_rows(
                 <td class="govuk-table__cell">
                     <a class="govuk-link" href=format!("{base}/moderation/bids/{}", r.bid_id)>{r.reference.clone()}</a>
                     <br/><span>{r.organisation.clone()}</span>
-                    {(!r.fundable).then(|| view! { <br/><strong class="govuk-tag govuk-tag--red">"Not fundable"</strong> })}
+                    {(!r.scored).then(|| view! { <br/><strong class="govuk-tag govuk-tag--grey">"Not scored yet"</strong> })}
+                    {(r.scored && !r.fundable).then(|| view! { <br/><strong class="govuk-tag govuk-tag--red">"Not fundable"</strong> })}
                 </td>
                 {cells}
                 <td class="govuk-table__cell govuk-table__cell--numeric">{format!("{:.1}", r.total)}</td>
                 <td class="govuk-table__cell govuk-table__cell--numeric">{r.requested.display()}</td>
-                <td class="govuk-table__cell govuk-table__cell--numeric">{r.running_total.display()}</td>
+                <td class="govuk-table__cell govuk-table__cell--numeric">{running_total_text(r)}</td>
                 <td class="govuk-table__cell">{decision_text(&r.decision)}</td>
             </tr>
         }.into_any());

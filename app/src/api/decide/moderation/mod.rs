@@ -53,6 +53,10 @@ pub struct ModerationRow {
     pub cells: Vec<Cell>,
     pub total: Decimal,
     pub fundable: bool,
+    /// Someone has scored it (or a score has been agreed): a bid no one has scored yet is
+    /// not fundable, but it is not "Not fundable" either.
+    #[serde(default)]
+    pub scored: bool,
     pub running_total: Pence,
     pub above_line: bool,
     pub decision: Option<(Outcome, Option<Pence>)>,
@@ -185,6 +189,9 @@ pub async fn moderation_for(
                 }
             })
             .collect();
+        let cells_scored = cells
+            .iter()
+            .any(|c| c.mean.is_some() || c.moderated.is_some());
         let effective: Vec<Decimal> = cells
             .iter()
             .map(|c| {
@@ -225,6 +232,7 @@ pub async fn moderation_for(
                 cells,
                 total,
                 fundable: ok,
+                scored: cells_scored,
                 running_total: Pence(0),
                 above_line: false,
                 decision: decisions.get(&bid_id).copied(),
@@ -337,6 +345,7 @@ mod paging_tests {
                     cells: vec![],
                     total: Decimal::ZERO,
                     fundable: true,
+                    scored: true,
                     running_total: Pence(0),
                     above_line: i < above,
                     decision: None,
