@@ -141,7 +141,7 @@ fn register_href(page: i64, query: &str) -> String {
 /// The public register of awards.
 #[component]
 pub fn AwardsPage() -> impl IntoView {
-    use crate::api::public::*;
+    use crate::api::public::{award_register, RegisterFilter};
     let query = leptos_router::hooks::use_query_map();
     let param = move |name: &'static str| move || query.get().get(name).unwrap_or_default();
     let (year, round, gap) = (param("year"), param("round"), param("gap"));
