@@ -92,14 +92,14 @@ async function registerAndSignIn(seedbed: Seedbed, page: Page, hands: Hands, ema
   await seedbed.settled('Your account');
 }
 
-async function registerOrganisation(seedbed: Seedbed, page: Page, hands: Hands, name: string) {
+async function registerOrganisation(seedbed: Seedbed, page: Page, hands: Hands, name: string, company: string) {
   await hands.press(page.getByRole('link', { name: 'Your organisations' }));
   await seedbed.settled('Your organisations');
   await hands.press(page.getByRole('button', { name: 'Register an organisation' }));
   await seedbed.settled('Register an organisation');
   await hands.fill(page.getByLabel('Organisation name'), name);
   await hands.check(page.getByLabel('Community interest company (CIC)'));
-  await hands.fill(page.getByLabel('Companies House number (if it has one)'), '09876543');
+  await hands.fill(page.getByLabel('Companies House number (if it has one)'), company);
   await hands.fill(page.getByLabel('Address line 1'), '12 Freeman Street');
   await hands.fill(page.getByLabel('Town or city'), 'Grimsby');
   await hands.fill(page.getByLabel('Postcode'), 'DN32 7AA');
@@ -124,8 +124,10 @@ async function taskStatus(page: Page, task: string) {
 async function bidJourney(seedbed: Seedbed, page: Page, hands: Hands, project: string) {
   const email = uniqueEmail(`pat.${project}`, test.info());
   const organisation = `Happy Feet CIC (${project} ${Date.now()})`;
+  // Each company is registered once: a company number of this run's own.
+  const company = String(Math.floor(Math.random() * 100000000)).padStart(8, '0');
   await registerAndSignIn(seedbed, page, hands, email);
-  await registerOrganisation(seedbed, page, hands, organisation);
+  await registerOrganisation(seedbed, page, hands, organisation, company);
 
   // Find the round from the home page and start a bid: the eligibility question first.
   await hands.press(page.getByRole('link', { name: 'Funding rounds' }));
@@ -142,7 +144,7 @@ async function bidJourney(seedbed: Seedbed, page: Page, hands: Hands, project: s
   // About your organisation: pre-filled, confirmed.
   await hands.press(page.getByRole('link', { name: 'About your organisation' }));
   await seedbed.settled('About your organisation');
-  await expect(page.getByText('09876543')).toBeVisible();
+  await expect(page.getByText(company)).toBeVisible();
   await hands.check(page.getByLabel('These details are correct'));
   await saveAndContinue(seedbed, page, hands);
   await expect(await taskStatus(page, 'About your organisation')).toHaveText('Completed');

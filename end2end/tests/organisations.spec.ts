@@ -2,6 +2,8 @@ import { test, expect, DEMO_PASSWORD, linkFromOutbox, uniqueEmail } from './fixt
 
 test('an applicant registers their organisation', async ({ seedbed, page }, testInfo) => {
   const name = `Happy Feet CIC (${testInfo.project.name} ${Date.now()})`;
+  // Each company is registered once: a number of this run's own (8 digits, shown as typed).
+  const company = String(Math.floor(Math.random() * 100000000)).padStart(8, '0');
   await seedbed.signIn('applicant@seedbed.test', DEMO_PASSWORD);
   await page.getByRole('link', { name: 'Your organisations' }).click();
   await seedbed.settled('Your organisations');
@@ -21,12 +23,12 @@ test('an applicant registers their organisation', async ({ seedbed, page }, test
   await expect(page.getByRole('link', { name: 'Enter a full UK postcode, like DN31 1HU' })).toBeVisible();
   await seedbed.settled('Register an organisation');
   await expect(page.getByLabel('Organisation name')).toHaveValue(name);
-  await page.getByLabel('Companies House number (if it has one)').fill('9876543');
+  await page.getByLabel('Companies House number (if it has one)').fill(company);
   await page.getByLabel('Postcode').fill('dn32 7aa');
   await page.getByRole('button', { name: 'Register organisation' }).click();
   await seedbed.settled(name);
   await expect(page.getByText('You are its owner')).toBeVisible();
-  await expect(page.getByText('09876543')).toBeVisible();
+  await expect(page.getByText(company)).toBeVisible();
   await expect(page.getByText(/DN32 7AA/)).toBeVisible();
 
   // The owner invites a colleague; the emailed link is for that address only.

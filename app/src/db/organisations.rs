@@ -46,6 +46,33 @@ impl<'r> FromRow<'r, AnyRow> for Organisation {
 }
 
 /// Register an organisation with its creator as owner.
+/// An organisation already registered with this charity or company number, if any: (its id,
+/// its name, and whether the charity number is the one that matches).
+pub async fn registered_with(
+    conn: &mut AnyConnection,
+    charity_number: Option<&str>,
+    company_number: Option<&str>,
+) -> Result<Option<RegisteredWith>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, CASE WHEN charity_number = $1 THEN 1 ELSE 0 END AS by_charity
+         FROM organisations WHERE charity_number = $1 OR company_number = $2
+         ORDER BY id LIMIT 1",
+    )
+    .bind(charity_number)
+    .bind(company_number)
+    .fetch_optional(conn)
+    .await
+}
+
+/// An organisation that holds a charity or company number.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RegisteredWith {
+    pub id: i64,
+    pub name: String,
+    #[sqlx(try_from = "super::types::Flag")]
+    pub by_charity: bool,
+}
+
 pub async fn insert(
     conn: &mut AnyConnection,
     o: &Organisation,

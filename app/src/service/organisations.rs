@@ -136,6 +136,23 @@ pub async fn register(
 ) -> Result<Done<Registered>, OrganisationError> {
     let organisation: Organisation = form.parse().map_err(OrganisationError::Invalid)?;
     let mut tx = ctx.pool.begin().await?;
+    // One record per charity or company: a second registration is refused, with the way in.
+    let charity = organisation.charity_number.as_ref().map(|c| c.as_str());
+    let company = organisation.company_number.as_ref().map(|c| c.as_str());
+    if let Some(taken) = db::organisations::registered_with(&mut tx, charity, company).await? {
+        let (field, what) = if taken.by_charity {
+            ("charity_number", "charity number")
+        } else {
+            ("company_number", "company number")
+        };
+        let message = format!(
+            "{} is already registered in Seedbed with this {what}. Ask its owner to invite you to it, or contact the commissioning team if you think this is wrong",
+            taken.name
+        );
+        return Err(OrganisationError::Invalid(vec![FieldError::new(
+            field, message,
+        )]));
+    }
     let id = db::organisations::insert(&mut tx, &organisation, actor.id, db::now()).await?;
     let mut entry = about(
         actor,

@@ -4,12 +4,17 @@ use super::common::*;
 use crate::both_backends;
 use sqlx::Row;
 
-/// The organisation form for a CIC called `name`, with `email` as its contact.
+/// The organisation form for a CIC called `name`, with `email` as its contact. Its company
+/// number is made from its name: each company is registered once.
 pub(crate) fn cic<'a>(name: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    let digits = name.bytes().fold(14_695_981_039_346_656_037u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(1_099_511_628_211)
+    }) % 100_000_000;
+    let company_number: &'static str = Box::leak(format!("{digits:08}").into_boxed_str());
     vec![
         ("name", name),
         ("legal_form", "cic"),
-        ("company_number", "01234567"),
+        ("company_number", company_number),
         ("address_line_1", "2 High Street"),
         ("town", "Grimsby"),
         ("postcode", "DN31 1HU"),

@@ -117,6 +117,70 @@ both_backends!(
     }
 );
 
+both_backends!(
+    a_charity_or_company_is_registered_once,
+    async |app: &TestApp| {
+        let register = |client: reqwest::Client, form: Vec<(&'static str, &'static str)>| async move {
+            app.post_form(
+                &client,
+                "/api/organisations/register",
+                "/organisations/new",
+                &form,
+            )
+            .await
+        };
+        let ruth = app.signed_in_as("ruth@example.org", &[]).await;
+        let mut first = church();
+        first[2] = ("charity_number", "1098765");
+        first[7] = ("postcode", "DN31 1HU");
+        let res = register(ruth, first.clone()).await;
+        assert_eq!(res.location.as_deref(), Some("/organisations/1"));
+
+        // The same charity number again, by someone else: refused, with the way in.
+        let sam = app.signed_in_as("sam@example.org", &[]).await;
+        let mut again = first.clone();
+        again[0] = ("name", "St Peter's Parish Church");
+        again[9] = ("contact_email", "sam@example.org");
+        let res = register(sam.clone(), again).await;
+        assert_eq!(res.location.as_deref(), Some("/organisations/new"));
+        let (_, page, _) = app.get(&sam, "/organisations/new").await;
+        assert!(
+            page.contains("is already registered in Seedbed with this charity number")
+                && page.contains("Ask its owner to invite you"),
+            "{page}"
+        );
+        assert!(
+            page.contains("St Peter&#x27;s Parish Church")
+                || page.contains("St Peter's Parish Church"),
+            "what was typed is kept"
+        );
+        // A company number held by another organisation is refused the same way.
+        let mut cic = church();
+        cic[0] = ("name", "Grimsby Foot Care CIC");
+        cic[1] = ("legal_form", "cic");
+        cic[3] = ("company_number", "12345678");
+        cic[7] = ("postcode", "DN31 1HU");
+        let res = register(sam.clone(), cic.clone()).await;
+        assert_eq!(
+            res.location.as_deref(),
+            Some("/organisations/2"),
+            "{:?}",
+            res.location
+        );
+        let mut other = cic.clone();
+        other[0] = ("name", "Another CIC");
+        let res = register(sam.clone(), other).await;
+        assert_eq!(res.location.as_deref(), Some("/organisations/new"));
+        let (_, page, _) = app.get(&sam, "/organisations/new").await;
+        assert!(page.contains("with this company number"), "{page}");
+        assert_eq!(
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM organisations")
+                .await,
+            2
+        );
+    }
+);
+
 both_backends!(owners_invite_remove_and_hand_over, async |app: &TestApp| {
     let ruth = app.signed_in_as("ruth@example.org", &[]).await;
     let mut form = church();
@@ -333,6 +397,7 @@ both_backends!(
         assert!(page.contains("You are acting for St Peter"), "{page}");
         let mut second = first.clone();
         second[0] = ("name", "Grimsby Foodbank");
+        second[2] = ("charity_number", "1123457");
         app.post_form(
             &ruth,
             "/api/organisations/register",
