@@ -114,6 +114,44 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<SchemeRow>,
     sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
 }
 
+/// Put a scheme's award (its decision and the scheme) and its acceptance at `awarded`, and
+/// each tranche in `paid` (id, when) at its time: for history made after the fact (the demo's
+/// funded schemes, awarded months ago but loaded today).
+pub async fn set_history(
+    conn: &mut AnyConnection,
+    scheme_id: i64,
+    awarded: UtcTime,
+    paid: &[(i64, UtcTime)],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE schemes SET created_at = $1,
+         accepted_at = CASE WHEN accepted_at IS NULL THEN NULL ELSE $1 END WHERE id = $2",
+    )
+    .bind(awarded)
+    .bind(scheme_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE decisions SET decided_at = $1 WHERE bid_id = (SELECT bid_id FROM schemes WHERE id = $2)",
+    )
+    .bind(awarded)
+    .bind(scheme_id)
+    .execute(&mut *conn)
+    .await?;
+    for (tranche, at) in paid {
+        sqlx::query(
+            "UPDATE tranches SET evidence_at = $1, reviewed_at = $1, paid_at = $1
+             WHERE id = $2 AND scheme_id = $3 AND paid_at IS NOT NULL",
+        )
+        .bind(*at)
+        .bind(*tranche)
+        .bind(scheme_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 pub async fn of_bid(conn: &mut AnyConnection, bid_id: i64) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM schemes WHERE bid_id = $1")
         .bind(bid_id)

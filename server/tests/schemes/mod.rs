@@ -344,6 +344,55 @@ both_backends!(
 );
 
 both_backends!(
+    the_demo_schemes_tell_one_story_of_dates,
+    async |app: &TestApp| {
+        server::cli::demo::load(&app.pool).await.unwrap();
+        let rows = sqlx::query(
+            "SELECT s.id, s.created_at, s.starts_on, s.accepted_at, d.decided_at, o.name
+             FROM schemes s JOIN decisions d ON d.bid_id = s.bid_id
+             JOIN organisations o ON o.id = s.organisation_id ORDER BY s.id",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert!(rows.len() >= 3, "the demo has its funded schemes");
+        let commissioner = client_for(app, "commissioner@seedbed.test").await;
+        let (_, register, _) = app.get(&commissioner, "/awards").await;
+        for r in &rows {
+            let (id, created, starts): (i64, String, String) =
+                (r.get("id"), r.get("created_at"), r.get("starts_on"));
+            let decided: String = r.get("decided_at");
+            let name: String = r.get("name");
+            assert_eq!(created, decided, "{name}: awarded when decided");
+            assert_eq!(
+                &created[..10],
+                starts,
+                "{name}: awarded on the day it started"
+            );
+            let accepted: Option<String> = r.get("accepted_at");
+            assert!(accepted.is_none_or(|a| a == created), "{name}");
+            // The scheme page and the public register give the same award date.
+            let day = chrono::NaiveDate::parse_from_str(&starts, "%Y-%m-%d").unwrap();
+            let shown = day.format("%-d %B %Y").to_string();
+            let (_, page, _) = app.get(&commissioner, &format!("/schemes/{id}")).await;
+            assert!(
+                page.contains(&format!("{shown} at")),
+                "{name}: scheme page says {shown}"
+            );
+            assert!(register.contains(&shown), "{name}: register says {shown}");
+        }
+        // Paid tranches were paid after the award and not in the future.
+        let out_of_order = app
+            .count(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM tranches t JOIN schemes s ON s.id = t.scheme_id
+                 WHERE t.paid_at IS NOT NULL AND t.paid_at < s.created_at",
+            )
+            .await;
+        assert_eq!(out_of_order, 0);
+    }
+);
+
+both_backends!(
     a_tranche_is_paid_once_under_concurrent_approvals,
     async |app: &TestApp| {
         let (scheme_id, _, applicant) = awarded_scheme(app).await;

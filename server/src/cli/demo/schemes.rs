@@ -488,5 +488,29 @@ async fn follow(
         }
         tx.commit().await?;
     }
+    // The history happened in the past: awarded and accepted on the day the scheme started,
+    // each paid tranche on its due day (never after today), so every page tells one story.
+    let at_ten = |day: NaiveDate| {
+        let ten = day.and_hms_opt(10, 0, 0).unwrap_or_default();
+        app::domain::date::uk_local_to_utc("day", "Day", ten.date(), ten.time())
+            .map(UtcTime::from)
+            .unwrap_or_else(|_| UtcTime::now())
+    };
+    let mut conn = pool.acquire().await?;
+    let starts_on = app::db::schemes::get(&mut conn, scheme)
+        .await?
+        .map(|s| s.starts_on)
+        .unwrap_or_else(today_uk);
+    let started = at_ten(starts_on.min(today_uk()));
+    let paid: Vec<(i64, UtcTime)> = tranches
+        .iter()
+        .take(story.tranches_paid)
+        .map(|t| (t.id, at_ten(t.due_on.max(starts_on).min(today_uk()))))
+        .collect();
+    app::db::schemes::set_history(&mut conn, scheme, started, &paid).await?;
     Ok(())
+}
+
+fn today_uk() -> NaiveDate {
+    app::domain::date::uk_date(Utc::now())
 }
