@@ -60,7 +60,7 @@ pub fn App() -> impl IntoView {
         assess::*, decide::moderation::*, fund::pooled::*, fund::questionnaire::*,
         fund::reports::*, fund::rounds::*, market::gaps::*, market::services::*,
         monitor::portfolio::*, monitor::returns::*, monitor::schemes::*, monitor::tranches::*,
-        public::rounds::*, public::*,
+        public::contact::*, public::rounds::*, public::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <components::NotFoundPage/> }>
                     <Route path=path!("/") view=HomePage ssr=async_mode.clone()/>
                     <Route path=path!("/accessibility") view=AccessibilityPage ssr=async_mode.clone()/>
+                    <Route path=path!("/contact") view=ContactPage ssr=async_mode.clone()/>
                     <Route path=path!("/privacy") view=PrivacyPage ssr=async_mode.clone()/>
                     <Route path=path!("/cookies") view=CookiesPage ssr=async_mode.clone()/>
                     <Route path=path!("/account") view=AccountPage ssr=async_mode.clone()/>
@@ -86,8 +87,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations/new") view=RegisterOrganisationPage ssr=async_mode.clone()/>
                     <Route path=path!("/organisations/join") view=JoinOrganisationPage ssr=async_mode.clone()/>
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=async_mode.clone()/>
+                    <Route path=path!("/organisations/:id/edit") view=EditOrganisationPage ssr=async_mode.clone()/>
                     <Route path=path!("/assess") view=AssessHomePage ssr=async_mode.clone()/>
                     <Route path=path!("/assess/bids/:id") view=AssessBidPage ssr=async_mode.clone()/>
+                    <Route path=path!("/assess/bids/:id/check") view=CheckScoresPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/assessment") view=PanelPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/interests") view=InterestsPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/assessment/bids/:bid") view=AssignBidPage ssr=async_mode.clone()/>

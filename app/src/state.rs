@@ -24,7 +24,11 @@ pub struct Settings {
     /// The demo and scale loaders: mail goes straight to the (capturing) mailer and is
     /// dropped, never into the outbox, so no one is told about made-up data.
     pub offline: bool,
+    /// How people reach the commissioning team (the contact page).
+    pub contact: Contact,
 }
+
+pub use crate::web::{Contact, DEFAULT_CONTACT};
 
 pub fn app_state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>()

@@ -99,3 +99,34 @@ impl TaskStatus {
         }
     }
 }
+
+/// How people reach the team that runs the fund: the contact page and the feedback link.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Contact {
+    pub email: String,
+    pub phone: String,
+    /// Lines of the postal address, separated by commas.
+    pub address: String,
+    /// When the phone is answered.
+    pub hours: String,
+}
+
+/// Placeholders a council replaces (the phone number is one Ofcom keeps for drama).
+pub const DEFAULT_CONTACT: [&str; 4] = [
+    "seedfunding@council.example",
+    "01632 960 123",
+    "Commissioning team, Municipal Offices, Town Hall Square, Grimsby, DN31 1AA",
+    "Monday to Friday, 9am to 5pm (except bank holidays)",
+];
+
+impl Default for Contact {
+    fn default() -> Self {
+        let [email, phone, address, hours] = DEFAULT_CONTACT.map(String::from);
+        Contact {
+            email,
+            phone,
+            address,
+            hours,
+        }
+    }
+}

@@ -46,7 +46,10 @@ test('a new user registers, confirms their email, signs in and out', async ({ se
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await seedbed.settled('Your account');
+  // A new applicant lands on "Your bids", which says what to do next.
+  await seedbed.settled('Your bids');
+  await expect(page.getByRole('heading', { name: 'What to do next' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Register your organisation' })).toBeVisible();
   await expect(page.getByText('Jo Bloggs').first()).toBeVisible();
 
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -101,7 +104,7 @@ test('a forgotten password is reset through the emailed link', async ({ seedbed,
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill('meadow lantern biscuit');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await seedbed.settled('Your account');
+  await seedbed.settled('Your bids');
 });
 
 test('public pages, footer pages and the not-found page', async ({ seedbed, page }) => {

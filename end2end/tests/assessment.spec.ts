@@ -44,13 +44,28 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Declare any conflict of interest');
   await expect(page.getByText('Foot care practitioner (part time)')).toHaveCount(0);
   await page.getByLabel('No, I have no conflict of interest').check();
+  // The questions about a conflict apply only to "Yes": with JavaScript they show only then.
+  const connected = page.getByText('If you have a conflict, how are you connected?');
+  if (testInfo.project.name === 'js-on') {
+    await expect(connected).toBeHidden();
+    await page.getByLabel('Yes, I have a conflict of interest').check();
+    await expect(connected).toBeVisible();
+    await page.getByLabel('No, I have no conflict of interest').check();
+    await expect(connected).toBeHidden();
+  } else {
+    await expect(connected).toBeVisible();
+  }
   await page.getByRole('button', { name: 'Declare and continue' }).click();
   await seedbed.settled(`Score the bid from ${organisation}`);
   await expect(page.locator('figcaption')).toHaveText('Grant dependency falls from 78% in year 1 to 0% in year 3');
-  await page.getByRole('button', { name: 'Submit scores' }).click();
+  await page.getByRole('button', { name: 'Check and submit scores' }).click();
   await expect(page.getByRole('link', { name: /^Select a score for/ }).first()).toBeVisible();
   await seedbed.settled();
   expect(await scoreEverything(seedbed, page, '4', 'A credible plan that charges modestly and reaches independence.')).toBe(3);
+  await page.getByRole('button', { name: 'Check and submit scores' }).click();
+  // Submitted scores are locked: they are shown for checking first.
+  await seedbed.settled('Check your scores before you submit them');
+  await expect(page.getByText('4 out of 5').first()).toBeVisible();
   await page.getByRole('button', { name: 'Submit scores' }).click();
   await seedbed.settled(`Score the bid from ${organisation}`);
   await expect(page.getByText('Your scores are submitted and locked')).toBeVisible();
@@ -64,6 +79,8 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await expect(page.getByRole('heading', { name: "Carers' experience", level: 3 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Budget', level: 3 })).toHaveCount(0);
   expect(await scoreEverything(seedbed, page, '5', 'Carers designed the visit times: this will work for us.')).toBe(1);
+  await page.getByRole('button', { name: 'Check and submit scores' }).click();
+  await seedbed.settled('Check your scores before you submit them');
   await page.getByRole('button', { name: 'Submit scores' }).click();
   await seedbed.settled(`Score the bid from ${organisation}`);
 
@@ -97,16 +114,17 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await page.getByLabel('Agreed score for Sustainability').selectOption('4');
   await page.getByLabel('Moderation note for Sustainability').fill('The panel agreed the charging model is sound');
   await page.getByRole('button', { name: 'Save agreed scores' }).click();
-  await seedbed.settled('Moderation and decisions');
-  await expect(page.getByText('Agreed scores saved')).toBeVisible();
-  await expect(page.getByRole('row').filter({ hasText: organisation })).toContainText('Agreed 4');
-  await page.getByRole('row').filter({ hasText: organisation }).getByRole('link').first().click();
+  // The commissioner stays on the bid to record the decision.
   await seedbed.settled(new RegExp(organisation.replace(/[()']/g, '.')));
+  await expect(page.getByText('Agreed scores saved. Record the decision below')).toBeVisible();
+  await expect(page.getByLabel('Agreed score for Sustainability')).toHaveValue('4');
+  await expect(page.getByLabel('If awarded, what the grant pays for')).toHaveValue(/^Seed funding towards /);
   await page.getByLabel('Award', { exact: true }).check();
   await page.getByLabel('Amount to award').fill('20000');
   await page.getByRole('button', { name: 'Record decision' }).click();
   await seedbed.settled('Moderation and decisions');
   await expect(page.getByText(`${organisation} awarded £20,000.00`)).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: organisation })).toContainText('Agreed 4');
 
   // The applicant sees the award.
   await switchUser(seedbed, page, owner);

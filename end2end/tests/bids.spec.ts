@@ -89,7 +89,7 @@ async function registerAndSignIn(seedbed: Seedbed, page: Page, hands: Hands, ema
   await hands.fill(page.getByLabel('Email address'), email);
   await hands.fill(page.getByLabel('Password', { exact: true }), PASSWORD);
   await hands.press(page.getByRole('button', { name: 'Sign in' }));
-  await seedbed.settled('Your account');
+  await seedbed.settled('Your bids');
 }
 
 async function registerOrganisation(seedbed: Seedbed, page: Page, hands: Hands, name: string, company: string) {
@@ -199,19 +199,25 @@ async function bidJourney(seedbed: Seedbed, page: Page, hands: Hands, project: s
     await hands.fill(line.getByLabel('Year 1'), y1);
     await hands.fill(line.getByLabel('Year 2'), y2);
   }
+  // With JavaScript the totals add up as the lines are typed; without, once saved.
+  if (seedbed.jsEnabled) {
+    await expect(page.getByRole('table', { name: 'Total cost (adds up as you type)' })).toContainText('£40,000.00');
+  }
   await hands.fill(page.getByLabel('How much seed funding are you asking for?'), '24000');
   await saveAndContinue(seedbed, page, hands);
 
   // The sustainability plan reaches zero grant dependency in year 3.
   await hands.press(page.getByRole('link', { name: 'Sustainability plan' }));
   await seedbed.settled('Sustainability plan');
+  // Running costs for the funding period start as the budget's totals.
+  await expect(page.getByRole('group', { name: 'Year 1 (during the funding period)' }).getByLabel('Running costs')).toHaveValue(/^20000(\.00)?$/);
   const years: [string, string, string][] = [['16000', '300', 'during the funding period'], ['8000', '800', 'during the funding period'], ['0', '1400', 'after the grant ends']];
   for (const [i, [grant, users, when]] of years.entries()) {
     const year = page.getByRole('group', { name: `Year ${i + 1} (${when})` });
     await hands.fill(year.getByLabel('Running costs'), '20000');
     await hands.fill(year.getByLabel('This seed grant'), grant);
-    await hands.fill(year.getByLabel('Charge per user'), '15');
-    await hands.fill(year.getByLabel('Users expected to pay'), users);
+    await hands.fill(year.getByLabel('Charge for each paid use'), '15');
+    await hands.fill(year.getByLabel('Paid uses in the year'), users);
   }
   await hands.press(page.getByRole('button', { name: 'Save and come back later' }));
   await seedbed.settled(/^Your bid: /);

@@ -35,8 +35,32 @@ export async function expectAccessible(page: Page) {
       (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
     );
     expect(summary, `accessibility violations on ${url}`).toEqual([]);
+    await expectFitsPhone(target, url);
   } finally {
     await scratch?.close();
+  }
+}
+
+/**
+ * Fails when the page scrolls sideways on a phone 390 px wide: every page the suite visits
+ * is checked at that width too (then put back). Wide tables scroll inside their own box.
+ */
+async function expectFitsPhone(page: Page, url: string) {
+  const size = page.viewportSize() ?? { width: 1280, height: 720 };
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    const found = await page.evaluate(() => {
+      const root = document.documentElement;
+      const culprits = Array.from(document.querySelectorAll('body *'))
+        .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 1)
+        .filter((e) => !e.closest('.seedbed-table-scroll'))
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? '').trim().slice(0, 40)}"`);
+      return { scroll: root.scrollWidth, width: root.clientWidth, culprits };
+    });
+    expect(found.scroll, `sideways scroll at 390 px on ${url}: ${found.culprits.join('; ')}`).toBeLessThanOrEqual(found.width);
+  } finally {
+    await page.setViewportSize(size);
   }
 }
 

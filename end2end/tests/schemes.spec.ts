@@ -2,10 +2,11 @@ import { Page } from '@playwright/test';
 import { test, expect, Seedbed, DEMO_PASSWORD, mailFromOutbox } from './fixtures';
 
 // The demo's history has two active schemes from the 2025 meals round. Each project
-// (JavaScript on, JavaScript off) follows one of them, so the two runs never meet.
+// (JavaScript on, JavaScript off) follows one of them, so the two runs never meet. Each
+// has sent three returns; its fourth is overdue (so it is at risk) and its fifth just due.
 const SCHEMES: Record<string, { organisation: string; owner: string; before: string }> = {
-  'js-on': { organisation: "St Mary's Church Meals and More", owner: 'meals@seedbed.test', before: 'On track' },
-  'js-off': { organisation: 'Befriend Grimsby', owner: 'befriend@seedbed.test', before: 'Behind' },
+  'js-on': { organisation: "St Mary's Church Meals and More", owner: 'meals@seedbed.test', before: 'At risk' },
+  'js-off': { organisation: 'Befriend Grimsby', owner: 'befriend@seedbed.test', before: 'At risk' },
 };
 const ROUND = 'More than meals: shopping help and signposting (2025)';
 
@@ -82,6 +83,9 @@ test('a scheme sends returns and evidence; the commissioner pays, watches its st
   await seedbed.settled(organisation);
   await sendReturn(seedbed, page, organisation, 4, '0');
   await sendReturn(seedbed, page, organisation, 5, '0');
+  // Only returns whose period has ended are offered: the sixth opens when its quarter ends.
+  await expect(page.getByRole('link', { name: 'Fill in return 6' })).toHaveCount(0);
+  await expect(page.getByText(/^Opens /).first()).toBeVisible();
 
   // Four eyes: one commissioner approves the evidence, another records the payment.
   await switchUser(seedbed, page, 'icb@seedbed.test');

@@ -82,6 +82,7 @@ async fn seed(pool: &sqlx::AnyPool, awards: usize) {
                     organisation_id: org,
                     amount: Pence(500_000 + (*n as i64 % 40) * 50_000),
                     conditions: "",
+                    purpose: "A weekly community service",
                     plan: &[],
                     starts_on: start,
                     return_every: 3,

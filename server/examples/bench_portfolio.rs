@@ -76,6 +76,7 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
                 organisation_id: org,
                 amount: Pence(2_000_000),
                 conditions: "",
+                purpose: "A weekly community service",
                 plan: &plan,
                 starts_on: start,
                 return_every: 3,

@@ -102,6 +102,38 @@ pub struct Common {
         global = true
     )]
     pub outbox_dir: String,
+    /// The commissioning team's email address, on the contact page and for feedback
+    #[arg(
+        long,
+        env = "SEEDBED_CONTACT_EMAIL",
+        default_value = app::state::DEFAULT_CONTACT[0],
+        global = true
+    )]
+    pub contact_email: String,
+    /// The commissioning team's phone number, on the contact page
+    #[arg(
+        long,
+        env = "SEEDBED_CONTACT_PHONE",
+        default_value = app::state::DEFAULT_CONTACT[1],
+        global = true
+    )]
+    pub contact_phone: String,
+    /// The commissioning team's postal address (lines separated by commas)
+    #[arg(
+        long,
+        env = "SEEDBED_CONTACT_ADDRESS",
+        default_value = app::state::DEFAULT_CONTACT[2],
+        global = true
+    )]
+    pub contact_address: String,
+    /// When the phone is answered
+    #[arg(
+        long,
+        env = "SEEDBED_CONTACT_HOURS",
+        default_value = app::state::DEFAULT_CONTACT[3],
+        global = true
+    )]
+    pub contact_hours: String,
     /// Log filter, e.g. info or seedbed=debug,tower_http=info
     #[arg(long, env = "SEEDBED_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -44,6 +44,8 @@ pub struct BuildOptions {
     pub open_data_prefix: String,
     /// Reverse proxies whose X-Forwarded-For names the client (see domain::client).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How people reach the commissioning team.
+    pub contact: app::state::Contact,
 }
 
 /// Connect, migrate, and build the router. Used by `serve` and by the integration tests.
@@ -72,6 +74,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
             open_data_prefix: options.open_data_prefix,
             trusted_proxies: options.trusted_proxies,
             offline: false,
+            contact: options.contact,
         }),
         cache: Default::default(),
     };

@@ -142,6 +142,12 @@ async fn serve(common: server::config::Common, args: ServeArgs) -> anyhow::Resul
         mailer,
         open_data_prefix: common.open_data_prefix.clone(),
         trusted_proxies: args.trusted_proxies.clone(),
+        contact: app::state::Contact {
+            email: common.contact_email.clone(),
+            phone: common.contact_phone.clone(),
+            address: common.contact_address.clone(),
+            hours: common.contact_hours.clone(),
+        },
     })
     .await?;
     if args.demo {

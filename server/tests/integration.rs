@@ -81,7 +81,14 @@ both_backends!(register_verify_sign_in_sign_out, async |app: &TestApp| {
     assert!(page.contains("This link has expired"));
 
     let res = app.sign_in(&client, "jo@example.org", PASSWORD).await;
-    assert_eq!(res.location.as_deref(), Some("/account"), "{}", res.body);
+    // Someone with no role lands on "Your bids", which says what to do next.
+    assert_eq!(res.location.as_deref(), Some("/bids"), "{}", res.body);
+    let (_, page, _) = app.get(&client, "/bids").await;
+    assert!(
+        page.contains("Register your organisation")
+            && page.contains("Open and upcoming funding rounds"),
+        "{page}"
+    );
     let (status, page, _) = app.get(&client, "/account").await;
     assert_eq!(status, 200);
     assert!(page.contains("Jo Bloggs"));
@@ -321,7 +328,7 @@ both_backends!(reset_a_forgotten_password, async |app: &TestApp| {
             .await
             .location
             .as_deref(),
-        Some("/account")
+        Some("/bids")
     );
 
     let client = new_client();
@@ -388,7 +395,7 @@ both_backends!(reset_a_forgotten_password, async |app: &TestApp| {
             .await
             .location
             .as_deref(),
-        Some("/account")
+        Some("/bids")
     );
 
     // The link is single-use.
@@ -753,6 +760,7 @@ both_backends!(shell_pages_and_errors, async |app: &TestApp| {
         ("/accessibility", "Accessibility statement for Seedbed"),
         ("/privacy", "Privacy notice"),
         ("/cookies", "Cookies"),
+        ("/contact", "Contact the commissioning team"),
     ] {
         let (status, page, _) = app.get(&client, path).await;
         assert_eq!(status, 200, "{path}");
@@ -761,9 +769,20 @@ both_backends!(shell_pages_and_errors, async |app: &TestApp| {
             page.contains("href=\"/accessibility\"")
                 && page.contains("href=\"/privacy\"")
                 && page.contains("href=\"/cookies\"")
+                && page.contains("href=\"/contact\"")
         );
+        // The beta banner's feedback link leads somewhere.
+        assert!(page.contains("href=\"/contact#feedback\""), "{path}");
         assert!(page.contains("Sign in"));
     }
+    // The contact page gives the portal's configured address, and a way to send feedback.
+    let (_, page, _) = app.get(&client, "/contact").await;
+    assert!(
+        page.contains("mailto:team@test.example")
+            && page.contains("mailto:team@test.example?subject=Feedback%20on%20Seedbed")
+            && page.contains("01632 960 123"),
+        "{page}"
+    );
     let (status, page, _) = app.get(&client, "/no-such-page").await;
     assert_eq!(status, 404);
     assert!(page.contains("Page not found"));

@@ -133,3 +133,10 @@ pub async fn award_register(
         gaps: choices.gaps.into_iter().map(choice).collect(),
     })
 }
+
+/// How to reach the commissioning team, as this portal is set up (the contact page).
+#[server(prefix = "/api", endpoint = "public/contact")]
+pub async fn contact_details() -> Result<crate::web::Contact, AppError> {
+    let state = crate::state::app_state()?;
+    Ok(state.settings.contact.clone())
+}

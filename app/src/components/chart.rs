@@ -23,7 +23,7 @@ pub fn DependencyChart(
             let y = y_for(p);
             view! {
                 <line x1=left x2=width - 8 y1=y y2=y stroke="#b1b4b6" stroke-width="1"/>
-                <text x=left - 6 y=y + 4 text-anchor="end" font-size="12" fill="#0b0c0c">{format!("{p}%")}</text>
+                <text x=left - 6 y=y + 4 text-anchor="end" font-size="16" fill="#0b0c0c">{format!("{p}%")}</text>
             }
         })
         .collect_view();
@@ -37,8 +37,8 @@ pub fn DependencyChart(
             let centre = x + bar_w / 2;
             view! {
                 <rect x=x y=y width=bar_w height=h fill="#1d70b8"/>
-                <text x=centre y=y.saturating_sub(4).max(12) text-anchor="middle" font-size="13" font-weight="bold" fill="#0b0c0c">{format!("{percent}%")}</text>
-                <text x=centre y=height - bottom + 18 text-anchor="middle" font-size="13" fill="#0b0c0c">{label}</text>
+                <text x=centre y=y.saturating_sub(4).max(12) text-anchor="middle" font-size="16" font-weight="bold" fill="#0b0c0c">{format!("{percent}%")}</text>
+                <text x=centre y=height - bottom + 18 text-anchor="middle" font-size="16" fill="#0b0c0c">{label}</text>
             }
         })
         .collect_view();
@@ -80,7 +80,7 @@ pub fn TrajectoryChart(
             let y = y_for(p);
             view! {
                 <line x1=left x2=width - 8 y1=y y2=y stroke="#b1b4b6" stroke-width="1"/>
-                <text x=left - 6 y=y + 4 text-anchor="end" font-size="12" fill="#0b0c0c">{format!("{p}%")}</text>
+                <text x=left - 6 y=y + 4 text-anchor="end" font-size="16" fill="#0b0c0c">{format!("{p}%")}</text>
             }
         })
         .collect_view();
@@ -95,13 +95,13 @@ pub fn TrajectoryChart(
     };
     let planned = line(|p| p.1);
     let actual = line(|p| p.2);
-    let step = (points.len() / 8).max(1);
+    let step = points.len().div_ceil(6).max(1);
     let labels = points
         .iter()
         .enumerate()
         .filter(|(i, _)| i % step == 0)
         .map(|(i, p)| view! {
-            <text x=x_for(i) y=height - bottom + 18 text-anchor="middle" font-size="12" fill="#0b0c0c">{p.0.clone()}</text>
+            <text x=x_for(i) y=height - bottom + 18 text-anchor="middle" font-size="16" fill="#0b0c0c">{p.0.clone()}</text>
         })
         .collect_view();
     let dots = points
@@ -127,9 +127,9 @@ pub fn TrajectoryChart(
                 {dots}
                 {labels}
                 <line x1=left x2=left + 30 y1=legend_y - 4 y2=legend_y - 4 stroke="#1d70b8" stroke-width="3" stroke-dasharray="8 5"/>
-                <text x=left + 36 y=legend_y font-size="13" fill="#0b0c0c">"Planned in the bid"</text>
+                <text x=left + 36 y=legend_y font-size="16" fill="#0b0c0c">"Planned in the bid"</text>
                 <line x1=left + 200 x2=left + 230 y1=legend_y - 4 y2=legend_y - 4 stroke="#0b0c0c" stroke-width="3"/>
-                <text x=left + 236 y=legend_y font-size="13" fill="#0b0c0c">"Actual, from monitoring returns"</text>
+                <text x=left + 236 y=legend_y font-size="16" fill="#0b0c0c">"Actual, from monitoring returns"</text>
             </svg>
             <figcaption class="govuk-body">{summary}</figcaption>
         </figure>
@@ -150,7 +150,7 @@ pub fn IncomeChart(
     const COLOURS: [&str; 6] = [
         "#1d70b8", "#00703c", "#f47738", "#4c2c92", "#d4351c", "#505a5f",
     ];
-    let (width, height, left, top, bottom) = (640u32, 300u32, 72u32, 16u32, 96u32);
+    let (width, height, left, top, bottom) = (640u32, 344u32, 100u32, 16u32, 140u32);
     let plot_h = (height - top - bottom) as i64;
     let max = periods
         .iter()
@@ -185,14 +185,14 @@ pub fn IncomeChart(
             }
         })
         .collect_view();
-    let step = (periods.len() / 8).max(1);
+    let step = periods.len().div_ceil(6).max(1);
     let labels = periods
         .iter()
         .enumerate()
         .filter(|(i, _)| i % step == 0)
         .map(|(i, p)| {
             let x = left + slot * i as u32 + slot / 2;
-            view! { <text x=x y=height - bottom + 18 text-anchor="middle" font-size="12" fill="#0b0c0c">{p.0.clone()}</text> }
+            view! { <text x=x y=height - bottom + 18 text-anchor="middle" font-size="16" fill="#0b0c0c">{p.0.clone()}</text> }
         })
         .collect_view();
     let top_label = crate::domain::money::Pence(max).display();
@@ -200,11 +200,11 @@ pub fn IncomeChart(
         .iter()
         .enumerate()
         .map(|(k, name)| {
-            let (col, row) = ((k % 3) as u32, (k / 3) as u32);
-            let (x, y) = (left + col * 190, height - bottom + 40 + row * 20);
+            let (col, row) = ((k % 2) as u32, (k / 2) as u32);
+            let (x, y) = (left + col * 260, height - bottom + 44 + row * 24);
             view! {
                 <rect x=x y=y - 11 width="14" height="14" fill=COLOURS[k % 6]/>
-                <text x=x + 20 y=y font-size="12" fill="#0b0c0c">{*name}</text>
+                <text x=x + 20 y=y font-size="16" fill="#0b0c0c">{*name}</text>
             }
         })
         .collect_view();
@@ -219,13 +219,13 @@ pub fn IncomeChart(
                 <desc id=desc_id>{summary.clone()}</desc>
                 <line x1=left x2=width - 8 y1=y_for(0) y2=y_for(0) stroke="#b1b4b6" stroke-width="1"/>
                 <line x1=left x2=width - 8 y1=y_for(max) y2=y_for(max) stroke="#b1b4b6" stroke-width="1"/>
-                <text x=left - 6 y=y_for(0) + 4 text-anchor="end" font-size="12" fill="#0b0c0c">"£0"</text>
-                <text x=left - 6 y=y_for(max) + 4 text-anchor="end" font-size="11" fill="#0b0c0c">{top_label}</text>
+                <text x=left - 6 y=y_for(0) + 4 text-anchor="end" font-size="16" fill="#0b0c0c">"£0"</text>
+                <text x=left - 6 y=y_for(max) + 4 text-anchor="end" font-size="16" fill="#0b0c0c">{top_label}</text>
                 {bars}
                 {labels}
                 {legend}
-                <line x1=left + 380 x2=left + 400 y1=height - bottom + 75 y2=height - bottom + 75 stroke="#0b0c0c" stroke-width="3"/>
-                <text x=left + 406 y=height - bottom + 79 font-size="12" fill="#0b0c0c">"Running costs"</text>
+                <line x1=left - 3 x2=left + 17 y1=height - bottom + 111 y2=height - bottom + 111 stroke="#0b0c0c" stroke-width="3"/>
+                <text x=left + 20 y=height - bottom + 116 font-size="16" fill="#0b0c0c">"Running costs (the black line)"</text>
             </svg>
             <figcaption class="govuk-body">{summary}</figcaption>
         </figure>

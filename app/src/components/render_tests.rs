@@ -236,3 +236,19 @@ fn pagination_marks_the_current_page() {
     assert!(html.contains(r#"aria-current="page""#), "{html}");
     assert!(html.contains(r#"rel="prev""#) && html.contains(r#"rel="next""#));
 }
+
+#[test]
+fn chart_text_is_readable_and_labels_do_not_crowd() {
+    let points = (1..=12)
+        .map(|i| (format!("Q{i} 2027"), Some(80 - i * 5), Some(75 - i * 5)))
+        .collect();
+    let html = render(|| {
+        view! { <TrajectoryChart id="t" title="Dependency" points=points summary="Falls to 15%"/> }
+    });
+    for size in html.split("font-size=\"").skip(1) {
+        let px: u32 = size.split('"').next().unwrap().parse().unwrap();
+        assert!(px >= 16, "chart text at {px}px");
+    }
+    // Twelve quarters: every other one is labelled, so the labels never overlap.
+    assert_eq!(html.matches(" 2027</text>").count(), 6, "{html}");
+}

@@ -276,3 +276,22 @@ pub async fn decision_of(
     .fetch_optional(conn)
     .await
 }
+
+/// The assessors assigned to a bid who have not submitted scores for it, by name (one who
+/// declared a conflict is not waited for: they never score it).
+pub async fn awaiting_scores(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT u.full_name FROM assignments a JOIN users u ON u.id = a.user_id
+         WHERE a.bid_id = $1 AND a.submitted_at IS NULL
+           AND COALESCE((SELECT d.conflict FROM declarations d
+                         WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id
+                         ORDER BY d.id DESC LIMIT 1), 0) = 0
+         ORDER BY u.full_name",
+    )
+    .bind(bid_id)
+    .fetch_all(conn)
+    .await
+}

@@ -10,6 +10,8 @@ pub struct MeasureRow {
     pub id: i64,
     pub kind: MeasureKind,
     pub name: String,
+    /// How to count it ("" if none given).
+    pub guidance: String,
     /// The unit cost that values this measure's outcomes, if any.
     pub valued_by: Option<ValuedBy>,
 }
@@ -31,6 +33,7 @@ struct MeasureRecord {
     #[sqlx(try_from = "String")]
     kind: MeasureKind,
     name: String,
+    guidance: String,
     unit_cost_id: Option<i64>,
     cost_name: Option<String>,
     unit: Option<String>,
@@ -44,6 +47,7 @@ impl From<MeasureRecord> for MeasureRow {
             id: r.id,
             kind: r.kind,
             name: r.name,
+            guidance: r.guidance,
             valued_by: r.unit_cost_id.map(|unit_cost_id| ValuedBy {
                 unit_cost_id,
                 name: r.cost_name.unwrap_or_default(),
@@ -60,7 +64,7 @@ pub async fn measures(
     round_id: i64,
 ) -> Result<Vec<MeasureRow>, sqlx::Error> {
     let rows: Vec<MeasureRecord> = sqlx::query_as(
-        "SELECT m.id, m.kind, m.name, m.unit_cost_id, u.name AS cost_name, u.unit, u.cost_pence, m.attribution_bp
+        "SELECT m.id, m.kind, m.name, m.guidance, m.unit_cost_id, u.name AS cost_name, u.unit, u.cost_pence, m.attribution_bp
          FROM round_measures m LEFT JOIN unit_costs u ON u.id = m.unit_cost_id WHERE m.round_id = $1 ORDER BY m.position, m.id",
     )
     .bind(round_id)
@@ -75,8 +79,8 @@ pub async fn add_measure(
     m: &crate::domain::monitoring::Measure,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO round_measures (round_id, kind, name, unit_cost_id, attribution_bp, position)
-         VALUES ($1, $2, $3, $4, $5, (SELECT CAST(COALESCE(MAX(position), 0) + 1 AS BIGINT) FROM round_measures WHERE round_id = $1))
+        "INSERT INTO round_measures (round_id, kind, name, unit_cost_id, attribution_bp, guidance, position)
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT CAST(COALESCE(MAX(position), 0) + 1 AS BIGINT) FROM round_measures WHERE round_id = $1))
          RETURNING id",
     )
     .bind(round_id)
@@ -84,6 +88,7 @@ pub async fn add_measure(
     .bind(&m.name)
     .bind(m.cost.map(|c| c.0))
     .bind(m.cost.map(|c| c.1))
+    .bind(&m.guidance)
     .fetch_one(conn)
     .await
 }

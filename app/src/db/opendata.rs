@@ -10,7 +10,7 @@ use sqlx::{AnyPool, FromRow, Row};
 macro_rules! awards_select {
     () => {
         "SELECT s.id, s.amount_pence, s.starts_on, s.created_at, s.accepted_at, s.graduated_at, s.status AS scheme_status,
-    r.title AS round_title, r.summary, r.period_months, r.area_served, r.invited_only,
+    r.title AS round_title, CASE WHEN s.purpose <> '' THEN s.purpose ELSE r.summary END AS summary, r.period_months, r.area_served, r.invited_only,
     o.id AS organisation_id, o.name AS organisation, o.legal_form, o.charity_number, o.company_number, o.postcode,
     d.decided_at
     FROM schemes s JOIN rounds r ON r.id = s.round_id JOIN organisations o ON o.id = s.organisation_id

@@ -45,23 +45,64 @@ impl<'r> FromRow<'r, AnyRow> for Organisation {
     }
 }
 
-/// Register an organisation with its creator as owner.
-/// An organisation already registered with this charity or company number, if any: (its id,
-/// its name, and whether the charity number is the one that matches).
+/// Another organisation (not `except`: 0 for none) already registered with this charity or
+/// company number, if any: (its id, its name, and whether the charity number is the one that
+/// matches).
 pub async fn registered_with(
     conn: &mut AnyConnection,
     charity_number: Option<&str>,
     company_number: Option<&str>,
+    except: i64,
 ) -> Result<Option<RegisteredWith>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name, CASE WHEN charity_number = $1 THEN 1 ELSE 0 END AS by_charity
-         FROM organisations WHERE charity_number = $1 OR company_number = $2
+         FROM organisations WHERE (charity_number = $1 OR company_number = $2) AND id <> $3
          ORDER BY id LIMIT 1",
     )
     .bind(charity_number)
     .bind(company_number)
+    .bind(except)
     .fetch_optional(conn)
     .await
+}
+
+/// Correct an organisation's details.
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    o: &Organisation,
+    now: UtcTime,
+) -> Result<(), sqlx::Error> {
+    let sql = "UPDATE organisations SET name = $1, legal_form = $2, charity_number = $3, company_number = $4,
+         address_line_1 = $5, address_line_2 = $6, town = $7, postcode = $8, contact_name = $9,
+         contact_email = $10, contact_phone = $11, income_band = $12, area_served = $13, updated_at = $14
+         WHERE id = $15";
+    with_fields(sqlx::query(sql), o)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Bind $1 to $13: the organisation's fields, in the order of `insert`'s and `update`'s
+/// columns.
+fn with_fields<'q>(q: AnyQuery<'q>, o: &'q Organisation) -> AnyQuery<'q> {
+    q.bind(&o.name)
+        .bind(o.legal_form.code())
+        .bind(o.charity_number.as_ref().map(|c| c.as_str().to_string()))
+        .bind(o.company_number.as_ref().map(|c| c.as_str().to_string()))
+        .bind(&o.address_line_1)
+        .bind(&o.address_line_2)
+        .bind(&o.town)
+        .bind(o.postcode.as_str())
+        .bind(&o.contact_name)
+        .bind(o.contact_email.as_str())
+        .bind(&o.contact_phone)
+        .bind(o.income_band.code())
+        .bind(&o.area_served)
 }
 
 /// An organisation that holds a charity or company number.
@@ -79,28 +120,15 @@ pub async fn insert(
     owner: i64,
     now: UtcTime,
 ) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO organisations (name, legal_form, charity_number, company_number, address_line_1, address_line_2,
+    let sql = "INSERT INTO organisations (name, legal_form, charity_number, company_number, address_line_1, address_line_2,
          town, postcode, contact_name, contact_email, contact_phone, income_band, area_served, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
-    )
-    .bind(&o.name)
-    .bind(o.legal_form.code())
-    .bind(o.charity_number.as_ref().map(|c| c.as_str().to_string()))
-    .bind(o.company_number.as_ref().map(|c| c.as_str().to_string()))
-    .bind(&o.address_line_1)
-    .bind(&o.address_line_2)
-    .bind(&o.town)
-    .bind(o.postcode.as_str())
-    .bind(&o.contact_name)
-    .bind(o.contact_email.as_str())
-    .bind(&o.contact_phone)
-    .bind(o.income_band.code())
-    .bind(&o.area_served)
-    .bind(owner)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id";
+    let id: i64 = with_fields(sqlx::query(sql), o)
+        .bind(owner)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("id")?;
     sqlx::query("INSERT INTO memberships (organisation_id, user_id, role, joined_at) VALUES ($1, $2, 'owner', $3)")
         .bind(id)
         .bind(owner)

@@ -18,6 +18,8 @@ pub struct NewScheme<'a> {
     pub organisation_id: i64,
     pub amount: Pence,
     pub conditions: &'a str,
+    /// What the grant pays for (published).
+    pub purpose: &'a str,
     pub plan: &'a [PlanYear],
     pub starts_on: chrono::NaiveDate,
     pub return_every: u32,
@@ -33,8 +35,8 @@ pub async fn create(
 ) -> Result<i64, sqlx::Error> {
     let plan = serde_json::to_string(s.plan).unwrap_or_else(|_| "[]".into());
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO schemes (bid_id, round_id, organisation_id, amount_pence, conditions, status, created_at, plan, starts_on, return_every_months)
-         VALUES ($1, $2, $3, $4, $5, 'awarded', $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO schemes (bid_id, round_id, organisation_id, amount_pence, conditions, status, created_at, plan, starts_on, return_every_months, purpose)
+         VALUES ($1, $2, $3, $4, $5, 'awarded', $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(s.bid_id)
     .bind(s.round_id)
@@ -45,6 +47,7 @@ pub async fn create(
     .bind(plan)
     .bind(Day(s.starts_on))
     .bind(i64::from(s.return_every))
+    .bind(s.purpose)
     .fetch_one(&mut *conn)
     .await?;
     for (i, t) in s.tranches.iter().enumerate() {

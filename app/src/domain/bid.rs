@@ -151,8 +151,13 @@ pub fn check_request(
 pub struct PlanYear {
     pub costs: Pence,
     pub seed_grant: Pence,
+    /// A charge for each paid use (an appointment, a meal, a session)...
     pub charge_per_user: Pence,
+    /// ...times the paid uses in the year.
     pub expected_users: u32,
+    /// Fees and charges given as the year's total (memberships, a flat rate).
+    #[serde(default)]
+    pub other_charges: Pence,
     pub other_grants: Pence,
     pub donations: Pence,
     pub contracts: Pence,
@@ -161,12 +166,14 @@ pub struct PlanYear {
 }
 
 impl PlanYear {
-    /// Charges to users: the charge per user times the users expected.
+    /// Charges to users: the charge for each paid use times the paid uses, and the other
+    /// fees and charges.
     pub fn charges(&self) -> Pence {
         Pence(
             self.charge_per_user
                 .0
-                .saturating_mul(i64::from(self.expected_users)),
+                .saturating_mul(i64::from(self.expected_users))
+                .saturating_add(self.other_charges.0),
         )
     }
 
@@ -315,6 +322,23 @@ mod tests {
             expected_users: users,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn income_from_users_can_be_a_years_total() {
+        // A meals service charging members £10 a month as a flat rate, and £3 a meal.
+        let y = PlanYear {
+            other_charges: Pence(600_000),
+            ..year(3_000_000, 1_000_000, 300, 2_000)
+        };
+        assert_eq!(y.charges(), Pence(1_200_000));
+        assert_eq!(y.total_income(), Pence(2_200_000));
+        // A plan saved before the field existed still reads.
+        let old: PlanYear = serde_json::from_str(
+            r#"{"costs":100,"seed_grant":0,"charge_per_user":1,"expected_users":100,"other_grants":0,"donations":0,"contracts":0,"volunteer_hours":0,"value_per_hour":0}"#,
+        )
+        .unwrap();
+        assert_eq!(old.charges(), Pence(100));
     }
 
     #[test]

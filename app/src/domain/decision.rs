@@ -24,9 +24,13 @@ pub struct DecisionForm {
     pub outcome: String,
     pub amount: String,
     pub conditions: String,
+    /// For an award: what the grant pays for, published on the register of awards.
+    pub purpose: String,
     pub feedback: String,
     /// How often an award's monitoring returns fall due, in months ("" means quarterly).
     pub returns_every: String,
+    /// Ticked ("award_before_scores") to award although assigned assessors have not scored.
+    pub award_before_scores: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +39,8 @@ pub struct Decision {
     /// For an award.
     pub amount: Option<Pence>,
     pub conditions: String,
+    /// For an award: what the grant pays for (published).
+    pub purpose: String,
     /// For a decline: sent to the organisation.
     pub feedback: String,
     /// For an award: the months between monitoring returns.
@@ -66,6 +72,19 @@ impl DecisionForm {
         let conditions = optional_text("conditions", &self.conditions, 5000, "Conditions")
             .map_err(|e| errors.push(e))
             .unwrap_or_default();
+        let purpose = if outcome == Some(Outcome::Award) {
+            required_text(
+                "purpose",
+                &self.purpose,
+                "Enter what the grant pays for: it is published on the register of awards",
+                500,
+                "What the grant pays for",
+            )
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default()
+        } else {
+            String::new()
+        };
         let feedback = if outcome == Some(Outcome::Decline) {
             required_text(
                 "feedback",
@@ -95,11 +114,59 @@ impl DecisionForm {
                 outcome,
                 amount,
                 conditions,
+                purpose,
                 feedback,
                 returns_every: returns_every.map(Frequency::months).unwrap_or(3),
             }),
             _ => Err(errors),
         }
+    }
+}
+
+/// An award before every assigned assessor has submitted scores (`waiting`: their names;
+/// an assessor with a conflict is not waited for) needs the commissioner to say so by
+/// ticking the box: the scores may still change the ranking.
+pub fn check_scores_in(form: &DecisionForm, waiting: &[String]) -> Result<(), FieldError> {
+    let awarding = form.outcome.trim() == Outcome::Award.code();
+    if !awarding || waiting.is_empty() || !form.award_before_scores.trim().is_empty() {
+        return Ok(());
+    }
+    let who = super::text::join_names(waiting);
+    let verb = if waiting.len() == 1 { "has" } else { "have" };
+    Err(FieldError::new(
+        "award_before_scores",
+        format!(
+            "{who} {verb} not submitted scores for this bid. Wait for their scores, or tick \
+             the box to award before they have"
+        ),
+    ))
+}
+
+/// A first draft of what an award pays for, from the bid's budget lines, for the
+/// commissioner to edit: "Seed funding towards a chiropodist (part time) and clinic room
+/// hire".
+pub fn draft_purpose(budget_lines: &[String]) -> String {
+    let lines: Vec<String> = budget_lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .map(lower_first)
+        .collect();
+    if lines.is_empty() {
+        "Seed funding to set up the service".into()
+    } else {
+        format!("Seed funding towards {}", super::text::join_names(&lines))
+    }
+}
+
+/// "Clinic room hire" reads "clinic room hire" inside a sentence; "DBS checks" stays.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), s.chars().nth(1)) {
+        (Some(first), second) if !second.is_some_and(char::is_uppercase) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => s.to_string(),
     }
 }
 
@@ -227,11 +294,21 @@ mod tests {
         let award = DecisionForm {
             outcome: "award".into(),
             amount: "20000".into(),
+            purpose: "A weekly chiropody clinic".into(),
             ..Default::default()
         };
         assert_eq!(
             award.parse(requested).unwrap().amount,
             Some(Pence(2_000_000))
+        );
+        // What the grant pays for is published: an award needs it.
+        let unsaid = DecisionForm {
+            purpose: " ".into(),
+            ..award.clone()
+        };
+        assert_eq!(
+            unsaid.parse(requested).unwrap_err()[0].message,
+            "Enter what the grant pays for: it is published on the register of awards"
         );
         let too_much = DecisionForm {
             outcome: "award".into(),
@@ -251,6 +328,50 @@ mod tests {
             DecisionForm::default().parse(requested).unwrap_err()[0].message,
             "Select a decision"
         );
+    }
+
+    #[test]
+    fn an_award_before_every_assessor_has_scored_must_be_confirmed() {
+        let award = DecisionForm {
+            outcome: "award".into(),
+            amount: "20000".into(),
+            ..Default::default()
+        };
+        let waiting = vec!["Priya Shah".to_string(), "Tom Reed".to_string()];
+        let refused = check_scores_in(&award, &waiting).unwrap_err();
+        assert_eq!(refused.field, "award_before_scores");
+        assert_eq!(
+            refused.message,
+            "Priya Shah and Tom Reed have not submitted scores for this bid. Wait for their \
+             scores, or tick the box to award before they have"
+        );
+        assert!(check_scores_in(&award, &waiting[..1])
+            .unwrap_err()
+            .message
+            .starts_with("Priya Shah has not submitted"));
+        let confirmed = DecisionForm {
+            award_before_scores: "award_before_scores".into(),
+            ..award.clone()
+        };
+        assert!(check_scores_in(&confirmed, &waiting).is_ok());
+        assert!(check_scores_in(&award, &[]).is_ok());
+        // Only an award waits: a bid can go on the reserve list or be declined.
+        let reserve = DecisionForm {
+            outcome: "reserve".into(),
+            ..Default::default()
+        };
+        assert!(check_scores_in(&reserve, &waiting).is_ok());
+    }
+
+    #[test]
+    fn what_an_award_pays_for_is_drafted_from_the_budget() {
+        let lines = ["Chiropodist (part time)", "Clinic room hire", "DBS checks"];
+        let lines: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            draft_purpose(&lines),
+            "Seed funding towards chiropodist (part time), clinic room hire and DBS checks"
+        );
+        assert_eq!(draft_purpose(&[]), "Seed funding to set up the service");
     }
 
     #[test]

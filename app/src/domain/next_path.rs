@@ -14,7 +14,9 @@ pub fn is_safe_next(next: &str) -> bool {
         && next.len() <= 2000
 }
 
-/// Where a user lands after signing in.
+/// Where a user lands after signing in: what they came to do. Someone with no role bids for
+/// an organisation: "Your bids" says what to do next (register the organisation, then the
+/// open rounds and their drafts).
 pub fn home_for(roles: &[crate::domain::roles::Role]) -> &'static str {
     if roles.contains(&crate::domain::roles::Role::Commissioner) {
         "/fund"
@@ -25,7 +27,7 @@ pub fn home_for(roles: &[crate::domain::roles::Role]) -> &'static str {
     } else if roles.contains(&crate::domain::roles::Role::Admin) {
         "/admin/users"
     } else {
-        "/account"
+        "/bids"
     }
 }
 
@@ -69,7 +71,7 @@ mod tests {
     #[test]
     fn lands_on_the_most_useful_page() {
         use crate::domain::roles::Role;
-        assert_eq!(home_for(&[]), "/account");
+        assert_eq!(home_for(&[]), "/bids");
         assert_eq!(home_for(&[Role::Admin]), "/admin/users");
         assert_eq!(home_for(&[Role::LayEvaluator]), "/assess");
         assert_eq!(home_for(&[Role::Admin, Role::Commissioner]), "/fund");

@@ -198,6 +198,109 @@ pub struct Organisation {
     pub area_served: String,
 }
 
+impl From<&Organisation> for OrganisationForm {
+    /// The record as the form shows it, for its owner to correct.
+    fn from(o: &Organisation) -> Self {
+        OrganisationForm {
+            name: o.name.clone(),
+            legal_form: o.legal_form.code().to_string(),
+            charity_number: o
+                .charity_number
+                .as_ref()
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_default(),
+            company_number: o
+                .company_number
+                .as_ref()
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_default(),
+            address_line_1: o.address_line_1.clone(),
+            address_line_2: o.address_line_2.clone(),
+            town: o.town.clone(),
+            postcode: o.postcode.as_str().to_string(),
+            contact_name: o.contact_name.clone(),
+            contact_email: o.contact_email.as_str().to_string(),
+            contact_phone: o.contact_phone.clone(),
+            income_band: o.income_band.code().to_string(),
+            area_served: o.area_served.clone(),
+        }
+    }
+}
+
+impl Organisation {
+    /// What a correction changed, by label (for the audit trail): the name, then each of
+    /// the details whose shown value differs.
+    pub fn changes(&self, after: &Organisation) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        if self.name != after.name {
+            changed.push("Name");
+        }
+        let before = self.details();
+        let now = after.details();
+        for (label, value) in &now {
+            if before.iter().find(|(l, _)| l == label).map(|(_, v)| v) != Some(value) {
+                changed.push(*label);
+            }
+        }
+        for (label, _) in &before {
+            if !now.iter().any(|(l, _)| l == label) {
+                changed.push(*label);
+            }
+        }
+        changed
+    }
+
+    /// The organisation's details as (label, value) rows: what the applicant confirms, what
+    /// assessors read with a bid, and the organisation's own page.
+    pub fn details(&self) -> Vec<(&'static str, String)> {
+        self.details_shown(true)
+    }
+
+    /// What assessors read with a bid: who the organisation is, not how to reach it (no
+    /// address or contact: an assessor never contacts a bidder).
+    pub fn details_for_assessors(&self) -> Vec<(&'static str, String)> {
+        self.details_shown(false)
+    }
+
+    fn details_shown(&self, contact: bool) -> Vec<(&'static str, String)> {
+        let address = [
+            self.address_line_1.as_str(),
+            self.address_line_2.as_str(),
+            self.town.as_str(),
+            self.postcode.as_str(),
+        ]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+        let mut rows = vec![("Legal form", self.legal_form.label().to_string())];
+        if let Some(n) = &self.charity_number {
+            rows.push(("Charity number", n.as_str().to_string()));
+        }
+        if let Some(n) = &self.company_number {
+            rows.push(("Companies House number", n.as_str().to_string()));
+        }
+        let phone = if self.contact_phone.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", self.contact_phone)
+        };
+        if contact {
+            let main = format!(
+                "{}, {}{phone}",
+                self.contact_name,
+                self.contact_email.as_str()
+            );
+            rows.extend([("Registered address", address), ("Main contact", main)]);
+        }
+        rows.extend([
+            ("Annual income", self.income_band.label().to_string()),
+            ("Area served", self.area_served.clone()),
+        ]);
+        rows
+    }
+}
+
 fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()
 }
@@ -387,6 +490,44 @@ impl Organisation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn happy_feet() -> Organisation {
+        OrganisationForm {
+            name: "Happy Feet CIC".into(),
+            legal_form: "cic".into(),
+            company_number: "12345678".into(),
+            address_line_1: "1 High Street".into(),
+            town: "Grimsby".into(),
+            postcode: "DN31 1AA".into(),
+            contact_name: "Pat Jones".into(),
+            contact_email: "pat@example.org".into(),
+            income_band: "10k_100k".into(),
+            area_served: "Grimsby".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
+    }
+
+    #[test]
+    fn an_owner_corrects_the_record_and_the_changes_are_named() {
+        let before = happy_feet();
+        let form = OrganisationForm::from(&before);
+        assert_eq!(
+            form.parse().unwrap(),
+            before,
+            "the form shows the record as it is"
+        );
+        let after = OrganisationForm {
+            area_served: "Grimsby and Cleethorpes".into(),
+            contact_phone: "01632 960 001".into(),
+            ..form
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(before.changes(&after), ["Main contact", "Area served"]);
+        assert!(before.changes(&before).is_empty());
+    }
 
     #[test]
     fn charity_numbers_in_england_and_wales() {

@@ -99,9 +99,27 @@ pub fn word_count(input: &str) -> usize {
     input.split_whitespace().count()
 }
 
+/// Names as a sentence lists them: "A", "A and B", "A, B and C".
+pub fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_read_as_a_list() {
+        let names = |n: &[&str]| join_names(&n.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(names(&[]), "");
+        assert_eq!(names(&["Ann"]), "Ann");
+        assert_eq!(names(&["Ann", "Bo"]), "Ann and Bo");
+        assert_eq!(names(&["Ann", "Bo", "Cy"]), "Ann, Bo and Cy");
+    }
 
     #[test]
     fn trims_and_limits() {

@@ -273,7 +273,7 @@ pub fn AccountPage() -> impl IntoView {
                 Ok(info) => match info.user {
                     Some(user) => {
                         let roles = if user.roles.is_empty() {
-                            "None. An admin can give you a role if you sit on a panel or commission services".to_string()
+                            "Applicant: you can bid for funding for your organisation. If you sit on a panel or commission services, an admin gives you that role".to_string()
                         } else {
                             user.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")
                         };
@@ -284,6 +284,9 @@ pub fn AccountPage() -> impl IntoView {
                                 SummaryRow::new("Email address", user.email.clone()),
                                 SummaryRow::new("Roles", roles),
                             ]/>
+                            {user.roles.is_empty().then(|| view! {
+                                <p class="govuk-body"><a class="govuk-link" href="/bids">"Go to your bids"</a>" to register your organisation or start a bid."</p>
+                            })}
                             <h2 class="govuk-heading-m">"Your password"</h2>
                             <p class="govuk-body"><a class="govuk-link" href="/account/forgot-password">"Change your password"</a>" by email."</p>
                         }.into_any()

@@ -40,6 +40,38 @@ fn is_active(href: &str, path: &str) -> bool {
     }
 }
 
+/// The service navigation's "Menu" button on a phone: with JavaScript the list folds away
+/// behind it (GOV.UK's collapsing service navigation); without, the button stays hidden and
+/// the links wrap side by side.
+#[island]
+fn NavToggle() -> impl IntoView {
+    let ready = RwSignal::new(false);
+    let open = RwSignal::new(false);
+    let list = |name: &str, value: &str| {
+        #[cfg(feature = "hydrate")]
+        if let Some(ul) = document().get_element_by_id("navigation") {
+            let _ = ul.set_attribute(name, value);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (name, value);
+    };
+    Effect::new(move |_| {
+        list("data-collapsible", "true");
+        ready.set(true);
+    });
+    let toggle = move |_| {
+        let now = !open.get_untracked();
+        open.set(now);
+        list("data-open", if now { "true" } else { "false" });
+    };
+    view! {
+        <button type="button" class="govuk-service-navigation__toggle seedbed-nav-toggle" aria-controls="navigation"
+            aria-expanded=move || open.get().to_string() hidden=move || !ready.get() on:click=toggle>
+            "Menu"
+        </button>
+    }
+}
+
 #[component]
 fn SignOutButton() -> impl IntoView {
     let action = ServerAction::<crate::api::account::SignOut>::new();
@@ -91,6 +123,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <span class="govuk-service-navigation__text">"Community seed funding"</span>
                     </span>
                     <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
+                        <NavToggle/>
                         <ul class="govuk-service-navigation__list" id="navigation">
                             <Transition fallback=|| ()>
                                 {move || {
@@ -116,7 +149,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="govuk-phase-banner">
                 <p class="govuk-phase-banner__content">
                     <strong class="govuk-tag govuk-phase-banner__content__tag">"Beta"</strong>
-                    <span class="govuk-phase-banner__text">"This is a new service. Tell the commissioning team what you think of it."</span>
+                    <span class="govuk-phase-banner__text">"This is a new service. Your "<a class="govuk-link" href="/contact#feedback">"feedback"</a>" will help us to improve it."</span>
                 </p>
             </div>
             <main class="govuk-main-wrapper" id="main-content">
@@ -132,6 +165,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
                         <h2 class="govuk-visually-hidden">"Support links"</h2>
                         <ul class="govuk-footer__inline-list">
+                            <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/contact">"Contact"</a></li>
                             <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/accessibility">"Accessibility statement"</a></li>
                             <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/privacy">"Privacy notice"</a></li>
                             <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/cookies">"Cookies"</a></li>

@@ -80,6 +80,7 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
     let round = db::rounds::round(&mut conn, round_id)
         .await?
         .ok_or(DecisionError::NotFound)?;
+    let waiting = db::decisions::awaiting_scores(&mut conn, bid_id).await?;
     drop(conn);
     if !matches!(bid.status, BidStatus::UnderAssessment | BidStatus::Declined) {
         return Err(DecisionError::NotUnderAssessment {
@@ -95,7 +96,15 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
         return Err(DecisionError::NotIndependent(why));
     }
     let requested = bid.requested.unwrap_or(Pence(0));
-    let decision = form.parse(requested).map_err(DecisionError::Invalid)?;
+    let scores_in = crate::domain::decision::check_scores_in(form, &waiting);
+    let decision = match (form.parse(requested), scores_in) {
+        (Ok(decision), Ok(())) => decision,
+        (parsed, scores_in) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            errors.extend(scores_in.err());
+            return Err(DecisionError::Invalid(errors));
+        }
+    };
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
     let mut scheme_id = None;
@@ -124,6 +133,7 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
             organisation_id: bid.organisation_id,
             amount,
             conditions: &decision.conditions,
+            purpose: &decision.purpose,
             plan: &plan,
             starts_on: start,
             return_every: decision.returns_every,
@@ -202,6 +212,33 @@ async fn agreed_plan(
         .find_map(|s| saved.iter().find(|a| a.section_id == s.id))
         .and_then(|a| answers::parse_plan(&a.answers, funded, None, false).ok())
         .unwrap_or_default())
+}
+
+/// A first draft of what an award to the bid pays for, from its budget lines.
+pub async fn draft_purpose(
+    conn: &mut sqlx::AnyConnection,
+    bid_id: i64,
+    round_id: i64,
+) -> Result<String, sqlx::Error> {
+    use crate::domain::answers;
+    use crate::domain::round::SectionKind;
+    let Some(round) = db::rounds::round(&mut *conn, round_id).await? else {
+        return Ok(crate::domain::decision::draft_purpose(&[]));
+    };
+    let d = &round.details;
+    let sections = db::rounds::sections(&mut *conn, round_id).await?;
+    let saved = db::bids::sections(&mut *conn, bid_id).await?;
+    let funded = answers::funded_years(d.period_months);
+    let lines: Vec<String> = sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Budget)
+        .find_map(|s| saved.iter().find(|a| a.section_id == s.id))
+        .and_then(|a| {
+            answers::parse_budget(&a.answers, funded, (d.min_award, d.max_award), false).ok()
+        })
+        .map(|b| b.lines.into_iter().map(|l| l.description).collect())
+        .unwrap_or_default();
+    Ok(crate::domain::decision::draft_purpose(&lines))
 }
 
 /// Give a round's unawarded money back to the pooled fund: one action, audited. `None` when

@@ -137,22 +137,7 @@ pub async fn register(
     let organisation: Organisation = form.parse().map_err(OrganisationError::Invalid)?;
     let mut tx = ctx.pool.begin().await?;
     // One record per charity or company: a second registration is refused, with the way in.
-    let charity = organisation.charity_number.as_ref().map(|c| c.as_str());
-    let company = organisation.company_number.as_ref().map(|c| c.as_str());
-    if let Some(taken) = db::organisations::registered_with(&mut tx, charity, company).await? {
-        let (field, what) = if taken.by_charity {
-            ("charity_number", "charity number")
-        } else {
-            ("company_number", "company number")
-        };
-        let message = format!(
-            "{} is already registered in Seedbed with this {what}. Ask its owner to invite you to it, or contact the commissioning team if you think this is wrong",
-            taken.name
-        );
-        return Err(OrganisationError::Invalid(vec![FieldError::new(
-            field, message,
-        )]));
-    }
+    registered_once(&mut tx, &organisation, 0).await?;
     let id = db::organisations::insert(&mut tx, &organisation, actor.id, db::now()).await?;
     let mut entry = about(
         actor,
@@ -171,6 +156,68 @@ pub async fn register(
         value: Registered {
             id,
             name: organisation.name,
+        },
+        mail: Vec::new(),
+    })
+}
+
+/// One record per charity or company: refused, with the way in, when another organisation
+/// (not `except`) holds the number.
+async fn registered_once(
+    conn: &mut sqlx::AnyConnection,
+    organisation: &Organisation,
+    except: i64,
+) -> Result<(), OrganisationError> {
+    let charity = organisation.charity_number.as_ref().map(|c| c.as_str());
+    let company = organisation.company_number.as_ref().map(|c| c.as_str());
+    let Some(taken) = db::organisations::registered_with(conn, charity, company, except).await?
+    else {
+        return Ok(());
+    };
+    let (field, what) = if taken.by_charity {
+        ("charity_number", "charity number")
+    } else {
+        ("company_number", "company number")
+    };
+    let message = format!(
+        "{} is already registered in Seedbed with this {what}. Ask its owner to invite you to it, or contact the commissioning team if you think this is wrong",
+        taken.name
+    );
+    Err(OrganisationError::Invalid(vec![FieldError::new(
+        field, message,
+    )]))
+}
+
+/// The owner corrects the organisation's details (a member is refused; anyone else is told
+/// it does not exist). Audited with what changed.
+pub async fn update(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    organisation_id: i64,
+    form: &OrganisationForm,
+) -> Result<Done<Registered>, OrganisationError> {
+    owner(ctx, actor, organisation_id).await?;
+    let before = db::organisations::get(ctx.pool, organisation_id)
+        .await?
+        .ok_or(OrganisationError::NotFound)?;
+    let after: Organisation = form.parse().map_err(OrganisationError::Invalid)?;
+    let changed = before.changes(&after);
+    let mut tx = ctx.pool.begin().await?;
+    registered_once(&mut tx, &after, organisation_id).await?;
+    if !changed.is_empty() {
+        db::organisations::update(&mut tx, organisation_id, &after, db::now()).await?;
+        let summary = format!("Organisation details corrected: {}", changed.join(", "));
+        db::audit::record(
+            &mut tx,
+            about(actor, "organisation.updated", organisation_id, summary),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Done {
+        value: Registered {
+            id: organisation_id,
+            name: after.name,
         },
         mail: Vec::new(),
     })

@@ -19,6 +19,8 @@ pub enum ReturnError {
     NotAccepted,
     #[error("This return cannot be changed: it is {status}")]
     Closed { status: String },
+    #[error("You can fill in return {position} from {from}, once its period has ended")]
+    NotYet { position: u32, from: String },
     #[error("This return has just been sent by someone else")]
     SentMeanwhile,
     #[error("This return is {status}: there is nothing to review")]
@@ -92,6 +94,13 @@ pub async fn save(
             ReturnError::Closed {
                 status: r.status.label().to_lowercase(),
             }
+        });
+    }
+    let today = crate::domain::date::uk_date(chrono::Utc::now());
+    if !m::reportable(r.period_end, today) {
+        return Err(ReturnError::NotYet {
+            position: r.position,
+            from: crate::domain::date::display_date(m::reportable_from(r.period_end)),
         });
     }
     let content = match form.parse(&measures, send) {

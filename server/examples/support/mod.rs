@@ -32,6 +32,7 @@ where
         mailer: Arc::new(server::mail::CapturingMailer::default()),
         open_data_prefix: "seedbed".into(),
         trusted_proxies: Vec::new(),
+        contact: Default::default(),
     })
     .await
     .unwrap();

@@ -173,6 +173,21 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
         page.contains("Clinic room hire") && page.contains("Grant dependency falls from 78%"),
         "{page}"
     );
+    // About the organisation: its details, as the applicant was told assessors see them.
+    for detail in [
+        "Legal form",
+        "Companies House number",
+        "Annual income",
+        "Area served",
+    ] {
+        assert!(page.contains(detail), "{detail}: {page}");
+    }
+    assert!(page.contains("Grimsby"), "{page}");
+    // Not how to reach it: an assessor never contacts a bidder.
+    assert!(
+        !page.contains("Main contact") && !page.contains("Registered address"),
+        "{page}"
+    );
     assert!(page.contains("Sustainability") && page.contains("Meets the need"));
 
     // Connie declares a conflict: the bid disappears for her everywhere.
@@ -306,7 +321,25 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
         f.extend(fields);
         f
     };
+    // "Check and submit scores" saves them and shows them for checking: not yet locked.
     let form = submit(fields("4", "Bea's reasoning"), "submit");
+    let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app
+        .post_form(&bea, "/api/assessment/score", &path, &borrowed)
+        .await;
+    let check = format!("{path}/check");
+    assert_eq!(res.location.as_deref(), Some(check.as_str()));
+    let (_, page, _) = app.get(&bea, &check).await;
+    assert!(
+        page.contains("Check your scores before you submit them")
+            && page.contains("4 out of 5")
+            && page.contains("your scores are locked"),
+        "{page}"
+    );
+    let (_, page, _) = app.get(&bea, &path).await;
+    assert!(!page.contains("submitted and locked"), "{page}");
+    // Submitting from the check page locks them.
+    let form = submit(fields("4", "Bea's reasoning"), "confirm");
     let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let res = app
         .post_form(&bea, "/api/assessment/score", &path, &borrowed)
@@ -331,7 +364,7 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
         !page.contains("Bea&#x27;s reasoning") && !page.contains("Bea's reasoning"),
         "blind until Ben submits"
     );
-    let form = submit(fields("2", "Ben's reasoning"), "submit");
+    let form = submit(fields("2", "Ben's reasoning"), "confirm");
     let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app.post_form(&ben, "/api/assessment/score", &path, &borrowed)
         .await;
@@ -379,7 +412,7 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
         .await;
     assert!(res.status < 400, "{}", res.body);
     let (_, page, _) = app.get(&ben, &path).await;
-    assert!(page.contains("Submit scores"));
+    assert!(page.contains("Check and submit scores"));
     let after = app.count(&kept).await;
     assert!(
         after > 0 && after < both,
@@ -440,7 +473,7 @@ both_backends!(
     async |app: &TestApp| {
         server::cli::demo::load(&app.pool).await.unwrap();
         let good = sent_bid(app, "pat@example.org", "Happy Feet CIC").await;
-        let _unscored = sent_bid(app, "eve@example.org", "Not Yet Scored CIC").await;
+        let unscored = sent_bid(app, "eve@example.org", "Not Yet Scored CIC").await;
         close_round(app).await;
         let cora = app
             .signed_in_as("cora@example.org", &[Role::Commissioner])
@@ -477,6 +510,66 @@ both_backends!(
             "{page}"
         );
         assert!(page.contains("Not counted"), "{page}");
+
+        // An award before an assigned assessor has scored is warned of, and goes ahead only
+        // when the commissioner ticks the box that says so; alone or in a batch.
+        let u = unscored.to_string();
+        let bid_page = format!("/fund/rounds/1/moderation/bids/{unscored}");
+        let (_, page, _) = app.get(&cora, &bid_page).await;
+        assert!(
+            page.contains("Test User has not submitted scores for this bid yet"),
+            "{page}"
+        );
+        let award = [
+            ("round_id", "1"),
+            ("bid_id", u.as_str()),
+            ("outcome", "award"),
+            ("amount", "1000"),
+            ("purpose", "A weekly clinic"),
+        ];
+        let res = app.post_js(&cora, "/api/decisions/decide", &award).await;
+        assert_eq!(res.status, 400, "{}", res.body);
+        assert!(
+            res.body.contains(
+                "Test User has not submitted scores for this bid. Wait for their scores, or tick the box"
+            ),
+            "{}",
+            res.body
+        );
+        let ticked = format!("bid[{unscored}]");
+        let batch = [
+            ("round_id", "1"),
+            ("outcome", "award"),
+            (ticked.as_str(), "1"),
+        ];
+        app.post_form(
+            &cora,
+            "/api/decisions/batch",
+            "/fund/rounds/1/moderation",
+            &batch,
+        )
+        .await;
+        let (_, page, _) = app.get(&cora, "/fund/rounds/1/moderation").await;
+        assert!(
+            page.contains("0 decisions recorded. Not recorded:")
+                && page.contains("Test User has not submitted scores"),
+            "{page}"
+        );
+        let schemes_of_bid =
+            format!("SELECT CAST(COUNT(*) AS BIGINT) FROM schemes WHERE bid_id = {unscored}");
+        assert_eq!(app.count(&schemes_of_bid).await, 0, "nothing was awarded");
+        let mut confirmed = award.to_vec();
+        confirmed.push(("award_before_scores", "award_before_scores"));
+        let res = app
+            .post_js(&cora, "/api/decisions/decide", &confirmed)
+            .await;
+        assert!(res.status < 400, "{}", res.body);
+        assert_eq!(app.count(&schemes_of_bid).await, 1);
+        // The scored bid's assessor has scored: no warning, no box.
+        let (_, page, _) = app
+            .get(&cora, &format!("/fund/rounds/1/moderation/bids/{good}"))
+            .await;
+        assert!(!page.contains("has not submitted scores"), "{page}");
     }
 );
 
@@ -500,7 +593,7 @@ async fn score_all(app: &TestApp, client: &reqwest::Client, bid: i64, score: &st
         .collect();
     let mut form: Vec<(String, String)> = vec![
         ("bid_id".into(), b.clone()),
-        ("then".into(), "submit".into()),
+        ("then".into(), "confirm".into()),
     ];
     for id in criteria {
         form.push((format!("score[{id}]"), score.into()));
@@ -594,18 +687,21 @@ both_backends!(
             page.contains("Add a note on the agreed score for"),
             "{page}"
         );
-        app.post_form(
-            &cora,
-            "/api/decisions/moderate",
-            &page_path,
-            &[
-                ("round_id", "1"),
-                ("bid_id", &g),
-                (&a, "4"),
-                (&n, "Panel agreed the charging model is sound"),
-            ],
-        )
-        .await;
+        let res = app
+            .post_form(
+                &cora,
+                "/api/decisions/moderate",
+                &page_path,
+                &[
+                    ("round_id", "1"),
+                    ("bid_id", &g),
+                    (&a, "4"),
+                    (&n, "Panel agreed the charging model is sound"),
+                ],
+            )
+            .await;
+        // The commissioner stays on the bid, at its decision.
+        assert_eq!(res.location, Some(format!("{page_path}#decision")));
         // The list seen above was kept (app::kept); the agreed score moved the data
         // generation on, so the list shows it.
         let (_, page, _) = app.get(&cora, "/fund/rounds/1/moderation").await;
@@ -641,6 +737,7 @@ both_backends!(
                     ("bid_id", &g),
                     ("outcome", "award"),
                     ("amount", "20000"),
+                    ("purpose", "Foot care clinics for older people in Grimsby"),
                     ("conditions", "Quarterly returns"),
                     ("feedback", ""),
                 ],
@@ -823,6 +920,7 @@ both_backends!(
                         ("bid_id", bid.to_string()),
                         ("outcome", "award".into()),
                         ("amount", "5000".into()),
+                        ("purpose", "A weekly clinic".into()),
                     ])
                     .send()
                     .await

@@ -462,6 +462,21 @@ both_backends!(
         // Check answers, then send: the declarations are required.
         let (status, page, _) = app.get(&pat, &format!("/bids/{bid}/check")).await;
         assert_eq!(status, 200);
+        // One heading per section; no "Change" beside what is worked out or kept elsewhere.
+        assert_eq!(
+            page.matches(">About your organisation</h2>").count(),
+            1,
+            "{page}"
+        );
+        assert!(page.contains("Area served"), "{page}");
+        for worked_out in ["total cost", "summary", "area served"] {
+            let hidden = format!("<span class=\"govuk-visually-hidden\"> {worked_out}</span>");
+            assert!(!page.contains(&hidden), "{worked_out}: {page}");
+        }
+        assert!(
+            page.contains("<span class=\"govuk-visually-hidden\"> amount requested</span>"),
+            "{page}"
+        );
         // A change link returns to check answers after saving.
         let change = format!("/bids/{bid}/sections/{custom}?return=check");
         assert!(page.contains(&change), "{page}");
@@ -683,8 +698,16 @@ both_backends!(
         assert_eq!(res.status().as_u16(), 404);
         assert_eq!(version(app, bid, custom).await, before, "nothing changed");
         // The stranger's own bid list does not show it; a commissioner can read it.
+        // (The open rounds listed below the bids name the round; no bid for it is listed.)
         let (_, page, _) = app.get(&stranger, "/bids").await;
-        assert!(!page.contains("Affordable chiropody"));
+        assert!(
+            !page.contains(" the bid for Affordable chiropody"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Your organisations have not started any bids yet"),
+            "{page}"
+        );
         let commissioner = app
             .signed_in_as(
                 "cora@example.org",

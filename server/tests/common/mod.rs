@@ -99,6 +99,10 @@ async fn serve_on(url: &str) -> (String, CapturingMailer, app::state::AppState) 
         open_data_prefix: "seedbed".into(),
         // The tests' reverse proxy connects from this loopback address.
         trusted_proxies: vec![TEST_PROXY.parse().unwrap()],
+        contact: app::state::Contact {
+            email: "team@test.example".into(),
+            ..Default::default()
+        },
     })
     .await
     .unwrap();

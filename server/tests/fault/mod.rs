@@ -126,6 +126,7 @@ both_backends!(
                     ("bid_id", b.to_string()),
                     ("outcome", "award".to_string()),
                     ("amount", "5000".to_string()),
+                    ("purpose", "A weekly clinic".to_string()),
                     ("conditions", String::new()),
                     ("feedback", String::new()),
                     ("returns_every", "3".to_string()),

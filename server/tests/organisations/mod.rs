@@ -430,3 +430,182 @@ both_backends!(
         assert_eq!(res.status, 404);
     }
 );
+
+both_backends!(
+    owners_correct_their_organisations_details,
+    async |app: &TestApp| {
+        let ruth = app.signed_in_as("ruth@example.org", &[]).await;
+        let mut form = church();
+        form[2] = ("charity_number", "1098765");
+        form[7] = ("postcode", "DN31 1HU");
+        let res = app
+            .post_form(
+                &ruth,
+                "/api/organisations/register",
+                "/organisations/new",
+                &form,
+            )
+            .await;
+        assert_eq!(res.location.as_deref(), Some("/organisations/1"));
+        // The owner finds the way from the organisation's page; the form shows the record.
+        let (_, page, _) = app.get(&ruth, "/organisations/1").await;
+        assert!(page.contains("href=\"/organisations/1/edit\""), "{page}");
+        let (status, page, _) = app.get(&ruth, "/organisations/1/edit").await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("Change your organisation&#x27;s details")
+                || page.contains("Change your organisation's details"),
+            "{page}"
+        );
+        assert!(page.contains("value=\"1 Church Lane\""), "{page}");
+
+        // A bad postcode is refused beside the field, keeping what was typed.
+        let mut changed: Vec<(&str, &str)> = vec![("organisation_id", "1")];
+        changed.extend(form.iter().copied());
+        let at = |name: &str| changed.iter().position(|(k, _)| *k == name).unwrap();
+        let (area, postcode) = (at("area_served"), at("postcode"));
+        changed[area] = ("area_served", "Grimsby and Cleethorpes");
+        changed[postcode] = ("postcode", "nowhere");
+        let res = app
+            .post_form(
+                &ruth,
+                "/api/organisations/update",
+                "/organisations/1/edit",
+                &changed,
+            )
+            .await;
+        assert_eq!(res.location.as_deref(), Some("/organisations/1/edit"));
+        let (_, page, _) = app.get(&ruth, "/organisations/1/edit").await;
+        assert!(page.contains("Enter a full UK postcode"), "{page}");
+        assert!(page.contains("value=\"Grimsby and Cleethorpes\""), "{page}");
+
+        changed[postcode] = ("postcode", "DN35 8AA");
+        let res = app
+            .post_form(
+                &ruth,
+                "/api/organisations/update",
+                "/organisations/1/edit",
+                &changed,
+            )
+            .await;
+        assert_eq!(res.location.as_deref(), Some("/organisations/1"));
+        let (_, page, _) = app.get(&ruth, "/organisations/1").await;
+        assert!(
+            page.contains("Grimsby and Cleethorpes") && page.contains("DN35 8AA"),
+            "{page}"
+        );
+        assert_eq!(
+            app.count(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'organisation.updated' AND summary LIKE '%Registered address, Area served%'"
+            )
+            .await,
+            1
+        );
+
+        // Someone outside the organisation is told it does not exist.
+        let sam = app.signed_in_as("sam@example.org", &[]).await;
+        let res = app
+            .post_js(&sam, "/api/organisations/update", &changed)
+            .await;
+        assert_eq!(res.status, 404, "{}", res.body);
+        // Another organisation's charity number cannot be taken over by a correction.
+        let mut other = church();
+        other[0] = ("name", "Sam's Group");
+        other[1] = ("legal_form", "community_group");
+        other[7] = ("postcode", "DN31 1HU");
+        let res = app
+            .post_form(
+                &sam,
+                "/api/organisations/register",
+                "/organisations/new",
+                &other,
+            )
+            .await;
+        assert_eq!(res.location.as_deref(), Some("/organisations/2"));
+        let mut take: Vec<(&str, &str)> = vec![("organisation_id", "2")];
+        take.extend(other.iter().copied());
+        let legal = take.iter().position(|(k, _)| *k == "legal_form").unwrap();
+        take[legal] = ("legal_form", "registered_charity");
+        let charity = take
+            .iter()
+            .position(|(k, _)| *k == "charity_number")
+            .unwrap();
+        take[charity] = ("charity_number", "1098765");
+        let res = app.post_js(&sam, "/api/organisations/update", &take).await;
+        assert_eq!(res.status, 400, "{}", res.body);
+        assert!(res.body.contains("St Peter"), "{}", res.body);
+    }
+);
+
+both_backends!(
+    with_several_organisations_start_a_bid_asks_which_and_stays_on_the_round,
+    async |app: &TestApp| {
+        server::cli::demo::load(&app.pool).await.unwrap();
+        let ruth = app.signed_in_as("ruth@example.org", &[]).await;
+        let mut ids = Vec::new();
+        for (name, charity) in [
+            ("St Peter's Church", "1123456"),
+            ("Grimsby Foodbank", "1123457"),
+        ] {
+            let mut form = church();
+            form[0] = ("name", name);
+            form[2] = ("charity_number", charity);
+            form[7] = ("postcode", "DN31 1HU");
+            let res = app
+                .post_form(
+                    &ruth,
+                    "/api/organisations/register",
+                    "/organisations/new",
+                    &form,
+                )
+                .await;
+            let to = res.location.unwrap_or_default();
+            ids.push(to["/organisations/".len()..].to_string());
+        }
+        let (_, page, _) = app.get(&ruth, "/rounds/1/bid").await;
+        assert!(
+            page.contains("Which organisation are you bidding for?"),
+            "{page}"
+        );
+        assert!(page.contains("Grimsby Foodbank"), "{page}");
+        // Nothing chosen: the question again, with the error beside it.
+        let res = app
+            .post_form(
+                &ruth,
+                "/api/bids/choose_organisation",
+                "/rounds/1/bid",
+                &[("round_id", "1")],
+            )
+            .await;
+        assert_eq!(res.location.as_deref(), Some("/rounds/1/bid"));
+        let (_, page, _) = app.get(&ruth, "/rounds/1/bid").await;
+        assert!(
+            page.contains("Select the organisation you are bidding for"),
+            "{page}"
+        );
+        // Chosen: back on the same round's start page, bidding for it.
+        let res = app
+            .post_form(
+                &ruth,
+                "/api/bids/choose_organisation",
+                "/rounds/1/bid",
+                &[("round_id", "1"), ("organisation_id", ids[1].as_str())],
+            )
+            .await;
+        assert_eq!(res.location.as_deref(), Some("/rounds/1/bid"));
+        let (_, page, _) = app.get(&ruth, "/rounds/1/bid").await;
+        assert!(
+            page.contains("You are bidding for Grimsby Foodbank"),
+            "{page}"
+        );
+        // Not an organisation of hers: refused the same way.
+        let res = app
+            .post_js(
+                &ruth,
+                "/api/bids/choose_organisation",
+                &[("round_id", "1"), ("organisation_id", "1")],
+            )
+            .await;
+        assert_eq!(res.status, 400, "{}", res.body);
+    }
+);

@@ -44,7 +44,10 @@ pub(crate) async fn awarded_scheme(app: &TestApp) -> (i64, reqwest::Client, reqw
                 ("bid_id", &bid_id.to_string()),
                 ("outcome", "award"),
                 ("amount", "24000"),
+                ("purpose", "Foot care clinics for older people in Grimsby"),
                 ("conditions", "Quarterly returns on time"),
+                // The demo's assessors have not scored the pilot's bids yet.
+                ("award_before_scores", "award_before_scores"),
                 ("feedback", ""),
                 ("returns_every", "3"),
             ],
@@ -81,6 +84,19 @@ async fn return_ids(app: &TestApp, scheme_id: i64) -> Vec<i64> {
         .iter()
         .map(|r| r.get("id"))
         .collect()
+}
+
+/// Bring every return period of the scheme to an end yesterday, so that its returns can be
+/// filled in (a return opens the day after its period ends).
+pub(crate) async fn periods_over(app: &TestApp, scheme_id: i64) {
+    let today = app::domain::date::uk_date(chrono::Utc::now());
+    let yesterday = app::domain::time::Day(today - chrono::Duration::days(1)).to_db();
+    sqlx::query("UPDATE returns SET period_end = $1 WHERE scheme_id = $2 AND period_end > $1")
+        .bind(yesterday)
+        .bind(scheme_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
 }
 
 async fn accept(app: &TestApp, client: &reqwest::Client, scheme_id: i64) {
@@ -545,6 +561,24 @@ both_backends!(
         );
         accept(app, &applicant, scheme_id).await;
 
+        // A return opens once its period has ended: none yet, the scheme having just started.
+        let (_, body, _) = app.get(&applicant, &format!("/schemes/{scheme_id}")).await;
+        assert!(!body.contains("Fill in return"), "{body}");
+        assert!(body.contains("Opens "), "{body}");
+        send_return(
+            app, &applicant, scheme_id, returns[0], "6000", "3000", "3000",
+        )
+        .await;
+        let (_, body, _) = app.get(&applicant, &page).await;
+        assert!(
+            body.contains("You can fill in return 1 from ")
+                && body.contains("once its period has ended"),
+            "{body}"
+        );
+        periods_over(app, scheme_id).await;
+        let (_, body, _) = app.get(&applicant, &format!("/schemes/{scheme_id}")).await;
+        assert!(body.contains("Fill in return 1"), "{body}");
+
         // A draft keeps what was typed; sending checks every figure and keeps the typing.
         let res = app
             .post_form(
@@ -973,6 +1007,10 @@ both_backends!(
                     ("name", "Falls avoided"),
                     ("unit_cost_id", &unit_cost_id.to_string()),
                     ("attribution", "25"),
+                    (
+                        "guidance",
+                        "Count each regular user who has not fallen this period",
+                    ),
                 ],
             )
             .await;
@@ -984,7 +1022,19 @@ both_backends!(
             .unwrap()
             .get("id");
         let before = portfolio_cost_avoided(app, &commissioner).await;
+        periods_over(app, scheme_id).await;
         let returns = return_ids(app, scheme_id).await;
+        // How to count it is beside the measure on the return.
+        let (_, body, _) = app
+            .get(
+                &applicant,
+                &format!("/schemes/{scheme_id}/returns/{}", returns[0]),
+            )
+            .await;
+        assert!(
+            body.contains("Count each regular user who has not fallen this period"),
+            "{body}"
+        );
         let send = |falls: &'static str| {
             let page = format!("/schemes/{scheme_id}/returns/{}", returns[0]);
             let fields = vec![

@@ -5,10 +5,10 @@ crate::both_backends!(sign_in_goes_only_to_this_site, async |app: &TestApp| {
     app.registered_user("Jo", "jo@example.org", TEST_PASSWORD)
         .await;
     for (next, expected) in [
-        ("/\t/evil.example", "/account"),
-        ("/\r\nSet-Cookie: a=b", "/account"),
-        ("/\\evil.example", "/account"),
-        ("//evil.example", "/account"),
+        ("/\t/evil.example", "/bids"),
+        ("/\r\nSet-Cookie: a=b", "/bids"),
+        ("/\\evil.example", "/bids"),
+        ("//evil.example", "/bids"),
         ("/organisations", "/organisations"),
     ] {
         let client = new_client();

@@ -49,6 +49,29 @@ pub async fn acting_for(
     })
 }
 
+/// Act for one of the user's organisations from now on: its name, or None if they do not
+/// belong to it.
+#[cfg(feature = "ssr")]
+pub async fn choose_acting(
+    state: &crate::state::AppState,
+    user_id: i64,
+    organisation_id: i64,
+) -> Result<Option<String>, AppError> {
+    let memberships = db::organisations::for_user(&state.pool, user_id).await?;
+    let Some(name) = memberships
+        .into_iter()
+        .find(|m| m.id == organisation_id)
+        .map(|m| m.name)
+    else {
+        return Ok(None);
+    };
+    auth::session()
+        .await?
+        .insert(ACTING_FOR, organisation_id)
+        .await?;
+    Ok(Some(name))
+}
+
 #[server(prefix = "/api", endpoint = "organisations/mine")]
 pub async fn my_organisations() -> Result<Vec<MyOrganisation>, AppError> {
     let (state, user) = auth::require_user().await?;
@@ -69,16 +92,10 @@ pub async fn my_organisations() -> Result<Vec<MyOrganisation>, AppError> {
 #[server(prefix = "/api", endpoint = "organisations/act_for")]
 pub async fn act_for(organisation_id: i64) -> Result<(), AppError> {
     let (state, user) = auth::require_user().await?;
-    let memberships = db::organisations::for_user(&state.pool, user.id).await?;
-    let Some(name) = memberships
-        .iter()
-        .find(|m| m.id == organisation_id)
-        .map(|m| &m.name)
-    else {
+    let Some(name) = choose_acting(&state, user.id, organisation_id).await? else {
         return Err(auth::with_status(AppError::NotFound));
     };
     let session = auth::session().await?;
-    session.insert(ACTING_FOR, organisation_id).await?;
     auth::notice_and_redirect(
         &session,
         &format!("You are now acting for {name}"),
@@ -104,6 +121,28 @@ pub async fn register_organisation(
         Err(e) => Err(auth::reject_with("register_organisation", &form, e.into()).await),
     }
 }
+
+/// The owner corrects the organisation's details.
+#[server(prefix = "/api", endpoint = "organisations/update")]
+pub async fn update_organisation(
+    organisation_id: i64,
+    #[server(flatten)] form: OrganisationForm,
+) -> Result<(), AppError> {
+    let (state, user) = auth::require_user().await?;
+    match service::update(state.ctx(), &user.actor(), organisation_id, &form).await {
+        Ok(done) => {
+            let o = state.deliver(done).await;
+            let message = format!("{}'s details are updated", o.name);
+            let to = format!("/organisations/{}", o.id);
+            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            Ok(())
+        }
+        Err(e) if e.is_status() => Err(auth::with_status(e.into())),
+        Err(e) => Err(auth::reject_with(UPDATE_ORGANISATION_FORM, &form, e.into()).await),
+    }
+}
+
+pub const UPDATE_ORGANISATION_FORM: &str = "update_organisation";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberView {

@@ -91,8 +91,9 @@ pub struct AssessData {
 }
 
 /// What an assessor's page shows of a bid, and nothing more: the answers to the sections
-/// their panel reads and the sustainability plan's results. Not the organisation's contact
-/// details, numbers or address, nor (for the lay panel) the amount asked for.
+/// their panel reads (the first with who the organisation is: legal form, numbers, income,
+/// area served) and the sustainability plan's results. Not the organisation's contact
+/// details or address, nor (for the lay panel) the amount asked for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BidForAssessor {
     pub reference: Option<String>,
@@ -236,17 +237,23 @@ pub async fn save_scores(
 ) -> Result<(), AppError> {
     let (state, user) = auth::require_any_role(&[Role::BoardMember, Role::LayEvaluator]).await?;
     let typed = TypedScores { score, why };
-    let submit = then == "submit";
-    match service::score(state.ctx(), &user.actor(), bid_id, &typed, submit).await {
+    let step = service::ScoreStep::from_form(&then);
+    match service::score(state.ctx(), &user.actor(), bid_id, &typed, step).await {
         Ok(done) => {
             let scored = state.deliver(done).await;
+            let session = auth::session().await?;
+            if step == service::ScoreStep::Check {
+                // Checked and saved: the assessor reads them once more before submitting.
+                leptos_axum::redirect(&format!("/assess/bids/{bid_id}/check"));
+                return Ok(());
+            }
             let message = if scored.submitted {
                 format!("Your scores for {} are submitted", scored.organisation)
             } else {
                 "Your draft scores are saved".to_string()
             };
             let to = format!("/assess/bids/{bid_id}");
-            auth::notice_and_redirect(&auth::session().await?, &message, &to).await?;
+            auth::notice_and_redirect(&session, &message, &to).await?;
             Ok(())
         }
         Err(AssessmentError::NotFound) => Err(auth::with_status(AppError::NotFound)),

@@ -51,6 +51,7 @@ pub async fn decide_batch(
     round_id: i64,
     #[server(default)] outcome: String,
     #[server(default)] bid: BTreeMap<String, String>,
+    #[server(default)] award_before_scores: String,
 ) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
     let data = moderation_for(&state.pool, round_id)
@@ -71,7 +72,8 @@ pub async fn decide_batch(
         kept.extend(ticked.iter().map(|name| (name.as_str(), "1")));
         return Err(auth::reject_form("decide_batch", &kept, AppError::Invalid(errors)).await);
     }
-    let (done, refused) = decide_each(&state, user.id, &data, &chosen, &outcome).await?;
+    let choice = (outcome.as_str(), award_before_scores.as_str());
+    let (done, refused) = decide_each(&state, user.id, &data, &chosen, choice).await?;
     let session = auth::session().await?;
     let mut message = format!("{done} decisions recorded");
     if !refused.is_empty() {
@@ -94,21 +96,27 @@ async fn decide_each(
     actor: i64,
     data: &crate::api::decide::moderation::ModerationData,
     chosen: &[&ModerationRow],
-    outcome: &str,
+    (outcome, award_before_scores): (&str, &str),
 ) -> Result<(usize, Vec<String>), AppError> {
     let mut conn = state.pool.acquire().await?;
     let ids: Vec<i64> = chosen.iter().map(|r| r.bid_id).collect();
     let scores = db::decisions::scores_of_bids(&mut conn, data.round_id, &ids, true).await?;
+    let mut purposes = Vec::with_capacity(ids.len());
+    for id in &ids {
+        purposes.push(service::draft_purpose(&mut conn, *id, data.round_id).await?);
+    }
     drop(conn);
     let mut done = 0;
     let mut refused = Vec::new();
-    for row in chosen {
+    for (row, purpose) in chosen.iter().zip(purposes) {
         let form = DecisionForm {
             outcome: outcome.to_string(),
             amount: row.requested.form_value(),
             conditions: String::new(),
+            purpose,
             feedback: draft_feedback_from(data, row, &scores),
             returns_every: String::new(),
+            award_before_scores: award_before_scores.to_string(),
         };
         let cmd = Decide {
             round_id: data.round_id,
@@ -120,6 +128,10 @@ async fn decide_each(
             Ok(decided) => {
                 state.deliver(decided).await;
                 done += 1;
+            }
+            Err(DecisionError::Invalid(errors)) => {
+                let why: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+                refused.push(format!("{}: {}", row.reference, why.join(". ")));
             }
             Err(e) => refused.push(format!("{}: {}", row.reference, AppError::from(e))),
         }

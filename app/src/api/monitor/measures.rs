@@ -93,6 +93,9 @@ pub struct MeasureLine {
     pub id: i64,
     pub kind: MeasureKind,
     pub name: String,
+    /// How to count it ("" if none given).
+    #[serde(default)]
+    pub guidance: String,
     /// "A hospital admission after a fall (£3,450.00 per admission), 25% credited"
     pub valued: Option<String>,
 }
@@ -124,6 +127,7 @@ pub async fn round_measures(round_id: i64) -> Result<MeasuresData, AppError> {
                 id: mr.id,
                 kind: mr.kind,
                 name: mr.name,
+                guidance: mr.guidance,
                 valued: mr.valued_by.map(|v| {
                     format!(
                         "{} ({} {}), {}% credited to the scheme",

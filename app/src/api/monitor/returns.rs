@@ -25,6 +25,9 @@ pub struct MeasureView {
     pub id: i64,
     pub kind: MeasureKind,
     pub name: String,
+    /// How to count it ("" if none given).
+    #[serde(default)]
+    pub guidance: String,
     pub value: Option<i64>,
 }
 
@@ -39,8 +42,11 @@ pub struct ReturnPage {
     pub due: String,
     pub overdue_days: Option<i64>,
     pub status: ReturnStatus,
-    /// Members may change it (not yet sent, or sent back for changes).
+    /// Members may change it (its period has ended; not yet sent, or sent back for changes).
     pub editable: bool,
+    /// Its period has not ended: the day it can be filled in from.
+    #[serde(default)]
+    pub opens: Option<String>,
     pub is_member: bool,
     pub is_commissioner: bool,
     pub typed: ReturnForm,
@@ -80,7 +86,10 @@ pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnP
         status: r.status,
         editable: l.is_member
             && r.status.open()
+            && m::reportable(r.period_end, today)
             && l.scheme.status == crate::domain::monitoring::SchemeStatus::Active,
+        opens: (!m::reportable(r.period_end, today))
+            .then(|| display_date(m::reportable_from(r.period_end))),
         is_member: l.is_member,
         is_commissioner: l.user.has(Role::Commissioner),
         typed: r.typed.clone(),
@@ -91,6 +100,7 @@ pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnP
                 id: mr.id,
                 kind: mr.kind,
                 name: mr.name.clone(),
+                guidance: mr.guidance.clone(),
                 value: values
                     .iter()
                     .find(|v| v.return_id == return_id && v.measure_id == mr.id)

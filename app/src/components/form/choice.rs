@@ -239,3 +239,51 @@ pub fn DateInput(
         </Fieldset>
     }
 }
+
+/// Questions that apply only when one radio of `name` is chosen (`value`), placed after the
+/// radios: GOV.UK's conditional reveal. Without JavaScript (and until the page is
+/// interactive) they are always shown, and their labels say when they apply; in the browser
+/// they show only while that radio is chosen.
+#[island]
+pub fn RevealWhenChosen(
+    id: String,
+    name: String,
+    value: String,
+    children: Children,
+) -> impl IntoView {
+    let shown = RwSignal::new(true);
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let (n, v) = (name.clone(), value.clone());
+        Effect::new(move |_| {
+            let chosen = leptos::prelude::document()
+                .query_selector(&format!("input[name=\"{n}\"]:checked"))
+                .ok()
+                .flatten()
+                .and_then(|e| e.get_attribute("value"));
+            shown.set(chosen.as_deref() == Some(v.as_str()));
+        });
+        let (n, v) = (name.clone(), value.clone());
+        let handle = window_event_listener(leptos::ev::change, move |ev| {
+            let input = ev
+                .target()
+                .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok());
+            if let Some(input) = input.filter(|i| i.name() == n) {
+                shown.set(input.checked() && input.value() == v);
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    view! {
+        <div id=id data-reveal-name=name data-reveal-value=value class=move || {
+            if shown.get() {
+                "govuk-radios__conditional seedbed-reveal"
+            } else {
+                "govuk-radios__conditional seedbed-reveal govuk-radios__conditional--hidden"
+            }
+        }>
+            {children()}
+        </div>
+    }
+}

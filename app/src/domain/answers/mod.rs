@@ -262,8 +262,59 @@ pub fn check_section(
     }
 }
 
-/// A section's answers as (question, answer) rows, for check answers and the printed bid.
+/// One row of a section's answers on check answers, the bid as read and the printed bid.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AnswerRow {
+    pub question: String,
+    pub answer: String,
+    /// Worked out from other answers (a total, the plan's summary) or kept elsewhere (the
+    /// organisation's details): check answers offers no "Change" link beside it.
+    pub worked_out: bool,
+}
+
+impl AnswerRow {
+    pub fn typed(question: impl Into<String>, answer: impl Into<String>) -> Self {
+        Self {
+            question: question.into(),
+            answer: answer.into(),
+            worked_out: false,
+        }
+    }
+
+    pub fn worked_out(question: impl Into<String>, answer: impl Into<String>) -> Self {
+        Self {
+            worked_out: true,
+            ..Self::typed(question, answer)
+        }
+    }
+}
+
+/// A section's answers as rows, for check answers and the printed bid.
 pub fn answer_rows(
+    kind: SectionKind,
+    questions: &[(i64, Question)],
+    a: &Answers,
+    ctx: &SectionContext,
+    file_names: &[(i64, String)],
+) -> Vec<AnswerRow> {
+    let rows = answer_pairs(kind, questions, a, ctx, file_names);
+    let worked_out: &[&str] = match kind {
+        SectionKind::Budget => &["Total cost"],
+        SectionKind::Sustainability => &["Summary"],
+        _ => &[],
+    };
+    rows.into_iter()
+        .map(|(q, answer)| {
+            if worked_out.contains(&q.as_str()) {
+                AnswerRow::worked_out(q, answer)
+            } else {
+                AnswerRow::typed(q, answer)
+            }
+        })
+        .collect()
+}
+
+fn answer_pairs(
     kind: SectionKind,
     questions: &[(i64, Question)],
     a: &Answers,
@@ -282,7 +333,7 @@ pub fn answer_rows(
             })
             .collect(),
         SectionKind::Organisation => vec![(
-            "Organisation's details confirmed".into(),
+            "Details confirmed as correct for this bid".into(),
             if confirmed(a) { "Yes" } else { "No" }.into(),
         )],
         SectionKind::Budget => {

@@ -5,12 +5,15 @@ use crate::domain::bid::PlanYear;
 use crate::domain::money::Pence;
 use crate::domain::FieldError;
 
-/// The plan's rows: (key, label, is money).
-pub const PLAN_FIELDS: [(&str, &str, bool); 9] = [
+/// The plan's rows: (key, label, is money). Income from the people who use the service is
+/// a charge for each paid use (an appointment, a meal, a session) times the paid uses, and
+/// any fees or charges better given as a year's total (memberships, a flat rate).
+pub const PLAN_FIELDS: [(&str, &str, bool); 10] = [
     ("costs", "Running costs", true),
     ("seed_grant", "This seed grant", true),
-    ("charge_per_user", "Charge per user", true),
-    ("expected_users", "Users expected to pay", false),
+    ("charge_per_user", "Charge for each paid use", true),
+    ("expected_users", "Paid uses in the year", false),
+    ("other_charges", "Other fees and charges", true),
     ("other_grants", "Other grants", true),
     ("donations", "Donations and fundraising", true),
     ("contracts", "Contracts", true),
@@ -63,6 +66,7 @@ pub fn parse_plan(
                         "costs" => y.costs = p,
                         "seed_grant" => y.seed_grant = p,
                         "charge_per_user" => y.charge_per_user = p,
+                        "other_charges" => y.other_charges = p,
                         "other_grants" => y.other_grants = p,
                         "donations" => y.donations = p,
                         "contracts" => y.contracts = p,

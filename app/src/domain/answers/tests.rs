@@ -90,6 +90,19 @@ fn a_budget_adds_up_and_the_request_is_checked() {
         (vec![Pence(2_000_000), Pence(1_500_000)], Pence(3_500_000))
     );
     assert_eq!(budget_rows(&a, 2), 2);
+    // Check answers offers "Change" beside what was typed, never beside the total.
+    let ctx = SectionContext {
+        funded_years: 2,
+        min_award: limits.0,
+        max_award: limits.1,
+        ..Default::default()
+    };
+    let rows = answer_rows(SectionKind::Budget, &[], &a, &ctx, &[]);
+    let row = |q: &str| rows.iter().find(|r| r.question == q).unwrap().clone();
+    assert_eq!(row("Total cost").answer, "£35,000.00");
+    assert!(row("Total cost").worked_out);
+    assert!(!row("Amount requested").worked_out);
+    assert!(!row("Clinic room hire (Premises)").worked_out);
     let mut over = a.clone();
     over.insert("amount_requested".into(), "40000".into());
     let errors = parse_budget(&over, 2, limits, true).err().unwrap();

@@ -141,6 +141,8 @@ impl ReturnForm {
 pub struct MeasureForm {
     pub kind: String,
     pub name: String,
+    /// How to count it (optional).
+    pub guidance: String,
     pub unit_cost_id: String,
     pub attribution: String,
 }
@@ -149,6 +151,8 @@ pub struct MeasureForm {
 pub struct Measure {
     pub kind: MeasureKind,
     pub name: String,
+    /// How to count it, for the people filling in returns ("" if none given).
+    pub guidance: String,
     /// (unit cost id, attribution in basis points)
     pub cost: Option<(i64, i64)>,
 }
@@ -172,6 +176,9 @@ impl MeasureForm {
         )
         .map_err(|e| errors.push(e))
         .ok();
+        let guidance = optional_text("guidance", &self.guidance, 600, "How to count it")
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
         let mut cost = None;
         let chosen = self.unit_cost_id.trim();
         if !chosen.is_empty() {
@@ -204,7 +211,12 @@ impl MeasureForm {
             ));
         }
         match (kind, name, errors.is_empty()) {
-            (Some(kind), Some(name), true) => Ok(Measure { kind, name, cost }),
+            (Some(kind), Some(name), true) => Ok(Measure {
+                kind,
+                name,
+                guidance,
+                cost,
+            }),
             _ => Err(errors),
         }
     }

@@ -110,6 +110,17 @@ pub struct Period {
     pub due: NaiveDate,
 }
 
+/// The first day a period's return can be filled in: the day after the period ends (a
+/// period still running, or yet to come, has nothing to report).
+pub fn reportable_from(period_end: NaiveDate) -> NaiveDate {
+    period_end.succ_opt().unwrap_or(period_end)
+}
+
+/// A return can be filled in from the day after its period ends.
+pub fn reportable(period_end: NaiveDate, today: NaiveDate) -> bool {
+    today >= reportable_from(period_end)
+}
+
 /// Returns every `every` months from `start` for the funding period and the year after it.
 pub fn return_schedule(start: NaiveDate, period_months: u32, every: u32) -> Vec<Period> {
     let every = every.max(1);

@@ -15,6 +15,16 @@ fn fig(costs: i64, grant: i64, charges: i64) -> Figures {
 }
 
 #[test]
+fn a_return_is_filled_in_once_its_period_has_ended() {
+    let end = d(2027, 6, 30);
+    assert!(!reportable(end, d(2027, 4, 1)), "a future period");
+    assert!(!reportable(end, end), "the period's last day");
+    assert!(reportable(end, d(2027, 7, 1)));
+    assert!(reportable(end, d(2027, 9, 1)), "overdue");
+    assert_eq!(reportable_from(end), d(2027, 7, 1));
+}
+
+#[test]
 fn quarterly_returns_cover_the_funding_period_and_a_year_after() {
     let s = return_schedule(d(2025, 4, 1), 24, 3);
     assert_eq!(s.len(), 12);
@@ -186,8 +196,18 @@ fn measures_and_unit_costs_parse() {
         name: "Falls avoided".into(),
         unit_cost_id: "3".into(),
         attribution: "25".into(),
+        guidance: "  Count each regular user who had no fall this period.  ".into(),
     };
     assert_eq!(m.parse(&[3]).unwrap().cost, Some((3, 2500)));
+    assert_eq!(
+        m.parse(&[3]).unwrap().guidance,
+        "Count each regular user who had no fall this period."
+    );
+    let long = MeasureForm {
+        guidance: "x".repeat(601),
+        ..m.clone()
+    };
+    assert_eq!(long.parse(&[3]).unwrap_err()[0].field, "guidance");
     assert!(m.parse(&[4]).is_err(), "unknown unit cost");
     let activity = MeasureForm {
         kind: "activity".into(),

@@ -7,7 +7,6 @@ use crate::components::{
     error_view, BackLink, Button, Checkboxes, Choice, ErrorSummary, FormErrors, PageTitle,
     SmallForm, SummaryList, SummaryRow,
 };
-use crate::pages::apply::organisations::organisation_rows;
 use crate::pages::FormPage;
 use crate::web::id_param;
 use crate::web::FlashedForm;
@@ -22,10 +21,10 @@ fn answers_view(b: &BidRecord, change: bool) -> impl IntoView {
             let rows = s
                 .rows
                 .iter()
-                .map(|(k, v)| {
-                    let row = SummaryRow::new(k.clone(), v.clone());
-                    if change {
-                        row.change(format!("{base}/sections/{}?return=check", s.section_id), k.to_lowercase())
+                .map(|r| {
+                    let row = SummaryRow::new(r.question.clone(), r.answer.clone());
+                    if change && !r.worked_out {
+                        row.change(format!("{base}/sections/{}?return=check", s.section_id), r.question.to_lowercase())
                     } else {
                         row
                     }
@@ -49,8 +48,6 @@ fn answers_view(b: &BidRecord, change: bool) -> impl IntoView {
         )
     });
     view! {
-        <h2 class="govuk-heading-m">"About your organisation"</h2>
-        <SummaryList rows=organisation_rows(&b.organisation)/>
         {sections}
         {plan}
     }

@@ -220,11 +220,12 @@ where
         vec![name.clone()]
     };
     view! {
-        <p class="govuk-body">"These details come from your organisation's record on Seedbed. Check them: assessors see them with your bid."</p>
+        <p class="govuk-body">"These details come from your organisation's record on Seedbed. Check them: assessors see your legal form, registration numbers, income and area served with your bid; your address and contact details are seen only by commissioners."</p>
         <SummaryList rows=rows/>
         <p class="govuk-body">
-            <span>"If something is wrong, tell the commissioning team before you send your bid. "</span>
-            <a class="govuk-link" href=format!("/organisations/{}", d.bid.organisation_id)>"View your organisation"</a>
+            <span>"If something is wrong, your organisation's owner can "</span>
+            <a class="govuk-link" href=format!("/organisations/{}/edit", d.bid.organisation_id)>"change its details"</a>
+            <span>" before you send your bid. If that is not possible, "</span><a class="govuk-link" href="/contact">"tell the commissioning team"</a><span>"."</span>
         </p>
         <Checkboxes name=name.clone() legend="Confirm your organisation's details" choices=vec![Choice::new(name.clone(), "These details are correct")]
             checked=checked error=errors.for_name(name)/>
@@ -280,36 +281,11 @@ where
             }
         })
         .collect_view();
-    let totals = d.budget_totals.clone().map(|(per_year, total)| {
-        let cells = per_year
-            .iter()
-            .enumerate()
-            .map(|(i, p)| view! {
-                <tr class="govuk-table__row">
-                    <th scope="row" class="govuk-table__header">{format!("Year {}", i + 1)}</th>
-                    <td class="govuk-table__cell govuk-table__cell--numeric">{p.display()}</td>
-                </tr>
-            })
-            .collect_view();
-        view! {
-            <table class="govuk-table seedbed-narrow-table">
-                <caption class="govuk-table__caption govuk-table__caption--m">"Total cost (as last saved)"</caption>
-                <thead class="govuk-table__head">
-                    <tr class="govuk-table__row">
-                        <th scope="col" class="govuk-table__header">"Year"</th>
-                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Cost"</th>
-                    </tr>
-                </thead>
-                <tbody class="govuk-table__body">
-                    {cells}
-                    <tr class="govuk-table__row">
-                        <th scope="row" class="govuk-table__header">"Total"</th>
-                        <td class="govuk-table__cell govuk-table__cell--numeric"><strong>{total.display()}</strong></td>
-                    </tr>
-                </tbody>
-            </table>
-        }
-    });
+    let saved = d
+        .budget_totals
+        .clone()
+        .map(|(per_year, total)| (per_year.iter().map(|p| p.0).collect(), total.0));
+    let totals = view! { <super::budget_totals::BudgetTotals lines=rows years=years saved=saved/> };
     let request_hint = format!(
         "Between {} and {}, and no more than the total cost. The funding period is {} {}.",
         d.min_award.display(),
@@ -335,31 +311,60 @@ where
     let mut typed = Answers::new();
     typed.insert("years".into(), v("years"));
     let years = plan_years(&typed, funded);
+    // Each year's figures in four short groups, side by side where the screen allows.
+    const GROUPS: [(&str, &[&str]); 4] = [
+        ("Running costs and this grant", &["costs", "seed_grant"]),
+        (
+            "Income from the people who use the service",
+            &["charge_per_user", "expected_users", "other_charges"],
+        ),
+        ("Other income", &["other_grants", "donations", "contracts"]),
+        ("Volunteer time", &["volunteer_hours", "value_per_hour"]),
+    ];
+    let budget_years: Vec<Pence> = d
+        .budget_totals
+        .as_ref()
+        .map(|(per_year, _)| per_year.clone())
+        .unwrap_or_default();
     let year_sets = (1..=years)
         .map(|year| {
             let when = if year <= funded { "during the funding period" } else { "after the grant ends" };
-            let inputs = PLAN_FIELDS
-                .iter()
-                .map(|(part, label, money)| {
-                    let k = plan_key(year, part);
-                    let hint = match *part {
-                        "costs" => "Everything it costs to run the service that year",
-                        "charge_per_user" => "What each user pays that year, on average",
-                        "value_per_hour" => "For example, the National Living Wage",
-                        "seed_grant" if year > funded => "The grant has ended: enter 0",
-                        _ => "",
-                    };
-                    if *money {
-                        view! { <MoneyInput name=field(&k) label=*label hint=hint value=v(&k) error=errors.for_name(field(&k))/> }.into_any()
-                    } else {
-                        view! { <TextInput name=field(&k) label=*label hint=hint value=v(&k) error=errors.for_name(field(&k)) width_class="govuk-input--width-10" inputmode="numeric" spellcheck=false/> }.into_any()
+            let input = |part: &str| {
+                let Some((_, label, money)) = PLAN_FIELDS.iter().find(|(p, _, _)| *p == part) else {
+                    return ().into_any();
+                };
+                let k = plan_key(year, part);
+                let mut value = v(&k);
+                let mut hint = match part {
+                    "seed_grant" if year > funded => "The grant has ended: enter 0".to_string(),
+                    _ => String::new(),
+                };
+                // The running costs of a funded year start as the budget's total for it.
+                if part == "costs" && value.is_empty() {
+                    if let Some(total) = budget_years.get(year - 1).filter(|_| year <= funded) {
+                        value = total.form_value();
+                        hint = "From your budget. Change it if running costs differ".into();
                     }
+                }
+                let name = field(&k);
+                let field_view = if *money {
+                    view! { <MoneyInput name=name.clone() label=*label hint=hint value=value error=errors.for_name(name)/> }.into_any()
+                } else {
+                    view! { <TextInput name=name.clone() label=*label hint=hint value=value error=errors.for_name(name) width_class="govuk-input--width-10" inputmode="numeric" spellcheck=false/> }.into_any()
+                };
+                view! { <div class="seedbed-inline-field">{field_view}</div> }.into_any()
+            };
+            let groups = GROUPS
+                .iter()
+                .map(|(heading, parts)| view! {
+                    <h3 class="govuk-heading-s govuk-!-margin-bottom-2">{*heading}</h3>
+                    <div class="seedbed-inline-fields">{parts.iter().map(|p| input(p)).collect_view()}</div>
                 })
                 .collect_view();
             view! {
                 <fieldset class="govuk-fieldset seedbed-plan-year">
                     <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">{format!("Year {year} ({when})")}</legend>
-                    {inputs}
+                    {groups}
                 </fieldset>
             }
         })
@@ -375,6 +380,11 @@ where
     });
     view! {
         <p class="govuk-body">"Show how the service will pay for itself. For each year, give the running costs and the income you expect from each source. The plan covers the funding period and at least one year after it."</p>
+        <ul class="govuk-list govuk-list--bullet">
+            <li>"Running costs: everything it costs to run the service that year. For the funding period they start as your budget's totals."</li>
+            <li>"Income from the people who use the service: a charge for each paid use (an appointment, a meal, a session) and how many paid uses you expect; or, for memberships or a flat rate, the year's total under other fees and charges."</li>
+            <li>"Volunteer time: the hours volunteers give, and what an hour is worth (for example, the National Living Wage)."</li>
+        </ul>
         {requested.map(|r| view! { <p class="govuk-body">{r}</p> })}
         <p class="govuk-body">"Grant dependency is the seed grant divided by total income. It should fall to 0% by the end of the plan."</p>
         <input type="hidden" name=field("years") value=years.to_string()/>

@@ -82,9 +82,19 @@ fn start_view(stored: FlashedForm, info: StartData) -> impl IntoView {
         }
         .into_any()
     } else if info.acting_for.is_none() {
+        let choices = info
+            .choices
+            .iter()
+            .map(|(id, name)| Choice::new(id.to_string(), name.clone()))
+            .collect();
         view! {
-            <p class="govuk-body">"You belong to more than one organisation. Choose which one you are bidding for, then come back to this round."</p>
-            <a href="/organisations" class="govuk-link">"Choose your organisation"</a>
+            <form method="post" action="/api/bids/choose_organisation" novalidate>
+                <input type="hidden" name="round_id" value=info.round_id.to_string()/>
+                <Radios name="organisation_id" legend="Which organisation are you bidding for?"
+                    hint="You belong to more than one organisation. Each can send one bid to this round"
+                    choices=choices value=stored.value("organisation_id") error=errors.for_field("organisation_id")/>
+                <Button text="Continue"/>
+            </form>
         }
         .into_any()
     } else if !info.reasons.is_empty() {
@@ -266,9 +276,19 @@ fn upload_view(stored: FlashedForm, u: UploadData) -> impl IntoView {
 pub fn BidsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_bids());
     let schemes = Resource::new(|| (), |_| crate::api::monitor::schemes::my_schemes());
+    let organisations = Resource::new(
+        || (),
+        |_| crate::api::apply::organisations::my_organisations(),
+    );
     view! {
         <PageTitle text="Your bids"/>
         <h1 class="govuk-heading-l">"Your bids"</h1>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let orgs = organisations.await.unwrap_or_default();
+                next_steps(&orgs)
+            })}
+        </Transition>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let list = schemes.await.unwrap_or_default();
@@ -296,7 +316,6 @@ pub fn BidsPage() -> impl IntoView {
                     Err(e) => error_view(e),
                     Ok(list) if list.is_empty() => view! {
                         <p class="govuk-body">"Your organisations have not started any bids yet."</p>
-                        <p class="govuk-body"><a class="govuk-link" href="/">"Find an open funding round"</a></p>
                     }.into_any(),
                     Ok(list) => {
                         let rows = list.into_iter().map(|b| {
@@ -325,5 +344,31 @@ pub fn BidsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <crate::pages::public::rounds::RoundList/>
+    }
+}
+
+/// What an applicant does next: register (or join) an organisation first; then choose an
+/// open round below and start a bid.
+fn next_steps(orgs: &[crate::api::apply::organisations::MyOrganisation]) -> impl IntoView {
+    if orgs.is_empty() {
+        view! {
+            <h2 class="govuk-heading-m">"What to do next"</h2>
+            <ol class="govuk-list govuk-list--number">
+                <li>"Register your organisation: its legal form, registration numbers and the area it serves. If it is already on Seedbed, ask its owner to invite you instead."</li>
+                <li>"Choose an open funding round below, check it fits your service, and start a bid. You can save it and come back."</li>
+            </ol>
+            <a href="/organisations/new" role="button" draggable="false" class="govuk-button" data-module="govuk-button">"Register your organisation"</a>
+        }
+        .into_any()
+    } else {
+        let names: Vec<String> = orgs.iter().map(|o| o.name.clone()).collect();
+        view! {
+            <p class="govuk-body">{format!(
+                "You bid for {}. To start a bid, choose an open funding round below. ",
+                crate::domain::text::join_names(&names)
+            )}<a class="govuk-link" href="/organisations">"Your organisations"</a></p>
+        }
+        .into_any()
     }
 }

@@ -2,6 +2,7 @@
 use crate::api::apply::organisations::{
     invitation, my_organisations, organisation_detail, AcceptInvitation, ActFor, HandOver,
     InvitationInfo, InviteMember, OrganisationRecord, RegisterOrganisation, RemoveMember,
+    UpdateOrganisation, UPDATE_ORGANISATION_FORM,
 };
 use crate::components::{
     error_view, urlencode, BackLink, Button, Choice, ErrorSummary, FormErrors, PageTitle, Radios,
@@ -86,19 +87,6 @@ fn legal_form_hint(form: LegalForm) -> &'static str {
 fn organisation_form(stored: FlashedForm) -> impl IntoView {
     let action = ServerAction::<RegisterOrganisation>::new();
     let errors = FormErrors::from_stored(&stored);
-    let saved = OrganisationForm::default();
-    let v = {
-        let stored = stored.clone();
-        move |name: &str, saved: &str| crate::pages::pick(&stored, name, saved)
-    };
-    let forms = LegalForm::ALL
-        .iter()
-        .map(|f| Choice::new(f.code(), f.label()).with_hint(legal_form_hint(*f)))
-        .collect();
-    let bands = IncomeBand::ALL
-        .iter()
-        .map(|b| Choice::new(b.code(), b.label()))
-        .collect();
     view! {
         <PageTitle text="Register an organisation" errors=errors/>
         <BackLink href="/organisations" text="Back to your organisations"/>
@@ -108,38 +96,100 @@ fn organisation_form(stored: FlashedForm) -> impl IntoView {
                 <h1 class="govuk-heading-l">"Register an organisation"</h1>
                 <p class="govuk-body">"You will be the organisation's owner on Seedbed. You can invite colleagues afterwards."</p>
                 <ActionForm action=action attr:novalidate=true>
-                    <TextInput name="name" label="Organisation name" value=v("name", &saved.name) error=errors.for_field("name") autocomplete="organization"/>
-                    <Radios name="legal_form" legend="Legal form" choices=forms value=v("legal_form", &saved.legal_form) error=errors.for_field("legal_form")/>
-                    <TextInput name="charity_number" label="Charity number (if it has one)" hint="Registered with the Charity Commission for England and Wales, for example 1123456"
-                        width_class="govuk-input--width-10" spellcheck=false value=v("charity_number", &saved.charity_number) error=errors.for_field("charity_number")/>
-                    <TextInput name="company_number" label="Companies House number (if it has one)" hint="8 characters, for example 01234567 or SC123456"
-                        width_class="govuk-input--width-10" spellcheck=false value=v("company_number", &saved.company_number) error=errors.for_field("company_number")/>
-                    <fieldset class="govuk-fieldset">
-                        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">"Registered address"</legend>
-                        <TextInput name="address_line_1" label="Address line 1" autocomplete="address-line1"
-                            value=v("address_line_1", &saved.address_line_1) error=errors.for_field("address_line_1")/>
-                        <TextInput name="address_line_2" label="Address line 2 (optional)" autocomplete="address-line2"
-                            value=v("address_line_2", &saved.address_line_2) error=errors.for_field("address_line_2")/>
-                        <TextInput name="town" label="Town or city" autocomplete="address-level2" width_class="govuk-!-width-two-thirds"
-                            value=v("town", &saved.town) error=errors.for_field("town")/>
-                        <TextInput name="postcode" label="Postcode" autocomplete="postal-code" width_class="govuk-input--width-10"
-                            value=v("postcode", &saved.postcode) error=errors.for_field("postcode")/>
-                    </fieldset>
-                    <fieldset class="govuk-fieldset">
-                        <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">"Main contact"</legend>
-                        <TextInput name="contact_name" label="Full name" autocomplete="name"
-                            value=v("contact_name", &saved.contact_name) error=errors.for_field("contact_name")/>
-                        <TextInput name="contact_email" label="Email address" input_type="email" autocomplete="email" spellcheck=false
-                            value=v("contact_email", &saved.contact_email) error=errors.for_field("contact_email")/>
-                        <TextInput name="contact_phone" label="Phone number (optional)" input_type="tel" autocomplete="tel" width_class="govuk-input--width-20"
-                            value=v("contact_phone", &saved.contact_phone) error=errors.for_field("contact_phone")/>
-                    </fieldset>
-                    <Radios name="income_band" legend="Annual income" hint="Your income in your last accounts, or expected this year"
-                        choices=bands value=v("income_band", &saved.income_band) error=errors.for_field("income_band")/>
-                    <TextInput name="area_served" label="Area served" hint="For example, Grimsby and Cleethorpes"
-                        value=v("area_served", &saved.area_served) error=errors.for_field("area_served")/>
+                    {organisation_fields(&stored, &OrganisationForm::default(), errors)}
                     <Button text="Register organisation"/>
                 </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+/// The organisation's fields, as typed (`stored`) or as saved.
+fn organisation_fields(
+    stored: &FlashedForm,
+    saved: &OrganisationForm,
+    errors: FormErrors,
+) -> impl IntoView {
+    let v = |name: &str, saved: &str| crate::pages::pick(stored, name, saved);
+    let forms = LegalForm::ALL
+        .iter()
+        .map(|f| Choice::new(f.code(), f.label()).with_hint(legal_form_hint(*f)))
+        .collect();
+    let bands = IncomeBand::ALL
+        .iter()
+        .map(|b| Choice::new(b.code(), b.label()))
+        .collect();
+    view! {
+        <TextInput name="name" label="Organisation name" value=v("name", &saved.name) error=errors.for_field("name") autocomplete="organization"/>
+        <Radios name="legal_form" legend="Legal form" choices=forms value=v("legal_form", &saved.legal_form) error=errors.for_field("legal_form")/>
+        <TextInput name="charity_number" label="Charity number (if it has one)" hint="Registered with the Charity Commission for England and Wales, for example 1123456"
+            width_class="govuk-input--width-10" spellcheck=false value=v("charity_number", &saved.charity_number) error=errors.for_field("charity_number")/>
+        <TextInput name="company_number" label="Companies House number (if it has one)" hint="8 characters, for example 01234567 or SC123456"
+            width_class="govuk-input--width-10" spellcheck=false value=v("company_number", &saved.company_number) error=errors.for_field("company_number")/>
+        <fieldset class="govuk-fieldset">
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">"Registered address"</legend>
+            <TextInput name="address_line_1" label="Address line 1" autocomplete="address-line1"
+                value=v("address_line_1", &saved.address_line_1) error=errors.for_field("address_line_1")/>
+            <TextInput name="address_line_2" label="Address line 2 (optional)" autocomplete="address-line2"
+                value=v("address_line_2", &saved.address_line_2) error=errors.for_field("address_line_2")/>
+            <TextInput name="town" label="Town or city" autocomplete="address-level2" width_class="govuk-!-width-two-thirds"
+                value=v("town", &saved.town) error=errors.for_field("town")/>
+            <TextInput name="postcode" label="Postcode" autocomplete="postal-code" width_class="govuk-input--width-10"
+                value=v("postcode", &saved.postcode) error=errors.for_field("postcode")/>
+        </fieldset>
+        <fieldset class="govuk-fieldset">
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">"Main contact"</legend>
+            <TextInput name="contact_name" label="Full name" autocomplete="name"
+                value=v("contact_name", &saved.contact_name) error=errors.for_field("contact_name")/>
+            <TextInput name="contact_email" label="Email address" input_type="email" autocomplete="email" spellcheck=false
+                value=v("contact_email", &saved.contact_email) error=errors.for_field("contact_email")/>
+            <TextInput name="contact_phone" label="Phone number (optional)" input_type="tel" autocomplete="tel" width_class="govuk-input--width-20"
+                value=v("contact_phone", &saved.contact_phone) error=errors.for_field("contact_phone")/>
+        </fieldset>
+        <Radios name="income_band" legend="Annual income" hint="Your income in your last accounts, or expected this year"
+            choices=bands value=v("income_band", &saved.income_band) error=errors.for_field("income_band")/>
+        <TextInput name="area_served" label="Area served" hint="For example, Grimsby and Cleethorpes"
+            value=v("area_served", &saved.area_served) error=errors.for_field("area_served")/>
+    }
+}
+
+/// The owner corrects the organisation's details.
+#[component]
+pub fn EditOrganisationPage() -> impl IntoView {
+    let id = id_param("id");
+    let data = Resource::new(id, organisation_detail);
+    view! { <crate::pages::FormPage form=UPDATE_ORGANISATION_FORM data=data render=edit_view/> }
+}
+
+fn edit_view(stored: FlashedForm, r: OrganisationRecord) -> impl IntoView {
+    let action = ServerAction::<UpdateOrganisation>::new();
+    let errors = FormErrors::from_stored(&stored);
+    let back = format!("/organisations/{}", r.id);
+    let title = "Change your organisation's details";
+    let body = if r.my_role == "owner" {
+        let saved = OrganisationForm::from(&r.organisation);
+        view! {
+            <p class="govuk-body">"Commissioners and the assessors of your bids see these details. Changes show on every bid, including bids already sent."</p>
+            <ActionForm action=action attr:novalidate=true>
+                <input type="hidden" name="organisation_id" value=r.id.to_string()/>
+                {organisation_fields(&stored, &saved, errors)}
+                <Button text="Save changes"/>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! { <p class="govuk-body">"Only the organisation's owner can change its details. Ask them, or "<a class="govuk-link" href="/contact">"contact the commissioning team"</a>"."</p> }
+            .into_any()
+    };
+    view! {
+        <PageTitle text=title errors=errors/>
+        <BackLink href=back text="Back to the organisation"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors/>
+                <span class="govuk-caption-l">{r.organisation.name.clone()}</span>
+                <h1 class="govuk-heading-l">{title}</h1>
+                {body}
             </div>
         </div>
     }
@@ -213,6 +263,9 @@ fn organisation_view(
         <span class="govuk-caption-l">"Organisation"</span>
         <h1 class="govuk-heading-l">{o.name.clone()}</h1>
         <SummaryList rows=rows/>
+        {is_owner.then(|| view! {
+            <p class="govuk-body"><a class="govuk-link" href=format!("/organisations/{org_id}/edit")>"Change the organisation's details"</a></p>
+        })}
         <table class="govuk-table">
             <caption class="govuk-table__caption govuk-table__caption--m">"Members"</caption>
             <thead class="govuk-table__head">
@@ -303,40 +356,8 @@ fn join_view(stored: FlashedForm, info: Option<InvitationInfo>, token: String) -
 
 /// An organisation's details as summary rows (its page, and the bid's first section).
 pub fn organisation_rows(o: &crate::domain::organisation::Organisation) -> Vec<SummaryRow> {
-    let address = [
-        o.address_line_1.clone(),
-        o.address_line_2.clone(),
-        o.town.clone(),
-        o.postcode.as_str().to_string(),
-    ]
-    .into_iter()
-    .filter(|l| !l.is_empty())
-    .collect::<Vec<_>>()
-    .join(", ");
-    let mut rows = vec![SummaryRow::new("Legal form", o.legal_form.label())];
-    if let Some(n) = &o.charity_number {
-        rows.push(SummaryRow::new("Charity number", n.as_str()));
-    }
-    if let Some(n) = &o.company_number {
-        rows.push(SummaryRow::new("Companies House number", n.as_str()));
-    }
-    rows.extend([
-        SummaryRow::new("Registered address", address),
-        SummaryRow::new(
-            "Main contact",
-            format!(
-                "{}, {}{}",
-                o.contact_name,
-                o.contact_email.as_str(),
-                if o.contact_phone.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", o.contact_phone)
-                }
-            ),
-        ),
-        SummaryRow::new("Annual income", o.income_band.label()),
-        SummaryRow::new("Area served", o.area_served.clone()),
-    ]);
-    rows
+    o.details()
+        .into_iter()
+        .map(|(label, value)| SummaryRow::new(label, value))
+        .collect()
 }

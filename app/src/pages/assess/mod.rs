@@ -1,13 +1,15 @@
 //! Assessors: their list of bids, the conflict-of-interest declaration that comes before
 //! a bid, and blind scoring. Commissioners: the panels and assignments of a round, and the
 //! register of interests (`panels`).
+mod check;
 mod panels;
+pub use check::CheckScoresPage;
 pub use panels::*;
 
 use crate::api::assess::{assess_bid, my_assessments, AssessData, ASSESS_FORM};
 use crate::components::{
     error_view, BackLink, Button, Choice, DataTable, ErrorSummary, FormErrors, PageTitle, Radios,
-    SummaryList, SummaryRow, Tag, TagColour, Textarea,
+    RevealWhenChosen, SummaryList, SummaryRow, Tag, TagColour, Textarea,
 };
 use crate::domain::assessment::{AssignmentStatus, ConflictNature};
 use crate::domain::round::Panel;
@@ -122,10 +124,12 @@ fn declaration_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
                     <input type="hidden" name="bid_id" value=d.bid_id.to_string()/>
                     <Radios name="conflict" legend=format!("Do you have a conflict of interest with {}?", d.organisation)
                         choices=choices value=stored.value("conflict") error=errors.for_field("conflict")/>
-                    <Radios name="nature" legend="If you have a conflict, how are you connected?" choices=natures
-                        value=stored.value("nature") error=errors.for_field("nature")/>
-                    <Textarea name="description" label="If you have a conflict, describe it" hint="For example, I have been a trustee since 2021"
-                        value=stored.value("description") error=errors.for_field("description") rows=3/>
+                    <RevealWhenChosen id="conflict-details".to_string() name="conflict".to_string() value="conflict".to_string()>
+                        <Radios name="nature" legend="If you have a conflict, how are you connected?" choices=natures
+                            value=stored.value("nature") error=errors.for_field("nature")/>
+                        <Textarea name="description" label="If you have a conflict, describe it" hint="For example, I have been a trustee since 2021"
+                            value=stored.value("description") error=errors.for_field("description") rows=3/>
+                    </RevealWhenChosen>
                     <Button text="Declare and continue"/>
                 </form>
             </div>
@@ -146,7 +150,7 @@ fn scoring_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
             let rows = s
                 .rows
                 .iter()
-                .map(|(k, v)| SummaryRow::new(k.clone(), v.clone()))
+                .map(|r| SummaryRow::new(r.question.clone(), r.answer.clone()))
                 .collect();
             let files = s
                 .files
@@ -234,11 +238,13 @@ fn scoring_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
         <p class="govuk-body">{status_tag(d.status)}</p>
         {lay_note}
         {change_declaration}
+        // The plan across the page's whole width: every year, to the last one that shows
+        // whether the service stands on its own, without scrolling sideways at 1280 px.
+        {plan}
         <div class="govuk-grid-row">
             <div class="govuk-grid-column-one-half">
                 <h2 class="govuk-heading-l">"The bid"</h2>
                 {sections}
-                {plan}
             </div>
             <div class="govuk-grid-column-one-half">
                 <h2 class="govuk-heading-l">"Your scores"</h2>
@@ -255,7 +261,7 @@ fn scoring_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
                             <button type="submit" name="then" value="draft" hidden tabindex="-1" aria-hidden="true">"Save as draft"</button>
                             {criteria}
                             <div class="govuk-button-group">
-                                <button type="submit" name="then" value="submit" class="govuk-button" data-module="govuk-button">"Submit scores"</button>
+                                <button type="submit" name="then" value="submit" class="govuk-button" data-module="govuk-button">"Check and submit scores"</button>
                                 <button type="submit" name="then" value="draft" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Save as draft"</button>
                             </div>
                         </form>

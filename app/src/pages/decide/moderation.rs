@@ -5,8 +5,9 @@ use crate::api::decide::moderation::{
     moderation, moderation_bid, BidModeration, ModerationData, ModerationRow, MODERATE_FORM,
 };
 use crate::components::{
-    table_body, BackLink, Button, Choice, DataTable, ErrorSummary, FormErrors, MoneyInput,
-    PageTitle, Pagination, Radios, Select, SmallForm, SummaryList, SummaryRow, Textarea,
+    table_body, BackLink, Button, Checkboxes, Choice, DataTable, ErrorSummary, FormErrors,
+    MoneyInput, PageTitle, Pagination, Radios, Select, SmallForm, SummaryList, SummaryRow,
+    Textarea,
 };
 use crate::domain::decision::{DecisionForm, Outcome};
 use crate::domain::money::Pence;
@@ -49,26 +50,31 @@ fn moderation_view(stored: FlashedForm, m: ModerationData) -> impl IntoView {
         .iter()
         .map(|c| format!("{} ({}%)", c.name, c.weight))
         .collect();
-    let head = ["Rank", "Select", "Bid"]
-        .iter()
-        .map(|h| h.to_string())
-        .chain(criteria_names.iter().cloned())
-        .chain(
-            ["Total out of 100", "Requested", "Running total", "Decision"]
-                .iter()
-                .map(|h| h.to_string()),
-        )
-        .enumerate()
-        .map(|(i, h)| {
-            let numeric = i >= 3 + criteria_names.len() && i < 6 + criteria_names.len();
-            let class = if numeric {
-                "govuk-table__header govuk-table__header--numeric"
-            } else {
-                "govuk-table__header"
-            };
-            view! { <th scope="col" class=class>{h}</th> }
-        })
-        .collect_view();
+    // What decides come first (the total, the money, the decision); each criterion's scores
+    // follow, so that at 1280 px the decision is on screen and the detail scrolls.
+    let head = [
+        "Rank",
+        "Select",
+        "Bid",
+        "Total out of 100",
+        "Requested",
+        "Running total",
+        "Decision",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .chain(criteria_names.iter().cloned())
+    .enumerate()
+    .map(|(i, h)| {
+        let numeric = (3..6).contains(&i);
+        let class = if numeric {
+            "govuk-table__header govuk-table__header--numeric"
+        } else {
+            "govuk-table__header"
+        };
+        view! { <th scope="col" class=class>{h}</th> }
+    })
+    .collect_view();
     // A failed post's ticks are the viewer's own: then the rows are rendered afresh.
     let kept = m.cache.as_ref().filter(|_| stored.values.is_empty());
     let columns = criteria_names.len() + 7;
@@ -117,6 +123,10 @@ fn moderation_view(stored: FlashedForm, m: ModerationData) -> impl IntoView {
             {showing}
             <Pagination page=m.page pages=m.pages href=moderation_href query=base.clone()/>
             <Radios name="outcome" legend="Decision for the ticked bids" choices=outcomes value=stored.value("outcome") error=errors.for_field("outcome")/>
+            <Checkboxes name="award_before_scores" legend="Scores still to come"
+                hint="A ticked bid is not awarded while an assessor assigned to it has not submitted scores, unless you tick this"
+                choices=vec![Choice::new("award_before_scores", "Award a ticked bid even if an assigned assessor has not submitted scores")]
+                checked=ticked(&stored, "award_before_scores") error=errors.for_field("award_before_scores")/>
             <Button text="Record decisions for the ticked bids"/>
         </form>
         {(left.0 > 0).then(|| view! {
@@ -217,11 +227,11 @@ fn ranking_rows(
                     {(!r.scored).then(|| view! { <br/><strong class="govuk-tag govuk-tag--grey">"Not scored yet"</strong> })}
                     {(r.scored && !r.fundable).then(|| view! { <br/><strong class="govuk-tag govuk-tag--red">"Not fundable"</strong> })}
                 </td>
-                {cells}
                 <td class="govuk-table__cell govuk-table__cell--numeric">{format!("{:.1}", r.total)}</td>
                 <td class="govuk-table__cell govuk-table__cell--numeric">{r.requested.display()}</td>
                 <td class="govuk-table__cell govuk-table__cell--numeric">{running_total_text(r)}</td>
                 <td class="govuk-table__cell">{decision_text(&r.decision)}</td>
+                {cells}
             </tr>
         }.into_any());
     }
@@ -245,6 +255,39 @@ pub fn ModerateBidPage() -> impl IntoView {
     let bid = id_param("bid");
     let data = Resource::new(move || (id(), bid()), |(id, bid)| moderation_bid(id, bid));
     view! { <FormPage form=MODERATE_FORM data=data render=moderate_page/> }
+}
+
+/// A checkbox's value as posted (the box comes back ticked after a failed post).
+fn ticked(stored: &FlashedForm, name: &str) -> Vec<String> {
+    let value = stored.value(name);
+    if value.is_empty() {
+        Vec::new()
+    } else {
+        vec![value]
+    }
+}
+
+/// The assessors still to score a bid, as a warning, with the box that lets an award go
+/// ahead without their scores. Nothing when every assigned assessor has scored.
+fn waiting_warning(waiting: &[String], stored: &FlashedForm, errors: &FormErrors) -> impl IntoView {
+    (!waiting.is_empty()).then(|| {
+        let who = crate::domain::text::join_names(waiting);
+        let verb = if waiting.len() == 1 { "has" } else { "have" };
+        let name = "award_before_scores";
+        let checked = ticked(stored, name);
+        view! {
+            <div class="govuk-warning-text">
+                <span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
+                <strong class="govuk-warning-text__text">
+                    <span class="govuk-visually-hidden">"Warning"</span>
+                    {format!("{who} {verb} not submitted scores for this bid yet. Their scores may change its ranking.")}
+                </strong>
+            </div>
+            <Checkboxes name=name legend="Scores still to come"
+                choices=vec![Choice::new(name, format!("Award before {who} {verb} scored"))]
+                checked=checked error=errors.for_field(name)/>
+        }
+    })
 }
 
 fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
@@ -307,12 +350,14 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
             .as_ref()
             .map(|d| d.conditions.clone())
             .unwrap_or_default(),
+        purpose: b.draft_purpose.clone(),
         feedback: saved
             .as_ref()
             .map(|d| d.feedback.clone())
             .filter(|f| !f.is_empty())
             .unwrap_or_else(|| b.draft_feedback.clone()),
         returns_every: "3".into(),
+        award_before_scores: String::new(),
     };
     let v = |name: &str, saved: &str| pick(&decided, name, saved);
     let awarded = saved.as_ref().is_some_and(|d| d.outcome == Outcome::Award);
@@ -359,7 +404,7 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
             {criteria}
             <Button text="Save agreed scores"/>
         </form>
-        <h2 class="govuk-heading-l">"Decision"</h2>
+        <h2 class="govuk-heading-l" id="decision">"Decision"</h2>
         {if awarded {
             view! {
                 <p class="govuk-body">{format!("Awarded {}. The award is final and the money is committed.", saved.as_ref().and_then(|d| d.amount).map(|p| p.display()).unwrap_or_default())}</p>
@@ -372,9 +417,12 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
                 <form method="post" action="/api/decisions/decide" novalidate>
                     <input type="hidden" name="round_id" value=b.round_id.to_string()/>
                     <input type="hidden" name="bid_id" value=r.bid_id.to_string()/>
+                    {waiting_warning(&b.waiting, &decided, &errors)}
                     <Radios name="outcome" legend="Decision" choices=outcomes value=v("outcome", &form.outcome) error=errors.for_field("outcome")/>
                     <MoneyInput name="amount" label="Amount to award" hint=format!("Up to the {} requested. Paid in three tranches: 50%, 30% and 20%", r.requested.display())
                         value=v("amount", &form.amount) error=errors.for_field("amount")/>
+                    <Textarea name="purpose" label="If awarded, what the grant pays for" hint="Published on the register of awards and in the open data. Drafted from the bid's budget: edit it to say what the grant funds in a sentence"
+                        rows=2 value=v("purpose", &form.purpose) error=errors.for_field("purpose")/>
                     <Textarea name="conditions" label="Conditions of the award (optional)" rows=3 value=v("conditions", &form.conditions) error=errors.for_field("conditions")/>
                     <Radios name="returns_every" legend="If awarded, how often the scheme sends monitoring returns" choices=frequencies value=v("returns_every", &form.returns_every) error=errors.for_field("returns_every")/>
                     <Textarea name="feedback" label="Feedback for the organisation" hint="Drawn from the scores and the assessors' reasons. Edit it before you decline: it is emailed to the organisation's members"

@@ -11,7 +11,7 @@ use crate::api::monitor::portfolio::{
 use crate::components::{
     error_view, filter_select, BackLink, Button, Choice, DataTable, DateInput, ErrorSummary,
     FormErrors, MoneyInput, NotFoundPage, PageTitle, Pagination, Radios, Select, SmallForm,
-    Sparkline, SummaryList, SummaryRow, TextInput,
+    Sparkline, SummaryList, SummaryRow, TextInput, Textarea,
 };
 use crate::domain::monitoring::MeasureKind;
 use crate::pages::{pick, FormPage};
@@ -242,7 +242,10 @@ fn measures_view(stored: FlashedForm, m: MeasuresData) -> impl IntoView {
         .iter()
         .map(|x| view! {
             <tr class="govuk-table__row">
-                <td class="govuk-table__cell">{x.name.clone()}</td>
+                <td class="govuk-table__cell">
+                    {x.name.clone()}
+                    {(!x.guidance.is_empty()).then(|| view! { <span class="govuk-hint govuk-!-margin-0">{x.guidance.clone()}</span> })}
+                </td>
                 <td class="govuk-table__cell">{x.kind.label()}</td>
                 <td class="govuk-table__cell">{x.valued.clone().unwrap_or_else(|| "Not valued".into())}</td>
                 <td class="govuk-table__cell">
@@ -277,6 +280,7 @@ fn measures_view(stored: FlashedForm, m: MeasuresData) -> impl IntoView {
             <input type="hidden" name="round_id" value=m.round_id.to_string()/>
             <Radios name="kind" legend="Kind of measure" choices=kinds value=stored.value("kind") error=errors.for_field("kind")/>
             <TextInput name="name" label="Name" hint="For example, People supported, or Falls avoided" value=stored.value("name") error=errors.for_field("name")/>
+            <Textarea name="guidance" label="How to count it (optional)" hint="Shown beside the measure on every monitoring return. For example: count a week for each person who, without the service, would have moved into a care home that week" rows=3 value=stored.value("guidance") error=errors.for_field("guidance")/>
             <Select name="unit_cost_id" label="Valued by (outcomes only, optional)" choices=costs value=stored.value("unit_cost_id") error=errors.for_field("unit_cost_id")/>
             <TextInput name="attribution" label="Share credited to the scheme, as a percentage" hint="For example, 25. Only with a unit cost" value=stored.value("attribution")
                 error=errors.for_field("attribution") width_class="govuk-input--width-5" inputmode="decimal"/>

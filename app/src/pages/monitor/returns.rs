@@ -55,7 +55,7 @@ fn return_view(stored: FlashedForm, r: ReturnPage) -> impl IntoView {
                     .cloned()
                     .unwrap_or_else(|| m.value.map(|v| v.to_string()).unwrap_or_default());
                 view! {
-                    <TextInput name=name.clone() label=m.name.clone() value=pick(&stored, &name, &saved)
+                    <TextInput name=name.clone() label=m.name.clone() hint=m.guidance.clone() value=pick(&stored, &name, &saved)
                         error=errors.for_name(name) width_class="govuk-input--width-10" inputmode="numeric"/>
                 }
             })
@@ -138,6 +138,9 @@ fn return_view(stored: FlashedForm, r: ReturnPage) -> impl IntoView {
                 <span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
                 <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">"Warning"</span>{format!("Changes asked for: {}", r.review_comment)}</strong>
             </div>
+        })}
+        {r.opens.clone().filter(|_| r.is_member && r.status == ReturnStatus::Due).map(|day| view! {
+            <div class="govuk-inset-text">{format!("You can fill in this return from {day}, once its period has ended.")}</div>
         })}
         {r.editable.then(|| view! {
             <form method="post" action="/api/returns/save" novalidate>

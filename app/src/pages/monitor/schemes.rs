@@ -73,11 +73,14 @@ fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
         .iter()
         .map(|r| {
             let action = match (r.status, s.is_member, s.is_commissioner) {
+                _ if r.opens.is_some() && r.status == ReturnStatus::Due => String::new(),
                 (st, true, _) if st.open() && s.status == SchemeStatus::Active => format!("Fill in return {}", r.position),
                 (ReturnStatus::Submitted, _, true) => format!("Review return {}", r.position),
                 _ => format!("View return {}", r.position),
             };
-            let show_link = r.status != ReturnStatus::NotNeeded;
+            // A period still running, or yet to come, has nothing to report yet.
+            let show_link = r.status != ReturnStatus::NotNeeded && !action.is_empty();
+            let opens = r.opens.clone().filter(|_| action.is_empty());
             view! {
                 <tr class="govuk-table__row">
                     <td class="govuk-table__cell">{r.position.to_string()}{r.is_final.then_some(" (final)")}</td>
@@ -89,6 +92,7 @@ fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
                     </td>
                     <td class="govuk-table__cell">
                         {show_link.then(|| view! { <a class="govuk-link" href=format!("{base}/returns/{}", r.id)>{action.clone()}</a> })}
+                        {opens.map(|day| view! { <span class="govuk-hint govuk-!-margin-0">{format!("Opens {day}")}</span> })}
                     </td>
                 </tr>
             }

@@ -1,3 +1,4 @@
+pub mod contact;
 pub mod rounds;
 use crate::components::{error_view, filter_select, DataTable, PageTitle, Pagination};
 use crate::pages::layout::use_shell;
@@ -61,7 +62,7 @@ pub fn AccessibilityPage() -> impl IntoView {
                 <h2 class="govuk-heading-m">"How accessible this service is"</h2>
                 <p class="govuk-body">"We build Seedbed to meet the Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA. Every page is tested automatically for accessibility problems each time the service changes. We are not aware of any part of the service that fails the standard. If you find one, please tell us."</p>
                 <h2 class="govuk-heading-m">"Feedback and contact information"</h2>
-                <p class="govuk-body">"If you need information from this service in a different format, such as large print, easy read, audio or braille, or you find a problem, contact the commissioning team at the council. We will reply within 5 working days."</p>
+                <p class="govuk-body">"If you need information from this service in a different format, such as large print, easy read, audio or braille, or you find a problem, "<a class="govuk-link" href="/contact">"contact the commissioning team"</a>". We will reply within 5 working days."</p>
                 <h2 class="govuk-heading-m">"Enforcement procedure"</h2>
                 <p class="govuk-body">"The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018. If you are not happy with how we respond to your complaint, contact the Equality Advisory and Support Service (EASS)."</p>
                 <h2 class="govuk-heading-m">"Compliance status"</h2>

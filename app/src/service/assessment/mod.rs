@@ -191,16 +191,41 @@ pub struct Scored {
     pub organisation: String,
 }
 
-/// Save scores as a draft, or submit them (`submit`: every criterion the assessor's panel
-/// scores must be scored and explained; locked afterwards). When submitting fails its
-/// checks, what reads is still saved as a draft, so nothing typed is lost.
+/// How far saving scores goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreStep {
+    /// Saved as they are, gaps and all.
+    Draft,
+    /// Every criterion scored and explained, saved, not yet submitted: the assessor checks
+    /// them before submitting.
+    Check,
+    /// Checked and submitted: locked afterwards.
+    Submit,
+}
+
+impl ScoreStep {
+    /// The form's "then": "submit" asks for the check, "confirm" submits.
+    pub fn from_form(then: &str) -> Self {
+        match then {
+            "submit" => ScoreStep::Check,
+            "confirm" => ScoreStep::Submit,
+            _ => ScoreStep::Draft,
+        }
+    }
+}
+
+/// Save scores as a draft, check them (every criterion the assessor's panel scores must be
+/// scored and explained) or submit them (checked, then locked). When a check fails, what
+/// reads is still saved as a draft, so nothing typed is lost.
 pub async fn score(
     ctx: Ctx<'_>,
     actor: &Actor,
     bid_id: i64,
     typed: &TypedScores,
-    submit: bool,
+    step: ScoreStep,
 ) -> Result<Done<Scored>, AssessmentError> {
+    let strict = step != ScoreStep::Draft;
+    let submit = step == ScoreStep::Submit;
     let assignment = assignment(ctx, actor, bid_id).await?;
     match assignment.status() {
         AssignmentStatus::ToScore => {}
@@ -220,14 +245,14 @@ pub async fn score(
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
     for c in &criteria {
-        match parse(c, submit) {
+        match parse(c, strict) {
             Ok((s, w)) => parsed.push((c.id, s, w)),
             Err(e) => errors.extend(e),
         }
     }
     let now = db::now();
     if !errors.is_empty() {
-        if submit {
+        if strict {
             let mut tx = ctx.pool.begin().await?;
             for c in &criteria {
                 if let Ok((s, w)) = parse(c, false) {
@@ -270,6 +295,14 @@ pub async fn score(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn submitting_scores_is_checked_first() {
+        assert_eq!(ScoreStep::from_form("submit"), ScoreStep::Check);
+        assert_eq!(ScoreStep::from_form("confirm"), ScoreStep::Submit);
+        assert_eq!(ScoreStep::from_form("draft"), ScoreStep::Draft);
+        assert_eq!(ScoreStep::from_form(""), ScoreStep::Draft);
+    }
 
     #[test]
     fn the_roles_a_person_holds_decide_their_panels() {

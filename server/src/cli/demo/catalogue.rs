@@ -252,7 +252,9 @@ pub(crate) fn rounds() -> Vec<DemoRound> {
             guidance: "This round has closed and its awards are being monitored.",
             envelope: "60000",
             max_award: "30000",
-            opened_months_ago: 14,
+            // Its schemes started 15 months ago: five quarters have ended, three returns
+            // were sent, so each has a return overdue and one just due.
+            opened_months_ago: 17,
             sections: vec![service_section()],
             criteria: vec![DemoCriterion { name: "Meets the need", guidance: "How well the service reaches people living alone.", weight: 60, sections: &["Your proposed service"] }],
         },

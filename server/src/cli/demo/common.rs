@@ -27,6 +27,7 @@ pub fn offline_state(pool: &AnyPool) -> app::state::AppState {
             open_data_prefix: "seedbed".into(),
             trusted_proxies: Vec::new(),
             offline: true,
+            contact: Default::default(),
         }),
         cache: Default::default(),
     }

@@ -201,7 +201,7 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<bool> {
     let shares = [(council, Pence(24_000_000)), (icb, Pence(16_000_000))];
     set_up_fund(&mut tx, year, &shares, actor, now).await?;
     // The funds of the years the history rounds ran in.
-    for months in [30u32, 14] {
+    for months in [30u32, 17] {
         let then = today
             .checked_sub_months(chrono::Months::new(months))
             .unwrap_or(today);

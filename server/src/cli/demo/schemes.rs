@@ -17,10 +17,12 @@ use sqlx::AnyPool;
 
 /// A quarter's return: (costs, seed grant, charges, donations, in kind, measure values).
 type DemoReturn = (i64, i64, i64, i64, i64, &'static [i64]);
-/// A round's measure: (round title, kind, name, (unit cost index, attribution bp)).
+/// A round's measure: (round title, kind, name, how to count it, (unit cost index,
+/// attribution bp)).
 type DemoMeasure = (
     &'static str,
     MeasureKind,
+    &'static str,
     &'static str,
     Option<(usize, i64)>,
 );
@@ -101,7 +103,7 @@ const STORIES: [Story; 3] = [
         amount: 20_000,
         started_after: 2,
         plan: [(24_000, 12_000, 2, 3_000, 1_000), (24_000, 8_000, 2, 4_500, 1_500), (25_000, 0, 3, 5_000, 2_000)],
-        // Charges and donations came in slower than planned: behind, not yet at risk.
+        // Charges and donations came in slower than planned: behind its plan.
         returns: &[
             (6_000, 3_000, 1_300, 800, 1_400, &[0, 30, 210, 1]),
             (6_000, 2_900, 1_400, 800, 1_500, &[0, 32, 220, 1]),
@@ -237,36 +239,59 @@ async fn measures(pool: &AnyPool, actor: i64, today: NaiveDate) -> anyhow::Resul
             CHIROPODY_ROUND,
             MeasureKind::Activity,
             "Appointments given",
+            "Count each appointment that took place, in a clinic or at home. Leave out missed ones.",
             None,
         ),
         (
             CHIROPODY_ROUND,
             MeasureKind::Activity,
             "People supported",
+            "Count each person seen at least once in the period, once however often they came.",
             None,
         ),
         (
             CHIROPODY_ROUND,
             MeasureKind::Outcome,
             "Falls avoided among regular users",
+            "Count each regular user (seen twice or more) who said at their last appointment that foot pain had made them fall before and has not fallen in this period.",
             Some((2, 2500)),
         ),
-        (MEALS_ROUND, MeasureKind::Activity, "Meals delivered", None),
-        (MEALS_ROUND, MeasureKind::Activity, "People supported", None),
-        (MEALS_ROUND, MeasureKind::Activity, "Volunteer hours", None),
+        (
+            MEALS_ROUND,
+            MeasureKind::Activity,
+            "Meals delivered",
+            "Count each hot meal handed over, whether delivered or eaten at the church.",
+            None,
+        ),
+        (
+            MEALS_ROUND,
+            MeasureKind::Activity,
+            "People supported",
+            "Count each person who had a meal, shopping help or a visit in the period, once.",
+            None,
+        ),
+        (
+            MEALS_ROUND,
+            MeasureKind::Activity,
+            "Volunteer hours",
+            "Add up the hours volunteers gave, including travel between visits.",
+            None,
+        ),
         (
             MEALS_ROUND,
             MeasureKind::Outcome,
             "Weeks of residential care put off",
+            "For each person whose social worker or GP had said they would need a care home without more help at home, count each week in the period they stayed at home with the service. Count no one else.",
             Some((0, 2000)),
         ),
     ];
-    for (round, kind, name, cost) in plan {
+    for (round, kind, name, guidance, cost) in plan {
         let id = round_id(pool, round).await?;
         let mut tx = pool.begin().await?;
         let measure = Measure {
             kind,
             name: name.into(),
+            guidance: guidance.into(),
             cost: cost.map(|(i, bp)| (ids[i], bp)),
         };
         app::db::measures::add_measure(&mut tx, id, &measure).await?;
@@ -356,8 +381,10 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
             conditions:
                 "Monitoring returns every quarter; tell us early about any risk to the service"
                     .into(),
+            purpose: story.service.into(),
             feedback: String::new(),
             returns_every: "3".into(),
+            ..Default::default()
         };
         app::service::decisions::decide(
             state.ctx(),

@@ -223,12 +223,14 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
                     String::new()
                 },
                 conditions: "Monitoring returns every quarter".into(),
+                purpose: "Seed funding to set up a preventative community service".into(),
                 feedback: if award {
                     String::new()
                 } else {
                     "The panel funded bids with a clearer route to sustainability.".into()
                 },
                 returns_every: "3".into(),
+                ..Default::default()
             };
             app::service::decisions::decide(
                 state.ctx(),

@@ -188,6 +188,9 @@ pub struct StartData {
     pub area_served: String,
     /// The user's organisations, and which one they act for.
     pub organisations: usize,
+    /// (id, name) of each, to choose from when they belong to several.
+    #[serde(default)]
+    pub choices: Vec<(i64, String)>,
     pub acting_for: Option<(i64, String)>,
     /// Reasons the organisation cannot bid, from its legal form and income.
     pub reasons: Vec<String>,
@@ -232,10 +235,37 @@ pub async fn start_info(round_id: i64) -> Result<StartData, AppError> {
         closes: crate::domain::time::display_uk(d.closes_at),
         area_served: d.area_served.clone(),
         organisations: memberships.len(),
+        choices: memberships.iter().map(|m| (m.id, m.name.clone())).collect(),
         acting_for,
         reasons,
         existing_bid,
     })
+}
+
+/// Choose, on a round's "Start a bid" page, which of your organisations you are bidding
+/// for; then the same page again, for that organisation.
+#[server(prefix = "/api", endpoint = "bids/choose_organisation")]
+pub async fn choose_organisation(
+    round_id: i64,
+    #[server(default)] organisation_id: String,
+) -> Result<(), AppError> {
+    let (state, user) = auth::require_user().await?;
+    let start = format!("/rounds/{round_id}/bid");
+    let chosen = match organisation_id.trim().parse::<i64>() {
+        Ok(id) => crate::api::apply::organisations::choose_acting(&state, user.id, id).await?,
+        Err(_) => None,
+    };
+    let Some(name) = chosen else {
+        let error = AppError::field(
+            "organisation_id",
+            "Select the organisation you are bidding for",
+        );
+        return Err(auth::reject_form("start_bid", &[], error).await);
+    };
+    let session = auth::session().await?;
+    let notice = format!("You are bidding for {name}");
+    auth::notice_and_redirect(&session, &notice, &start).await?;
+    Ok(())
 }
 
 /// Start (or go back to) the acting organisation's bid for a round, after the

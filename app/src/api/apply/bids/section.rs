@@ -76,18 +76,23 @@ pub async fn bid_section(id: i64, section_id: i64) -> Result<SectionData, AppErr
         SectionKind::Sustainability => plan_view(&answers, ctx.funded_years),
         _ => Default::default(),
     };
-    let budget_totals = (section.kind == SectionKind::Budget)
-        .then(|| {
-            answers::parse_budget(
-                &answers,
-                ctx.funded_years,
-                (ctx.min_award, ctx.max_award),
-                false,
-            )
+    // The budget's totals: beside the budget, and as the plan's running costs for the
+    // funding period until the applicant gives their own.
+    let budget_answers = match section.kind {
+        SectionKind::Budget => Some(&answers),
+        SectionKind::Sustainability => c
+            .sections
+            .iter()
+            .find(|s| s.kind == SectionKind::Budget)
+            .and_then(|s| c.saved(s.id))
+            .map(|s| &s.answers),
+        _ => None,
+    };
+    let budget_totals = budget_answers.and_then(|a| {
+        answers::parse_budget(a, ctx.funded_years, (ctx.min_award, ctx.max_award), false)
             .ok()
             .map(|b| b.totals(ctx.funded_years))
-        })
-        .flatten();
+    });
     Ok(SectionData {
         bid: l.header(),
         section_id,

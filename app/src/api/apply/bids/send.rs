@@ -6,7 +6,7 @@ pub struct SectionAnswersView {
     pub section_id: i64,
     pub title: String,
     pub completed: bool,
-    pub rows: Vec<(String, String)>,
+    pub rows: Vec<crate::domain::answers::AnswerRow>,
     pub files: Vec<UploadedFile>,
 }
 
@@ -43,11 +43,17 @@ pub async fn record_as(
 #[cfg(feature = "ssr")]
 pub async fn record_for_assessor(state: &AppState, bid_id: i64) -> Result<BidRecord, AppError> {
     let l = load_unchecked(state.clone(), bid_id, false).await?;
-    record_of(&l).await
+    record_shown(&l, true).await
 }
 
 #[cfg(feature = "ssr")]
 async fn record_of(l: &Loaded) -> Result<BidRecord, AppError> {
+    record_shown(l, false).await
+}
+
+/// The whole bid; `for_assessor`: the organisation's details without its contact.
+#[cfg(feature = "ssr")]
+async fn record_shown(l: &Loaded, for_assessor: bool) -> Result<BidRecord, AppError> {
     let c = l.contents().await?;
     let organisation = db::organisations::get(&l.state.pool, l.bid.organisation_id)
         .await?
@@ -73,7 +79,12 @@ async fn record_of(l: &Loaded) -> Result<BidRecord, AppError> {
                 section_id: s.id,
                 title: s.title.clone(),
                 completed: this.is_some_and(|t| t.completed),
-                rows: answers::answer_rows(s.kind, &s.questions, a, &ctx, &names),
+                rows: section_rows(
+                    s.kind,
+                    answers::answer_rows(s.kind, &s.questions, a, &ctx, &names),
+                    &organisation,
+                    for_assessor,
+                ),
                 files: c
                     .files
                     .iter()
@@ -96,6 +107,30 @@ async fn record_of(l: &Loaded) -> Result<BidRecord, AppError> {
         flags,
         summary,
     })
+}
+
+/// A section's rows as the bid shows them: the first section leads with the organisation's
+/// details (kept on its record, so not changed from the bid).
+#[cfg(feature = "ssr")]
+fn section_rows(
+    kind: SectionKind,
+    rows: Vec<answers::AnswerRow>,
+    organisation: &Organisation,
+    for_assessor: bool,
+) -> Vec<answers::AnswerRow> {
+    if kind != SectionKind::Organisation {
+        return rows;
+    }
+    let details = if for_assessor {
+        organisation.details_for_assessors()
+    } else {
+        organisation.details()
+    };
+    details
+        .into_iter()
+        .map(|(label, value)| answers::AnswerRow::worked_out(label, value))
+        .chain(rows)
+        .collect()
 }
 
 pub use crate::domain::bid::DECLARATIONS;

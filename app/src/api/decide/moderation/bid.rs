@@ -20,9 +20,11 @@ pub async fn moderate_bid(
     let ids = (round_id, bid_id);
     match crate::service::decisions::moderate(state.ctx(), user.id, ids, typed).await {
         Ok(_) => {
-            let back = format!("/fund/rounds/{round_id}/moderation?bid={bid_id}#bid-{bid_id}");
+            // Stay on the bid: the decision comes next, below the agreed scores.
+            let next = format!("/fund/rounds/{round_id}/moderation/bids/{bid_id}#decision");
             let session = auth::session().await?;
-            auth::notice_and_redirect(&session, "Agreed scores saved", &back).await?;
+            let notice = "Agreed scores saved. Record the decision below";
+            auth::notice_and_redirect(&session, notice, &next).await?;
             Ok(())
         }
         Err(crate::service::decisions::DecisionError::NotFound) => {
@@ -83,6 +85,13 @@ pub struct BidModeration {
     pub decision: Option<SavedDecision>,
     /// An award's payment schedule.
     pub tranches: Vec<TrancheLine>,
+    /// The assigned assessors who have not submitted scores (an award waits for them or
+    /// says it does not).
+    #[serde(default)]
+    pub waiting: Vec<String>,
+    /// A first draft of what an award pays for (from the bid's budget).
+    #[serde(default)]
+    pub draft_purpose: String,
 }
 
 /// The decision recorded on a bid so far.
@@ -131,6 +140,9 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
             conditions: d.conditions,
             feedback: d.feedback,
         });
+    let waiting = db::decisions::awaiting_scores(&mut conn, bid_id).await?;
+    let draft_purpose =
+        crate::service::decisions::draft_purpose(&mut conn, bid_id, round_id).await?;
     let tranches = db::decisions::tranches_of_bid(&mut conn, bid_id)
         .await?
         .into_iter()
@@ -149,5 +161,7 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
         draft_feedback,
         decision,
         tranches,
+        waiting,
+        draft_purpose,
     })
 }

@@ -223,6 +223,8 @@ fn return_line(r: &db::returns::ReturnRow, today: chrono::NaiveDate) -> ReturnLi
         status: r.status,
         overdue_days: (r.status.open() && r.due_on < today).then(|| (today - r.due_on).num_days()),
         is_final: r.is_final,
+        opens: (!crate::domain::monitoring::reportable(r.period_end, today))
+            .then(|| display_date(crate::domain::monitoring::reportable_from(r.period_end))),
     }
 }
 

@@ -39,6 +39,9 @@ pub struct ReturnLine {
     pub status: ReturnStatus,
     pub overdue_days: Option<i64>,
     pub is_final: bool,
+    /// Its period has ended: it can be filled in. Otherwise, the day it can be.
+    #[serde(default)]
+    pub opens: Option<String>,
 }
 
 /// One period of the trajectory: planned and actual dependency, income and costs.
