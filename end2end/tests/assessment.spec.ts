@@ -61,7 +61,10 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await page.getByRole('button', { name: 'Check and submit scores' }).click();
   await expect(page.getByRole('link', { name: /^Select a score for/ }).first()).toBeVisible();
   await seedbed.settled();
-  expect(await scoreEverything(seedbed, page, '4', 'A credible plan that charges modestly and reaches independence.')).toBe(3);
+  // The carers' section is scored by carers alone: the board member reads it but scores the
+  // other two criteria.
+  expect(await scoreEverything(seedbed, page, '4', 'A credible plan that charges modestly and reaches independence.')).toBe(2);
+  await expect(page.getByRole('heading', { name: "Carers' experience", level: 3 })).toBeVisible();
   await page.getByRole('button', { name: 'Check and submit scores' }).click();
   // Submitted scores are locked: they are shown for checking first.
   await seedbed.settled('Check your scores before you submit them');

@@ -109,12 +109,48 @@ impl AssignmentStatus {
     }
 }
 
-/// Does a panel score a criterion? Board members score every criterion; lay evaluators
-/// score a criterion when it covers a section the lay panel scores.
+/// Does a panel score a criterion? Lay evaluators score a criterion when it covers a
+/// section the lay panel scores; board members score every criterion except one drawn only
+/// from lay-scored sections (the carers' section is scored by carers alone).
 pub fn panel_scores(panel: Panel, criterion_sections: &[i64], lay_sections: &[i64]) -> bool {
-    match panel {
-        Panel::Board => true,
-        Panel::Lay => criterion_sections.iter().any(|s| lay_sections.contains(s)),
+    scored_by(criterion_sections, lay_sections).includes(panel)
+}
+
+/// Which panels score a criterion, from the sections it is drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScoredBy {
+    Board,
+    Lay,
+    Both,
+}
+
+impl ScoredBy {
+    pub fn includes(self, panel: Panel) -> bool {
+        matches!(
+            (self, panel),
+            (ScoredBy::Both, _) | (ScoredBy::Board, Panel::Board) | (ScoredBy::Lay, Panel::Lay)
+        )
+    }
+
+    /// "scored by the lay panel", for the moderation page.
+    pub fn label(self) -> &'static str {
+        match self {
+            ScoredBy::Board => "scored by the board",
+            ScoredBy::Lay => "scored by the lay panel alone",
+            ScoredBy::Both => "scored by the board and the lay panel",
+        }
+    }
+}
+
+pub fn scored_by(criterion_sections: &[i64], lay_sections: &[i64]) -> ScoredBy {
+    let lay = criterion_sections
+        .iter()
+        .filter(|s| lay_sections.contains(s))
+        .count();
+    match lay {
+        0 => ScoredBy::Board,
+        n if n == criterion_sections.len() => ScoredBy::Lay,
+        _ => ScoredBy::Both,
     }
 }
 
@@ -320,6 +356,20 @@ mod tests {
         assert!(!panel_scores(Panel::Lay, &[1], &[2]));
         assert!(panel_scores(Panel::Lay, &[1, 2], &[2]));
         assert!(!panel_scores(Panel::Lay, &[], &[2]));
+        assert!(panel_scores(Panel::Board, &[], &[2]));
+    }
+
+    #[test]
+    fn carers_alone_score_a_criterion_drawn_only_from_their_section() {
+        assert!(!panel_scores(Panel::Board, &[2], &[2]));
+        assert!(panel_scores(Panel::Lay, &[2], &[2]));
+        assert!(!panel_scores(Panel::Board, &[2, 3], &[2, 3]));
+        // Drawn from the carers' section and another: both panels score it.
+        assert!(panel_scores(Panel::Board, &[1, 2], &[2]));
+        assert_eq!(scored_by(&[1, 2], &[2]), ScoredBy::Both);
+        assert_eq!(scored_by(&[2], &[2]), ScoredBy::Lay);
+        assert_eq!(scored_by(&[1], &[2]), ScoredBy::Board);
+        assert_eq!(ScoredBy::Lay.label(), "scored by the lay panel alone");
     }
 
     #[test]

@@ -188,7 +188,10 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
         !page.contains("Main contact") && !page.contains("Registered address"),
         "{page}"
     );
-    assert!(page.contains("Sustainability") && page.contains("Meets the need"));
+    // The service section is the lay panel's here: "Meets the need", drawn only from it, is
+    // the carers' to score; board members score the rest.
+    assert!(page.contains("Sustainability") && page.contains("Delivery and value for money"));
+    assert!(!page.contains("Why did you give this score for Meets the need?"));
 
     // Connie declares a conflict: the bid disappears for her everywhere.
     app.post_form(
@@ -1004,6 +1007,94 @@ both_backends!(
             app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM bid_sections WHERE completed = 0")
                 .await,
             0
+        );
+    }
+);
+
+both_backends!(
+    carers_alone_score_a_criterion_drawn_only_from_their_section,
+    async |app: &TestApp| {
+        server::cli::demo::load(&app.pool).await.unwrap();
+        let bid = sent_bid(app, "pat@example.org", "Happy Feet CIC").await;
+        // The service section is the lay panel's: "Meets the need" is drawn only from it.
+        sqlx::query(
+            "UPDATE round_sections SET panel = 'lay' WHERE round_id = 1 AND kind = 'custom'",
+        )
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        let need: i64 = sqlx::query(
+            "SELECT id FROM round_criteria WHERE round_id = 1 AND name = 'Meets the need'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get("id");
+        close_round(app).await;
+        let cora = app
+            .signed_in_as("cora@example.org", &[Role::Commissioner])
+            .await;
+        app.post_js(&cora, "/api/rounds/start_assessment", &[("round_id", "1")])
+            .await;
+        let ben = app
+            .signed_in_as("ben@example.org", &[Role::BoardMember])
+            .await;
+        let member = format!("member[{}]", user_id(app, "ben@example.org").await);
+        app.post_js(
+            &cora,
+            "/api/assessment/set_panels",
+            &[("round_id", "1"), (&member, "board")],
+        )
+        .await;
+        app.post_js(&cora, "/api/assessment/assign", &[("round_id", "1")])
+            .await;
+        let b = bid.to_string();
+        let path = format!("/assess/bids/{bid}");
+        app.post_form(
+            &ben,
+            "/api/assessment/declare",
+            &path,
+            &[("bid_id", &b), ("conflict", "none")],
+        )
+        .await;
+        // The board member reads the carers' section but is not asked to score it.
+        let (_, page, _) = app.get(&ben, &path).await;
+        assert!(page.contains("Your proposed service"), "{page}");
+        assert!(
+            !page.contains("Why did you give this score for Meets the need?"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Why did you give this score for Delivery"),
+            "{page}"
+        );
+        // Nor can the server function be made to take a score for it.
+        let (score, why) = (format!("score[{need}]"), format!("why[{need}]"));
+        let res = app
+            .post_js(
+                &ben,
+                "/api/assessment/score",
+                &[
+                    ("bid_id", &b),
+                    ("then", "draft"),
+                    (&score, "1"),
+                    (&why, "board says no"),
+                ],
+            )
+            .await;
+        assert!(res.status < 400, "{}", res.body);
+        assert_eq!(
+            app.count(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM scores WHERE justification = 'board says no'"
+            )
+            .await,
+            0
+        );
+        // Moderation says which panel scores each criterion.
+        let (_, page, _) = app.get(&cora, "/fund/rounds/1/moderation").await;
+        assert!(
+            page.contains("Meets the need (") && page.contains("scored by the lay panel alone"),
+            "{page}"
         );
     }
 );

@@ -48,7 +48,7 @@ fn moderation_view(stored: FlashedForm, m: ModerationData) -> impl IntoView {
     let criteria_names: Vec<String> = m
         .criteria
         .iter()
-        .map(|c| format!("{} ({}%)", c.name, c.weight))
+        .map(|c| format!("{} ({}%, {})", c.name, c.weight, c.scored_by.label()))
         .collect();
     // What decides come first (the total, the money, the decision); each criterion's scores
     // follow, so that at 1280 px the decision is on screen and the detail scrolls.
@@ -320,7 +320,7 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
                 .collect();
             let minimum = c.min_score.map(|m| format!(", minimum {m}")).unwrap_or_default();
             view! {
-                <h3 class="govuk-heading-m">{format!("{} (weight {}%{minimum})", c.name, c.weight)}</h3>
+                <h3 class="govuk-heading-m">{format!("{} (weight {}%{minimum}), {}", c.name, c.weight, c.scored_by.label())}</h3>
                 <p class="govuk-body">
                     <span>{cell.mean.map(|m| format!("Mean {m}.")).unwrap_or_else(|| "No scores yet.".into())}</span>
                     {cell.spread.then(|| view! { <strong class="govuk-tag govuk-tag--orange seedbed-tag-gap">"Scores differ by 2 or more"</strong> })}

@@ -31,6 +31,8 @@ pub struct CriterionHead {
     pub name: String,
     pub weight: u32,
     pub min_score: Option<u32>,
+    /// Which panels score it.
+    pub scored_by: crate::domain::assessment::ScoredBy,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,11 +143,18 @@ pub async fn moderation_for(
     let round = db::rounds::round(&mut conn, round_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let lay_sections: Vec<i64> = db::rounds::sections(&mut conn, round_id)
+        .await?
+        .iter()
+        .filter(|s| s.panel == crate::domain::round::Panel::Lay)
+        .map(|s| s.id)
+        .collect();
     let criteria: Vec<CriterionHead> = db::rounds::criteria(&mut conn, round_id)
         .await?
         .into_iter()
         .map(|c| CriterionHead {
             id: c.id,
+            scored_by: crate::domain::assessment::scored_by(&c.section_ids, &lay_sections),
             name: c.criterion.name,
             weight: c.criterion.weight,
             min_score: c.criterion.min_score,
