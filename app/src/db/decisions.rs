@@ -209,11 +209,12 @@ pub async fn decide(
     now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "INSERT INTO decisions (bid_id, outcome, amount_pence, conditions, feedback, decided_by, decided_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO decisions (bid_id, outcome, amount_pence, conditions, feedback, decided_by, decided_at, override_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (bid_id) DO UPDATE SET outcome = excluded.outcome, amount_pence = excluded.amount_pence,
          conditions = excluded.conditions, feedback = excluded.feedback, decided_by = excluded.decided_by,
-         decided_at = excluded.decided_at WHERE decisions.outcome <> 'award'",
+         decided_at = excluded.decided_at, override_reason = excluded.override_reason
+         WHERE decisions.outcome <> 'award'",
     )
     .bind(bid_id)
     .bind(d.outcome.code())
@@ -222,6 +223,7 @@ pub async fn decide(
     .bind(&d.feedback)
     .bind(actor)
     .bind(now)
+    .bind(&d.override_reason)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -262,6 +264,8 @@ pub struct DecisionOf {
     pub amount: Option<Pence>,
     pub conditions: String,
     pub feedback: String,
+    /// Why a bid below a criterion's minimum was awarded ('' if it was not).
+    pub override_reason: String,
 }
 
 /// The decision on a bid, if there is one.
@@ -270,7 +274,7 @@ pub async fn decision_of(
     bid_id: i64,
 ) -> Result<Option<DecisionOf>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT outcome, amount_pence, conditions, feedback FROM decisions WHERE bid_id = $1",
+        "SELECT outcome, amount_pence, conditions, feedback, override_reason FROM decisions WHERE bid_id = $1",
     )
     .bind(bid_id)
     .fetch_optional(conn)
@@ -291,6 +295,36 @@ pub async fn awaiting_scores(
                          ORDER BY d.id DESC LIMIT 1), 0) = 0
          ORDER BY u.full_name",
     )
+    .bind(bid_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// One criterion of a bid as its fundability is judged: the criterion's minimum score, the
+/// agreed score if there is one, and the submitted scores' count and sum.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct CriterionStanding {
+    pub min_score: Option<i64>,
+    pub agreed: Option<i64>,
+    pub scores: i64,
+    pub total: i64,
+}
+
+/// Each of the round's criteria for one bid (one query).
+pub async fn standing_of_bid(
+    conn: &mut AnyConnection,
+    round_id: i64,
+    bid_id: i64,
+) -> Result<Vec<CriterionStanding>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.min_score, m.score AS agreed,
+            CAST(COALESCE(t.scores, 0) AS BIGINT) AS scores, CAST(COALESCE(t.total, 0) AS BIGINT) AS total
+         FROM round_criteria c
+         LEFT JOIN score_totals t ON t.criterion_id = c.id AND t.bid_id = $2
+         LEFT JOIN moderated_scores m ON m.criterion_id = c.id AND m.bid_id = $2
+         WHERE c.round_id = $1 ORDER BY c.position",
+    )
+    .bind(round_id)
     .bind(bid_id)
     .fetch_all(conn)
     .await

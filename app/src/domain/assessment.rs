@@ -262,6 +262,27 @@ pub fn fundable(scores: &[(Option<u32>, Decimal)]) -> bool {
         .all(|(min, score)| min.is_none_or(|m| *score >= Decimal::from(m)))
 }
 
+/// Whether a bid is fundable from each criterion's (minimum, agreed score, submitted
+/// scores' count and sum): the agreed score counts, else the mean. None when no one has
+/// scored it yet (it is not scored, rather than unfundable).
+pub fn fundable_from(criteria: &[(Option<u32>, Option<u32>, u32, u32)]) -> Option<bool> {
+    let scored = criteria.iter().any(|c| c.1.is_some() || c.2 > 0);
+    let effective: Vec<(Option<u32>, Decimal)> = criteria
+        .iter()
+        .map(|&(min, agreed, count, sum)| {
+            let mean = ScoreStats {
+                count,
+                sum,
+                min: 0,
+                max: 0,
+            }
+            .mean();
+            (min, agreed.map(Decimal::from).or(mean).unwrap_or(Decimal::ZERO))
+        })
+        .collect();
+    scored.then(|| fundable(&effective))
+}
+
 /// A bid in the ranked list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
@@ -357,6 +378,15 @@ mod tests {
         assert!(panel_scores(Panel::Lay, &[1, 2], &[2]));
         assert!(!panel_scores(Panel::Lay, &[], &[2]));
         assert!(panel_scores(Panel::Board, &[], &[2]));
+    }
+
+    #[test]
+    fn a_bid_is_fundable_from_agreed_scores_else_the_mean() {
+        // Sustainability (minimum 3): two assessors gave 2 and 3, a mean of 2.5.
+        assert_eq!(fundable_from(&[(None, None, 2, 8), (Some(3), None, 2, 5)]), Some(false));
+        // The panel agreed 3: fundable.
+        assert_eq!(fundable_from(&[(None, None, 2, 8), (Some(3), Some(3), 2, 5)]), Some(true));
+        assert_eq!(fundable_from(&[(Some(3), None, 0, 0)]), None, "not scored yet");
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct DecisionForm {
     pub returns_every: String,
     /// Ticked ("award_before_scores") to award although assigned assessors have not scored.
     pub award_before_scores: String,
+    /// Why a bid below a criterion's minimum score is awarded anyway.
+    pub override_reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +47,9 @@ pub struct Decision {
     pub feedback: String,
     /// For an award: the months between monitoring returns.
     pub returns_every: u32,
+    /// For an award of a bid below a criterion's minimum score: why ('' otherwise).
+    #[serde(default)]
+    pub override_reason: String,
 }
 
 impl DecisionForm {
@@ -117,6 +122,7 @@ impl DecisionForm {
                 purpose,
                 feedback,
                 returns_every: returns_every.map(Frequency::months).unwrap_or(3),
+                override_reason: String::new(),
             }),
             _ => Err(errors),
         }
@@ -157,6 +163,22 @@ pub fn draft_purpose(budget_lines: &[String]) -> String {
     } else {
         format!("Seed funding towards {}", super::text::join_names(&lines))
     }
+}
+
+/// An award of a bid that is not fundable (scored below a criterion's minimum) is an
+/// override: it needs a written reason, kept with the decision. The reason, if needed.
+pub fn check_override(form: &DecisionForm, fundable: bool) -> Result<Option<String>, FieldError> {
+    if form.outcome.trim() != Outcome::Award.code() || fundable {
+        return Ok(None);
+    }
+    required_text(
+        "override_reason",
+        &form.override_reason,
+        "This bid scored below a criterion's minimum. Give the reason for awarding it anyway",
+        2_000,
+        "The reason for awarding it",
+    )
+    .map(Some)
 }
 
 /// "Clinic room hire" reads "clinic room hire" inside a sentence; "DBS checks" stays.
@@ -361,6 +383,34 @@ mod tests {
             ..Default::default()
         };
         assert!(check_scores_in(&reserve, &waiting).is_ok());
+    }
+
+    #[test]
+    fn awarding_a_bid_below_a_minimum_needs_a_reason() {
+        let award = DecisionForm {
+            outcome: "award".into(),
+            amount: "1000".into(),
+            purpose: "A clinic".into(),
+            ..Default::default()
+        };
+        assert_eq!(check_override(&award, true), Ok(None));
+        assert_eq!(
+            check_override(&award, false).unwrap_err().message,
+            "This bid scored below a criterion's minimum. Give the reason for awarding it anyway"
+        );
+        let reasoned = DecisionForm {
+            override_reason: " The only bid that reaches the estate ".into(),
+            ..award.clone()
+        };
+        assert_eq!(
+            check_override(&reasoned, false),
+            Ok(Some("The only bid that reaches the estate".into()))
+        );
+        let decline = DecisionForm {
+            outcome: "decline".into(),
+            ..Default::default()
+        };
+        assert_eq!(check_override(&decline, false), Ok(None));
     }
 
     #[test]

@@ -81,7 +81,17 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
         .await?
         .ok_or(DecisionError::NotFound)?;
     let waiting = db::decisions::awaiting_scores(&mut conn, bid_id).await?;
+    let standing: Vec<(Option<u32>, Option<u32>, u32, u32)> =
+        db::decisions::standing_of_bid(&mut conn, round_id, bid_id)
+            .await?
+            .into_iter()
+            .map(|c| {
+                let n = |v: i64| u32::try_from(v).unwrap_or(0);
+                (c.min_score.map(n), c.agreed.map(n), n(c.scores), n(c.total))
+            })
+            .collect();
     drop(conn);
+    let fundable = crate::domain::assessment::fundable_from(&standing).unwrap_or(true);
     if !matches!(bid.status, BidStatus::UnderAssessment | BidStatus::Declined) {
         return Err(DecisionError::NotUnderAssessment {
             status: bid.status.label().to_lowercase(),
@@ -97,14 +107,22 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
     }
     let requested = bid.requested.unwrap_or(Pence(0));
     let scores_in = crate::domain::decision::check_scores_in(form, &waiting);
-    let decision = match (form.parse(requested), scores_in) {
-        (Ok(decision), Ok(())) => decision,
-        (parsed, scores_in) => {
+    let overridden = crate::domain::decision::check_override(form, fundable);
+    let mut decision = match (form.parse(requested), scores_in, overridden) {
+        (Ok(mut decision), Ok(()), Ok(reason)) => {
+            decision.override_reason = reason.unwrap_or_default();
+            decision
+        }
+        (parsed, scores_in, overridden) => {
             let mut errors = parsed.err().unwrap_or_default();
             errors.extend(scores_in.err());
+            errors.extend(overridden.err());
             return Err(DecisionError::Invalid(errors));
         }
     };
+    if decision.outcome != Outcome::Award {
+        decision.override_reason.clear();
+    }
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
     let mut scheme_id = None;
@@ -143,6 +161,12 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
         scheme_id = Some(db::schemes::create(&mut tx, &scheme, now).await?);
         db::bids::move_status(&mut tx, bid_id, bid.status, BidStatus::Awarded, now).await?;
         message = format!("{} awarded {}", bid.organisation_name, amount.display());
+        if !decision.override_reason.is_empty() {
+            message.push_str(&format!(
+                ", although it scored below a criterion's minimum: {}",
+                decision.override_reason
+            ));
+        }
     } else {
         if !db::decisions::decide(&mut tx, bid_id, &decision, actor, now).await? {
             return Err(DecisionError::AlreadyAwarded);

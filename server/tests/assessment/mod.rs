@@ -1098,3 +1098,66 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    awarding_a_bid_below_a_minimum_score_needs_a_reason,
+    async |app: &TestApp| {
+        server::cli::demo::load(&app.pool).await.unwrap();
+        let weak = sent_bid(app, "eve@example.org", "Weak Plan CIC").await;
+        close_round(app).await;
+        let cora = app
+            .signed_in_as("cora@example.org", &[Role::Commissioner])
+            .await;
+        app.post_js(&cora, "/api/rounds/start_assessment", &[("round_id", "1")])
+            .await;
+        let ben = app
+            .signed_in_as("ben@example.org", &[Role::BoardMember])
+            .await;
+        let member = format!("member[{}]", user_id(app, "ben@example.org").await);
+        app.post_js(
+            &cora,
+            "/api/assessment/set_panels",
+            &[("round_id", "1"), (&member, "board")],
+        )
+        .await;
+        app.post_js(&cora, "/api/assessment/assign", &[("round_id", "1")])
+            .await;
+        score_all(app, &ben, weak, "2", "Relies on the grant").await;
+
+        let w = weak.to_string();
+        let page_path = format!("/fund/rounds/1/moderation/bids/{weak}");
+        let (_, page, _) = app.get(&cora, &page_path).await;
+        assert!(page.contains("This bid is not fundable"), "{page}");
+        let mut award = vec![
+            ("round_id", "1"),
+            ("bid_id", w.as_str()),
+            ("outcome", "award"),
+            ("amount", "5000"),
+            ("purpose", "A weekly clinic"),
+        ];
+        let res = app.post_js(&cora, "/api/decisions/decide", &award).await;
+        assert_eq!(res.status, 400, "{}", res.body);
+        assert!(
+            res.body.contains("Give the reason for awarding it anyway"),
+            "{}",
+            res.body
+        );
+        let schemes = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM schemes WHERE bid_id = {weak}");
+        assert_eq!(app.count(&schemes).await, 0);
+        award.push(("override_reason", "The only bid that reaches the East Marsh estate"));
+        let res = app.post_js(&cora, "/api/decisions/decide", &award).await;
+        assert!(res.status < 400, "{}", res.body);
+        assert_eq!(app.count(&schemes).await, 1);
+        // The reason is kept with the decision and in the audit trail.
+        let (_, page, _) = app.get(&cora, &page_path).await;
+        assert!(
+            page.contains("The reason recorded: The only bid that reaches the East Marsh estate"),
+            "{page}"
+        );
+        assert_eq!(
+            app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'bid.decided' AND summary LIKE '%below a criterion%East Marsh%'")
+                .await,
+            1
+        );
+    }
+);

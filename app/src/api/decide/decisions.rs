@@ -117,6 +117,7 @@ async fn decide_each(
             feedback: draft_feedback_from(data, row, &scores),
             returns_every: String::new(),
             award_before_scores: award_before_scores.to_string(),
+            override_reason: String::new(),
         };
         let cmd = Decide {
             round_id: data.round_id,

@@ -358,6 +358,7 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
             .unwrap_or_else(|| b.draft_feedback.clone()),
         returns_every: "3".into(),
         award_before_scores: String::new(),
+        override_reason: String::new(),
     };
     let v = |name: &str, saved: &str| pick(&decided, name, saved);
     let awarded = saved.as_ref().is_some_and(|d| d.outcome == Outcome::Award);
@@ -408,6 +409,9 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
         {if awarded {
             view! {
                 <p class="govuk-body">{format!("Awarded {}. The award is final and the money is committed.", saved.as_ref().and_then(|d| d.amount).map(|p| p.display()).unwrap_or_default())}</p>
+                {saved.as_ref().map(|d| d.override_reason.clone()).filter(|r| !r.is_empty()).map(|r| view! {
+                    <div class="govuk-inset-text">{format!("Awarded although it scored below a criterion's minimum. The reason recorded: {r}")}</div>
+                })}
                 <DataTable caption="Payment schedule" caption_class="govuk-table__caption--s" headings=vec!["Tranche", "Amount", "Due", "Milestone to evidence"] numeric=vec![1]>
                     {tranches}
                 </DataTable>
@@ -418,6 +422,17 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
                     <input type="hidden" name="round_id" value=b.round_id.to_string()/>
                     <input type="hidden" name="bid_id" value=r.bid_id.to_string()/>
                     {waiting_warning(&b.waiting, &decided, &errors)}
+                    {(r.scored && !r.fundable).then(|| view! {
+                        <div class="govuk-warning-text">
+                            <span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
+                            <strong class="govuk-warning-text__text">
+                                <span class="govuk-visually-hidden">"Warning"</span>
+                                "This bid is not fundable: it scored below a criterion's minimum. To award it, give the reason. The reason is kept with the decision and in the audit trail."
+                            </strong>
+                        </div>
+                        <Textarea name="override_reason" label="If you award it, the reason for awarding a bid below a minimum score" rows=3
+                            value=v("override_reason", "") error=errors.for_field("override_reason")/>
+                    })}
                     <Radios name="outcome" legend="Decision" choices=outcomes value=v("outcome", &form.outcome) error=errors.for_field("outcome")/>
                     <MoneyInput name="amount" label="Amount to award" hint=format!("Up to the {} requested. Paid in three tranches: 50%, 30% and 20%", r.requested.display())
                         value=v("amount", &form.amount) error=errors.for_field("amount")/>

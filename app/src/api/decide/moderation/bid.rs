@@ -101,6 +101,9 @@ pub struct SavedDecision {
     pub amount: Option<Pence>,
     pub conditions: String,
     pub feedback: String,
+    /// Why it was awarded although below a criterion's minimum ('' if it was not).
+    #[serde(default)]
+    pub override_reason: String,
 }
 
 /// One tranche of an award's payment schedule.
@@ -139,6 +142,7 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
             amount: d.amount,
             conditions: d.conditions,
             feedback: d.feedback,
+            override_reason: d.override_reason,
         });
     let waiting = db::decisions::awaiting_scores(&mut conn, bid_id).await?;
     let draft_purpose =
