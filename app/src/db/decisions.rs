@@ -329,3 +329,29 @@ pub async fn standing_of_bid(
     .fetch_all(conn)
     .await
 }
+
+/// The awards in a round of bids below a criterion's minimum score: (organisation, amount,
+/// the reason recorded).
+pub async fn round_overrides(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<(String, Pence, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT o.name, d.amount_pence, d.override_reason FROM decisions d
+         JOIN bids b ON b.id = d.bid_id JOIN organisations o ON o.id = b.organisation_id
+         WHERE b.round_id = $1 AND d.outcome = 'award' AND d.override_reason <> '' ORDER BY o.name",
+    )
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let amount: Option<Pence> = r.try_get("amount_pence")?;
+            Ok((
+                r.try_get("name")?,
+                amount.unwrap_or_default(),
+                r.try_get("override_reason")?,
+            ))
+        })
+        .collect()
+}

@@ -121,6 +121,9 @@ pub struct RoundReport {
     pub envelope: Pence,
     pub figures: RoundFigures,
     pub criteria: Vec<CriterionSummary>,
+    /// Awards of bids below a criterion's minimum score: (organisation, amount, the reason).
+    #[serde(default)]
+    pub overrides: Vec<(String, Pence, String)>,
 }
 
 #[cfg(test)]

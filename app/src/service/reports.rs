@@ -44,6 +44,7 @@ pub async fn round_report(ctx: Ctx<'_>, round_id: i64) -> Result<RoundReport, Re
     let criteria = db::rounds::criteria(&mut conn, round_id).await?;
     let scores = db::decisions::round_scores(&mut conn, round_id).await?;
     let moderated = db::decisions::round_moderated(&mut conn, round_id).await?;
+    let overrides = db::decisions::round_overrides(&mut conn, round_id).await?;
     drop(conn);
     let mut assessors: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
     for s in statuses.iter().filter(|s| !s.has_conflict()) {
@@ -92,6 +93,7 @@ pub async fn round_report(ctx: Ctx<'_>, round_id: i64) -> Result<RoundReport, Re
         envelope: round.details.envelope,
         figures: round_figures(&facts),
         criteria,
+        overrides,
     })
 }
 

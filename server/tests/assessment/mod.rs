@@ -1159,5 +1159,10 @@ both_backends!(
                 .await,
             1
         );
+        let (_, page, _) = app.get(&cora, "/fund/rounds/1/report").await;
+        assert!(
+            page.contains("Awarded although below a criterion") && page.contains("East Marsh estate"),
+            "{page}"
+        );
     }
 );

@@ -91,6 +91,23 @@ fn round_report_view(r: RoundReport) -> impl IntoView {
         } else {
             view! { <p class="govuk-body">"This round has no scoring criteria."</p> }.into_any()
         }}
+        <h2 class="govuk-heading-m">"Awards below a minimum score"</h2>
+        {if r.overrides.is_empty() {
+            view! { <p class="govuk-body">"None: every award went to a fundable bid."</p> }.into_any()
+        } else {
+            let rows = r.overrides.iter().map(|(organisation, amount, reason)| view! {
+                <tr class="govuk-table__row">
+                    <td class="govuk-table__cell">{organisation.clone()}</td>
+                    <td class="govuk-table__cell govuk-table__cell--numeric">{amount.display()}</td>
+                    <td class="govuk-table__cell">{reason.clone()}</td>
+                </tr>
+            }).collect_view();
+            view! {
+                <DataTable caption="Awarded although below a criterion's minimum" caption_class="govuk-table__caption--s" headings=vec!["Organisation", "Amount", "Reason recorded"] numeric=vec![1]>
+                    {rows}
+                </DataTable>
+            }.into_any()
+        }}
         <p class="govuk-body"><a class="govuk-link" href=format!("{base}/report.csv") download="">"Download this report (CSV)"</a></p>
     }
 }
