@@ -277,7 +277,10 @@ pub fn fundable_from(criteria: &[(Option<u32>, Option<u32>, u32, u32)]) -> Optio
                 max: 0,
             }
             .mean();
-            (min, agreed.map(Decimal::from).or(mean).unwrap_or(Decimal::ZERO))
+            (
+                min,
+                agreed.map(Decimal::from).or(mean).unwrap_or(Decimal::ZERO),
+            )
         })
         .collect();
     scored.then(|| fundable(&effective))
@@ -383,10 +386,20 @@ mod tests {
     #[test]
     fn a_bid_is_fundable_from_agreed_scores_else_the_mean() {
         // Sustainability (minimum 3): two assessors gave 2 and 3, a mean of 2.5.
-        assert_eq!(fundable_from(&[(None, None, 2, 8), (Some(3), None, 2, 5)]), Some(false));
+        assert_eq!(
+            fundable_from(&[(None, None, 2, 8), (Some(3), None, 2, 5)]),
+            Some(false)
+        );
         // The panel agreed 3: fundable.
-        assert_eq!(fundable_from(&[(None, None, 2, 8), (Some(3), Some(3), 2, 5)]), Some(true));
-        assert_eq!(fundable_from(&[(Some(3), None, 0, 0)]), None, "not scored yet");
+        assert_eq!(
+            fundable_from(&[(None, None, 2, 8), (Some(3), Some(3), 2, 5)]),
+            Some(true)
+        );
+        assert_eq!(
+            fundable_from(&[(Some(3), None, 0, 0)]),
+            None,
+            "not scored yet"
+        );
     }
 
     #[test]

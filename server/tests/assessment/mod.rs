@@ -1144,7 +1144,10 @@ both_backends!(
         );
         let schemes = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM schemes WHERE bid_id = {weak}");
         assert_eq!(app.count(&schemes).await, 0);
-        award.push(("override_reason", "The only bid that reaches the East Marsh estate"));
+        award.push((
+            "override_reason",
+            "The only bid that reaches the East Marsh estate",
+        ));
         let res = app.post_js(&cora, "/api/decisions/decide", &award).await;
         assert!(res.status < 400, "{}", res.body);
         assert_eq!(app.count(&schemes).await, 1);
@@ -1161,7 +1164,8 @@ both_backends!(
         );
         let (_, page, _) = app.get(&cora, "/fund/rounds/1/report").await;
         assert!(
-            page.contains("Awarded although below a criterion") && page.contains("East Marsh estate"),
+            page.contains("Awarded although below a criterion")
+                && page.contains("East Marsh estate"),
             "{page}"
         );
     }
