@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/assess/bids/:id") view=AssessBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/assess/bids/:id/check") view=CheckScoresPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/assessment") view=PanelPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/lay-evaluators") view=LayEvaluatorsPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/interests") view=InterestsPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/assessment/bids/:bid") view=AssignBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/moderation") view=ModerationPage ssr=async_mode.clone()/>

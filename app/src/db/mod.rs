@@ -17,6 +17,7 @@ pub mod rounds;
 pub mod schemes;
 pub mod throttle;
 pub mod tokens;
+pub mod training;
 pub mod types;
 pub mod users;
 

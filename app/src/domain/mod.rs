@@ -27,5 +27,6 @@ pub mod round;
 pub mod text;
 pub mod throttle;
 pub mod time;
+pub mod training;
 
 pub use crate::error::FieldError;

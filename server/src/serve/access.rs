@@ -143,6 +143,7 @@ pub const PAGES: &[Page] = &[
         "/fund/rounds/{round}/assessment",
         Commissioner,
     ),
+    page("/fund/lay-evaluators", "/fund/lay-evaluators", Commissioner),
     page(
         "/fund/rounds/:id/interests",
         "/fund/rounds/{round}/interests",
@@ -324,6 +325,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("assessment/declare", AssignedAssessor),
     ("assessment/score", AssignedAssessor),
     ("assessment/reopen", Commissioner),
+    ("assessment/training", Commissioner),
+    ("assessment/record_training", Commissioner),
     ("assessment/interests", Commissioner),
     ("bids/start_info", SignedIn),
     ("bids/start", SignedIn),

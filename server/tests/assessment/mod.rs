@@ -88,7 +88,68 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
     )
     .await;
     let (_, page, _) = app.get(&cora, "/fund/rounds/1/assessment").await;
-    assert!(page.contains("cannot sit on that panel"), "{page}");
+    assert!(
+        page.contains("cannot sit on the board: they do not hold the role"),
+        "{page}"
+    );
+    // Nor on the lay panel until their training is recorded: the page says why.
+    assert!(
+        page.contains("cannot sit on the lay panel until their lay evaluator training is recorded"),
+        "{page}"
+    );
+    app.post_form(
+        &cora,
+        "/api/assessment/set_panels",
+        "/fund/rounds/1/assessment",
+        &[("round_id", "1"), (&lou_key, "lay")],
+    )
+    .await;
+    assert_eq!(
+        app.count("SELECT CAST(COUNT(*) AS BIGINT) FROM round_assessors WHERE round_id = 1")
+            .await,
+        0,
+        "nobody appointed"
+    );
+    // A training record with gaps comes back with each gap named and what was typed kept.
+    let lou_id = id_of["lou@example.org"].clone();
+    app.post_form(
+        &cora,
+        "/api/assessment/record_training",
+        "/fund/lay-evaluators",
+        &[
+            ("user_id", lou_id.as_str()),
+            ("trained_by", "Carers' Centre"),
+        ],
+    )
+    .await;
+    let (_, page, _) = app.get(&cora, "/fund/lay-evaluators").await;
+    assert!(
+        page.contains("Enter what the training covered")
+            && (page.contains("value=\"Carers&#x27; Centre\"")
+                || page.contains("value=\"Carers' Centre\"")),
+        "{page}"
+    );
+    let res = app
+        .post_form(
+            &cora,
+            "/api/assessment/record_training",
+            "/fund/lay-evaluators",
+            &[
+                ("user_id", lou_id.as_str()),
+                ("trained_on_day", "1"),
+                ("trained_on_month", "11"),
+                ("trained_on_year", "2026"),
+                ("trained_by", "Carers' Centre"),
+                (
+                    "what",
+                    "Scoring against the descriptors; conflicts of interest",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/fund/lay-evaluators"));
+    let (_, page, _) = app.get(&cora, "/fund/lay-evaluators").await;
+    assert!(page.contains("1 November 2026, by Carers"), "{page}");
     let keys: Vec<(String, &str)> = vec![
         (format!("member[{}]", id_of["ben@example.org"]), "board"),
         (format!("member[{}]", id_of["bea@example.org"]), "board"),

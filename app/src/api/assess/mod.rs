@@ -17,6 +17,7 @@ use {
 };
 
 mod panels;
+pub mod training;
 pub use panels::*;
 
 /// The form name the assessor's bid page keeps typed values under (declaration and scores).

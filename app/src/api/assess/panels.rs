@@ -9,8 +9,11 @@ pub struct Candidate {
     pub user_id: i64,
     pub name: String,
     pub email: String,
-    /// The panels this person may sit on (from their roles).
+    /// The panels this person may sit on (from their roles and training).
     pub can_sit: Vec<Panel>,
+    /// Why they cannot sit on a panel their role is for ("" if nothing stops them).
+    #[serde(default)]
+    pub held_back: String,
     pub panel: Option<Panel>,
 }
 
@@ -44,6 +47,7 @@ pub async fn round_panel(round_id: i64) -> Result<PanelData, AppError> {
     let status = round.phase_at(chrono::Utc::now());
     let panel = db::assessment::panel(&mut conn, round_id).await?;
     let people = db::users::with_roles(&mut conn, &[Role::BoardMember, Role::LayEvaluator]).await?;
+    let trained = db::training::trained(&mut conn).await?;
     let candidates = people
         .into_iter()
         .map(|person| Candidate {
@@ -51,7 +55,22 @@ pub async fn round_panel(round_id: i64) -> Result<PanelData, AppError> {
                 .iter()
                 .find(|p| p.user_id == person.id)
                 .map(|p| p.panel),
-            can_sit: service::panels_open_to(&person.roles),
+            held_back: (person.roles.contains(&Role::LayEvaluator))
+                .then(|| {
+                    let trained = trained.contains(&person.id);
+                    crate::domain::training::cannot_sit(
+                        &person.full_name,
+                        Panel::Lay,
+                        &person.roles,
+                        trained,
+                    )
+                })
+                .flatten()
+                .unwrap_or_default(),
+            can_sit: crate::domain::training::panels_open_to(
+                &person.roles,
+                trained.contains(&person.id),
+            ),
             user_id: person.id,
             name: person.full_name,
             email: person.email,

@@ -3,8 +3,10 @@
 //! register of interests (`panels`).
 mod check;
 mod panels;
+mod training;
 pub use check::CheckScoresPage;
 pub use panels::*;
+pub use training::LayEvaluatorsPage;
 
 use crate::api::assess::{assess_bid, my_assessments, AssessData, ASSESS_FORM};
 use crate::components::{

@@ -37,7 +37,7 @@ fn panel_view(stored: FlashedForm, p: PanelData) -> impl IntoView {
             }
             let current = c.panel.map(|x| x.code().to_string()).unwrap_or_default();
             view! {
-                <Select name=name.clone() label=format!("{} ({})", c.name, c.email) choices=choices
+                <Select name=name.clone() label=format!("{} ({})", c.name, c.email) hint=c.held_back.clone() choices=choices
                     value=pick(&stored, &name, &current) error=errors.for_name(name.clone())/>
             }
         })
@@ -81,7 +81,8 @@ fn panel_view(stored: FlashedForm, p: PanelData) -> impl IntoView {
             <li><a class="govuk-link" href=format!("{base}/moderation")>"Moderation and decisions"</a></li>
         </ul>
         <h2 class="govuk-heading-m">"Panels"</h2>
-        <p class="govuk-body">"Board members score every criterion. Lay evaluators score only the criteria of the sections assigned to the lay panel. Only people who hold the board member or lay evaluator role are listed."</p>
+        <p class="govuk-body">"Board members score every criterion except those drawn only from the lay panel's sections, which lay evaluators score alone. Only people who hold the board member or lay evaluator role are listed, and a lay evaluator once their training is recorded."</p>
+        <p class="govuk-body"><a class="govuk-link" href="/fund/lay-evaluators">"Record a lay evaluator's training"</a></p>
         <form method="post" action="/api/assessment/set_panels" novalidate>
             <input type="hidden" name="round_id" value=p.round_id.to_string()/>
             {people}

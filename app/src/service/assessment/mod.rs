@@ -2,6 +2,7 @@
 //! any conflict of interest before they see a bid, then score it blind against the criteria
 //! their panel scores; a commissioner may reopen submitted scores, with a reason.
 mod panels;
+pub mod training;
 pub use panels::*;
 
 use super::{Actor, Ctx, Done};
@@ -50,18 +51,6 @@ impl From<AssessmentError> for AppError {
             refusal => AppError::Conflict(refusal.to_string()),
         }
     }
-}
-
-/// The panels a person may sit on, from the roles they hold.
-pub fn panels_open_to(roles: &[Role]) -> Vec<Panel> {
-    let mut panels = Vec::new();
-    if roles.contains(&Role::BoardMember) {
-        panels.push(Panel::Board);
-    }
-    if roles.contains(&Role::LayEvaluator) {
-        panels.push(Panel::Lay);
-    }
-    panels
 }
 
 async fn round(ctx: Ctx<'_>, round_id: i64) -> Result<RoundRow, AssessmentError> {
@@ -302,16 +291,5 @@ mod tests {
         assert_eq!(ScoreStep::from_form("confirm"), ScoreStep::Submit);
         assert_eq!(ScoreStep::from_form("draft"), ScoreStep::Draft);
         assert_eq!(ScoreStep::from_form(""), ScoreStep::Draft);
-    }
-
-    #[test]
-    fn the_roles_a_person_holds_decide_their_panels() {
-        assert_eq!(panels_open_to(&[Role::BoardMember]), [Panel::Board]);
-        assert_eq!(panels_open_to(&[Role::LayEvaluator]), [Panel::Lay]);
-        assert_eq!(
-            panels_open_to(&[Role::LayEvaluator, Role::BoardMember]),
-            [Panel::Board, Panel::Lay]
-        );
-        assert!(panels_open_to(&[Role::Commissioner, Role::Admin]).is_empty());
     }
 }

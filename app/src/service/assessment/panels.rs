@@ -1,9 +1,10 @@
 //! Commissioners: appointing a round's panels, assigning its bids (with the mail to each
 //! assessor), and reopening submitted scores.
-use super::{panels_open_to, round, AssessmentError};
+use super::{round, AssessmentError};
 use crate::db;
 use crate::domain::roles::Role;
 use crate::domain::round::{Panel, RoundStatus};
+use crate::domain::training::cannot_sit;
 use crate::error::FieldError;
 use crate::mail::OutgoingMail;
 use crate::service::{Actor, Ctx, Done};
@@ -27,22 +28,19 @@ pub async fn appoint_panels(
     round(ctx, round_id).await?;
     let mut conn = ctx.pool.acquire().await?;
     let people = db::users::with_roles(&mut conn, &[Role::BoardMember, Role::LayEvaluator]).await?;
+    let trained = db::training::trained(&mut conn).await?;
     drop(conn);
     let mut members = Vec::new();
     let mut errors = Vec::new();
     for (user_id, panel) in chosen {
         let person = people.iter().find(|p| p.id == *user_id);
-        match person {
-            Some(p) if panels_open_to(&p.roles).contains(panel) => members.push((*user_id, *panel)),
-            _ => errors.push(FieldError::new(
-                format!("member[{user_id}]"),
-                format!(
-                    "{} cannot sit on that panel: they do not hold the role",
-                    person
-                        .map(|p| p.full_name.as_str())
-                        .unwrap_or("This person")
-                ),
-            )),
+        let refusal = match person {
+            Some(p) => cannot_sit(&p.full_name, *panel, &p.roles, trained.contains(&p.id)),
+            None => cannot_sit("This person", *panel, &[], false),
+        };
+        match refusal {
+            None => members.push((*user_id, *panel)),
+            Some(why) => errors.push(FieldError::new(format!("member[{user_id}]"), why)),
         }
     }
     if !errors.is_empty() {

@@ -188,6 +188,15 @@ pub async fn load(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<(
     }
     let mut tx = pool.begin().await?;
     app::db::bids::start_assessment(&mut tx, round_id, now).await?;
+    // The carer was trained before being appointed to the lay panel.
+    let training = app::domain::training::Training {
+        trained_on: app::domain::date::uk_date(chrono::Utc::now()) - Duration::days(30),
+        trained_by: "North East Lincolnshire Carers' Centre".into(),
+        what: "Lay evaluator training: scoring against the descriptors, declaring conflicts of interest, keeping bids confidential".into(),
+    };
+    for (user, _) in panel.iter().filter(|(_, p)| *p == Panel::Lay) {
+        app::db::training::record(&mut tx, *user, &training, actor, now).await?;
+    }
     app::db::assessment::set_panel(&mut tx, round_id, &panel, actor, now).await?;
     for bid_id in app::db::bids::assessable(&mut tx, round_id)
         .await?

@@ -224,6 +224,8 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
                 },
                 conditions: "Monitoring returns every quarter".into(),
                 purpose: "Seed funding to set up a preventative community service".into(),
+                // Scale data awards the first bids of each round whatever their scores.
+                override_reason: "Scale data for the load benchmark".into(),
                 feedback: if award {
                     String::new()
                 } else {
