@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations/:id") view=OrganisationPage ssr=async_mode.clone()/>
                     <Route path=path!("/organisations/:id/edit") view=EditOrganisationPage ssr=async_mode.clone()/>
                     <Route path=path!("/assess") view=AssessHomePage ssr=async_mode.clone()/>
+                    <Route path=path!("/board") view=BoardPage ssr=async_mode.clone()/>
                     <Route path=path!("/assess/bids/:id") view=AssessBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/assess/bids/:id/check") view=CheckScoresPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/assessment") view=PanelPage ssr=async_mode.clone()/>

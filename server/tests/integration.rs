@@ -495,6 +495,23 @@ both_backends!(admin_grants_and_removes_roles, async |app: &TestApp| {
 
     let id = cora_id.to_string();
     let page_path = format!("/admin/users/{id}");
+    // A board member represents someone: without it, nothing changes and the admin is told.
+    app.post_form(
+        &admin,
+        "/api/admin/set_roles",
+        &page_path,
+        &[("user_id", &id), ("board_member", "board_member")],
+    )
+    .await;
+    let (_, page, _) = app.get(&admin, &page_path).await;
+    assert!(
+        page.contains("Select who this board member represents"),
+        "{page}"
+    );
+    assert!(app::db::users::roles(&app.pool, cora_id)
+        .await
+        .unwrap()
+        .is_empty());
     let res = app
         .post_form(
             &admin,
@@ -504,6 +521,7 @@ both_backends!(admin_grants_and_removes_roles, async |app: &TestApp| {
                 ("user_id", &id),
                 ("lay_evaluator", "lay_evaluator"),
                 ("board_member", "board_member"),
+                ("constituency", "nhs"),
             ],
         )
         .await;
@@ -511,7 +529,7 @@ both_backends!(admin_grants_and_removes_roles, async |app: &TestApp| {
     let (_, page, _) = app.get(&admin, &page_path).await;
     assert!(page.contains("Roles updated for Cora Kemp"));
     assert!(
-        page.contains("no roles → Board member, Lay evaluator"),
+        page.contains("no roles → Board member, Lay evaluator (represents: NHS)"),
         "history shows before and after"
     );
 
@@ -527,11 +545,19 @@ both_backends!(admin_grants_and_removes_roles, async |app: &TestApp| {
     let (status, page, _) = app.get(&cora, "/assess").await;
     assert_eq!(status, 200);
     assert!(page.contains("Your assessments"));
+    // The Board lists her with whom she represents.
+    let (status, page, _) = app.get(&cora, "/board").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Cora Kemp") && page.contains("NHS"), "{page}");
     app.post_form(
         &admin,
         "/api/admin/set_roles",
         &page_path,
-        &[("user_id", &id), ("board_member", "board_member")],
+        &[
+            ("user_id", &id),
+            ("board_member", "board_member"),
+            ("constituency", "nhs"),
+        ],
     )
     .await;
     let (status, _, _) = app.get(&cora, "/assess").await;

@@ -63,6 +63,9 @@ pub struct UserRecord {
     pub email: String,
     pub email_verified: bool,
     pub roles: Vec<Role>,
+    /// Who they represent on the Board (a constituency code, '' for none).
+    #[serde(default)]
+    pub constituency: String,
     pub is_self: bool,
     pub history: Vec<AuditView>,
 }
@@ -74,6 +77,7 @@ pub async fn user_detail(user_id: i64) -> Result<UserRecord, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     let roles = db::users::roles(&state.pool, user.id).await?;
+    let constituency = db::users::constituency(&state.pool, user.id).await?;
     let history = crate::api::history(&state.pool, "user", user.id, 20).await?;
     Ok(UserRecord {
         id: user.id,
@@ -81,6 +85,7 @@ pub async fn user_detail(user_id: i64) -> Result<UserRecord, AppError> {
         email: user.email,
         email_verified: user.email_verified,
         roles,
+        constituency,
         is_self: admin.id == user.id,
         history,
     })
@@ -94,6 +99,7 @@ pub async fn set_roles(
     lay_evaluator: Option<String>,
     commissioner: Option<String>,
     admin: Option<String>,
+    constituency: Option<String>,
 ) -> Result<(), AppError> {
     let (state, acting) = auth::require_any_role(&[Role::Admin]).await?;
     let requested: Vec<String> = [board_member, lay_evaluator, commissioner, admin]
@@ -101,13 +107,21 @@ pub async fn set_roles(
         .flatten()
         .collect();
     let actor = acting.actor();
-    let changed = crate::service::accounts::change_roles(state.ctx(), &actor, user_id, &requested);
+    let represents = constituency.unwrap_or_default();
+    let changed = crate::service::accounts::change_roles(
+        state.ctx(),
+        &actor,
+        user_id,
+        &requested,
+        &represents,
+    );
     let name = match changed.await {
         Ok(name) => name,
         Err(crate::service::accounts::AccountError::NotFound) => return Err(AppError::NotFound),
         Err(e) => {
-            let values: Vec<(&str, &str)> =
+            let mut values: Vec<(&str, &str)> =
                 requested.iter().map(|c| (c.as_str(), c.as_str())).collect();
+            values.push(("constituency", represents.as_str()));
             return Err(auth::reject_form("set_roles", &values, e.into()).await);
         }
     };

@@ -252,3 +252,47 @@ pub async fn with_roles(
     }
     Ok(out)
 }
+
+/// Who a user represents on the Board ('' for none).
+pub async fn set_constituency(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    code: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET constituency = $1 WHERE id = $2")
+        .bind(code)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn constituency(pool: &AnyPool, user_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT constituency FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
+}
+
+/// The board members, by name: (id, name, email, constituency code).
+pub async fn board_members(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.full_name, u.email, u.constituency FROM users u
+         JOIN user_roles r ON r.user_id = u.id AND r.role = 'board_member'
+         ORDER BY LOWER(u.full_name), u.id",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("full_name")?,
+                r.try_get("email")?,
+                r.try_get("constituency")?,
+            ))
+        })
+        .collect()
+}

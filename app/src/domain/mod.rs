@@ -3,6 +3,7 @@ pub mod answers;
 pub mod assessment;
 pub mod audit;
 pub mod bid;
+pub mod board;
 pub mod client;
 pub mod coded;
 pub mod date;

@@ -2,7 +2,7 @@ use super::FormPage;
 use crate::api::admin::{list_users, user_detail, SetRoles, UserRecord};
 use crate::components::{
     error_view, urlencode, BackLink, Button, Checkboxes, Choice, ErrorSummary, FormErrors,
-    PageTitle, Pagination, SummaryList, SummaryRow, Tag, TagColour,
+    PageTitle, Pagination, Select, SummaryList, SummaryRow, Tag, TagColour,
 };
 use crate::domain::roles::Role;
 use crate::web::FlashedForm;
@@ -112,6 +112,18 @@ fn user_view(stored: FlashedForm, user: UserRecord) -> impl IntoView {
     } else {
         stored.values.keys().cloned().collect()
     };
+    let represents = if stored.errors.is_empty() {
+        user.constituency.clone()
+    } else {
+        stored.value("constituency")
+    };
+    let constituencies = std::iter::once(Choice::new("", "Not a board member"))
+        .chain(
+            crate::domain::board::Constituency::ALL
+                .iter()
+                .map(|c| Choice::new(c.code(), c.label())),
+        )
+        .collect();
     let choices = Role::ALL
         .into_iter()
         .map(|r| Choice::new(r.code(), r.label()).with_hint(r.hint()))
@@ -151,6 +163,8 @@ fn user_view(stored: FlashedForm, user: UserRecord) -> impl IntoView {
                     <input type="hidden" name="user_id" value=user.id.to_string()/>
                     <Checkboxes name="roles" legend="Roles" hint=if user.is_self { "You cannot remove your own admin role" } else { "Select all that apply" }
                         choices=choices checked=checked error=errors.for_field("roles")/>
+                    <Select name="constituency" label="If a board member, who they represent" hint="Each board member represents one part of the community on the Board"
+                        choices=constituencies value=represents error=errors.for_field("constituency")/>
                     <Button text="Save roles"/>
                 </ActionForm>
             </div>

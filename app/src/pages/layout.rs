@@ -22,6 +22,9 @@ fn nav_items(user: &Option<UserSummary>) -> Vec<(&'static str, &'static str)> {
         if user.roles.contains(&Role::Commissioner) {
             items.push(("/fund", "Funding"));
         }
+        if user.roles.contains(&Role::BoardMember) || user.roles.contains(&Role::Commissioner) {
+            items.push(("/board", "The Board"));
+        }
         if user.roles.contains(&Role::Admin) {
             items.push(("/admin/users", "Users"));
         }

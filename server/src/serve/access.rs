@@ -55,6 +55,8 @@ pub enum Access {
     Member,
     /// Board members and lay evaluators.
     Assessors,
+    /// Board members (with or without a conflict in a bid) and commissioners.
+    BoardOrCommissioner,
     /// An assessor assigned to the bid without a conflict.
     AssignedAssessor,
     Commissioner,
@@ -71,6 +73,9 @@ impl Access {
             Access::MemberOrCommissioner => matches!(who, ApplicantA | Commissioner),
             Access::Member => who == ApplicantA,
             Access::Assessors => matches!(who, BoardMember | ConflictedBoardMember | LayEvaluator),
+            Access::BoardOrCommissioner => {
+                matches!(who, BoardMember | ConflictedBoardMember | Commissioner)
+            }
             Access::AssignedAssessor => matches!(who, BoardMember | LayEvaluator),
             Access::Commissioner => who == Commissioner,
             Access::CommissionerOrAdmin => matches!(who, Commissioner | Admin),
@@ -132,6 +137,7 @@ pub const PAGES: &[Page] = &[
         MemberOrCommissioner,
     ),
     page("/assess", "/assess", Assessors),
+    page("/board", "/board", BoardOrCommissioner),
     page("/assess/bids/:id", "/assess/bids/{bid}", AssignedAssessor),
     page(
         "/assess/bids/:id/check",
@@ -326,6 +332,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("assessment/score", AssignedAssessor),
     ("assessment/reopen", Commissioner),
     ("assessment/training", Commissioner),
+    ("board/members", BoardOrCommissioner),
     ("assessment/record_training", Commissioner),
     ("assessment/interests", Commissioner),
     ("bids/start_info", SignedIn),

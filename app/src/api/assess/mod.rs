@@ -16,6 +16,7 @@ use {
     crate::service::assessment::{self as service, AssessmentError, Assign, TypedScores},
 };
 
+pub mod board;
 mod panels;
 pub mod training;
 pub use panels::*;

@@ -9,6 +9,9 @@ pub struct Candidate {
     pub user_id: i64,
     pub name: String,
     pub email: String,
+    /// Who a board member represents ("" if not recorded or not a board member).
+    #[serde(default)]
+    pub represents: String,
     /// The panels this person may sit on (from their roles and training).
     pub can_sit: Vec<Panel>,
     /// Why they cannot sit on a panel their role is for ("" if nothing stops them).
@@ -48,6 +51,7 @@ pub async fn round_panel(round_id: i64) -> Result<PanelData, AppError> {
     let panel = db::assessment::panel(&mut conn, round_id).await?;
     let people = db::users::with_roles(&mut conn, &[Role::BoardMember, Role::LayEvaluator]).await?;
     let trained = db::training::trained(&mut conn).await?;
+    let board = db::users::board_members(&mut conn).await?;
     let candidates = people
         .into_iter()
         .map(|person| Candidate {
@@ -71,6 +75,12 @@ pub async fn round_panel(round_id: i64) -> Result<PanelData, AppError> {
                 &person.roles,
                 trained.contains(&person.id),
             ),
+            represents: board
+                .iter()
+                .find(|b| b.0 == person.id)
+                .and_then(|b| crate::domain::board::Constituency::from_code(&b.3))
+                .map(|c| c.label().to_string())
+                .unwrap_or_default(),
             user_id: person.id,
             name: person.full_name,
             email: person.email,

@@ -367,7 +367,7 @@ fn next_steps(orgs: &[crate::api::apply::organisations::MyOrganisation]) -> impl
             <p class="govuk-body">{format!(
                 "You bid for {}. To start a bid, choose an open funding round below. ",
                 crate::domain::text::join_names(&names)
-            )}<a class="govuk-link" href="/organisations">"Manage your organisations"</a></p>
+            )}<a class="govuk-link" href="/organisations">"See the organisations you belong to"</a></p>
         }
         .into_any()
     }

@@ -1,9 +1,11 @@
 //! Assessors: their list of bids, the conflict-of-interest declaration that comes before
 //! a bid, and blind scoring. Commissioners: the panels and assignments of a round, and the
 //! register of interests (`panels`).
+mod board;
 mod check;
 mod panels;
 mod training;
+pub use board::BoardPage;
 pub use check::CheckScoresPage;
 pub use panels::*;
 pub use training::LayEvaluatorsPage;

@@ -37,7 +37,7 @@ fn panel_view(stored: FlashedForm, p: PanelData) -> impl IntoView {
             }
             let current = c.panel.map(|x| x.code().to_string()).unwrap_or_default();
             view! {
-                <Select name=name.clone() label=format!("{} ({})", c.name, c.email) hint=c.held_back.clone() choices=choices
+                <Select name=name.clone() label=if c.represents.is_empty() { format!("{} ({})", c.name, c.email) } else { format!("{} ({}), represents {}", c.name, c.email, c.represents) } hint=c.held_back.clone() choices=choices
                     value=pick(&stored, &name, &current) error=errors.for_name(name.clone())/>
             }
         })

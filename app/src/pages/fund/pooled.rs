@@ -76,6 +76,8 @@ fn fund_home_view(home: FundHomeData) -> impl IntoView {
             <li><a class="govuk-link" href="/fund/gaps">"Gaps in community services"</a></li>
             <li><a class="govuk-link" href="/fund/services">"Commissioned services"</a></li>
             <li><a class="govuk-link" href="/fund/rounds">"Funding rounds"</a></li>
+            <li><a class="govuk-link" href="/board">"The Board and who its members represent"</a></li>
+            <li><a class="govuk-link" href="/fund/lay-evaluators">"Lay evaluators' training"</a></li>
         </ul>
         <h2 class="govuk-heading-m">"Funded schemes"</h2>
         <ul class="govuk-list">

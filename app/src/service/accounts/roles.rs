@@ -24,6 +24,7 @@ pub async fn change_roles(
     actor: &Actor,
     user_id: i64,
     requested: &[String],
+    constituency: &str,
 ) -> Result<String, AccountError> {
     let target = db::users::by_id(ctx.pool, user_id)
         .await?
@@ -31,8 +32,12 @@ pub async fn change_roles(
     let current = db::users::roles(ctx.pool, target.id).await?;
     let roles = crate::domain::roles::change_roles(actor.id == target.id, &current, requested)
         .map_err(|e| AccountError::Invalid(vec![e]))?;
+    let represents = crate::domain::board::constituency_for(&roles, constituency)
+        .map_err(|e| AccountError::Invalid(vec![e]))?;
     let mut tx = ctx.pool.begin().await?;
     db::users::set_roles(&mut tx, target.id, &roles, Some(actor.id), db::now()).await?;
+    let code = represents.map(|c| c.code()).unwrap_or_default();
+    db::users::set_constituency(&mut tx, target.id, code).await?;
     let mut entry = db::audit::Entry::about_user(
         Some(actor.id),
         "user.roles_changed",
@@ -40,7 +45,10 @@ pub async fn change_roles(
         format!("Roles changed by {}", actor.email),
     );
     entry.before = Some(describe(&current));
-    entry.after = Some(describe(&roles));
+    entry.after = Some(match represents {
+        Some(c) => format!("{} (represents: {})", describe(&roles), c.label()),
+        None => describe(&roles),
+    });
     db::audit::record(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(target.full_name)

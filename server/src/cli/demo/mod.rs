@@ -43,13 +43,13 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         email: "board@seedbed.test",
         name: "Bernie Board",
         roles: &[Role::BoardMember],
-        what: "board member: scores every criterion",
+        what: "board member for the voluntary sector: scores every criterion but the carers'",
     },
     DemoAccount {
         email: "board2@seedbed.test",
         name: "Blessing Board",
         roles: &[Role::BoardMember],
-        what: "board member: a second scorer",
+        what: "board member for adult social care: a second scorer",
     },
     DemoAccount {
         email: "carer@seedbed.test",
@@ -106,6 +106,13 @@ pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
         let id =
             app::db::users::insert(&mut tx, account.email, account.name, &hash, true, now).await?;
         app::db::users::set_roles(&mut tx, id, account.roles, None, now).await?;
+        // Who each demo board member represents on the Board.
+        let represents = match account.email {
+            "board@seedbed.test" => "vcs",
+            "board2@seedbed.test" => "adult_social_care",
+            _ => "",
+        };
+        app::db::users::set_constituency(&mut tx, id, represents).await?;
         app::db::audit::record(
             &mut tx,
             app::db::audit::Entry::about_user(

@@ -1,0 +1,39 @@
+//! The Board: its members and who each represents.
+use crate::api::assess::board::{board_members, BoardMember};
+use crate::components::{error_view, DataTable, PageTitle};
+use leptos::prelude::*;
+
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| board_members());
+    view! {
+        <PageTitle text="The Board"/>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(members) => board_view(members).into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn board_view(members: Vec<BoardMember>) -> impl IntoView {
+    let rows = members
+        .iter()
+        .map(|m| view! {
+            <tr class="govuk-table__row">
+                <td class="govuk-table__cell">{m.name.clone()}<br/><span class="govuk-hint govuk-!-margin-0">{m.email.clone()}</span></td>
+                <td class="govuk-table__cell">{m.represents.clone()}</td>
+            </tr>
+        })
+        .collect_view();
+    view! {
+        <h1 class="govuk-heading-l">"The Board"</h1>
+        <p class="govuk-body">"The Preventative Services Market Development Board looks at gaps in community services and decides which bids for seed funding to recommend. Its members represent the community and voluntary sector, adult social care, the NHS, the council and carers."</p>
+        <DataTable caption="Board members" headings=vec!["Member", "Represents"]>
+            {rows}
+        </DataTable>
+    }
+}
