@@ -223,10 +223,24 @@ mod tests {
                 "Funding rounds",
                 "Assessments",
                 "Funding",
+                "The Board",
                 "Your bids",
                 "Your organisations",
                 "Your account"
             ]
+        );
+        let board: Vec<_> = nav_items(&user(vec![Role::BoardMember]))
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        assert!(board.contains(&"The Board"));
+        let carer: Vec<_> = nav_items(&user(vec![Role::LayEvaluator]))
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        assert!(
+            !carer.contains(&"The Board"),
+            "the Board's list is for members"
         );
     }
 

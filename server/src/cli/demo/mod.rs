@@ -79,7 +79,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         email: "meals@seedbed.test",
         name: "Grace Okafor",
         roles: &[],
-        what: "applicant: St Mary's Church Meals and More, a year in and on track",
+        what: "applicant: St Mary's Church Meals and More, fifteen months in, a return overdue",
     },
     DemoAccount {
         email: "befriend@seedbed.test",
