@@ -437,6 +437,30 @@ both_backends!(assessors_declare_then_score_blind, async |app: &TestApp| {
         page.contains("Bea&#x27;s reasoning") || page.contains("Bea's reasoning"),
         "{page}"
     );
+    // The lay evaluator, once submitted, reads no board member's reasons: theirs are about
+    // criteria argued from sections the lay panel does not see.
+    let lay_form = submit(fields("3", "Lou's reasoning"), "confirm");
+    let borrowed_lay: Vec<(&str, &str)> = lay_form
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = app
+        .post_form(&lou, "/api/assessment/score", &path, &borrowed_lay)
+        .await;
+    assert_eq!(res.location.as_deref(), Some(path.as_str()));
+    let (_, page, _) = app.get(&lou, &path).await;
+    assert!(
+        page.contains("Your scores are submitted and locked"),
+        "{page}"
+    );
+    for other in [
+        "Bea&#x27;s reasoning",
+        "Bea's reasoning",
+        "Ben&#x27;s reasoning",
+        "Ben's reasoning",
+    ] {
+        assert!(!page.contains(other), "{other}: {page}");
+    }
     // The moderation ranking's kept totals follow the submissions.
     let kept = format!(
         "SELECT CAST(COALESCE(SUM(scores), 0) AS BIGINT) FROM score_totals WHERE bid_id = {b}"

@@ -136,7 +136,18 @@ pub async fn assess_bid(bid_id: i64) -> Result<AssessData, AppError> {
     data.criteria = criteria.iter().map(|c| to_score(c, &mine)).collect();
     if assignment.submitted() {
         let submitted = db::assessment::submitted_scores(&mut conn, bid_id).await?;
-        data.others = others_scores(submitted, &criteria, user.id);
+        // A lay evaluator reads others' reasons only about the lay panel's own sections:
+        // a criterion shared with the board may be argued from sections hidden from them.
+        let about: Vec<db::rounds::CriterionRow> = criteria
+            .iter()
+            .filter(|c| {
+                panel == Panel::Board
+                    || crate::domain::assessment::scored_by(&c.section_ids, &lay_sections)
+                        == crate::domain::assessment::ScoredBy::Lay
+            })
+            .cloned()
+            .collect();
+        data.others = others_scores(submitted, &about, user.id);
     }
     drop(conn);
     let mut record = crate::api::apply::bids::record_for_assessor(&state, bid_id).await?;
