@@ -22,17 +22,36 @@ pub struct GapRow {
     pub gap: Gap,
 }
 
+/// The gaps register: commissioners keep it; board members read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapList {
+    pub gaps: Vec<GapRow>,
+    /// The viewer keeps the register (a commissioner), rather than reads it.
+    pub can_edit: bool,
+}
+
+/// Commissioners, and board members reading (the Board finds the gaps).
+#[cfg(feature = "ssr")]
+async fn reader() -> Result<(crate::state::AppState, bool), AppError> {
+    use crate::domain::roles::Role;
+    let (state, user) = auth::require_any_role(&[Role::Commissioner, Role::BoardMember]).await?;
+    Ok((state, user.has(Role::Commissioner)))
+}
+
 #[server(prefix = "/api", endpoint = "gaps/list")]
-pub async fn list_gaps(status: String) -> Result<Vec<GapRow>, AppError> {
-    let (state, _) = commissioner().await?;
+pub async fn list_gaps(status: String) -> Result<GapList, AppError> {
+    let (state, can_edit) = reader().await?;
     let rows = db::registers::gaps(&state.pool, GapStatus::from_code(&status)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|g| GapRow {
-            id: g.id,
-            gap: g.item,
-        })
-        .collect())
+    Ok(GapList {
+        gaps: rows
+            .into_iter()
+            .map(|g| GapRow {
+                id: g.id,
+                gap: g.item,
+            })
+            .collect(),
+        can_edit,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,11 +69,30 @@ pub struct GapRecord {
     pub evidence_file: Option<(String, i64)>,
     pub rounds: Vec<RoundLink>,
     pub history: Vec<crate::api::admin::AuditView>,
+    /// The viewer keeps the register (a commissioner), rather than reads it.
+    #[serde(default)]
+    pub can_edit: bool,
 }
 
 #[server(prefix = "/api", endpoint = "gaps/detail")]
 pub async fn gap_detail(id: i64) -> Result<GapRecord, AppError> {
+    let (state, can_edit) = reader().await?;
+    gap_record(&state, id, can_edit).await
+}
+
+/// A gap for its change form: commissioners only.
+#[server(prefix = "/api", endpoint = "gaps/edit")]
+pub async fn gap_for_edit(id: i64) -> Result<GapRecord, AppError> {
     let (state, _) = commissioner().await?;
+    gap_record(&state, id, true).await
+}
+
+#[cfg(feature = "ssr")]
+async fn gap_record(
+    state: &crate::state::AppState,
+    id: i64,
+    can_edit: bool,
+) -> Result<GapRecord, AppError> {
     let mut conn = state.pool.acquire().await?;
     let gap = db::registers::gap(&mut conn, id)
         .await?
@@ -74,6 +112,7 @@ pub async fn gap_detail(id: i64) -> Result<GapRecord, AppError> {
         evidence_file,
         rounds,
         history: crate::api::history(&state.pool, "gap", id, 20).await?,
+        can_edit,
     })
 }
 

@@ -258,3 +258,50 @@ both_backends!(a_gap_keeps_an_evidence_file, async |app: &TestApp| {
         1
     );
 });
+
+both_backends!(
+    board_members_read_the_gaps_register,
+    async |app: &TestApp| {
+        server::cli::demo::load(&app.pool).await.unwrap();
+        let board = app
+            .signed_in_as("bo@example.org", &[Role::BoardMember])
+            .await;
+        let (status, page, _) = app.get(&board, "/fund/gaps").await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("Affordable chiropody for older people"),
+            "{page}"
+        );
+        assert!(
+            !page.contains("Record a gap"),
+            "reading, not keeping: {page}"
+        );
+        let gap: i64 = app.count("SELECT CAST(MIN(id) AS BIGINT) FROM gaps").await;
+        let (status, page, _) = app.get(&board, &format!("/fund/gaps/{gap}")).await;
+        assert_eq!(status, 200);
+        assert!(
+            !page.contains("Upload an evidence file") && !page.contains("Create a funding round"),
+            "{page}"
+        );
+        assert!(
+            !page.contains(&format!("/fund/gaps/{gap}/edit")),
+            "no Change links: {page}"
+        );
+        // The change form and the save are still the commissioners' alone.
+        let (status, _, _) = app.get(&board, &format!("/fund/gaps/{gap}/edit")).await;
+        assert_eq!(status, 403);
+        let res = app
+            .post_js(
+                &board,
+                "/api/gaps/save",
+                &[("id", &gap.to_string()), ("title", "Taken over")],
+            )
+            .await;
+        assert_eq!(res.status, 403, "{}", res.body);
+        // A lay evaluator does not read it.
+        let carer = app
+            .signed_in_as("lay@example.org", &[Role::LayEvaluator])
+            .await;
+        assert_eq!(app.get(&carer, "/fund/gaps").await.0, 403);
+    }
+);

@@ -35,5 +35,11 @@ fn board_view(members: Vec<BoardMember>) -> impl IntoView {
         <DataTable caption="Board members" headings=vec!["Member", "Represents"]>
             {rows}
         </DataTable>
+        <h2 class="govuk-heading-m">"What the Board reads"</h2>
+        <ul class="govuk-list">
+            <li><a class="govuk-link" href="/fund/gaps">"Gaps in community services"</a></li>
+            <li><a class="govuk-link" href="/">"Funding rounds open and upcoming"</a></li>
+            <li><a class="govuk-link" href="/awards">"Register of awards"</a></li>
+        </ul>
     }
 }

@@ -1,7 +1,7 @@
 //! The gaps register: gaps in community services, their evidence and the rounds that
 //! address them (commissioners).
 use super::Filter;
-use crate::api::market::{gap_detail, list_gaps, GapRecord, GapRow, SaveGap};
+use crate::api::market::{gap_detail, gap_for_edit, list_gaps, GapList, GapRecord, SaveGap};
 use crate::components::{
     error_view, BackLink, Button, Choice, ErrorSummary, FormErrors, Limit, PageTitle, Radios,
     SummaryList, SummaryRow, Tag, TagColour, TextInput, Textarea,
@@ -38,14 +38,15 @@ pub fn GapsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => error_view(e),
-                    Ok(gaps) => gaps_view(gaps, status()).into_any(),
+                    Ok(list) => gaps_view(list, status()).into_any(),
                 }
             })}
         </Transition>
     }
 }
 
-fn gaps_view(gaps: Vec<GapRow>, status: String) -> impl IntoView {
+fn gaps_view(list: GapList, status: String) -> impl IntoView {
+    let GapList { gaps, can_edit } = list;
     let count = match gaps.len() {
         1 => "1 gap".to_string(),
         n => format!("{n} gaps"),
@@ -69,10 +70,16 @@ fn gaps_view(gaps: Vec<GapRow>, status: String) -> impl IntoView {
         .collect();
     view! {
         <PageTitle text="Gaps in community services"/>
-        <BackLink href="/fund" text="Back to funding"/>
+        {if can_edit {
+            view! { <BackLink href="/fund" text="Back to funding"/> }.into_any()
+        } else {
+            view! { <BackLink href="/board" text="Back to the Board"/> }.into_any()
+        }}
         <h1 class="govuk-heading-l">"Gaps in community services"</h1>
         <p class="govuk-body">"Needs the Board has found in community resources. Funding rounds invite bids to fill them."</p>
-        <a href="/fund/gaps/new" role="button" draggable="false" class="govuk-button" data-module="govuk-button">"Record a gap"</a>
+        {can_edit.then(|| view! {
+            <a href="/fund/gaps/new" role="button" draggable="false" class="govuk-button" data-module="govuk-button">"Record a gap"</a>
+        })}
         <Filter action="/fund/gaps" name="status" label="Status" all_label="All statuses" choices=choices value=status/>
         <table class="govuk-table">
             <caption class="govuk-table__caption govuk-table__caption--m">{count}</caption>
@@ -99,7 +106,11 @@ pub fn GapPage() -> impl IntoView {
 fn gap_view(stored: FlashedForm, d: GapRecord) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let upload = format!("/fund/gaps/{}/evidence", d.id);
+    let can_edit = d.can_edit;
     let file_row = match &d.evidence_file {
+        Some((name, size)) if !can_edit => {
+            format!("{name} ({})", crate::domain::files::display_size(*size)).into_any()
+        }
         Some((name, size)) => view! {
             <a class="govuk-link" href=upload.clone() download="">{format!("{name} ({})", crate::domain::files::display_size(*size))}</a>
         }
@@ -115,13 +126,24 @@ fn gap_view(stored: FlashedForm, d: GapRecord) -> impl IntoView {
             let status = crate::domain::round::RoundStatus::from_code(&r.status)
                 .map(|s| s.label())
                 .unwrap_or("");
-            view! { <li><a class="govuk-link" href=format!("/fund/rounds/{}", r.id)>{r.title}</a>" ("{status}")"</li> }
+            // Board members read a round on its public page.
+            let href = if can_edit {
+                format!("/fund/rounds/{}", r.id)
+            } else {
+                format!("/rounds/{}", r.id)
+            };
+            view! { <li><a class="govuk-link" href=href>{r.title}</a>" ("{status}")"</li> }
         })
         .collect_view();
     let change = |field: &str| (edit.clone(), field.to_string());
     let row = |key: &str, value: String, field: &str| {
         let (href, hidden) = change(field);
-        SummaryRow::new(key, value).change(href, hidden)
+        let row = SummaryRow::new(key, value);
+        if can_edit {
+            row.change(href, hidden)
+        } else {
+            row
+        }
     };
     view! {
         <PageTitle text=g.title.clone() errors=errors/>
@@ -143,7 +165,8 @@ fn gap_view(stored: FlashedForm, d: GapRecord) -> impl IntoView {
                 <dd class="govuk-summary-list__value">{file_row}</dd>
             </div>
         </dl>
-        <form method="post" action=upload enctype="multipart/form-data" novalidate>
+        {can_edit.then(|| view! {
+        <form method="post" action=upload.clone() enctype="multipart/form-data" novalidate>
             <div class=move || if errors.any().get() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }>
                 <label class="govuk-label govuk-label--s" for="evidence-file">"Upload an evidence file"</label>
                 <div id="evidence-file-hint" class="govuk-hint">"For example, a needs assessment or survey results. A PDF, Word document, spreadsheet, CSV, text file, PNG or JPG, smaller than 10MB. It replaces any file already uploaded"</div>
@@ -156,13 +179,14 @@ fn gap_view(stored: FlashedForm, d: GapRecord) -> impl IntoView {
             </div>
             <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Upload file"</button>
         </form>
+        })}
         <h2 class="govuk-heading-m">"Funding rounds for this gap"</h2>
         {if rounds.is_empty() {
             view! { <p class="govuk-body">"No round addresses this gap yet."</p> }.into_any()
         } else {
             view! { <ul class="govuk-list govuk-list--bullet">{rounds}</ul> }.into_any()
         }}
-        <p class="govuk-body"><a class="govuk-link" href="/fund/rounds/new">"Create a funding round"</a></p>
+        {can_edit.then(|| view! { <p class="govuk-body"><a class="govuk-link" href="/fund/rounds/new">"Create a funding round"</a></p> })}
         {history_table(d.history)}
     }
 }
@@ -176,7 +200,7 @@ pub fn NewGapPage() -> impl IntoView {
 #[component]
 pub fn EditGapPage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(id, gap_detail);
+    let data = Resource::new(id, gap_for_edit);
     view! { <FormPage form="save_gap" data=data render=|stored, d: GapRecord| gap_form(stored, Some(d.id), d.gap.to_form())/> }
 }
 
