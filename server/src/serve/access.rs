@@ -215,7 +215,7 @@ pub const PAGES: &[Page] = &[
     page(
         "/fund/pooled-funds/:year",
         "/fund/pooled-funds/{year}",
-        Commissioner,
+        BoardOrCommissioner,
     ),
     page(
         "/fund/pooled-funds/:year/variation",
@@ -357,7 +357,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("fund/partner", Commissioner),
     ("fund/partner_identifier", Commissioner),
     ("fund/set_up", Commissioner),
-    ("fund/detail", Commissioner),
+    ("fund/detail", BoardOrCommissioner),
+    ("fund/for_variation", Commissioner),
     ("fund/vary", Commissioner),
     ("shell", Public),
     ("access", Public),

@@ -305,3 +305,34 @@ both_backends!(
         assert_eq!(app.get(&carer, "/fund/gaps").await.0, 403);
     }
 );
+
+both_backends!(
+    board_members_read_the_fund_statement,
+    async |app: &TestApp| {
+        server::cli::demo::load(&app.pool).await.unwrap();
+        let board = app
+            .signed_in_as("bo@example.org", &[Role::BoardMember])
+            .await;
+        // The Board page leads to this year's statement.
+        let (status, page, _) = app.get(&board, "/board").await;
+        assert_eq!(status, 200);
+        let year = app::domain::fund::FinancialYear::containing(app::domain::date::uk_date(
+            chrono::Utc::now(),
+        ));
+        let statement = format!("/fund/pooled-funds/{}", year.0);
+        assert!(page.contains(&format!("href=\"{statement}\"")), "{page}");
+        let (status, page, _) = app.get(&board, &statement).await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("Money by partner") && page.contains("North East Lincolnshire Council"),
+            "{page}"
+        );
+        assert!(
+            !page.contains("Record a variation"),
+            "reading, not running: {page}"
+        );
+        // Varying the fund stays the commissioners'.
+        let (status, _, _) = app.get(&board, &format!("{statement}/variation")).await;
+        assert_eq!(status, 403);
+    }
+);

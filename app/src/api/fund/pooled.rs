@@ -208,6 +208,9 @@ pub struct FundRecord {
     /// The id to pass as `before` for the next (older) page of the ledger.
     pub older: Option<i64>,
     pub all_partners: Vec<PartnerView>,
+    /// The viewer runs the fund (a commissioner), rather than reads its statement.
+    #[serde(default)]
+    pub can_edit: bool,
 }
 
 /// A year's fund with each partner's totals from the ledger and their sum (not found when
@@ -238,9 +241,28 @@ pub async fn statement(
     Ok((fund, partners, total))
 }
 
+/// A year's statement: commissioners run the fund; board members read it.
 #[server(prefix = "/api", endpoint = "fund/detail")]
 pub async fn fund_detail(year: i32, before: Option<i64>) -> Result<FundRecord, AppError> {
+    use crate::domain::roles::Role;
+    let (state, user) = auth::require_any_role(&[Role::Commissioner, Role::BoardMember]).await?;
+    fund_record(&state, year, before, user.has(Role::Commissioner)).await
+}
+
+/// A year's fund for recording a variation: commissioners only.
+#[server(prefix = "/api", endpoint = "fund/for_variation")]
+pub async fn fund_for_variation(year: i32) -> Result<FundRecord, AppError> {
     let (state, _) = commissioner().await?;
+    fund_record(&state, year, None, true).await
+}
+
+#[cfg(feature = "ssr")]
+async fn fund_record(
+    state: &crate::state::AppState,
+    year: i32,
+    before: Option<i64>,
+    can_edit: bool,
+) -> Result<FundRecord, AppError> {
     let (fund, partners, total) = statement(&state.pool, FinancialYear(year)).await?;
     let rows = db::fund::ledger(&state.pool, fund.id, before, LEDGER_PAGE + 1).await?;
     let older = if rows.len() as i64 > LEDGER_PAGE {
@@ -270,6 +292,7 @@ pub async fn fund_detail(year: i32, before: Option<i64>) -> Result<FundRecord, A
         ledger,
         older,
         all_partners,
+        can_edit,
     })
 }
 

@@ -1,5 +1,5 @@
 //! The Board: its members and who each represents.
-use crate::api::assess::board::{board_members, BoardMember};
+use crate::api::assess::board::{board_members, BoardData};
 use crate::components::{error_view, DataTable, PageTitle};
 use leptos::prelude::*;
 
@@ -12,15 +12,16 @@ pub fn BoardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => error_view(e),
-                    Ok(members) => board_view(members).into_any(),
+                    Ok(data) => board_view(data).into_any(),
                 }
             })}
         </Transition>
     }
 }
 
-fn board_view(members: Vec<BoardMember>) -> impl IntoView {
-    let rows = members
+fn board_view(data: BoardData) -> impl IntoView {
+    let rows = data
+        .members
         .iter()
         .map(|m| view! {
             <tr class="govuk-table__row">
@@ -38,6 +39,9 @@ fn board_view(members: Vec<BoardMember>) -> impl IntoView {
         <h2 class="govuk-heading-m">"What the Board reads"</h2>
         <ul class="govuk-list">
             <li><a class="govuk-link" href="/fund/gaps">"Gaps in community services"</a></li>
+            {data.fund_year.map(|(year, label)| view! {
+                <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}")>{format!("Pooled fund statement {label}")}</a></li>
+            })}
             <li><a class="govuk-link" href="/">"Funding rounds open and upcoming"</a></li>
             <li><a class="govuk-link" href="/awards">"Register of awards"</a></li>
         </ul>

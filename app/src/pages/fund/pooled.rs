@@ -1,7 +1,7 @@
 //! The pooled fund: home for commissioners, partners, set-up, the fund page and variations.
 use crate::api::fund::pooled::{
-    fund_detail, fund_home, partner_detail, AddPartner, FundHomeData, FundRecord, PartnerView,
-    RecordVariation, SetPartnerIdentifier, SetUpFund,
+    fund_detail, fund_for_variation, fund_home, partner_detail, AddPartner, FundHomeData,
+    FundRecord, PartnerView, RecordVariation, SetPartnerIdentifier, SetUpFund,
 };
 use crate::components::{
     error_view, BackLink, Button, Choice, DataTable, ErrorSummary, FormErrors, Limit, MoneyInput,
@@ -337,16 +337,23 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
     let older = fund
         .older
         .map(|id| format!("/fund/pooled-funds/{year}?before={id}"));
+    let can_edit = fund.can_edit;
     view! {
         <PageTitle text=title.clone()/>
-        <BackLink href="/fund" text="Back to funding"/>
+        {if can_edit {
+            view! { <BackLink href="/fund" text="Back to funding"/> }.into_any()
+        } else {
+            view! { <BackLink href="/board" text="Back to the Board"/> }.into_any()
+        }}
         <span class="govuk-caption-l">"Pooled fund statement"</span>
         <h1 class="govuk-heading-l">{fund.year.label()}</h1>
         <SummaryList rows=vec![
             SummaryRow::new("Agreed value", fund.agreed.display()),
             SummaryRow::new("Uncommitted", fund.total.uncommitted().display()),
         ]/>
-        <a href=format!("/fund/pooled-funds/{year}/variation") role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Record a variation"</a>
+        {can_edit.then(|| view! {
+            <a href=format!("/fund/pooled-funds/{year}/variation") role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Record a variation"</a>
+        })}
         <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Money by partner (scrolls sideways)">
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-table__caption--m">"Money by partner"</caption>
@@ -370,10 +377,12 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
             </table>
         </div>
         <p class="govuk-body">"Reserved money is set aside for published funding rounds. Committed money has been awarded; paid money has reached the funded schemes."</p>
-        <ul class="govuk-list">
-            <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/statement.csv") download="">"Download money by partner (CSV)"</a></li>
-            <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/ledger.csv") download="">"Download every ledger entry (CSV)"</a></li>
-        </ul>
+        {can_edit.then(|| view! {
+            <ul class="govuk-list">
+                <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/statement.csv") download="">"Download money by partner (CSV)"</a></li>
+                <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/ledger.csv") download="">"Download every ledger entry (CSV)"</a></li>
+            </ul>
+        })}
         <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Ledger (scrolls sideways)">
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-table__caption--m">"Ledger"</caption>
@@ -398,7 +407,7 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
 #[component]
 pub fn VariationPage() -> impl IntoView {
     let year = year_param();
-    let data = Resource::new(year, |year| fund_detail(year, None));
+    let data = Resource::new(year, fund_for_variation);
     view! { <FormPage form="record_variation" data=data render=variation_view/> }
 }
 
