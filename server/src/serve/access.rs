@@ -181,7 +181,7 @@ pub const PAGES: &[Page] = &[
         Commissioner,
     ),
     page("/audit-trail", "/audit-trail", CommissionerOrAdmin),
-    page("/fund/schemes", "/fund/schemes", Commissioner),
+    page("/fund/schemes", "/fund/schemes", BoardOrCommissioner),
     page("/fund/unit-costs", "/fund/unit-costs", Commissioner),
     page("/fund/unit-costs/new", "/fund/unit-costs/new", Commissioner),
     page(
@@ -375,7 +375,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("organisations/hand_over", Member),
     ("organisations/act_for", SignedIn),
     ("organisations/update", Member),
-    ("portfolio/view", Commissioner),
+    ("portfolio/view", BoardOrCommissioner),
     ("portfolio/unit_costs", Commissioner),
     ("portfolio/save_unit_cost", Commissioner),
     ("portfolio/measures", Commissioner),

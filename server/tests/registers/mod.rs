@@ -336,3 +336,25 @@ both_backends!(
         assert_eq!(status, 403);
     }
 );
+
+both_backends!(board_members_read_the_portfolio, async |app: &TestApp| {
+    server::cli::demo::load(&app.pool).await.unwrap();
+    let board = app
+        .signed_in_as("bo@example.org", &[Role::BoardMember])
+        .await;
+    let (status, page, _) = app.get(&board, "/fund/schemes").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Step Forward Chiropody CIC"), "{page}");
+    // Reading: no links into the schemes, no download.
+    assert!(!page.contains("href=\"/schemes/"), "{page}");
+    assert!(!page.contains("Download these schemes"), "{page}");
+    // A commissioner, after the board member (the rows are kept per kind of viewer), still
+    // gets the links.
+    let cora = app
+        .signed_in_as("cora@example.org", &[Role::Commissioner])
+        .await;
+    let (_, page, _) = app.get(&cora, "/fund/schemes").await;
+    assert!(page.contains("href=\"/schemes/"), "{page}");
+    let (_, page, _) = app.get(&board, "/fund/schemes").await;
+    assert!(!page.contains("href=\"/schemes/"), "{page}");
+});

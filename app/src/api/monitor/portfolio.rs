@@ -14,7 +14,7 @@ use {
 };
 
 #[cfg(feature = "ssr")]
-use crate::auth::require_commissioner as commissioner;
+use crate::auth;
 
 /// The portfolio's status filter: the status rule's verdicts plus the scheme's life stages.
 pub const STATUS_FILTERS: [(&str, &str); 6] = [
@@ -71,6 +71,10 @@ pub struct PortfolioData {
     /// Where this page's data was kept (server only).
     #[serde(skip)]
     pub cache: Option<CachedAt>,
+    /// The viewer runs the schemes (a commissioner), rather than reads the portfolio (a
+    /// board member): the rows link to the schemes only for them.
+    #[serde(default)]
+    pub can_edit: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -204,13 +208,17 @@ pub async fn portfolio(
     #[server(default)] gap: String,
     #[server(default)] page: i64,
 ) -> Result<PortfolioData, AppError> {
-    let (state, _) = commissioner().await?;
+    use crate::domain::roles::Role;
+    let (state, user) = auth::require_any_role(&[Role::Commissioner, Role::BoardMember]).await?;
+    let can_edit = user.has(Role::Commissioner);
     let filter = PortfolioFilter { round, status, gap };
     // Cached until the data changes, and for the day (a scheme's status depends on the date).
     let today = crate::domain::date::uk_date(chrono::Utc::now());
     let (round_id, gap_id) = filter.ids();
+    // Kept apart for commissioners and board members: the rows' HTML differs.
+    let who = if can_edit { "commissioner" } else { "board" };
     let key = format!(
-        "portfolio/{today}/{round_id:?}/{gap_id:?}/{}/{page}",
+        "portfolio/{who}/{today}/{round_id:?}/{gap_id:?}/{}/{page}",
         filter.status.trim()
     );
     let pool = &state.pool;
@@ -220,6 +228,7 @@ pub async fn portfolio(
         .await?;
     Ok(PortfolioData {
         cache: Some(at),
+        can_edit,
         ..(*data).clone()
     })
 }

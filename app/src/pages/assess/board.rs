@@ -39,6 +39,7 @@ fn board_view(data: BoardData) -> impl IntoView {
         <h2 class="govuk-heading-m">"What the Board reads"</h2>
         <ul class="govuk-list">
             <li><a class="govuk-link" href="/fund/gaps">"Gaps in community services"</a></li>
+            <li><a class="govuk-link" href="/fund/schemes">"Portfolio of funded schemes"</a></li>
             {data.fund_year.map(|(year, label)| view! {
                 <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}")>{format!("Pooled fund statement {label}")}</a></li>
             })}

@@ -74,7 +74,9 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         .collect();
     let csv = format!("/fund/schemes.csv?{}", filter.query());
     let rows = p.rows.clone();
-    let rendered = crate::pages::cached_rows_html(p.cache.as_ref(), || portfolio_rows(&rows));
+    let can_edit = p.can_edit;
+    let rendered =
+        crate::pages::cached_rows_html(p.cache.as_ref(), || portfolio_rows(&rows, can_edit));
     let first = (p.page.max(1) as usize - 1) * PORTFOLIO_PAGE_SIZE;
     let showing = (p.pages > 1).then(|| {
         view! {
@@ -83,7 +85,11 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
     });
     view! {
         <PageTitle text="Portfolio of funded schemes"/>
-        <BackLink href="/fund" text="Back to funding"/>
+        {if can_edit {
+            view! { <BackLink href="/fund" text="Back to funding"/> }.into_any()
+        } else {
+            view! { <BackLink href="/board" text="Back to the Board"/> }.into_any()
+        }}
         <h1 class="govuk-heading-l">"Portfolio of funded schemes"</h1>
         <SummaryList rows=vec![
             SummaryRow::new("Committed", p.committed.display()),
@@ -92,17 +98,17 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
             SummaryRow::new("Estimated cost avoided", p.cost_avoided.display()),
         ]/>
         <p class="govuk-body-s">"Cost avoided is an estimate from the outcomes in monitoring returns, valued by the unit costs table with the share credited to each scheme. "
-            <a class="govuk-link" href="/fund/unit-costs">"See the unit costs"</a></p>
+            {can_edit.then(|| view! { <a class="govuk-link" href="/fund/unit-costs">"See the unit costs"</a> })}</p>
         <form method="get" action="/fund/schemes" class="seedbed-search">
             {filter_select("round", "Round", "All rounds", rounds, filter.round.clone())}
             {filter_select("status", "Status", "All statuses", statuses, filter.status.clone())}
             {filter_select("gap", "Gap", "All gaps", gaps, filter.gap.clone())}
             <button type="submit" class="govuk-button govuk-button--secondary">"Filter"</button>
         </form>
-        <p class="govuk-body"><a class="govuk-link" href=csv download="">"Download these schemes (CSV)"</a></p>
+        {can_edit.then(|| view! { <p class="govuk-body"><a class="govuk-link" href=csv download="">"Download these schemes (CSV)"</a></p> })}
         <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Funded schemes (scrolls sideways)">
             <DataTable caption=count headings=vec!["Organisation", "Round", "Award", "Paid to date", "Latest dependency", "Trend", "Status", "Next return due", "Cost avoided"] numeric=vec![2, 3, 4, 8] rendered=rendered>
-                {portfolio_rows(&rows)}
+                {portfolio_rows(&rows, can_edit)}
             </DataTable>
         </div>
         {showing}
@@ -110,13 +116,19 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
     }
 }
 
-/// One page of the portfolio's rows (the same for every commissioner: kept as HTML).
-fn portfolio_rows(rows: &[PortfolioRow]) -> impl IntoView {
+/// One page of the portfolio's rows (the same for every commissioner, and for every board
+/// member: kept as HTML). Each organisation links to its scheme for commissioners.
+fn portfolio_rows(rows: &[PortfolioRow], link: bool) -> impl IntoView {
     rows.iter()
         .map(|r| {
+            let organisation = if link {
+                view! { <a class="govuk-link" href=format!("/schemes/{}", r.scheme_id)>{r.organisation.clone()}</a> }.into_any()
+            } else {
+                view! { <span>{r.organisation.clone()}</span> }.into_any()
+            };
             view! {
                 <tr class="govuk-table__row">
-                    <td class="govuk-table__cell"><a class="govuk-link" href=format!("/schemes/{}", r.scheme_id)>{r.organisation.clone()}</a></td>
+                    <td class="govuk-table__cell">{organisation}</td>
                     <td class="govuk-table__cell">{r.round_title.clone()}</td>
                     <td class="govuk-table__cell govuk-table__cell--numeric">{r.amount.display()}</td>
                     <td class="govuk-table__cell govuk-table__cell--numeric">{r.paid.display()}</td>
