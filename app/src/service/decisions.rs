@@ -218,6 +218,24 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
     })
 }
 
+/// The answers a bid saved for the round's section of `kind` (Budget, Sustainability), if
+/// any. `sections`: the round's sections, read once by the caller.
+async fn saved_answers(
+    conn: &mut sqlx::AnyConnection,
+    sections: &[db::rounds::SectionRow],
+    bid_id: i64,
+    kind: crate::domain::round::SectionKind,
+) -> Result<Option<crate::domain::answers::Answers>, sqlx::Error> {
+    let Some(section) = sections.iter().find(|s| s.kind == kind) else {
+        return Ok(None);
+    };
+    let saved = db::bids::sections(&mut *conn, bid_id).await?;
+    Ok(saved
+        .into_iter()
+        .find(|a| a.section_id == section.id)
+        .map(|a| a.answers))
+}
+
 /// The sustainability plan of a bid, as the award agrees it (none if it cannot be read).
 async fn agreed_plan(
     conn: &mut sqlx::AnyConnection,
@@ -228,41 +246,41 @@ async fn agreed_plan(
     use crate::domain::answers;
     use crate::domain::round::SectionKind;
     let sections = db::rounds::sections(&mut *conn, round_id).await?;
-    let saved = db::bids::sections(&mut *conn, bid_id).await?;
     let funded = answers::funded_years(period_months);
-    Ok(sections
-        .iter()
-        .filter(|s| s.kind == SectionKind::Sustainability)
-        .find_map(|s| saved.iter().find(|a| a.section_id == s.id))
-        .and_then(|a| answers::parse_plan(&a.answers, funded, None, false).ok())
-        .unwrap_or_default())
+    Ok(
+        saved_answers(conn, &sections, bid_id, SectionKind::Sustainability)
+            .await?
+            .and_then(|a| answers::parse_plan(&a, funded, None, false).ok())
+            .unwrap_or_default(),
+    )
 }
 
-/// A first draft of what an award to the bid pays for, from its budget lines.
-pub async fn draft_purpose(
+/// A first draft of what an award pays for, for each of a round's bids, from its budget
+/// lines (the round and its sections read once).
+pub async fn draft_purposes(
     conn: &mut sqlx::AnyConnection,
-    bid_id: i64,
     round_id: i64,
-) -> Result<String, sqlx::Error> {
+    bid_ids: &[i64],
+) -> Result<Vec<String>, sqlx::Error> {
     use crate::domain::answers;
+    use crate::domain::decision::draft_purpose;
     use crate::domain::round::SectionKind;
     let Some(round) = db::rounds::round(&mut *conn, round_id).await? else {
-        return Ok(crate::domain::decision::draft_purpose(&[]));
+        return Ok(bid_ids.iter().map(|_| draft_purpose(&[])).collect());
     };
     let d = &round.details;
     let sections = db::rounds::sections(&mut *conn, round_id).await?;
-    let saved = db::bids::sections(&mut *conn, bid_id).await?;
     let funded = answers::funded_years(d.period_months);
-    let lines: Vec<String> = sections
-        .iter()
-        .filter(|s| s.kind == SectionKind::Budget)
-        .find_map(|s| saved.iter().find(|a| a.section_id == s.id))
-        .and_then(|a| {
-            answers::parse_budget(&a.answers, funded, (d.min_award, d.max_award), false).ok()
-        })
-        .map(|b| b.lines.into_iter().map(|l| l.description).collect())
-        .unwrap_or_default();
-    Ok(crate::domain::decision::draft_purpose(&lines))
+    let mut drafts = Vec::with_capacity(bid_ids.len());
+    for bid_id in bid_ids {
+        let lines: Vec<String> = saved_answers(conn, &sections, *bid_id, SectionKind::Budget)
+            .await?
+            .and_then(|a| answers::parse_budget(&a, funded, (d.min_award, d.max_award), false).ok())
+            .map(|b| b.lines.into_iter().map(|l| l.description).collect())
+            .unwrap_or_default();
+        drafts.push(draft_purpose(&lines));
+    }
+    Ok(drafts)
 }
 
 /// Give a round's unawarded money back to the pooled fund: one action, audited. `None` when

@@ -101,10 +101,7 @@ async fn decide_each(
     let mut conn = state.pool.acquire().await?;
     let ids: Vec<i64> = chosen.iter().map(|r| r.bid_id).collect();
     let scores = db::decisions::scores_of_bids(&mut conn, data.round_id, &ids, true).await?;
-    let mut purposes = Vec::with_capacity(ids.len());
-    for id in &ids {
-        purposes.push(service::draft_purpose(&mut conn, *id, data.round_id).await?);
-    }
+    let purposes = service::draft_purposes(&mut conn, data.round_id, &ids).await?;
     drop(conn);
     let mut done = 0;
     let mut refused = Vec::new();

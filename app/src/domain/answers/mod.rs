@@ -289,7 +289,8 @@ impl AnswerRow {
     }
 }
 
-/// A section's answers as rows, for check answers and the printed bid.
+/// A section's answers as rows, for check answers and the printed bid: what the applicant
+/// typed, and what is worked out from it (no "Change" beside that).
 pub fn answer_rows(
     kind: SectionKind,
     questions: &[(i64, Question)],
@@ -297,30 +298,6 @@ pub fn answer_rows(
     ctx: &SectionContext,
     file_names: &[(i64, String)],
 ) -> Vec<AnswerRow> {
-    let rows = answer_pairs(kind, questions, a, ctx, file_names);
-    let worked_out: &[&str] = match kind {
-        SectionKind::Budget => &["Total cost"],
-        SectionKind::Sustainability => &["Summary"],
-        _ => &[],
-    };
-    rows.into_iter()
-        .map(|(q, answer)| {
-            if worked_out.contains(&q.as_str()) {
-                AnswerRow::worked_out(q, answer)
-            } else {
-                AnswerRow::typed(q, answer)
-            }
-        })
-        .collect()
-}
-
-fn answer_pairs(
-    kind: SectionKind,
-    questions: &[(i64, Question)],
-    a: &Answers,
-    ctx: &SectionContext,
-    file_names: &[(i64, String)],
-) -> Vec<(String, String)> {
     match kind {
         SectionKind::Custom => questions
             .iter()
@@ -329,19 +306,19 @@ fn answer_pairs(
                     .iter()
                     .find(|(f, _)| f == id)
                     .map(|(_, n)| n.as_str());
-                (q.label.clone(), display(*id, q, a, file))
+                AnswerRow::typed(q.label.clone(), display(*id, q, a, file))
             })
             .collect(),
-        SectionKind::Organisation => vec![(
-            "Details confirmed as correct for this bid".into(),
-            if confirmed(a) { "Yes" } else { "No" }.into(),
+        SectionKind::Organisation => vec![AnswerRow::typed(
+            "Details confirmed as correct for this bid",
+            if confirmed(a) { "Yes" } else { "No" },
         )],
         SectionKind::Budget => {
             match parse_budget(a, ctx.funded_years, (ctx.min_award, ctx.max_award), false) {
-                Err(_) => vec![("Budget".into(), "Not complete".into())],
+                Err(_) => vec![AnswerRow::typed("Budget", "Not complete")],
                 Ok(budget) => {
                     let years = ctx.funded_years;
-                    let mut rows: Vec<(String, String)> = budget
+                    let mut rows: Vec<AnswerRow> = budget
                         .lines
                         .iter()
                         .map(|l| {
@@ -352,16 +329,16 @@ fn answer_pairs(
                                 .map(|(i, p)| format!("year {}: {}", i + 1, p.display()))
                                 .collect::<Vec<_>>()
                                 .join(", ");
-                            (
+                            AnswerRow::typed(
                                 format!("{} ({})", l.description, l.category.label()),
                                 amounts,
                             )
                         })
                         .collect();
                     let (_, total) = budget.totals(years);
-                    rows.push(("Total cost".into(), total.display()));
-                    rows.push((
-                        "Amount requested".into(),
+                    rows.push(AnswerRow::worked_out("Total cost", total.display()));
+                    rows.push(AnswerRow::typed(
+                        "Amount requested",
                         budget
                             .requested
                             .map(|p| p.display())
@@ -372,13 +349,13 @@ fn answer_pairs(
             }
         }
         SectionKind::Sustainability => match parse_plan(a, ctx.funded_years, None, false) {
-            Err(_) => vec![("Sustainability plan".into(), "Not complete".into())],
+            Err(_) => vec![AnswerRow::typed("Sustainability plan", "Not complete")],
             Ok(plan) => {
-                let mut rows: Vec<(String, String)> = plan
+                let mut rows: Vec<AnswerRow> = plan
                     .iter()
                     .enumerate()
                     .map(|(i, y)| {
-                        (
+                        AnswerRow::typed(
                             format!("Year {}", i + 1),
                             format!(
                                 "Costs {}, income {}, {} {}, grant dependency {}%",
@@ -395,7 +372,7 @@ fn answer_pairs(
                         )
                     })
                     .collect();
-                rows.push(("Summary".into(), super::bid::summary(&plan)));
+                rows.push(AnswerRow::worked_out("Summary", super::bid::summary(&plan)));
                 rows
             }
         },

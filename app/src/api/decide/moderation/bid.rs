@@ -145,8 +145,10 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
             override_reason: d.override_reason,
         });
     let waiting = db::decisions::awaiting_scores(&mut conn, bid_id).await?;
-    let draft_purpose =
-        crate::service::decisions::draft_purpose(&mut conn, bid_id, round_id).await?;
+    let draft_purpose = crate::service::decisions::draft_purposes(&mut conn, round_id, &[bid_id])
+        .await?
+        .pop()
+        .unwrap_or_default();
     let tranches = db::decisions::tranches_of_bid(&mut conn, bid_id)
         .await?
         .into_iter()
