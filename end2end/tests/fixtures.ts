@@ -73,13 +73,33 @@ async function expectFitsPhone(page: Page, url: string) {
 type Fixtures = { seedbed: Seedbed };
 
 export class Seedbed {
-  constructor(public page: Page, public jsEnabled: boolean) {}
+  /** What went wrong in the browser (script errors, failed or refused requests), newest last:
+   * printed when a page does not hydrate, so that a failure says why. */
+  problems: string[] = [];
+
+  constructor(public page: Page, public jsEnabled: boolean) {
+    page.on('pageerror', (e) => this.problems.push(`script error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.problems.push(`console error: ${m.text()}`);
+    });
+    page.on('requestfailed', (r) => this.problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+    page.on('response', (r) => {
+      if (r.status() >= 500 || (r.url().includes('/pkg/') && r.status() >= 400)) {
+        this.problems.push(`${r.status()} for ${r.url()}`);
+      }
+    });
+  }
 
   /** Wait until the page is usable: with JavaScript, until Leptos has hydrated it. */
   async ready() {
     await this.page.waitForLoadState('load');
     if (this.jsEnabled) {
-      await this.page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+      try {
+        await this.page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 60_000 });
+      } catch (e) {
+        const seen = this.problems.slice(-10).join('\n  ') || 'no script error or failed request was seen';
+        throw new Error(`${this.page.url()} was not hydrated within 60 s:\n  ${seen}`, { cause: e });
+      }
       // After a client-side navigation the new page's title (and content) arrive with its
       // data: wait for them before scanning, or axe may see a page without a <title>.
       await expect(this.page).toHaveTitle(/\S/);
