@@ -57,7 +57,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     use pages::{
         account::*, admin::*, apply::bid_record::*, apply::bids::*, apply::organisations::*,
-        assess::*, decide::moderation::*, fund::pooled::*, fund::questionnaire::*,
+        assess::*, decide::board_moderation::*, decide::meetings::*, decide::moderation::*,
+        decide::pack::*, decide::sign_off::*, fund::pooled::*, fund::questionnaire::*,
         fund::reports::*, fund::rounds::*, market::gaps::*, market::services::*,
         monitor::portfolio::*, monitor::returns::*, monitor::schemes::*, monitor::tranches::*,
         public::contact::*, public::rounds::*, public::*,
@@ -98,6 +99,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fund/rounds/:id/assessment/bids/:bid") view=AssignBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/moderation") view=ModerationPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/moderation/bids/:bid") view=ModerateBidPage ssr=async_mode.clone()/>
+                    <Route path=path!("/sign-off") view=SignOffListPage ssr=async_mode.clone()/>
+                    <Route path=path!("/board/meetings") view=MeetingsPage ssr=async_mode.clone()/>
+                    <Route path=path!("/board/rounds/:id/moderation") view=BoardModerationPage ssr=async_mode.clone()/>
+                    <Route path=path!("/board/meetings/new") view=NewMeetingPage ssr=async_mode.clone()/>
+                    <Route path=path!("/board/meetings/:id") view=MeetingPage ssr=async_mode.clone()/>
+                    <Route path=path!("/board/meetings/:id/pack") view=PackPage ssr=async_mode.clone()/>
+                    <Route path=path!("/sign-off/:bid") view=SignOffPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/measures") view=MeasuresPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/report") view=RoundReportPage ssr=async_mode.clone()/>
                     <Route path=path!("/audit-trail") view=AuditPage ssr=async_mode.clone()/>

@@ -110,6 +110,26 @@ pub fn bid_decision(
     }
 }
 
+/// A partner approver is asked to sign off a recommended award.
+pub fn sign_off_requested(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    round: &str,
+    link: &str,
+) -> OutgoingMail {
+    letter(
+        to,
+        name,
+        format!("An award to {organisation} awaits your sign-off"),
+        format!(
+            "The Board has recommended an award to {organisation} from \"{round}\". The money is \
+             committed only when an approver for every partner of the pooled fund has approved it.\n\n\
+             Read the recommendation and approve or refuse it here:\n\n{link}\n\n"
+        ),
+    )
+}
+
 fn letter(to: &str, name: &str, subject: String, body: String) -> OutgoingMail {
     OutgoingMail {
         to: to.to_string(),

@@ -126,8 +126,48 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await page.getByLabel('Amount to award').fill('20000');
   await page.getByRole('button', { name: 'Record decision' }).click();
   await seedbed.settled('Moderation and decisions');
-  await expect(page.getByText(`${organisation} awarded £20,000.00`)).toBeVisible();
-  await expect(page.getByRole('row').filter({ hasText: organisation })).toContainText('Agreed 4');
+  // The partners have named approvers: the Board's award waits for both to sign it off.
+  await expect(page.getByText(`${organisation}: an award of £20,000.00 is recommended, awaiting sign-off by each partner`)).toBeVisible();
+  const recommended = page.getByRole('row').filter({ hasText: organisation });
+  await expect(recommended).toContainText('Agreed 4');
+  await expect(recommended).toContainText('Recommended £20,000.00, awaiting sign-off');
+
+  // The decision is minuted at the demo's board meeting, and the pack shows it.
+  await page.getByRole('link', { name: 'The Board' }).click();
+  await seedbed.settled('The Board');
+  await page.getByRole('link', { name: 'Board meetings, board packs and minutes' }).click();
+  await seedbed.settled('Board meetings');
+  await page.getByRole('link', { name: /Grimsby Town Hall/ }).click();
+  await seedbed.settled();
+  await expect(page.getByRole('row').filter({ hasText: organisation })).toContainText("Award of £20,000.00 recommended, awaiting the partners' sign-off");
+  await page.getByRole('link', { name: 'Read the board pack' }).click();
+  await seedbed.settled('Board pack');
+  await expect(page.getByRole('heading', { name: new RegExp(organisation.replace(/[()']/g, '.')), level: 3 })).toBeVisible();
+
+  // Each partner's approver signs it off; the last approval makes the award.
+  const partners = [
+    { email: 'director@seedbed.test', partner: 'North East Lincolnshire Council', then: `Awaiting sign-off by NHS Humber and North Yorkshire ICB` },
+    { email: 'icblead@seedbed.test', partner: 'NHS Humber and North Yorkshire ICB', then: `Every partner has signed off: ${organisation} awarded £20,000.00` },
+  ];
+  for (const { email, partner, then } of partners) {
+    await switchUser(seedbed, page, email);
+    await page.getByRole('link', { name: 'Sign-off' }).click();
+    await seedbed.settled('Awards to sign off');
+    await expect(page.getByText(`You sign off for ${partner}.`)).toBeVisible();
+    await page.getByRole('link', { name: organisation }).click();
+    await seedbed.settled(`Sign off the award to ${organisation}`);
+    await expect(page.getByText('Recommended award')).toBeVisible();
+    // A refusal without a reason is refused, and the answer chosen is kept.
+    await page.getByLabel('Refuse').check();
+    await page.getByRole('button', { name: 'Send your answer' }).click();
+    await seedbed.settled(`Sign off the award to ${organisation}`);
+    await expect(page.getByRole('link', { name: 'Enter why you refuse this recommendation: the Board is told' })).toBeVisible();
+    await expect(page.getByLabel('Refuse')).toBeChecked();
+    await page.getByLabel(`Approve for ${partner}`).check();
+    await page.getByRole('button', { name: 'Send your answer' }).click();
+    await seedbed.settled('Awards to sign off');
+    await expect(page.getByText(then)).toBeVisible();
+  }
 
   // The applicant sees the award.
   await switchUser(seedbed, page, owner);

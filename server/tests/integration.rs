@@ -3,6 +3,7 @@
 mod assessment;
 mod backup;
 mod bids;
+mod board;
 mod common;
 mod fault;
 mod fund;

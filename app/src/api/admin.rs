@@ -66,6 +66,12 @@ pub struct UserRecord {
     /// Who they represent on the Board (a constituency code, '' for none).
     #[serde(default)]
     pub constituency: String,
+    /// The partner they sign off for, if a partner approver ('' for none).
+    #[serde(default)]
+    pub approver_for: String,
+    /// The pooled fund's partners: (id, name).
+    #[serde(default)]
+    pub partners: Vec<(i64, String)>,
     pub is_self: bool,
     pub history: Vec<AuditView>,
 }
@@ -78,6 +84,17 @@ pub async fn user_detail(user_id: i64) -> Result<UserRecord, AppError> {
         .ok_or(AppError::NotFound)?;
     let roles = db::users::roles(&state.pool, user.id).await?;
     let constituency = db::users::constituency(&state.pool, user.id).await?;
+    let mut conn = state.pool.acquire().await?;
+    let approver_for = db::users::approver_for(&mut conn, user.id)
+        .await?
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    drop(conn);
+    let partners = db::fund::partners(&state.pool)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     let history = crate::api::history(&state.pool, "user", user.id, 20).await?;
     Ok(UserRecord {
         id: user.id,
@@ -86,34 +103,61 @@ pub async fn user_detail(user_id: i64) -> Result<UserRecord, AppError> {
         email_verified: user.email_verified,
         roles,
         constituency,
+        approver_for,
+        partners,
         is_self: admin.id == user.id,
         history,
     })
 }
 
-/// Replace a user's roles with the ticked ones. Each checkbox posts its role code.
+/// The role checkboxes as posted: each ticked one posts its role code under its own name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RolesTicked {
+    pub board_member: Option<String>,
+    pub lay_evaluator: Option<String>,
+    pub commissioner: Option<String>,
+    pub partner_approver: Option<String>,
+    pub admin: Option<String>,
+}
+
+/// Replace a user's roles with the ticked ones, with who a board member represents and the
+/// partner an approver signs off for.
 #[server(prefix = "/api", endpoint = "admin/set_roles")]
 pub async fn set_roles(
     user_id: i64,
-    board_member: Option<String>,
-    lay_evaluator: Option<String>,
-    commissioner: Option<String>,
-    admin: Option<String>,
+    #[server(flatten)] ticked: RolesTicked,
     constituency: Option<String>,
+    approver_for: Option<String>,
 ) -> Result<(), AppError> {
     let (state, acting) = auth::require_any_role(&[Role::Admin]).await?;
-    let requested: Vec<String> = [board_member, lay_evaluator, commissioner, admin]
-        .into_iter()
-        .flatten()
-        .collect();
+    let RolesTicked {
+        board_member,
+        lay_evaluator,
+        commissioner,
+        partner_approver,
+        admin,
+    } = ticked;
+    let requested: Vec<String> = [
+        board_member,
+        lay_evaluator,
+        commissioner,
+        partner_approver,
+        admin,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let actor = acting.actor();
     let represents = constituency.unwrap_or_default();
+    let signs_for = approver_for.unwrap_or_default();
     let changed = crate::service::accounts::change_roles(
         state.ctx(),
         &actor,
         user_id,
         &requested,
         &represents,
+        &signs_for,
     );
     let name = match changed.await {
         Ok(name) => name,
@@ -122,6 +166,7 @@ pub async fn set_roles(
             let mut values: Vec<(&str, &str)> =
                 requested.iter().map(|c| (c.as_str(), c.as_str())).collect();
             values.push(("constituency", represents.as_str()));
+            values.push(("approver_for", signs_for.as_str()));
             return Err(auth::reject_form("set_roles", &values, e.into()).await);
         }
     };

@@ -1,5 +1,6 @@
 //! Moderation, decisions, and the funded schemes that awards create.
 use crate::domain::assessment::ScoreStats;
+use crate::domain::board::SignOff;
 use crate::domain::decision::{Decision, Outcome};
 use crate::domain::money::Pence;
 use crate::domain::time::{Day, UtcTime};
@@ -185,6 +186,8 @@ pub struct RoundDecision {
     pub outcome: Outcome,
     #[sqlx(rename = "amount_pence")]
     pub amount: Option<Pence>,
+    #[sqlx(try_from = "String")]
+    pub sign_off: SignOff,
 }
 
 /// Decisions in a round.
@@ -193,28 +196,33 @@ pub async fn round_decisions(
     round_id: i64,
 ) -> Result<Vec<RoundDecision>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT d.bid_id, d.outcome, d.amount_pence FROM decisions d JOIN bids b ON b.id = d.bid_id WHERE b.round_id = $1",
+        "SELECT d.bid_id, d.outcome, d.amount_pence, d.sign_off FROM decisions d JOIN bids b ON b.id = d.bid_id WHERE b.round_id = $1",
     )
     .bind(round_id)
     .fetch_all(conn)
     .await
 }
 
-/// Record a decision. An award is final: false when the bid already has one.
+/// Record a decision (replacing one not yet final: a final award, made by a commissioner
+/// alone or signed off by every partner, is never replaced). A new decision clears the
+/// partners' answers to an earlier recommendation. False when a final award stands.
 pub async fn decide(
     conn: &mut AnyConnection,
     bid_id: i64,
     d: &Decision,
+    sign_off: SignOff,
     actor: i64,
     now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "INSERT INTO decisions (bid_id, outcome, amount_pence, conditions, feedback, decided_by, decided_at, override_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        "INSERT INTO decisions (bid_id, outcome, amount_pence, conditions, feedback, decided_by, decided_at, override_reason, sign_off, purpose, returns_every, meeting_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (bid_id) DO UPDATE SET outcome = excluded.outcome, amount_pence = excluded.amount_pence,
          conditions = excluded.conditions, feedback = excluded.feedback, decided_by = excluded.decided_by,
-         decided_at = excluded.decided_at, override_reason = excluded.override_reason
-         WHERE decisions.outcome <> 'award'",
+         decided_at = excluded.decided_at, override_reason = excluded.override_reason,
+         sign_off = excluded.sign_off, purpose = excluded.purpose, returns_every = excluded.returns_every,
+         meeting_id = excluded.meeting_id
+         WHERE NOT (decisions.outcome = 'award' AND decisions.sign_off IN ('none', 'signed'))",
     )
     .bind(bid_id)
     .bind(d.outcome.code())
@@ -224,9 +232,62 @@ pub async fn decide(
     .bind(actor)
     .bind(now)
     .bind(&d.override_reason)
-    .execute(conn)
+    .bind(sign_off.code())
+    .bind(&d.purpose)
+    .bind(i64::from(d.returns_every))
+    .bind(d.meeting_id)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM sign_offs WHERE bid_id = $1")
+        .bind(bid_id)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// A decision as recorded, with what an award needs when it is made at sign-off.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub decision: Decision,
+    pub sign_off: SignOff,
+    pub decided_at: UtcTime,
+}
+
+/// The decision recorded on a bid, in full.
+pub async fn recorded(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+) -> Result<Option<Recorded>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT outcome, amount_pence, conditions, feedback, override_reason, sign_off, purpose,
+                returns_every, decided_at, meeting_id
+         FROM decisions WHERE bid_id = $1",
+    )
+    .bind(bid_id)
+    .fetch_optional(conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let coded = |e: crate::domain::coded::UnknownCode| sqlx::Error::Decode(Box::new(e));
+    let outcome: String = r.try_get("outcome")?;
+    let sign_off: String = r.try_get("sign_off")?;
+    let every: i64 = r.try_get("returns_every")?;
+    Ok(Some(Recorded {
+        decision: Decision {
+            outcome: Outcome::from_stored(outcome).map_err(coded)?,
+            amount: r.try_get("amount_pence")?,
+            conditions: r.try_get("conditions")?,
+            purpose: r.try_get("purpose")?,
+            feedback: r.try_get("feedback")?,
+            returns_every: u32::try_from(every).unwrap_or(3),
+            override_reason: r.try_get("override_reason")?,
+            meeting_id: r.try_get("meeting_id")?,
+        },
+        sign_off: SignOff::from_stored(sign_off).map_err(coded)?,
+        decided_at: r.try_get("decided_at")?,
+    }))
 }
 
 /// A tranche of the scheme a bid's award created.
@@ -252,32 +313,6 @@ pub async fn tranches_of_bid(
     )
     .bind(bid_id)
     .fetch_all(conn)
-    .await
-}
-
-/// The decision on a bid, as its organisation is told it.
-#[derive(Debug, Clone, FromRow)]
-pub struct DecisionOf {
-    #[sqlx(try_from = "String")]
-    pub outcome: Outcome,
-    #[sqlx(rename = "amount_pence")]
-    pub amount: Option<Pence>,
-    pub conditions: String,
-    pub feedback: String,
-    /// Why a bid below a criterion's minimum was awarded ('' if it was not).
-    pub override_reason: String,
-}
-
-/// The decision on a bid, if there is one.
-pub async fn decision_of(
-    conn: &mut AnyConnection,
-    bid_id: i64,
-) -> Result<Option<DecisionOf>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT outcome, amount_pence, conditions, feedback, override_reason FROM decisions WHERE bid_id = $1",
-    )
-    .bind(bid_id)
-    .fetch_optional(conn)
     .await
 }
 

@@ -296,3 +296,56 @@ pub async fn board_members(
         })
         .collect()
 }
+
+/// The partner a user signs off for (None for anyone who is not a partner approver).
+pub async fn set_approver_for(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    partner_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET approver_for = $1 WHERE id = $2")
+        .bind(partner_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The partner `user_id` signs off for, if they hold the partner approver role.
+pub async fn approver_for(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let found: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT u.approver_for FROM users u
+         JOIN user_roles r ON r.user_id = u.id AND r.role = 'partner_approver'
+         WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.flatten())
+}
+
+/// The partner approvers: (partner id, name, email), by partner then name.
+pub async fn partner_approvers(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT u.approver_for, u.full_name, u.email FROM users u
+         JOIN user_roles r ON r.user_id = u.id AND r.role = 'partner_approver'
+         WHERE u.approver_for IS NOT NULL
+         ORDER BY u.approver_for, LOWER(u.full_name), u.id",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("approver_for")?,
+                r.try_get("full_name")?,
+                r.try_get("email")?,
+            ))
+        })
+        .collect()
+}

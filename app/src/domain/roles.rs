@@ -6,14 +6,17 @@ pub enum Role {
     BoardMember,
     LayEvaluator,
     Commissioner,
+    /// Signs off the Board's recommended awards for one pooled-fund partner.
+    PartnerApprover,
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::BoardMember,
         Role::LayEvaluator,
         Role::Commissioner,
+        Role::PartnerApprover,
         Role::Admin,
     ];
 
@@ -22,6 +25,7 @@ impl Role {
             Role::BoardMember => "board_member",
             Role::LayEvaluator => "lay_evaluator",
             Role::Commissioner => "commissioner",
+            Role::PartnerApprover => "partner_approver",
             Role::Admin => "admin",
         }
     }
@@ -35,6 +39,7 @@ impl Role {
             Role::BoardMember => "Board member",
             Role::LayEvaluator => "Lay evaluator",
             Role::Commissioner => "Commissioner",
+            Role::PartnerApprover => "Partner approver",
             Role::Admin => "Admin",
         }
     }
@@ -49,6 +54,9 @@ impl Role {
             }
             Role::Commissioner => {
                 "Manages the pooled fund, runs rounds, awards grants and monitors schemes"
+            }
+            Role::PartnerApprover => {
+                "Signs off the Board's recommended awards for one pooled-fund partner"
             }
             Role::Admin => "Manages user accounts and roles",
         }

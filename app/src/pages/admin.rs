@@ -117,6 +117,18 @@ fn user_view(stored: FlashedForm, user: UserRecord) -> impl IntoView {
     } else {
         stored.value("constituency")
     };
+    let signs_for = if stored.errors.is_empty() {
+        user.approver_for.clone()
+    } else {
+        stored.value("approver_for")
+    };
+    let partners = std::iter::once(Choice::new("", "Not a partner approver"))
+        .chain(
+            user.partners
+                .iter()
+                .map(|(id, name)| Choice::new(id.to_string(), name.clone())),
+        )
+        .collect();
     let constituencies = std::iter::once(Choice::new("", "Not a board member"))
         .chain(
             crate::domain::board::Constituency::ALL
@@ -165,6 +177,8 @@ fn user_view(stored: FlashedForm, user: UserRecord) -> impl IntoView {
                         choices=choices checked=checked error=errors.for_field("roles")/>
                     <Select name="constituency" label="If a board member, who they represent" hint="Each board member represents one part of the community on the Board"
                         choices=constituencies value=represents error=errors.for_field("constituency")/>
+                    <Select name="approver_for" label="If a partner approver, the partner they sign off for" hint="Money from the pooled fund is committed only when an approver of every partner has approved the award"
+                        choices=partners value=signs_for error=errors.for_field("approver_for")/>
                     <Button text="Save roles"/>
                 </ActionForm>
             </div>

@@ -25,6 +25,9 @@ fn nav_items(user: &Option<UserSummary>) -> Vec<(&'static str, &'static str)> {
         if user.roles.contains(&Role::BoardMember) || user.roles.contains(&Role::Commissioner) {
             items.push(("/board", "The Board"));
         }
+        if user.roles.contains(&Role::PartnerApprover) {
+            items.push(("/sign-off", "Sign-off"));
+        }
         if user.roles.contains(&Role::Admin) {
             items.push(("/admin/users", "Users"));
         }

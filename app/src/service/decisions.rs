@@ -3,7 +3,8 @@
 use super::{Ctx, Done};
 use crate::db;
 use crate::domain::bid::BidStatus;
-use crate::domain::decision::{DecisionForm, Outcome};
+use crate::domain::board::{award_sign_off, SignOff};
+use crate::domain::decision::{Decision, DecisionForm, Outcome};
 use crate::domain::fund::LedgerRefusal;
 use crate::domain::money::Pence;
 use crate::error::{AppError, FieldError};
@@ -36,8 +37,19 @@ pub enum DecisionError {
     NotEnoughMoney(LedgerRefusal),
     #[error("This bid has already been awarded")]
     AlreadyAwarded,
+    #[error("{}", awaiting_message(*.0))]
+    AwaitingSignOff(i64),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+fn awaiting_message(n: i64) -> String {
+    let what = if n == 1 {
+        "1 recommended award in this round awaits".to_string()
+    } else {
+        format!("{n} recommended awards in this round await")
+    };
+    format!("{what} the partners' sign-off: its money stays in the round until it is signed off or refused")
 }
 
 impl From<DecisionError> for AppError {
@@ -108,21 +120,41 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
     let requested = bid.requested.unwrap_or(Pence(0));
     let scores_in = crate::domain::decision::check_scores_in(form, &waiting);
     let overridden = crate::domain::decision::check_override(form, fundable);
-    let mut decision = match (form.parse(requested), scores_in, overridden) {
-        (Ok(mut decision), Ok(()), Ok(reason)) => {
+    let meetings: Vec<i64> = {
+        let mut conn = ctx.pool.acquire().await?;
+        db::meetings::for_round(&mut conn, round_id)
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
+    };
+    let meeting = crate::domain::meeting::meeting_choice(&form.meeting, &meetings);
+    let mut decision = match (form.parse(requested), scores_in, overridden, meeting) {
+        (Ok(mut decision), Ok(()), Ok(reason), Ok(meeting_id)) => {
             decision.override_reason = reason.unwrap_or_default();
+            decision.meeting_id = meeting_id;
             decision
         }
-        (parsed, scores_in, overridden) => {
+        (parsed, scores_in, overridden, meeting) => {
             let mut errors = parsed.err().unwrap_or_default();
             errors.extend(scores_in.err());
             errors.extend(overridden.err());
+            errors.extend(meeting.err());
             return Err(DecisionError::Invalid(errors));
         }
     };
     if decision.outcome != Outcome::Award {
         decision.override_reason.clear();
     }
+    if decision.outcome == Outcome::Award && round.fund_id.is_none() {
+        return Err(DecisionError::NoFund);
+    }
+    let sign_off = if decision.outcome == Outcome::Award {
+        let mut conn = ctx.pool.acquire().await?;
+        award_sign_off(db::sign_offs::partners_with_approvers(&mut conn).await?)
+    } else {
+        SignOff::NotNeeded
+    };
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
     let mut scheme_id = None;
@@ -131,44 +163,18 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
         bid.organisation_name,
         decision.outcome.label().to_lowercase()
     );
-    if decision.outcome == Outcome::Award {
+    let mut action = "bid.decided";
+    if decision.outcome == Outcome::Award && sign_off == SignOff::NotNeeded {
         let amount = decision.amount.unwrap_or(requested);
-        let fund_id = round.fund_id.ok_or(DecisionError::NoFund)?;
         // The money first: the conditional updates are the transaction's first statements.
-        let reason = format!("Award to {}", bid.organisation_name);
-        db::fund::commit(&mut tx, fund_id, round_id, amount, &reason, actor, now).await?;
-        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, now).await? {
+        commit_money(&mut tx, &round, &bid.organisation_name, amount, actor, now).await?;
+        if !db::decisions::decide(&mut tx, bid_id, &decision, sign_off, actor, now).await? {
             return Err(DecisionError::AlreadyAwarded);
         }
-        let period = round.details.period_months;
-        let tranches = crate::domain::decision::default_tranches(amount, start, period);
-        let plan = agreed_plan(&mut tx, bid_id, round_id, period).await?;
-        let periods =
-            crate::domain::monitoring::return_schedule(start, period, decision.returns_every);
-        let scheme = db::schemes::NewScheme {
-            bid_id,
-            round_id,
-            organisation_id: bid.organisation_id,
-            amount,
-            conditions: &decision.conditions,
-            purpose: &decision.purpose,
-            plan: &plan,
-            starts_on: start,
-            return_every: decision.returns_every,
-            tranches: &tranches,
-            periods: &periods,
-        };
-        scheme_id = Some(db::schemes::create(&mut tx, &scheme, now).await?);
-        db::bids::move_status(&mut tx, bid_id, bid.status, BidStatus::Awarded, now).await?;
+        scheme_id = Some(create_scheme(&mut tx, &bid, &round, &decision, start, now).await?);
         message = format!("{} awarded {}", bid.organisation_name, amount.display());
-        if !decision.override_reason.is_empty() {
-            message.push_str(&format!(
-                ", although it scored below a criterion's minimum: {}",
-                decision.override_reason
-            ));
-        }
     } else {
-        if !db::decisions::decide(&mut tx, bid_id, &decision, actor, now).await? {
+        if !db::decisions::decide(&mut tx, bid_id, &decision, sign_off, actor, now).await? {
             return Err(DecisionError::AlreadyAwarded);
         }
         let to = match (decision.outcome, bid.status) {
@@ -179,43 +185,138 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
         if let Some(to) = to {
             db::bids::move_status(&mut tx, bid_id, bid.status, to, now).await?;
         }
+        if sign_off == SignOff::Awaiting {
+            action = "bid.recommended";
+            message = format!(
+                "{}: an award of {} is recommended, awaiting sign-off by each partner",
+                bid.organisation_name,
+                decision.amount.unwrap_or(requested).display()
+            );
+        }
+    }
+    if decision.outcome == Outcome::Award && !decision.override_reason.is_empty() {
+        message.push_str(&format!(
+            ", although it scored below a criterion's minimum: {}",
+            decision.override_reason
+        ));
     }
     db::audit::record(
         &mut tx,
         db::audit::Entry {
             actor: Some(actor),
-            action: "bid.decided",
+            action,
             subject_type: "bid",
             subject_id: bid_id.to_string(),
             summary: message.clone(),
             before: Some(bid.status.label().into()),
-            after: Some(decision.outcome.label().into()),
+            after: Some(match sign_off {
+                SignOff::Awaiting => sign_off.label().into(),
+                _ => decision.outcome.label().into(),
+            }),
         },
     )
     .await?;
     let members = db::bids::member_emails(&mut tx, bid.organisation_id).await?;
+    let approvers = if sign_off == SignOff::Awaiting {
+        db::users::partner_approvers(&mut tx).await?
+    } else {
+        Vec::new()
+    };
     tx.commit().await?;
     let mut mail = Vec::new();
-    if decision.outcome != Outcome::Reserve {
-        let link = match scheme_id {
-            Some(id) => format!("{}/schemes/{id}", ctx.base_url),
-            None => format!("{}/bids/{bid_id}/view", ctx.base_url),
-        };
-        for m in members {
-            mail.push(crate::mail::bid_decision(
-                &m.email,
-                &m.full_name,
-                &bid.organisation_name,
-                &bid.round_title,
-                &decision,
-                &link,
-            ));
-        }
+    // An award waiting for sign-off is not told to the organisation yet: the approvers are.
+    if decision.outcome != Outcome::Reserve && sign_off != SignOff::Awaiting {
+        mail = decision_mail(ctx, &members, &bid, &decision, scheme_id);
+    }
+    for (_, name, email) in approvers {
+        mail.push(crate::mail::sign_off_requested(
+            &email,
+            &name,
+            &bid.organisation_name,
+            &bid.round_title,
+            &format!("{}/sign-off/{bid_id}", ctx.base_url),
+        ));
     }
     Ok(Done {
         value: message,
         mail,
     })
+}
+
+/// Commit an award's money from the round's envelope and the pooled fund (refused when
+/// either would be overdrawn).
+pub(super) async fn commit_money(
+    tx: &mut sqlx::AnyConnection,
+    round: &db::rounds::RoundRow,
+    organisation: &str,
+    amount: Pence,
+    actor: i64,
+    now: crate::domain::time::UtcTime,
+) -> Result<(), DecisionError> {
+    let fund_id = round.fund_id.ok_or(DecisionError::NoFund)?;
+    let reason = format!("Award to {organisation}");
+    db::fund::commit(tx, fund_id, round.id, amount, &reason, actor, now).await?;
+    Ok(())
+}
+
+/// An award's funded scheme: tranches of 50/30/20%, its return schedule and the agreed
+/// sustainability plan; the bid becomes awarded. (The scheme's id.)
+pub(super) async fn create_scheme(
+    tx: &mut sqlx::AnyConnection,
+    bid: &db::bids::BidRow,
+    round: &db::rounds::RoundRow,
+    decision: &Decision,
+    start: chrono::NaiveDate,
+    now: crate::domain::time::UtcTime,
+) -> Result<i64, DecisionError> {
+    let amount = decision.amount.or(bid.requested).unwrap_or(Pence(0));
+    let period = round.details.period_months;
+    let tranches = crate::domain::decision::default_tranches(amount, start, period);
+    let plan = agreed_plan(&mut *tx, bid.id, round.id, period).await?;
+    let periods = crate::domain::monitoring::return_schedule(start, period, decision.returns_every);
+    let scheme = db::schemes::NewScheme {
+        bid_id: bid.id,
+        round_id: round.id,
+        organisation_id: bid.organisation_id,
+        amount,
+        conditions: &decision.conditions,
+        purpose: &decision.purpose,
+        plan: &plan,
+        starts_on: start,
+        return_every: decision.returns_every,
+        tranches: &tranches,
+        periods: &periods,
+    };
+    let id = db::schemes::create(&mut *tx, &scheme, now).await?;
+    db::bids::move_status(&mut *tx, bid.id, bid.status, BidStatus::Awarded, now).await?;
+    Ok(id)
+}
+
+/// The emails telling an organisation's members of an award or a decline.
+pub(super) fn decision_mail(
+    ctx: Ctx<'_>,
+    members: &[db::bids::Recipient],
+    bid: &db::bids::BidRow,
+    decision: &Decision,
+    scheme_id: Option<i64>,
+) -> Vec<crate::mail::OutgoingMail> {
+    let link = match scheme_id {
+        Some(id) => format!("{}/schemes/{id}", ctx.base_url),
+        None => format!("{}/bids/{}/view", ctx.base_url, bid.id),
+    };
+    members
+        .iter()
+        .map(|m| {
+            crate::mail::bid_decision(
+                &m.email,
+                &m.full_name,
+                &bid.organisation_name,
+                &bid.round_title,
+                decision,
+                &link,
+            )
+        })
+        .collect()
 }
 
 /// The answers a bid saved for the round's section of `kind` (Budget, Sustainability), if
@@ -237,7 +338,7 @@ async fn saved_answers(
 }
 
 /// The sustainability plan of a bid, as the award agrees it (none if it cannot be read).
-async fn agreed_plan(
+pub async fn agreed_plan(
     conn: &mut sqlx::AnyConnection,
     bid_id: i64,
     round_id: i64,
@@ -284,12 +385,13 @@ pub async fn draft_purposes(
 }
 
 /// Give a round's unawarded money back to the pooled fund: one action, audited. `None` when
-/// the round does not exist or is not funded from a pooled fund.
+/// the round does not exist or is not funded from a pooled fund. Refused while a recommended
+/// award waits for sign-off: its money stays in the round's envelope until then.
 pub async fn release_unawarded(
     ctx: Ctx<'_>,
     actor: i64,
     round_id: i64,
-) -> Result<Option<Pence>, sqlx::Error> {
+) -> Result<Option<Pence>, DecisionError> {
     let mut conn = ctx.pool.acquire().await?;
     let Some(fund_id) = db::rounds::round(&mut conn, round_id)
         .await?
@@ -297,6 +399,10 @@ pub async fn release_unawarded(
     else {
         return Ok(None);
     };
+    let waiting = db::sign_offs::awaiting_in_round(&mut conn, round_id).await?;
+    if waiting > 0 {
+        return Err(DecisionError::AwaitingSignOff(waiting));
+    }
     drop(conn);
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;

@@ -10,6 +10,7 @@ pub mod bids;
 pub mod decisions;
 pub mod fund;
 pub mod measures;
+pub mod meetings;
 pub mod organisations;
 pub mod registers;
 pub mod reminders;
@@ -17,6 +18,7 @@ pub mod reports;
 pub mod returns;
 pub mod rounds;
 pub mod schemes;
+pub mod sign_off;
 pub mod tokens;
 pub mod tranches;
 

@@ -3,6 +3,7 @@
 use super::Ctx;
 use crate::db;
 use crate::domain::audit::{action_label, record_label, AuditFilter, AuditItem};
+use crate::domain::decision::Outcome;
 use crate::domain::report::{criterion_summary, round_figures, BidFacts, RoundReport};
 use crate::domain::roles::Role;
 use crate::error::AppError;
@@ -52,8 +53,10 @@ pub async fn round_report(ctx: Ctx<'_>, round_id: i64) -> Result<RoundReport, Re
         counts.0 += 1;
         counts.1 += u32::from(s.submitted_at.is_some());
     }
+    // A recommended award still waiting for the partners' sign-off is not an award yet.
     let decided: BTreeMap<i64, _> = decisions
         .into_iter()
+        .filter(|d| d.outcome != Outcome::Award || d.sign_off.is_final_award())
         .map(|d| (d.bid_id, (d.outcome, d.amount)))
         .collect();
     let facts: Vec<BidFacts> = bids

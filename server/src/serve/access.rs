@@ -8,7 +8,9 @@
 //! Samples use placeholders the test fills from the demo data: `{round}` (the pilot round, in
 //! assessment), `{open}` (a round open for bids), `{bid}` (applicant A's bid in the pilot),
 //! `{section}`, `{question}`, `{criterion}` (of the pilot round), `{org}` (A's organisation),
-//! `{scheme}`, `{tranche}`, `{return}` (a funded scheme A is a member of), `{gap}`,
+//! `{scheme}`, `{tranche}`, `{return}` (a funded scheme A is a member of), `{recommended}` (the
+//! pilot's bid recommended for an award, awaiting sign-off), `{meeting}` (the demo's board
+//! meeting), `{gap}`,
 //! `{service}`, `{unit_cost}`, `{partner}`, `{year}` (this year's pooled fund), `{user}`.
 
 /// The people the matrix is checked for.
@@ -26,11 +28,13 @@ pub enum Who {
     /// Assigned to the bid (the carers' section), no conflict.
     LayEvaluator,
     Commissioner,
+    /// A partner approver (the ICB's), with the pilot's recommended award awaiting them.
+    Approver,
     Admin,
 }
 
 impl Who {
-    pub const ALL: [Who; 8] = [
+    pub const ALL: [Who; 9] = [
         Who::SignedOut,
         Who::ApplicantA,
         Who::ApplicantB,
@@ -38,6 +42,7 @@ impl Who {
         Who::ConflictedBoardMember,
         Who::LayEvaluator,
         Who::Commissioner,
+        Who::Approver,
         Who::Admin,
     ];
 }
@@ -61,6 +66,13 @@ pub enum Access {
     AssignedAssessor,
     Commissioner,
     CommissionerOrAdmin,
+    /// A partner approver (joint sign-off).
+    PartnerApprover,
+    /// Board members, commissioners and partner approvers (board meetings and packs).
+    BoardCommissionerOrApprover,
+    /// A board member who has finished every bid of the round assigned to them (scored it or
+    /// declared a conflict): no one in the demo's state, where no one has scored yet.
+    BoardWhoScored,
     Admin,
 }
 
@@ -79,6 +91,14 @@ impl Access {
             Access::AssignedAssessor => matches!(who, BoardMember | LayEvaluator),
             Access::Commissioner => who == Commissioner,
             Access::CommissionerOrAdmin => matches!(who, Commissioner | Admin),
+            Access::PartnerApprover => who == Approver,
+            Access::BoardWhoScored => false,
+            Access::BoardCommissionerOrApprover => {
+                matches!(
+                    who,
+                    BoardMember | ConflictedBoardMember | Commissioner | Approver
+                )
+            }
             Access::Admin => who == Admin,
         }
     }
@@ -138,6 +158,29 @@ pub const PAGES: &[Page] = &[
     ),
     page("/assess", "/assess", Assessors),
     page("/board", "/board", BoardOrCommissioner),
+    page("/sign-off", "/sign-off", PartnerApprover),
+    page(
+        "/board/meetings",
+        "/board/meetings",
+        BoardCommissionerOrApprover,
+    ),
+    page(
+        "/board/rounds/:id/moderation",
+        "/board/rounds/{round}/moderation",
+        BoardWhoScored,
+    ),
+    page("/board/meetings/new", "/board/meetings/new", Commissioner),
+    page(
+        "/board/meetings/:id",
+        "/board/meetings/{meeting}",
+        BoardCommissionerOrApprover,
+    ),
+    page(
+        "/board/meetings/:id/pack",
+        "/board/meetings/{meeting}/pack",
+        BoardCommissionerOrApprover,
+    ),
+    page("/sign-off/:bid", "/sign-off/{recommended}", PartnerApprover),
     page("/assess/bids/:id", "/assess/bids/{bid}", AssignedAssessor),
     page(
         "/assess/bids/:id/check",
@@ -333,6 +376,16 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("assessment/reopen", Commissioner),
     ("assessment/training", Commissioner),
     ("board/members", BoardOrCommissioner),
+    ("sign-off/list", PartnerApprover),
+    ("sign-off/recommendation", PartnerApprover),
+    ("sign-off/answer", PartnerApprover),
+    ("board/meetings", BoardCommissionerOrApprover),
+    ("decisions/board_moderation", BoardWhoScored),
+    ("board/meeting", BoardCommissionerOrApprover),
+    ("board/pack", BoardCommissionerOrApprover),
+    ("board/new_meeting", Commissioner),
+    ("board/arrange_meeting", Commissioner),
+    ("board/attendance", Commissioner),
     ("assessment/record_training", Commissioner),
     ("assessment/interests", Commissioner),
     ("bids/start_info", SignedIn),

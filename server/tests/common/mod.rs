@@ -452,3 +452,12 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// The partners have not named approvers (as before joint sign-off was set up): a
+/// commissioner's award is made at once. For tests about something other than sign-off.
+pub async fn without_sign_off(app: &TestApp) {
+    sqlx::query("UPDATE users SET approver_for = NULL")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}

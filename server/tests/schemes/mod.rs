@@ -14,8 +14,9 @@ pub(crate) async fn client_for(app: &TestApp, email: &str) -> reqwest::Client {
     client
 }
 
-/// The demo's pilot round, with Happy Feet Chiropody CIC's bid awarded £24,000 by the
-/// commissioner through the decision page: (scheme id, commissioner, applicant).
+/// The demo's pilot round, with Happy Feet Chiropody CIC's bid recommended for £24,000 by
+/// the commissioner through the decision page and signed off by both partners' approvers:
+/// (scheme id, commissioner, applicant).
 pub(crate) async fn awarded_scheme(app: &TestApp) -> (i64, reqwest::Client, reqwest::Client) {
     server::cli::demo::load(&app.pool).await.unwrap();
     let round_id: i64 = sqlx::query("SELECT id FROM rounds WHERE title = $1")
@@ -54,6 +55,8 @@ pub(crate) async fn awarded_scheme(app: &TestApp) -> (i64, reqwest::Client, reqw
         )
         .await;
     assert_eq!(res.status, 302, "{}", res.body);
+    // The demo's partners have named approvers: both sign the Board's recommendation off.
+    super::board::sign_off_by_both(app, bid_id).await;
     let scheme_id: i64 = sqlx::query("SELECT id FROM schemes WHERE bid_id = $1")
         .bind(bid_id)
         .fetch_one(&app.pool)

@@ -142,6 +142,18 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await,
     );
     ids.insert("scheme", scheme);
+    ids.insert(
+        "recommended",
+        id(
+            app,
+            "SELECT MIN(bid_id) FROM decisions WHERE sign_off = 'awaiting'",
+        )
+        .await,
+    );
+    ids.insert(
+        "meeting",
+        id(app, "SELECT MIN(id) FROM board_meetings").await,
+    );
     ids.insert("gap", id(app, "SELECT MIN(id) FROM gaps").await);
     ids.insert("service", id(app, "SELECT MIN(id) FROM services").await);
     ids.insert("unit_cost", id(app, "SELECT MIN(id) FROM unit_costs").await);
@@ -157,6 +169,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         (Who::ConflictedBoardMember, "board2@seedbed.test"),
         (Who::LayEvaluator, "carer@seedbed.test"),
         (Who::Commissioner, "commissioner@seedbed.test"),
+        (Who::Approver, "icblead@seedbed.test"),
         (Who::Admin, "admin@seedbed.test"),
     ] {
         let client = new_client();
@@ -266,6 +279,7 @@ fn arguments(ids: &BTreeMap<&'static str, String>, function: &str) -> Vec<(Strin
         ("tranche_id", id("tranche")),
         ("return_id", id("return")),
         ("user_id", id("user")),
+        ("meeting_id", id("meeting")),
         ("measure_id", "1".into()),
         ("item_id", "1".into()),
         ("id", id(record)),

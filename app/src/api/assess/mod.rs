@@ -32,6 +32,7 @@ use crate::auth::require_commissioner as commissioner;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssignmentItem {
     pub bid_id: i64,
+    pub round_id: i64,
     pub round_title: String,
     pub organisation: String,
     pub reference: Option<String>,
@@ -48,6 +49,7 @@ pub async fn my_assessments() -> Result<Vec<AssignmentItem>, AppError> {
         .map(|a| AssignmentItem {
             status: a.status(),
             bid_id: a.bid_id,
+            round_id: a.round_id,
             round_title: a.round_title,
             organisation: a.organisation_name,
             reference: a.reference,

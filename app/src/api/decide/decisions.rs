@@ -115,6 +115,7 @@ async fn decide_each(
             returns_every: String::new(),
             award_before_scores: award_before_scores.to_string(),
             override_reason: String::new(),
+            meeting: String::new(),
         };
         let cmd = Decide {
             round_id: data.round_id,
@@ -141,9 +142,14 @@ async fn decide_each(
 #[server(prefix = "/api", endpoint = "decisions/release")]
 pub async fn release_unawarded(round_id: i64) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
-    let released = service::release_unawarded(state.ctx(), user.id, round_id)
-        .await?
-        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let released = match service::release_unawarded(state.ctx(), user.id, round_id).await {
+        Ok(Some(released)) => released,
+        Ok(None) | Err(DecisionError::NotFound) => {
+            return Err(auth::with_status(AppError::NotFound))
+        }
+        // Shown in the moderation page's error summary.
+        Err(e) => return Err(auth::reject_form("decide_batch", &[], e.into()).await),
+    };
     let session = auth::session().await?;
     auth::notice_and_redirect(
         &session,

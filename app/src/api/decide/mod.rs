@@ -1,4 +1,7 @@
 //! Deciding (commissioners): moderation of the scores, the ranked list against the
 //! envelope, and the decisions on bids.
 pub mod decisions;
+pub mod meetings;
 pub mod moderation;
+pub mod pack;
+pub mod sign_off;

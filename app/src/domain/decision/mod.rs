@@ -33,6 +33,8 @@ pub struct DecisionForm {
     pub award_before_scores: String,
     /// Why a bid below a criterion's minimum score is awarded anyway.
     pub override_reason: String,
+    /// The board meeting (id) at which the Board made this decision ('' for none).
+    pub meeting: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +52,9 @@ pub struct Decision {
     /// For an award of a bid below a criterion's minimum score: why ('' otherwise).
     #[serde(default)]
     pub override_reason: String,
+    /// The board meeting at which the Board made it, if any.
+    #[serde(default)]
+    pub meeting_id: Option<i64>,
 }
 
 impl DecisionForm {
@@ -123,6 +128,7 @@ impl DecisionForm {
                 feedback,
                 returns_every: returns_every.map(Frequency::months).unwrap_or(3),
                 override_reason: String::new(),
+                meeting_id: None,
             }),
             _ => Err(errors),
         }

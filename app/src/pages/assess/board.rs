@@ -36,6 +36,8 @@ fn board_view(data: BoardData) -> impl IntoView {
         <DataTable caption="Board members" headings=vec!["Member", "Represents"]>
             {rows}
         </DataTable>
+        <h2 class="govuk-heading-m">"Meetings"</h2>
+        <p class="govuk-body"><a class="govuk-link" href="/board/meetings">"Board meetings, board packs and minutes"</a></p>
         <h2 class="govuk-heading-m">"What the Board reads"</h2>
         <ul class="govuk-list">
             <li><a class="govuk-link" href="/fund/gaps">"Gaps in community services"</a></li>

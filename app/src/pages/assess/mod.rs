@@ -64,6 +64,22 @@ pub fn AssessHomePage() -> impl IntoView {
                             }
                         }).collect_view();
                         let empty = list.is_empty();
+                        // A board member reads a round's moderation once they have finished
+                        // every bid of it assigned to them.
+                        let mut rounds: Vec<(i64, String)> = Vec::new();
+                        for a in list.iter().filter(|a| a.panel == crate::domain::round::Panel::Board) {
+                            if !rounds.iter().any(|(id, _)| *id == a.round_id) {
+                                rounds.push((a.round_id, a.round_title.clone()));
+                            }
+                        }
+                        rounds.retain(|(id, _)| {
+                            let statuses: Vec<AssignmentStatus> = list.iter().filter(|a| a.round_id == *id).map(|a| a.status).collect();
+                            crate::domain::board::reads_moderation(&statuses)
+                        });
+                        let readable = rounds.iter().map(|(id, title)| view! {
+                            <li><a class="govuk-link" href=format!("/board/rounds/{id}/moderation")>{format!("Read the moderation of {title}")}</a></li>
+                        }).collect_view();
+                        let any_readable = !rounds.is_empty();
                         view! {
                             <PageTitle text="Your assessments"/>
                             <h1 class="govuk-heading-l">"Your assessments"</h1>
@@ -75,6 +91,11 @@ pub fn AssessHomePage() -> impl IntoView {
                                     <DataTable caption="Bids assigned to you" headings=vec!["", "Organisation", "Reference", "Funding round", "Your panel", "Status"]>
                                         {rows}
                                     </DataTable>
+                                    {any_readable.then(|| view! {
+                                        <h2 class="govuk-heading-m">"Everyone's scores"</h2>
+                                        <p class="govuk-body">"You have finished scoring these rounds: you can now read every assessor's scores and the ranking."</p>
+                                        <ul class="govuk-list">{readable}</ul>
+                                    })}
                                 }.into_any()
                             }}
                         }.into_any()

@@ -1,2 +1,6 @@
 //! Deciding (commissioners): moderation and decisions.
+pub mod board_moderation;
+pub mod meetings;
 pub mod moderation;
+pub mod pack;
+pub mod sign_off;

@@ -9,6 +9,7 @@ use crate::components::{
     MoneyInput, PageTitle, Pagination, Radios, Select, SmallForm, SummaryList, SummaryRow,
     Textarea,
 };
+use crate::domain::board::SignOff;
 use crate::domain::decision::{DecisionForm, Outcome};
 use crate::domain::money::Pence;
 use crate::pages::{pick, FormPage};
@@ -16,11 +17,19 @@ use crate::web::id_param;
 use crate::web::FlashedForm;
 use leptos::prelude::*;
 
-fn decision_text(d: &Option<(Outcome, Option<crate::domain::money::Pence>)>) -> String {
+type Recorded = (Outcome, Option<crate::domain::money::Pence>, SignOff);
+
+fn decision_text(d: &Option<Recorded>) -> String {
     match d {
         None => "None yet".into(),
-        Some((Outcome::Award, Some(amount))) => format!("Awarded {}", amount.display()),
-        Some((outcome, _)) => outcome.label().to_string(),
+        Some((Outcome::Award, Some(amount), SignOff::Awaiting)) => {
+            format!("Recommended {}, awaiting sign-off", amount.display())
+        }
+        Some((Outcome::Award, Some(amount), SignOff::Refused)) => {
+            format!("Recommended {}, refused at sign-off", amount.display())
+        }
+        Some((Outcome::Award, Some(amount), _)) => format!("Awarded {}", amount.display()),
+        Some((outcome, _, _)) => outcome.label().to_string(),
     }
 }
 
@@ -359,9 +368,45 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
         returns_every: "3".into(),
         award_before_scores: String::new(),
         override_reason: String::new(),
+        meeting: saved
+            .as_ref()
+            .and_then(|d| d.meeting_id)
+            .or(b.meetings.first().map(|(id, _)| *id))
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
     };
+    let meetings: Vec<Choice> = std::iter::once(Choice::new("", "Not at a board meeting"))
+        .chain(
+            b.meetings
+                .iter()
+                .map(|(id, name)| Choice::new(id.to_string(), name.clone())),
+        )
+        .collect();
+    let has_meetings = !b.meetings.is_empty();
     let v = |name: &str, saved: &str| pick(&decided, name, saved);
-    let awarded = saved.as_ref().is_some_and(|d| d.outcome == Outcome::Award);
+    let awarded = saved
+        .as_ref()
+        .is_some_and(|d| d.outcome == Outcome::Award && d.sign_off.is_final_award());
+    let sign_off = saved
+        .as_ref()
+        .filter(|d| d.outcome == Outcome::Award && !d.sign_off.is_final_award())
+        .map(|d| {
+            let answers = d
+                .answers
+                .iter()
+                .map(|a| view! { <li>{a.clone()}</li> })
+                .collect_view();
+            let head = match d.sign_off {
+                SignOff::Refused => "The recommended award was refused at sign-off. No money was committed: record the Board's decision again, or another decision.",
+                _ => "The Board's recommendation of an award awaits sign-off: the money is committed when an approver for every partner has approved it. Until then you can change the recommendation.",
+            };
+            view! {
+                <div class="govuk-inset-text">
+                    <p class="govuk-body">{head}</p>
+                    <ul class="govuk-list govuk-list--bullet">{answers}</ul>
+                </div>
+            }
+        });
     let outcomes = Outcome::ALL
         .iter()
         .map(|o| Choice::new(o.code(), o.label()))
@@ -418,6 +463,7 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
             }.into_any()
         } else {
             view! {
+                {sign_off}
                 <form method="post" action="/api/decisions/decide" novalidate>
                     <input type="hidden" name="round_id" value=b.round_id.to_string()/>
                     <input type="hidden" name="bid_id" value=r.bid_id.to_string()/>
@@ -432,6 +478,10 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
                         </div>
                         <Textarea name="override_reason" label="If you award it, the reason for awarding a bid below a minimum score" rows=3
                             value=v("override_reason", "") error=errors.for_field("override_reason")/>
+                    })}
+                    {has_meetings.then(|| view! {
+                        <Select name="meeting" label="Board meeting where the Board made this decision" hint="It is recorded in that meeting's minutes"
+                            choices=meetings value=v("meeting", &form.meeting) error=errors.for_field("meeting")/>
                     })}
                     <Radios name="outcome" legend="Decision" choices=outcomes value=v("outcome", &form.outcome) error=errors.for_field("outcome")/>
                     <MoneyInput name="amount" label="Amount to award" hint=format!("Up to the {} requested. Paid in three tranches: 50%, 30% and 20%", r.requested.display())

@@ -21,7 +21,13 @@ struct DemoBid {
     carers: &'static str,
 }
 
-const BIDS: [DemoBid; 2] = [
+/// The third pilot bid: not assigned to the panel (it came in by post and was scored at the
+/// Board's pre-meeting: its agreed scores are recorded), recommended for an award by the
+/// Board and signed off by the council, the ICB's sign-off awaited (mod.rs, `recommend`).
+pub const RECOMMENDED_OWNER: &str = "circle@seedbed.test";
+pub const RECOMMENDED_ORGANISATION: &str = "Cleethorpes Carers' Circle";
+
+const BIDS: [DemoBid; 3] = [
     DemoBid {
         owner: "applicant@seedbed.test",
         organisation: "Happy Feet Chiropody CIC",
@@ -39,6 +45,15 @@ const BIDS: [DemoBid; 2] = [
         charity_number: "",
         service: "A volunteer foot care clinic after the Tuesday lunch club, with home visits for members who cannot come.",
         carers: "Carers who come to the lunch club asked for it and will run the rota with us.",
+    },
+    DemoBid {
+        owner: RECOMMENDED_OWNER,
+        organisation: RECOMMENDED_ORGANISATION,
+        legal_form: "registered_charity",
+        company_number: "",
+        charity_number: "1187654",
+        service: "A carers' foot care morning once a fortnight at the Circle's drop-in, with a trained volunteer and a visiting podiatrist.",
+        carers: "The Circle is run by carers: twelve members planned the sessions and the sitting service that frees carers to come.",
     },
 ];
 
@@ -198,15 +213,88 @@ pub async fn load(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<(
         app::db::training::record(&mut tx, *user, &training, actor, now).await?;
     }
     app::db::assessment::set_panel(&mut tx, round_id, &panel, actor, now).await?;
-    for bid_id in app::db::bids::assessable(&mut tx, round_id)
-        .await?
-        .into_iter()
-        .map(|b| b.id)
-    {
+    let mut by_post = None;
+    for bid in app::db::bids::assessable(&mut tx, round_id).await? {
+        if bid.organisation == RECOMMENDED_ORGANISATION {
+            by_post = Some(bid.id);
+            continue;
+        }
         for (user, _) in &panel {
-            app::db::assessment::assign(&mut tx, bid_id, *user, now).await?;
+            app::db::assessment::assign(&mut tx, bid.id, *user, now).await?;
+        }
+    }
+    // The bid that came by post: its scores as the Board agreed them.
+    if let Some(bid_id) = by_post {
+        for c in app::db::rounds::criteria(&mut tx, round_id).await? {
+            let note = "Scored at the Board's pre-meeting: the bid came by post";
+            app::db::decisions::moderate(&mut tx, bid_id, c.id, 4, note, actor, now).await?;
         }
     }
     tx.commit().await.context("demo assessment")?;
+    Ok(())
+}
+
+/// The Board's recommendation of the Circle's award (awaiting sign-off, once the partners
+/// have named approvers) and the council's approval; the ICB's answer is left for a visitor.
+pub async fn recommend(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<()> {
+    let bid_id: i64 = sqlx::query_scalar(
+        "SELECT b.id FROM bids b JOIN organisations o ON o.id = b.organisation_id
+         WHERE b.round_id = $1 AND o.name = $2",
+    )
+    .bind(round_id)
+    .bind(RECOMMENDED_ORGANISATION)
+    .fetch_one(pool)
+    .await?;
+    let state = super::offline_state(pool);
+    // The Board met two hours ago with the pilot on its agenda; both members were there.
+    let held = (Utc::now() - Duration::hours(2)).with_timezone(&chrono_tz::Europe::London);
+    let members: Vec<String> = {
+        let mut conn = pool.acquire().await?;
+        app::db::users::board_members(&mut conn)
+            .await?
+            .into_iter()
+            .map(|(id, ..)| id.to_string())
+            .collect()
+    };
+    let meeting = app::domain::meeting::MeetingForm {
+        held_day: held.format("%d").to_string(),
+        held_month: held.format("%m").to_string(),
+        held_year: held.format("%Y").to_string(),
+        time: held.format("%H:%M").to_string(),
+        place: "Grimsby Town Hall, Committee Room 1".into(),
+        rounds: vec![round_id.to_string()],
+        members: members.clone(),
+    };
+    let meeting_id = app::service::meetings::arrange(state.ctx(), actor, &meeting)
+        .await
+        .map_err(|e| anyhow!("demo meeting refused: {e:?}"))?;
+    app::service::meetings::attendance(state.ctx(), actor, meeting_id, &members)
+        .await
+        .map_err(|e| anyhow!("demo attendance refused: {e:?}"))?;
+    let form = app::domain::decision::DecisionForm {
+        meeting: meeting_id.to_string(),
+        outcome: "award".into(),
+        amount: "12000".into(),
+        conditions: "A trained volunteer at every session; report the number of carers who come each quarter".into(),
+        purpose: "A fortnightly carers' foot care morning with a visiting podiatrist".into(),
+        returns_every: "3".into(),
+        ..Default::default()
+    };
+    let start = app::domain::date::uk_date(Utc::now());
+    let cmd = app::service::decisions::Decide {
+        round_id,
+        bid_id,
+        form,
+        start,
+    };
+    app::service::decisions::decide(state.ctx(), actor, &cmd)
+        .await
+        .map_err(|e| anyhow!("demo recommendation refused: {e}"))?;
+    let director = app::db::users::by_email(pool, "director@seedbed.test")
+        .await?
+        .ok_or_else(|| anyhow!("demo account director@seedbed.test is missing"))?;
+    app::service::sign_off::answer(state.ctx(), director.id, bid_id, ("approve", ""), start)
+        .await
+        .map_err(|e| anyhow!("demo sign-off refused: {e}"))?;
     Ok(())
 }

@@ -58,6 +58,18 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         what: "lay evaluator: unpaid carer scoring the carers' section",
     },
     DemoAccount {
+        email: "director@seedbed.test",
+        name: "Dana Okoro",
+        roles: &[Role::PartnerApprover],
+        what: "partner approver for the council (Director of Adult Services): has signed off the Circle's award",
+    },
+    DemoAccount {
+        email: "icblead@seedbed.test",
+        name: "Ian Lister",
+        roles: &[Role::PartnerApprover],
+        what: "partner approver for the ICB (commissioning lead): the Circle's award awaits their sign-off",
+    },
+    DemoAccount {
         email: "applicant@seedbed.test",
         name: "Amira Applicant",
         roles: &[],
@@ -68,6 +80,12 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         name: "Ruth Reverend",
         roles: &[],
         what: "applicant: runs St Peter's Church Lunch Club",
+    },
+    DemoAccount {
+        email: assessment::RECOMMENDED_OWNER,
+        name: "Priya Shah",
+        roles: &[],
+        what: "applicant: Cleethorpes Carers' Circle, recommended for an award awaiting sign-off",
     },
     DemoAccount {
         email: "footcare@seedbed.test",
@@ -135,6 +153,25 @@ pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
                 .await?;
             assessment::load(pool, pilot, commissioner.id).await?;
             schemes::load(pool, commissioner.id).await?;
+            // The partners name their approvers once the history's awards are made; from
+            // then on an award the Board recommends waits for both to sign it off.
+            approvers(pool).await?;
+            assessment::recommend(pool, pilot, commissioner.id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Each partner's approver: the council's first, the ICB's second.
+async fn approvers(pool: &AnyPool) -> anyhow::Result<()> {
+    let partners = app::db::fund::partners(pool).await?;
+    for (email, partner) in ["director@seedbed.test", "icblead@seedbed.test"]
+        .into_iter()
+        .zip(&partners)
+    {
+        if let Some(user) = app::db::users::by_email(pool, email).await? {
+            let mut conn = pool.acquire().await?;
+            app::db::users::set_approver_for(&mut conn, user.id, Some(partner.id)).await?;
         }
     }
     Ok(())

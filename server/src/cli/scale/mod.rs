@@ -18,7 +18,7 @@ use app::domain::money::Pence;
 use bids::{failed, organisation_form, requested_pounds, score, send_bids, start_assessment};
 use chrono::{Duration, Months, NaiveDate, Utc};
 use schemes::follow;
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Row};
 
 /// How much data to load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +94,19 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
         .ok_or_else(|| anyhow!("demo commissioner missing"))?
         .id;
     let state = crate::cli::demo::offline_state(pool);
+    // The scale data is history from before the partners named approvers (as the demo's
+    // is): its awards are made at once. The approvers are named again at the end.
+    let approvers: Vec<(i64, i64)> = {
+        let rows = sqlx::query("SELECT id, approver_for FROM users WHERE approver_for IS NOT NULL")
+            .fetch_all(pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("approver_for")?)))
+            .collect::<Result<_, sqlx::Error>>()?
+    };
+    sqlx::query("UPDATE users SET approver_for = NULL")
+        .execute(pool)
+        .await?;
     let hash = app::service::accounts::password::hash_password(
         crate::cli::demo::DEMO_PASSWORD.to_string(),
     )
@@ -258,6 +271,10 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
     )
     .fetch_one(pool)
     .await?;
+    for (user, partner) in approvers {
+        let mut conn = pool.acquire().await?;
+        app::db::users::set_approver_for(&mut conn, user, Some(partner)).await?;
+    }
     loaded.audit_entries = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
         .fetch_one(pool)
         .await?;

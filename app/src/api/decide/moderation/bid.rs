@@ -92,6 +92,9 @@ pub struct BidModeration {
     /// A first draft of what an award pays for (from the bid's budget).
     #[serde(default)]
     pub draft_purpose: String,
+    /// The board meetings with this round on their agenda: (id, "14 January 2027, 2pm, place").
+    #[serde(default)]
+    pub meetings: Vec<(i64, String)>,
 }
 
 /// The decision recorded on a bid so far.
@@ -104,6 +107,12 @@ pub struct SavedDecision {
     /// Why it was awarded although below a criterion's minimum ('' if it was not).
     #[serde(default)]
     pub override_reason: String,
+    /// Where an award stands with the partners.
+    pub sign_off: crate::domain::board::SignOff,
+    /// Each partner's answer so far, as a sentence.
+    pub answers: Vec<String>,
+    /// The board meeting it was made at.
+    pub meeting_id: Option<i64>,
 }
 
 /// One tranche of an award's payment schedule.
@@ -135,15 +144,37 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
         .filter(|s| s.bid_id == bid_id)
         .map(|s| (s.criterion_id, s.assessor, s.score, s.justification))
         .collect();
-    let decision = db::decisions::decision_of(&mut conn, bid_id)
+    let answers: Vec<String> = db::sign_offs::sign_offs(&mut conn, bid_id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            crate::domain::board::answer_sentence(
+                &s.partner,
+                s.approved == 1,
+                &s.signed_by,
+                &crate::domain::date::display_date(crate::domain::date::uk_date(s.signed_at.0)),
+                &s.reason,
+            )
+        })
+        .collect();
+    let decision = db::decisions::recorded(&mut conn, bid_id)
         .await?
         .map(|d| SavedDecision {
-            outcome: d.outcome,
-            amount: d.amount,
-            conditions: d.conditions,
-            feedback: d.feedback,
-            override_reason: d.override_reason,
+            outcome: d.decision.outcome,
+            amount: d.decision.amount,
+            conditions: d.decision.conditions,
+            feedback: d.decision.feedback,
+            override_reason: d.decision.override_reason,
+            sign_off: d.sign_off,
+            answers,
+            meeting_id: d.decision.meeting_id,
         });
+    let mut meetings = Vec::new();
+    for (id, _) in db::meetings::for_round(&mut conn, round_id).await? {
+        if let Some(m) = db::meetings::get(&mut conn, id).await? {
+            meetings.push((id, crate::domain::meeting::describe(m.held_at.0, &m.place)));
+        }
+    }
     let waiting = db::decisions::awaiting_scores(&mut conn, bid_id).await?;
     let draft_purpose = crate::service::decisions::draft_purposes(&mut conn, round_id, &[bid_id])
         .await?
@@ -169,5 +200,6 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
         tranches,
         waiting,
         draft_purpose,
+        meetings,
     })
 }

@@ -61,7 +61,8 @@ pub struct ModerationRow {
     pub scored: bool,
     pub running_total: Pence,
     pub above_line: bool,
-    pub decision: Option<(Outcome, Option<Pence>)>,
+    /// The decision recorded: its outcome, an award's amount, where it stands with the partners.
+    pub decision: Option<(Outcome, Option<Pence>, crate::domain::board::SignOff)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -171,9 +172,10 @@ pub async fn moderation_for(
         .into_iter()
         .map(|s| ((s.bid_id, s.criterion_id), s.stats))
         .collect();
-    let decisions: BTreeMap<i64, (Outcome, Option<Pence>)> = decisions
+    type Recorded = (Outcome, Option<Pence>, crate::domain::board::SignOff);
+    let decisions: BTreeMap<i64, Recorded> = decisions
         .into_iter()
-        .map(|d| (d.bid_id, (d.outcome, d.amount)))
+        .map(|d| (d.bid_id, (d.outcome, d.amount, d.sign_off)))
         .collect();
     let mut moderated_by: BTreeMap<(i64, i64), (u32, String)> = BTreeMap::new();
     for m in moderated {
@@ -283,10 +285,25 @@ pub async fn moderation(
     #[server(default)] bid: i64,
 ) -> Result<ModerationData, AppError> {
     let (state, _) = commissioner().await?;
-    // The whole ranking with every assessor's score, kept until the data changes: it covers
-    // every bid of the round, and a page shows 50 of them.
+    let (at, ranking) = ranking(&state, round_id).await?;
+    let mut paged = ranking.paged(page, bid);
+    // Its rows are rendered once per change (the page key names the rows exactly).
+    paged.cache = Some(CachedAt {
+        key: format!("{}/page/{}", at.key, paged.page),
+        epoch: at.epoch,
+    });
+    Ok(paged)
+}
+
+/// The whole ranking with every assessor's score, kept until the data changes: it covers
+/// every bid of the round, and a page shows 50 of them.
+#[cfg(feature = "ssr")]
+async fn ranking(
+    state: &crate::state::AppState,
+    round_id: i64,
+) -> Result<(CachedAt, std::sync::Arc<ModerationData>), AppError> {
     let pool = &state.pool;
-    let (at, ranking) = state
+    state
         .cache
         .get_or_make(pool, format!("moderation/{round_id}"), || async {
             let mut data = moderation_for(pool, round_id).await?;
@@ -295,13 +312,46 @@ pub async fn moderation(
             Ok(data)
         })
         .await
-        .map_err(auth::with_status)?;
-    let mut paged = ranking.paged(page, bid);
-    // Its rows are rendered once per change (the page key names the rows exactly).
-    paged.cache = Some(CachedAt {
-        key: format!("{}/page/{}", at.key, paged.page),
-        epoch: at.epoch,
-    });
+        .map_err(auth::with_status)
+}
+
+/// A round's moderation as a board member reads it, once they have finished with every bid
+/// of it assigned to them (scored, or a conflict declared): the ranking with everyone's
+/// scores, except in the bids they declared a conflict in. Nothing here can be changed.
+#[server(prefix = "/api", endpoint = "decisions/board_moderation")]
+pub async fn board_moderation(
+    round_id: i64,
+    #[server(default)] page: i64,
+) -> Result<ModerationData, AppError> {
+    use crate::domain::assessment::AssignmentStatus;
+    let (state, user) = auth::require_any_role(&[crate::domain::roles::Role::BoardMember]).await?;
+    let mine: Vec<_> = db::assessment::for_assessor(&state.pool, user.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.round_id == round_id)
+        .collect();
+    let statuses: Vec<AssignmentStatus> = mine.iter().map(|a| a.status()).collect();
+    if !crate::domain::board::reads_moderation(&statuses) {
+        return Err(auth::with_status(AppError::Forbidden));
+    }
+    let withheld: Vec<i64> = mine
+        .iter()
+        .filter(|a| a.status() == AssignmentStatus::ConflictDeclared)
+        .map(|a| a.bid_id)
+        .collect();
+    let (_, ranking) = ranking(&state, round_id).await?;
+    let mut paged = ranking.paged(page, 0);
+    for row in paged
+        .rows
+        .iter_mut()
+        .filter(|r| withheld.contains(&r.bid_id))
+    {
+        row.organisation = "Withheld: you declared a conflict of interest in this bid".into();
+        for cell in &mut row.cells {
+            cell.scores.clear();
+            cell.note.clear();
+        }
+    }
     Ok(paged)
 }
 

@@ -1,0 +1,154 @@
+//! The partners' joint sign-off of the Board's recommended awards: each partner's answer,
+//! and the recommendations an approver sees.
+use crate::domain::board::SignOff;
+use crate::domain::money::Pence;
+use crate::domain::time::UtcTime;
+use sqlx::{AnyConnection, FromRow};
+
+/// How many partners have named at least one approver.
+pub async fn partners_with_approvers(conn: &mut AnyConnection) -> Result<usize, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT u.approver_for) FROM users u
+         JOIN user_roles r ON r.user_id = u.id AND r.role = 'partner_approver'
+         WHERE u.approver_for IS NOT NULL",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Take hold of a recommended award awaiting sign-off: the first statement of a sign-off's
+/// transaction (SQLite takes its write lock, PostgreSQL locks the row, so answers to one
+/// recommendation are given one after another). False when it is not awaiting sign-off.
+pub async fn hold_awaiting(conn: &mut AnyConnection, bid_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE decisions SET sign_off = sign_off
+         WHERE bid_id = $1 AND outcome = 'award' AND sign_off = 'awaiting'",
+    )
+    .bind(bid_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Record a partner's answer to a recommendation; false when that partner has answered.
+pub async fn sign(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    partner_id: i64,
+    (approved, reason): (bool, &str),
+    actor: i64,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO sign_offs (bid_id, partner_id, approved, reason, signed_by, signed_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (bid_id, partner_id) DO NOTHING",
+    )
+    .bind(bid_id)
+    .bind(partner_id)
+    .bind(i64::from(approved))
+    .bind(reason)
+    .bind(actor)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Move a recommendation awaiting sign-off to `to` (signed or refused).
+pub async fn set_sign_off(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    to: SignOff,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE decisions SET sign_off = $1 WHERE bid_id = $2 AND sign_off = 'awaiting'",
+    )
+    .bind(to.code())
+    .bind(bid_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One partner's answer to a recommendation.
+#[derive(Debug, Clone, FromRow)]
+pub struct SignOffRow {
+    pub partner_id: i64,
+    pub partner: String,
+    pub approved: i64,
+    pub reason: String,
+    pub signed_by: String,
+    pub signed_at: UtcTime,
+}
+
+/// The partners' answers to the recommendation on a bid, by partner.
+pub async fn sign_offs(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+) -> Result<Vec<SignOffRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.partner_id, p.name AS partner, s.approved, s.reason,
+                COALESCE(u.full_name, '') AS signed_by, s.signed_at
+         FROM sign_offs s JOIN partners p ON p.id = s.partner_id
+         LEFT JOIN users u ON u.id = s.signed_by
+         WHERE s.bid_id = $1 ORDER BY p.id",
+    )
+    .bind(bid_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// A recommended award as the partners' approvers see it in their list.
+#[derive(Debug, Clone, FromRow)]
+pub struct Recommendation {
+    pub bid_id: i64,
+    pub round_id: i64,
+    pub round_title: String,
+    pub organisation: String,
+    #[sqlx(rename = "amount_pence")]
+    pub amount: Option<Pence>,
+    pub override_reason: String,
+    #[sqlx(try_from = "String")]
+    pub sign_off: SignOff,
+    pub decided_at: UtcTime,
+    /// This partner's answer: 1 approved, 0 refused, None not yet.
+    pub answered: Option<i64>,
+}
+
+/// The recommended awards awaiting sign-off, or answered in the last `days` days (newest
+/// first), with `partner_id`'s answer to each.
+pub async fn recommendations(
+    conn: &mut AnyConnection,
+    partner_id: i64,
+    since: UtcTime,
+) -> Result<Vec<Recommendation>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.bid_id, b.round_id, r.title AS round_title, o.name AS organisation,
+                d.amount_pence, d.override_reason, d.sign_off, d.decided_at,
+                (SELECT s.approved FROM sign_offs s WHERE s.bid_id = d.bid_id AND s.partner_id = $1) AS answered
+         FROM decisions d JOIN bids b ON b.id = d.bid_id JOIN rounds r ON r.id = b.round_id
+         JOIN organisations o ON o.id = b.organisation_id
+         WHERE d.outcome = 'award'
+           AND (d.sign_off = 'awaiting' OR (d.sign_off IN ('signed', 'refused') AND d.decided_at >= $2))
+         ORDER BY CASE WHEN d.sign_off = 'awaiting' THEN 0 ELSE 1 END, d.decided_at DESC, d.bid_id",
+    )
+    .bind(partner_id)
+    .bind(since)
+    .fetch_all(conn)
+    .await
+}
+
+/// How many recommended awards in a round await sign-off.
+pub async fn awaiting_in_round(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM decisions d JOIN bids b ON b.id = d.bid_id
+         WHERE b.round_id = $1 AND d.outcome = 'award' AND d.sign_off = 'awaiting'",
+    )
+    .bind(round_id)
+    .fetch_one(conn)
+    .await
+}
