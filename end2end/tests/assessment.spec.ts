@@ -133,7 +133,7 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await expect(recommended).toContainText('Recommended £20,000.00, awaiting sign-off');
 
   // The decision is minuted at the demo's board meeting, and the pack shows it.
-  await page.getByRole('link', { name: 'The Board' }).click();
+  await page.getByRole('link', { name: 'The Board', exact: true }).click();
   await seedbed.settled('The Board');
   await page.getByRole('link', { name: 'Board meetings, board packs and minutes' }).click();
   await seedbed.settled('Board meetings');
@@ -158,11 +158,11 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
     await seedbed.settled(`Sign off the award to ${organisation}`);
     await expect(page.getByText('Recommended award')).toBeVisible();
     // A refusal without a reason is refused, and the answer chosen is kept.
-    await page.getByLabel('Refuse').check();
+    await page.getByLabel('Refuse', { exact: true }).check();
     await page.getByRole('button', { name: 'Send your answer' }).click();
     await seedbed.settled(`Sign off the award to ${organisation}`);
     await expect(page.getByRole('link', { name: 'Enter why you refuse this recommendation: the Board is told' })).toBeVisible();
-    await expect(page.getByLabel('Refuse')).toBeChecked();
+    await expect(page.getByLabel('Refuse', { exact: true })).toBeChecked();
     await page.getByLabel(`Approve for ${partner}`).check();
     await page.getByRole('button', { name: 'Send your answer' }).click();
     await seedbed.settled('Awards to sign off');

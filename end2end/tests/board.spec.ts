@@ -4,7 +4,7 @@ test('a commissioner arranges a board meeting and records who came; a board memb
   // Each project arranges its own meeting, told apart by its place.
   const place = `Cleethorpes Library, meeting room ${testInfo.project.name === 'js-on' ? 'A' : 'B'}`;
   await seedbed.signIn('commissioner@seedbed.test', DEMO_PASSWORD);
-  await page.getByRole('link', { name: 'The Board' }).click();
+  await page.getByRole('link', { name: 'The Board', exact: true }).click();
   await seedbed.settled('The Board');
   await page.getByRole('link', { name: 'Board meetings, board packs and minutes' }).click();
   await seedbed.settled('Board meetings');
@@ -41,7 +41,7 @@ test('a commissioner arranges a board meeting and records who came; a board memb
   // A board member finds the meeting and reads its pack; only commissioners record.
   await page.context().clearCookies();
   await seedbed.signIn('board@seedbed.test', DEMO_PASSWORD);
-  await page.getByRole('link', { name: 'The Board' }).click();
+  await page.getByRole('link', { name: 'The Board', exact: true }).click();
   await seedbed.settled('The Board');
   await page.getByRole('link', { name: 'Board meetings, board packs and minutes' }).click();
   await seedbed.settled('Board meetings');

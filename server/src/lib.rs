@@ -166,6 +166,10 @@ fn file_routes() -> Vec<(&'static str, axum::routing::MethodRouter<ServerState>)
             "/fund/rounds/{id}/report.csv",
             axum::routing::get(exports::round_report_csv),
         ),
+        (
+            "/board/meetings/{id}/decisions.csv",
+            axum::routing::get(exports::meeting_decisions_csv),
+        ),
         ("/audit-trail.csv", axum::routing::get(exports::audit_csv)),
         (
             "/fund/pooled-funds/{year}/statement.csv",

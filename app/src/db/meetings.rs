@@ -140,16 +140,19 @@ pub async fn set_present(
     Ok(())
 }
 
-/// The meetings with a round on their agenda, the latest first: (id, held at).
+/// The meetings held by `now` with a round on their agenda, the latest first: (id, held at).
+/// (A decision is made at a meeting that has taken place.)
 pub async fn for_round(
     conn: &mut AnyConnection,
     round_id: i64,
+    now: UtcTime,
 ) -> Result<Vec<(i64, UtcTime)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT m.id, m.held_at FROM board_meetings m JOIN meeting_rounds mr ON mr.meeting_id = m.id
-         WHERE mr.round_id = $1 ORDER BY m.held_at DESC, m.id DESC",
+         WHERE mr.round_id = $1 AND m.held_at <= $2 ORDER BY m.held_at DESC, m.id DESC",
     )
     .bind(round_id)
+    .bind(now)
     .fetch_all(conn)
     .await?;
     rows.iter()

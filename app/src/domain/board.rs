@@ -137,6 +137,31 @@ pub fn still_to_sign<'a>(partners: &'a [(i64, String)], approved: &[i64]) -> Vec
         .collect()
 }
 
+/// A decision in the minutes, the pack and the decision report: "Award of £12,000.00
+/// recommended, awaiting the partners' sign-off", "Declined", …
+pub fn decision_words(
+    outcome: super::decision::Outcome,
+    amount: Option<super::money::Pence>,
+    sign_off: SignOff,
+) -> String {
+    use super::decision::Outcome;
+    let amount = amount.map(|a| a.display()).unwrap_or_default();
+    match (outcome, sign_off) {
+        (Outcome::Award, SignOff::Awaiting) => {
+            format!("Award of {amount} recommended, awaiting the partners' sign-off")
+        }
+        (Outcome::Award, SignOff::Refused) => {
+            format!("Award of {amount} recommended, refused at sign-off")
+        }
+        (Outcome::Award, SignOff::Signed) => {
+            format!("Award of {amount} recommended and signed off by both partners")
+        }
+        (Outcome::Award, SignOff::NotNeeded) => format!("Awarded {amount}"),
+        (Outcome::Decline, _) => "Declined".to_string(),
+        (Outcome::Reserve, _) => "Reserve list".to_string(),
+    }
+}
+
 /// A partner's answer as the Board and the approvers read it.
 pub fn answer_sentence(partner: &str, approved: bool, by: &str, on: &str, reason: &str) -> String {
     match (approved, reason.is_empty()) {
@@ -197,6 +222,25 @@ mod tests {
         assert_eq!(
             sign_off_answer("refuse", &"x".repeat(2001)).unwrap_err()[0].field,
             "reason"
+        );
+    }
+
+    #[test]
+    fn a_decision_says_where_it_stands_with_the_partners() {
+        use crate::domain::decision::Outcome;
+        use crate::domain::money::Pence;
+        let amount = Some(Pence(1_200_000));
+        assert_eq!(
+            decision_words(Outcome::Award, amount, SignOff::Awaiting),
+            "Award of £12,000.00 recommended, awaiting the partners' sign-off"
+        );
+        assert_eq!(
+            decision_words(Outcome::Award, amount, SignOff::NotNeeded),
+            "Awarded £12,000.00"
+        );
+        assert_eq!(
+            decision_words(Outcome::Decline, None, SignOff::NotNeeded),
+            "Declined"
         );
     }
 

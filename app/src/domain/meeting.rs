@@ -165,7 +165,7 @@ pub fn describe(held_at: DateTime<Utc>, place: &str) -> String {
 }
 
 /// The meeting a decision was made at, as chosen: none ('') or one of the `meetings` (ids)
-/// that had the bid's round on its agenda.
+/// that have taken place with the bid's round on their agenda.
 pub fn meeting_choice(typed: &str, meetings: &[i64]) -> Result<Option<i64>, FieldError> {
     let typed = typed.trim();
     if typed.is_empty() {
@@ -179,7 +179,7 @@ pub fn meeting_choice(typed: &str, meetings: &[i64]) -> Result<Option<i64>, Fiel
         .ok_or_else(|| {
             FieldError::new(
                 "meeting",
-                "Select a board meeting that had this round on its agenda",
+                "Select a board meeting that has taken place with this round on its agenda",
             )
         })
 }

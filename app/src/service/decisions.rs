@@ -122,7 +122,7 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
     let overridden = crate::domain::decision::check_override(form, fundable);
     let meetings: Vec<i64> = {
         let mut conn = ctx.pool.acquire().await?;
-        db::meetings::for_round(&mut conn, round_id)
+        db::meetings::for_round(&mut conn, round_id, db::now())
             .await?
             .into_iter()
             .map(|(id, _)| id)

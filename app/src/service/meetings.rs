@@ -115,3 +115,72 @@ pub async fn attendance(
     tx.commit().await?;
     Ok(present.len())
 }
+
+/// A decision in a meeting's minutes.
+#[derive(Debug, Clone)]
+pub struct Minute {
+    pub round: String,
+    pub reference: String,
+    pub organisation: String,
+    pub outcome: crate::domain::decision::Outcome,
+    pub amount: Option<crate::domain::money::Pence>,
+    pub sign_off: crate::domain::board::SignOff,
+    pub conditions: String,
+    pub override_reason: String,
+    /// Present members who declared a conflict in the bid and took no part.
+    pub not_taking_part: Vec<String>,
+}
+
+/// A meeting and its minutes.
+#[derive(Debug, Clone)]
+pub struct Minutes {
+    pub held_at: chrono::DateTime<chrono::Utc>,
+    pub place: String,
+    /// (round id, title).
+    pub agenda: Vec<(i64, String)>,
+    pub members: Vec<db::meetings::Invited>,
+    pub decisions: Vec<Minute>,
+}
+
+/// A meeting with its agenda, members and the decisions made at it. `None` if there is no
+/// such meeting.
+pub async fn minutes(ctx: Ctx<'_>, id: i64) -> Result<Option<Minutes>, sqlx::Error> {
+    use crate::domain::meeting::{part, Part};
+    let mut conn = ctx.pool.acquire().await?;
+    let Some(m) = db::meetings::get(&mut conn, id).await? else {
+        return Ok(None);
+    };
+    let agenda = db::meetings::agenda(&mut conn, id).await?;
+    let members = db::meetings::members(&mut conn, id).await?;
+    let conflicts = db::meetings::conflicts(&mut conn, id).await?;
+    let titles: std::collections::BTreeMap<i64, String> = agenda.iter().cloned().collect();
+    let decisions = db::meetings::decisions(&mut conn, id)
+        .await?
+        .into_iter()
+        .map(|d| Minute {
+            round: titles.get(&d.round_id).cloned().unwrap_or_default(),
+            reference: d.reference.unwrap_or_default(),
+            organisation: d.organisation,
+            outcome: d.outcome,
+            amount: d.amount,
+            sign_off: d.sign_off,
+            conditions: d.conditions,
+            override_reason: d.override_reason,
+            not_taking_part: members
+                .iter()
+                .filter(|i| {
+                    let conflicted = conflicts.contains(&(d.bid_id, i.user_id));
+                    part(i.present == 1, conflicted) == Part::ConflictNotTakingPart
+                })
+                .map(|i| i.full_name.clone())
+                .collect(),
+        })
+        .collect();
+    Ok(Some(Minutes {
+        held_at: m.held_at.0,
+        place: m.place,
+        agenda,
+        members,
+        decisions,
+    }))
+}

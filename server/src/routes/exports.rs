@@ -341,6 +341,58 @@ pub async fn round_report_csv(
     )
 }
 
+/// The decision report of a board meeting for the partners: each decision with its amount,
+/// where it stands with the partners, conditions, the reason for any recommendation below a
+/// minimum score and who took no part. For board members, commissioners and approvers.
+pub async fn meeting_decisions_csv(
+    State(state): State<ServerState>,
+    session: Session,
+    Path(meeting_id): Path<i64>,
+) -> Response {
+    use app::domain::roles::Role;
+    let back = format!("/board/meetings/{meeting_id}");
+    let readers = [Role::BoardMember, Role::Commissioner, Role::PartnerApprover];
+    if let Err(response) = crate::routes::files::with_role(&state, &session, &back, &readers).await
+    {
+        return response;
+    }
+    let minutes = match app::service::meetings::minutes(state.app.ctx(), meeting_id).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return app::error::AppError::NotFound.into_response(),
+        Err(_) => return server_error(),
+    };
+    let meeting = app::domain::meeting::describe(minutes.held_at, &minutes.place);
+    let head = [
+        "Meeting",
+        "Funding round",
+        "Bid reference",
+        "Organisation",
+        "Decision",
+        "Amount (£)",
+        "Conditions",
+        "Reason for recommending below a minimum score",
+        "Took no part (declared a conflict)",
+    ];
+    let rows = minutes.decisions.into_iter().map(|d| {
+        vec![
+            meeting.clone(),
+            d.round,
+            d.reference,
+            d.organisation,
+            app::domain::board::decision_words(d.outcome, d.amount, d.sign_off),
+            opt(d.amount.map(|a| a.to_decimal())),
+            d.conditions,
+            d.override_reason,
+            d.not_taking_part.join("; "),
+        ]
+    });
+    csv_download(
+        &format!("board-meeting-{meeting_id}-decisions.csv"),
+        &head,
+        rows,
+    )
+}
+
 /// The audit trail as CSV: every entry the filter matches, oldest first, streamed.
 pub async fn audit_csv(
     State(state): State<ServerState>,

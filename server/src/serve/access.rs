@@ -525,6 +525,12 @@ pub const FILE_ROUTES: &[FileRoute] = &[
         "/fund/rounds/{round}/interests.csv",
         Commissioner,
     ),
+    file(
+        "/board/meetings/{id}/decisions.csv",
+        "GET",
+        "/board/meetings/{meeting}/decisions.csv",
+        BoardCommissionerOrApprover,
+    ),
     file("/awards.csv", "GET", "/awards.csv", Public),
     file(
         "/fund/rounds/{id}/report.csv",

@@ -378,7 +378,12 @@ async fn reserve_at(
 
 /// A commissioner arranges a meeting with the pilot on its agenda (every board member
 /// invited). (Its id.)
-async fn arrange(app: &TestApp, commissioner: &reqwest::Client, round: i64, place: &str) -> i64 {
+async fn arrange(
+    app: &TestApp,
+    commissioner: &reqwest::Client,
+    (round, year): (i64, &str),
+    place: &str,
+) -> i64 {
     let members: Vec<i64> = sqlx::query_scalar(
         "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'board_member' ORDER BY u.id",
     )
@@ -390,7 +395,7 @@ async fn arrange(app: &TestApp, commissioner: &reqwest::Client, round: i64, plac
     let mut form = vec![
         ("held_day", "14"),
         ("held_month", "1"),
-        ("held_year", "2030"),
+        ("held_year", year),
         ("time", "2pm"),
         ("place", place),
         (round_key.as_str(), "1"),
@@ -436,7 +441,7 @@ both_backends!(
         ] {
             assert!(res.body.contains(message), "{message}: {}", res.body);
         }
-        let meeting = arrange(app, &commissioner, round, "Cleethorpes Library").await;
+        let meeting = arrange(app, &commissioner, (round, "2026"), "Cleethorpes Library").await;
         // Blessing Board declares a conflict in Happy Feet's bid; both members attend.
         let blessing = client_for(app, "board2@seedbed.test").await;
         let b = bid.to_string();
@@ -478,9 +483,14 @@ both_backends!(
             .unwrap();
         let res = reserve_at(app, &commissioner, (round, bid), other).await;
         assert_eq!(res.status, 400, "{}", res.body);
+        // Nor can a meeting that has not taken place yet.
+        let future = arrange(app, &commissioner, (round, "2030"), "Grimsby Minster").await;
+        let res = reserve_at(app, &commissioner, (round, bid), future).await;
+        assert_eq!(res.status, 400, "{}", res.body);
         assert!(
-            res.body
-                .contains("Select a board meeting that had this round on its agenda"),
+            res.body.contains(
+                "Select a board meeting that has taken place with this round on its agenda"
+            ),
             "{}",
             res.body
         );

@@ -1,6 +1,5 @@
 //! Board meetings: the list, arranging one (commissioners), a meeting's page with its
 //! agenda, members, attendance and the minutes of its decisions.
-use crate::domain::money::Pence;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -10,7 +9,7 @@ use std::collections::BTreeMap;
 use {
     crate::auth,
     crate::db,
-    crate::domain::board::Constituency,
+    crate::domain::board::{decision_words, Constituency},
     crate::domain::date::{display_date, uk_date, uk_time_value},
     crate::domain::roles::Role,
 };
@@ -175,74 +174,24 @@ pub struct MeetingView {
     pub can_record: bool,
 }
 
-/// The words for a decision in the minutes and the pack.
-pub fn decision_words(
-    outcome: crate::domain::decision::Outcome,
-    amount: Option<Pence>,
-    sign_off: crate::domain::board::SignOff,
-) -> String {
-    use crate::domain::board::SignOff;
-    use crate::domain::decision::Outcome;
-    let amount = amount.map(|a| a.display()).unwrap_or_default();
-    match (outcome, sign_off) {
-        (Outcome::Award, SignOff::Awaiting) => {
-            format!("Award of {amount} recommended, awaiting the partners' sign-off")
-        }
-        (Outcome::Award, SignOff::Refused) => {
-            format!("Award of {amount} recommended, refused at sign-off")
-        }
-        (Outcome::Award, SignOff::Signed) => {
-            format!("Award of {amount} recommended and signed off by both partners")
-        }
-        (Outcome::Award, SignOff::NotNeeded) => format!("Awarded {amount}"),
-        (Outcome::Decline, _) => "Declined".to_string(),
-        (Outcome::Reserve, _) => "Reserve list".to_string(),
-    }
-}
-
 #[server(prefix = "/api", endpoint = "board/meeting")]
 pub async fn meeting(id: i64) -> Result<MeetingView, AppError> {
     let (state, user) = auth::require_any_role(&READERS).await?;
-    let mut conn = state.pool.acquire().await?;
-    let m = db::meetings::get(&mut conn, id)
+    let m = crate::service::meetings::minutes(state.ctx(), id)
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    let agenda = db::meetings::agenda(&mut conn, id).await?;
-    let invited = db::meetings::members(&mut conn, id).await?;
-    let conflicts = db::meetings::conflicts(&mut conn, id).await?;
-    let decisions = db::meetings::decisions(&mut conn, id).await?;
-    let titles: BTreeMap<i64, String> = agenda.iter().cloned().collect();
-    let minutes = decisions
-        .into_iter()
-        .map(|d| MinuteLine {
-            round: titles.get(&d.round_id).cloned().unwrap_or_default(),
-            reference: d.reference.unwrap_or_default(),
-            organisation: d.organisation,
-            decision: decision_words(d.outcome, d.amount, d.sign_off),
-            conditions: d.conditions,
-            override_reason: d.override_reason,
-            not_taking_part: invited
-                .iter()
-                .filter(|i| {
-                    let conflicted = conflicts.contains(&(d.bid_id, i.user_id));
-                    crate::domain::meeting::part(i.present == 1, conflicted)
-                        == crate::domain::meeting::Part::ConflictNotTakingPart
-                })
-                .map(|i| i.full_name.clone())
-                .collect(),
-        })
-        .collect();
     Ok(MeetingView {
         id,
-        name: crate::domain::meeting::describe(m.held_at.0, &m.place),
+        name: crate::domain::meeting::describe(m.held_at, &m.place),
         when: format!(
             "{} at {}",
-            display_date(uk_date(m.held_at.0)),
-            uk_time_value(m.held_at.0)
+            display_date(uk_date(m.held_at)),
+            uk_time_value(m.held_at)
         ),
         place: m.place,
-        agenda,
-        members: invited
+        agenda: m.agenda,
+        members: m
+            .members
             .into_iter()
             .map(|i| MemberLine {
                 user_id: i.user_id,
@@ -251,7 +200,19 @@ pub async fn meeting(id: i64) -> Result<MeetingView, AppError> {
                 present: i.present == 1,
             })
             .collect(),
-        minutes,
+        minutes: m
+            .decisions
+            .into_iter()
+            .map(|d| MinuteLine {
+                decision: decision_words(d.outcome, d.amount, d.sign_off),
+                round: d.round,
+                reference: d.reference,
+                organisation: d.organisation,
+                conditions: d.conditions,
+                override_reason: d.override_reason,
+                not_taking_part: d.not_taking_part,
+            })
+            .collect(),
         can_record: user.has(Role::Commissioner),
     })
 }

@@ -191,7 +191,7 @@ async fn pack_round(
                 .collect(),
             conflicts: declared.remove(&row.bid_id).unwrap_or_default(),
             recommendation: decision
-                .map(|d| super::meetings::decision_words(d.outcome, d.amount, d.sign_off))
+                .map(|d| crate::domain::board::decision_words(d.outcome, d.amount, d.sign_off))
                 .unwrap_or_else(|| "No recommendation recorded yet".into()),
             override_reason,
             plan: plan

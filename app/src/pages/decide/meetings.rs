@@ -247,7 +247,8 @@ fn meeting_view(stored: FlashedForm, m: MeetingView) -> impl IntoView {
                 <DataTable caption="Decisions the Board made at this meeting" caption_class="govuk-visually-hidden" headings=vec!["Bid", "Decision", "Took no part"]>
                     {minutes}
                 </DataTable>
-                <p class="govuk-body seedbed-no-print">"To keep the minutes, print this page or save it as a PDF from your browser's print menu."</p>
+                <p class="govuk-body seedbed-no-print">"To keep the minutes, print this page or save it as a PDF from your browser's print menu, or "
+                    <a class="govuk-link" href=format!("/board/meetings/{}/decisions.csv", m.id) download="">"download the decisions as a spreadsheet (CSV)"</a>"."</p>
             }.into_any()
         }}
     }

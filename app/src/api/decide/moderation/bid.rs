@@ -170,7 +170,7 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
             meeting_id: d.decision.meeting_id,
         });
     let mut meetings = Vec::new();
-    for (id, _) in db::meetings::for_round(&mut conn, round_id).await? {
+    for (id, _) in db::meetings::for_round(&mut conn, round_id, db::now()).await? {
         if let Some(m) = db::meetings::get(&mut conn, id).await? {
             meetings.push((id, crate::domain::meeting::describe(m.held_at.0, &m.place)));
         }
