@@ -510,6 +510,22 @@ both_backends!(
             !page.contains("Bernie Board (declared a conflict)"),
             "{page}"
         );
+        // The decision report for the partners, as a spreadsheet.
+        let csv = commissioner
+            .get(app.url(&format!("/board/meetings/{meeting}/decisions.csv")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), 200);
+        let csv = csv.text().await.unwrap();
+        assert!(
+            csv.starts_with("Meeting,Funding round,Bid reference,Organisation,Decision"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("Happy Feet Chiropody CIC,Reserve list") && csv.contains("Blessing Board"),
+            "{csv}"
+        );
         // Board members and approvers read the pack; a lay evaluator and an applicant do not.
         let bernie = client_for(app, "board@seedbed.test").await;
         let (status, pack, _) = app
@@ -525,6 +541,22 @@ both_backends!(
         ] {
             assert!(pack.contains(text), "{text}: {pack}");
         }
+        // The decision report for the partners, as a spreadsheet.
+        let csv = commissioner
+            .get(app.url(&format!("/board/meetings/{meeting}/decisions.csv")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), 200);
+        let csv = csv.text().await.unwrap();
+        assert!(
+            csv.starts_with("Meeting,Funding round,Bid reference,Organisation,Decision"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("Happy Feet Chiropody CIC,Reserve list") && csv.contains("Blessing Board"),
+            "{csv}"
+        );
         // Board members and approvers read the pack; a lay evaluator and an applicant do not.
         for (email, path, status) in [
             ("icblead@seedbed.test", "/pack", 200),

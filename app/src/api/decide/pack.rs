@@ -38,7 +38,7 @@ pub struct PackBid {
     pub above_line: bool,
     /// "72.5 out of 100", or "Not scored yet".
     pub total: String,
-    /// "Fundable", "Not fundable: below a minimum score", "Not scored yet".
+    /// "Fundable", "Not fundable: below a minimum score", or '' when not scored yet.
     pub standing: String,
     /// Criteria whose scores differ by 2 or more.
     pub spreads: Vec<String>,
@@ -177,7 +177,7 @@ async fn pack_round(
                 "Not scored yet".into()
             },
             standing: match (row.scored, row.fundable) {
-                (false, _) => "Not scored yet",
+                (false, _) => "",
                 (true, true) => "Fundable",
                 (true, false) => "Not fundable: below a minimum score",
             }

@@ -88,7 +88,7 @@ fn round_view(r: &PackRound) -> impl IntoView {
                 <tr class="govuk-table__row">
                     <td class="govuk-table__cell govuk-table__cell--numeric">{b.rank.to_string()}</td>
                     <td class="govuk-table__cell">{format!("{}: {}", b.reference, b.organisation)}</td>
-                    <td class="govuk-table__cell">{b.total.clone()}<br/><span class="govuk-hint govuk-!-margin-0">{b.standing.clone()}</span></td>
+                    <td class="govuk-table__cell">{b.total.clone()}{(!b.standing.is_empty()).then(|| view! { <br/><span class="govuk-hint govuk-!-margin-0">{b.standing.clone()}</span> })}</td>
                     <td class="govuk-table__cell govuk-table__cell--numeric">{b.requested.display()}</td>
                     <td class="govuk-table__cell govuk-table__cell--numeric">{b.running_total.display()}</td>
                     <td class="govuk-table__cell">{if b.above_line { "Within the envelope" } else { "Below the funding line" }}</td>
@@ -135,7 +135,7 @@ fn bid_view(b: &PackBid) -> impl IntoView {
         <h3 class="govuk-heading-m">{format!("{}: {}", b.reference, b.organisation)}</h3>
         <dl class="govuk-summary-list">
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Requested"</dt><dd class="govuk-summary-list__value">{b.requested.display()}</dd></div>
-            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Score"</dt><dd class="govuk-summary-list__value">{format!("{} ({})", b.total, b.standing.to_lowercase())}</dd></div>
+            <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Score"</dt><dd class="govuk-summary-list__value">{if b.standing.is_empty() { b.total.clone() } else { format!("{} ({})", b.total, b.standing.to_lowercase()) }}</dd></div>
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Scores that differ by 2 or more"</dt><dd class="govuk-summary-list__value">{list(&b.spreads, "None")}</dd></div>
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Conflicts of interest declared"</dt><dd class="govuk-summary-list__value">{list(&b.conflicts, "None")}</dd></div>
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Officers' recommendation"</dt><dd class="govuk-summary-list__value">{b.recommendation.clone()}</dd></div>
