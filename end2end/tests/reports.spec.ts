@@ -29,7 +29,7 @@ test('a commissioner reads the fund statement, a round report and the audit trai
   ]);
   expect(await text(ledger)).toContain('Contribution');
 
-  // The pilot round's report.
+  // The pilot round's report: three bids (two assigned to the panel, one by post).
   await page.getByRole('link', { name: 'Back to funding' }).click();
   await seedbed.settled('Funding');
   await page.locator('#main-content').getByRole('link', { name: 'Funding rounds' }).click();
@@ -39,13 +39,13 @@ test('a commissioner reads the fund statement, a round report and the audit trai
   await page.getByRole('link', { name: 'Round report: bids, money and scores' }).click();
   await seedbed.settled('Foot care at home, designed with carers (pilot)');
   const received = page.locator('.govuk-summary-list__row').filter({ hasText: 'Bids received' });
-  await expect(received.locator('dd')).toHaveText('2');
+  await expect(received.locator('dd')).toHaveText('3');
   await expect(page.getByRole('table', { name: 'Mean scores per criterion' })).toContainText('Meets the need');
   const [report] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Download this report (CSV)' }).click(),
   ]);
-  expect(await text(report)).toContain('Bids received,2');
+  expect(await text(report)).toContain('Bids received,3');
 
   // The audit trail: a filter, then a mistake that keeps what was typed.
   await page.getByRole('link', { name: 'Funding', exact: true }).click();
