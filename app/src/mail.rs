@@ -130,6 +130,26 @@ pub fn sign_off_requested(
     )
 }
 
+/// The commissioner who recorded a recommendation is told a partner refused it.
+pub fn sign_off_refused(
+    to: &str,
+    name: &str,
+    (organisation, partner): (&str, &str),
+    reason: &str,
+    link: &str,
+) -> OutgoingMail {
+    letter(
+        to,
+        name,
+        format!("{partner} refused the award to {organisation}"),
+        format!(
+            "{partner} refused the Board's recommended award to {organisation}. No money was \
+             committed.\n\nTheir reason:\n{reason}\n\nRecord the Board's decision again, or \
+             another decision, here:\n\n{link}\n\n"
+        ),
+    )
+}
+
 fn letter(to: &str, name: &str, subject: String, body: String) -> OutgoingMail {
     OutgoingMail {
         to: to.to_string(),

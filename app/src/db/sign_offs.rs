@@ -152,3 +152,20 @@ pub async fn awaiting_in_round(
     .fetch_one(conn)
     .await
 }
+
+/// Who recorded the decision on a bid: (email, name).
+pub async fn decided_by(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.email, u.full_name FROM decisions d JOIN users u ON u.id = d.decided_by
+         WHERE d.bid_id = $1",
+    )
+    .bind(bid_id)
+    .fetch_optional(conn)
+    .await?;
+    use sqlx::Row;
+    row.map(|r| Ok((r.try_get("email")?, r.try_get("full_name")?)))
+        .transpose()
+}

@@ -146,9 +146,29 @@ pub async fn answer(
     } else {
         Vec::new()
     };
+    let recorder = if approved {
+        None
+    } else {
+        db::sign_offs::decided_by(&mut tx, bid_id).await?
+    };
     tx.commit().await?;
+    let mut mail = decision_mail(ctx, &members, &bid, &decision, scheme_id);
+    // A refusal goes back to the commissioner who recorded the Board's recommendation.
+    if let Some((email, name)) = recorder {
+        let link = format!(
+            "{}/fund/rounds/{}/moderation/bids/{bid_id}",
+            ctx.base_url, bid.round_id
+        );
+        mail.push(crate::mail::sign_off_refused(
+            &email,
+            &name,
+            (&bid.organisation_name, &partner),
+            &reason,
+            &link,
+        ));
+    }
     Ok(Done {
         value: message,
-        mail: decision_mail(ctx, &members, &bid, &decision, scheme_id),
+        mail,
     })
 }

@@ -224,6 +224,17 @@ both_backends!(
         )
         .await;
         assert!(res.status < 400, "{}", res.body);
+        // The commissioner who recorded it is told, with the reason.
+        let told = app.last_mail_to("commissioner@seedbed.test");
+        assert!(
+            told.subject
+                .contains("refused the award to Happy Feet Chiropody CIC")
+                && told
+                    .body
+                    .contains("The plan relies on a grant renewal in year 3"),
+            "{}",
+            told.body
+        );
         assert_eq!(schemes_of(app, bid).await, 0);
         assert_eq!(committed(app).await, before);
         // Refused: the other partner can no longer approve it, and the Board sees why.
