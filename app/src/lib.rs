@@ -57,11 +57,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     use pages::{
         account::*, admin::*, apply::bid_record::*, apply::bids::*, apply::organisations::*,
-        assess::*, decide::board_moderation::*, decide::meetings::*, decide::moderation::*,
-        decide::pack::*, decide::sign_off::*, fund::pooled::*, fund::questionnaire::*,
-        fund::reports::*, fund::rounds::*, market::gaps::*, market::services::*,
-        monitor::portfolio::*, monitor::returns::*, monitor::schemes::*, monitor::tranches::*,
-        public::contact::*, public::rounds::*, public::*,
+        assess::*, decide::board_moderation::*, decide::meetings::*, decide::moderate_bid::*,
+        decide::moderation::*, decide::pack::*, decide::sign_off::*, fund::pooled::*,
+        fund::questionnaire::*, fund::reports::*, fund::rounds::*, market::gaps::*,
+        market::services::*, monitor::portfolio::*, monitor::returns::*, monitor::schemes::*,
+        monitor::tranches::*, public::contact::*, public::rounds::*, public::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;

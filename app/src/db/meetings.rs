@@ -140,24 +140,22 @@ pub async fn set_present(
     Ok(())
 }
 
-/// The meetings held by `now` with a round on their agenda, the latest first: (id, held at).
-/// (A decision is made at a meeting that has taken place.)
+/// The meetings held by `now` with a round on their agenda, the latest first. (A decision
+/// is made at a meeting that has taken place.)
 pub async fn for_round(
     conn: &mut AnyConnection,
     round_id: i64,
     now: UtcTime,
-) -> Result<Vec<(i64, UtcTime)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT m.id, m.held_at FROM board_meetings m JOIN meeting_rounds mr ON mr.meeting_id = m.id
+) -> Result<Vec<MeetingRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id, m.held_at, m.place FROM board_meetings m
+         JOIN meeting_rounds mr ON mr.meeting_id = m.id
          WHERE mr.round_id = $1 AND m.held_at <= $2 ORDER BY m.held_at DESC, m.id DESC",
     )
     .bind(round_id)
     .bind(now)
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("held_at")?)))
-        .collect()
+    .await
 }
 
 /// A decision recorded at a meeting.

@@ -125,7 +125,7 @@ pub async fn decide(ctx: Ctx<'_>, actor: i64, cmd: &Decide) -> Result<Done<Strin
         db::meetings::for_round(&mut conn, round_id, db::now())
             .await?
             .into_iter()
-            .map(|(id, _)| id)
+            .map(|m| m.id)
             .collect()
     };
     let meeting = crate::domain::meeting::meeting_choice(&form.meeting, &meetings);

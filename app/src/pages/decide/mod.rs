@@ -1,6 +1,7 @@
 //! Deciding (commissioners): moderation and decisions.
 pub mod board_moderation;
 pub mod meetings;
+pub mod moderate_bid;
 pub mod moderation;
 pub mod pack;
 pub mod sign_off;

@@ -169,12 +169,16 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
             answers,
             meeting_id: d.decision.meeting_id,
         });
-    let mut meetings = Vec::new();
-    for (id, _) in db::meetings::for_round(&mut conn, round_id, db::now()).await? {
-        if let Some(m) = db::meetings::get(&mut conn, id).await? {
-            meetings.push((id, crate::domain::meeting::describe(m.held_at.0, &m.place)));
-        }
-    }
+    let meetings = db::meetings::for_round(&mut conn, round_id, db::now())
+        .await?
+        .into_iter()
+        .map(|m| {
+            (
+                m.id,
+                crate::domain::meeting::describe(m.held_at.0, &m.place),
+            )
+        })
+        .collect();
     let waiting = db::decisions::awaiting_scores(&mut conn, bid_id).await?;
     let draft_purpose = crate::service::decisions::draft_purposes(&mut conn, round_id, &[bid_id])
         .await?
