@@ -56,12 +56,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     use pages::{
-        account::*, admin::*, apply::bid_record::*, apply::bids::*, apply::organisations::*,
-        assess::*, decide::board_moderation::*, decide::meetings::*, decide::moderate_bid::*,
-        decide::moderation::*, decide::pack::*, decide::sign_off::*, fund::pooled::*,
-        fund::questionnaire::*, fund::reports::*, fund::rounds::*, market::gaps::*,
-        market::services::*, monitor::portfolio::*, monitor::returns::*, monitor::schemes::*,
-        monitor::tranches::*, public::contact::*, public::rounds::*, public::*,
+        account::*, admin::*, apply::bid_record::*, apply::bids::*, apply::interview::*,
+        apply::organisations::*, assess::*, decide::board_moderation::*,
+        decide::decision_report::*, decide::interviews::*, decide::meetings::*,
+        decide::moderate_bid::*, decide::moderation::*, decide::pack::*, decide::sign_off::*,
+        fund::pooled::*, fund::questionnaire::*, fund::reports::*, fund::rounds::*,
+        market::gaps::*, market::services::*, monitor::portfolio::*, monitor::returns::*,
+        monitor::schemes::*, monitor::tranches::*, public::contact::*, public::rounds::*,
+        public::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -98,6 +100,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fund/rounds/:id/interests") view=InterestsPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/assessment/bids/:bid") view=AssignBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/moderation") view=ModerationPage ssr=async_mode.clone()/>
+                    <Route path=path!("/board/rounds/:id/decisions") view=DecisionReportPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/rounds/:id/moderation/bids/:bid/interview") view=InvitePage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/moderation/bids/:bid") view=ModerateBidPage ssr=async_mode.clone()/>
                     <Route path=path!("/sign-off") view=SignOffListPage ssr=async_mode.clone()/>
                     <Route path=path!("/board/meetings") view=MeetingsPage ssr=async_mode.clone()/>
@@ -149,6 +153,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bids/:id/sections/:sid/files/:qid") view=BidUploadPage ssr=async_mode.clone()/>
                     <Route path=path!("/bids/:id/check") view=CheckAnswersPage ssr=async_mode.clone()/>
                     <Route path=path!("/bids/:id/confirmation") view=BidConfirmationPage ssr=async_mode.clone()/>
+                    <Route path=path!("/bids/:id/interview") view=BidInterviewPage ssr=async_mode.clone()/>
                     <Route path=path!("/bids/:id/view") view=BidViewPage ssr=async_mode.clone()/>
                     <Route path=path!("/market-position") view=MarketPositionPage ssr=async_mode.clone()/>
                     <Route path=path!("/awards") view=AwardsPage ssr=async_mode.clone()/>

@@ -150,6 +150,66 @@ pub fn sign_off_refused(
     )
 }
 
+/// To an organisation's members: their bid is shortlisted, and when and where to come (or the
+/// invitation has changed).
+pub fn interview_invitation(
+    to: &str,
+    name: &str,
+    (organisation, round): (&str, &str),
+    invitation: &crate::domain::interview::Invitation,
+    changed: bool,
+    link: &str,
+) -> OutgoingMail {
+    let noun = invitation.format.noun();
+    let when = crate::domain::time::UtcTime(invitation.at).display_uk();
+    let subject = if changed {
+        format!("Your {noun} has changed: {round}")
+    } else {
+        format!("{organisation} is invited to a {noun}: {round}")
+    };
+    let lead = if changed {
+        format!("The {noun} about {organisation}'s bid to {round} has changed.")
+    } else {
+        format!(
+            "{organisation}'s bid to {round} has been shortlisted. The panel invites you to a {noun}."
+        )
+    };
+    letter(
+        to,
+        name,
+        subject,
+        format!(
+            "{lead}\n\nWhen: {when}\nWhere: {}\nWho should come: {}\n\nPlease tell us whether you \
+             can come, here:\n\n{link}\n\n",
+            invitation.place, invitation.attendees
+        ),
+    )
+}
+
+/// To the commissioner who sent an invitation: the organisation's reply.
+pub fn interview_reply(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    (reply, note): (crate::domain::interview::InterviewReply, &str),
+    link: &str,
+) -> OutgoingMail {
+    let note = if note.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nTheir note:\n{note}")
+    };
+    letter(
+        to,
+        name,
+        format!("{organisation} replied to the invitation"),
+        format!(
+            "{organisation} replied: {}.{note}\n\nThe bid and its invitation:\n\n{link}\n\n",
+            reply.label()
+        ),
+    )
+}
+
 fn letter(to: &str, name: &str, subject: String, body: String) -> OutgoingMail {
     OutgoingMail {
         to: to.to_string(),

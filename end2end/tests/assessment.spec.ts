@@ -114,6 +114,25 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   const row = page.getByRole('row').filter({ hasText: organisation });
   await row.getByRole('link').first().click();
   await seedbed.settled(new RegExp(organisation.replace(/[()']/g, '.')));
+  // The commissioner shortlists the bid for a presentation (the demo already invited Happy
+  // Feet to an interview: then the invitation is changed). Every detail is needed.
+  await page.getByRole('link', { name: /^(Shortlist and invite to an interview or presentation|Change the invitation)$/ }).click();
+  await seedbed.settled(/^(Invite .* to an interview or presentation|Change the invitation to .*)$/);
+  await page.getByLabel('Where it takes place, or the link to join online').fill('');
+  await page.getByRole('button', { name: /^(Send the invitation|Change the invitation)$/ }).click();
+  await seedbed.settled();
+  await expect(page.getByRole('link', { name: 'Enter where it takes place, or the link to join online' })).toBeVisible();
+  await page.getByLabel('A presentation, then questions from the panel').check();
+  await page.getByLabel('Day').fill('14');
+  await page.getByLabel('Month').fill('1');
+  await page.getByLabel('Year').fill('2030');
+  await page.getByLabel('Time it starts').fill('11am');
+  await page.getByLabel('Where it takes place, or the link to join online').fill('Cleethorpes Library');
+  await page.getByLabel('Who from the organisation should come').fill('The chair and the project lead');
+  await page.getByRole('button', { name: /^(Send the invitation|Change the invitation)$/ }).click();
+  await seedbed.settled(new RegExp(organisation.replace(/[()']/g, '.')));
+  await expect(page.getByText('14 January 2030 at 11am')).toBeVisible();
+  await expect(page.getByText('No reply yet')).toBeVisible();
   await page.getByLabel('Agreed score for Sustainability').selectOption('4');
   await page.getByLabel('Moderation note for Sustainability').fill('The panel agreed the charging model is sound');
   await page.getByRole('button', { name: 'Save agreed scores' }).click();
@@ -175,4 +194,21 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await seedbed.settled('Your bids');
   await expect(page.getByRole('table', { name: 'Bids by your organisations' }).getByRole('row').filter({ hasText: organisation })).toContainText('Awarded');
   await expect(page.getByRole('table', { name: 'Funded schemes' }).getByRole('row').filter({ hasText: organisation })).toContainText('waiting for acceptance');
+
+  // The invitation to present is on the list of bids; asking for another time needs a "when".
+  const bidRow = page.getByRole('table', { name: 'Bids by your organisations' }).getByRole('row').filter({ hasText: organisation });
+  await expect(bidRow).toContainText('Invited to present on 14 January 2030 at 11am');
+  await bidRow.getByRole('link', { name: /^Read the invitation and reply/ }).click();
+  await seedbed.settled('Your invitation to present');
+  await expect(page.getByText('Cleethorpes Library')).toBeVisible();
+  await page.getByLabel('We cannot come then: please offer another time').check();
+  await page.getByRole('button', { name: 'Send your reply' }).click();
+  await seedbed.settled('Your invitation to present');
+  await expect(page.getByRole('link', { name: 'Tell the commissioners when you could come' })).toBeVisible();
+  await expect(page.getByLabel('We cannot come then: please offer another time')).toBeChecked();
+  await page.getByLabel('Note to the commissioning team').fill('Any morning the week after');
+  await page.getByRole('button', { name: 'Send your reply' }).click();
+  await seedbed.settled(`Your bid: Foot care at home, designed with carers (pilot)`);
+  await expect(page.getByText('Your reply has been sent')).toBeVisible();
+  await expect(page.getByText(/Your reply: Asked for another time/)).toBeVisible();
 });

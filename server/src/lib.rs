@@ -170,6 +170,10 @@ fn file_routes() -> Vec<(&'static str, axum::routing::MethodRouter<ServerState>)
             "/board/meetings/{id}/decisions.csv",
             axum::routing::get(exports::meeting_decisions_csv),
         ),
+        (
+            "/board/rounds/{id}/decisions.csv",
+            axum::routing::get(exports::round_decisions_csv),
+        ),
         ("/audit-trail.csv", axum::routing::get(exports::audit_csv)),
         (
             "/fund/pooled-funds/{year}/statement.csv",

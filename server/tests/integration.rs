@@ -7,6 +7,7 @@ mod board;
 mod common;
 mod fault;
 mod fund;
+mod interviews;
 mod opendata;
 mod organisations;
 mod registers;

@@ -121,11 +121,25 @@ pub struct MyAssignment {
     /// The latest declaration: None before one is made; a conflict or not.
     pub conflict: Option<Flag>,
     pub submitted_at: Option<UtcTime>,
+    pub interview_submitted_at: Option<UtcTime>,
+    /// Shortlisted: when the interview is.
+    pub interview_at: Option<UtcTime>,
+    /// How many of the round's criteria this assessor's panel scores at an interview.
+    pub interview_criteria: i64,
 }
 
 impl MyAssignment {
     pub fn status(&self) -> AssignmentStatus {
         AssignmentStatus::of(self.conflict.map(bool::from), self.submitted_at.is_some())
+    }
+
+    /// Shortlisted, this assessor's panel scores criteria at the interview, and their
+    /// interview scores are not submitted (whether or not it has taken place).
+    pub fn interview_pending(&self) -> bool {
+        self.status() != AssignmentStatus::ConflictDeclared
+            && self.interview_criteria > 0
+            && self.interview_at.is_some()
+            && self.interview_submitted_at.is_none()
     }
 }
 
@@ -133,11 +147,15 @@ impl MyAssignment {
 pub async fn for_assessor(pool: &AnyPool, user_id: i64) -> Result<Vec<MyAssignment>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.bid_id, b.round_id, r.title, o.name, b.reference, ra.panel, a.submitted_at,
+            a.interview_submitted_at, i.held_at AS interview_at,
             (SELECT d.conflict FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id
-             ORDER BY d.id DESC LIMIT 1) AS conflict
+             ORDER BY d.id DESC LIMIT 1) AS conflict,
+            (SELECT CAST(COUNT(*) AS BIGINT) FROM round_criteria c WHERE c.round_id = b.round_id
+             AND c.stage = 'interview' AND c.interview_panel IN ('both', ra.panel)) AS interview_criteria
          FROM assignments a JOIN bids b ON b.id = a.bid_id JOIN rounds r ON r.id = b.round_id
          JOIN organisations o ON o.id = b.organisation_id
          JOIN round_assessors ra ON ra.round_id = b.round_id AND ra.user_id = a.user_id
+         LEFT JOIN interviews i ON i.bid_id = a.bid_id
          WHERE a.user_id = $1 ORDER BY b.round_id DESC, b.id",
     )
     .bind(user_id)
@@ -155,6 +173,8 @@ pub struct Assignment {
     /// Whether the latest declaration is of a conflict.
     pub conflict: Option<Flag>,
     pub submitted_at: Option<UtcTime>,
+    /// The interview criteria's scores, submitted apart from the written ones.
+    pub interview_submitted_at: Option<UtcTime>,
 }
 
 impl Assignment {
@@ -183,7 +203,7 @@ pub async fn assignment(
     user_id: i64,
 ) -> Result<Option<Assignment>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT ra.panel, a.submitted_at,
+        "SELECT ra.panel, a.submitted_at, a.interview_submitted_at,
             (SELECT d.id FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id ORDER BY d.id DESC LIMIT 1) AS declaration,
             (SELECT d.conflict FROM declarations d WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id ORDER BY d.id DESC LIMIT 1) AS conflict
          FROM assignments a JOIN bids b ON b.id = a.bid_id
@@ -356,7 +376,26 @@ pub async fn submit(
     .await
 }
 
-/// Unlock submitted scores (a commissioner, with a reason recorded in the audit log).
+/// Lock the assessor's interview scores for a bid; false when they already were. The first
+/// statement of its transaction, as [`submit`].
+pub async fn submit_interview(
+    conn: &mut AnyConnection,
+    bid_id: i64,
+    user_id: i64,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
+    on_assignment(
+        conn,
+        "UPDATE assignments SET interview_submitted_at = $3 WHERE bid_id = $1 AND user_id = $2 AND interview_submitted_at IS NULL",
+        bid_id,
+        user_id,
+        Some(now),
+    )
+    .await
+}
+
+/// Unlock submitted scores, written and interview (a commissioner, with a reason recorded in
+/// the audit log).
 pub async fn reopen(
     conn: &mut AnyConnection,
     bid_id: i64,
@@ -364,7 +403,8 @@ pub async fn reopen(
 ) -> Result<bool, sqlx::Error> {
     if !on_assignment(
         &mut *conn,
-        "UPDATE assignments SET submitted_at = NULL WHERE bid_id = $1 AND user_id = $2 AND submitted_at IS NOT NULL",
+        "UPDATE assignments SET submitted_at = NULL, interview_submitted_at = NULL
+         WHERE bid_id = $1 AND user_id = $2 AND (submitted_at IS NOT NULL OR interview_submitted_at IS NOT NULL)",
         bid_id,
         user_id,
         None,
@@ -377,6 +417,13 @@ pub async fn reopen(
     Ok(true)
 }
 
+/// A score counts once it is submitted: a written criterion's with the assessor's written
+/// scores, an interview criterion's with their interview scores (`s` scores, `a`
+/// assignments, `c` criteria).
+pub(crate) const SUBMITTED: &str =
+    "((c.stage = 'interview' AND a.interview_submitted_at IS NOT NULL)
+    OR (c.stage <> 'interview' AND a.submitted_at IS NOT NULL))";
+
 /// Rewrite a bid's kept score totals (the `score_totals` table the moderation ranking reads)
 /// from its submitted scores, in the transaction that submits or reopens some of them.
 pub async fn refresh_score_totals(
@@ -387,13 +434,14 @@ pub async fn refresh_score_totals(
         .bind(bid_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
+    sqlx::query(&format!(
         "INSERT INTO score_totals (bid_id, criterion_id, scores, total, lowest, highest)
          SELECT s.bid_id, s.criterion_id, COUNT(s.score), CAST(COALESCE(SUM(s.score), 0) AS BIGINT),
             COALESCE(MIN(s.score), 0), COALESCE(MAX(s.score), 0)
-         FROM scores s JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
-         WHERE s.bid_id = $1 GROUP BY s.bid_id, s.criterion_id",
-    )
+         FROM scores s JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id
+         JOIN round_criteria c ON c.id = s.criterion_id
+         WHERE s.bid_id = $1 AND {SUBMITTED} GROUP BY s.bid_id, s.criterion_id"
+    ))
     .bind(bid_id)
     .execute(conn)
     .await?;
@@ -405,11 +453,12 @@ pub async fn submitted_scores(
     conn: &mut AnyConnection,
     bid_id: i64,
 ) -> Result<Vec<ScoreRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT s.user_id, u.full_name, s.criterion_id, s.score, s.justification FROM scores s
-         JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
-         JOIN users u ON u.id = s.user_id WHERE s.bid_id = $1 ORDER BY u.full_name, s.criterion_id",
-    )
+         JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id
+         JOIN round_criteria c ON c.id = s.criterion_id
+         JOIN users u ON u.id = s.user_id WHERE s.bid_id = $1 AND {SUBMITTED} ORDER BY u.full_name, s.criterion_id"
+    ))
     .bind(bid_id)
     .fetch_all(conn)
     .await

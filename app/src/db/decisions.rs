@@ -34,10 +34,12 @@ impl<'r> FromRow<'r, AnyRow> for SubmittedScore {
 }
 
 /// After the columns: `s.justification` (with the reasons) or `'' AS justification`.
-const SUBMITTED_SCORES: &str = "SELECT s.bid_id, s.user_id, u.full_name, s.criterion_id, s.score, {reasons} FROM scores s
-     JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id AND a.submitted_at IS NOT NULL
+const SUBMITTED_SCORES: &str =
+    "SELECT s.bid_id, s.user_id, u.full_name, s.criterion_id, s.score, {reasons} FROM scores s
+     JOIN assignments a ON a.bid_id = s.bid_id AND a.user_id = s.user_id
+     JOIN round_criteria c ON c.id = s.criterion_id
      JOIN bids b ON b.id = s.bid_id JOIN users u ON u.id = s.user_id
-     WHERE b.round_id = $1";
+     WHERE b.round_id = $1 AND {submitted}";
 
 /// Every submitted score in a round. One query, whatever the number of bids.
 pub async fn round_scores(
@@ -81,7 +83,9 @@ async fn submitted_scores(
             format!(" AND s.bid_id IN ({})", ids.join(","))
         })
         .unwrap_or_default();
-    let select = SUBMITTED_SCORES.replace("{reasons}", columns);
+    let select = SUBMITTED_SCORES
+        .replace("{reasons}", columns)
+        .replace("{submitted}", crate::db::assessment::SUBMITTED);
     sqlx::query_as(&format!(
         "{select}{only} ORDER BY s.bid_id, u.full_name, s.user_id"
     ))
@@ -324,7 +328,14 @@ pub async fn awaiting_scores(
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT u.full_name FROM assignments a JOIN users u ON u.id = a.user_id
-         WHERE a.bid_id = $1 AND a.submitted_at IS NULL
+         JOIN bids b ON b.id = a.bid_id
+         JOIN round_assessors ra ON ra.round_id = b.round_id AND ra.user_id = a.user_id
+         WHERE a.bid_id = $1
+           AND (a.submitted_at IS NULL
+                OR (a.interview_submitted_at IS NULL
+                    AND EXISTS (SELECT 1 FROM interviews i WHERE i.bid_id = a.bid_id)
+                    AND EXISTS (SELECT 1 FROM round_criteria c WHERE c.round_id = b.round_id
+                                AND c.stage = 'interview' AND c.interview_panel IN ('both', ra.panel))))
            AND COALESCE((SELECT d.conflict FROM declarations d
                          WHERE d.bid_id = a.bid_id AND d.user_id = a.user_id
                          ORDER BY d.id DESC LIMIT 1), 0) = 0

@@ -158,13 +158,15 @@ pub async fn for_round(
     .await
 }
 
-/// A decision recorded at a meeting.
+/// A decision recorded at a meeting (or on a round's bid, in its decision report).
 #[derive(Debug, Clone, FromRow)]
 pub struct MeetingDecision {
     pub bid_id: i64,
     pub round_id: i64,
     pub organisation: String,
     pub reference: Option<String>,
+    #[sqlx(rename = "amount_requested_pence")]
+    pub requested: Option<Pence>,
     #[sqlx(try_from = "String")]
     pub outcome: Outcome,
     #[sqlx(rename = "amount_pence")]
@@ -173,19 +175,36 @@ pub struct MeetingDecision {
     pub override_reason: String,
     #[sqlx(try_from = "String")]
     pub sign_off: SignOff,
+    pub meeting_id: Option<i64>,
 }
 
+const DECISIONS: &str = "SELECT d.bid_id, b.round_id, o.name AS organisation, b.reference,
+        b.amount_requested_pence, d.outcome, d.amount_pence, d.conditions, d.override_reason,
+        d.sign_off, d.meeting_id
+     FROM decisions d JOIN bids b ON b.id = d.bid_id JOIN organisations o ON o.id = b.organisation_id";
+
+/// The decisions made at a meeting.
 pub async fn decisions(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Vec<MeetingDecision>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT d.bid_id, b.round_id, o.name AS organisation, b.reference, d.outcome,
-                d.amount_pence, d.conditions, d.override_reason, d.sign_off
-         FROM decisions d JOIN bids b ON b.id = d.bid_id JOIN organisations o ON o.id = b.organisation_id
-         WHERE d.meeting_id = $1 ORDER BY b.reference, b.id",
-    )
+    sqlx::query_as(&format!(
+        "{DECISIONS} WHERE d.meeting_id = $1 ORDER BY b.reference, b.id"
+    ))
     .bind(id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Every decision recorded on a round's bids, wherever it was made.
+pub async fn round_decisions(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<MeetingDecision>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{DECISIONS} WHERE b.round_id = $1 ORDER BY b.reference, b.id"
+    ))
+    .bind(round_id)
     .fetch_all(conn)
     .await
 }

@@ -6,6 +6,7 @@ pub mod decisions;
 pub mod epoch;
 pub mod files;
 pub mod fund;
+pub mod interviews;
 pub mod measures;
 pub mod meetings;
 pub mod opendata;

@@ -13,6 +13,7 @@ pub mod files;
 pub mod fund;
 pub mod guidance;
 pub mod independence;
+pub mod interview;
 pub mod meeting;
 pub mod money;
 pub mod monitoring;

@@ -122,9 +122,12 @@ pub struct Minute {
     pub round: String,
     pub reference: String,
     pub organisation: String,
+    pub requested: Option<crate::domain::money::Pence>,
     pub outcome: crate::domain::decision::Outcome,
     pub amount: Option<crate::domain::money::Pence>,
     pub sign_off: crate::domain::board::SignOff,
+    /// The meeting it was made at, described ('' when none was named).
+    pub meeting: String,
     pub conditions: String,
     pub override_reason: String,
     /// Present members who declared a conflict in the bid and took no part.
@@ -161,6 +164,8 @@ pub async fn minutes(ctx: Ctx<'_>, id: i64) -> Result<Option<Minutes>, sqlx::Err
             round: titles.get(&d.round_id).cloned().unwrap_or_default(),
             reference: d.reference.unwrap_or_default(),
             organisation: d.organisation,
+            requested: d.requested,
+            meeting: crate::domain::meeting::describe(m.held_at.0, &m.place),
             outcome: d.outcome,
             amount: d.amount,
             sign_off: d.sign_off,
@@ -181,6 +186,80 @@ pub async fn minutes(ctx: Ctx<'_>, id: i64) -> Result<Option<Minutes>, sqlx::Err
         place: m.place,
         agenda,
         members,
+        decisions,
+    }))
+}
+
+/// A round's decisions for the partners: every decision recorded on its bids, and where
+/// its money stands after them.
+#[derive(Debug, Clone)]
+pub struct RoundDecisions {
+    pub title: String,
+    pub envelope: crate::domain::money::Pence,
+    /// Committed by awards made.
+    pub awarded: crate::domain::money::Pence,
+    /// Recommended awards awaiting the partners' sign-off (still reserved in the envelope).
+    pub awaiting: crate::domain::money::Pence,
+    pub fund_id: Option<i64>,
+    pub decisions: Vec<Minute>,
+}
+
+/// A round's decision report. `None` if there is no such round (or it is a draft).
+pub async fn round_decisions(
+    ctx: Ctx<'_>,
+    round_id: i64,
+) -> Result<Option<RoundDecisions>, sqlx::Error> {
+    use crate::domain::board::SignOff;
+    use crate::domain::decision::Outcome;
+    let mut conn = ctx.pool.acquire().await?;
+    let Some(round) = db::rounds::round(&mut conn, round_id).await? else {
+        return Ok(None);
+    };
+    if round.status == RoundStatus::Draft {
+        return Ok(None);
+    }
+    let meetings: std::collections::BTreeMap<i64, String> = db::meetings::list(&mut conn)
+        .await?
+        .into_iter()
+        .map(|m| {
+            (
+                m.id,
+                crate::domain::meeting::describe(m.held_at.0, &m.place),
+            )
+        })
+        .collect();
+    let decisions: Vec<Minute> = db::meetings::round_decisions(&mut conn, round_id)
+        .await?
+        .into_iter()
+        .map(|d| Minute {
+            round: round.details.title.clone(),
+            reference: d.reference.unwrap_or_default(),
+            organisation: d.organisation,
+            requested: d.requested,
+            outcome: d.outcome,
+            amount: d.amount,
+            sign_off: d.sign_off,
+            meeting: d
+                .meeting_id
+                .and_then(|id| meetings.get(&id).cloned())
+                .unwrap_or_default(),
+            conditions: d.conditions,
+            override_reason: d.override_reason,
+            not_taking_part: Vec::new(),
+        })
+        .collect();
+    let awaiting = decisions
+        .iter()
+        .filter(|d| d.outcome == Outcome::Award && d.sign_off == SignOff::Awaiting)
+        .filter_map(|d| d.amount.or(d.requested))
+        .map(|p| p.0)
+        .sum();
+    Ok(Some(RoundDecisions {
+        title: round.details.title,
+        envelope: round.reserved,
+        awarded: round.awarded,
+        awaiting: crate::domain::money::Pence(awaiting),
+        fund_id: round.fund_id,
         decisions,
     }))
 }

@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod bids;
 pub mod decisions;
 pub mod fund;
+pub mod interviews;
 pub mod measures;
 pub mod meetings;
 pub mod organisations;

@@ -393,6 +393,53 @@ pub async fn meeting_decisions_csv(
     )
 }
 
+/// A round's decision report for the partners as CSV: each decision on its bids with the
+/// amount requested and decided, where it stands with the partners, conditions, the reason
+/// for any recommendation below a minimum score and the meeting it was made at.
+pub async fn round_decisions_csv(
+    State(state): State<ServerState>,
+    session: Session,
+    Path(round_id): Path<i64>,
+) -> Response {
+    let back = format!("/board/rounds/{round_id}/decisions");
+    let readers = app::api::decide::decision_report::REPORT_READERS;
+    if let Err(response) = crate::routes::files::with_role(&state, &session, &back, &readers).await
+    {
+        return response;
+    }
+    let report = match app::service::meetings::round_decisions(state.app.ctx(), round_id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return app::error::AppError::NotFound.into_response(),
+        Err(_) => return server_error(),
+    };
+    let head = [
+        "Funding round",
+        "Bid reference",
+        "Organisation",
+        "Requested (£)",
+        "Decision",
+        "Amount (£)",
+        "Conditions",
+        "Reason for recommending below a minimum score",
+        "Board meeting",
+    ];
+    let title = report.title.clone();
+    let rows = report.decisions.into_iter().map(move |d| {
+        vec![
+            title.clone(),
+            d.reference,
+            d.organisation,
+            opt(d.requested.map(|a| a.to_decimal())),
+            app::domain::board::decision_words(d.outcome, d.amount, d.sign_off),
+            opt(d.amount.map(|a| a.to_decimal())),
+            d.conditions,
+            d.override_reason,
+            d.meeting,
+        ]
+    });
+    csv_download(&format!("round-{round_id}-decisions.csv"), &head, rows)
+}
+
 /// The audit trail as CSV: every entry the filter matches, oldest first, streamed.
 pub async fn audit_csv(
     State(state): State<ServerState>,

@@ -552,22 +552,6 @@ both_backends!(
         ] {
             assert!(pack.contains(text), "{text}: {pack}");
         }
-        // The decision report for the partners, as a spreadsheet.
-        let csv = commissioner
-            .get(app.url(&format!("/board/meetings/{meeting}/decisions.csv")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(csv.status(), 200);
-        let csv = csv.text().await.unwrap();
-        assert!(
-            csv.starts_with("Meeting,Funding round,Bid reference,Organisation,Decision"),
-            "{csv}"
-        );
-        assert!(
-            csv.contains("Happy Feet Chiropody CIC,Reserve list") && csv.contains("Blessing Board"),
-            "{csv}"
-        );
         // Board members and approvers read the pack; a lay evaluator and an applicant do not.
         for (email, path, status) in [
             ("icblead@seedbed.test", "/pack", 200),
@@ -650,6 +634,47 @@ both_backends!(
             ],
         )
         .await;
+        // Happy Feet is shortlisted: his interview scores are still to give (scoring stays
+        // blind until they are in).
+        assert_eq!(
+            app.get(&bernie, &page).await.0,
+            403,
+            "the interview is to score"
+        );
+        sqlx::query("UPDATE interviews SET held_at = $1 WHERE bid_id = $2")
+            .bind(app::domain::time::UtcTime(
+                chrono::Utc::now() - chrono::Duration::hours(1),
+            ))
+            .bind(happy_feet)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        let criterion: i64 = sqlx::query_scalar(
+            "SELECT id FROM round_criteria WHERE round_id = $1 AND stage = 'interview'",
+        )
+        .bind(round)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let (h, sk, wk) = (
+            happy_feet.to_string(),
+            format!("score[{criterion}]"),
+            format!("why[{criterion}]"),
+        );
+        let res = app
+            .post_js(
+                &bernie,
+                "/api/assessment/score",
+                &[
+                    ("bid_id", h.as_str()),
+                    ("stage", "interview"),
+                    ("then", "confirm"),
+                    (sk.as_str(), "4"),
+                    (wk.as_str(), "They know the carers"),
+                ],
+            )
+            .await;
+        assert!(res.status < 400, "{}", res.body);
         let (_, assessments, _) = app.get(&bernie, "/assess").await;
         assert!(
             assessments.contains(&format!(
@@ -683,5 +708,58 @@ both_backends!(
         );
         // Blessing has St Peter's still to score.
         assert_eq!(app.get(&blessing, &page).await.0, 403);
+    }
+);
+
+both_backends!(
+    a_round_s_decision_report_gives_the_money_after_the_decisions,
+    async |app: &TestApp| {
+        server::cli::demo::load(&app.pool).await.unwrap();
+        let (round, _) = pilot_bid(app).await;
+        // The demo's Board recommended £12,000 for the Circle; the council has approved.
+        let approver = client_for(app, "icblead@seedbed.test").await;
+        let page = format!("/board/rounds/{round}/decisions");
+        let (status, html, _) = app.get(&approver, &page).await;
+        assert_eq!(status, 200);
+        for text in [
+            "Decision report: Foot care at home, designed with carers (pilot)",
+            "Cleethorpes Carers&#x27; Circle",
+            "Award of £12,000.00 recommended, awaiting the partners&#x27; sign-off",
+            "Grimsby Town Hall, Committee Room 1",
+            "Recommended, awaiting the partners&#x27; sign-off",
+            "North East Lincolnshire Council",
+            "Not committed",
+        ] {
+            let plain = text.replace("&#x27;", "'");
+            assert!(
+                html.contains(text) || html.contains(&plain),
+                "{text}: {html}"
+            );
+        }
+        // £60,000 envelope, nothing awarded yet, £12,000 awaiting sign-off: £48,000 left.
+        assert!(html.contains("£48,000.00"), "{html}");
+        // The same decisions as a spreadsheet, for board members too.
+        let board = client_for(app, "board@seedbed.test").await;
+        let csv = board
+            .get(app.url(&format!("{page}.csv")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), 200);
+        let csv = csv.text().await.unwrap();
+        assert!(
+            csv.starts_with("Funding round,Bid reference,Organisation,Requested (£),Decision"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("Cleethorpes Carers' Circle") && csv.contains("12000.00"),
+            "{csv}"
+        );
+        // Applicants and lay evaluators do not read it.
+        for email in ["applicant@seedbed.test", "carer@seedbed.test"] {
+            let client = client_for(app, email).await;
+            let (status, _, _) = app.get(&client, &page).await;
+            assert_eq!(status, 403, "{email}");
+        }
     }
 );

@@ -45,11 +45,11 @@ fn round_fields(title: &str, envelope: &str) -> Vec<(String, String)> {
     f
 }
 
-fn borrow(f: &[(String, String)]) -> Vec<(&str, &str)> {
+pub(crate) fn borrow(f: &[(String, String)]) -> Vec<(&str, &str)> {
     f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
-fn descriptors() -> Vec<(String, String)> {
+pub(crate) fn descriptors() -> Vec<(String, String)> {
     (0..6)
         .map(|n| {
             (
@@ -356,7 +356,7 @@ both_backends!(build_publish_and_find_a_round, async |app: &TestApp| {
 });
 
 /// A complete draft round with the given envelope, straight through the query layer.
-async fn draft_round(app: &TestApp, title: &str, envelope: Pence) -> i64 {
+pub(crate) async fn draft_round(app: &TestApp, title: &str, envelope: Pence) -> i64 {
     let fields = round_fields(title, &envelope.form_value());
     let form = app::domain::round::RoundForm {
         title: title.into(),
@@ -390,7 +390,7 @@ async fn draft_round(app: &TestApp, title: &str, envelope: Pence) -> i64 {
     let mut criterion = app::domain::round::Criterion::sustainability();
     criterion.name = "Value".into();
     criterion.weight = 60;
-    app::db::rounds::insert_criterion(&mut tx, id, &criterion, &[sections[1].id])
+    app::db::rounds::insert_criterion(&mut tx, id, &criterion, (&[sections[1].id], None))
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -298,7 +298,10 @@ fn arguments(ids: &BTreeMap<&'static str, String>, function: &str) -> Vec<(Strin
             "reason",
             ["fund/vary", "bids/withdraw", "rounds/new_version"].as_slice(),
         ),
-        ("note", ["schemes/review_tranche"].as_slice()),
+        (
+            "note",
+            ["schemes/review_tranche", "bids/interview_reply"].as_slice(),
+        ),
         ("gap", ["portfolio/view", "opendata/register"].as_slice()),
         ("legal_form", ["organisations/register"].as_slice()),
     ] {

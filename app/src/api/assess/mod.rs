@@ -38,6 +38,16 @@ pub struct AssignmentItem {
     pub reference: Option<String>,
     pub panel: Panel,
     pub status: AssignmentStatus,
+    /// Shortlisted and this assessor scores criteria at the interview: where that stands
+    /// ("Interview on 14 January 2027 at 10am", "Interview to score", "Interview scored").
+    #[serde(default)]
+    pub interview: Option<String>,
+    /// The interview has taken place and its scores are not submitted.
+    #[serde(default)]
+    pub interview_to_score: bool,
+    /// Interview scores still to give (before or after it takes place).
+    #[serde(default)]
+    pub interview_pending: bool,
 }
 
 #[server(prefix = "/api", endpoint = "assessment/mine")]
@@ -46,8 +56,32 @@ pub async fn my_assessments() -> Result<Vec<AssignmentItem>, AppError> {
     Ok(db::assessment::for_assessor(&state.pool, user.id)
         .await?
         .into_iter()
-        .map(|a| AssignmentItem {
+        .map(|a| {
+            let interview = (a.interview_criteria > 0
+                && a.status() != AssignmentStatus::ConflictDeclared)
+                .then_some(a.interview_at)
+                .flatten();
+            let held = crate::domain::interview::interview_held(
+                interview.map(|at| at.0),
+                chrono::Utc::now(),
+            );
+            let to_score = held && a.interview_submitted_at.is_none();
+            let words = interview.map(|at| {
+                if a.interview_submitted_at.is_some() {
+                    "Interview scored".to_string()
+                } else if held {
+                    "Interview to score".to_string()
+                } else {
+                    format!("Interview on {}", at.display_uk())
+                }
+            });
+            (a, words, to_score)
+        })
+        .map(|(a, interview, interview_to_score)| AssignmentItem {
+            interview_pending: a.interview_pending(),
             status: a.status(),
+            interview,
+            interview_to_score,
             bid_id: a.bid_id,
             round_id: a.round_id,
             round_title: a.round_title,
@@ -92,6 +126,17 @@ pub struct AssessData {
     pub criteria: Vec<CriterionToScore>,
     /// Others' submitted scores: shown only after this assessor has submitted.
     pub others: Vec<OtherScore>,
+    /// Shortlisted, with criteria this assessor's panel scores at the interview.
+    #[serde(default)]
+    pub interview: Option<InterviewScoring>,
+}
+
+/// The interview's scoring, for an assessor whose panel scores criteria at it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterviewScoring {
+    pub invitation: crate::api::decide::interviews::InterviewView,
+    pub criteria: Vec<CriterionToScore>,
+    pub submitted: bool,
 }
 
 /// What an assessor's page shows of a bid, and nothing more: the answers to the sections
@@ -129,23 +174,44 @@ pub async fn assess_bid(bid_id: i64) -> Result<AssessData, AppError> {
         bid: None,
         criteria: vec![],
         others: vec![],
+        interview: None,
     };
     if assignment.declared().is_none() {
         return Ok(data);
     }
     let (criteria, lay_sections) = service::criteria_for(&mut conn, bid.round_id, panel).await?;
     let mine = db::assessment::scores_of(&mut conn, bid_id, user.id).await?;
-    data.criteria = criteria.iter().map(|c| to_score(c, &mine)).collect();
-    if assignment.submitted() {
+    let (written, at_interview): (Vec<_>, Vec<_>) = criteria
+        .iter()
+        .partition(|c| c.stage() == crate::domain::assessment::Stage::Written);
+    data.criteria = written.iter().map(|c| to_score(c, &mine)).collect();
+    let interview_submitted = assignment.interview_submitted_at.is_some();
+    if !at_interview.is_empty() {
+        if let Some(row) = db::interviews::for_bid(&mut conn, bid_id).await? {
+            data.interview = Some(InterviewScoring {
+                invitation: crate::api::decide::interviews::interview_view(
+                    &row,
+                    chrono::Utc::now(),
+                ),
+                criteria: at_interview.iter().map(|c| to_score(c, &mine)).collect(),
+                submitted: interview_submitted,
+            });
+        }
+    }
+    if assignment.submitted() || interview_submitted {
         let submitted = db::assessment::submitted_scores(&mut conn, bid_id).await?;
-        // A lay evaluator reads others' reasons only about the lay panel's own sections:
-        // a criterion shared with the board may be argued from sections hidden from them.
+        // Others' reasons about what this assessor has submitted themselves; a lay evaluator
+        // reads them only about criteria the lay panel scores alone: a criterion shared with
+        // the board may be argued from sections hidden from them.
         let about: Vec<db::rounds::CriterionRow> = criteria
             .iter()
+            .filter(|c| match c.stage() {
+                crate::domain::assessment::Stage::Written => assignment.submitted(),
+                crate::domain::assessment::Stage::Interview => interview_submitted,
+            })
             .filter(|c| {
                 panel == Panel::Board
-                    || crate::domain::assessment::scored_by(&c.section_ids, &lay_sections)
-                        == crate::domain::assessment::ScoredBy::Lay
+                    || c.scored_by(&lay_sections) == crate::domain::assessment::ScoredBy::Lay
             })
             .cloned()
             .collect();
@@ -247,25 +313,36 @@ pub async fn declare_interest(
 pub async fn save_scores(
     bid_id: i64,
     #[server(default)] then: String,
+    #[server(default)] stage: String,
     #[server(default)] score: BTreeMap<String, String>,
     #[server(default)] why: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
+    use crate::domain::assessment::Stage;
     let (state, user) = auth::require_any_role(&[Role::BoardMember, Role::LayEvaluator]).await?;
     let typed = TypedScores { score, why };
     let step = service::ScoreStep::from_form(&then);
-    match service::score(state.ctx(), &user.actor(), bid_id, &typed, step).await {
+    let stage = Stage::from_form(&stage);
+    match service::score(state.ctx(), &user.actor(), bid_id, &typed, (step, stage)).await {
         Ok(done) => {
             let scored = state.deliver(done).await;
             let session = auth::session().await?;
             if step == service::ScoreStep::Check {
                 // Checked and saved: the assessor reads them once more before submitting.
-                leptos_axum::redirect(&format!("/assess/bids/{bid_id}/check"));
+                let check = match stage {
+                    Stage::Written => format!("/assess/bids/{bid_id}/check"),
+                    Stage::Interview => format!("/assess/bids/{bid_id}/check?stage=interview"),
+                };
+                leptos_axum::redirect(&check);
                 return Ok(());
             }
+            let what = match stage {
+                Stage::Written => "scores",
+                Stage::Interview => "interview scores",
+            };
             let message = if scored.submitted {
-                format!("Your scores for {} are submitted", scored.organisation)
+                format!("Your {what} for {} are submitted", scored.organisation)
             } else {
-                "Your draft scores are saved".to_string()
+                format!("Your draft {what} are saved")
             };
             let to = format!("/assess/bids/{bid_id}");
             auth::notice_and_redirect(&session, &message, &to).await?;

@@ -1,6 +1,8 @@
 //! Deciding (commissioners): moderation of the scores, the ranked list against the
 //! envelope, and the decisions on bids.
+pub mod decision_report;
 pub mod decisions;
+pub mod interviews;
 pub mod meetings;
 pub mod moderation;
 pub mod pack;

@@ -50,6 +50,9 @@ pub struct PackBid {
     pub plan: Vec<(String, u32)>,
     pub plan_summary: String,
     pub plan_flags: Vec<String>,
+    /// Shortlisted: "Interview, 14 January 2027 at 10am, Town Hall (Will come)".
+    #[serde(default)]
+    pub interview: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,12 +97,36 @@ pub async fn board_pack(id: i64) -> Result<PackData, AppError> {
         }
         rounds.push(pack_round(&state.pool, &mut conn, &round, title).await?);
     }
+    let funds = fund_positions(&state.pool, &mut conn, &fund_ids).await?;
+    let now = chrono::Utc::now();
+    Ok(PackData {
+        meeting_id: id,
+        name: meeting.name,
+        members: meeting
+            .members
+            .into_iter()
+            .map(|m| (m.name, m.represents))
+            .collect(),
+        funds,
+        rounds,
+        generated: format!("{} at {}", display_date(uk_date(now)), uk_time_value(now)),
+    })
+}
+
+/// Each pooled fund's position per partner, now: contributed, reserved, committed, paid and
+/// not committed (the pack, the minutes and the decision report show it).
+#[cfg(feature = "ssr")]
+pub(crate) async fn fund_positions(
+    pool: &sqlx::AnyPool,
+    conn: &mut sqlx::AnyConnection,
+    fund_ids: &[i64],
+) -> Result<Vec<FundPosition>, AppError> {
     let mut funds = Vec::new();
-    for fund_id in fund_ids {
-        let Some(fund) = db::fund::fund_by_id(&mut conn, fund_id).await? else {
+    for &fund_id in fund_ids {
+        let Some(fund) = db::fund::fund_by_id(&mut *conn, fund_id).await? else {
             continue;
         };
-        let partners = db::fund::partner_totals(&state.pool, fund_id)
+        let partners = db::fund::partner_totals(pool, fund_id)
             .await?
             .into_iter()
             .map(|(p, t)| PartnerPosition {
@@ -116,19 +143,7 @@ pub async fn board_pack(id: i64) -> Result<PackData, AppError> {
             partners,
         });
     }
-    let now = chrono::Utc::now();
-    Ok(PackData {
-        meeting_id: id,
-        name: meeting.name,
-        members: meeting
-            .members
-            .into_iter()
-            .map(|m| (m.name, m.represents))
-            .collect(),
-        funds,
-        rounds,
-        generated: format!("{} at {}", display_date(uk_date(now)), uk_time_value(now)),
-    })
+    Ok(funds)
 }
 
 #[cfg(feature = "ssr")]
@@ -147,6 +162,18 @@ async fn pack_round(
     }
     let recorded = db::decisions::round_decisions(&mut *conn, round.id).await?;
     let funded = crate::domain::answers::funded_years(round.details.period_months);
+    let now = chrono::Utc::now();
+    let interviews: BTreeMap<i64, String> = db::interviews::for_round(&mut *conn, round.id)
+        .await?
+        .iter()
+        .map(|r| {
+            let v = super::interviews::interview_view(r, now);
+            (
+                r.bid_id,
+                format!("{}, {}, {} ({})", v.format, v.when, v.place, v.reply),
+            )
+        })
+        .collect();
     let mut bids = Vec::new();
     for (i, row) in ranking.rows.iter().enumerate() {
         let decision = recorded.iter().find(|d| d.bid_id == row.bid_id);
@@ -201,6 +228,7 @@ async fn pack_round(
                 .collect(),
             plan_summary: summary(&plan),
             plan_flags: flags(&plan, funded).iter().map(|f| f.message()).collect(),
+            interview: interviews.get(&row.bid_id).cloned().unwrap_or_default(),
         });
     }
     Ok(PackRound {
@@ -211,7 +239,14 @@ async fn pack_round(
         criteria: ranking
             .criteria
             .iter()
-            .map(|c| (c.name.clone(), c.weight, c.scored_by.label().to_string()))
+            .map(|c| {
+                let at = if c.interview { " at the interview" } else { "" };
+                (
+                    c.name.clone(),
+                    c.weight,
+                    format!("{}{at}", c.scored_by.label()),
+                )
+            })
             .collect(),
         bids,
     })

@@ -1,13 +1,45 @@
 //! A round's scoring criteria and the sections each draws on.
 use super::decode;
-use crate::domain::round::Criterion;
+use crate::domain::assessment::{scored_by, ScoredBy, Stage};
+use crate::domain::round::{Criterion, Panel};
 use sqlx::{AnyConnection, Row};
 
 #[derive(Debug, Clone)]
 pub struct CriterionRow {
     pub id: i64,
     pub criterion: Criterion,
+    /// The sections a written criterion draws on (none for an interview criterion).
     pub section_ids: Vec<i64>,
+    /// An interview criterion: the panels that score it at the interview.
+    pub interview: Option<ScoredBy>,
+}
+
+impl CriterionRow {
+    pub fn stage(&self) -> Stage {
+        if self.interview.is_some() {
+            Stage::Interview
+        } else {
+            Stage::Written
+        }
+    }
+
+    /// Which panels score it: an interview criterion's as named, a written one's from its
+    /// sections (`lay_sections`: the sections the lay panel scores).
+    pub fn scored_by(&self, lay_sections: &[i64]) -> ScoredBy {
+        self.interview
+            .unwrap_or_else(|| scored_by(&self.section_ids, lay_sections))
+    }
+
+    pub fn scored_by_panel(&self, panel: Panel, lay_sections: &[i64]) -> bool {
+        self.scored_by(lay_sections).includes(panel)
+    }
+}
+
+fn stage_columns(interview: Option<ScoredBy>) -> (&'static str, &'static str) {
+    match interview {
+        Some(panel) => (Stage::Interview.code(), panel.code()),
+        None => (Stage::Written.code(), ""),
+    }
 }
 
 fn ids_text(ids: &[i64]) -> String {
@@ -21,13 +53,14 @@ pub async fn insert_criterion(
     conn: &mut AnyConnection,
     round_id: i64,
     c: &Criterion,
-    section_ids: &[i64],
+    (section_ids, interview): (&[i64], Option<ScoredBy>),
 ) -> Result<i64, sqlx::Error> {
     let descriptors =
         serde_json::to_string(&c.descriptors).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let (stage, panel) = stage_columns(interview);
     sqlx::query(
-        "INSERT INTO round_criteria (round_id, position, name, guidance, weight, min_score, descriptors, section_ids)
-         SELECT $1, COALESCE((SELECT MAX(position) FROM round_criteria WHERE round_id = $1), 0) + 1, $2, $3, $4, $5, $6, $7
+        "INSERT INTO round_criteria (round_id, position, name, guidance, weight, min_score, descriptors, section_ids, stage, interview_panel)
+         SELECT $1, COALESCE((SELECT MAX(position) FROM round_criteria WHERE round_id = $1), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9
          RETURNING id",
     )
     .bind(round_id)
@@ -37,6 +70,8 @@ pub async fn insert_criterion(
     .bind(c.min_score.map(i64::from))
     .bind(descriptors)
     .bind(ids_text(section_ids))
+    .bind(stage)
+    .bind(panel)
     .fetch_one(conn)
     .await?
     .try_get("id")
@@ -47,13 +82,15 @@ pub async fn update_criterion(
     round_id: i64,
     criterion_id: i64,
     c: &Criterion,
-    section_ids: &[i64],
+    (section_ids, interview): (&[i64], Option<ScoredBy>),
 ) -> Result<bool, sqlx::Error> {
     let descriptors =
         serde_json::to_string(&c.descriptors).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let (stage, panel) = stage_columns(interview);
     let done = sqlx::query(
-        "UPDATE round_criteria SET name = $1, guidance = $2, weight = $3, min_score = $4, descriptors = $5, section_ids = $6
-         WHERE id = $7 AND round_id = $8",
+        "UPDATE round_criteria SET name = $1, guidance = $2, weight = $3, min_score = $4, descriptors = $5, section_ids = $6,
+            stage = $7, interview_panel = $8
+         WHERE id = $9 AND round_id = $10",
     )
     .bind(&c.name)
     .bind(&c.guidance)
@@ -61,6 +98,8 @@ pub async fn update_criterion(
     .bind(c.min_score.map(i64::from))
     .bind(descriptors)
     .bind(ids_text(section_ids))
+    .bind(stage)
+    .bind(panel)
     .bind(criterion_id)
     .bind(round_id)
     .execute(conn)
@@ -86,7 +125,7 @@ pub async fn criteria(
     round_id: i64,
 ) -> Result<Vec<CriterionRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, name, guidance, weight, min_score, descriptors, section_ids FROM round_criteria
+        "SELECT id, name, guidance, weight, min_score, descriptors, section_ids, stage, interview_panel FROM round_criteria
          WHERE round_id = $1 ORDER BY position, id",
     )
     .bind(round_id)
@@ -98,6 +137,14 @@ pub async fn criteria(
                 serde_json::from_str(&r.try_get::<String, _>("descriptors")?)
                     .map_err(|_| decode("descriptors"))?;
             let sections: String = r.try_get("section_ids")?;
+            let stage: String = r.try_get("stage")?;
+            let interview = match stage.as_str() {
+                "interview" => Some(
+                    ScoredBy::from_code(&r.try_get::<String, _>("interview_panel")?)
+                        .ok_or_else(|| decode("interview_panel"))?,
+                ),
+                _ => None,
+            };
             Ok(CriterionRow {
                 id: r.try_get("id")?,
                 criterion: Criterion {
@@ -111,6 +158,7 @@ pub async fn criteria(
                     descriptors,
                 },
                 section_ids: sections.split(',').filter_map(|s| s.parse().ok()).collect(),
+                interview,
             })
         })
         .collect()

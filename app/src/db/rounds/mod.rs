@@ -153,7 +153,7 @@ pub async fn insert_round(
         &mut *conn,
         id,
         &Criterion::sustainability(),
-        &[sustainability_section],
+        (&[sustainability_section], None),
     )
     .await?;
     Ok(id)

@@ -132,6 +132,30 @@ impl ScoredBy {
         )
     }
 
+    /// Stored for an interview criterion: "board", "lay" or "both".
+    pub fn code(self) -> &'static str {
+        match self {
+            ScoredBy::Board => "board",
+            ScoredBy::Lay => "lay",
+            ScoredBy::Both => "both",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [ScoredBy::Board, ScoredBy::Lay, ScoredBy::Both]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    /// Who scores an interview criterion, as the criterion builder offers it.
+    pub fn interview_label(self) -> &'static str {
+        match self {
+            ScoredBy::Board => "Board members",
+            ScoredBy::Lay => "Lay evaluators alone (for example, carers)",
+            ScoredBy::Both => "Board members and lay evaluators",
+        }
+    }
+
     /// "scored by the lay panel", for the moderation page.
     pub fn label(self) -> &'static str {
         match self {
@@ -139,6 +163,59 @@ impl ScoredBy {
             ScoredBy::Lay => "scored by the lay panel alone",
             ScoredBy::Both => "scored by the board and the lay panel",
         }
+    }
+}
+
+/// When a criterion is scored: from the written bid (drawing on sections), or at the
+/// interview or presentation, by the panels the commissioner names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    Written,
+    Interview,
+}
+
+impl Stage {
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Written => "written",
+            Stage::Interview => "interview",
+        }
+    }
+
+    /// The stage a form or address names ("interview"; anything else is the written bid).
+    pub fn from_form(code: &str) -> Self {
+        if code == "interview" {
+            Stage::Interview
+        } else {
+            Stage::Written
+        }
+    }
+}
+
+/// The builder's "when is it scored" for a criterion: `stage` ("written" or "interview"),
+/// `panel` for an interview criterion, and how many sections were ticked (a written one
+/// draws on at least one). None for a written criterion, else the panels that score it.
+pub fn criterion_stage(
+    stage: &str,
+    panel: &str,
+    sections_ticked: usize,
+) -> Result<Option<ScoredBy>, FieldError> {
+    match stage.trim() {
+        "" | "written" if sections_ticked == 0 => Err(FieldError::new(
+            "sections",
+            "Select the sections this criterion draws on",
+        )),
+        "" | "written" => Ok(None),
+        "interview" => ScoredBy::from_code(panel.trim()).map(Some).ok_or_else(|| {
+            FieldError::new(
+                "interview_panel",
+                "Select who scores this criterion at the interview",
+            )
+        }),
+        _ => Err(FieldError::new(
+            "stage",
+            "Select when this criterion is scored",
+        )),
     }
 }
 

@@ -202,3 +202,32 @@ proptest! {
         totals.clear();
     }
 }
+
+#[test]
+fn a_criterion_is_scored_from_the_bid_or_at_the_interview() {
+    assert_eq!(criterion_stage("written", "", 2), Ok(None));
+    assert_eq!(criterion_stage("", "", 1), Ok(None));
+    assert_eq!(
+        criterion_stage("written", "", 0).unwrap_err().field,
+        "sections"
+    );
+    // An interview criterion draws on no section: the commissioner names who scores it.
+    assert_eq!(
+        criterion_stage("interview", "lay", 0),
+        Ok(Some(ScoredBy::Lay))
+    );
+    assert_eq!(
+        criterion_stage("interview", "both", 3),
+        Ok(Some(ScoredBy::Both))
+    );
+    assert_eq!(
+        criterion_stage("interview", "", 0).unwrap_err().message,
+        "Select who scores this criterion at the interview"
+    );
+    assert_eq!(criterion_stage("later", "", 1).unwrap_err().field, "stage");
+    for s in [ScoredBy::Board, ScoredBy::Lay, ScoredBy::Both] {
+        assert_eq!(ScoredBy::from_code(s.code()), Some(s));
+    }
+    assert_eq!(Stage::from_form("interview"), Stage::Interview);
+    assert_eq!(Stage::from_form(""), Stage::Written);
+}

@@ -196,6 +196,7 @@ fn task_list_view(t: TaskListData) -> impl IntoView {
                 <span class="govuk-caption-l">{bid.organisation_name.clone()}</span>
                 <h1 class="govuk-heading-l">{format!("Your bid: {}", bid.round_title)}</h1>
                 {bid_status_tag(bid.status)}
+                {t.interview.clone().map(|i| interview_banner(bid.id, &i))}
                 {locked_reason(&bid).map(|r| view! { <div class="govuk-inset-text">{r}</div> })}
                 {(bid.status != BidStatus::Draft).then(|| view! {
                     <p class="govuk-body"><a class="govuk-link" href=format!("{base}/view")>"Read your bid in full"</a></p>
@@ -205,6 +206,37 @@ fn task_list_view(t: TaskListData) -> impl IntoView {
                 <p class="govuk-body">{format!("You must send your bid by {} ({}).", bid.closes, bid.closes_in.to_lowercase())}</p>
                 <TaskList tasks=tasks/>
                 <p class="govuk-body">"Colleagues in your organisation can work on this bid too. Each section shows who saved it last."</p>
+            </div>
+        </div>
+    }
+}
+
+/// Shortlisted: when and where, the reply so far, and the way to reply.
+fn interview_banner(
+    bid_id: i64,
+    i: &crate::api::decide::interviews::InterviewView,
+) -> impl IntoView {
+    let what = if i.format_code == "presentation" {
+        "Your bid is shortlisted: you are invited to present it"
+    } else {
+        "Your bid is shortlisted: you are invited to an interview"
+    };
+    let link = if i.held {
+        "Read the invitation"
+    } else if i.reply.starts_with("No reply") {
+        "Reply to the invitation"
+    } else {
+        "Read the invitation or change your reply"
+    };
+    view! {
+        <div class="govuk-notification-banner govuk-!-margin-top-4" role="region" aria-labelledby="interview-banner-title">
+            <div class="govuk-notification-banner__header">
+                <h2 class="govuk-notification-banner__title" id="interview-banner-title">"Interview"</h2>
+            </div>
+            <div class="govuk-notification-banner__content">
+                <p class="govuk-notification-banner__heading">{what}</p>
+                <p class="govuk-body">{format!("{}, {}. Your reply: {}.", i.when, i.place, i.reply)}</p>
+                <p class="govuk-body"><a class="govuk-notification-banner__link" href=format!("/bids/{bid_id}/interview")>{link}</a></p>
             </div>
         </div>
     }
@@ -330,7 +362,12 @@ pub fn BidsPage() -> impl IntoView {
                                     <td class="govuk-table__cell">{b.round_title.clone()}</td>
                                     <td class="govuk-table__cell">{b.organisation_name.clone()}</td>
                                     <td class="govuk-table__cell">{b.reference.clone().unwrap_or_else(|| "Not sent yet".into())}</td>
-                                    <td class="govuk-table__cell">{bid_status_tag(b.status)}</td>
+                                    <td class="govuk-table__cell">{bid_status_tag(b.status)}
+                                        {b.interview.clone().map(|i| view! {
+                                            <br/><span class="govuk-body-s">{i}" "</span>
+                                            <a class="govuk-link" href=format!("/bids/{}/interview", b.id)>"Read the invitation and reply"<span class="govuk-visually-hidden">{format!(" for {}", b.round_title)}</span></a>
+                                        })}
+                                    </td>
                                     <td class="govuk-table__cell">{b.updated.clone()}</td>
                                 </tr>
                             }

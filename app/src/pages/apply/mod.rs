@@ -3,4 +3,5 @@ pub mod bid_record;
 pub mod bid_section;
 pub mod bids;
 pub mod budget_totals;
+pub mod interview;
 pub mod organisations;

@@ -4,21 +4,43 @@ use crate::api::assess::{assess_bid, AssessData, ASSESS_FORM};
 use crate::components::{BackLink, ErrorSummary, FormErrors, PageTitle, SummaryList, SummaryRow};
 use crate::domain::assessment::AssignmentStatus;
 use crate::pages::FormPage;
-use crate::web::{id_param, FlashedForm};
+use crate::web::{id_param, query_param, FlashedForm};
 use leptos::prelude::*;
 
 #[component]
 pub fn CheckScoresPage() -> impl IntoView {
     let id = id_param("id");
+    let stage = query_param("stage");
     let data = Resource::new(id, assess_bid);
-    view! { <FormPage form=ASSESS_FORM data=data render=check_view/> }
+    view! {
+        <FormPage form=ASSESS_FORM data=data render=move |stored, d| {
+            check_view(stored, d, stage() == "interview")
+        }/>
+    }
 }
 
-fn check_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
+fn check_view(stored: FlashedForm, d: AssessData, interview: bool) -> AnyView {
     let errors = FormErrors::from_stored(&stored);
-    let back = format!("/assess/bids/{}", d.bid_id);
-    let title = "Check your scores before you submit them";
-    if d.status != AssignmentStatus::ToScore {
+    let back = if interview {
+        format!("/assess/bids/{}#interview", d.bid_id)
+    } else {
+        format!("/assess/bids/{}", d.bid_id)
+    };
+    let title = if interview {
+        "Check your interview scores before you submit them"
+    } else {
+        "Check your scores before you submit them"
+    };
+    // The criteria being checked, and whether there is anything to check.
+    let (criteria, open) = if interview {
+        match &d.interview {
+            Some(i) => (i.criteria.clone(), i.invitation.held && !i.submitted),
+            None => (Vec::new(), false),
+        }
+    } else {
+        (d.criteria.clone(), d.status == AssignmentStatus::ToScore)
+    };
+    if !open {
         // Submitted already, or not yet declared: nothing to check here.
         return view! {
             <PageTitle text=title errors=errors/>
@@ -29,13 +51,12 @@ fn check_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
         }
         .into_any();
     }
-    let rows = d
-        .criteria
+    let rows = criteria
         .iter()
         .flat_map(|c| {
             let (score_at, why_at) = (
-                format!("{back}#score-{}", c.criterion_id),
-                format!("{back}#why-{}", c.criterion_id),
+                format!("/assess/bids/{}#score-{}", d.bid_id, c.criterion_id),
+                format!("/assess/bids/{}#why-{}", d.bid_id, c.criterion_id),
             );
             [
                 SummaryRow::new(
@@ -51,8 +72,7 @@ fn check_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
         })
         .collect();
     // The scores as saved go back with the submission, so what is submitted is what was read.
-    let hidden = d
-        .criteria
+    let hidden = criteria
         .iter()
         .map(|c| {
             let score = c.score.map(|s| s.to_string()).unwrap_or_default();
@@ -82,9 +102,10 @@ fn check_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
                 <form method="post" action="/api/assessment/score" novalidate>
                     <input type="hidden" name="bid_id" value=d.bid_id.to_string()/>
                     <input type="hidden" name="then" value="confirm"/>
+                    {interview.then(|| view! { <input type="hidden" name="stage" value="interview"/> })}
                     {hidden}
                     <div class="govuk-button-group">
-                        <button type="submit" class="govuk-button" data-module="govuk-button">"Submit scores"</button>
+                        <button type="submit" class="govuk-button" data-module="govuk-button">{if interview { "Submit interview scores" } else { "Submit scores" }}</button>
                         <a class="govuk-link" href=back>"Change your scores"</a>
                     </div>
                 </form>

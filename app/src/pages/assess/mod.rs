@@ -47,6 +47,7 @@ pub fn AssessHomePage() -> impl IntoView {
                             let action = match a.status {
                                 AssignmentStatus::DeclarationNeeded => Some("Declare interests"),
                                 AssignmentStatus::ToScore => Some("Score"),
+                                AssignmentStatus::Scored if a.interview_to_score => Some("Score the interview"),
                                 AssignmentStatus::Scored => Some("View"),
                                 AssignmentStatus::ConflictDeclared => None,
                             };
@@ -59,7 +60,9 @@ pub fn AssessHomePage() -> impl IntoView {
                                     <td class="govuk-table__cell">{a.reference.clone().unwrap_or_default()}</td>
                                     <td class="govuk-table__cell">{a.round_title.clone()}</td>
                                     <td class="govuk-table__cell">{a.panel.label()}</td>
-                                    <td class="govuk-table__cell">{status_tag(a.status)}</td>
+                                    <td class="govuk-table__cell">{status_tag(a.status)}
+                                        {a.interview.clone().map(|i| view! { <br/><span class="govuk-body-s">{i}</span> })}
+                                    </td>
                                 </tr>
                             }
                         }).collect_view();
@@ -75,6 +78,7 @@ pub fn AssessHomePage() -> impl IntoView {
                         rounds.retain(|(id, _)| {
                             let statuses: Vec<AssignmentStatus> = list.iter().filter(|a| a.round_id == *id).map(|a| a.status).collect();
                             crate::domain::board::reads_moderation(&statuses)
+                                && !list.iter().any(|a| a.round_id == *id && a.interview_pending)
                         });
                         let readable = rounds.iter().map(|(id, title)| view! {
                             <li><a class="govuk-link" href=format!("/board/rounds/{id}/moderation")>{format!("Read the moderation of {title}")}</a></li>
@@ -162,6 +166,122 @@ fn declaration_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
     }
 }
 
+/// One criterion to score (radios and reasons), or as submitted (locked).
+fn score_fields(
+    c: &crate::api::assess::CriterionToScore,
+    stored: &FlashedForm,
+    errors: FormErrors,
+    locked: bool,
+) -> AnyView {
+    let key = c.criterion_id.to_string();
+    let score_name = format!("score[{key}]");
+    let why_name = format!("why[{key}]");
+    let saved_score = c.score.map(|s| s.to_string()).unwrap_or_default();
+    let choices = c
+        .descriptors
+        .iter()
+        .enumerate()
+        .map(|(i, text)| Choice::new(i.to_string(), format!("{i}: {text}")))
+        .collect();
+    let minimum = c
+        .min_score
+        .map(|m| format!(" A score below {m} means the bid cannot be funded."))
+        .unwrap_or_default();
+    if locked {
+        view! {
+            <h3 class="govuk-heading-s">{format!("{} (weight {}%)", c.name, c.weight)}</h3>
+            <SummaryList rows=vec![
+                SummaryRow::new("Your score", c.score.map(|s| format!("{s} out of 5")).unwrap_or_default()),
+                SummaryRow::new("Your reasons", c.justification.clone()),
+            ]/>
+        }.into_any()
+    } else {
+        view! {
+            <Radios name=score_name.clone() legend=format!("{} (weight {}%)", c.name, c.weight) hint=format!("{}{}", c.guidance, minimum)
+                choices=choices value=pick(stored, &score_name, &saved_score) error=errors.for_name(score_name.clone())/>
+            <Textarea name=why_name.clone() label=format!("Why did you give this score for {}?", c.name)
+                value=pick(stored, &why_name, &c.justification) error=errors.for_name(why_name.clone()) rows=4/>
+        }.into_any()
+    }
+}
+
+/// The scoring form: the written bid's criteria, or the interview's (`interview`). Enter in
+/// a field saves a draft (the first, hidden, button); checking comes before submitting.
+fn score_form(bid_id: i64, interview: bool, fields: AnyView) -> impl IntoView {
+    let (check, draft) = if interview {
+        (
+            "Check and submit interview scores",
+            "Save interview scores as draft",
+        )
+    } else {
+        ("Check and submit scores", "Save as draft")
+    };
+    view! {
+        <form method="post" action="/api/assessment/score" novalidate>
+            <input type="hidden" name="bid_id" value=bid_id.to_string()/>
+            {interview.then(|| view! { <input type="hidden" name="stage" value="interview"/> })}
+            <button type="submit" name="then" value="draft" hidden tabindex="-1" aria-hidden="true">{draft}</button>
+            {fields}
+            <div class="govuk-button-group">
+                <button type="submit" name="then" value="submit" class="govuk-button" data-module="govuk-button">{check}</button>
+                <button type="submit" name="then" value="draft" class="govuk-button govuk-button--secondary" data-module="govuk-button">{draft}</button>
+            </div>
+        </form>
+    }
+}
+
+/// The interview's criteria: after it has taken place, scored and submitted apart from the
+/// written bid's.
+fn interview_scoring(
+    stored: &FlashedForm,
+    errors: FormErrors,
+    bid_id: i64,
+    i: crate::api::assess::InterviewScoring,
+) -> impl IntoView {
+    let names = i
+        .criteria
+        .iter()
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>();
+    let when = vec![
+        SummaryRow::new("What", i.invitation.format.clone()),
+        SummaryRow::new("When", i.invitation.when.clone()),
+        SummaryRow::new("Where", i.invitation.place.clone()),
+    ];
+    let body = if !i.invitation.held {
+        view! {
+            <div class="govuk-inset-text">{format!(
+                "You score {} after the interview, from what the panel hears.",
+                crate::domain::text::join_names(&names)
+            )}</div>
+        }
+        .into_any()
+    } else if i.submitted {
+        let fields = i
+            .criteria
+            .iter()
+            .map(|c| score_fields(c, stored, errors, true))
+            .collect_view();
+        view! {
+            <div class="govuk-inset-text">"Your interview scores are submitted and locked. A commissioner can reopen them if they need to change."</div>
+            {fields}
+        }
+        .into_any()
+    } else {
+        let fields = i
+            .criteria
+            .iter()
+            .map(|c| score_fields(c, stored, errors, false))
+            .collect_view();
+        score_form(bid_id, true, fields.into_any()).into_any()
+    };
+    view! {
+        <h2 class="govuk-heading-l" id="interview">"Interview scores"</h2>
+        <SummaryList rows=when/>
+        {body}
+    }
+}
+
 fn scoring_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let Some(bid) = d.bid.clone() else {
@@ -201,39 +321,12 @@ fn scoring_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
     let criteria = d
         .criteria
         .iter()
-        .map(|c| {
-            let key = c.criterion_id.to_string();
-            let score_name = format!("score[{key}]");
-            let why_name = format!("why[{key}]");
-            let saved_score = c.score.map(|s| s.to_string()).unwrap_or_default();
-            let choices = c
-                .descriptors
-                .iter()
-                .enumerate()
-                .map(|(i, text)| Choice::new(i.to_string(), format!("{i}: {text}")))
-                .collect();
-            let minimum = c
-                .min_score
-                .map(|m| format!(" A score below {m} means the bid cannot be funded."))
-                .unwrap_or_default();
-            if locked {
-                view! {
-                    <h3 class="govuk-heading-s">{format!("{} (weight {}%)", c.name, c.weight)}</h3>
-                    <SummaryList rows=vec![
-                        SummaryRow::new("Your score", c.score.map(|s| format!("{s} out of 5")).unwrap_or_default()),
-                        SummaryRow::new("Your reasons", c.justification.clone()),
-                    ]/>
-                }.into_any()
-            } else {
-                view! {
-                    <Radios name=score_name.clone() legend=format!("{} (weight {}%)", c.name, c.weight) hint=format!("{}{}", c.guidance, minimum)
-                        choices=choices value=pick(&stored, &score_name, &saved_score) error=errors.for_name(score_name.clone())/>
-                    <Textarea name=why_name.clone() label=format!("Why did you give this score for {}?", c.name)
-                        value=pick(&stored, &why_name, &c.justification) error=errors.for_name(why_name.clone()) rows=4/>
-                }.into_any()
-            }
-        })
+        .map(|c| score_fields(c, &stored, errors, locked))
         .collect_view();
+    let interview = d
+        .interview
+        .clone()
+        .map(|i| interview_scoring(&stored, errors, d.bid_id, i));
     let others = (!d.others.is_empty()).then(|| {
         let rows = d.others.iter().map(|o| view! {
             <tr class="govuk-table__row">
@@ -280,20 +373,11 @@ fn scoring_view(stored: FlashedForm, d: AssessData) -> impl IntoView {
                         {others}
                     }.into_any()
                 } else {
-                    view! {
-                        <form method="post" action="/api/assessment/score" novalidate>
-                            <input type="hidden" name="bid_id" value=d.bid_id.to_string()/>
-                            <button type="submit" name="then" value="draft" hidden tabindex="-1" aria-hidden="true">"Save as draft"</button>
-                            {criteria}
-                            <div class="govuk-button-group">
-                                <button type="submit" name="then" value="submit" class="govuk-button" data-module="govuk-button">"Check and submit scores"</button>
-                                <button type="submit" name="then" value="draft" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Save as draft"</button>
-                            </div>
-                        </form>
-                    }.into_any()
+                    score_form(d.bid_id, false, criteria.into_any()).into_any()
                 }}
             </div>
         </div>
+        {interview}
     }
     .into_any()
 }

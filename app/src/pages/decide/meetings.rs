@@ -162,7 +162,13 @@ fn meeting_view(stored: FlashedForm, m: MeetingView) -> impl IntoView {
                     </a>
                 }
             });
-            view! { <li>{title.clone()}{link}</li> }
+            view! {
+                <li>{title.clone()}{link}" "
+                    <a class="govuk-link" href=format!("/board/rounds/{id}/decisions")>
+                        "Decision report"<span class="govuk-visually-hidden">{format!(" for {title}")}</span>
+                    </a>
+                </li>
+            }
         })
         .collect_view();
     let members = m

@@ -1,5 +1,7 @@
 //! Deciding (commissioners): moderation and decisions.
 pub mod board_moderation;
+pub mod decision_report;
+pub mod interviews;
 pub mod meetings;
 pub mod moderate_bid;
 pub mod moderation;

@@ -45,6 +45,26 @@ fn waiting_warning(waiting: &[String], stored: &FlashedForm, errors: &FormErrors
     })
 }
 
+/// The bid's interview or presentation: the invitation and reply, or the way to shortlist it.
+fn interview_section(b: &BidModeration, base: &str) -> impl IntoView {
+    let href = format!("{base}/moderation/bids/{}/interview", b.row.bid_id);
+    let undecided = b.decision.is_none();
+    match &b.interview {
+        Some(i) => view! {
+            <h2 class="govuk-heading-m">"Interview or presentation"</h2>
+            <SummaryList rows=crate::pages::apply::interview::interview_rows(i)/>
+            {undecided.then(|| view! { <p class="govuk-body"><a class="govuk-link" href=href.clone()>"Change the invitation"</a></p> })}
+        }
+        .into_any(),
+        None if undecided => view! {
+            <h2 class="govuk-heading-m">"Interview or presentation"</h2>
+            <p class="govuk-body">"Not shortlisted. "<a class="govuk-link" href=href>"Shortlist and invite to an interview or presentation"</a></p>
+        }
+        .into_any(),
+        None => ().into_any(),
+    }
+}
+
 fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
     let errors = FormErrors::from_stored(&stored);
     let (moderated, decided) = (stored.clone(), stored);
@@ -75,7 +95,7 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
                 .collect();
             let minimum = c.min_score.map(|m| format!(", minimum {m}")).unwrap_or_default();
             view! {
-                <h3 class="govuk-heading-m">{format!("{} (weight {}%{minimum}), {}", c.name, c.weight, c.scored_by.label())}</h3>
+                <h3 class="govuk-heading-m">{format!("{} (weight {}%{minimum}), {}{}", c.name, c.weight, c.scored_by.label(), if c.interview { " at the interview" } else { "" })}</h3>
                 <p class="govuk-body">
                     <span>{cell.mean.map(|m| format!("Mean {m}.")).unwrap_or_else(|| "No scores yet.".into())}</span>
                     {cell.spread.then(|| view! { <strong class="govuk-tag govuk-tag--orange seedbed-tag-gap">"Scores differ by 2 or more"</strong> })}
@@ -189,6 +209,7 @@ fn moderate_page(stored: FlashedForm, b: BidModeration) -> impl IntoView {
             SummaryRow::new("Decision", decision_text(&r.decision)),
         ]/>
         <p class="govuk-body"><a class="govuk-link" href=format!("/bids/{}/view", r.bid_id)>"Read the bid in full"</a></p>
+        {interview_section(&b, &base)}
         <h2 class="govuk-heading-l">"Agreed scores"</h2>
         <form method="post" action="/api/decisions/moderate" novalidate>
             <input type="hidden" name="round_id" value=b.round_id.to_string()/>

@@ -55,7 +55,10 @@ fn moderation_view(stored: FlashedForm, m: ModerationData) -> impl IntoView {
     let criteria_names: Vec<String> = m
         .criteria
         .iter()
-        .map(|c| format!("{} ({}%, {})", c.name, c.weight, c.scored_by.label()))
+        .map(|c| {
+            let at = if c.interview { " at the interview" } else { "" };
+            format!("{} ({}%, {}{at})", c.name, c.weight, c.scored_by.label())
+        })
         .collect();
     // What decides come first (the total, the money, the decision); each criterion's scores
     // follow, so that at 1280 px the decision is on screen and the detail scrolls.
@@ -117,6 +120,7 @@ fn moderation_view(stored: FlashedForm, m: ModerationData) -> impl IntoView {
             SummaryRow::new("Awarded so far", m.awarded.display()),
             SummaryRow::new("Left in the envelope", left.display()),
         ]/>
+        <p class="govuk-body"><a class="govuk-link" href=format!("/board/rounds/{}/decisions", m.round_id)>"Decision report for the partners"</a></p>
         <p class="govuk-body">"Bids are ranked by weighted total out of 100: agreed (moderated) scores where recorded, otherwise the mean of the assessors' scores. A bid scoring below a criterion's minimum is not fundable. Scores that differ by 2 or more are flagged for discussion. Open a bid to record agreed scores and a decision."</p>
         <form method="post" action="/api/decisions/batch" novalidate>
             <input type="hidden" name="round_id" value=m.round_id.to_string()/>
@@ -231,6 +235,7 @@ fn ranking_rows(
                 <td class="govuk-table__cell">
                     <a class="govuk-link" href=format!("{base}/moderation/bids/{}", r.bid_id)>{r.reference.clone()}</a>
                     <br/><span>{r.organisation.clone()}</span>
+                    {r.shortlisted.then(|| view! { <br/><strong class="govuk-tag govuk-tag--blue">"Shortlisted"</strong> })}
                     {(!r.scored).then(|| view! { <br/><strong class="govuk-tag govuk-tag--grey">"Not scored yet"</strong> })}
                     {(r.scored && !r.fundable).then(|| view! { <br/><strong class="govuk-tag govuk-tag--red">"Not fundable"</strong> })}
                 </td>

@@ -22,14 +22,9 @@ pub fn PackPage() -> impl IntoView {
     }
 }
 
-fn pack_view(p: PackData) -> impl IntoView {
-    let members = p
-        .members
-        .iter()
-        .map(|(name, represents)| view! { <li>{format!("{name}, {represents}")}</li> })
-        .collect_view();
-    let funds = p
-        .funds
+/// Each pooled fund's position per partner, as tables (the pack, the decision report).
+pub fn fund_tables(funds: &[crate::api::decide::pack::FundPosition]) -> impl IntoView {
+    funds
         .iter()
         .map(|f| {
             let rows = f
@@ -56,7 +51,16 @@ fn pack_view(p: PackData) -> impl IntoView {
                 </div>
             }
         })
+        .collect_view()
+}
+
+fn pack_view(p: PackData) -> impl IntoView {
+    let members = p
+        .members
+        .iter()
+        .map(|(name, represents)| view! { <li>{format!("{name}, {represents}")}</li> })
         .collect_view();
+    let funds = fund_tables(&p.funds);
     let rounds = p.rounds.iter().map(round_view).collect_view();
     view! {
         <div class="seedbed-no-print">
@@ -139,6 +143,9 @@ fn bid_view(b: &PackBid) -> impl IntoView {
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Scores that differ by 2 or more"</dt><dd class="govuk-summary-list__value">{list(&b.spreads, "None")}</dd></div>
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Conflicts of interest declared"</dt><dd class="govuk-summary-list__value">{list(&b.conflicts, "None")}</dd></div>
             <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Officers' recommendation"</dt><dd class="govuk-summary-list__value">{b.recommendation.clone()}</dd></div>
+            {(!b.interview.is_empty()).then(|| view! {
+                <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Shortlisted for"</dt><dd class="govuk-summary-list__value">{b.interview.clone()}</dd></div>
+            })}
             {(!b.override_reason.is_empty()).then(|| view! {
                 <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">"Why it is recommended below a minimum score"</dt><dd class="govuk-summary-list__value">{b.override_reason.clone()}</dd></div>
             })}

@@ -6,8 +6,9 @@ use crate::api::fund::rounds::{
 };
 use crate::components::{
     error_view, BackLink, Button, Checkboxes, Choice, ErrorSummary, FormErrors, PageTitle, Radios,
-    SmallForm, TextInput, Textarea,
+    RevealWhenChosen, SmallForm, TextInput, Textarea,
 };
+use crate::domain::assessment::ScoredBy;
 use crate::domain::round::{Panel, QuestionForm, QuestionType, SectionKind};
 use crate::pages::{pick, FormPage};
 use crate::web::id_param;
@@ -309,6 +310,22 @@ fn criterion_form(
                 .with_hint(format!("Scored by {}", s.panel.label().to_lowercase()))
         })
         .collect();
+    let interview = criterion.as_ref().and_then(|c| c.interview);
+    let saved_stage = match (&criterion, interview) {
+        (None, _) => "",
+        (Some(_), Some(_)) => "interview",
+        (Some(_), None) => "written",
+    };
+    let saved_panel = interview.map(|p| p.code().to_string()).unwrap_or_default();
+    let stages = vec![
+        Choice::new("written", "From the written bid").with_hint("Drawing on the sections you select below"),
+        Choice::new("interview", "At an interview or presentation")
+            .with_hint("Only shortlisted bids are interviewed. A bid not shortlisted is ranked on its written criteria"),
+    ];
+    let panels = [ScoredBy::Board, ScoredBy::Both, ScoredBy::Lay]
+        .into_iter()
+        .map(|p| Choice::new(p.code(), p.interview_label()))
+        .collect();
     let descriptor_fields = saved
         .descriptors()
         .iter()
@@ -348,8 +365,14 @@ fn criterion_form(
                         width_class="govuk-input--width-3" inputmode="numeric" value=v("weight", &saved.weight) error=errors.for_field("weight")/>
                     <TextInput name="min_score" label="Minimum score (optional)" hint="A bid scoring less than this on this criterion cannot be funded. Leave blank for none"
                         width_class="govuk-input--width-3" inputmode="numeric" value=v("min_score", &saved.min_score) error=errors.for_field("min_score")/>
-                    <Checkboxes name="sections" legend="Sections this criterion draws on" hint="Select all that apply"
+                    <Radios name="stage" legend="When is it scored?" choices=stages
+                        value=v("stage", saved_stage) error=errors.for_field("stage")/>
+                    <Checkboxes name="sections" legend="Sections this criterion draws on" hint="For a criterion scored from the written bid. Select all that apply"
                         choices=sections checked=ticked(&stored, "section", &saved_sections) error=errors.for_field("sections")/>
+                    <RevealWhenChosen id="interview-panel".to_string() name="stage".to_string() value="interview".to_string()>
+                        <Radios name="interview_panel" legend="Who scores it at the interview?" hint="For a criterion scored at the interview. Carers on the lay panel can score it alone"
+                            choices=panels value=v("interview_panel", &saved_panel) error=errors.for_field("interview_panel")/>
+                    </RevealWhenChosen>
                     <fieldset class="govuk-fieldset">
                         <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">"What each score means"</legend>
                         {descriptor_fields}

@@ -276,7 +276,10 @@ fn round_admin_view(stored: FlashedForm, r: RoundBuild) -> impl IntoView {
                 <td class="govuk-table__cell">{if editable { view! { <a class="govuk-link" href=href>{name.clone()}</a> }.into_any() } else { name.clone().into_any() }}</td>
                 <td class="govuk-table__cell govuk-table__cell--numeric">{c.criterion.weight}</td>
                 <td class="govuk-table__cell">{c.criterion.min_score.map(|m| m.to_string()).unwrap_or_else(|| "None".into())}</td>
-                <td class="govuk-table__cell">{c.sections.join(", ")}</td>
+                <td class="govuk-table__cell">{match c.interview {
+                    Some(p) => format!("At the interview: {}", p.interview_label().to_lowercase()),
+                    None => c.sections.join(", "),
+                }}</td>
                 <td class="govuk-table__cell seedbed-actions">
                     {(editable && !first).then(|| view! { <SmallForm action=moving fields=vec![("round_id", id.to_string()), ("what", "criterion".into()), ("item_id", c.id.to_string()), ("direction", "up".into())] text="Up" hidden_context=format!("move {name}")/> })}
                     {(editable && !last).then(|| view! { <SmallForm action=moving fields=vec![("round_id", id.to_string()), ("what", "criterion".into()), ("item_id", c.id.to_string()), ("direction", "down".into())] text="Down" hidden_context=format!("move {}", c.criterion.name)/> })}
@@ -320,6 +323,7 @@ fn round_admin_view(stored: FlashedForm, r: RoundBuild) -> impl IntoView {
                     <li><a class="govuk-link" href=format!("{base}/assessment")>"Panels and assignments"</a></li>
                     <li><a class="govuk-link" href=format!("{base}/interests")>"Register of interests"</a></li>
                     <li><a class="govuk-link" href=format!("{base}/moderation")>"Moderation and decisions"</a></li>
+                    <li><a class="govuk-link" href=format!("/board/rounds/{id}/decisions")>"Decision report for the partners"</a></li>
                 </ul>
             })}
         }.into_any()

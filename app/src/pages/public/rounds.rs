@@ -117,10 +117,13 @@ fn public_round_view(r: PublicRoundInfo) -> impl IntoView {
                 .min_score
                 .map(|m| format!("Bids scoring less than {m} out of 5 cannot be funded"))
                 .unwrap_or_default();
+            let interview = c.at_interview.then(|| view! {
+                <br/><strong>"Scored at an interview or presentation with the shortlisted organisations."</strong>
+            });
             view! {
                 <tr class="govuk-table__row">
                     <th scope="row" class="govuk-table__header">{c.name.clone()}</th>
-                    <td class="govuk-table__cell">{c.guidance.clone()}" "{minimum}</td>
+                    <td class="govuk-table__cell">{c.guidance.clone()}" "{minimum}{interview}</td>
                     <td class="govuk-table__cell govuk-table__cell--numeric">{format!("{}%", c.weight)}</td>
                 </tr>
             }

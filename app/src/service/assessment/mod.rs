@@ -10,7 +10,7 @@ use crate::db;
 use crate::db::assessment::Assignment;
 use crate::db::rounds::{CriterionRow, RoundRow};
 use crate::domain::assessment::{
-    panel_scores, parse_score, AssignmentStatus, Declaration, DeclarationForm,
+    parse_score, AssignmentStatus, Declaration, DeclarationForm, Stage,
 };
 use crate::domain::roles::Role;
 use crate::domain::round::Panel;
@@ -38,6 +38,8 @@ pub enum AssessmentError {
     AlreadySubmitted,
     #[error("Those scores are not submitted")]
     NotSubmitted,
+    #[error("You can score the interview once it has taken place")]
+    InterviewNotHeld,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -95,7 +97,7 @@ pub async fn criteria_for(
     let criteria = db::rounds::criteria(conn, round_id)
         .await?
         .into_iter()
-        .filter(|c| panel_scores(panel, &c.section_ids, &lay_sections))
+        .filter(|c| c.scored_by_panel(panel, &lay_sections))
         .collect();
     Ok((criteria, lay_sections))
 }
@@ -203,22 +205,28 @@ impl ScoreStep {
     }
 }
 
-/// Save scores as a draft, check them (every criterion the assessor's panel scores must be
-/// scored and explained) or submit them (checked, then locked). When a check fails, what
-/// reads is still saved as a draft, so nothing typed is lost.
+/// Save scores as a draft, check them (every criterion the assessor's panel scores at this
+/// `stage` must be scored and explained) or submit them (checked, then locked). When a check
+/// fails, what reads is still saved as a draft, so nothing typed is lost. The written bid's
+/// scores and the interview's are submitted apart; the interview's once it has taken place.
 pub async fn score(
     ctx: Ctx<'_>,
     actor: &Actor,
     bid_id: i64,
     typed: &TypedScores,
-    step: ScoreStep,
+    (step, stage): (ScoreStep, Stage),
 ) -> Result<Done<Scored>, AssessmentError> {
     let strict = step != ScoreStep::Draft;
     let submit = step == ScoreStep::Submit;
     let assignment = assignment(ctx, actor, bid_id).await?;
-    match assignment.status() {
-        AssignmentStatus::ToScore => {}
-        AssignmentStatus::Scored => return Err(AssessmentError::Locked),
+    match (stage, assignment.status()) {
+        (Stage::Written, AssignmentStatus::ToScore) => {}
+        (Stage::Written, AssignmentStatus::Scored) => return Err(AssessmentError::Locked),
+        (Stage::Interview, AssignmentStatus::ToScore | AssignmentStatus::Scored) => {
+            if assignment.interview_submitted_at.is_some() {
+                return Err(AssessmentError::Locked);
+            }
+        }
         _ => return Err(AssessmentError::NotFound),
     }
     let mut conn = ctx.pool.acquire().await?;
@@ -226,6 +234,20 @@ pub async fn score(
         .await?
         .ok_or(AssessmentError::NotFound)?;
     let (criteria, _) = criteria_for(&mut conn, bid.round_id, assignment.panel).await?;
+    let criteria: Vec<CriterionRow> = criteria
+        .into_iter()
+        .filter(|c| c.stage() == stage)
+        .collect();
+    if stage == Stage::Interview {
+        let interview = db::interviews::for_bid(&mut conn, bid_id).await?;
+        if criteria.is_empty() || interview.is_none() {
+            return Err(AssessmentError::NotFound);
+        }
+        let held = interview.map(|i| i.held_at.0);
+        if !crate::domain::interview::interview_held(held, chrono::Utc::now()) {
+            return Err(AssessmentError::InterviewNotHeld);
+        }
+    }
     drop(conn);
     let parse = |c: &CriterionRow, strict: bool| {
         let (score, why) = typed.of(c.id);
@@ -253,23 +275,28 @@ pub async fn score(
         return Err(AssessmentError::Invalid(errors));
     }
     let mut tx = ctx.pool.begin().await?;
-    if submit && !db::assessment::submit(&mut tx, bid_id, actor.id, now).await? {
-        return Err(AssessmentError::AlreadySubmitted);
+    if submit {
+        let locked = match stage {
+            Stage::Written => db::assessment::submit(&mut tx, bid_id, actor.id, now).await?,
+            Stage::Interview => {
+                db::assessment::submit_interview(&mut tx, bid_id, actor.id, now).await?
+            }
+        };
+        if !locked {
+            return Err(AssessmentError::AlreadySubmitted);
+        }
     }
     for (criterion_id, s, w) in &parsed {
         db::assessment::save_score(&mut tx, bid_id, actor.id, *criterion_id, *s, w, now).await?;
     }
     if submit {
         db::assessment::refresh_score_totals(&mut tx, bid_id).await?;
-        let summary = format!("Scores submitted for {} criteria", parsed.len());
-        db::audit::entry(
-            &mut tx,
-            actor.id,
-            "bid.scores_submitted",
-            ("bid", bid_id),
-            summary,
-        )
-        .await?;
+        let (action, what) = match stage {
+            Stage::Written => ("bid.scores_submitted", "Scores"),
+            Stage::Interview => ("bid.interview_scores_submitted", "Interview scores"),
+        };
+        let summary = format!("{what} submitted for {} criteria", parsed.len());
+        db::audit::entry(&mut tx, actor.id, action, ("bid", bid_id), summary).await?;
     }
     tx.commit().await?;
     Ok(Done {

@@ -311,19 +311,20 @@ pub async fn remove_question(
 }
 
 /// Add a scoring criterion (`criterion_id` None) or change one. `sections`: the ids of the
-/// sections it draws on, as ticked (ones not in this round are ignored; one is needed).
+/// sections a written criterion draws on, as ticked (ones not in this round are ignored; one
+/// is needed); `(stage, panel)`: "written", or "interview" with the panels that score it.
 pub async fn save_criterion(
     ctx: Ctx<'_>,
     actor: &Actor,
     round_id: i64,
     criterion_id: Option<i64>,
     form: &CriterionForm,
-    sections: &[String],
+    (sections, stage, panel): (&[String], &str, &str),
 ) -> Result<(), RoundError> {
     let mut conn = ctx.pool.acquire().await?;
     let in_round = db::rounds::sections(&mut conn, round_id).await?;
     drop(conn);
-    let section_ids: Vec<i64> = sections
+    let mut section_ids: Vec<i64> = sections
         .iter()
         .filter_map(|k| k.parse::<i64>().ok())
         .filter(|id| in_round.iter().any(|s| s.id == *id))
@@ -332,29 +333,42 @@ pub async fn save_criterion(
         Ok(c) => (Vec::new(), Some(c)),
         Err(e) => (e, None),
     };
-    if section_ids.is_empty() {
-        let message = "Select the sections this criterion draws on";
-        errors.push(FieldError::new("sections", message));
-    }
+    let interview =
+        match crate::domain::assessment::criterion_stage(stage, panel, section_ids.len()) {
+            Ok(interview) => interview,
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
     let Some(criterion) = criterion.filter(|_| errors.is_empty()) else {
         return Err(RoundError::Invalid(errors));
     };
+    if interview.is_some() {
+        // Scored from what the panel hears, not from sections of the bid.
+        section_ids.clear();
+    }
     let mut tx = draft_tx(ctx, round_id).await?;
+    let drawn = (section_ids.as_slice(), interview);
     match criterion_id {
         Some(cid) => {
             let updated =
-                db::rounds::update_criterion(&mut tx, round_id, cid, &criterion, &section_ids)
-                    .await?;
+                db::rounds::update_criterion(&mut tx, round_id, cid, &criterion, drawn).await?;
             if !updated {
                 return Err(RoundError::NotFound);
             }
         }
         None => {
-            db::rounds::insert_criterion(&mut tx, round_id, &criterion, &section_ids).await?;
+            db::rounds::insert_criterion(&mut tx, round_id, &criterion, drawn).await?;
         }
     }
+    let at = if interview.is_some() {
+        ", scored at the interview"
+    } else {
+        ""
+    };
     let summary = format!(
-        "Criterion saved: {} (weight {})",
+        "Criterion saved: {} (weight {}){at}",
         criterion.name, criterion.weight
     );
     finish(tx, actor, "round.criterion_saved", round_id, summary).await

@@ -65,10 +65,11 @@ pub fn publish_check<'a>(
         criteria: criteria
             .iter()
             .map(|c| {
-                let drawn = c
-                    .section_ids
-                    .iter()
-                    .any(|id| sections.iter().any(|s| s.id == *id));
+                // An interview criterion is scored from what the panel hears.
+                let drawn = c.interview.is_some()
+                    || c.section_ids
+                        .iter()
+                        .any(|id| sections.iter().any(|s| s.id == *id));
                 (c.criterion.name.as_str(), c.criterion.weight, drawn)
             })
             .collect(),

@@ -225,7 +225,11 @@ pub async fn load(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<(
     }
     // The bid that came by post: its scores as the Board agreed them.
     if let Some(bid_id) = by_post {
-        for c in app::db::rounds::criteria(&mut tx, round_id).await? {
+        let written = app::db::rounds::criteria(&mut tx, round_id)
+            .await?
+            .into_iter()
+            .filter(|c| c.interview.is_none());
+        for c in written {
             let note = "Scored at the Board's pre-meeting: the bid came by post";
             app::db::decisions::moderate(&mut tx, bid_id, c.id, 4, note, actor, now).await?;
         }
@@ -296,5 +300,33 @@ pub async fn recommend(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Res
     app::service::sign_off::answer(state.ctx(), director.id, bid_id, ("approve", ""), start)
         .await
         .map_err(|e| anyhow!("demo sign-off refused: {e}"))?;
+    Ok(())
+}
+
+/// The demo applicant's pilot bid is shortlisted: Happy Feet is invited to an interview a
+/// week from now (no reply yet), so an applicant sees the invitation and replies.
+pub async fn shortlist(pool: &AnyPool, round_id: i64, actor: i64) -> anyhow::Result<()> {
+    let bid_id: i64 = sqlx::query_scalar(
+        "SELECT b.id FROM bids b JOIN organisations o ON o.id = b.organisation_id
+         WHERE b.round_id = $1 AND o.name = $2",
+    )
+    .bind(round_id)
+    .bind(BIDS[0].organisation)
+    .fetch_one(pool)
+    .await?;
+    let on = (Utc::now() + Duration::days(7)).with_timezone(&chrono_tz::Europe::London);
+    let form = app::domain::interview::InvitationForm {
+        format: "interview".into(),
+        on_day: on.format("%d").to_string(),
+        on_month: on.format("%m").to_string(),
+        on_year: on.format("%Y").to_string(),
+        time: "10am".into(),
+        place: "Grimsby Town Hall, Committee Room 2".into(),
+        attendees: "The person who will run the service and one of your directors".into(),
+    };
+    let state = super::offline_state(pool);
+    app::service::interviews::invite(state.ctx(), actor, bid_id, &form)
+        .await
+        .map_err(|e| anyhow!("demo interview refused: {e}"))?;
     Ok(())
 }

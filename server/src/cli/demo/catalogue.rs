@@ -37,7 +37,8 @@ pub(crate) struct DemoCriterion {
     pub(crate) name: &'static str,
     pub(crate) guidance: &'static str,
     pub(crate) weight: u32,
-    /// Titles of the sections it draws on.
+    /// Titles of the sections it draws on; none: scored at the interview with shortlisted
+    /// bids, by the board and the lay panel together.
     pub(crate) sections: &'static [&'static str],
 }
 
@@ -215,8 +216,9 @@ pub(crate) fn rounds() -> Vec<DemoRound> {
                 },
             ],
             criteria: vec![
-                DemoCriterion { name: "Meets the need", guidance: "How well the service reaches people cared for at home.", weight: 35, sections: &["Your proposed service"] },
+                DemoCriterion { name: "Meets the need", guidance: "How well the service reaches people cared for at home.", weight: 25, sections: &["Your proposed service"] },
                 DemoCriterion { name: "Carers' experience", guidance: "Scored by carers: does this work for the people who care?", weight: 25, sections: &["Carers' experience"] },
+                DemoCriterion { name: "At the interview", guidance: "Scored by board members and carers together after meeting a shortlisted organisation: do the people who will run it understand the lives of carers and the people they care for?", weight: 10, sections: &[] },
             ],
         },
         // History: rounds that ran before, whose funded schemes the demo follows (schemes.rs).

@@ -149,7 +149,11 @@ pub(crate) async fn build_round(
             .filter(|s| criterion.sections.contains(&s.title.as_str()))
             .map(|s| s.id)
             .collect();
-        app::db::rounds::insert_criterion(&mut tx, round_id, &parsed, &ids).await?;
+        // A criterion drawing on no section is scored at the interview by both panels.
+        let interview = ids
+            .is_empty()
+            .then_some(app::domain::assessment::ScoredBy::Both);
+        app::db::rounds::insert_criterion(&mut tx, round_id, &parsed, (&ids, interview)).await?;
     }
     tx.commit().await?;
     let ctx = app::service::Ctx { pool, base_url: "" };

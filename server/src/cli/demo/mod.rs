@@ -157,6 +157,7 @@ pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
             // then on an award the Board recommends waits for both to sign it off.
             approvers(pool).await?;
             assessment::recommend(pool, pilot, commissioner.id).await?;
+            assessment::shortlist(pool, pilot, commissioner.id).await?;
         }
     }
     Ok(())

@@ -12,8 +12,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod interview;
 mod section;
 mod send;
+pub use interview::*;
 pub use section::*;
 pub use send::*;
 
@@ -307,6 +309,8 @@ pub struct TaskListData {
     pub tasks: Vec<BidTask>,
     pub completed: usize,
     pub can_check: bool,
+    /// Shortlisted: the invitation to an interview or presentation.
+    pub interview: Option<crate::api::decide::interviews::InterviewView>,
 }
 
 #[cfg(feature = "ssr")]
@@ -352,11 +356,17 @@ pub async fn bid_tasks(id: i64) -> Result<TaskListData, AppError> {
         .iter()
         .filter(|t| t.status == TaskStatus::Completed)
         .count();
+    let interview = if l.bid.status == BidStatus::Draft {
+        None
+    } else {
+        interview_of(&l.state, id).await?
+    };
     Ok(TaskListData {
         can_check: completed == tasks.len(),
         completed,
         tasks,
         bid: l.header(),
+        interview,
     })
 }
 
@@ -371,15 +381,43 @@ pub struct BidListItem {
     pub reference: Option<String>,
     pub requested: Option<Pence>,
     pub updated: String,
+    /// Shortlisted: "Invited to an interview on 14 January 2027 at 10am" (and the reply).
+    #[serde(default)]
+    pub interview: Option<String>,
 }
 
 #[server(prefix = "/api", endpoint = "bids/mine")]
 pub async fn my_bids() -> Result<Vec<BidListItem>, AppError> {
     let (state, user) = auth::require_user().await?;
-    Ok(db::bids::for_member(&state.pool, user.id)
+    let bids = db::bids::for_member(&state.pool, user.id).await?;
+    let sent: Vec<i64> = bids
+        .iter()
+        .filter(|b| b.status != BidStatus::Draft)
+        .map(|b| b.id)
+        .collect();
+    let mut conn = state.pool.acquire().await?;
+    let now = chrono::Utc::now();
+    let interviews: BTreeMap<i64, String> = db::interviews::of_bids(&mut conn, &sent)
         .await?
+        .iter()
+        .map(|r| {
+            let v = crate::api::decide::interviews::interview_view(r, now);
+            let what = if v.format_code == "presentation" {
+                "to present"
+            } else {
+                "to an interview"
+            };
+            (
+                r.bid_id,
+                format!("Invited {what} on {}. Reply: {}", v.when, v.reply),
+            )
+        })
+        .collect();
+    drop(conn);
+    Ok(bids
         .into_iter()
         .map(|b| BidListItem {
+            interview: interviews.get(&b.id).cloned(),
             id: b.id,
             round_title: b.round_title,
             organisation_name: b.organisation_name,

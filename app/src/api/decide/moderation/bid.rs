@@ -95,6 +95,9 @@ pub struct BidModeration {
     /// The board meetings with this round on their agenda: (id, "14 January 2027, 2pm, place").
     #[serde(default)]
     pub meetings: Vec<(i64, String)>,
+    /// Shortlisted: the invitation to an interview or presentation, and the reply.
+    #[serde(default)]
+    pub interview: Option<crate::api::decide::interviews::InterviewView>,
 }
 
 /// The decision recorded on a bid so far.
@@ -180,6 +183,9 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
         })
         .collect();
     let waiting = db::decisions::awaiting_scores(&mut conn, bid_id).await?;
+    let interview = db::interviews::for_bid(&mut conn, bid_id)
+        .await?
+        .map(|r| crate::api::decide::interviews::interview_view(&r, chrono::Utc::now()));
     let draft_purpose = crate::service::decisions::draft_purposes(&mut conn, round_id, &[bid_id])
         .await?
         .pop()
@@ -205,5 +211,6 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
         waiting,
         draft_purpose,
         meetings,
+        interview,
     })
 }

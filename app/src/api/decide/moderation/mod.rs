@@ -33,6 +33,9 @@ pub struct CriterionHead {
     pub min_score: Option<u32>,
     /// Which panels score it.
     pub scored_by: crate::domain::assessment::ScoredBy,
+    /// Scored at the interview (shortlisted bids only).
+    #[serde(default)]
+    pub interview: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,6 +64,9 @@ pub struct ModerationRow {
     pub scored: bool,
     pub running_total: Pence,
     pub above_line: bool,
+    /// Invited to an interview or presentation.
+    #[serde(default)]
+    pub shortlisted: bool,
     /// The decision recorded: its outcome, an award's amount, where it stands with the partners.
     pub decision: Option<(Outcome, Option<Pence>, crate::domain::board::SignOff)>,
 }
@@ -155,7 +161,8 @@ pub async fn moderation_for(
         .into_iter()
         .map(|c| CriterionHead {
             id: c.id,
-            scored_by: crate::domain::assessment::scored_by(&c.section_ids, &lay_sections),
+            scored_by: c.scored_by(&lay_sections),
+            interview: c.interview.is_some(),
             name: c.criterion.name,
             weight: c.criterion.weight,
             min_score: c.criterion.min_score,
@@ -167,6 +174,7 @@ pub async fn moderation_for(
     let stats = db::decisions::round_score_stats(&mut conn, round_id).await?;
     let moderated = db::decisions::round_moderated(&mut conn, round_id).await?;
     let decisions = db::decisions::round_decisions(&mut conn, round_id).await?;
+    let shortlisted = db::interviews::shortlisted(&mut conn, round_id).await?;
     drop(conn);
     let stats: BTreeMap<(i64, i64), ScoreStats> = stats
         .into_iter()
@@ -219,10 +227,14 @@ pub async fn moderation_for(
                 .map(|(c, e)| (c.weight, *e))
                 .collect::<Vec<_>>(),
         );
+        // A bid not shortlisted is judged on its written criteria: the interview's minimum
+        // scores apply only to the bids interviewed (and add nothing to the others' totals).
+        let interviewed = shortlisted.contains(&bid_id);
         let ok = fundable(
             &criteria
                 .iter()
                 .zip(&effective)
+                .filter(|(c, _)| interviewed || !c.interview)
                 .map(|(c, e)| (c.min_score, *e))
                 .collect::<Vec<_>>(),
         );
@@ -246,6 +258,7 @@ pub async fn moderation_for(
                 scored: cells_scored,
                 running_total: Pence(0),
                 above_line: false,
+                shortlisted: interviewed,
                 decision: decisions.get(&bid_id).copied(),
             },
         );
@@ -331,7 +344,10 @@ pub async fn board_moderation(
         .filter(|a| a.round_id == round_id)
         .collect();
     let statuses: Vec<AssignmentStatus> = mine.iter().map(|a| a.status()).collect();
-    if !crate::domain::board::reads_moderation(&statuses) {
+    // Interview scores still to give count as unfinished: scoring stays blind until then.
+    if !crate::domain::board::reads_moderation(&statuses)
+        || mine.iter().any(|a| a.interview_pending())
+    {
         return Err(auth::with_status(AppError::Forbidden));
     }
     let withheld: Vec<i64> = mine
@@ -407,6 +423,7 @@ mod paging_tests {
                     scored: true,
                     running_total: Pence(0),
                     above_line: i < above,
+                    shortlisted: false,
                     decision: None,
                 })
                 .collect(),

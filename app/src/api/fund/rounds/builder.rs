@@ -156,12 +156,15 @@ pub async fn save_criterion(
     round_id: i64,
     #[server(default)] criterion_id: String,
     #[server(default)] section: BTreeMap<String, String>,
+    #[server(default)] stage: String,
+    #[server(default)] interview_panel: String,
     #[server(flatten)] form: CriterionForm,
 ) -> Result<(), AppError> {
     let (state, user) = commissioner().await?;
     let ticked: Vec<String> = section.keys().cloned().collect();
     let id = criterion_id.parse().ok();
-    match service::save_criterion(state.ctx(), &user.actor(), round_id, id, &form, &ticked).await {
+    let drawn = (ticked.as_slice(), stage.as_str(), interview_panel.as_str());
+    match service::save_criterion(state.ctx(), &user.actor(), round_id, id, &form, drawn).await {
         Ok(()) => {
             done(
                 "Scoring criterion saved",
@@ -170,7 +173,9 @@ pub async fn save_criterion(
             .await
         }
         Err(e) => {
-            let values = typed_values(&form, &[("section", &section)]);
+            let mut values = typed_values(&form, &[("section", &section)]);
+            values.push(("stage".into(), stage.clone()));
+            values.push(("interview_panel".into(), interview_panel.clone()));
             Err(refused("save_criterion", &borrowed(&values), e).await)
         }
     }

@@ -103,6 +103,9 @@ pub struct CriterionView {
     pub criterion: Criterion,
     pub section_ids: Vec<i64>,
     pub sections: Vec<String>,
+    /// Scored at the interview, by these panels (none: from the written bid).
+    #[serde(default)]
+    pub interview: Option<crate::domain::assessment::ScoredBy>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -194,6 +197,7 @@ fn criterion_views(
             id: c.id,
             criterion: c.criterion,
             section_ids: c.section_ids,
+            interview: c.interview,
         })
         .collect()
 }
@@ -318,6 +322,9 @@ pub struct PublicCriterion {
     pub guidance: String,
     pub weight: u32,
     pub min_score: Option<u32>,
+    /// Scored at an interview or presentation with shortlisted organisations.
+    #[serde(default)]
+    pub at_interview: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -363,6 +370,7 @@ pub async fn public_round(id: i64) -> Result<PublicRoundInfo, AppError> {
         .await?
         .into_iter()
         .map(|c| PublicCriterion {
+            at_interview: c.interview.is_some(),
             name: c.criterion.name,
             guidance: c.criterion.guidance,
             weight: c.criterion.weight,
