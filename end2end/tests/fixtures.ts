@@ -45,7 +45,7 @@ export async function expectAccessible(page: Page) {
  * Fails when the page scrolls sideways on a phone 390 px wide: every page the suite visits
  * is checked at that width too (then put back). Wide tables scroll inside their own box.
  */
-async function expectFitsPhone(page: Page, url: string) {
+export async function expectFitsPhone(page: Page, url: string) {
   const size = page.viewportSize() ?? { width: 1280, height: 720 };
   await page.setViewportSize({ width: 390, height: 844 });
   try {

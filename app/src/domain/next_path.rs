@@ -24,6 +24,8 @@ pub fn home_for(roles: &[crate::domain::roles::Role]) -> &'static str {
         || roles.contains(&crate::domain::roles::Role::LayEvaluator)
     {
         "/assess"
+    } else if roles.contains(&crate::domain::roles::Role::PartnerApprover) {
+        "/sign-off"
     } else if roles.contains(&crate::domain::roles::Role::Admin) {
         "/admin/users"
     } else {
@@ -75,5 +77,7 @@ mod tests {
         assert_eq!(home_for(&[Role::Admin]), "/admin/users");
         assert_eq!(home_for(&[Role::LayEvaluator]), "/assess");
         assert_eq!(home_for(&[Role::Admin, Role::Commissioner]), "/fund");
+        assert_eq!(home_for(&[Role::PartnerApprover]), "/sign-off");
+        assert_eq!(home_for(&[Role::PartnerApprover, Role::Admin]), "/sign-off");
     }
 }
