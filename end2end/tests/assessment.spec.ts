@@ -131,8 +131,8 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await page.getByLabel('Who from the organisation should come').fill('The chair and the project lead');
   await page.getByRole('button', { name: /^(Send the invitation|Change the invitation)$/ }).click();
   await seedbed.settled(new RegExp(organisation.replace(/[()']/g, '.')));
-  await expect(page.getByText('14 January 2030 at 11am')).toBeVisible();
-  await expect(page.getByText('No reply yet')).toBeVisible();
+  await expect(page.getByText('14 January 2030 at 11am', { exact: true })).toBeVisible();
+  await expect(page.getByText('No reply yet', { exact: true })).toBeVisible();
   await page.getByLabel('Agreed score for Sustainability').selectOption('4');
   await page.getByLabel('Moderation note for Sustainability').fill('The panel agreed the charging model is sound');
   await page.getByRole('button', { name: 'Save agreed scores' }).click();
@@ -143,6 +143,10 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await expect(page.getByLabel('If awarded, what the grant pays for')).toHaveValue(/^Seed funding towards /);
   await page.getByLabel('Award', { exact: true }).check();
   await page.getByLabel('Amount to award').fill('20000');
+  // The panel scores the presentation only once it has taken place: the award waits for
+  // those scores unless the commissioner says it need not (here it need not).
+  await expect(page.getByText(/not submitted scores for this bid yet/)).toBeVisible();
+  await page.getByLabel(/^Award before .* scored$/).check();
   await page.getByRole('button', { name: 'Record decision' }).click();
   await seedbed.settled('Moderation and decisions');
   // The partners have named approvers: the Board's award waits for both to sign it off.
@@ -200,7 +204,7 @@ test('the panel assesses a bid, the commissioner awards it, and the applicant se
   await expect(bidRow).toContainText('Invited to present on 14 January 2030 at 11am');
   await bidRow.getByRole('link', { name: /^Read the invitation and reply/ }).click();
   await seedbed.settled('Your invitation to present');
-  await expect(page.getByText('Cleethorpes Library')).toBeVisible();
+  await expect(page.getByText('Cleethorpes Library', { exact: true })).toBeVisible();
   await page.getByLabel('We cannot come then: please offer another time').check();
   await page.getByRole('button', { name: 'Send your reply' }).click();
   await seedbed.settled('Your invitation to present');

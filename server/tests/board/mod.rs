@@ -521,6 +521,12 @@ both_backends!(
             !page.contains("Bernie Board (declared a conflict)"),
             "{page}"
         );
+        // And where the pooled fund stands after them, per partner.
+        assert!(
+            page.contains("The pooled fund after these decisions")
+                && page.contains("NHS Humber and North Yorkshire ICB"),
+            "{page}"
+        );
         // The decision report for the partners, as a spreadsheet.
         let csv = commissioner
             .get(app.url(&format!("/board/meetings/{meeting}/decisions.csv")))

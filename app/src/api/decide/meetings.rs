@@ -172,6 +172,10 @@ pub struct MeetingView {
     pub minutes: Vec<MinuteLine>,
     /// A commissioner: records attendance and decisions.
     pub can_record: bool,
+    /// The pooled funds of the rounds on the agenda, per partner, as they stand now (after
+    /// the decisions made).
+    #[serde(default)]
+    pub funds: Vec<super::pack::FundPosition>,
 }
 
 #[server(prefix = "/api", endpoint = "board/meeting")]
@@ -180,8 +184,21 @@ pub async fn meeting(id: i64) -> Result<MeetingView, AppError> {
     let m = crate::service::meetings::minutes(state.ctx(), id)
         .await?
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let mut conn = state.pool.acquire().await?;
+    let mut fund_ids = Vec::new();
+    for (round_id, _) in &m.agenda {
+        let fund = db::rounds::round(&mut conn, *round_id)
+            .await?
+            .and_then(|r| r.fund_id);
+        if let Some(f) = fund.filter(|f| !fund_ids.contains(f)) {
+            fund_ids.push(f);
+        }
+    }
+    let funds = super::pack::fund_positions(&state.pool, &mut conn, &fund_ids).await?;
+    drop(conn);
     Ok(MeetingView {
         id,
+        funds,
         name: crate::domain::meeting::describe(m.held_at, &m.place),
         when: format!(
             "{} at {}",

@@ -86,18 +86,14 @@ pub async fn board_pack(id: i64) -> Result<PackData, AppError> {
             .await?;
     let meeting = super::meetings::meeting(id).await?;
     let mut conn = state.pool.acquire().await?;
-    let mut fund_ids = Vec::new();
     let mut rounds = Vec::new();
     for (round_id, title) in &meeting.agenda {
         let Some(round) = db::rounds::round(&mut conn, *round_id).await? else {
             continue;
         };
-        if let Some(f) = round.fund_id.filter(|f| !fund_ids.contains(f)) {
-            fund_ids.push(f);
-        }
         rounds.push(pack_round(&state.pool, &mut conn, &round, title).await?);
     }
-    let funds = fund_positions(&state.pool, &mut conn, &fund_ids).await?;
+    let funds = meeting.funds;
     let now = chrono::Utc::now();
     Ok(PackData {
         meeting_id: id,

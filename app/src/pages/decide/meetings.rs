@@ -257,5 +257,10 @@ fn meeting_view(stored: FlashedForm, m: MeetingView) -> impl IntoView {
                     <a class="govuk-link" href=format!("/board/meetings/{}/decisions.csv", m.id) download="">"download the decisions as a spreadsheet (CSV)"</a>"."</p>
             }.into_any()
         }}
+        {(!m.funds.is_empty()).then(|| view! {
+            <h2 class="govuk-heading-m">"The pooled fund after these decisions"</h2>
+            <p class="govuk-body">"As it stands now. An award the Board recommends is committed once every partner has signed it off."</p>
+            {super::pack::fund_tables(&m.funds)}
+        })}
     }
 }
