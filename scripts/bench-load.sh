@@ -8,11 +8,13 @@
 #   scripts/bench-load.sh                 # N = 1 and N = 0.1, 10 s a page, release build
 #   scripts/bench-load.sh --scale 2       # another size (and its tenth)
 #   scripts/bench-load.sh --quick         # CI: N = 0.1 only, 2 s a page, the debug build
+#   scripts/bench-load.sh --instances 2 --backends postgres
+#                                         # two instances behind Debian's nginx (docs/deploy.md)
 #   options: --duration S  --backends "sqlite postgres"  --debug  --no-tenth
 #            --no-build (use the binary and site already built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCALE=1 DURATION=10 PROFILE=release TENTH=yes BACKENDS="sqlite postgres" BUILD=yes
+SCALE=1 DURATION=10 PROFILE=release TENTH=yes BACKENDS="sqlite postgres" BUILD=yes INSTANCES=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE="$2"; shift 2 ;;
@@ -21,11 +23,16 @@ while [ $# -gt 0 ]; do
     --debug) PROFILE=debug; shift ;;
     --no-tenth) TENTH=no; shift ;;
     --no-build) BUILD=no; shift ;;
+    --instances) INSTANCES="$2"; shift 2 ;;
     --quick) SCALE=0.1 DURATION=2 PROFILE=debug TENTH=no; shift ;;
     *) echo "unknown option $1 (see the top of $0)"; exit 2 ;;
   esac
 done
 CONNECTIONS=32
+case "$INSTANCES" in 1|2) ;; *) echo "--instances takes 1 or 2"; exit 2 ;; esac
+if [ "$INSTANCES" = 2 ] && [[ "$BACKENDS" == *sqlite* ]]; then
+  echo "--instances 2 needs --backends postgres (instances share one PostgreSQL database)"; exit 2
+fi
 PG_ADMIN="${SEEDBED_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_BASE="${PG_ADMIN%/*}"
 
@@ -35,21 +42,31 @@ if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi
 fi
 if [ "$BUILD" = yes ]; then
-  if [ "$PROFILE" = release ]; then cargo leptos build --release
-  else . scripts/debug-env.sh; cargo leptos build; fi
+  if [ "$PROFILE" = release ]; then scripts/build.sh --release
+  else . scripts/debug-env.sh; scripts/build.sh --all-targets; fi
 fi
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="${SEEDBED_BIN:-$TARGET/$PROFILE/seedbed}"
 SITE_ROOT="${SEEDBED_SITE_ROOT:-$TARGET/site}"
-[ -d "$SITE_ROOT/pkg" ] || SITE_ROOT="target/site"
 WORK="$(mktemp -d)"
 # A free port unless one is given: a server left on a fixed port would answer in ours' place.
 PORT="${SEEDBED_BENCH_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 BASE="http://127.0.0.1:$PORT"
-SERVER_PID=""
+SERVER_PID="" SECOND_PID="" NGINX_PID=""
+if [ "$INSTANCES" = 2 ]; then
+  read -r PORT2 PROXY_PORT < <(python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+[x.bind(("127.0.0.1", 0)) for x in s]
+print(*[x.getsockname()[1] for x in s])')
+fi
+# What wrk drives: the instance itself, or nginx in front of two.
+DRIVE_BASE="$BASE"
+[ "$INSTANCES" = 1 ] || DRIVE_BASE="http://127.0.0.1:$PROXY_PORT"
 # Every step has a time limit, so a fault shows as a failure with its cause, never a hang.
 CURL=(curl --connect-timeout 5 --max-time 60)
 stop_server() { # SIGTERM; the server gives open connections 10 s, so 30 s means it is stuck
+  if [ -n "$NGINX_PID" ]; then kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=""; fi
+  if [ -n "$SECOND_PID" ]; then kill "$SECOND_PID" 2>/dev/null || true; wait "$SECOND_PID" 2>/dev/null || true; SECOND_PID=""; fi
   [ -n "$SERVER_PID" ] || return 0
   local pid="$SERVER_PID"
   SERVER_PID=""
@@ -103,17 +120,63 @@ drive() { # label path [cookie]
   local label="$1" path="$2" cookie="${3:-}" out
   # Check the page answers 200 with this session before timing it.
   local code
-  code=$("${CURL[@]}" -s -o "$WORK/page" -w '%{http_code}' ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
+  code=$("${CURL[@]}" -s -o "$WORK/page" -w '%{http_code}' ${cookie:+-H "Cookie: $cookie"} "$DRIVE_BASE$path")
   if [ "$code" != 200 ]; then echo "$label: $path answered $code" >&2; exit 1; fi
   local bytes; bytes=$(wc -c < "$WORK/page")
   echo 5 > "/proc/$SERVER_PID/clear_refs" 2>/dev/null || true # reset the peak RSS
-  out=$(timeout $((DURATION + 60)) wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
+  out=$(timeout $((DURATION + 60)) wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency ${cookie:+-H "Cookie: $cookie"} "$DRIVE_BASE$path")
   if echo "$out" | grep -q 'Non-2xx'; then echo "$out" >&2; echo "$label: errors under load" >&2; exit 1; fi
   local rps p50 p99
   rps=$(echo "$out" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
   p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" { print $2 }')")
   p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
   printf '| %-34s | %9s | %8s | %8s | %8s | %9s |\n' "$label" "$rps" "$p50" "$p99" "$(peak_rss_mb)" "$bytes"
+}
+
+start_second_and_proxy() { # database url: a second instance, and nginx in front of both
+  SEEDBED_DATABASE_URL="$1" SEEDBED_ADDR="127.0.0.1:$PORT2" "$BIN" serve > "$WORK/server2.log" 2>&1 &
+  SECOND_PID=$!
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || {
+    if [ "$(id -u)" = 0 ]; then apt-get install -y -qq nginx; else sudo apt-get install -y -qq nginx; fi; }
+  mkdir -p "$WORK/nginx/tmp"
+  chmod 755 "$WORK" "$WORK/nginx"; chmod 777 "$WORK/nginx/tmp"
+  cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes $(nproc);
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/tmp/body; proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi; uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  upstream seedbed {
+    server 127.0.0.1:$PORT max_fails=1 fail_timeout=3s;
+    server 127.0.0.1:$PORT2 max_fails=1 fail_timeout=3s;
+  }
+  server {
+    listen 127.0.0.1:$PROXY_PORT;
+    location / {
+      proxy_pass http://seedbed;
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+      proxy_next_upstream error timeout;
+    }
+  }
+}
+CONF
+  "$(command -v nginx || echo /usr/sbin/nginx)" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" \
+    -e "$WORK/nginx/error.log" &
+  NGINX_PID=$!
+  for _ in $(seq 1 60); do
+    if "${CURL[@]}" -fsS "http://127.0.0.1:$PORT2/health" >/dev/null 2>&1 \
+      && "${CURL[@]}" -fsS "$DRIVE_BASE/health" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  echo "The second instance or nginx did not answer within 60 s" >&2
+  cat "$WORK/server2.log" "$WORK/nginx/error.log" >&2
+  exit 1
 }
 
 run_backend() { # backend scale
@@ -138,6 +201,7 @@ run_backend() { # backend scale
     sleep 1
   done
   [ "$up" = yes ] || { echo "The server did not answer within 60 s" >&2; cat "$WORK/server.log" >&2; exit 1; }
+  if [ "$INSTANCES" = 2 ]; then start_second_and_proxy "$url"; fi
   local commissioner applicant bid
   commissioner=$(sign_in commissioner@seedbed.test)
   applicant=$(sign_in applicant@seedbed.test)
@@ -161,7 +225,7 @@ run_backend() { # backend scale
   stop_server
 }
 
-echo "Seedbed load benchmark: $PROFILE build, wrk -t2 -c$CONNECTIONS, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "Seedbed load benchmark: $PROFILE build, wrk -t2 -c$CONNECTIONS, $(nproc) cores, $(date -u +%Y-%m-%d)$([ "$INSTANCES" = 1 ] || echo ", two instances behind nginx (RSS: the first instance)")"
 for backend in $BACKENDS; do
   run_backend "$backend" "$SCALE"
   if [ "$TENTH" = yes ]; then

@@ -4,13 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
 . scripts/debug-env.sh
-# One `cargo leptos build` for both sides, compiled alike (scripts/debug-env.sh): a server
-# built without erase_components and a wasm built with it did not hydrate (every JS-on
-# journey waited forever for data-hydrated).
-cargo leptos build
+# Both sides compiled alike (scripts/debug-env.sh): a server built without erase_components and
+# a wasm built with it did not hydrate (every JS-on journey waited forever for data-hydrated).
+# --all-targets: the server binary the integration tests already built (scripts/test.sh), not a
+# second copy of every crate compiled with the server's features alone.
+scripts/build.sh --all-targets
 TARGET="${CARGO_TARGET_DIR:-target}"
 SITE_ROOT="$TARGET/site"
-[ -d "$SITE_ROOT/pkg" ] || SITE_ROOT="target/site"
 WORK="$(mktemp -d)"
 # A free port unless one is given: a server left on a fixed port would answer in ours' place.
 PORT="${SEEDBED_E2E_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"

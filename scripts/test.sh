@@ -6,9 +6,14 @@ cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
 . scripts/debug-env.sh
 
-if ! command -v chromium >/dev/null; then
-  echo "Installing Debian's chromium for the end-to-end tests"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi
+# Debian's chromium for the end-to-end tests, and nginx for the several-instances test.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing Debian's ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "${missing[@]}"
+  else sudo apt-get update -qq && sudo apt-get install -y -qq "${missing[@]}"; fi
 fi
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "Starting PostgreSQL"
@@ -29,7 +34,9 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 # and with several runtimes in one process a page request hung now and then (about one
 # full run in three, always on PostgreSQL). One at a time is also faster on 2 cores.
 # Built first without a limit (a cold build is slow); the run itself has one, so a hang fails.
-cargo test --workspace --no-run
+# scripts/build.sh builds every test target and, beside it, the browser side for the
+# end-to-end tests (two cargo processes fill both cores through each one's slow tail).
+scripts/build.sh --all-targets
 timeout -k 30 1800 cargo test --workspace -- --test-threads=1
 step "end-to-end tests (Chromium, JavaScript on and off, axe)"
 scripts/e2e.sh

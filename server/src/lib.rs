@@ -100,7 +100,7 @@ pub async fn build(options: BuildOptions) -> anyhow::Result<(Router, AppState)> 
     };
     let router = Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
-        .route("/health", axum::routing::get(|| async { "ok" }))
+        .route("/health", axum::routing::get(health))
         .merge(
             file_routes()
                 .into_iter()
@@ -273,6 +273,20 @@ pub(crate) async fn changed(state: &AppState) {
 /// While the database is out of reach, answer 503 at once (after a quick check that it has
 /// not come back) instead of letting every query wait for the pool's timeout. Static files
 /// and the health check pass through.
+/// `/health` for a load balancer or monitor: 200 "ok" when this instance can reach the
+/// database within 2 seconds, else 503 "database unavailable" (take it out of rotation).
+async fn health(axum::extract::State(state): axum::extract::State<ServerState>) -> Response {
+    let probe = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        sqlx::query("SELECT 1").execute(&state.app.pool),
+    )
+    .await;
+    match probe {
+        Ok(Ok(_)) => (StatusCode::OK, "ok").into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
 async fn database_gate(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,

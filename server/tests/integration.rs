@@ -7,6 +7,7 @@ mod board;
 mod common;
 mod fault;
 mod fund;
+mod instances;
 mod interviews;
 mod opendata;
 mod organisations;

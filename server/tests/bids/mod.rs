@@ -81,6 +81,26 @@ async fn question_ids(app: &TestApp, section: i64) -> Vec<i64> {
 }
 
 /// Start the chiropody bid (round 1) for the client's organisation; returns the bid id.
+/// The chiropody round's first custom section and its first question: (section, question).
+pub(crate) async fn first_custom_question(app: &TestApp) -> (i64, i64) {
+    let section: i64 = sqlx::query(
+        "SELECT id FROM round_sections WHERE round_id = 1 AND kind = 'custom' ORDER BY position LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+    .get("id");
+    let question: i64 = sqlx::query(
+        "SELECT id FROM round_questions WHERE section_id = $1 ORDER BY position, id LIMIT 1",
+    )
+    .bind(section)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+    .get("id");
+    (section, question)
+}
+
 pub(crate) async fn start(app: &TestApp, client: &reqwest::Client) -> i64 {
     let res = app
         .post_form(

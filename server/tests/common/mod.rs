@@ -5,6 +5,7 @@ use reqwest::header::{ACCEPT, REFERER};
 use server::mail::CapturingMailer;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+pub mod process;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -407,6 +408,20 @@ impl TestApp {
             mailer,
             pool: state.pool.clone(),
             state,
+            database_url: self.database_url.clone(),
+            _dir: None,
+            pg_db: None,
+        }
+    }
+
+    /// The same database and helpers, talking to another address (a `seedbed serve`
+    /// process or a proxy in front of several).
+    pub fn at(&self, base: &str) -> TestApp {
+        TestApp {
+            base: base.trim_end_matches('/').to_string(),
+            mailer: self.mailer.clone(),
+            pool: self.pool.clone(),
+            state: self.state.clone(),
             database_url: self.database_url.clone(),
             _dir: None,
             pg_db: None,

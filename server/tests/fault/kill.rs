@@ -3,60 +3,9 @@
 //! acknowledged is there, each answer with its own version and each sent bid with its
 //! reference, time and audit entry (nothing half-written), and the database passes
 //! `PRAGMA integrity_check`.
+use crate::common::process::Instance;
 use crate::common::*;
 use sqlx::Row;
-use std::process::Stdio;
-
-struct Child {
-    process: std::process::Child,
-    base: String,
-}
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
-}
-
-async fn start(database_url: &str, dir: &std::path::Path) -> Child {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut process = std::process::Command::new(env!("CARGO_BIN_EXE_seedbed"))
-        .arg("serve")
-        .env("SEEDBED_DATABASE_URL", database_url)
-        .env("SEEDBED_ADDR", format!("127.0.0.1:{port}"))
-        .env("SEEDBED_BASE_URL", &base)
-        .env("SEEDBED_OUTBOX_DIR", dir.join("outbox"))
-        .env("SEEDBED_LOG", "error")
-        .env("LEPTOS_OUTPUT_NAME", "seedbed")
-        .env("LEPTOS_SITE_ROOT", dir)
-        .env("LEPTOS_SITE_PKG_DIR", "pkg")
-        .env("LEPTOS_ENV", "PROD")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client
-            .get(format!("{base}/health"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Child { process, base };
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let _ = process.kill();
-    let _ = process.wait();
-    panic!("the server did not start");
-}
 
 async fn sign_in(base: &str, email: &str) -> reqwest::Client {
     let client = new_client();
@@ -180,21 +129,7 @@ async fn acknowledged_saves_survive_a_sigkill() {
         let client = crate::bids::applicant(&app, email, name).await;
         bids.push((email, crate::bids::start(&app, &client).await));
     }
-    let section: i64 = sqlx::query(
-        "SELECT id FROM round_sections WHERE round_id = 1 AND kind = 'custom' ORDER BY position LIMIT 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
-    .get("id");
-    let question: i64 = sqlx::query(
-        "SELECT id FROM round_questions WHERE section_id = $1 ORDER BY position, id LIMIT 1",
-    )
-    .bind(section)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
-    .get("id");
+    let (section, question) = crate::bids::first_custom_question(&app).await;
     // A third member with ten organisations, each with a complete chiropody bid to send
     // during the burst.
     let sender = "kim@example.org";
@@ -224,7 +159,7 @@ async fn acknowledged_saves_survive_a_sigkill() {
         to_send.push(bid);
     }
     let dir = tempfile::tempdir().unwrap();
-    let mut child = start(&app.database_url, dir.path()).await;
+    let mut child = Instance::start(&app.database_url, dir.path(), &[]).await;
 
     // Both organisations save as fast as they can; the server is killed part-way.
     let mut loops = Vec::new();
@@ -245,8 +180,7 @@ async fn acknowledged_saves_survive_a_sigkill() {
         to_send.clone(),
     ));
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    child.process.kill().unwrap(); // SIGKILL on Unix
-    child.process.wait().unwrap();
+    child.kill(); // SIGKILL
     let sent = sending.await.unwrap();
     assert!(
         !sent.is_empty(),
@@ -262,7 +196,7 @@ async fn acknowledged_saves_survive_a_sigkill() {
     }
 
     // Started again on the same file.
-    let child = start(&app.database_url, dir.path()).await;
+    child.start_again().await;
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&app.pool)
         .await

@@ -5,7 +5,7 @@ use crate::both_backends;
 use crate::common::*;
 use sqlx::Row;
 
-const DEMO: &str = server::cli::demo::DEMO_PASSWORD;
+pub(crate) const DEMO: &str = server::cli::demo::DEMO_PASSWORD;
 
 pub(crate) async fn client_for(app: &TestApp, email: &str) -> reqwest::Client {
     let client = new_client();
@@ -19,6 +19,12 @@ pub(crate) async fn client_for(app: &TestApp, email: &str) -> reqwest::Client {
 /// (scheme id, commissioner, applicant).
 pub(crate) async fn awarded_scheme(app: &TestApp) -> (i64, reqwest::Client, reqwest::Client) {
     server::cli::demo::load(&app.pool).await.unwrap();
+    award_pilot(app).await
+}
+
+/// Happy Feet's pilot bid awarded £24,000 (recommended and signed off) through `app`'s
+/// address, on a database the demo is loaded in: (scheme id, commissioner, applicant).
+pub(crate) async fn award_pilot(app: &TestApp) -> (i64, reqwest::Client, reqwest::Client) {
     let round_id: i64 = sqlx::query("SELECT id FROM rounds WHERE title = $1")
         .bind(server::cli::demo::PILOT_TITLE)
         .fetch_one(&app.pool)
@@ -102,7 +108,7 @@ pub(crate) async fn periods_over(app: &TestApp, scheme_id: i64) {
         .unwrap();
 }
 
-async fn accept(app: &TestApp, client: &reqwest::Client, scheme_id: i64) {
+pub(crate) async fn accept(app: &TestApp, client: &reqwest::Client, scheme_id: i64) {
     let s = scheme_id.to_string();
     let res = app
         .post_form(
