@@ -6,7 +6,8 @@
 #
 #   scripts/build.sh                # debug: $TARGET/debug/seedbed (the portal's first run)
 #   scripts/build.sh --all-targets  # debug, with every test target (scripts/test.sh, e2e.sh)
-#   scripts/build.sh --release      # release: $TARGET/release/seedbed, wasm-release + wasm-opt
+#   scripts/build.sh --release      # release: $TARGET/release/seedbed, wasm-release + wasm-opt,
+#                                   # file names with content hashes (LEPTOS_HASH_FILES=true)
 #
 # Run from scripts that have sourced scripts/bootstrap.sh and, for debug builds,
 # scripts/debug-env.sh (server and wasm must be compiled alike or the pages never hydrate).
@@ -60,6 +61,18 @@ if [ "$MODE" = release ]; then
 fi
 cp style/main.css "$SITE.new/pkg/seedbed.css"
 cp -R public/. "$SITE.new/"
+# Release builds (or SEEDBED_HASH_FILES=1): a copy of the JavaScript, wasm and stylesheet named
+# with their content's hash, and hash.txt beside the server binary naming them; a server run
+# with LEPTOS_HASH_FILES=true links those, so nginx may let browsers cache them for a year.
+HASHES="$TARGET/$tools/hash.txt"
+rm -f "$HASHES"
+if [ "$MODE" = release ] || [ "${SEEDBED_HASH_FILES:-}" = 1 ]; then
+  for kind in js wasm css; do
+    hash=$(sha256sum "$SITE.new/pkg/seedbed.$kind" | cut -c1-16)
+    cp "$SITE.new/pkg/seedbed.$kind" "$SITE.new/pkg/seedbed.$hash.$kind"
+    echo "$kind: $hash" >> "$HASHES"
+  done
+fi
 # Swapped in whole, so that a server already running never serves half a site.
 rm -rf "$SITE.old"
 [ ! -d "$SITE" ] || mv "$SITE" "$SITE.old"

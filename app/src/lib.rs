@@ -26,7 +26,7 @@ mod layers;
 pub mod state;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -43,6 +43,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1d70b8"/>
                 <link rel="icon" href="data:,"/>
                 <link rel="stylesheet" href="/govuk.css"/>
+                // `/pkg/seedbed.css`, or with LEPTOS_HASH_FILES=true (release builds,
+                // docs/deploy.md) the name with its content's hash, cached for a year.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -68,7 +71,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let async_mode = SsrMode::Async;
     view! {
-        <Stylesheet id="leptos" href="/pkg/seedbed.css"/>
         <Title formatter=|text: String| format!("{text} – Seedbed")/>
         <Router>
             <pages::layout::Layout>

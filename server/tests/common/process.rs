@@ -20,6 +20,7 @@ pub fn free_ports<const N: usize>() -> [u16; N] {
 /// One `seedbed serve` process. Dropping it kills the process.
 pub struct Instance {
     process: Option<std::process::Child>,
+    binary: PathBuf,
     pub port: u16,
     /// Its own address (not through a proxy).
     pub base: String,
@@ -38,6 +39,18 @@ impl Instance {
 
     /// `start` on a port chosen by the caller.
     pub async fn start_on(
+        port: u16,
+        database_url: &str,
+        dir: &Path,
+        env: &[(&str, &str)],
+    ) -> Instance {
+        let binary = PathBuf::from(env!("CARGO_BIN_EXE_seedbed"));
+        Instance::start_binary(binary, port, database_url, dir, env).await
+    }
+
+    /// `start_on` with a copy of the binary (files it reads from beside itself differ).
+    pub async fn start_binary(
+        binary: PathBuf,
         port: u16,
         database_url: &str,
         dir: &Path,
@@ -65,6 +78,7 @@ impl Instance {
         }
         let mut instance = Instance {
             process: None,
+            binary,
             port,
             base,
             outbox,
@@ -77,7 +91,7 @@ impl Instance {
     /// Start the process again (after `stop` or `kill`) on the same port and settings.
     pub async fn start_again(&mut self) {
         assert!(self.process.is_none(), "already running");
-        let mut process = std::process::Command::new(env!("CARGO_BIN_EXE_seedbed"))
+        let mut process = std::process::Command::new(&self.binary)
             .arg("serve")
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())

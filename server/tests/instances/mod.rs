@@ -463,3 +463,57 @@ async fn two_instances_behind_nginx() {
     drop((a, b));
     app.cleanup().await;
 }
+
+/// A release as docs/deploy.md installs it: `hash.txt` beside the binary names the copies of
+/// the JavaScript, wasm and stylesheet whose names carry their content's hash
+/// (scripts/build.sh --release writes them). With LEPTOS_HASH_FILES=true every page links
+/// those names, which nginx lets browsers keep for a year.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_link_the_hashed_files_of_a_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    let pkg = dir.path().join("site/pkg");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::create_dir_all(&pkg).unwrap();
+    let binary = bin.join("seedbed");
+    std::fs::copy(env!("CARGO_BIN_EXE_seedbed"), &binary).unwrap();
+    let (js, wasm, css) = ("0123456789abcdef", "fedcba9876543210", "00112233aabbccdd");
+    std::fs::write(
+        bin.join("hash.txt"),
+        format!("js: {js}\nwasm: {wasm}\ncss: {css}\n"),
+    )
+    .unwrap();
+    std::fs::write(pkg.join(format!("seedbed.{css}.css")), "body { margin: 0 }").unwrap();
+    let database = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("seedbed.db").display()
+    );
+    let site = dir.path().join("site");
+    let [port] = free_ports();
+    let release = Instance::start_binary(
+        binary,
+        port,
+        &database,
+        dir.path(),
+        &[
+            ("LEPTOS_SITE_ROOT", site.to_str().unwrap()),
+            ("LEPTOS_HASH_FILES", "true"),
+        ],
+    )
+    .await;
+    let page = text(&new_client(), format!("{}/", release.base)).await;
+    for link in [
+        format!("/pkg/seedbed.{css}.css"),
+        format!("/pkg/seedbed.{js}.js"),
+        format!("/pkg/seedbed.{wasm}.wasm"),
+    ] {
+        assert!(page.contains(&link), "{link}: {page}");
+    }
+    assert!(!page.contains("/pkg/seedbed.css"), "{page}");
+    let css_file = text(
+        &new_client(),
+        format!("{}/pkg/seedbed.{css}.css", release.base),
+    )
+    .await;
+    assert_eq!(css_file, "body { margin: 0 }");
+}
