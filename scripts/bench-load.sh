@@ -10,6 +10,7 @@
 #   scripts/bench-load.sh --quick         # CI: N = 0.1 only, 2 s a page, the debug build
 #   scripts/bench-load.sh --instances 2 --backends postgres
 #                                         # two instances behind Debian's nginx (docs/deploy.md)
+#                                         # (SEEDBED_BENCH_KEEPALIVE=1: upstream keepalive)
 #   options: --duration S  --backends "sqlite postgres"  --debug  --no-tenth
 #            --no-build (use the binary and site already built)
 set -euo pipefail
@@ -154,11 +155,13 @@ http {
   upstream seedbed {
     server 127.0.0.1:$PORT max_fails=1 fail_timeout=3s;
     server 127.0.0.1:$PORT2 max_fails=1 fail_timeout=3s;
+    $([ "${SEEDBED_BENCH_KEEPALIVE:-}" = 1 ] && echo "keepalive 32;")
   }
   server {
     listen 127.0.0.1:$PROXY_PORT;
     location / {
       proxy_pass http://seedbed;
+      $([ "${SEEDBED_BENCH_KEEPALIVE:-}" = 1 ] && echo 'proxy_http_version 1.1; proxy_set_header Connection "";')
       proxy_set_header Host \$http_host;
       proxy_set_header X-Forwarded-For \$remote_addr;
       proxy_next_upstream error timeout;

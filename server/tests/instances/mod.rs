@@ -56,12 +56,15 @@ http {{
   uwsgi_temp_path {d}/tmp/uwsgi;
   scgi_temp_path {d}/tmp/scgi;
   upstream seedbed {{
-{servers}  }}
+{servers}    keepalive 16;
+  }}
   server {{
     listen 127.0.0.1:{port};
     client_max_body_size 11m;
     location / {{
       proxy_pass http://seedbed;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
       proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-For $remote_addr;
       proxy_set_header X-Forwarded-Proto $scheme;
