@@ -81,6 +81,31 @@ async fn question_ids(app: &TestApp, section: i64) -> Vec<i64> {
 }
 
 /// Start the chiropody bid (round 1) for the client's organisation; returns the bid id.
+/// A section's stored answer to `question` and the section's version.
+pub(crate) async fn stored_answer(
+    app: &TestApp,
+    bid: i64,
+    section: i64,
+    question: i64,
+) -> (String, i64) {
+    let row = sqlx::query(
+        "SELECT answers, version FROM bid_sections WHERE bid_id = $1 AND section_id = $2",
+    )
+    .bind(bid)
+    .bind(section)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let answers: serde_json::Value =
+        serde_json::from_str(&row.get::<String, _>("answers")).unwrap();
+    let text = answers[format!("answer[q{question}]")]
+        .as_str()
+        .or_else(|| answers[format!("q{question}")].as_str())
+        .unwrap_or_else(|| panic!("{answers}"))
+        .to_string();
+    (text, row.get("version"))
+}
+
 /// The chiropody round's first custom section and its first question: (section, question).
 pub(crate) async fn first_custom_question(app: &TestApp) -> (i64, i64) {
     let section: i64 = sqlx::query(

@@ -203,22 +203,8 @@ async fn acknowledged_saves_survive_a_sigkill() {
         .unwrap();
     assert_eq!(integrity, "ok");
     for ((email, bid), (n, version)) in bids.iter().zip(&acked) {
-        let row = sqlx::query(
-            "SELECT answers, version FROM bid_sections WHERE bid_id = $1 AND section_id = $2",
-        )
-        .bind(bid)
-        .bind(section)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-        let stored_version: i64 = row.get("version");
-        let answers: serde_json::Value =
-            serde_json::from_str(&row.get::<String, _>("answers")).unwrap();
-        let text = answers[format!("answer[q{question}]")]
-            .as_str()
-            .or_else(|| answers[format!("q{question}")].as_str())
-            .unwrap_or_else(|| panic!("{answers}"))
-            .to_string();
+        let (text, stored_version) =
+            crate::bids::stored_answer(&app, *bid, section, question).await;
         let saved: i64 = text.strip_prefix("save ").unwrap().parse().unwrap();
         assert!(
             stored_version >= *version && saved >= *n,

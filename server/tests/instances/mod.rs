@@ -440,23 +440,9 @@ async fn two_instances_behind_nginx() {
     restarting.store(false, std::sync::atomic::Ordering::SeqCst);
     let (saves, last_version) = saving.await.unwrap();
     assert!(saves > 100, "{saves} saves");
-    let kept = sqlx::query(
-        "SELECT answers, version FROM bid_sections WHERE bid_id = $1 AND section_id = $2",
-    )
-    .bind(bid)
-    .bind(section)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let answers: serde_json::Value =
-        serde_json::from_str(&kept.get::<String, _>("answers")).unwrap();
-    let last = answers[format!("answer[q{question}]")]
-        .as_str()
-        .or_else(|| answers[format!("q{question}")].as_str())
-        .unwrap_or_else(|| panic!("{answers}"))
-        .to_string();
+    let (last, version) = crate::bids::stored_answer(&app, bid, section, question).await;
     assert_eq!(last, format!("save {}", saves - 1));
-    assert_eq!(kept.get::<i64, _>("version"), last_version);
+    assert_eq!(version, last_version);
     assert!(
         !nginx.error_log().contains("no live upstreams"),
         "{}",
