@@ -65,8 +65,8 @@ pub fn App() -> impl IntoView {
         decide::moderate_bid::*, decide::moderation::*, decide::pack::*, decide::sign_off::*,
         fund::pooled::*, fund::questionnaire::*, fund::reports::*, fund::rounds::*,
         market::gaps::*, market::services::*, monitor::portfolio::*, monitor::returns::*,
-        monitor::schemes::*, monitor::tranches::*, public::contact::*, public::rounds::*,
-        public::*,
+        monitor::scheme_changes::*, monitor::schemes::*, monitor::tranches::*, public::contact::*,
+        public::rounds::*, public::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -121,6 +121,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fund/unit-costs/:id") view=UnitCostPage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id") view=SchemePage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id/tranches/:tid") view=TranchePage ssr=async_mode.clone()/>
+                    <Route path=path!("/schemes/:id/turn-down") view=TurnDownPage ssr=async_mode.clone()/>
+                    <Route path=path!("/schemes/:id/end") view=EndSchemePage ssr=async_mode.clone()/>
+                    <Route path=path!("/schemes/:id/suspend") view=SuspendPage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id/returns/:rid") view=ReturnPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund") view=FundHomePage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/partners") view=PartnersPage ssr=async_mode.clone()/>

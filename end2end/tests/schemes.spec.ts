@@ -1,12 +1,14 @@
 import { Page } from '@playwright/test';
 import { test, expect, Seedbed, DEMO_PASSWORD, mailFromOutbox } from './fixtures';
 
-// The demo's history has two active schemes from the 2025 meals round. Each project
-// (JavaScript on, JavaScript off) follows one of them, so the two runs never meet. Each
-// has sent three returns; its fourth is overdue (so it is at risk) and its fifth just due.
-const SCHEMES: Record<string, { organisation: string; owner: string; before: string }> = {
-  'js-on': { organisation: "St Mary's Church Meals and More", owner: 'meals@seedbed.test', before: 'At risk' },
-  'js-off': { organisation: 'Befriend Grimsby', owner: 'befriend@seedbed.test', before: 'At risk' },
+// The demo's history has two schemes from the 2025 meals round. Each project (JavaScript
+// on, JavaScript off) follows one of them, so the two runs never meet. Each has sent three
+// returns; its fourth is overdue (so it is at risk) and its fifth just due. Befriend
+// Grimsby's payments are suspended while a support plan runs: a commissioner resumes them
+// before its tranche is paid.
+const SCHEMES: Record<string, { organisation: string; owner: string; before: string; suspended: boolean }> = {
+  'js-on': { organisation: "St Mary's Church Meals and More", owner: 'meals@seedbed.test', before: 'At risk', suspended: false },
+  'js-off': { organisation: 'Befriend Grimsby', owner: 'befriend@seedbed.test', before: 'Payments suspended', suspended: true },
 };
 const ROUND = 'More than meals: shopping help and signposting (2025)';
 
@@ -20,7 +22,7 @@ async function sendReturn(seedbed: Seedbed, page: Page, organisation: string, n:
   await seedbed.settled(`Monitoring return ${n}`);
   await page.getByLabel('Running costs in this period').fill('6,500');
   await page.getByLabel('Income received: this seed grant').fill(grant);
-  await page.getByLabel('Income received: charges to users').fill('4000');
+  await page.getByLabel('Income received: charges to users').fill('5400');
   await page.getByLabel('Income received: donations and fundraising').fill('1200');
   await page.getByLabel('Income received: in-kind (volunteer time at its value)').fill('1800');
   for (const name of ['Meals delivered', 'People supported', 'Volunteer hours', 'Weeks of residential care put off']) {
@@ -43,7 +45,7 @@ async function openScheme(seedbed: Seedbed, page: Page, organisation: string) {
 
 test('a scheme sends returns and evidence; the commissioner pays, watches its status and confirms graduation', async ({ seedbed, page }, testInfo) => {
   test.setTimeout(240_000);
-  const { organisation, owner, before } = SCHEMES[testInfo.project.name];
+  const { organisation, owner, before, suspended } = SCHEMES[testInfo.project.name];
 
   // The commissioner sees the scheme's status in the portfolio.
   await seedbed.signIn('commissioner@seedbed.test', DEMO_PASSWORD);
@@ -99,6 +101,14 @@ test('a scheme sends returns and evidence; the commissioner pays, watches its st
   await expect(page.getByRole('button', { name: 'Record the payment' })).toHaveCount(0);
   await switchUser(seedbed, page, 'commissioner@seedbed.test');
   await openScheme(seedbed, page, organisation);
+  if (suspended) {
+    // The support plan worked: payments resume, and the organisation is told.
+    await expect(page.getByRole('heading', { name: 'Payments are suspended' })).toBeVisible();
+    await page.getByRole('button', { name: 'Resume payments' }).click();
+    await seedbed.settled(organisation);
+    await expect(page.getByText('Payments have resumed. The organisation has been told')).toBeVisible();
+    expect(await mailFromOutbox(owner, 'have resumed')).toContain('can now be paid');
+  }
   await page.getByRole('link', { name: 'Record the payment for tranche 2' }).click();
   await seedbed.settled(/^Tranche 2: /);
   await page.getByRole('button', { name: 'Record the payment' }).click();

@@ -15,6 +15,7 @@ mod registers;
 mod reports;
 mod rounds;
 mod scale;
+mod scheme_changes;
 mod schemes;
 mod security;
 use common::*;

@@ -86,7 +86,10 @@ pub fn register_row(a: crate::domain::opendata::Award, status: &str) -> Register
         purpose: a.description,
         amount: a.amount,
         award_date: crate::domain::date::display_date(a.award_date),
-        status: status_label(status).to_string(),
+        status: match a.closed {
+            Some((_, paid)) => format!("Closed early: {} paid", paid.display()),
+            None => status_label(status).to_string(),
+        },
     }
 }
 

@@ -21,6 +21,7 @@ pub mod sign_offs;
 pub mod throttle;
 pub mod tokens;
 pub mod training;
+pub mod tranches;
 pub mod types;
 pub mod users;
 

@@ -1,5 +1,6 @@
 //! Awards for open data: every funded scheme with what 360Giving needs, read as a stream.
 use super::types::Flag;
+use crate::domain::money::Pence;
 use crate::domain::opendata::{Award, Funder};
 use crate::domain::round::LegalForm;
 use crate::domain::time::{Day, UtcTime};
@@ -9,7 +10,7 @@ use sqlx::{AnyPool, FromRow, Row};
 /// The awards' columns and joins, shared by the downloads and the register.
 macro_rules! awards_select {
     () => {
-        "SELECT s.id, s.amount_pence, s.starts_on, s.created_at, s.accepted_at, s.graduated_at, s.status AS scheme_status,
+        "SELECT s.id, s.amount_pence, s.paid_pence, s.ended_at, s.starts_on, s.created_at, s.accepted_at, s.graduated_at, s.status AS scheme_status,
     r.title AS round_title, CASE WHEN s.purpose <> '' THEN s.purpose ELSE r.summary END AS summary, r.period_months, r.area_served, r.invited_only,
     o.id AS organisation_id, o.name AS organisation, o.legal_form, o.charity_number, o.company_number, o.postcode,
     d.decided_at
@@ -19,15 +20,19 @@ macro_rules! awards_select {
 }
 
 /// Every award, oldest first (`fetch` it as a stream and map rows with [`award_from_row`]).
-pub const AWARDS_SQL: &str = concat!(awards_select!(), " ORDER BY s.id");
+/// An award its organisation turned down was never made: it is not published.
+pub const AWARDS_SQL: &str = concat!(
+    awards_select!(),
+    " WHERE s.status <> 'turned_down' ORDER BY s.id"
+);
 
 /// When an award was made: decided, or its scheme's start if that was earlier (stored
 /// times and dates both sort as text, so the earlier is the smaller).
 const AWARDED: &str = "CASE WHEN d.decided_at IS NOT NULL AND d.decided_at < s.starts_on THEN d.decided_at ELSE s.starts_on END";
 
 /// $1, $2: awarded on or after $1 and before $2 (days; '' for no limit); $3 round, $4 gap
-/// (0 for any).
-const REGISTER_FILTER: &str = "($1 = '' OR CASE WHEN d.decided_at IS NOT NULL AND d.decided_at < s.starts_on THEN d.decided_at ELSE s.starts_on END >= $1)
+/// (0 for any). Awards turned down are not in the register.
+const REGISTER_FILTER: &str = "s.status <> 'turned_down' AND ($1 = '' OR CASE WHEN d.decided_at IS NOT NULL AND d.decided_at < s.starts_on THEN d.decided_at ELSE s.starts_on END >= $1)
     AND ($2 = '' OR CASE WHEN d.decided_at IS NOT NULL AND d.decided_at < s.starts_on THEN d.decided_at ELSE s.starts_on END < $2)
     AND ($3 = 0 OR s.round_id = $3)
     AND ($4 = 0 OR EXISTS (SELECT 1 FROM round_gaps g WHERE g.round_id = s.round_id AND g.gap_id = $4))";
@@ -123,7 +128,8 @@ pub struct RegisterChoices {
 
 pub async fn register_filters(pool: &AnyPool) -> Result<RegisterChoices, sqlx::Error> {
     let awarded: Vec<String> = sqlx::query_scalar(&format!(
-        "SELECT DISTINCT {AWARDED} AS awarded FROM schemes s LEFT JOIN decisions d ON d.bid_id = s.bid_id"
+        "SELECT DISTINCT {AWARDED} AS awarded FROM schemes s LEFT JOIN decisions d ON d.bid_id = s.bid_id
+         WHERE s.status <> 'turned_down'"
     ))
     .fetch_all(pool)
     .await?;
@@ -164,6 +170,8 @@ pub fn award_from_row(r: &sqlx::any::AnyRow) -> Result<Award, sqlx::Error> {
         .unwrap_or(planned_start);
     let graduated: Option<UtcTime> = r.try_get("graduated_at")?;
     let accepted: Option<UtcTime> = r.try_get("accepted_at")?;
+    let ended: Option<UtcTime> = r.try_get("ended_at")?;
+    let paid: Pence = r.try_get("paid_pence")?;
     let round_title: String = r.try_get("round_title")?;
     let organisation: String = r.try_get("organisation")?;
     Ok(Award {
@@ -187,7 +195,10 @@ pub fn award_from_row(r: &sqlx::any::AnyRow) -> Result<Award, sqlx::Error> {
         planned_start,
         planned_end,
         location: r.try_get("area_served")?,
-        modified: graduated.or(accepted).unwrap_or(created).to_db(),
+        closed: (r.try_get::<String, _>("scheme_status")? == "closed")
+            .then_some(ended.map(|e| (e.uk_day().0, paid)))
+            .flatten(),
+        modified: ended.or(graduated).or(accepted).unwrap_or(created).to_db(),
         open_call: !r.try_get::<Flag, _>("invited_only")?.0,
     })
 }

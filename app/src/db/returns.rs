@@ -367,7 +367,7 @@ pub async fn open_returns_due(
         "SELECT r.id, r.scheme_id, r.position, r.due_on, s.organisation_id, o.name AS organisation_name, rd.title AS round_title
          FROM returns r JOIN schemes s ON s.id = r.scheme_id JOIN organisations o ON o.id = s.organisation_id
          JOIN rounds rd ON rd.id = s.round_id
-         WHERE r.status IN ('due', 'draft', 'changes_requested') AND s.status = 'active' AND r.due_on BETWEEN $1 AND $2
+         WHERE r.status IN ('due', 'draft', 'changes_requested') AND s.status IN ('active', 'suspended') AND r.due_on BETWEEN $1 AND $2
          ORDER BY r.due_on, r.id",
     )
     .bind(Day(from))

@@ -1,10 +1,10 @@
-//! Funded schemes: acceptance, tranches (evidence, return, payment), monitoring returns and
-//! their measure values, reminders, graduation. Every state change is a conditional update
+//! Funded schemes: the award's scheme, acceptance, the portfolio, suspension, ending and
+//! graduation (tranches are in `db::tranches`). Every state change is a conditional update
 //! on the row's current status, so two people (or two instances) cannot both make it.
 use crate::domain::bid::PlanYear;
 use crate::domain::decision::Tranche;
 use crate::domain::money::Pence;
-use crate::domain::monitoring::{Period, SchemeStatus, TrancheStatus};
+use crate::domain::monitoring::{Period, SchemeStatus, Suspension};
 use crate::domain::time::{Day, UtcTime};
 use chrono::NaiveDate;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -104,13 +104,29 @@ pub struct SchemeRow {
     pub accepted_by: Option<String>,
     pub accepted_at: Option<UtcTime>,
     pub graduated_at: Option<UtcTime>,
+    /// Turned down or ended early: who, when and why.
+    pub ended_by: Option<String>,
+    pub ended_at: Option<UtcTime>,
+    pub end_reason: String,
+    /// What went back to the pooled fund unpaid (turned down, ended, graduated).
+    #[sqlx(rename = "released_pence")]
+    pub released: Pence,
+    /// While payments are suspended: who, when, why, the support plan and its review date.
+    pub suspended_by: Option<String>,
+    pub suspended_at: Option<UtcTime>,
+    pub suspension_reason: String,
+    pub support_plan: String,
+    pub support_review_on: Option<Day>,
 }
 
 const SCHEME_SELECT: &str = "SELECT s.id, s.bid_id, b.reference, s.round_id, r.title AS round_title, s.organisation_id,
     o.name AS organisation_name, s.amount_pence, s.paid_pence, s.conditions, s.status, s.plan, s.starts_on,
-    s.return_every_months, s.created_at, a.full_name AS accepted_by, s.accepted_at, s.graduated_at
+    s.return_every_months, s.created_at, a.full_name AS accepted_by, s.accepted_at, s.graduated_at,
+    e.full_name AS ended_by, s.ended_at, s.end_reason, s.released_pence, u.full_name AS suspended_by,
+    s.suspended_at, s.suspension_reason, s.support_plan, s.support_review_on
     FROM schemes s JOIN bids b ON b.id = s.bid_id JOIN rounds r ON r.id = s.round_id
-    JOIN organisations o ON o.id = s.organisation_id LEFT JOIN users a ON a.id = s.accepted_by";
+    JOIN organisations o ON o.id = s.organisation_id LEFT JOIN users a ON a.id = s.accepted_by
+    LEFT JOIN users e ON e.id = s.ended_by LEFT JOIN users u ON u.id = s.suspended_by";
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<SchemeRow>, sqlx::Error> {
     let sql = format!("{SCHEME_SELECT} WHERE s.id = $1");
@@ -212,7 +228,7 @@ pub async fn portfolio_totals(
     gap_id: Option<i64>,
 ) -> Result<PortfolioTotals, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(s.amount_pence), 0) AS BIGINT) AS committed,
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(s.amount_pence - s.released_pence), 0) AS BIGINT) AS committed,
             CAST(COALESCE(SUM(s.paid_pence), 0) AS BIGINT) AS paid,
             CAST(COALESCE(SUM(CASE WHEN s.status = 'self_sustaining' THEN 1 ELSE 0 END), 0) AS BIGINT) AS sustaining,
             CAST(COALESCE(SUM(s.cost_avoided_pence), 0) AS BIGINT) AS cost_avoided
@@ -240,189 +256,6 @@ pub async fn accept(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct TrancheRow {
-    pub id: i64,
-    pub scheme_id: i64,
-    pub position: i64,
-    #[sqlx(rename = "amount_pence")]
-    pub amount: Pence,
-    #[sqlx(rename = "paid_pence")]
-    pub paid: Pence,
-    #[sqlx(try_from = "Day")]
-    pub due_on: NaiveDate,
-    pub milestone: String,
-    #[sqlx(try_from = "String")]
-    pub status: TrancheStatus,
-    pub evidence: String,
-    pub evidence_by: Option<String>,
-    pub evidence_at: Option<UtcTime>,
-    pub review_note: String,
-    pub reviewed_by: Option<String>,
-    pub reviewed_at: Option<UtcTime>,
-    /// Who approved (or returned) the evidence: never the one who records the payment.
-    pub reviewer_id: Option<i64>,
-    pub paid_by: Option<String>,
-    pub paid_at: Option<UtcTime>,
-    pub payment_reference: String,
-}
-
-const TRANCHE_SELECT: &str = "SELECT t.id, t.scheme_id, t.position, t.amount_pence, t.paid_pence, t.due_on, t.milestone, t.status,
-    t.evidence, e.full_name AS evidence_by, t.evidence_at, t.review_note, v.full_name AS reviewed_by, t.reviewed_at,
-    t.reviewed_by AS reviewer_id, p.full_name AS paid_by, t.paid_at, t.payment_reference
-    FROM tranches t LEFT JOIN users e ON e.id = t.evidence_by LEFT JOIN users v ON v.id = t.reviewed_by
-    LEFT JOIN users p ON p.id = t.paid_by";
-
-pub async fn tranches(
-    conn: &mut AnyConnection,
-    scheme_id: i64,
-) -> Result<Vec<TrancheRow>, sqlx::Error> {
-    let sql = format!("{TRANCHE_SELECT} WHERE t.scheme_id = $1 ORDER BY t.position");
-    sqlx::query_as(&sql).bind(scheme_id).fetch_all(conn).await
-}
-
-/// The organisation sends (or sends again) evidence for a tranche of an accepted award.
-pub async fn submit_evidence(
-    conn: &mut AnyConnection,
-    tranche_id: i64,
-    evidence: &str,
-    user: i64,
-    now: UtcTime,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE tranches SET status = 'evidence_submitted', evidence = $1, evidence_by = $2, evidence_at = $3
-         WHERE id = $4 AND status IN ('due', 'returned')
-         AND EXISTS (SELECT 1 FROM schemes s WHERE s.id = tranches.scheme_id AND s.status = 'active')",
-    )
-    .bind(evidence)
-    .bind(user)
-    .bind(now)
-    .bind(tranche_id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// A commissioner returns the evidence with a reason.
-pub async fn return_evidence(
-    conn: &mut AnyConnection,
-    tranche_id: i64,
-    note: &str,
-    user: i64,
-    now: UtcTime,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE tranches SET status = 'returned', review_note = $1, reviewed_by = $2, reviewed_at = $3
-         WHERE id = $4 AND status = 'evidence_submitted'",
-    )
-    .bind(note)
-    .bind(user)
-    .bind(now)
-    .bind(tranche_id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Mark a tranche paid in full: only once, only with evidence sent, only for an accepted
-/// award. The first statement of the payment's transaction: of two approvals at the same
-/// time, one pays and the other finds nothing to update. Returns the amount paid.
-/// Approve a tranche's evidence (of an accepted award): it then waits for its payment to be
-/// recorded by someone else. False when it has no evidence waiting.
-pub async fn approve_tranche(
-    conn: &mut AnyConnection,
-    tranche_id: i64,
-    note: &str,
-    user: i64,
-    now: UtcTime,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE tranches SET status = 'approved', review_note = $1, reviewed_by = $2, reviewed_at = $3
-         WHERE id = $4 AND status = 'evidence_submitted'
-         AND EXISTS (SELECT 1 FROM schemes s WHERE s.id = tranches.scheme_id AND s.accepted_at IS NOT NULL)",
-    )
-    .bind(note)
-    .bind(user)
-    .bind(now)
-    .bind(tranche_id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Record the payment of an approved tranche, by someone other than its approver (the
-/// condition is in the update, so it holds whatever runs at the same time): the amount
-/// paid, or None when it is not approved, already paid, or `user` approved it.
-pub async fn pay_tranche(
-    conn: &mut AnyConnection,
-    tranche_id: i64,
-    reference: &str,
-    user: i64,
-    now: UtcTime,
-) -> Result<Option<Pence>, sqlx::Error> {
-    let row: Option<(Pence, i64)> = sqlx::query_as(
-        "UPDATE tranches SET status = 'paid', paid_pence = amount_pence, paid_by = $1, paid_at = $2, payment_reference = $3
-         WHERE id = $4 AND status = 'approved' AND paid_pence = 0
-         AND reviewed_by IS NOT NULL AND reviewed_by <> $1
-         AND EXISTS (SELECT 1 FROM schemes s WHERE s.id = tranches.scheme_id AND s.accepted_at IS NOT NULL)
-         RETURNING amount_pence, scheme_id",
-    )
-    .bind(user)
-    .bind(now)
-    .bind(reference)
-    .bind(tranche_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((amount, scheme_id)) = row else {
-        return Ok(None);
-    };
-    sqlx::query(
-        "UPDATE schemes SET paid_pence = paid_pence + $1 WHERE id = $2 AND paid_pence + $1 <= amount_pence",
-    )
-    .bind(amount)
-    .bind(scheme_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(Some(amount))
-}
-
-pub async fn add_tranche_file(
-    conn: &mut AnyConnection,
-    tranche_id: i64,
-    file_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO tranche_files (tranche_id, file_id) VALUES ($1, $2)")
-        .bind(tranche_id)
-        .bind(file_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// An evidence file of one of a scheme's tranches.
-#[derive(Debug, Clone, FromRow)]
-pub struct TrancheFile {
-    pub tranche_id: i64,
-    #[sqlx(rename = "id")]
-    pub file_id: i64,
-    pub name: String,
-    pub size_bytes: i64,
-}
-
-/// A scheme's evidence files.
-pub async fn tranche_files(
-    conn: &mut AnyConnection,
-    scheme_id: i64,
-) -> Result<Vec<TrancheFile>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT tf.tranche_id, f.id, f.name, f.size_bytes FROM tranche_files tf JOIN files f ON f.id = tf.file_id
-         JOIN tranches t ON t.id = tf.tranche_id WHERE t.scheme_id = $1 ORDER BY f.id",
-    )
-    .bind(scheme_id)
-    .fetch_all(conn)
-    .await
 }
 
 /// Confirm a scheme self-sustaining: once; its latest accepted return becomes the final
@@ -458,6 +291,103 @@ pub async fn graduate(
     .execute(&mut *conn)
     .await?;
     Ok(true)
+}
+
+/// `IN (…)` over stored status codes (from the enum, never from input).
+fn codes(statuses: &[SchemeStatus]) -> String {
+    let quoted: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.code())).collect();
+    quoted.join(", ")
+}
+
+/// Turn down or end a scheme that is in one of `from`: once (whoever else tries at the same
+/// time finds it moved on); `released` is added to what went back to the fund, and the
+/// returns not yet sent are no longer needed.
+#[allow(clippy::too_many_arguments)]
+pub async fn end(
+    conn: &mut AnyConnection,
+    scheme_id: i64,
+    from: &[SchemeStatus],
+    to: SchemeStatus,
+    released: Pence,
+    reason: &str,
+    user: i64,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "UPDATE schemes SET status = $1, ended_by = $2, ended_at = $3, end_reason = $4,
+         released_pence = released_pence + $5, suspended_by = NULL, suspended_at = NULL
+         WHERE id = $6 AND status IN ({})",
+        codes(from)
+    );
+    let done = sqlx::query(&sql)
+        .bind(to.code())
+        .bind(user)
+        .bind(now)
+        .bind(reason)
+        .bind(released)
+        .bind(scheme_id)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE returns SET status = 'not_needed' WHERE scheme_id = $1 AND status IN ('due', 'draft', 'changes_requested')",
+    )
+    .bind(scheme_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
+}
+
+/// Add to what went back to the fund unpaid (a graduation's released tranches).
+pub async fn add_released(
+    conn: &mut AnyConnection,
+    scheme_id: i64,
+    released: Pence,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE schemes SET released_pence = released_pence + $1 WHERE id = $2")
+        .bind(released)
+        .bind(scheme_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Suspend the payments of an active scheme, with the reason and the support plan: once.
+pub async fn suspend(
+    conn: &mut AnyConnection,
+    scheme_id: i64,
+    s: &Suspension,
+    user: i64,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE schemes SET status = 'suspended', suspended_by = $1, suspended_at = $2, suspension_reason = $3,
+         support_plan = $4, support_review_on = $5 WHERE id = $6 AND status = 'active'",
+    )
+    .bind(user)
+    .bind(now)
+    .bind(&s.reason)
+    .bind(&s.plan)
+    .bind(Day(s.review_on))
+    .bind(scheme_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Let a suspended scheme's payments run again: once. The suspension stays in the audit
+/// trail; the scheme no longer carries it.
+pub async fn resume(conn: &mut AnyConnection, scheme_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE schemes SET status = 'active', suspended_by = NULL, suspended_at = NULL, suspension_reason = '',
+         support_plan = '', support_review_on = NULL WHERE id = $1 AND status = 'suspended'",
+    )
+    .bind(scheme_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn mark_gap_filled(

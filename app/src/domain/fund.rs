@@ -61,15 +61,19 @@ pub enum Movement {
     Release,
     /// A tranche paid to a funded scheme; it comes out of a commitment.
     Payment,
+    /// Committed money that will not be paid (an award turned down, a scheme ended early or
+    /// graduated with tranches unpaid), returned to the fund's uncommitted money.
+    Decommitment,
 }
 
 impl Movement {
-    pub const ALL: [Movement; 5] = [
+    pub const ALL: [Movement; 6] = [
         Movement::Contribution,
         Movement::Reservation,
         Movement::Commitment,
         Movement::Release,
         Movement::Payment,
+        Movement::Decommitment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -79,6 +83,7 @@ impl Movement {
             Movement::Commitment => "commitment",
             Movement::Release => "release",
             Movement::Payment => "payment",
+            Movement::Decommitment => "decommitment",
         }
     }
 
@@ -98,6 +103,7 @@ impl Movement {
             Movement::Commitment => "Committed by an award",
             Movement::Release => "Released back to the fund",
             Movement::Payment => "Paid",
+            Movement::Decommitment => "Commitment released: not to be paid",
         }
     }
 }
@@ -125,6 +131,7 @@ impl Totals {
             }
             Movement::Release => self.reserved.0 -= amount.0,
             Movement::Payment => self.paid.0 += amount.0,
+            Movement::Decommitment => self.committed.0 -= amount.0,
         }
     }
 
@@ -270,6 +277,11 @@ mod tests {
         assert_eq!(t.committed, Pence(45_000));
         assert_eq!(t.paid, Pence(20_000));
         assert_eq!(t.uncommitted(), Pence(55_000));
+        // A scheme ends with 25,000 of its award unpaid: it is uncommitted again.
+        t.apply(Movement::Decommitment, Pence(25_000));
+        assert_eq!(t.committed, Pence(20_000));
+        assert_eq!(t.paid, Pence(20_000));
+        assert_eq!(t.uncommitted(), Pence(80_000));
     }
 
     #[test]

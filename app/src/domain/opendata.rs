@@ -126,6 +126,8 @@ pub struct Award {
     /// RFC 3339.
     pub modified: String,
     pub open_call: bool,
+    /// Ended early: the day it ended and what was actually paid.
+    pub closed: Option<(NaiveDate, Pence)>,
 }
 
 /// The award as a 360Giving grant object.
@@ -143,7 +145,7 @@ pub fn grant(a: &Award, prefix: &str, funders: &[Funder], data_source: &str) -> 
     if !a.postcode.trim().is_empty() {
         recipient["postalCode"] = json!(a.postcode.trim());
     }
-    json!({
+    let mut grant = json!({
         "id": grant_identifier(prefix, a.scheme_id),
         "title": a.title,
         "description": a.description,
@@ -162,7 +164,15 @@ pub fn grant(a: &Award, prefix: &str, funders: &[Funder], data_source: &str) -> 
         "dateModified": a.modified,
         "fromOpenCall": if a.open_call { "Yes" } else { "No" },
         "dataSource": data_source,
-    })
+    });
+    if let Some((ended, paid)) = a.closed {
+        grant["amountDisbursed"] = amount_number(paid);
+        grant["actualDates"] = json!([{
+            "startDate": a.planned_start.format("%Y-%m-%d").to_string(),
+            "endDate": ended.format("%Y-%m-%d").to_string(),
+        }]);
+    }
+    grant
 }
 
 /// Pounds as a plain JSON number: 24000 or 12500.5, never a string.
@@ -215,6 +225,8 @@ pub fn csv_header(funders: usize) -> Vec<String> {
         "Last Modified",
         "From An Open Call?",
         "Data Source",
+        "Amount Disbursed",
+        "Actual Dates:End Date",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -260,6 +272,12 @@ pub fn csv_row(a: &Award, prefix: &str, funders: &[Funder], data_source: &str) -
         a.modified.clone(),
         if a.open_call { "Yes" } else { "No" }.into(),
         data_source.into(),
+        a.closed
+            .map(|(_, paid)| paid.to_decimal().normalize().to_string())
+            .unwrap_or_default(),
+        a.closed
+            .map(|(ended, _)| ended.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
     ];
     for (id, name) in funders {
         r.push(id.clone());
@@ -388,6 +406,7 @@ mod tests {
             location: "North East Lincolnshire".into(),
             modified: "2026-11-26T10:00:00Z".into(),
             open_call: true,
+            closed: None,
         };
         let funders = vec![
             ("GB-LAE-NEL".to_string(), "Council".to_string()),
@@ -404,5 +423,20 @@ mod tests {
         let g = grant(&a, "nelc", &funders, "https://x/open-data");
         assert_eq!(g["fundingOrganization"].as_array().unwrap().len(), 2);
         assert_eq!(g["amountAwarded"], 24000);
+        assert!(g.get("amountDisbursed").is_none());
+        assert_eq!(at("Amount Disbursed"), "");
+        // Ended early: what was actually paid, and when it ended.
+        let ended = Award {
+            closed: Some((d(2026, 2, 10), Pence(800_000))),
+            ..a
+        };
+        let g = grant(&ended, "nelc", &funders, "https://x/open-data");
+        assert_eq!(g["amountAwarded"], 24000);
+        assert_eq!(g["amountDisbursed"], 8000);
+        assert_eq!(g["actualDates"][0]["endDate"], "2026-02-10");
+        let row = csv_row(&ended, "nelc", &funders, "https://x/open-data");
+        let at = |h: &str| row[header.iter().position(|x| x == h).unwrap()].clone();
+        assert_eq!(at("Amount Disbursed"), "8000");
+        assert_eq!(at("Actual Dates:End Date"), "2026-02-10");
     }
 }

@@ -87,7 +87,7 @@ pub async fn save(
         .map(|mr| (mr.id, mr.name))
         .collect();
     drop(conn);
-    if scheme.status != SchemeStatus::Active || !r.status.open() {
+    if !scheme.status.running() || !r.status.open() {
         return Err(if scheme.status == SchemeStatus::Awarded {
             ReturnError::NotAccepted
         } else {

@@ -111,7 +111,7 @@ pub async fn download_scheme_file(
         return response;
     }
     let belongs = match state.app.pool.acquire().await {
-        Ok(mut conn) => app::db::schemes::tranche_files(&mut conn, scheme_id)
+        Ok(mut conn) => app::db::tranches::tranche_files(&mut conn, scheme_id)
             .await
             .map(|fs| fs.iter().any(|f| f.file_id == file_id)),
         Err(e) => Err(e),

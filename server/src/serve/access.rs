@@ -249,6 +249,17 @@ pub const PAGES: &[Page] = &[
         MemberOrCommissioner,
     ),
     page(
+        "/schemes/:id/turn-down",
+        "/schemes/{scheme}/turn-down",
+        Member,
+    ),
+    page(
+        "/schemes/:id/suspend",
+        "/schemes/{scheme}/suspend",
+        Commissioner,
+    ),
+    page("/schemes/:id/end", "/schemes/{scheme}/end", Commissioner),
+    page(
         "/schemes/:id/returns/:rid",
         "/schemes/{scheme}/returns/{return}",
         MemberOrCommissioner,
@@ -485,12 +496,18 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("rounds/form", Commissioner),
     ("rounds/public_round", Public),
     ("schemes/view", MemberOrCommissioner),
+    ("schemes/member_view", Member),
+    ("schemes/commissioner_view", Commissioner),
     ("schemes/accept", Member),
     ("schemes/graduate", Commissioner),
     ("schemes/mine", SignedIn),
     ("schemes/evidence", Member),
     ("schemes/review_tranche", Commissioner),
     ("schemes/record_payment", Commissioner),
+    ("schemes/turn_down", Member),
+    ("schemes/suspend", Commissioner),
+    ("schemes/resume", Commissioner),
+    ("schemes/end", Commissioner),
 ];
 
 /// A file route (upload, download, open data): route, method, address to ask, who.

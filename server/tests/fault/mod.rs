@@ -216,15 +216,15 @@ both_backends!(
             assert!(app::db::schemes::accept(&mut conn, *s, owner, now)
                 .await
                 .unwrap());
-            let first = app::db::schemes::tranches(&mut conn, *s).await.unwrap()[0].clone();
+            let first = app::db::tranches::tranches(&mut conn, *s).await.unwrap()[0].clone();
             assert!(
-                app::db::schemes::submit_evidence(&mut conn, first.id, "Started", owner, now)
+                app::db::tranches::submit_evidence(&mut conn, first.id, "Started", owner, now)
                     .await
                     .unwrap()
             );
             // Approved by the first commissioner; the payment is the other's to record.
             assert!(
-                app::db::schemes::approve_tranche(&mut conn, first.id, "", actor, now)
+                app::db::tranches::approve_tranche(&mut conn, first.id, "", actor, now)
                     .await
                     .unwrap()
             );

@@ -73,7 +73,7 @@ pub(crate) async fn award_pilot(app: &TestApp) -> (i64, reqwest::Client, reqwest
     (scheme_id, commissioner, applicant)
 }
 
-async fn tranche_ids(app: &TestApp, scheme_id: i64) -> Vec<i64> {
+pub(crate) async fn tranche_ids(app: &TestApp, scheme_id: i64) -> Vec<i64> {
     sqlx::query("SELECT id FROM tranches WHERE scheme_id = $1 ORDER BY position")
         .bind(scheme_id)
         .fetch_all(&app.pool)
@@ -126,7 +126,7 @@ pub(crate) async fn accept(app: &TestApp, client: &reqwest::Client, scheme_id: i
     );
 }
 
-async fn send_evidence(
+pub(crate) async fn send_evidence(
     app: &TestApp,
     client: &reqwest::Client,
     scheme_id: i64,
@@ -146,7 +146,7 @@ async fn send_evidence(
     .await
 }
 
-async fn review(
+pub(crate) async fn review(
     app: &TestApp,
     client: &reqwest::Client,
     scheme_id: i64,
@@ -168,7 +168,7 @@ async fn review(
     .await
 }
 
-async fn pay(
+pub(crate) async fn pay(
     app: &TestApp,
     client: &reqwest::Client,
     scheme_id: i64,

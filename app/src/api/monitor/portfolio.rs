@@ -17,13 +17,15 @@ use {
 use crate::auth;
 
 /// The portfolio's status filter: the status rule's verdicts plus the scheme's life stages.
-pub const STATUS_FILTERS: [(&str, &str); 6] = [
+pub const STATUS_FILTERS: [(&str, &str); 8] = [
     ("awaiting", "Awaiting acceptance"),
     ("on_track", "On track"),
     ("behind", "Behind"),
     ("at_risk", "At risk"),
+    ("suspended", "Payments suspended"),
     ("self_sustaining", "Self-sustaining"),
-    ("closed", "Closed"),
+    ("closed", "Ended early"),
+    ("turned_down", "Turned down"),
 ];
 
 pub fn status_label(code: &str) -> &'static str {
@@ -167,7 +169,28 @@ async fn rows_of(
             (SchemeStatus::SelfSustaining, _) => {
                 ("self_sustaining".into(), "Confirmed self-sustaining".into())
             }
-            (SchemeStatus::Closed, _) => ("closed".into(), "Closed".into()),
+            (SchemeStatus::Closed, _) => (
+                "closed".into(),
+                format!(
+                    "Ended early: {} paid of {}",
+                    s.paid.display(),
+                    s.amount.display()
+                ),
+            ),
+            (SchemeStatus::TurnedDown, _) => (
+                "turned_down".into(),
+                "Turned down by the organisation".into(),
+            ),
+            (SchemeStatus::Suspended, _) => (
+                "suspended".into(),
+                match s.support_review_on {
+                    Some(day) => format!(
+                        "Payments suspended: support plan review on {}",
+                        crate::domain::date::display_date(day.0)
+                    ),
+                    None => "Payments suspended".into(),
+                },
+            ),
             (SchemeStatus::Active, Some((p, why))) => (p.code().to_string(), why.clone()),
             (SchemeStatus::Active, None) => ("on_track".into(), String::new()),
         };

@@ -87,7 +87,7 @@ pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnP
         editable: l.is_member
             && r.status.open()
             && m::reportable(r.period_end, today)
-            && l.scheme.status == crate::domain::monitoring::SchemeStatus::Active,
+            && l.scheme.status.running(),
         opens: (!m::reportable(r.period_end, today))
             .then(|| display_date(m::reportable_from(r.period_end))),
         is_member: l.is_member,

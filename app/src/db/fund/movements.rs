@@ -75,7 +75,7 @@ async fn round_shares(
         .collect()
 }
 
-/// What each partner has committed to a round's awards and not yet paid.
+/// What each partner has committed to a round's awards and not yet paid or released.
 async fn unpaid_shares(
     conn: &mut AnyConnection,
     fund_id: i64,
@@ -83,7 +83,7 @@ async fn unpaid_shares(
 ) -> Result<Vec<(i64, Pence)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT partner_id, CAST(COALESCE(SUM(CASE WHEN movement = 'commitment' THEN amount_pence ELSE -amount_pence END), 0) AS BIGINT) AS left_pence
-         FROM fund_ledger WHERE fund_id = $1 AND round_id = $2 AND movement IN ('commitment', 'payment')
+         FROM fund_ledger WHERE fund_id = $1 AND round_id = $2 AND movement IN ('commitment', 'payment', 'decommitment')
          GROUP BY partner_id ORDER BY partner_id",
     )
     .bind(fund_id)
@@ -112,7 +112,9 @@ async fn append_split(
         (Movement::Commitment | Movement::Release, Some(round)) => {
             round_shares(&mut *conn, fund_id, round).await?
         }
-        (Movement::Payment, Some(round)) => unpaid_shares(&mut *conn, fund_id, round).await?,
+        (Movement::Payment | Movement::Decommitment, Some(round)) => {
+            unpaid_shares(&mut *conn, fund_id, round).await?
+        }
         _ => shares(&mut *conn, fund_id).await?,
     };
     let amounts: Vec<Pence> = shares.iter().map(|(_, c)| *c).collect();
@@ -249,22 +251,71 @@ pub async fn pay(
     actor: i64,
     now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
-        "UPDATE funds SET paid_pence = paid_pence + $1 WHERE id = $2 AND paid_pence + $1 <= committed_pence RETURNING id",
+    let guarded = "UPDATE funds SET paid_pence = paid_pence + $1
+         WHERE id = $2 AND paid_pence + $1 <= committed_pence RETURNING id";
+    let movement = Movement::Payment;
+    guarded_move(
+        conn, guarded, movement, fund_id, round_id, amount, reason, actor, now,
     )
-    .bind(amount.0)
-    .bind(fund_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    .await
+}
+
+/// Give committed money that will not be paid back to the fund's uncommitted money (an award
+/// turned down, a scheme ended or graduated with tranches unpaid), split as the round's
+/// unpaid commitments are. The fund's commitments may never fall below its payments: false
+/// (nothing written) when they would.
+#[allow(clippy::too_many_arguments)]
+pub async fn decommit(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    round_id: i64,
+    amount: Pence,
+    reason: &str,
+    actor: i64,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
+    if amount.0 == 0 {
+        return Ok(true);
+    }
+    let guarded = "UPDATE funds SET committed_pence = committed_pence - $1
+         WHERE id = $2 AND committed_pence - $1 >= paid_pence RETURNING id";
+    let movement = Movement::Decommitment;
+    guarded_move(
+        conn, guarded, movement, fund_id, round_id, amount, reason, actor, now,
+    )
+    .await
+}
+
+/// A movement of a round's money whose running-total update (`guarded`, binding the amount
+/// and the fund, returning a row only when the fund's totals allow it) comes first; then the
+/// ledger entries, split between the partners. False (nothing written) when refused.
+#[allow(clippy::too_many_arguments)]
+async fn guarded_move(
+    conn: &mut AnyConnection,
+    guarded: &str,
+    movement: Movement,
+    fund_id: i64,
+    round_id: i64,
+    amount: Pence,
+    reason: &str,
+    actor: i64,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(guarded)
+        .bind(amount.0)
+        .bind(fund_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     if updated.is_none() {
         return Ok(false);
     }
+    let round = Some(round_id);
     append_split(
         conn,
         fund_id,
-        Movement::Payment,
+        movement,
         amount,
-        Some(round_id),
+        round,
         reason,
         Some(actor),
         now,

@@ -10,7 +10,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod ending;
 mod forms;
+pub use ending::*;
 pub use forms::*;
 #[cfg(test)]
 mod tests;
@@ -20,10 +22,23 @@ coded_enum!(
     SchemeStatus {
         Awarded = ("awarded", "Awarded: waiting for acceptance"),
         Active = ("active", "Active"),
+        /// Payments held while a support plan runs; resumed or ended later.
+        Suspended = ("suspended", "Payments suspended"),
         SelfSustaining = ("self_sustaining", "Self-sustaining"),
+        /// Ended early by a commissioner: unpaid tranches released.
         Closed = ("closed", "Closed"),
+        /// The organisation turned the award down before accepting it.
+        TurnedDown = ("turned_down", "Turned down"),
     }
 );
+
+impl SchemeStatus {
+    /// Accepted and not closed: the organisation sends returns and evidence (while payments
+    /// are suspended too).
+    pub fn running(self) -> bool {
+        matches!(self, SchemeStatus::Active | SchemeStatus::Suspended)
+    }
+}
 
 coded_enum!(
     /// The status rule's verdict on an active scheme.
@@ -41,6 +56,8 @@ coded_enum!(
         Approved = ("approved", "Evidence approved: payment to be recorded"),
         Returned = ("returned", "Returned: more evidence needed"),
         Paid = ("paid", "Paid"),
+        /// Never paid: the scheme ended or graduated first, and the money went back.
+        Released = ("released", "Not paid: released to the fund"),
     }
 );
 
@@ -208,8 +225,16 @@ impl Figures {
         dependency(self.seed_grant, self.total_income())
     }
 
+    /// Income received as money: everything but volunteer time valued in kind.
+    pub fn cash_income(&self) -> Pence {
+        Pence(self.total_income().0.saturating_sub(self.in_kind.0))
+    }
+
+    /// Whether the money coming in pays the running costs. Volunteer time valued in kind is
+    /// shown with the income but pays no bills, so it does not count here (nor, so, for
+    /// graduation).
     pub fn covers_costs(&self) -> bool {
-        self.total_income() >= self.costs
+        self.cash_income() >= self.costs
     }
 
     /// The same period of a plan year (a year's figures shared over its periods do not
@@ -319,7 +344,7 @@ pub fn progress(
 
 /// Reported periods in order: (position, figures). A scheme is proposed for graduation
 /// when its two latest reported periods are consecutive, each with no seed grant income
-/// and income covering costs.
+/// and cash income (volunteer time not counted) covering costs.
 pub fn graduation_due(reported: &[(u32, Figures)]) -> bool {
     let n = reported.len();
     if n < 2 {

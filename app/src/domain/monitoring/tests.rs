@@ -87,6 +87,22 @@ fn graduation_needs_two_consecutive_self_funded_periods() {
     assert!(!graduation_due(&[(3, free), (5, free)]), "not consecutive");
     assert!(!graduation_due(&[(4, free), (5, short)]));
     assert!(!graduation_due(&[(4, granted), (5, free)]));
+    // Volunteer time is shown as income but pays no bills: 900 in cash and 300 of
+    // volunteer time do not cover 1,000 of costs.
+    let volunteered = Figures {
+        in_kind: Pence(300),
+        ..short
+    };
+    assert_eq!(volunteered.total_income(), Pence(1200));
+    assert_eq!(volunteered.cash_income(), Pence(900));
+    assert!(!volunteered.covers_costs());
+    assert!(!graduation_due(&[(4, volunteered), (5, volunteered)]));
+    let paid_for = Figures {
+        in_kind: Pence(300),
+        ..free
+    };
+    assert!(paid_for.covers_costs());
+    assert!(graduation_due(&[(4, paid_for), (5, paid_for)]));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Monitoring funded schemes: a scheme's page and the portfolio.
 pub mod portfolio;
 pub mod returns;
+pub mod scheme_changes;
 pub mod schemes;
 pub mod tranches;

@@ -99,7 +99,11 @@ fn return_view(stored: FlashedForm, r: ReturnPage) -> impl IntoView {
             format!("{}%", crate::domain::monitoring::percent(f.dependency())),
         ));
         a.push(SummaryRow::new(
-            "Income covers costs",
+            "Cash income (not volunteer time)",
+            f.cash_income().display(),
+        ));
+        a.push(SummaryRow::new(
+            "Cash income covers costs",
             if f.covers_costs() { "Yes" } else { "No" },
         ));
         for m in &r.measures {

@@ -7,7 +7,7 @@ use crate::components::{
     PageTitle, SummaryList, SummaryRow, TrajectoryChart,
 };
 use crate::domain::monitoring::{
-    Progress, ReturnStatus, SchemeStatus, TrancheStatus, INCOME_SOURCES,
+    Change, Progress, ReturnStatus, SchemeStatus, TrancheStatus, INCOME_SOURCES,
 };
 use crate::pages::FormPage;
 use crate::web::id_param;
@@ -49,7 +49,7 @@ fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
         .iter()
         .map(|t| {
             let action = match (t.status, s.is_member, s.is_commissioner) {
-                (TrancheStatus::Due | TrancheStatus::Returned, true, _) if s.status == SchemeStatus::Active => "Send evidence",
+                (TrancheStatus::Due | TrancheStatus::Returned, true, _) if s.status.running() => "Send evidence",
                 (TrancheStatus::EvidenceSubmitted, _, true) => "Review evidence",
                 (TrancheStatus::Approved, _, true) if !t.i_approved => "Record the payment",
                 _ => "View",
@@ -74,7 +74,7 @@ fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
         .map(|r| {
             let action = match (r.status, s.is_member, s.is_commissioner) {
                 _ if r.opens.is_some() && r.status == ReturnStatus::Due => String::new(),
-                (st, true, _) if st.open() && s.status == SchemeStatus::Active => format!("Fill in return {}", r.position),
+                (st, true, _) if st.open() && s.status.running() => format!("Fill in return {}", r.position),
                 (ReturnStatus::Submitted, _, true) => format!("Review return {}", r.position),
                 _ => format!("View return {}", r.position),
             };
@@ -121,13 +121,15 @@ fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
         .and_then(|p| p.figures.map(|f| (p.label.clone(), f)))
     {
         Some((label, f)) => format!(
-            "In {label} income was {} against running costs of {}: {}",
+            "In {label} income was {} ({} in cash, {} volunteer time) against running costs of {}: {}",
             f.total_income().display(),
+            f.cash_income().display(),
+            f.in_kind.display(),
             f.costs.display(),
             if f.covers_costs() {
-                "income covers costs"
+                "cash income covers costs"
             } else {
-                "income does not cover costs"
+                "cash income does not cover costs"
             }
         ),
         None => "No monitoring returns sent yet".to_string(),
@@ -185,6 +187,7 @@ fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
             SummaryRow::new("Status", status_row),
             SummaryRow::new("Award", s.amount.display()),
             SummaryRow::new("Paid so far", s.paid.display()),
+            SummaryRow::new("Released to the pooled fund", if s.released.0 == 0 { "Nothing".to_string() } else { s.released.display() }),
             SummaryRow::new("Bid", s.reference.clone()),
             SummaryRow::new("Awarded", s.awarded.clone()),
             SummaryRow::new("Accepted", s.accepted.clone().unwrap_or_else(|| "Not yet".into())),
@@ -201,6 +204,46 @@ fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
                     checked=vec![] error=errors.for_field("confirm")/>
                 <Button text="Accept the award"/>
             </form>
+            <p class="govuk-body">"If your organisation does not want the award, you can "<a class="govuk-link" href=format!("/schemes/{}/turn-down", s.id)>"turn down the award"</a>"."</p>
+        })}
+        {s.suspension.clone().map(|p| view! {
+            <div class="govuk-notification-banner" role="region" aria-labelledby="suspended-title">
+                <div class="govuk-notification-banner__header">
+                    <h2 class="govuk-notification-banner__title" id="suspended-title">"Important"</h2>
+                </div>
+                <div class="govuk-notification-banner__content">
+                    <h3 class="govuk-notification-banner__heading">"Payments are suspended"</h3>
+                    <SummaryList rows=vec![
+                        SummaryRow::new("Suspended", p.since.clone()),
+                        SummaryRow::new("Why", p.reason.clone()),
+                        SummaryRow::new("Support plan", p.plan.clone()),
+                        SummaryRow::new("Review date", p.review.clone()),
+                    ]/>
+                    {s.is_commissioner.then(|| view! {
+                        <form method="post" action="/api/schemes/resume" novalidate>
+                            <input type="hidden" name="scheme_id" value=s.id.to_string()/>
+                            <Button text="Resume payments"/>
+                        </form>
+                    })}
+                </div>
+            </div>
+        })}
+        {s.ended.clone().map(|when| view! {
+            <div class="govuk-inset-text">
+                <h2 class="govuk-heading-s">{if s.status == SchemeStatus::TurnedDown { "Award turned down" } else { "Ended early" }}</h2>
+                <p class="govuk-body">{when}</p>
+                <p class="govuk-body">{format!("Reason: {}", s.end_reason)}</p>
+                <p class="govuk-body govuk-!-margin-bottom-0">{format!("{} paid; {} released to the pooled fund.", s.paid.display(), s.released.display())}</p>
+            </div>
+        })}
+        {(s.is_commissioner && Change::End.refusal(s.status).is_none()).then(|| view! {
+            <h2 class="govuk-heading-m">"Manage this scheme"</h2>
+            <ul class="govuk-list">
+                {(Change::Suspend.refusal(s.status).is_none()).then(|| view! {
+                    <li><a class="govuk-link" href=format!("/schemes/{}/suspend", s.id)>"Suspend payments"</a></li>
+                })}
+                <li><a class="govuk-link" href=format!("/schemes/{}/end", s.id)>"End the scheme early"</a></li>
+            </ul>
         })}
         {(s.status == SchemeStatus::Awarded && !s.is_member).then(|| view! {
             <div class="govuk-inset-text">"Waiting for the organisation to accept the award. No tranche can be paid before it does."</div>
@@ -213,7 +256,7 @@ fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
         })}
         {s.graduation_proposed.then(|| view! {
             <h2 class="govuk-heading-m">"Proposed for graduation"</h2>
-            <div class="govuk-inset-text">"The two latest monitoring returns show no seed grant income and income covering costs."</div>
+            <div class="govuk-inset-text">"The two latest monitoring returns show no seed grant income and cash income covering costs (volunteer time is not counted)."</div>
             {s.is_commissioner.then(|| view! {
                 <form method="post" action="/api/schemes/graduate" novalidate>
                     <input type="hidden" name="scheme_id" value=s.id.to_string()/>
@@ -246,7 +289,7 @@ fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
         })}
         <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Dependency, income and costs by period (scrolls sideways)">
             <DataTable caption="Dependency, income and costs by period" caption_class="govuk-table__caption--s"
-                headings=vec!["Period", "Planned dependency", "Actual dependency", "Running costs", "Seed grant", "Total income", "Income covers costs", "Estimated cost avoided"] numeric=vec![1, 2, 3, 4, 5, 7]>
+                headings=vec!["Period", "Planned dependency", "Actual dependency", "Running costs", "Seed grant", "Total income", "Cash income covers costs", "Estimated cost avoided"] numeric=vec![1, 2, 3, 4, 5, 7]>
                 {table_rows}
             </DataTable>
         </div>

@@ -30,7 +30,7 @@ fn tranche_view(stored: FlashedForm, s: SchemeView, tranche_id: i64) -> AnyView 
     let errors = FormErrors::from_stored(&stored);
     let base = format!("/schemes/{}", s.id);
     let can_send = s.is_member
-        && s.status == SchemeStatus::Active
+        && s.status.running()
         && matches!(t.status, TrancheStatus::Due | TrancheStatus::Returned);
     let can_review = s.is_commissioner && t.status == TrancheStatus::EvidenceSubmitted;
     let files = t
@@ -134,7 +134,10 @@ fn tranche_view(stored: FlashedForm, s: SchemeView, tranche_id: i64) -> AnyView 
         {(s.is_commissioner && t.status == TrancheStatus::Approved && t.i_approved).then(|| view! {
             <div class="govuk-inset-text">"You approved this evidence. Another commissioner must record the payment: the same person cannot do both."</div>
         })}
-        {can_pay.then(|| view! {
+        {(can_pay && s.suspension.is_some()).then(|| view! {
+            <div class="govuk-inset-text">"Payments to this scheme are suspended. The payment can be recorded once they resume."</div>
+        })}
+        {(can_pay && s.suspension.is_none()).then(|| view! {
             <h2 class="govuk-heading-m">"Record the payment"</h2>
             <p class="govuk-body">{format!("The evidence was approved {}. Record the payment of {} once it has been made.", t.reviewed, t.amount.display())}</p>
             <form method="post" action="/api/schemes/record_payment" novalidate>

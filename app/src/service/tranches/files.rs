@@ -2,7 +2,7 @@
 //! evidence, within the tranche's and the organisation's room.
 use super::{tranche_of, Loaded, TrancheError};
 use crate::db;
-use crate::domain::monitoring::{SchemeStatus, TrancheStatus};
+use crate::domain::monitoring::TrancheStatus;
 use crate::service::schemes::{entry, scheme_for, Need};
 use crate::service::{Actor, Ctx, Done};
 
@@ -28,7 +28,7 @@ async fn attachable(
 ) -> Result<Loaded, TrancheError> {
     let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
     let loaded = tranche_of(ctx, scheme, tranche_id).await?;
-    if loaded.scheme.status != SchemeStatus::Active
+    if !loaded.scheme.status.running()
         || !matches!(
             loaded.tranche.status,
             TrancheStatus::Due | TrancheStatus::Returned
@@ -65,7 +65,7 @@ pub async fn attach_file(
     let position = tranche.position;
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
-    let here: Vec<i64> = db::schemes::tranche_files(&mut tx, scheme_id)
+    let here: Vec<i64> = db::tranches::tranche_files(&mut tx, scheme_id)
         .await?
         .into_iter()
         .filter(|f| f.tranche_id == tranche_id)
@@ -103,7 +103,7 @@ pub async fn attach_file(
         now,
     )
     .await?;
-    db::schemes::add_tranche_file(&mut tx, tranche_id, file_id).await?;
+    db::tranches::add_tranche_file(&mut tx, tranche_id, file_id).await?;
     let summary = format!(
         "Evidence file for tranche {position}: {} (sha256 {})",
         upload.name,

@@ -5,7 +5,8 @@
 use super::schemes::{entry, independent, link, scheme_for, to_members, AccessError, Need};
 use super::{Actor, Ctx, Done};
 use crate::db;
-use crate::db::schemes::{SchemeRow, TrancheRow};
+use crate::db::schemes::SchemeRow;
+use crate::db::tranches::TrancheRow;
 use crate::domain::monitoring::SchemeStatus;
 use crate::error::{AppError, FieldError};
 
@@ -27,6 +28,8 @@ pub enum TrancheError {
     NothingToReview { position: i64, status: String },
     #[error("The payment of tranche {position} cannot be recorded: it is {status}")]
     PaymentNotNow { position: i64, status: String },
+    #[error("Payments to this scheme are suspended: resume them before recording a payment")]
+    Suspended,
     #[error("The pooled fund's payments would exceed what it has committed")]
     OverCommitted,
     #[error("Files can be added while a tranche waits for evidence. This one is {status}")]
@@ -68,7 +71,7 @@ async fn tranche_of(
     tranche_id: i64,
 ) -> Result<Loaded, TrancheError> {
     let mut conn = ctx.pool.acquire().await?;
-    let tranche = db::schemes::tranches(&mut conn, scheme.id)
+    let tranche = db::tranches::tranches(&mut conn, scheme.id)
         .await?
         .into_iter()
         .find(|t| t.id == tranche_id)
@@ -104,7 +107,7 @@ pub async fn send_evidence(
     }
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
-    if !db::schemes::submit_evidence(&mut tx, tranche_id, &text, actor.id, now).await? {
+    if !db::tranches::submit_evidence(&mut tx, tranche_id, &text, actor.id, now).await? {
         return Err(TrancheError::EvidenceNotNow {
             position: tranche.position,
             status: tranche.status.label().to_lowercase(),
@@ -188,10 +191,10 @@ pub async fn review(
     let mut tx = ctx.pool.begin().await?;
     let done = match review {
         Review::Approve => {
-            db::schemes::approve_tranche(&mut tx, tranche_id, &note, actor.id, now).await?
+            db::tranches::approve_tranche(&mut tx, tranche_id, &note, actor.id, now).await?
         }
         Review::Return => {
-            db::schemes::return_evidence(&mut tx, tranche_id, &note, actor.id, now).await?
+            db::tranches::return_evidence(&mut tx, tranche_id, &note, actor.id, now).await?
         }
     };
     if !done {

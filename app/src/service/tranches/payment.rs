@@ -35,6 +35,9 @@ pub async fn pay(
     )
     .map_err(|e| TrancheError::Invalid(vec![e]))?;
     independent(ctx, actor, &scheme).await?;
+    if scheme.status == crate::domain::monitoring::SchemeStatus::Suspended {
+        return Err(TrancheError::Suspended);
+    }
     let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
     if tranche.status == TrancheStatus::Approved {
         if let Some(why) =
@@ -45,18 +48,13 @@ pub async fn pay(
             )));
         }
     }
-    let mut conn = ctx.pool.acquire().await?;
-    let fund_id = db::rounds::round(&mut conn, scheme.round_id)
-        .await?
-        .and_then(|r| r.fund_id)
-        .ok_or_else(|| sqlx::Error::RowNotFound)?;
-    drop(conn);
+    let fund_id = crate::service::schemes::fund_of(ctx, &scheme).await?;
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
     // The tranche first: of two payments at once, only one finds it approved and unpaid (and
-    // the update itself refuses the approver).
+    // the update itself refuses the approver, and a scheme suspended in the meantime).
     let Some(amount) =
-        db::schemes::pay_tranche(&mut tx, tranche_id, &reference, actor.id, now).await?
+        db::tranches::pay_tranche(&mut tx, tranche_id, &reference, actor.id, now).await?
     else {
         return Err(TrancheError::PaymentNotNow {
             position: tranche.position,

@@ -103,7 +103,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         email: "befriend@seedbed.test",
         name: "Dan Hughes",
         roles: &[],
-        what: "applicant: Befriend Grimsby, behind plan",
+        what: "applicant: Befriend Grimsby, behind plan, payments suspended",
     },
 ];
 

@@ -401,6 +401,38 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
         .context(story.organisation)?;
         follow(pool, story, bid_id, owner, actor, round).await?;
     }
+    suspend_befriending(pool, actor, today).await
+}
+
+/// Befriend Grimsby is behind its plan: its payments are suspended while a support plan
+/// runs, through the same use case a commissioner's form calls (its letters are not sent).
+async fn suspend_befriending(pool: &AnyPool, actor: i64, today: NaiveDate) -> anyhow::Result<()> {
+    let scheme: i64 = sqlx::query_scalar(
+        "SELECT s.id FROM schemes s JOIN organisations o ON o.id = s.organisation_id WHERE o.name = 'Befriend Grimsby'",
+    )
+    .fetch_one(pool)
+    .await?;
+    let (user, roles) = app::db::users::by_id_with_roles(pool, actor)
+        .await?
+        .ok_or_else(|| anyhow!("demo commissioner missing"))?;
+    let commissioner = app::service::Actor {
+        id: user.id,
+        full_name: user.full_name,
+        email: user.email,
+        roles,
+    };
+    let review = today.checked_add_months(Months::new(2)).unwrap_or(today);
+    let form = app::domain::monitoring::SuspensionForm {
+        reason: "Charges and donations are well behind the plan and the volunteer coordinator has left; the last two returns show dependency above plan.".into(),
+        plan: "The support organisation's adviser meets the trustees every fortnight to recruit a new coordinator and set up a donations page; the next two returns are reviewed together.".into(),
+        review_day: review.day().to_string(),
+        review_month: review.month().to_string(),
+        review_year: review.year().to_string(),
+    };
+    let state = super::common::offline_state(pool);
+    app::service::schemes::suspend(state.ctx(), &commissioner, scheme, &form)
+        .await
+        .map_err(|e| anyhow!("demo suspension refused: {e}"))?;
     Ok(())
 }
 
@@ -417,12 +449,12 @@ pub(crate) async fn evidence_and_pay(
     reason: &str,
 ) -> anyhow::Result<()> {
     let now = app::db::now();
-    app::db::schemes::submit_evidence(&mut *tx, tranche, evidence, people.0, now).await?;
-    if !app::db::schemes::approve_tranche(&mut *tx, tranche, "", people.1, now).await? {
+    app::db::tranches::submit_evidence(&mut *tx, tranche, evidence, people.0, now).await?;
+    if !app::db::tranches::approve_tranche(&mut *tx, tranche, "", people.1, now).await? {
         return Err(anyhow!("tranche {tranche} not approved"));
     }
     let reference = format!("BACS-{tranche:06}");
-    let amount = app::db::schemes::pay_tranche(&mut *tx, tranche, &reference, people.2, now)
+    let amount = app::db::tranches::pay_tranche(&mut *tx, tranche, &reference, people.2, now)
         .await?
         .ok_or_else(|| anyhow!("tranche {tranche} not paid"))?;
     if !app::db::fund::pay(&mut *tx, fund.0, fund.1, amount, reason, people.2, now).await? {
@@ -457,7 +489,7 @@ async fn follow(
         .await?
         .and_then(|r| r.fund_id)
         .ok_or_else(|| anyhow!("history round has no fund"))?;
-    let tranches = app::db::schemes::tranches(&mut conn, scheme).await?;
+    let tranches = app::db::tranches::tranches(&mut conn, scheme).await?;
     let returns = app::db::returns::returns(&mut conn, scheme).await?;
     let measures = app::db::measures::measures(&mut conn, round).await?;
     drop(conn);

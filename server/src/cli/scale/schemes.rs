@@ -29,7 +29,7 @@ pub(super) async fn follow(
         .and_then(|r| r.fund_id)
         .ok_or_else(|| anyhow!("round {round} has no fund"))?;
     app::db::schemes::accept(&mut tx, scheme, owner, now).await?;
-    let tranches = app::db::schemes::tranches(&mut tx, scheme).await?;
+    let tranches = app::db::tranches::tranches(&mut tx, scheme).await?;
     if let Some(t) = tranches.first() {
         let (fund, people) = ((fund_id, round), (owner, actor, payer));
         crate::cli::demo::schemes::evidence_and_pay(

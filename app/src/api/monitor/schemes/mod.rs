@@ -19,7 +19,9 @@ use {
 pub const TRANCHE_FORM: &str = "tranche";
 pub const SCHEME_FORM: &str = "scheme";
 
+mod ending;
 mod views;
+pub use ending::*;
 pub use views::*;
 
 #[cfg(feature = "ssr")]
@@ -83,11 +85,38 @@ pub(crate) fn period_text(start: chrono::NaiveDate, end: chrono::NaiveDate) -> S
 
 #[server(prefix = "/api", endpoint = "schemes/view")]
 pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
+    view_of(load_scheme(id).await?).await
+}
+
+/// The scheme for a page that only its organisation's members may open (turning the award
+/// down): anyone else is refused, as the change itself would be.
+#[server(prefix = "/api", endpoint = "schemes/member_view")]
+pub async fn member_view(id: i64) -> Result<SchemeView, AppError> {
+    view_for(id, true).await
+}
+
+/// The scheme for a page that only commissioners may open (suspending or ending it).
+#[server(prefix = "/api", endpoint = "schemes/commissioner_view")]
+pub async fn commissioner_view(id: i64) -> Result<SchemeView, AppError> {
+    view_for(id, false).await
+}
+
+#[cfg(feature = "ssr")]
+async fn view_for(id: i64, member: bool) -> Result<SchemeView, AppError> {
     let l = load_scheme(id).await?;
+    if l.is_member != member {
+        return Err(auth::with_status(AppError::Forbidden));
+    }
+    view_of(l).await
+}
+
+#[cfg(feature = "ssr")]
+async fn view_of(l: LoadedScheme) -> Result<SchemeView, AppError> {
+    let id = l.scheme.id;
     let s = &l.scheme;
     let mut conn = l.state.pool.acquire().await?;
-    let tranches = db::schemes::tranches(&mut conn, id).await?;
-    let files = db::schemes::tranche_files(&mut conn, id).await?;
+    let tranches = db::tranches::tranches(&mut conn, id).await?;
+    let files = db::tranches::tranche_files(&mut conn, id).await?;
     let returns = db::returns::returns(&mut conn, id).await?;
     let measures = db::measures::measures(&mut conn, s.round_id).await?;
     let gaps = gaps_of(&mut conn, s.round_id).await?;
@@ -120,6 +149,25 @@ pub async fn scheme(id: i64) -> Result<SchemeView, AppError> {
             )
         }),
         graduated: when(&s.graduated_at),
+        ended: match (when(&s.ended_at), &s.ended_by) {
+            (Some(at), Some(by)) => Some(format!("{at} by {by}")),
+            (at, _) => at,
+        },
+        end_reason: s.end_reason.clone(),
+        released: s.released,
+        suspension: s.suspended_at.map(|at| Suspended {
+            since: format!(
+                "{} by {}",
+                at.display_uk(),
+                s.suspended_by.clone().unwrap_or_default()
+            ),
+            reason: s.suspension_reason.clone(),
+            plan: s.support_plan.clone(),
+            review: s
+                .support_review_on
+                .map(|d| display_date(d.0))
+                .unwrap_or_default(),
+        }),
         return_every: s.return_every,
         is_member: l.is_member,
         is_commissioner: l.user.has(Role::Commissioner),
@@ -180,8 +228,8 @@ fn trajectory_of(
 
 #[cfg(feature = "ssr")]
 fn tranche_view(
-    t: db::schemes::TrancheRow,
-    files: &[db::schemes::TrancheFile],
+    t: db::tranches::TrancheRow,
+    files: &[db::tranches::TrancheFile],
     me: i64,
 ) -> TrancheView {
     TrancheView {

@@ -71,6 +71,13 @@ pub struct SchemeView {
     pub awarded: String,
     pub accepted: Option<String>,
     pub graduated: Option<String>,
+    /// Turned down or ended early: when and by whom, and why.
+    pub ended: Option<String>,
+    pub end_reason: String,
+    /// What went back to the pooled fund unpaid.
+    pub released: Pence,
+    /// While payments are suspended.
+    pub suspension: Option<Suspended>,
     pub return_every: u32,
     pub is_member: bool,
     pub is_commissioner: bool,
@@ -85,6 +92,17 @@ pub struct SchemeView {
     pub assumptions: Vec<String>,
     /// The round's gaps: (id, title, status label) for marking filled at graduation.
     pub gaps: Vec<(i64, String, String)>,
+}
+
+/// A suspension of payments as the scheme page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suspended {
+    /// When and by whom.
+    pub since: String,
+    pub reason: String,
+    pub plan: String,
+    /// The support plan's review date.
+    pub review: String,
 }
 
 /// What the portfolio and the scheme page both derive from a scheme's returns.

@@ -1,5 +1,8 @@
 //! Email: templates are plain functions (unit-tested); the transport is a trait the server supplies.
 
+mod scheme_changes;
+pub use scheme_changes::*;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMail {
     pub to: String,

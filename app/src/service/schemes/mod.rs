@@ -2,8 +2,11 @@
 //! their use cases share (audit entries, mail to the organisation's members).
 use super::{Actor, Ctx};
 use crate::db;
+
+mod ending;
 use crate::db::schemes::SchemeRow;
 use crate::domain::roles::Role;
+pub use ending::*;
 
 /// Why someone may not act on a scheme (each use case's error has these too).
 #[derive(Debug, thiserror::Error)]
@@ -157,6 +160,8 @@ pub enum AcceptError {
     NotConfirmed,
     #[error("This award has already been accepted")]
     AlreadyAccepted,
+    #[error("This award was turned down or has ended: it can no longer be accepted")]
+    Closed,
 }
 
 impl From<sqlx::Error> for AcceptError {
@@ -170,7 +175,9 @@ impl From<AcceptError> for crate::error::AppError {
         match e {
             AcceptError::Access(e) => e.into(),
             AcceptError::NotConfirmed => crate::error::AppError::field("confirm", &e.to_string()),
-            AcceptError::AlreadyAccepted => crate::error::AppError::Conflict(e.to_string()),
+            AcceptError::AlreadyAccepted | AcceptError::Closed => {
+                crate::error::AppError::Conflict(e.to_string())
+            }
         }
     }
 }
@@ -184,6 +191,13 @@ pub async fn accept(
     confirmed: bool,
 ) -> Result<(), AcceptError> {
     let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
+    if matches!(
+        scheme.status,
+        crate::domain::monitoring::SchemeStatus::TurnedDown
+            | crate::domain::monitoring::SchemeStatus::Closed
+    ) {
+        return Err(AcceptError::Closed);
+    }
     if !confirmed {
         return Err(AcceptError::NotConfirmed);
     }
@@ -211,7 +225,7 @@ pub enum GraduationError {
     Access(#[from] AccessError),
     #[error("Confirm that the scheme is self-sustaining")]
     NotConfirmed,
-    #[error("This scheme is not proposed for graduation: its two latest returns must show no seed grant and income covering costs")]
+    #[error("This scheme is not proposed for graduation: its two latest returns must show no seed grant and cash income covering costs (volunteer time is not counted)")]
     NotProposed,
     #[error("Accept the scheme's latest monitoring return first: it becomes the final return")]
     LatestNotAccepted,
@@ -271,15 +285,42 @@ pub async fn graduate(
         .rfind(|r| r.status == ReturnStatus::Accepted)
         .filter(|f| reported.last().map(|r| r.0) == Some(f.position))
         .ok_or(GraduationError::LatestNotAccepted)?;
+    let fund_id = fund_of(ctx, &scheme).await?;
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
+    // Unpaid tranches first (the order a payment takes its locks in): a self-sustaining
+    // scheme needs no more seed money, so what was committed and not paid goes back.
+    let released =
+        db::tranches::release_unpaid(&mut tx, scheme_id, &[SchemeStatus::Active]).await?;
     if !db::schemes::graduate(&mut tx, scheme_id, final_return.position, actor.id, now).await? {
         return Err(GraduationError::AlreadyClosed);
     }
     let name = &scheme.organisation_name;
+    if released.0 > 0 {
+        db::schemes::add_released(&mut tx, scheme_id, released).await?;
+        let reason = format!(
+            "Self-sustaining: {} of {name}'s award not to be paid",
+            released.display()
+        );
+        if !db::fund::decommit(
+            &mut tx,
+            fund_id,
+            scheme.round_id,
+            released,
+            &reason,
+            actor.id,
+            now,
+        )
+        .await?
+        {
+            let disagree = "the fund's commitments would fall below its payments";
+            return Err(sqlx::Error::Protocol(disagree.into()).into());
+        }
+    }
     let summary = format!(
-        "{name} confirmed self-sustaining; return {} is the final return",
-        final_return.position
+        "{name} confirmed self-sustaining; return {} is the final return; {} of the award released to the fund",
+        final_return.position,
+        released.display()
     );
     db::audit::record(&mut tx, entry(actor, &scheme, "scheme.graduated", summary)).await?;
     for gid in gap_ids.iter().filter(|g| filled.contains(g)) {

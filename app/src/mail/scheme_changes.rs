@@ -1,0 +1,121 @@
+//! Letters about a scheme that does not run its course: suspended, resumed, ended early,
+//! or turned down by its organisation.
+use super::{letter, OutgoingMail};
+
+/// To a scheme's organisation members: payments are suspended while a support plan runs.
+pub fn scheme_suspended(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    reason: &str,
+    plan: &str,
+    review: &str,
+    link: &str,
+) -> OutgoingMail {
+    letter(
+        to,
+        name,
+        format!("Payments to {organisation} are suspended"),
+        format!(
+            "The commissioning team has suspended payments of {organisation}'s seed funding.\n\n\
+             Why:\n\n{reason}\n\n\
+             The support plan agreed with you:\n\n{plan}\n\n\
+             It will be reviewed on {review}. You can still send monitoring returns and evidence \
+             for tranches; no tranche will be paid until payments resume.\n\n{link}\n\n"
+        ),
+    )
+}
+
+/// To a scheme's organisation members: payments run again.
+pub fn scheme_resumed(to: &str, name: &str, organisation: &str, link: &str) -> OutgoingMail {
+    letter(
+        to,
+        name,
+        format!("Payments to {organisation} have resumed"),
+        format!(
+            "The commissioning team has resumed payments of {organisation}'s seed funding. \
+             Tranches whose evidence is approved can now be paid.\n\n{link}\n\n"
+        ),
+    )
+}
+
+/// To a scheme's organisation members: the scheme was ended early.
+pub fn scheme_ended(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    reason: &str,
+    paid: &str,
+    link: &str,
+) -> OutgoingMail {
+    letter(
+        to,
+        name,
+        format!("{organisation}'s seed funding has ended"),
+        format!(
+            "The commissioning team has ended {organisation}'s funded scheme early.\n\n\
+             Why:\n\n{reason}\n\n\
+             {paid} has been paid. No further tranches will be paid, and no more monitoring \
+             returns are needed. If you think this is wrong, reply to the commissioning team.\n\n{link}\n\n"
+        ),
+    )
+}
+
+/// To each commissioner: an organisation turned its award down, and the money went back.
+pub fn award_turned_down(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    amount: &str,
+    reason: &str,
+    link: &str,
+) -> OutgoingMail {
+    letter(
+        to,
+        name,
+        format!("{organisation} turned down its award"),
+        format!(
+            "{organisation} turned down its award of {amount}. The money has gone back to the \
+             pooled fund's uncommitted money.\n\nTheir reason:\n\n{reason}\n\n{link}\n\n"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_say_what_happened_and_why() {
+        let m = scheme_suspended(
+            "a@b.test",
+            "Ann",
+            "Grimsby Befriending",
+            "Two returns overdue",
+            "Weekly calls",
+            "7 February 2027",
+            "http://x/schemes/3",
+        );
+        assert_eq!(m.subject, "Payments to Grimsby Befriending are suspended");
+        assert!(m.body.starts_with("Dear Ann,"));
+        assert!(m.body.contains("Two returns overdue"));
+        assert!(m.body.contains("reviewed on 7 February 2027"));
+        let m = scheme_ended(
+            "a@b.test",
+            "Ann",
+            "Meals",
+            "No volunteers",
+            "£4,000.00",
+            "l",
+        );
+        assert_eq!(m.subject, "Meals's seed funding has ended");
+        assert!(m.body.contains("£4,000.00 has been paid"));
+        let m = award_turned_down("c@d.test", "Cy", "Meals", "£9,000.00", "Too small", "l");
+        assert!(m.body.contains("turned down its award of £9,000.00"));
+        assert!(m.body.contains("Too small"));
+        assert_eq!(
+            scheme_resumed("a", "Ann", "Meals", "l").subject,
+            "Payments to Meals have resumed"
+        );
+    }
+}
