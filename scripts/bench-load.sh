@@ -191,7 +191,9 @@ run_backend() { # backend scale
     echo "Something already answers on port $PORT; stop it or set SEEDBED_BENCH_PORT" >&2
     exit 1
   fi
-  SEEDBED_DATABASE_URL="$url" timeout 600 "$BIN" demo --scale "$scale" > "$WORK/demo.txt"
+  # Loading takes about two minutes per N on PostgreSQL here; the limit grows with N.
+  local limit; limit=$(awk -v s="$scale" 'BEGIN { printf "%d", 600 + 360 * s }')
+  SEEDBED_DATABASE_URL="$url" timeout "$limit" "$BIN" demo --scale "$scale" > "$WORK/demo.txt"
   local load_line; load_line=$(grep '^Scale data' "$WORK/demo.txt")
   local moderation; moderation=$(awk '/^Moderation page:/ { print $3 }' "$WORK/demo.txt")
   local round; round=$(awk '/^Open round page:/ { print $4 }' "$WORK/demo.txt")

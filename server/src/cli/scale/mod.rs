@@ -40,13 +40,21 @@ impl Scale {
         }
         let of = |full: usize| ((full as f64 * n).round() as usize).max(1);
         let rounds = of(10).max(2);
-        let bids_per_round = of(300).max(2);
+        // Up to N = 1 every count shrinks with N. Beyond it a fund's history grows as it
+        // would: more rounds of the same size, scored by the same board (N = 10: 100 rounds,
+        // 30,000 bids, 5,000 schemes), so the newest round's moderation page is the same
+        // size at every N and what grows is everything around it.
+        let (bids_per_round, assessors) = if n <= 1.0 {
+            (of(300).max(2), of(15))
+        } else {
+            (300, 15)
+        };
         // Every decided round funds the same share; the last round stays in assessment.
         let schemes = of(500).min((rounds - 1) * bids_per_round);
         Ok(Scale {
             rounds,
             bids_per_round,
-            assessors: of(15),
+            assessors,
             schemes,
             returns_per_scheme: 12,
             organisations: of(5_000).max(rounds * bids_per_round),
@@ -194,8 +202,11 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
         let opens = if newest {
             today - Duration::weeks(8)
         } else {
+            // Four months apart up to ten rounds; more rounds share the same years (N = 10:
+            // about three a month over six and a half years).
+            let back = 40 + 40 * (scale.rounds - 2 - r) / scale.rounds.max(10);
             today
-                .checked_sub_months(Months::new(40 + 4 * (scale.rounds - 2 - r) as u32))
+                .checked_sub_months(Months::new(back as u32))
                 .unwrap_or(today)
         };
         let envelope = per_round_awards as i64 * max_award;
@@ -358,6 +369,14 @@ mod tests {
             (2, 30, 2, 30)
         );
         assert_eq!(tenth.returns_per_scheme, 12);
+        // Ten times the history: ten times the rounds, bids, schemes and organisations.
+        let ten = Scale::times(10.0).unwrap();
+        assert_eq!(
+            (ten.rounds, ten.bids_per_round, ten.assessors, ten.schemes),
+            (100, 300, 15, 5_000)
+        );
+        assert_eq!(ten.rounds * ten.bids_per_round, 30_000);
+        assert_eq!(ten.organisations, 50_000);
         assert!(Scale::times(0.0).is_err());
         assert!(Scale::times(f64::NAN).is_err());
         assert!(Scale::times(21.0).is_err());
