@@ -184,6 +184,10 @@ fn file_routes() -> Vec<(&'static str, axum::routing::MethodRouter<ServerState>)
             axum::routing::get(exports::fund_ledger_csv),
         ),
         (
+            "/fund/pooled-funds/{year}/partners/{partner}/payments.csv",
+            axum::routing::get(exports::partner_payments_csv),
+        ),
+        (
             "/open-data/360giving.json",
             axum::routing::get(open_data::grants_json),
         ),

@@ -11,6 +11,7 @@ mod instances;
 mod interviews;
 mod opendata;
 mod organisations;
+mod payments;
 mod registers;
 mod reports;
 mod rounds;

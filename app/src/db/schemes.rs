@@ -159,12 +159,13 @@ pub async fn set_history(
     .await?;
     for (tranche, at) in paid {
         sqlx::query(
-            "UPDATE tranches SET evidence_at = $1, reviewed_at = $1, paid_at = $1
+            "UPDATE tranches SET evidence_at = $1, reviewed_at = $1, paid_at = $1, paid_on = $4
              WHERE id = $2 AND scheme_id = $3 AND paid_at IS NOT NULL",
         )
         .bind(*at)
         .bind(*tranche)
         .bind(scheme_id)
+        .bind(at.uk_day())
         .execute(&mut *conn)
         .await?;
     }

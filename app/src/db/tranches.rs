@@ -32,12 +32,14 @@ pub struct TrancheRow {
     pub reviewer_id: Option<i64>,
     pub paid_by: Option<String>,
     pub paid_at: Option<UtcTime>,
+    /// The day the money left the finance system, as the payer recorded it.
+    pub paid_on: Option<Day>,
     pub payment_reference: String,
 }
 
 const TRANCHE_SELECT: &str = "SELECT t.id, t.scheme_id, t.position, t.amount_pence, t.paid_pence, t.due_on, t.milestone, t.status,
     t.evidence, e.full_name AS evidence_by, t.evidence_at, t.review_note, v.full_name AS reviewed_by, t.reviewed_at,
-    t.reviewed_by AS reviewer_id, p.full_name AS paid_by, t.paid_at, t.payment_reference
+    t.reviewed_by AS reviewer_id, p.full_name AS paid_by, t.paid_at, t.paid_on, t.payment_reference
     FROM tranches t LEFT JOIN users e ON e.id = t.evidence_by LEFT JOIN users v ON v.id = t.reviewed_by
     LEFT JOIN users p ON p.id = t.paid_by";
 
@@ -123,11 +125,13 @@ pub async fn pay_tranche(
     conn: &mut AnyConnection,
     tranche_id: i64,
     reference: &str,
+    paid_on: NaiveDate,
     user: i64,
     now: UtcTime,
 ) -> Result<Option<Pence>, sqlx::Error> {
     let row: Option<(Pence, i64)> = sqlx::query_as(
-        "UPDATE tranches SET status = 'paid', paid_pence = amount_pence, paid_by = $1, paid_at = $2, payment_reference = $3
+        "UPDATE tranches SET status = 'paid', paid_pence = amount_pence, paid_by = $1, paid_at = $2, payment_reference = $3,
+         paid_on = $5
          WHERE id = $4 AND status = 'approved' AND paid_pence = 0
          AND reviewed_by IS NOT NULL AND reviewed_by <> $1
          AND EXISTS (SELECT 1 FROM schemes s WHERE s.id = tranches.scheme_id AND s.accepted_at IS NOT NULL AND s.status <> 'suspended')
@@ -137,6 +141,7 @@ pub async fn pay_tranche(
     .bind(now)
     .bind(reference)
     .bind(tranche_id)
+    .bind(Day(paid_on))
     .fetch_optional(&mut *conn)
     .await?;
     let Some((amount, scheme_id)) = row else {

@@ -156,6 +156,7 @@ pub async fn set_up_in(
             movement: Movement::Contribution,
             amount: *amount,
             round_id: None,
+            tranche_id: None,
             reason: "Contribution agreed at set-up",
             actor: Some(actor),
         };

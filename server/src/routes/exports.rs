@@ -283,6 +283,60 @@ pub async fn fund_ledger_csv(
     )
 }
 
+/// One partner's share of each payment from a year's fund, for the partner's finance team.
+pub async fn partner_payments_csv(
+    State(state): State<ServerState>,
+    session: Session,
+    Path((year, partner_id)): Path<(i32, i64)>,
+) -> Response {
+    let (fund, partners, _) = match fund_statement(&state, &session, year).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let Some(partner) = partners.iter().find(|p| p.partner.id == partner_id) else {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    };
+    let payments = match app::db::fund::partner_payments(&state.app.pool, fund.id, partner_id).await
+    {
+        Ok(rows) => rows,
+        Err(_) => return server_error(),
+    };
+    let head = [
+        "Date paid",
+        "Payment reference",
+        "Organisation",
+        "Scheme reference",
+        "Tranche",
+        "Payment (£)",
+        "Partner",
+        "Partner's share (£)",
+        "Recorded",
+        "Ledger reason",
+    ];
+    let rows = payments.into_iter().map(|p| {
+        vec![
+            p.paid_on.map(|d| d.to_db()).unwrap_or_default(),
+            p.payment_reference.unwrap_or_default(),
+            p.organisation.unwrap_or_default(),
+            p.scheme_reference.unwrap_or_default(),
+            opt(p.position),
+            opt(p.payment.map(|a| a.to_decimal())),
+            partner.partner.name.clone(),
+            p.share.to_decimal().to_string(),
+            p.recorded_at.display_uk(),
+            p.reason,
+        ]
+    });
+    csv_download(
+        &format!(
+            "pooled-fund-{}-payments-partner-{partner_id}.csv",
+            fund.year.0
+        ),
+        &head,
+        rows,
+    )
+}
+
 fn opt<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }

@@ -601,6 +601,12 @@ pub const FILE_ROUTES: &[FileRoute] = &[
         Commissioner,
     ),
     file(
+        "/fund/pooled-funds/{year}/partners/{partner}/payments.csv",
+        "GET",
+        "/fund/pooled-funds/{year}/partners/{partner}/payments.csv",
+        Commissioner,
+    ),
+    file(
         "/open-data/360giving.json",
         "GET",
         "/open-data/360giving.json",

@@ -476,3 +476,14 @@ pub async fn without_sign_off(app: &TestApp) {
         .await
         .unwrap();
 }
+
+/// The payment form's date boxes for today (UK), as a payer would leave them.
+pub fn paid_today() -> Vec<(&'static str, String)> {
+    use chrono::Datelike;
+    let today = app::domain::date::uk_date(chrono::Utc::now());
+    vec![
+        ("paid_day", today.day().to_string()),
+        ("paid_month", today.month().to_string()),
+        ("paid_year", today.year().to_string()),
+    ]
+}

@@ -240,11 +240,13 @@ both_backends!(
             .iter()
             .chain(tranches.iter())
             .map(|(s, t, _)| {
-                vec![
+                let mut form = vec![
                     ("scheme_id", s.to_string()),
                     ("tranche_id", t.to_string()),
                     ("reference", format!("BACS-{t}")),
-                ]
+                ];
+                form.extend(paid_today());
+                form
             })
             .collect();
         let results = post_all(app, &payers, "/api/schemes/record_payment", forms).await;

@@ -493,11 +493,13 @@ both_backends!(
             ("confirm", "confirm"),
         ];
         let (first, second) = (t[0].to_string(), t[1].to_string());
-        let payment = [
+        let date = paid_today();
+        let mut payment = vec![
             ("scheme_id", s.as_str()),
             ("tranche_id", first.as_str()),
             ("reference", "BACS-9"),
         ];
+        payment.extend(date.iter().map(|(k, v)| (*k, v.as_str())));
         let approval = [
             ("scheme_id", s.as_str()),
             ("tranche_id", second.as_str()),

@@ -175,17 +175,17 @@ pub(crate) async fn pay(
     tranche: i64,
     reference: &str,
 ) -> Posted {
-    app.post_form(
-        client,
-        "/api/schemes/record_payment",
-        &format!("/schemes/{scheme_id}/tranches/{tranche}"),
-        &[
-            ("scheme_id", &scheme_id.to_string()),
-            ("tranche_id", &tranche.to_string()),
-            ("reference", reference),
-        ],
-    )
-    .await
+    let (s, t) = (scheme_id.to_string(), tranche.to_string());
+    let date = paid_today();
+    let mut fields = vec![
+        ("scheme_id", s.as_str()),
+        ("tranche_id", t.as_str()),
+        ("reference", reference),
+    ];
+    fields.extend(date.iter().map(|(k, v)| (*k, v.as_str())));
+    let page = format!("/schemes/{scheme_id}/tranches/{tranche}");
+    app.post_form(client, "/api/schemes/record_payment", &page, &fields)
+        .await
 }
 
 async fn paid_in_ledger(app: &TestApp) -> i64 {
@@ -434,11 +434,12 @@ both_backends!(
         let mut tasks = Vec::new();
         for c in clients {
             let url = app.url("/api/schemes/record_payment");
-            let form = vec![
+            let mut form = vec![
                 ("scheme_id", scheme_id.to_string()),
                 ("tranche_id", first.to_string()),
                 ("reference", "BACS-1".to_string()),
             ];
+            form.extend(paid_today());
             tasks.push(tokio::spawn(async move {
                 let res = c
                     .post(url)

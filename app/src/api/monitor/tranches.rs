@@ -1,6 +1,7 @@
 //! Tranches of a funded scheme (the rules are in `crate::service::tranches`): the
 //! organisation sends evidence that a milestone is met; a commissioner approves it (or
 //! returns it with a reason) and another records the payment.
+use crate::domain::monitoring::PaymentForm;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -67,26 +68,32 @@ pub async fn review_tranche(
 }
 
 /// Another commissioner, not the one who approved the evidence, records the payment of an
-/// approved tranche with its payment reference.
+/// approved tranche: the finance system's reference and the date it was paid.
 #[server(prefix = "/api", endpoint = "schemes/record_payment")]
 pub async fn record_payment(
     scheme_id: i64,
     tranche_id: i64,
-    #[server(default)] reference: String,
+    #[server(flatten)] form: PaymentForm,
 ) -> Result<(), AppError> {
     let (state, user) = auth::require_user().await?;
     let actor = user.actor();
-    let typed = [("reference", reference.as_str())];
-    let paid = service::pay(state.ctx(), &actor, scheme_id, tranche_id, &reference);
+    let typed = [
+        ("reference", form.reference.as_str()),
+        ("paid_day", form.paid_day.as_str()),
+        ("paid_month", form.paid_month.as_str()),
+        ("paid_year", form.paid_year.as_str()),
+    ];
+    let paid = service::pay(state.ctx(), &actor, scheme_id, tranche_id, &form);
     let paid = match paid.await {
         Ok(done) => state.deliver(done).await,
         Err(e) => return Err(refused(e, &typed).await),
     };
     let session = auth::session().await?;
     let message = format!(
-        "Tranche {} paid: {} (reference {})",
+        "Tranche {} paid: {} on {} (reference {})",
         paid.position,
         paid.amount.display(),
+        crate::domain::date::display_date(paid.paid_on),
         paid.reference
     );
     auth::notice_and_redirect(&session, &message, &format!("/schemes/{scheme_id}")).await?;

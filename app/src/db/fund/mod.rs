@@ -235,3 +235,42 @@ pub async fn fund_for_year_in(
         .await?
         .is_some())
 }
+
+/// One partner's share of one payment from a fund, with the payment it is part of.
+#[derive(Debug, Clone, FromRow)]
+pub struct PartnerPayment {
+    /// The day the money was paid (a payment recorded before dates were kept: none).
+    pub paid_on: Option<crate::domain::time::Day>,
+    pub recorded_at: UtcTime,
+    pub payment_reference: Option<String>,
+    pub organisation: Option<String>,
+    pub scheme_reference: Option<String>,
+    pub position: Option<i64>,
+    /// The whole payment, of which `share` is this partner's part.
+    pub payment: Option<Pence>,
+    #[sqlx(rename = "amount_pence")]
+    pub share: Pence,
+    pub reason: String,
+}
+
+/// Every payment from a fund with one partner's share of it, oldest first: what the
+/// partner's finance team reconciles against their own ledger.
+pub async fn partner_payments(
+    pool: &AnyPool,
+    fund_id: i64,
+    partner_id: i64,
+) -> Result<Vec<PartnerPayment>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.paid_on, l.created_at AS recorded_at, t.payment_reference, o.name AS organisation,
+            b.reference AS scheme_reference, t.position, t.paid_pence AS payment, l.amount_pence, l.reason
+         FROM fund_ledger l LEFT JOIN tranches t ON t.id = l.tranche_id
+         LEFT JOIN schemes s ON s.id = t.scheme_id LEFT JOIN bids b ON b.id = s.bid_id
+         LEFT JOIN organisations o ON o.id = s.organisation_id
+         WHERE l.fund_id = $1 AND l.partner_id = $2 AND l.movement = 'payment'
+         ORDER BY l.id",
+    )
+    .bind(fund_id)
+    .bind(partner_id)
+    .fetch_all(pool)
+    .await
+}

@@ -13,6 +13,8 @@ pub struct NewEntry<'a> {
     pub movement: Movement,
     pub amount: Pence,
     pub round_id: Option<i64>,
+    /// The tranche a payment paid.
+    pub tranche_id: Option<i64>,
     pub reason: &'a str,
     pub actor: Option<i64>,
 }
@@ -23,8 +25,8 @@ pub async fn append(
     now: UtcTime,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO fund_ledger (fund_id, partner_id, movement, amount_pence, round_id, reason, actor_user_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO fund_ledger (fund_id, partner_id, movement, amount_pence, round_id, reason, actor_user_id, created_at, tranche_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(entry.fund_id)
     .bind(entry.partner_id)
@@ -34,6 +36,7 @@ pub async fn append(
     .bind(entry.reason)
     .bind(entry.actor)
     .bind(now)
+    .bind(entry.tranche_id)
     .execute(conn)
     .await?;
     Ok(())
@@ -108,6 +111,37 @@ async fn append_split(
     actor: Option<i64>,
     now: UtcTime,
 ) -> Result<(), sqlx::Error> {
+    let entry = Split {
+        round_id,
+        tranche_id: None,
+        reason,
+        actor,
+    };
+    append_split_of(conn, fund_id, movement, amount, entry, now).await
+}
+
+/// What a split movement is for, and who made it.
+struct Split<'a> {
+    round_id: Option<i64>,
+    tranche_id: Option<i64>,
+    reason: &'a str,
+    actor: Option<i64>,
+}
+
+async fn append_split_of(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    movement: Movement,
+    amount: Pence,
+    split: Split<'_>,
+    now: UtcTime,
+) -> Result<(), sqlx::Error> {
+    let Split {
+        round_id,
+        tranche_id,
+        reason,
+        actor,
+    } = split;
     let shares = match (movement, round_id) {
         (Movement::Commitment | Movement::Release, Some(round)) => {
             round_shares(&mut *conn, fund_id, round).await?
@@ -131,6 +165,7 @@ async fn append_split(
                 movement,
                 amount: part,
                 round_id,
+                tranche_id,
                 reason,
                 actor,
             },
@@ -239,13 +274,14 @@ pub async fn commit(
     Ok(())
 }
 
-/// Pay money an award committed: the fund's payments may never exceed its commitments.
-/// False (nothing written) when they would.
+/// Pay money an award committed, for a tranche: the fund's payments may never exceed its
+/// commitments. False (nothing written) when they would.
 #[allow(clippy::too_many_arguments)]
 pub async fn pay(
     conn: &mut AnyConnection,
     fund_id: i64,
     round_id: i64,
+    tranche_id: i64,
     amount: Pence,
     reason: &str,
     actor: i64,
@@ -253,9 +289,20 @@ pub async fn pay(
 ) -> Result<bool, sqlx::Error> {
     let guarded = "UPDATE funds SET paid_pence = paid_pence + $1
          WHERE id = $2 AND paid_pence + $1 <= committed_pence RETURNING id";
-    let movement = Movement::Payment;
+    let split = Split {
+        round_id: Some(round_id),
+        tranche_id: Some(tranche_id),
+        reason,
+        actor: Some(actor),
+    };
     guarded_move(
-        conn, guarded, movement, fund_id, round_id, amount, reason, actor, now,
+        conn,
+        guarded,
+        Movement::Payment,
+        fund_id,
+        amount,
+        split,
+        now,
     )
     .await
 }
@@ -264,7 +311,6 @@ pub async fn pay(
 /// turned down, a scheme ended or graduated with tranches unpaid), split as the round's
 /// unpaid commitments are. The fund's commitments may never fall below its payments: false
 /// (nothing written) when they would.
-#[allow(clippy::too_many_arguments)]
 pub async fn decommit(
     conn: &mut AnyConnection,
     fund_id: i64,
@@ -279,9 +325,20 @@ pub async fn decommit(
     }
     let guarded = "UPDATE funds SET committed_pence = committed_pence - $1
          WHERE id = $2 AND committed_pence - $1 >= paid_pence RETURNING id";
-    let movement = Movement::Decommitment;
+    let split = Split {
+        round_id: Some(round_id),
+        tranche_id: None,
+        reason,
+        actor: Some(actor),
+    };
     guarded_move(
-        conn, guarded, movement, fund_id, round_id, amount, reason, actor, now,
+        conn,
+        guarded,
+        Movement::Decommitment,
+        fund_id,
+        amount,
+        split,
+        now,
     )
     .await
 }
@@ -289,16 +346,13 @@ pub async fn decommit(
 /// A movement of a round's money whose running-total update (`guarded`, binding the amount
 /// and the fund, returning a row only when the fund's totals allow it) comes first; then the
 /// ledger entries, split between the partners. False (nothing written) when refused.
-#[allow(clippy::too_many_arguments)]
 async fn guarded_move(
     conn: &mut AnyConnection,
     guarded: &str,
     movement: Movement,
     fund_id: i64,
-    round_id: i64,
     amount: Pence,
-    reason: &str,
-    actor: i64,
+    split: Split<'_>,
     now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query(guarded)
@@ -309,18 +363,7 @@ async fn guarded_move(
     if updated.is_none() {
         return Ok(false);
     }
-    let round = Some(round_id);
-    append_split(
-        conn,
-        fund_id,
-        movement,
-        amount,
-        round,
-        reason,
-        Some(actor),
-        now,
-    )
-    .await?;
+    append_split_of(conn, fund_id, movement, amount, split, now).await?;
     Ok(true)
 }
 
@@ -404,6 +447,7 @@ pub async fn vary(
             movement: Movement::Contribution,
             amount: change,
             round_id: None,
+            tranche_id: None,
             reason,
             actor: Some(actor),
         },

@@ -12,8 +12,10 @@ use std::collections::BTreeMap;
 
 mod ending;
 mod forms;
+mod payment;
 pub use ending::*;
 pub use forms::*;
+pub use payment::*;
 #[cfg(test)]
 mod tests;
 

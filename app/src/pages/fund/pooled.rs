@@ -338,6 +338,17 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
         .older
         .map(|id| format!("/fund/pooled-funds/{year}?before={id}"));
     let can_edit = fund.can_edit;
+    let payment_links = fund
+        .partners
+        .iter()
+        .map(|p| {
+            view! {
+                <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/partners/{}/payments.csv", p.partner.id) download="">
+                    {format!("Download {}'s share of each payment (CSV)", p.partner.name)}
+                </a></li>
+            }
+        })
+        .collect_view();
     view! {
         <PageTitle text=title.clone()/>
         {if can_edit {
@@ -382,6 +393,9 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
                 <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/statement.csv") download="">"Download money by partner (CSV)"</a></li>
                 <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/ledger.csv") download="">"Download every ledger entry (CSV)"</a></li>
             </ul>
+            <h2 class="govuk-heading-s">"Payments for each partner's finance team"</h2>
+            <p class="govuk-body">"Each payment to a funded scheme with the date paid, the finance system's reference and the partner's share of it."</p>
+            <ul class="govuk-list">{payment_links}</ul>
         })}
         <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Ledger (scrolls sideways)">
             <table class="govuk-table">

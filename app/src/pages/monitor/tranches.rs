@@ -2,7 +2,7 @@
 //! (commissioners).
 use crate::api::monitor::schemes::{scheme, SchemeView, TRANCHE_FORM};
 use crate::components::{
-    BackLink, Button, Choice, ErrorSummary, FormErrors, NotFoundPage, PageTitle, Radios,
+    BackLink, Button, Choice, DateInput, ErrorSummary, FormErrors, NotFoundPage, PageTitle, Radios,
     SummaryList, SummaryRow, TextInput, Textarea,
 };
 use crate::domain::monitoring::{SchemeStatus, TrancheStatus};
@@ -73,6 +73,9 @@ fn tranche_view(stored: FlashedForm, s: SchemeView, tranche_id: i64) -> AnyView 
     }
     if !t.paid.is_empty() {
         rows.push(SummaryRow::new("Payment recorded", t.paid.clone()));
+    }
+    if let Some(on) = &t.paid_on {
+        rows.push(SummaryRow::new("Date paid", on.clone()));
     }
     if !t.payment_reference.is_empty() {
         rows.push(SummaryRow::new(
@@ -145,6 +148,9 @@ fn tranche_view(stored: FlashedForm, s: SchemeView, tranche_id: i64) -> AnyView 
                 <input type="hidden" name="tranche_id" value=t.id.to_string()/>
                 <TextInput name="reference" label="Payment reference" hint="The reference of the payment in the finance system, for example BACS-20261205-001"
                     value=stored.value("reference") error=errors.for_field("reference") width_class="govuk-input--width-20"/>
+                <DateInput name="paid" legend="Date paid" hint="The day the money left the finance system: it decides the financial year the payment is charged to. For example, 27 3 2027"
+                    day=pick(&stored, "paid_day", &t.paid_on_default[0]) month=pick(&stored, "paid_month", &t.paid_on_default[1])
+                    year=pick(&stored, "paid_year", &t.paid_on_default[2]) error=errors.for_field("paid")/>
                 <Button text="Record the payment"/>
             </form>
         })}

@@ -3,7 +3,8 @@
 use super::{tranche_link, tranche_of, Loaded, TrancheError};
 use crate::db;
 use crate::domain::money::Pence;
-use crate::domain::monitoring::TrancheStatus;
+use crate::domain::monitoring::{PaymentForm, TrancheStatus};
+use crate::domain::time::Day;
 use crate::service::schemes::{entry, independent, scheme_for, to_members, AccessError, Need};
 use crate::service::{Actor, Ctx, Done};
 
@@ -13,32 +14,32 @@ pub struct Paid {
     pub position: i64,
     pub amount: Pence,
     pub reference: String,
+    pub paid_on: chrono::NaiveDate,
 }
 
 /// Another commissioner, not the one who approved the evidence, records the payment of an
-/// approved tranche with its payment reference: a ledger entry in the pooled fund, and the
-/// organisation is emailed.
+/// approved tranche with the finance system's reference and the date it was paid: a ledger
+/// entry in the pooled fund (naming the tranche), and the organisation is emailed.
 pub async fn pay(
     ctx: Ctx<'_>,
     actor: &Actor,
     scheme_id: i64,
     tranche_id: i64,
-    reference: &str,
+    form: &PaymentForm,
 ) -> Result<Done<Paid>, TrancheError> {
     let scheme = scheme_for(ctx, actor, scheme_id, Need::Commissioner).await?;
-    let reference = crate::domain::text::required_line(
-        "reference",
-        reference,
-        "Enter the payment reference, like BACS-20261205-001",
-        60,
-        "The payment reference",
-    )
-    .map_err(|e| TrancheError::Invalid(vec![e]))?;
     independent(ctx, actor, &scheme).await?;
     if scheme.status == crate::domain::monitoring::SchemeStatus::Suspended {
         return Err(TrancheError::Suspended);
     }
     let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
+    // Evidence not yet approved is refused below, by its status (its date is then today's).
+    let today = Day::today_uk().0;
+    let approved_on = tranche.reviewed_at.map_or(today, |at| at.uk_day().0);
+    let payment = form
+        .parse(today, approved_on)
+        .map_err(TrancheError::Invalid)?;
+    let reference = payment.reference;
     if tranche.status == TrancheStatus::Approved {
         if let Some(why) =
             crate::domain::independence::payment_refusal(tranche.reviewer_id, actor.id)
@@ -53,8 +54,15 @@ pub async fn pay(
     let mut tx = ctx.pool.begin().await?;
     // The tranche first: of two payments at once, only one finds it approved and unpaid (and
     // the update itself refuses the approver, and a scheme suspended in the meantime).
-    let Some(amount) =
-        db::tranches::pay_tranche(&mut tx, tranche_id, &reference, actor.id, now).await?
+    let Some(amount) = db::tranches::pay_tranche(
+        &mut tx,
+        tranche_id,
+        &reference,
+        payment.paid_on,
+        actor.id,
+        now,
+    )
+    .await?
     else {
         return Err(TrancheError::PaymentNotNow {
             position: tranche.position,
@@ -69,6 +77,7 @@ pub async fn pay(
         &mut tx,
         fund_id,
         scheme.round_id,
+        tranche_id,
         amount,
         &reason,
         actor.id,
@@ -79,9 +88,10 @@ pub async fn pay(
         return Err(TrancheError::OverCommitted);
     }
     let summary = format!(
-        "Payment of {} for tranche {} recorded (reference {reference})",
+        "Payment of {} for tranche {} recorded: paid on {} (reference {reference})",
         amount.display(),
-        tranche.position
+        tranche.position,
+        crate::domain::date::display_date(payment.paid_on)
     );
     db::audit::record(&mut tx, entry(actor, &scheme, "tranche.paid", summary)).await?;
     tx.commit().await?;
@@ -104,6 +114,7 @@ pub async fn pay(
             position: tranche.position,
             amount,
             reference,
+            paid_on: payment.paid_on,
         },
         mail,
     })

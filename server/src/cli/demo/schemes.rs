@@ -454,10 +454,16 @@ pub(crate) async fn evidence_and_pay(
         return Err(anyhow!("tranche {tranche} not approved"));
     }
     let reference = format!("BACS-{tranche:06}");
-    let amount = app::db::tranches::pay_tranche(&mut *tx, tranche, &reference, people.2, now)
-        .await?
-        .ok_or_else(|| anyhow!("tranche {tranche} not paid"))?;
-    if !app::db::fund::pay(&mut *tx, fund.0, fund.1, amount, reason, people.2, now).await? {
+    let paid_on = now.uk_day().0;
+    let amount =
+        app::db::tranches::pay_tranche(&mut *tx, tranche, &reference, paid_on, people.2, now)
+            .await?
+            .ok_or_else(|| anyhow!("tranche {tranche} not paid"))?;
+    let (fund_id, round_id) = fund;
+    let paid = app::db::fund::pay(
+        &mut *tx, fund_id, round_id, tranche, amount, reason, people.2, now,
+    );
+    if !paid.await? {
         return Err(anyhow!("payment of tranche {tranche} refused"));
     }
     Ok(())

@@ -175,7 +175,7 @@ async fn view_of(l: LoadedScheme) -> Result<SchemeView, AppError> {
         graduation_proposed: t.graduation_proposed,
         tranches: tranches
             .into_iter()
-            .map(|t| tranche_view(t, &files, l.user.id))
+            .map(|t| tranche_view(t, &files, l.user.id, today))
             .collect(),
         returns: returns.iter().map(|r| return_line(r, today)).collect(),
         chart_summary: m::trajectory_summary(&actual),
@@ -231,7 +231,9 @@ fn tranche_view(
     t: db::tranches::TrancheRow,
     files: &[db::tranches::TrancheFile],
     me: i64,
+    today: chrono::NaiveDate,
 ) -> TrancheView {
+    use chrono::Datelike;
     TrancheView {
         id: t.id,
         position: t.position,
@@ -253,6 +255,12 @@ fn tranche_view(
             _ => String::new(),
         },
         payment_reference: t.payment_reference,
+        paid_on: t.paid_on.map(|d| display_date(d.0)),
+        paid_on_default: [
+            today.day().to_string(),
+            today.month().to_string(),
+            today.year().to_string(),
+        ],
         files: files
             .iter()
             .filter(|f| f.tranche_id == t.id)

@@ -26,6 +26,10 @@ pub struct TrancheView {
     /// When and by whom the payment was recorded, and its reference.
     pub paid: String,
     pub payment_reference: String,
+    /// The day the money was paid, as recorded.
+    pub paid_on: Option<String>,
+    /// The payment form's date boxes before anything is typed: today (day, month, year).
+    pub paid_on_default: [String; 3],
     /// (file id, name, size in bytes)
     pub files: Vec<(i64, String, i64)>,
 }
