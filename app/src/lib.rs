@@ -64,9 +64,9 @@ pub fn App() -> impl IntoView {
         decide::decision_report::*, decide::interviews::*, decide::meetings::*,
         decide::moderate_bid::*, decide::moderation::*, decide::pack::*, decide::sign_off::*,
         fund::pooled::*, fund::questionnaire::*, fund::reports::*, fund::rounds::*,
-        market::gaps::*, market::services::*, monitor::portfolio::*, monitor::returns::*,
-        monitor::scheme_changes::*, monitor::schemes::*, monitor::tranches::*, public::contact::*,
-        public::rounds::*, public::*,
+        market::gaps::*, market::services::*, monitor::clawbacks::*, monitor::portfolio::*,
+        monitor::returns::*, monitor::scheme_changes::*, monitor::schemes::*, monitor::tranches::*,
+        public::contact::*, public::rounds::*, public::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -124,6 +124,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/schemes/:id/turn-down") view=TurnDownPage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id/end") view=EndSchemePage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id/suspend") view=SuspendPage ssr=async_mode.clone()/>
+                    <Route path=path!("/schemes/:id/clawback") view=ClawbackPage ssr=async_mode.clone()/>
+                    <Route path=path!("/schemes/:id/clawbacks/:cid") view=RepaymentPage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id/returns/:rid") view=ReturnPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund") view=FundHomePage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/partners") view=PartnersPage ssr=async_mode.clone()/>

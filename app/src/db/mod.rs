@@ -2,6 +2,7 @@
 pub mod assessment;
 pub mod audit;
 pub mod bids;
+pub mod clawbacks;
 pub mod decisions;
 pub mod epoch;
 pub mod files;

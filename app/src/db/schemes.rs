@@ -111,6 +111,9 @@ pub struct SchemeRow {
     /// What went back to the pooled fund unpaid (turned down, ended, graduated).
     #[sqlx(rename = "released_pence")]
     pub released: Pence,
+    /// Asked back from what it was paid (clawbacks), repaid or not.
+    #[sqlx(rename = "clawed_back_pence")]
+    pub clawed_back: Pence,
     /// While payments are suspended: who, when, why, the support plan and its review date.
     pub suspended_by: Option<String>,
     pub suspended_at: Option<UtcTime>,
@@ -122,7 +125,7 @@ pub struct SchemeRow {
 const SCHEME_SELECT: &str = "SELECT s.id, s.bid_id, b.reference, s.round_id, r.title AS round_title, s.organisation_id,
     o.name AS organisation_name, s.amount_pence, s.paid_pence, s.conditions, s.status, s.plan, s.starts_on,
     s.return_every_months, s.created_at, a.full_name AS accepted_by, s.accepted_at, s.graduated_at,
-    e.full_name AS ended_by, s.ended_at, s.end_reason, s.released_pence, u.full_name AS suspended_by,
+    e.full_name AS ended_by, s.ended_at, s.end_reason, s.released_pence, s.clawed_back_pence, u.full_name AS suspended_by,
     s.suspended_at, s.suspension_reason, s.support_plan, s.support_review_on
     FROM schemes s JOIN bids b ON b.id = s.bid_id JOIN rounds r ON r.id = s.round_id
     JOIN organisations o ON o.id = s.organisation_id LEFT JOIN users a ON a.id = s.accepted_by

@@ -64,16 +64,20 @@ pub enum Movement {
     /// Committed money that will not be paid (an award turned down, a scheme ended early or
     /// graduated with tranches unpaid), returned to the fund's uncommitted money.
     Decommitment,
+    /// Money a scheme was paid and repaid (clawback): no longer paid nor committed, it is
+    /// the fund's uncommitted money again.
+    Repayment,
 }
 
 impl Movement {
-    pub const ALL: [Movement; 6] = [
+    pub const ALL: [Movement; 7] = [
         Movement::Contribution,
         Movement::Reservation,
         Movement::Commitment,
         Movement::Release,
         Movement::Payment,
         Movement::Decommitment,
+        Movement::Repayment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -84,6 +88,7 @@ impl Movement {
             Movement::Release => "release",
             Movement::Payment => "payment",
             Movement::Decommitment => "decommitment",
+            Movement::Repayment => "repayment",
         }
     }
 
@@ -104,6 +109,7 @@ impl Movement {
             Movement::Release => "Released back to the fund",
             Movement::Payment => "Paid",
             Movement::Decommitment => "Commitment released: not to be paid",
+            Movement::Repayment => "Repaid by a scheme (clawback)",
         }
     }
 }
@@ -132,6 +138,10 @@ impl Totals {
             Movement::Release => self.reserved.0 -= amount.0,
             Movement::Payment => self.paid.0 += amount.0,
             Movement::Decommitment => self.committed.0 -= amount.0,
+            Movement::Repayment => {
+                self.committed.0 -= amount.0;
+                self.paid.0 -= amount.0;
+            }
         }
     }
 
@@ -282,6 +292,10 @@ mod tests {
         assert_eq!(t.committed, Pence(20_000));
         assert_eq!(t.paid, Pence(20_000));
         assert_eq!(t.uncommitted(), Pence(80_000));
+        // It repays 5,000 of what it was paid: neither paid nor committed, uncommitted again.
+        t.apply(Movement::Repayment, Pence(5_000));
+        assert_eq!((t.committed, t.paid), (Pence(15_000), Pence(15_000)));
+        assert_eq!(t.uncommitted(), Pence(85_000));
     }
 
     #[test]

@@ -26,6 +26,30 @@ pub fn scheme_suspended(
     )
 }
 
+/// To a scheme's organisation members: money to be repaid, by when and why.
+pub fn clawback_raised(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    amount: &str,
+    reason: &str,
+    due: &str,
+    link: &str,
+) -> OutgoingMail {
+    letter(
+        to,
+        name,
+        format!("{organisation} is asked to repay {amount} of its seed funding"),
+        format!(
+            "The commissioning team asks {organisation} to repay {amount} of the seed funding it \
+             was paid, by {due}.\n\n\
+             Why:\n\n{reason}\n\n\
+             If you think this is wrong, or you need to repay in parts, reply to the commissioning \
+             team before {due}. The scheme's page shows what has been received so far.\n\n{link}\n\n"
+        ),
+    )
+}
+
 /// To a scheme's organisation members: payments run again.
 pub fn scheme_resumed(to: &str, name: &str, organisation: &str, link: &str) -> OutgoingMail {
     letter(

@@ -260,6 +260,16 @@ pub const PAGES: &[Page] = &[
     ),
     page("/schemes/:id/end", "/schemes/{scheme}/end", Commissioner),
     page(
+        "/schemes/:id/clawback",
+        "/schemes/{scheme}/clawback",
+        Commissioner,
+    ),
+    page(
+        "/schemes/:id/clawbacks/:cid",
+        "/schemes/{scheme}/clawbacks/{clawback}",
+        Commissioner,
+    ),
+    page(
         "/schemes/:id/returns/:rid",
         "/schemes/{scheme}/returns/{return}",
         MemberOrCommissioner,
@@ -508,6 +518,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("schemes/suspend", Commissioner),
     ("schemes/resume", Commissioner),
     ("schemes/end", Commissioner),
+    ("schemes/clawback", Commissioner),
+    ("schemes/repayment", Commissioner),
 ];
 
 /// A file route (upload, download, open data): route, method, address to ask, who.

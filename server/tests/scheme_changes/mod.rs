@@ -19,12 +19,13 @@ async fn one(app: &TestApp, sql: &str, id: i64) -> i64 {
 /// The ledger, the funds' running totals and the schemes say the same: each fund's committed
 /// total is its commitments less what was released, its paid total its payments; each
 /// scheme's award is what was paid, released and is still to pay.
-async fn books_agree(app: &TestApp) {
+pub(crate) async fn books_agree(app: &TestApp) {
     let funds = sqlx::query(
         "SELECT f.id, f.committed_pence, f.paid_pence,
             CAST(COALESCE((SELECT SUM(CASE WHEN movement = 'commitment' THEN amount_pence ELSE -amount_pence END)
-                FROM fund_ledger l WHERE l.fund_id = f.id AND movement IN ('commitment', 'decommitment')), 0) AS BIGINT) AS ledger_committed,
-            CAST(COALESCE((SELECT SUM(amount_pence) FROM fund_ledger l WHERE l.fund_id = f.id AND movement = 'payment'), 0) AS BIGINT) AS ledger_paid
+                FROM fund_ledger l WHERE l.fund_id = f.id AND movement IN ('commitment', 'decommitment', 'repayment')), 0) AS BIGINT) AS ledger_committed,
+            CAST(COALESCE((SELECT SUM(CASE WHEN movement = 'payment' THEN amount_pence ELSE -amount_pence END)
+                FROM fund_ledger l WHERE l.fund_id = f.id AND movement IN ('payment', 'repayment')), 0) AS BIGINT) AS ledger_paid
          FROM funds f",
     )
     .fetch_all(&app.pool)
@@ -63,6 +64,31 @@ async fn books_agree(app: &TestApp) {
         released, decommitted,
         "what schemes released is in the ledger"
     );
+    let repaid = app
+        .count("SELECT CAST(COALESCE(SUM(repaid_pence), 0) AS BIGINT) FROM clawbacks")
+        .await;
+    let repaid_in_ledger = app
+        .count("SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) FROM fund_ledger WHERE movement = 'repayment'")
+        .await;
+    assert_eq!(
+        repaid, repaid_in_ledger,
+        "what schemes repaid is in the ledger"
+    );
+    let wrong = app
+        .count(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM schemes s
+             WHERE s.clawed_back_pence <> COALESCE((SELECT SUM(amount_pence) FROM clawbacks c WHERE c.scheme_id = s.id), 0)
+                OR s.clawed_back_pence > s.paid_pence",
+        )
+        .await;
+    assert_eq!(wrong, 0, "no scheme is asked back more than it was paid");
+    let wrong = app
+        .count(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM clawbacks c
+             WHERE c.repaid_pence <> COALESCE((SELECT SUM(amount_pence) FROM repayments r WHERE r.clawback_id = c.id), 0)",
+        )
+        .await;
+    assert_eq!(wrong, 0, "each clawback's repayments add up");
 }
 
 async fn status(app: &TestApp, scheme_id: i64) -> String {

@@ -141,6 +141,24 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .await,
     );
+    // The demo asks another scheme for money back: this one gets a clawback of its own, so
+    // that its repayment page is tried by everyone.
+    sqlx::query(
+        "INSERT INTO clawbacks (scheme_id, amount_pence, reason, due_on, raised_at)
+         VALUES ($1, 100, 'Tried by the access matrix', '2099-01-01', '2026-12-07T00:00:00Z')",
+    )
+    .bind(scheme.parse::<i64>().unwrap())
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    ids.insert(
+        "clawback",
+        id(
+            app,
+            &format!("SELECT MAX(id) FROM clawbacks WHERE scheme_id = {scheme}"),
+        )
+        .await,
+    );
     ids.insert("scheme", scheme);
     ids.insert(
         "recommended",
@@ -158,6 +176,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     ids.insert("service", id(app, "SELECT MIN(id) FROM services").await);
     ids.insert("unit_cost", id(app, "SELECT MIN(id) FROM unit_costs").await);
     ids.insert("partner", id(app, "SELECT MIN(id) FROM partners").await);
+
     ids.insert("year", id(app, "SELECT MAX(year) FROM funds").await);
     ids.insert("user", a.to_string());
     let mut clients = Vec::new();
@@ -277,6 +296,7 @@ fn arguments(ids: &BTreeMap<&'static str, String>, function: &str) -> Vec<(Strin
         ("question_id", id("question")),
         ("criterion_id", id("criterion")),
         ("tranche_id", id("tranche")),
+        ("clawback_id", id("clawback")),
         ("return_id", id("return")),
         ("user_id", id("user")),
         ("meeting_id", id("meeting")),

@@ -151,6 +151,31 @@ async fn append_split_of(
         }
         _ => shares(&mut *conn, fund_id).await?,
     };
+    let split = Split {
+        round_id,
+        tranche_id,
+        reason,
+        actor,
+    };
+    append_shares(conn, fund_id, movement, amount, &shares, split, now).await
+}
+
+/// Write a movement split pro rata to `shares` (partner, weight).
+async fn append_shares(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    movement: Movement,
+    amount: Pence,
+    shares: &[(i64, Pence)],
+    split: Split<'_>,
+    now: UtcTime,
+) -> Result<(), sqlx::Error> {
+    let Split {
+        round_id,
+        tranche_id,
+        reason,
+        actor,
+    } = split;
     let amounts: Vec<Pence> = shares.iter().map(|(_, c)| *c).collect();
     let parts = split_pro_rata(amount, &amounts);
     for ((partner_id, _), part) in shares.iter().zip(parts) {
@@ -341,6 +366,68 @@ pub async fn decommit(
         now,
     )
     .await
+}
+
+/// Money a scheme repaid (clawback) back to the fund: neither paid nor committed any more,
+/// it is the fund's uncommitted money again. Split between the partners as the scheme's
+/// payments were (payments recorded before they named their tranche: as the partners
+/// contributed). False (nothing written) when the fund has not paid that much.
+#[allow(clippy::too_many_arguments)]
+pub async fn repay(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    round_id: i64,
+    scheme_id: i64,
+    amount: Pence,
+    reason: &str,
+    actor: i64,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE funds SET paid_pence = paid_pence - $1, committed_pence = committed_pence - $1
+         WHERE id = $2 AND paid_pence >= $1 RETURNING id",
+    )
+    .bind(amount.0)
+    .bind(fund_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if updated.is_none() {
+        return Ok(false);
+    }
+    let rows = sqlx::query(
+        "SELECT l.partner_id, CAST(SUM(l.amount_pence) AS BIGINT) AS paid
+         FROM fund_ledger l JOIN tranches t ON t.id = l.tranche_id
+         WHERE l.fund_id = $1 AND t.scheme_id = $2 AND l.movement = 'payment'
+         GROUP BY l.partner_id ORDER BY l.partner_id",
+    )
+    .bind(fund_id)
+    .bind(scheme_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut weights = rows
+        .iter()
+        .map(|r| Ok((r.try_get("partner_id")?, Pence(r.try_get("paid")?))))
+        .collect::<Result<Vec<(i64, Pence)>, sqlx::Error>>()?;
+    if weights.is_empty() {
+        weights = shares(&mut *conn, fund_id).await?;
+    }
+    let split = Split {
+        round_id: Some(round_id),
+        tranche_id: None,
+        reason,
+        actor: Some(actor),
+    };
+    append_shares(
+        conn,
+        fund_id,
+        Movement::Repayment,
+        amount,
+        &weights,
+        split,
+        now,
+    )
+    .await?;
+    Ok(true)
 }
 
 /// A movement of a round's money whose running-total update (`guarded`, binding the amount

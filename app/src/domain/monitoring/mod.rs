@@ -10,9 +10,11 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod clawback;
 mod ending;
 mod forms;
 mod payment;
+pub use clawback::*;
 pub use ending::*;
 pub use forms::*;
 pub use payment::*;

@@ -1,4 +1,5 @@
 //! Monitoring funded schemes: a scheme's page and the portfolio.
+pub mod clawbacks;
 pub mod portfolio;
 pub mod returns;
 pub mod scheme_changes;

@@ -3,9 +3,11 @@
 use super::{Actor, Ctx};
 use crate::db;
 
+mod clawback;
 mod ending;
 use crate::db::schemes::SchemeRow;
 use crate::domain::roles::Role;
+pub use clawback::*;
 pub use ending::*;
 
 /// Why someone may not act on a scheme (each use case's error has these too).

@@ -20,7 +20,7 @@ pub const SUSPEND_FORM: &str = "suspend_scheme";
 /// A refusal: a missing or forbidden record is the page's status; anything else goes back to
 /// the form with what was typed.
 #[cfg(feature = "ssr")]
-async fn refused<T: Serialize>(form: &str, typed: &T, e: ChangeError) -> AppError {
+pub(super) async fn refused<T: Serialize>(form: &str, typed: &T, e: ChangeError) -> AppError {
     match e {
         ChangeError::Access(a) if a.is_status() => auth::with_status(a.into()),
         e => auth::reject_with(form, typed, e.into()).await,
@@ -28,7 +28,7 @@ async fn refused<T: Serialize>(form: &str, typed: &T, e: ChangeError) -> AppErro
 }
 
 #[cfg(feature = "ssr")]
-async fn done(scheme_id: i64, message: &str) -> Result<(), AppError> {
+pub(super) async fn done(scheme_id: i64, message: &str) -> Result<(), AppError> {
     let session = auth::session().await?;
     auth::notice_and_redirect(&session, message, &format!("/schemes/{scheme_id}")).await
 }

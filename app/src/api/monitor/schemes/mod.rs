@@ -19,8 +19,10 @@ use {
 pub const TRANCHE_FORM: &str = "tranche";
 pub const SCHEME_FORM: &str = "scheme";
 
+mod clawback;
 mod ending;
 mod views;
+pub use clawback::*;
 pub use ending::*;
 pub use views::*;
 
@@ -120,6 +122,8 @@ async fn view_of(l: LoadedScheme) -> Result<SchemeView, AppError> {
     let returns = db::returns::returns(&mut conn, id).await?;
     let measures = db::measures::measures(&mut conn, s.round_id).await?;
     let gaps = gaps_of(&mut conn, s.round_id).await?;
+    let clawbacks = db::clawbacks::clawbacks(&mut conn, id).await?;
+    let repayments = db::clawbacks::repayments(&mut conn, id).await?;
     drop(conn);
     let valued = db::returns::valued_outcomes(&l.state.pool, Some(&[id])).await?;
     let today = crate::domain::date::uk_date(chrono::Utc::now());
@@ -168,6 +172,11 @@ async fn view_of(l: LoadedScheme) -> Result<SchemeView, AppError> {
                 .map(|d| display_date(d.0))
                 .unwrap_or_default(),
         }),
+        claimable: Pence(s.paid.0 - s.clawed_back.0),
+        clawbacks: clawbacks
+            .into_iter()
+            .map(|c| clawback_view(c, &repayments, today))
+            .collect(),
         return_every: s.return_every,
         is_member: l.is_member,
         is_commissioner: l.user.has(Role::Commissioner),
@@ -266,6 +275,51 @@ fn tranche_view(
             .filter(|f| f.tranche_id == t.id)
             .map(|f| (f.file_id, f.name.clone(), f.size_bytes))
             .collect(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn clawback_view(
+    c: db::clawbacks::ClawbackRow,
+    repayments: &[db::clawbacks::RepaymentRow],
+    today: chrono::NaiveDate,
+) -> ClawbackView {
+    use chrono::Datelike;
+    ClawbackView {
+        id: c.id,
+        amount: c.amount,
+        repaid: c.repaid,
+        outstanding: Pence(c.amount.0 - c.repaid.0),
+        state: m::ClawbackState::of(c.amount, c.repaid, c.due_on.0, today),
+        reason: c.reason,
+        due: display_date(c.due_on.0),
+        raised: format!(
+            "{} by {}",
+            c.raised_at.display_uk(),
+            c.raised_by.unwrap_or_default()
+        ),
+        repayments: repayments
+            .iter()
+            .filter(|r| r.clawback_id == c.id)
+            .map(|r| {
+                let recorded = format!(
+                    "{} by {}",
+                    r.recorded_at.display_uk(),
+                    r.recorded_by.clone().unwrap_or_default()
+                );
+                (
+                    display_date(r.received_on.0),
+                    r.amount,
+                    r.reference.clone(),
+                    recorded,
+                )
+            })
+            .collect(),
+        received_default: [
+            today.day().to_string(),
+            today.month().to_string(),
+            today.year().to_string(),
+        ],
     }
 }
 

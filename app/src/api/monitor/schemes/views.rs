@@ -82,6 +82,9 @@ pub struct SchemeView {
     pub released: Pence,
     /// While payments are suspended.
     pub suspension: Option<Suspended>,
+    /// What could still be asked back: paid, less what clawbacks already ask for.
+    pub claimable: Pence,
+    pub clawbacks: Vec<ClawbackView>,
     pub return_every: u32,
     pub is_member: bool,
     pub is_commissioner: bool,
@@ -96,6 +99,24 @@ pub struct SchemeView {
     pub assumptions: Vec<String>,
     /// The round's gaps: (id, title, status label) for marking filled at graduation.
     pub gaps: Vec<(i64, String, String)>,
+}
+
+/// Money asked back from the scheme, and what has been received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClawbackView {
+    pub id: i64,
+    pub amount: Pence,
+    pub repaid: Pence,
+    pub outstanding: Pence,
+    pub reason: String,
+    pub due: String,
+    /// When and by whom it was asked for.
+    pub raised: String,
+    pub state: crate::domain::monitoring::ClawbackState,
+    /// (date received, amount, reference, recorded when and by whom)
+    pub repayments: Vec<(String, Pence, String, String)>,
+    /// The repayment form's date boxes before anything is typed: today.
+    pub received_default: [String; 3],
 }
 
 /// A suspension of payments as the scheme page shows it.

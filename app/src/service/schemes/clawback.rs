@@ -1,0 +1,130 @@
+//! Clawback: a commissioner asks a scheme to repay money it was paid (amount, reason, due
+//! date; the organisation is told), then records each repayment received, which goes back
+//! to the pooled fund as a ledger movement split between the partners.
+use super::{entry, fund_of, independent, link, scheme_for, to_members, ChangeError, Need};
+use crate::db;
+use crate::domain::money::Pence;
+use crate::domain::monitoring::{ClawbackForm, RepaymentForm};
+use crate::domain::time::Day;
+use crate::service::{Actor, Ctx, Done};
+
+/// A commissioner independent of the organisation asks it to repay part of what it was
+/// paid, by a due date. The value is the new clawback's id.
+pub async fn raise_clawback(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    form: &ClawbackForm,
+) -> Result<Done<i64>, ChangeError> {
+    let scheme = scheme_for(ctx, actor, scheme_id, Need::Commissioner).await?;
+    let claimable = Pence(scheme.paid.0 - scheme.clawed_back.0);
+    if claimable.0 <= 0 {
+        return Err(ChangeError::NotNow(
+            "Nothing can be asked back: the scheme has not been paid anything that is not already being repaid",
+        ));
+    }
+    let clawback = form
+        .parse(Day::today_uk().0, claimable)
+        .map_err(ChangeError::Invalid)?;
+    independent(ctx, actor, &scheme).await?;
+    let mut tx = ctx.pool.begin().await?;
+    let Some(id) = db::clawbacks::raise(&mut tx, scheme_id, &clawback, actor.id, db::now()).await?
+    else {
+        return Err(ChangeError::NotNow(
+            "Someone else asked this scheme for money back at the same time: look at the scheme again",
+        ));
+    };
+    let due = crate::domain::date::display_date(clawback.due_on);
+    let summary = format!(
+        "Repayment of {} asked for, due by {due}. Reason: {}",
+        clawback.amount.display(),
+        clawback.reason
+    );
+    db::audit::record(&mut tx, entry(actor, &scheme, "scheme.clawback", summary)).await?;
+    tx.commit().await?;
+    let page = link(ctx, &scheme, "");
+    let amount = clawback.amount.display();
+    let mail = to_members(ctx, &scheme, |to, name| {
+        crate::mail::clawback_raised(
+            to,
+            name,
+            &scheme.organisation_name,
+            &amount,
+            &clawback.reason,
+            &due,
+            &page,
+        )
+    })
+    .await?;
+    Ok(Done { value: id, mail })
+}
+
+/// A commissioner records money received against a clawback: never more than is still to
+/// be repaid; it goes back to the pooled fund (each partner's share, as the scheme's
+/// payments were split). The value is what is still to be repaid on that clawback.
+pub async fn record_repayment(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    scheme_id: i64,
+    clawback_id: i64,
+    form: &RepaymentForm,
+) -> Result<Done<Pence>, ChangeError> {
+    let scheme = scheme_for(ctx, actor, scheme_id, Need::Commissioner).await?;
+    let mut conn = ctx.pool.acquire().await?;
+    let clawback = db::clawbacks::clawbacks(&mut conn, scheme_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == clawback_id)
+        .ok_or(ChangeError::Access(super::AccessError::NotFound))?;
+    drop(conn);
+    let outstanding = Pence(clawback.amount.0 - clawback.repaid.0);
+    if outstanding.0 <= 0 {
+        return Err(ChangeError::NotNow(
+            "This repayment has been received in full",
+        ));
+    }
+    let repayment = form
+        .parse(
+            Day::today_uk().0,
+            clawback.raised_at.uk_day().0,
+            outstanding,
+        )
+        .map_err(ChangeError::Invalid)?;
+    let fund_id = fund_of(ctx, &scheme).await?;
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
+    if !db::clawbacks::repay(&mut tx, scheme_id, clawback_id, &repayment, actor.id, now).await? {
+        return Err(ChangeError::NotNow(
+            "Another repayment was recorded at the same time and this one would be more than is owed: look at the scheme again",
+        ));
+    }
+    let reason = format!(
+        "Repaid by {} ({})",
+        scheme.organisation_name, repayment.reference
+    );
+    let repaid = db::fund::repay(
+        &mut tx,
+        fund_id,
+        scheme.round_id,
+        scheme_id,
+        repayment.amount,
+        &reason,
+        actor.id,
+        now,
+    );
+    if !repaid.await? {
+        return Err(ChangeError::LedgerDisagrees);
+    }
+    let summary = format!(
+        "Repayment of {} received on {} (reference {})",
+        repayment.amount.display(),
+        crate::domain::date::display_date(repayment.received_on),
+        repayment.reference
+    );
+    db::audit::record(&mut tx, entry(actor, &scheme, "scheme.repayment", summary)).await?;
+    tx.commit().await?;
+    Ok(Done {
+        value: Pence(outstanding.0 - repayment.amount.0),
+        mail: Vec::new(),
+    })
+}
