@@ -19,9 +19,9 @@ crate::both_backends!(scale_data_keeps_every_invariant, async |app: &TestApp| {
         0
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM funds f WHERE f.committed_pence <> (SELECT COALESCE(SUM(amount_pence), 0) FROM fund_ledger l WHERE l.fund_id = f.id AND l.movement = 'commitment')").await,
+        app.count("SELECT COUNT(*) FROM funds f WHERE f.committed_pence <> (SELECT COALESCE(SUM(CASE WHEN l.movement = 'commitment' THEN amount_pence ELSE -amount_pence END), 0) FROM fund_ledger l WHERE l.fund_id = f.id AND l.movement IN ('commitment', 'decommitment', 'repayment'))").await,
         0,
-        "the ledger's commitments equal each fund's committed"
+        "the ledger's commitments, less what was released or repaid, equal each fund's committed"
     );
     // Each scale round's awards fit its envelope; the newest is in assessment with every
     // bid scored by every assessor.
