@@ -115,9 +115,11 @@ test('a scheme sends returns and evidence; the commissioner pays, watches its st
   await seedbed.settled(/^Tranche 2: /);
   await expect(page.getByRole('link', { name: 'Enter the payment reference, like BACS-20261205-001' })).toBeVisible();
   await page.getByLabel('Payment reference').fill('BACS-20261205-002');
+  // The date paid is offered as today; the payer keeps it.
+  await expect(page.getByRole('group', { name: 'Date paid' }).getByLabel('Year')).not.toHaveValue('');
   await page.getByRole('button', { name: 'Record the payment' }).click();
   await seedbed.settled(organisation);
-  await expect(page.getByText(/Tranche 2 paid: £[0-9,.]+ \(reference BACS-20261205-002\)/)).toBeVisible();
+  await expect(page.getByText(/Tranche 2 paid: £[0-9,.]+ on \d{1,2} \w+ \d{4} \(reference BACS-20261205-002\)/)).toBeVisible();
   expect(await mailFromOutbox(owner, 'Tranche 2 of')).toContain('has been paid');
   for (const n of [4, 5]) {
     await page.getByRole('link', { name: `Review return ${n}` }).click();
