@@ -5,7 +5,7 @@ pub mod jobs;
 pub mod mail;
 pub mod routes;
 pub mod serve;
-use routes::{bid_files, exports, files, open_data, scheme_files};
+use routes::{bid_files, exports, files, fund_exports, open_data, scheme_files};
 use serve::{forms, headers, sessions};
 pub use serve::{serve, serve_with, Timeouts, SHUTDOWN_GRACE};
 
@@ -177,15 +177,15 @@ fn file_routes() -> Vec<(&'static str, axum::routing::MethodRouter<ServerState>)
         ("/audit-trail.csv", axum::routing::get(exports::audit_csv)),
         (
             "/fund/pooled-funds/{year}/statement.csv",
-            axum::routing::get(exports::fund_statement_csv),
+            axum::routing::get(fund_exports::fund_statement_csv),
         ),
         (
             "/fund/pooled-funds/{year}/ledger.csv",
-            axum::routing::get(exports::fund_ledger_csv),
+            axum::routing::get(fund_exports::fund_ledger_csv),
         ),
         (
             "/fund/pooled-funds/{year}/partners/{partner}/payments.csv",
-            axum::routing::get(exports::partner_payments_csv),
+            axum::routing::get(fund_exports::partner_payments_csv),
         ),
         (
             "/open-data/360giving.json",

@@ -3,6 +3,7 @@
 pub mod bid_files;
 pub mod exports;
 pub mod files;
+pub mod fund_exports;
 pub mod open_data;
 pub mod scheme_files;
 pub mod streaming;

@@ -5,8 +5,10 @@
 //! PostgreSQL re-checks the condition on the locked row): reserved + committed never exceed
 //! the agreed value, whatever runs at the same time (`movements`).
 mod movements;
+mod scheme_money;
 use crate::domain::fund::{FinancialYear, LedgerRefusal, Movement, Totals};
 pub use movements::*;
+pub use scheme_money::*;
 
 /// Why a movement on the ledger was not made: the rule refused it, or the database failed.
 #[derive(Debug, thiserror::Error)]

@@ -5,6 +5,7 @@ mod assessment;
 mod catalogue;
 pub(crate) mod common;
 pub(crate) mod funding;
+mod scheme_changes;
 pub(crate) mod schemes;
 
 use app::domain::roles::Role;

@@ -1,0 +1,88 @@
+//! The demo's schemes that do not run as planned: Befriend Grimsby's payments suspended
+//! while a support plan runs, and Step Forward Chiropody asked to repay money. Each goes
+//! through the use case a commissioner's form calls (their letters are not sent).
+use anyhow::anyhow;
+use chrono::{Datelike, Months, NaiveDate};
+use sqlx::AnyPool;
+
+/// The demo commissioner, as the service layer sees a signed-in person.
+async fn as_actor(pool: &AnyPool, actor: i64) -> anyhow::Result<app::service::Actor> {
+    let (user, roles) = app::db::users::by_id_with_roles(pool, actor)
+        .await?
+        .ok_or_else(|| anyhow!("demo commissioner missing"))?;
+    Ok(app::service::Actor {
+        id: user.id,
+        full_name: user.full_name,
+        email: user.email,
+        roles,
+    })
+}
+
+async fn scheme_of(pool: &AnyPool, organisation: &str) -> anyhow::Result<i64> {
+    let id = sqlx::query_scalar(
+        "SELECT s.id FROM schemes s JOIN organisations o ON o.id = s.organisation_id WHERE o.name = $1",
+    )
+    .bind(organisation)
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+/// Step Forward Chiropody sold a foot-care chair the seed grant bought when its clinic
+/// moved: it is asked to repay £1,200 within two months and has repaid £400 so far.
+pub(super) async fn claw_back_chiropody(
+    pool: &AnyPool,
+    actor: i64,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let scheme = scheme_of(pool, "Step Forward Chiropody CIC").await?;
+    let commissioner = as_actor(pool, actor).await?;
+    let state = super::common::offline_state(pool);
+    let due = today.checked_add_months(Months::new(2)).unwrap_or(today);
+    let form = app::domain::monitoring::ClawbackForm {
+        amount: "1200".into(),
+        reason: "A foot-care chair bought with the seed grant was sold for £1,200 when the clinic moved; equipment the grant paid for must be used for the service or its value repaid.".into(),
+        due_day: due.day().to_string(),
+        due_month: due.month().to_string(),
+        due_year: due.year().to_string(),
+    };
+    let ctx = state.ctx();
+    let asked = app::service::schemes::raise_clawback(ctx, &commissioner, scheme, &form)
+        .await
+        .map_err(|e| anyhow!("demo clawback refused: {e}"))?;
+    let repayment = app::domain::monitoring::RepaymentForm {
+        amount: "400".into(),
+        reference: "REC-SFC-001".into(),
+        received_day: today.day().to_string(),
+        received_month: today.month().to_string(),
+        received_year: today.year().to_string(),
+    };
+    app::service::schemes::record_repayment(ctx, &commissioner, scheme, asked.value, &repayment)
+        .await
+        .map_err(|e| anyhow!("demo repayment refused: {e}"))?;
+    Ok(())
+}
+
+/// Befriend Grimsby is behind its plan: its payments are suspended while a support plan
+/// runs, through the same use case a commissioner's form calls (its letters are not sent).
+pub(super) async fn suspend_befriending(
+    pool: &AnyPool,
+    actor: i64,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let scheme = scheme_of(pool, "Befriend Grimsby").await?;
+    let commissioner = as_actor(pool, actor).await?;
+    let review = today.checked_add_months(Months::new(2)).unwrap_or(today);
+    let form = app::domain::monitoring::SuspensionForm {
+        reason: "Charges and donations are well behind the plan and the volunteer coordinator has left; the last two returns show dependency above plan.".into(),
+        plan: "The support organisation's adviser meets the trustees every fortnight to recruit a new coordinator and set up a donations page; the next two returns are reviewed together.".into(),
+        review_day: review.day().to_string(),
+        review_month: review.month().to_string(),
+        review_year: review.year().to_string(),
+    };
+    let state = super::common::offline_state(pool);
+    app::service::schemes::suspend(state.ctx(), &commissioner, scheme, &form)
+        .await
+        .map_err(|e| anyhow!("demo suspension refused: {e}"))?;
+    Ok(())
+}
