@@ -223,7 +223,11 @@ run_backend() { # backend scale
   drive "Applicant's bid task list" "/bids/$bid" "$applicant"
   drive "Moderation ($(grep -o '[0-9]* bids' <<<"$load_line" | head -1) in all)" "$moderation" "$commissioner"
   drive "Portfolio (funded schemes)" "/fund/schemes" "$commissioner"
-  drive "360Giving JSON" "/open-data/360giving.json"
+  # A financial year's file: the middle one of those the register lists (a whole year of
+  # awards at every N; the newest and oldest years are partly covered by the data).
+  local year_file; year_file=$("${CURL[@]}" -fsS "$BASE/awards" | grep -o '/open-data/360giving/[0-9-]*\.json' | awk '{ f[NR] = $0 } END { print f[int((NR + 1) / 2)] }')
+  drive "360Giving JSON (one financial year)" "$year_file"
+  drive "360Giving JSON (every grant)" "/open-data/360giving.json"
   if [ "$backend" = sqlite ] && [ "$scale" = "$SCALE" ]; then
     "${CURL[@]}" -fsS -H "Cookie: $applicant" "$BASE/bids/$bid" > "$WORK/tasklist.html"
   fi

@@ -192,6 +192,10 @@ fn file_routes() -> Vec<(&'static str, axum::routing::MethodRouter<ServerState>)
             axum::routing::get(open_data::grants_json),
         ),
         (
+            "/open-data/360giving/{file}",
+            axum::routing::get(open_data::grants_json_for_year),
+        ),
+        (
             "/open-data/360giving.csv",
             axum::routing::get(open_data::grants_csv),
         ),

@@ -45,6 +45,8 @@ pub struct RegisterData {
     pub page: i64,
     pub pages: i64,
     pub years: Vec<String>,
+    /// Each financial year with awards, newest first: its 360Giving file and its label.
+    pub open_data_years: Vec<(String, String)>,
     pub rounds: Vec<(i64, String)>,
     pub gaps: Vec<(i64, String)>,
 }
@@ -132,6 +134,14 @@ pub async fn award_register(
         page,
         pages: (total + REGISTER_PAGE_SIZE - 1) / REGISTER_PAGE_SIZE,
         years: choices.years.iter().map(i32::to_string).collect(),
+        open_data_years: choices
+            .financial_years
+            .iter()
+            .map(|&y| {
+                let file = crate::domain::opendata::year_file(y);
+                (format!("/open-data/360giving/{file}"), y.label())
+            })
+            .collect(),
         rounds: choices.rounds.into_iter().map(choice).collect(),
         gaps: choices.gaps.into_iter().map(choice).collect(),
     })

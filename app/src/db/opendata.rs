@@ -1,5 +1,6 @@
 //! Awards for open data: every funded scheme with what 360Giving needs, read as a stream.
 use super::types::Flag;
+use crate::domain::fund::FinancialYear;
 use crate::domain::money::Pence;
 use crate::domain::opendata::{Award, Funder};
 use crate::domain::round::LegalForm;
@@ -25,6 +26,42 @@ pub const AWARDS_SQL: &str = concat!(
     awards_select!(),
     " WHERE s.status <> 'turned_down' ORDER BY s.id"
 );
+
+/// Every award (`None`) or those awarded in one financial year, oldest first: the
+/// 360Giving package's grants.
+pub async fn awards(
+    pool: &AnyPool,
+    year: Option<FinancialYear>,
+) -> Result<Vec<Award>, sqlx::Error> {
+    let rows = match year {
+        None => sqlx::query(AWARDS_SQL).fetch_all(pool).await?,
+        Some(year) => {
+            // Stored times are UTC and an award is dated by its UK day: read a day either
+            // side, then keep exactly the year's.
+            let day = |d: Option<NaiveDate>, by: i64| {
+                d.map(|d| Day(d + chrono::Duration::days(by)).to_db())
+                    .unwrap_or_default()
+            };
+            let first = day(year.starts(), -1);
+            let next = day(FinancialYear(year.0 + 1).starts(), 1);
+            sqlx::query(&format!(
+                "{} WHERE s.status <> 'turned_down' AND {AWARDED} >= $1 AND {AWARDED} < $2 ORDER BY s.id",
+                awards_select!()
+            ))
+            .bind(first)
+            .bind(next)
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    let awards = rows.iter().map(award_from_row);
+    awards
+        .filter(|a| match (a, year) {
+            (Ok(a), Some(y)) => FinancialYear::containing(a.award_date) == y,
+            _ => true,
+        })
+        .collect()
+}
 
 /// When an award was made: decided, or its scheme's start if that was earlier (stored
 /// times and dates both sort as text, so the earlier is the smaller).
@@ -122,6 +159,8 @@ pub struct Choice {
 #[derive(Debug, Clone)]
 pub struct RegisterChoices {
     pub years: Vec<i32>,
+    /// The financial years awards were made in, newest first (each has an open data file).
+    pub financial_years: Vec<FinancialYear>,
     pub rounds: Vec<Choice>,
     pub gaps: Vec<Choice>,
 }
@@ -140,8 +179,16 @@ pub async fn register_filters(pool: &AnyPool) -> Result<RegisterChoices, sqlx::E
         .collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
+    let mut financial_years: Vec<FinancialYear> = awarded
+        .iter()
+        .filter_map(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
+        .map(FinancialYear::containing)
+        .collect();
+    financial_years.sort_unstable_by(|a, b| b.cmp(a));
+    financial_years.dedup();
     Ok(RegisterChoices {
         years,
+        financial_years,
         rounds: sqlx::query_as(
             "SELECT DISTINCT r.id, r.title FROM rounds r JOIN schemes s ON s.round_id = r.id ORDER BY r.id DESC",
         )

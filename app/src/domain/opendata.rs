@@ -1,10 +1,27 @@
 //! 360Giving open data: identifiers for grants and organisations, one award as a 360Giving
 //! grant (standard 1.4), and the same grant as a spreadsheet row with the standard's column
 //! titles.
+use super::fund::FinancialYear;
 use super::money::Pence;
 use super::round::LegalForm;
 use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value};
+
+/// A financial year's 360Giving file: `2025-26.json` (the year's first April and the
+/// next year's last two digits, as the registry's publishers name their files).
+pub fn year_file(year: FinancialYear) -> String {
+    format!("{}-{:02}.json", year.0, (year.0 + 1).rem_euclid(100))
+}
+
+/// The financial year a file name like `2025-26.json` names; `None` for anything else.
+pub fn parse_year_file(name: &str) -> Option<FinancialYear> {
+    let (first, next) = name.strip_suffix(".json")?.split_once('-')?;
+    if first.len() != 4 || next.len() != 2 || !next.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year = FinancialYear(first.parse().ok()?);
+    (year_file(year) == name).then_some(year)
+}
 
 /// `360G-<prefix>-<id>`: hyphens only, never a slash.
 pub fn grant_identifier(prefix: &str, scheme_id: i64) -> String {
@@ -188,10 +205,22 @@ pub fn amount_number(p: Pence) -> Value {
 
 /// The package around the grants: everything before the first grant and after the last,
 /// so the grants can be streamed between them.
-pub fn package_parts(publisher: &str, publisher_site: &str, modified: &str) -> (String, String) {
+pub fn package_parts(
+    publisher: &str,
+    publisher_site: &str,
+    modified: &str,
+    year: Option<FinancialYear>,
+) -> (String, String) {
+    let title = match year {
+        Some(y) => format!(
+            "{publisher}: grants awarded in the financial year {}",
+            y.label()
+        ),
+        None => format!("{publisher}: grants awarded"),
+    };
     let head = json!({
         "version": "1.4",
-        "title": format!("{publisher}: grants awarded"),
+        "title": title,
         "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
         "modified": modified,
         "publisher": {"name": publisher, "website": publisher_site},
@@ -289,6 +318,27 @@ pub fn csv_row(a: &Award, prefix: &str, funders: &[Funder], data_source: &str) -
 #[cfg(test)]
 mod tests {
     #[test]
+    fn a_financial_years_file_is_named_by_its_two_calendar_years() {
+        use super::{parse_year_file, year_file, FinancialYear};
+        assert_eq!(year_file(FinancialYear(2025)), "2025-26.json");
+        assert_eq!(year_file(FinancialYear(1999)), "1999-00.json");
+        assert_eq!(parse_year_file("2025-26.json"), Some(FinancialYear(2025)));
+        assert_eq!(parse_year_file("1999-00.json"), Some(FinancialYear(1999)));
+        for bad in [
+            "2025-27.json",
+            "2025-26",
+            "2025.json",
+            "25-26.json",
+            "2025-2026.json",
+            "abcd-26.json",
+            "+202-03.json",
+            "",
+        ] {
+            assert_eq!(parse_year_file(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn org_identifiers_follow_org_id_guide() {
         use super::parse_org_identifier as parse;
         assert_eq!(parse("id", " GB-LAE-NEL ").unwrap(), "GB-LAE-NEL");
@@ -376,7 +426,7 @@ mod tests {
     fn amounts_are_plain_numbers_and_the_package_wraps_the_grants() {
         assert_eq!(amount_number(Pence(2_400_000)).to_string(), "24000");
         assert_eq!(amount_number(Pence(1_250_050)).to_string(), "12500.5");
-        let (open, close) = package_parts("Board", "https://x", "2026-11-26T10:00:00Z");
+        let (open, close) = package_parts("Board", "https://x", "2026-11-26T10:00:00Z", None);
         let whole: Value = serde_json::from_str(&format!("{open}{{\"id\":\"a\"}}{close}")).unwrap();
         assert_eq!(whole["grants"][0]["id"], "a");
         assert_eq!(whole["publisher"]["name"], "Board");

@@ -625,6 +625,12 @@ pub const FILE_ROUTES: &[FileRoute] = &[
         Public,
     ),
     file(
+        "/open-data/360giving/{file}",
+        "GET",
+        "/open-data/360giving/2025-26.json",
+        Public,
+    ),
+    file(
         "/open-data/360giving.csv",
         "GET",
         "/open-data/360giving.csv",

@@ -184,3 +184,80 @@ both_backends!(
         assert!(names.contains(&"Befriend Grimsby".to_string()));
     }
 );
+
+both_backends!(
+    each_financial_year_has_its_own_360giving_file,
+    async |app: &TestApp| {
+        server::cli::demo::load(&app.pool).await.unwrap();
+        let client = new_client();
+        let fetch = |path: String| {
+            let client = client.clone();
+            async move {
+                let res = client.get(app.url(&path)).send().await.unwrap();
+                (res.status().as_u16(), res.text().await.unwrap())
+            }
+        };
+        let (_, whole) = fetch("/open-data/360giving.json".into()).await;
+        let whole: serde_json::Value = serde_json::from_str(&whole).unwrap();
+        let mut every: Vec<String> = whole["grants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["id"].as_str().unwrap().to_string())
+            .collect();
+        every.sort();
+
+        // The register lists a file for each financial year with awards.
+        let (_, register, _) = app.get(&client, "/awards").await;
+        assert!(register.contains("Open data for each financial year"));
+        let links: Vec<String> = register
+            .match_indices("/open-data/360giving/")
+            .map(|(i, _)| {
+                let rest = &register[i..];
+                rest[..rest.find(".json").unwrap() + 5].to_string()
+            })
+            .collect();
+        assert!(!links.is_empty(), "{register}");
+        let v = validator();
+        let mut seen = Vec::new();
+        for link in &links {
+            let (status, text) = fetch(link.clone()).await;
+            assert_eq!(status, 200, "{link}");
+            let package: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert!(v.is_valid(&package), "{link} validates");
+            let first: i32 = link["/open-data/360giving/".len()..][..4].parse().unwrap();
+            let (starts, ends) = (format!("{first}-04-01"), format!("{}-03-31", first + 1));
+            assert!(package["title"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("{first} to {}", first + 1)));
+            let grants = package["grants"].as_array().unwrap();
+            assert!(!grants.is_empty(), "a listed year has awards: {link}");
+            for g in grants {
+                let day = g["awardDate"].as_str().unwrap();
+                assert!(
+                    starts.as_str() <= day && day <= ends.as_str(),
+                    "{day} in {link}"
+                );
+                seen.push(g["id"].as_str().unwrap().to_string());
+            }
+        }
+        seen.sort();
+        assert_eq!(seen, every, "each grant is in exactly one year's file");
+
+        // The standard has no empty package: a year without awards has no file, and
+        // nothing else is a file either.
+        let (status, text) = fetch("/open-data/360giving/2001-02.json".into()).await;
+        assert_eq!(status, 404);
+        assert!(text.contains("No grants were awarded in that financial year"));
+        for bad in [
+            "2025-27.json",
+            "2025.json",
+            "latest.json",
+            "..%2F360giving.json",
+        ] {
+            let (status, _) = fetch(format!("/open-data/360giving/{bad}")).await;
+            assert_eq!(status, 404, "{bad}");
+        }
+    }
+);

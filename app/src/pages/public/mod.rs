@@ -193,6 +193,20 @@ pub fn AwardsPage() -> impl IntoView {
                                 <button type="submit" class="govuk-button govuk-button--secondary">"Filter"</button>
                             </form>
                             <p class="govuk-body"><a class="govuk-link" href=csv rel="external" download="">"Download these awards (CSV)"</a></p>
+                            {(!d.open_data_years.is_empty()).then(|| {
+                                let files = d.open_data_years.iter().map(|(href, label)| view! {
+                                    <li><a class="govuk-link" href=href.clone() rel="external">{format!("Grants awarded in {label} (360Giving JSON)")}</a></li>
+                                }).collect_view();
+                                view! {
+                                    <details class="govuk-details">
+                                        <summary class="govuk-details__summary"><span class="govuk-details__summary-text">"Open data for each financial year"</span></summary>
+                                        <div class="govuk-details__text">
+                                            <p class="govuk-body">"One 360Giving file per financial year (1 April to 31 March), by the date each grant was awarded."</p>
+                                            <ul class="govuk-list">{files}</ul>
+                                        </div>
+                                    </details>
+                                }
+                            })}
                             <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Awards (scrolls sideways)">
                                 <DataTable caption=count headings=vec!["Organisation", "Round", "Purpose", "Amount", "Awarded", "Status"] numeric=vec![3]>
                                     {rows}

@@ -202,9 +202,11 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
         let opens = if newest {
             today - Duration::weeks(8)
         } else {
-            // Four months apart up to ten rounds; more rounds share the same years (N = 10:
-            // about three a month over six and a half years).
-            let back = 40 + 40 * (scale.rounds - 2 - r) / scale.rounds.max(10);
+            // Four months apart, three a year, whatever N: ten times the history is ten
+            // times the years (N = 1: ten rounds over three years; N = 10: a hundred over
+            // thirty-three), as a fund's would be, so that a year's awards are as many at
+            // every N (its 360Giving file, its pooled fund).
+            let back = 40 + 4 * (scale.rounds - 2 - r);
             today
                 .checked_sub_months(Months::new(back as u32))
                 .unwrap_or(today)
