@@ -28,13 +28,13 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
         .fetch_one(pool)
         .await
         .unwrap();
-    let measures: Vec<(i64, String)> = {
+    let measures: Vec<(i64, String, app::domain::monitoring::MeasureUnit)> = {
         let mut conn = pool.acquire().await.unwrap();
         app::db::measures::measures(&mut conn, round)
             .await
             .unwrap()
             .into_iter()
-            .map(|m| (m.id, m.name))
+            .map(|m| (m.id, m.name, m.unit))
             .collect()
     };
     let start = chrono::NaiveDate::from_ymd_opt(2023, 4, 1).unwrap();
@@ -105,7 +105,7 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
             form.money
                 .insert("charges".into(), (3000 + i * 300).to_string());
             form.money.insert("donations".into(), "800".into());
-            for (id, _) in &measures {
+            for (id, _, _) in &measures {
                 form.measures
                     .insert(id.to_string(), (10 + i + n % 5).to_string());
             }

@@ -9,6 +9,7 @@ mod fault;
 mod fund;
 mod instances;
 mod interviews;
+mod measures;
 mod opendata;
 mod organisations;
 mod payments;

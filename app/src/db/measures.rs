@@ -1,6 +1,6 @@
 //! A round's monitoring measures and the unit costs that value its outcomes (cost avoided).
 use crate::domain::money::Pence;
-use crate::domain::monitoring::{MeasureKind, UnitCost};
+use crate::domain::monitoring::{MeasureKind, MeasureUnit, UnitCost};
 use crate::domain::time::{Day, UtcTime};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, FromRow, Row};
@@ -10,6 +10,8 @@ pub struct MeasureRow {
     pub id: i64,
     pub kind: MeasureKind,
     pub name: String,
+    /// How it is counted (and so how its values are stored).
+    pub unit: MeasureUnit,
     /// How to count it ("" if none given).
     pub guidance: String,
     /// The unit cost that values this measure's outcomes, if any.
@@ -33,6 +35,8 @@ struct MeasureRecord {
     #[sqlx(try_from = "String")]
     kind: MeasureKind,
     name: String,
+    #[sqlx(try_from = "String")]
+    counted_as: MeasureUnit,
     guidance: String,
     unit_cost_id: Option<i64>,
     cost_name: Option<String>,
@@ -47,6 +51,7 @@ impl From<MeasureRecord> for MeasureRow {
             id: r.id,
             kind: r.kind,
             name: r.name,
+            unit: r.counted_as,
             guidance: r.guidance,
             valued_by: r.unit_cost_id.map(|unit_cost_id| ValuedBy {
                 unit_cost_id,
@@ -64,7 +69,7 @@ pub async fn measures(
     round_id: i64,
 ) -> Result<Vec<MeasureRow>, sqlx::Error> {
     let rows: Vec<MeasureRecord> = sqlx::query_as(
-        "SELECT m.id, m.kind, m.name, m.guidance, m.unit_cost_id, u.name AS cost_name, u.unit, u.cost_pence, m.attribution_bp
+        "SELECT m.id, m.kind, m.name, m.counted_as, m.guidance, m.unit_cost_id, u.name AS cost_name, u.unit, u.cost_pence, m.attribution_bp
          FROM round_measures m LEFT JOIN unit_costs u ON u.id = m.unit_cost_id WHERE m.round_id = $1 ORDER BY m.position, m.id",
     )
     .bind(round_id)
@@ -79,8 +84,8 @@ pub async fn add_measure(
     m: &crate::domain::monitoring::Measure,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO round_measures (round_id, kind, name, unit_cost_id, attribution_bp, guidance, position)
-         VALUES ($1, $2, $3, $4, $5, $6, (SELECT CAST(COALESCE(MAX(position), 0) + 1 AS BIGINT) FROM round_measures WHERE round_id = $1))
+        "INSERT INTO round_measures (round_id, kind, name, unit_cost_id, attribution_bp, guidance, counted_as, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT CAST(COALESCE(MAX(position), 0) + 1 AS BIGINT) FROM round_measures WHERE round_id = $1))
          RETURNING id",
     )
     .bind(round_id)
@@ -89,6 +94,7 @@ pub async fn add_measure(
     .bind(m.cost.map(|c| c.0))
     .bind(m.cost.map(|c| c.1))
     .bind(&m.guidance)
+    .bind(m.unit.code())
     .fetch_one(conn)
     .await
 }

@@ -81,10 +81,10 @@ pub async fn save(
     let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
     let r = return_of(ctx, &scheme, return_id).await?;
     let mut conn = ctx.pool.acquire().await?;
-    let measures: Vec<(i64, String)> = db::measures::measures(&mut conn, scheme.round_id)
+    let measures: Vec<_> = db::measures::measures(&mut conn, scheme.round_id)
         .await?
         .into_iter()
-        .map(|mr| (mr.id, mr.name))
+        .map(|mr| (mr.id, mr.name, mr.unit))
         .collect();
     drop(conn);
     if !scheme.status.running() || !r.status.open() {

@@ -84,7 +84,7 @@ pub(crate) async fn tranche_ids(app: &TestApp, scheme_id: i64) -> Vec<i64> {
         .collect()
 }
 
-async fn return_ids(app: &TestApp, scheme_id: i64) -> Vec<i64> {
+pub(crate) async fn return_ids(app: &TestApp, scheme_id: i64) -> Vec<i64> {
     sqlx::query("SELECT id FROM returns WHERE scheme_id = $1 ORDER BY position")
         .bind(scheme_id)
         .fetch_all(&app.pool)

@@ -1,7 +1,7 @@
 //! Commissioners: the unit-cost table behind the cost-avoided estimates, and each round's
 //! monitoring measures.
 use crate::domain::money::Pence;
-use crate::domain::monitoring::{MeasureForm, MeasureKind, UnitCostForm};
+use crate::domain::monitoring::{MeasureForm, MeasureKind, MeasureUnit, UnitCostForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -93,6 +93,7 @@ pub struct MeasureLine {
     pub id: i64,
     pub kind: MeasureKind,
     pub name: String,
+    pub unit: MeasureUnit,
     /// How to count it ("" if none given).
     #[serde(default)]
     pub guidance: String,
@@ -127,6 +128,7 @@ pub async fn round_measures(round_id: i64) -> Result<MeasuresData, AppError> {
                 id: mr.id,
                 kind: mr.kind,
                 name: mr.name,
+                unit: mr.unit,
                 guidance: mr.guidance,
                 valued: mr.valued_by.map(|v| {
                     format!(

@@ -1,6 +1,6 @@
 //! Monitoring returns: the organisation fills one in (draft, then send), a commissioner
 //! accepts it or asks for changes with a comment.
-use crate::domain::monitoring::{Figures, MeasureKind, ReturnForm, ReturnStatus};
+use crate::domain::monitoring::{Figures, MeasureKind, MeasureUnit, ReturnForm, ReturnStatus};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,8 @@ pub struct MeasureView {
     pub id: i64,
     pub kind: MeasureKind,
     pub name: String,
+    /// How it is counted: how `value` is stored, typed and shown.
+    pub unit: MeasureUnit,
     /// How to count it ("" if none given).
     #[serde(default)]
     pub guidance: String,
@@ -100,6 +102,7 @@ pub async fn monitoring_return(scheme_id: i64, return_id: i64) -> Result<ReturnP
                 id: mr.id,
                 kind: mr.kind,
                 name: mr.name.clone(),
+                unit: mr.unit,
                 guidance: mr.guidance.clone(),
                 value: values
                     .iter()

@@ -18,7 +18,7 @@ pub struct ReturnForm {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReturnContent {
     pub figures: Figures,
-    /// (measure id, value)
+    /// (measure id, value in the measure's stored steps: see `MeasureUnit`)
     pub measures: Vec<(i64, i64)>,
     pub narrative: String,
     pub risks: String,
@@ -47,11 +47,11 @@ pub fn money_label(key: &str) -> String {
 }
 
 impl ReturnForm {
-    /// `measures` are the round's (id, name). `complete`: sending it, so every figure is
+    /// `measures` are the round's (id, name, how it is counted). `complete`: sending it, so every figure is
     /// required; a draft keeps what is there and checks only what was typed.
     pub fn parse(
         &self,
-        measures: &[(i64, String)],
+        measures: &[(i64, String, MeasureUnit)],
         complete: bool,
     ) -> Result<ReturnContent, Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -78,28 +78,29 @@ impl ReturnForm {
             }
         }
         let mut values = Vec::new();
-        for (id, name) in measures {
+        for (id, name, unit) in measures {
             let field = measure_field(*id);
-            let text: String = self
+            let text = self
                 .measures
                 .get(&id.to_string())
-                .map(|s| s.trim().chars().filter(|c| *c != ',').collect())
+                .map(|s| s.trim())
                 .unwrap_or_default();
             if text.is_empty() {
                 if complete {
+                    let what = match unit {
+                        MeasureUnit::Percent => "percentage",
+                        _ => "number",
+                    };
                     errors.push(FieldError::new(
                         &field,
-                        format!("Enter the number for {}", name.to_lowercase()),
+                        format!("Enter the {what} for {}", name.to_lowercase()),
                     ));
                 }
                 continue;
             }
-            match text.parse::<i64>() {
-                Ok(n) if (0..=100_000_000).contains(&n) => values.push((*id, n)),
-                _ => errors.push(FieldError::new(
-                    &field,
-                    format!("{name} must be a whole number, 0 or more, like 120"),
-                )),
+            match unit.parse_value(&field, name, text) {
+                Ok(n) => values.push((*id, n)),
+                Err(e) => errors.push(e),
             }
         }
         let narrative = if complete {
@@ -141,6 +142,8 @@ impl ReturnForm {
 pub struct MeasureForm {
     pub kind: String,
     pub name: String,
+    /// How it is counted (a `MeasureUnit` code).
+    pub unit: String,
     /// How to count it (optional).
     pub guidance: String,
     pub unit_cost_id: String,
@@ -151,6 +154,7 @@ pub struct MeasureForm {
 pub struct Measure {
     pub kind: MeasureKind,
     pub name: String,
+    pub unit: MeasureUnit,
     /// How to count it, for the people filling in returns ("" if none given).
     pub guidance: String,
     /// (unit cost id, attribution in basis points)
@@ -176,6 +180,13 @@ impl MeasureForm {
         )
         .map_err(|e| errors.push(e))
         .ok();
+        // Not chosen: a whole number, as every measure was before the choice was offered.
+        let unit = match self.unit.trim() {
+            "" => Some(MeasureUnit::Count),
+            code => MeasureUnit::parse("unit", code, "Select how it is counted")
+                .map_err(|e| errors.push(e))
+                .ok(),
+        };
         let guidance = optional_text("guidance", &self.guidance, 600, "How to count it")
             .map_err(|e| errors.push(e))
             .unwrap_or_default();
@@ -197,6 +208,11 @@ impl MeasureForm {
                             "unit_cost_id",
                             "Only an outcome measure can be valued by a unit cost",
                         ));
+                    } else if unit.is_some_and(|u| u != MeasureUnit::Count) {
+                        errors.push(FieldError::new(
+                            "unit_cost_id",
+                            "Only a measure counted in whole numbers can be valued by a unit cost (a unit cost prices each one)",
+                        ));
                     }
                     match parse_attribution("attribution", &self.attribution) {
                         Ok(bp) => cost = Some((id, bp)),
@@ -210,10 +226,11 @@ impl MeasureForm {
                 "Select the unit cost the share credited to the scheme applies to",
             ));
         }
-        match (kind, name, errors.is_empty()) {
-            (Some(kind), Some(name), true) => Ok(Measure {
+        match (kind, name, unit, errors.is_empty()) {
+            (Some(kind), Some(name), Some(unit), true) => Ok(Measure {
                 kind,
                 name,
+                unit,
                 guidance,
                 cost,
             }),

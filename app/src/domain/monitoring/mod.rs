@@ -13,10 +13,12 @@ use std::collections::BTreeMap;
 mod clawback;
 mod ending;
 mod forms;
+mod measure_unit;
 mod payment;
 pub use clawback::*;
 pub use ending::*;
 pub use forms::*;
+pub use measure_unit::*;
 pub use payment::*;
 #[cfg(test)]
 mod tests;

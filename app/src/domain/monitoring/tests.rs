@@ -171,7 +171,7 @@ fn cost_avoided_is_exact_to_the_penny() {
 
 #[test]
 fn a_return_needs_every_figure_when_sent() {
-    let measures = vec![(7, "People supported".to_string())];
+    let measures = vec![(7, "People supported".to_string(), MeasureUnit::Count)];
     let empty = ReturnForm::default();
     assert!(
         empty.parse(&measures, false).is_ok(),
@@ -203,6 +203,22 @@ fn a_return_needs_every_figure_when_sent() {
         errors[1].message,
         "People supported must be a whole number, 0 or more, like 120"
     );
+    // A percentage measure takes decimals and a % sign, and says so when it is wrong.
+    let survey = vec![(8, "Carers satisfied".to_string(), MeasureUnit::Percent)];
+    let mut form = ReturnForm::default();
+    form.measures.insert("8".into(), "94.5%".into());
+    assert_eq!(
+        form.parse(&survey, false).unwrap().measures,
+        vec![(8, 9450)]
+    );
+    form.measures.insert("8".into(), "140".into());
+    assert!(form.parse(&survey, false).unwrap_err()[0]
+        .message
+        .contains("from 0 to 100"));
+    let errors = ReturnForm::default().parse(&survey, true).unwrap_err();
+    assert!(errors
+        .iter()
+        .any(|e| e.message == "Enter the percentage for carers satisfied"));
 }
 
 #[test]
@@ -210,6 +226,7 @@ fn measures_and_unit_costs_parse() {
     let m = MeasureForm {
         kind: "outcome".into(),
         name: "Falls avoided".into(),
+        unit: String::new(),
         unit_cost_id: "3".into(),
         attribution: "25".into(),
         guidance: "  Count each regular user who had no fall this period.  ".into(),
@@ -232,6 +249,30 @@ fn measures_and_unit_costs_parse() {
     assert_eq!(
         activity.parse(&[3]).unwrap_err()[0].message,
         "Only an outcome measure can be valued by a unit cost"
+    );
+    // Not chosen is a whole number; a unit cost prices whole ones only.
+    assert_eq!(m.parse(&[3]).unwrap().unit, MeasureUnit::Count);
+    let survey = MeasureForm {
+        name: "Carers satisfied with the service".into(),
+        unit: "percent".into(),
+        ..m.clone()
+    };
+    assert!(survey.parse(&[3]).unwrap_err()[0]
+        .message
+        .starts_with("Only a measure counted in whole numbers"));
+    let survey = MeasureForm {
+        unit_cost_id: String::new(),
+        attribution: String::new(),
+        ..survey
+    };
+    assert_eq!(survey.parse(&[3]).unwrap().unit, MeasureUnit::Percent);
+    let odd = MeasureForm {
+        unit: "furlongs".into(),
+        ..m.clone()
+    };
+    assert_eq!(
+        odd.parse(&[3]).unwrap_err()[0].message,
+        "Select how it is counted"
     );
     let u = UnitCostForm {
         name: "A week of residential care".into(),

@@ -259,6 +259,7 @@ fn measures_view(stored: FlashedForm, m: MeasuresData) -> impl IntoView {
                     {(!x.guidance.is_empty()).then(|| view! { <span class="govuk-hint govuk-!-margin-0">{x.guidance.clone()}</span> })}
                 </td>
                 <td class="govuk-table__cell">{x.kind.label()}</td>
+                <td class="govuk-table__cell">{x.unit.short()}</td>
                 <td class="govuk-table__cell">{x.valued.clone().unwrap_or_else(|| "Not valued".into())}</td>
                 <td class="govuk-table__cell">
                     <SmallForm action=remove fields=vec![("round_id", m.round_id.to_string()), ("measure_id", x.id.to_string())] text="Remove" hidden_context=x.name.clone()/>
@@ -277,14 +278,22 @@ fn measures_view(stored: FlashedForm, m: MeasuresData) -> impl IntoView {
                 .map(|(id, l)| Choice::new(id.to_string(), l.clone())),
         )
         .collect();
+    let units = crate::domain::monitoring::MeasureUnit::ALL
+        .iter()
+        .map(|u| Choice::new(u.code(), u.label()))
+        .collect();
+    // A whole number unless another was chosen.
+    let unit_value = Some(stored.value("unit"))
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "count".to_string());
     view! {
         <PageTitle text="Monitoring measures" errors=all_errors/>
         <BackLink href=format!("/fund/rounds/{}", m.round_id) text="Back to the round"/>
         <ErrorSummary errors=all_errors/>
         <span class="govuk-caption-l">{m.title.clone()}</span>
         <h1 class="govuk-heading-l">"Monitoring measures"</h1>
-        <p class="govuk-body">"What every scheme funded by this round counts in its monitoring returns: activity (people supported, appointments, meals, volunteer hours) and outcomes. An outcome can be valued by a unit cost, with the share of it credited to the scheme, to estimate the cost avoided."</p>
-        <DataTable caption="Measures" headings=vec!["Measure", "Kind", "Valued by", ""]>
+        <p class="govuk-body">"What every scheme funded by this round counts in its monitoring returns: activity (people supported, appointments, meals, volunteer hours) and outcomes, each a whole number, a number with decimals or a percentage (a survey's share of satisfied carers). An outcome counted in whole numbers can be valued by a unit cost, with the share of it credited to the scheme, to estimate the cost avoided."</p>
+        <DataTable caption="Measures" headings=vec!["Measure", "Kind", "Counted as", "Valued by", ""]>
             {rows}
         </DataTable>
         <h2 class="govuk-heading-m">"Add a measure"</h2>
@@ -292,6 +301,7 @@ fn measures_view(stored: FlashedForm, m: MeasuresData) -> impl IntoView {
             <input type="hidden" name="round_id" value=m.round_id.to_string()/>
             <Radios name="kind" legend="Kind of measure" choices=kinds value=stored.value("kind") error=errors.for_field("kind")/>
             <TextInput name="name" label="Name" hint="For example, People supported, or Falls avoided" value=stored.value("name") error=errors.for_field("name")/>
+            <Radios name="unit" legend="How it is counted" choices=units value=unit_value error=errors.for_field("unit")/>
             <Textarea name="guidance" label="How to count it (optional)" hint="Shown beside the measure on every monitoring return. For example: count a week for each person who, without the service, would have moved into a care home that week" rows=3 value=stored.value("guidance") error=errors.for_field("guidance")/>
             <Select name="unit_cost_id" label="Valued by (outcomes only, optional)" choices=costs value=stored.value("unit_cost_id") error=errors.for_field("unit_cost_id")/>
             <TextInput name="attribution" label="Share credited to the scheme, as a percentage" hint="For example, 25. Only with a unit cost" value=stored.value("attribution")

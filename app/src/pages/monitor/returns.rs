@@ -53,10 +53,14 @@ fn return_view(stored: FlashedForm, r: ReturnPage) -> impl IntoView {
                     .measures
                     .get(&m.id.to_string())
                     .cloned()
-                    .unwrap_or_else(|| m.value.map(|v| v.to_string()).unwrap_or_default());
+                    .unwrap_or_else(|| m.value.map(|v| m.unit.form_value(v)).unwrap_or_default());
+                let label = match m.unit {
+                    crate::domain::monitoring::MeasureUnit::Percent => format!("{} (%)", m.name),
+                    _ => m.name.clone(),
+                };
                 view! {
-                    <TextInput name=name.clone() label=m.name.clone() hint=m.guidance.clone() value=pick(&stored, &name, &saved)
-                        error=errors.for_name(name) width_class="govuk-input--width-10" inputmode="numeric"/>
+                    <TextInput name=name.clone() label=label hint=m.guidance.clone() value=pick(&stored, &name, &saved)
+                        error=errors.for_name(name) width_class="govuk-input--width-10" inputmode=m.unit.inputmode()/>
                 }
             })
             .collect_view()
@@ -109,7 +113,9 @@ fn return_view(stored: FlashedForm, r: ReturnPage) -> impl IntoView {
         for m in &r.measures {
             a.push(SummaryRow::new(
                 m.name.clone(),
-                m.value.map(|v| v.to_string()).unwrap_or_else(|| "–".into()),
+                m.value
+                    .map(|v| m.unit.display(v))
+                    .unwrap_or_else(|| "–".into()),
             ));
         }
         a.push(SummaryRow::new(

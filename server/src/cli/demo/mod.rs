@@ -5,6 +5,7 @@ mod assessment;
 mod catalogue;
 pub(crate) mod common;
 pub(crate) mod funding;
+mod measures;
 mod scheme_changes;
 pub(crate) mod schemes;
 

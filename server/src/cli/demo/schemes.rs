@@ -8,7 +8,7 @@ use super::common::{CHIROPODY_ROUND, MEALS_ROUND};
 use anyhow::{anyhow, Context};
 use app::domain::answers::{check_section, Answers, SectionContext};
 use app::domain::money::Pence;
-use app::domain::monitoring::{Measure, MeasureKind, ReturnContent, ReturnForm, UnitCostForm};
+use app::domain::monitoring::{ReturnContent, ReturnForm};
 use app::domain::organisation::OrganisationForm;
 use app::domain::round::{QuestionType, SectionKind};
 use app::domain::time::UtcTime;
@@ -17,16 +17,6 @@ use sqlx::AnyPool;
 
 /// A quarter's return: (costs, seed grant, charges, donations, in kind, measure values).
 type DemoReturn = (i64, i64, i64, i64, i64, &'static [i64]);
-/// A round's measure: (round title, kind, name, how to count it, (unit cost index,
-/// attribution bp)).
-type DemoMeasure = (
-    &'static str,
-    MeasureKind,
-    &'static str,
-    &'static str,
-    Option<(usize, i64)>,
-);
-
 struct Story {
     round: &'static str,
     owner: &'static str,
@@ -85,9 +75,9 @@ const STORIES: [Story; 3] = [
         started_after: 2,
         plan: [(30_000, 14_000, 3, 2_000, 1_500), (30_000, 10_000, 3, 3_000, 2_000), (31_000, 0, 4, 3_500, 2_500)],
         returns: &[
-            (7_500, 2_800, 1_500, 1_200, 2_500, &[1_900, 42, 380, 4]),
-            (7_500, 2_700, 1_700, 1_300, 2_600, &[2_050, 45, 410, 5]),
-            (7_600, 2_600, 1_900, 1_400, 2_700, &[2_200, 48, 430, 5]),
+            (7_500, 2_800, 1_500, 1_200, 2_500, &[1_900, 42, 380, 4, 90]),
+            (7_500, 2_700, 1_700, 1_300, 2_600, &[2_050, 45, 410, 5, 94]),
+            (7_600, 2_600, 1_900, 1_400, 2_700, &[2_200, 48, 430, 5, 94]),
         ],
         tranches_paid: 1,
         graduate: false,
@@ -105,41 +95,13 @@ const STORIES: [Story; 3] = [
         plan: [(24_000, 12_000, 2, 3_000, 1_000), (24_000, 8_000, 2, 4_500, 1_500), (25_000, 0, 3, 5_000, 2_000)],
         // Charges and donations came in slower than planned: behind its plan.
         returns: &[
-            (6_000, 3_000, 1_300, 800, 1_400, &[0, 30, 210, 1]),
-            (6_000, 2_900, 1_400, 800, 1_500, &[0, 32, 220, 1]),
-            (6_100, 2_900, 1_450, 850, 1_500, &[0, 33, 230, 2]),
+            (6_000, 3_000, 1_300, 800, 1_400, &[0, 30, 210, 1, 78]),
+            (6_000, 2_900, 1_400, 800, 1_500, &[0, 32, 220, 1, 81]),
+            (6_100, 2_900, 1_450, 850, 1_500, &[0, 33, 230, 2, 80]),
         ],
         tranches_paid: 1,
         graduate: false,
     },
-];
-
-/// Unit costs: (name, unit, cost in pounds, source).
-const UNIT_COSTS: [(&str, &str, &str, &str); 4] = [
-    (
-        "A week of residential care",
-        "per week",
-        "1250",
-        "PSSRU Unit Costs of Health and Social Care 2025, table 1.1",
-    ),
-    (
-        "A week of care at home (10 hours)",
-        "per week",
-        "420",
-        "PSSRU Unit Costs of Health and Social Care 2025, table 7.2",
-    ),
-    (
-        "A hospital admission after a fall",
-        "per admission",
-        "3450",
-        "NHS National Cost Collection 2024/25, non-elective, falls",
-    ),
-    (
-        "An A&E attendance",
-        "per attendance",
-        "310",
-        "NHS National Cost Collection 2024/25, type 1 A&E",
-    ),
 ];
 
 fn money(p: i64) -> String {
@@ -204,106 +166,17 @@ async fn user_id(pool: &AnyPool, email: &str) -> anyhow::Result<i64> {
         .id)
 }
 
-async fn round_id(pool: &AnyPool, title: &str) -> anyhow::Result<i64> {
+pub(super) async fn round_id(pool: &AnyPool, title: &str) -> anyhow::Result<i64> {
     Ok(sqlx::query_scalar("SELECT id FROM rounds WHERE title = $1")
         .bind(title)
         .fetch_one(pool)
         .await?)
 }
 
-/// The unit costs and each history round's measures: (round title, kind, name, unit cost
-/// index, attribution %).
-async fn measures(pool: &AnyPool, actor: i64, today: NaiveDate) -> anyhow::Result<()> {
-    let now = app::db::now();
-    let mut ids = Vec::new();
-    let mut tx = pool.begin().await?;
-    for (name, unit, cost, source) in UNIT_COSTS {
-        let form = UnitCostForm {
-            name: name.into(),
-            unit: unit.into(),
-            cost: cost.into(),
-            source: source.into(),
-            source_date_day: "1".into(),
-            source_date_month: "4".into(),
-            source_date_year: "2025".into(),
-        };
-        let parsed = form.parse(today).map_err(super::common::fail)?;
-        let id = app::db::measures::save_unit_cost(&mut tx, None, &parsed, actor, now)
-            .await?
-            .ok_or_else(|| anyhow!("unit cost not saved"))?;
-        ids.push(id);
-    }
-    tx.commit().await?;
-    let plan: [DemoMeasure; 7] = [
-        (
-            CHIROPODY_ROUND,
-            MeasureKind::Activity,
-            "Appointments given",
-            "Count each appointment that took place, in a clinic or at home. Leave out missed ones.",
-            None,
-        ),
-        (
-            CHIROPODY_ROUND,
-            MeasureKind::Activity,
-            "People supported",
-            "Count each person seen at least once in the period, once however often they came.",
-            None,
-        ),
-        (
-            CHIROPODY_ROUND,
-            MeasureKind::Outcome,
-            "Falls avoided among regular users",
-            "Count each regular user (seen twice or more) who said at their last appointment that foot pain had made them fall before and has not fallen in this period.",
-            Some((2, 2500)),
-        ),
-        (
-            MEALS_ROUND,
-            MeasureKind::Activity,
-            "Meals delivered",
-            "Count each hot meal handed over, whether delivered or eaten at the church.",
-            None,
-        ),
-        (
-            MEALS_ROUND,
-            MeasureKind::Activity,
-            "People supported",
-            "Count each person who had a meal, shopping help or a visit in the period, once.",
-            None,
-        ),
-        (
-            MEALS_ROUND,
-            MeasureKind::Activity,
-            "Volunteer hours",
-            "Add up the hours volunteers gave, including travel between visits.",
-            None,
-        ),
-        (
-            MEALS_ROUND,
-            MeasureKind::Outcome,
-            "Weeks of residential care put off",
-            "For each person whose social worker or GP had said they would need a care home without more help at home, count each week in the period they stayed at home with the service. Count no one else.",
-            Some((0, 2000)),
-        ),
-    ];
-    for (round, kind, name, guidance, cost) in plan {
-        let id = round_id(pool, round).await?;
-        let mut tx = pool.begin().await?;
-        let measure = Measure {
-            kind,
-            name: name.into(),
-            guidance: guidance.into(),
-            cost: cost.map(|(i, bp)| (ids[i], bp)),
-        };
-        app::db::measures::add_measure(&mut tx, id, &measure).await?;
-        tx.commit().await?;
-    }
-    Ok(())
-}
-
 /// Load once, after the rounds (the history rounds have closed by the clock).
 pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
     let today = app::domain::date::uk_date(Utc::now());
-    measures(pool, actor, today).await?;
+    super::measures::load(pool, actor, today).await?;
     let state = super::common::offline_state(pool);
     let now = app::db::now();
     for story in &STORIES {
@@ -506,7 +379,10 @@ async fn follow(
         for (m, v) in measures.iter().zip(values.iter()) {
             form.measures.insert(m.id.to_string(), v.to_string());
         }
-        let names: Vec<(i64, String)> = measures.iter().map(|m| (m.id, m.name.clone())).collect();
+        let names: Vec<_> = measures
+            .iter()
+            .map(|m| (m.id, m.name.clone(), m.unit))
+            .collect();
         let content: ReturnContent = form.parse(&names, true).map_err(super::common::fail)?;
         let mut tx = pool.begin().await?;
         app::db::returns::save_return(&mut tx, r.id, &form, &content, true, owner, UtcTime::now())

@@ -44,7 +44,10 @@ pub(super) async fn follow(
     }
     let returns = app::db::returns::returns(&mut tx, scheme).await?;
     let measures = app::db::measures::measures(&mut tx, round).await?;
-    let names: Vec<(i64, String)> = measures.iter().map(|m| (m.id, m.name.clone())).collect();
+    let names: Vec<_> = measures
+        .iter()
+        .map(|m| (m.id, m.name.clone(), m.unit))
+        .collect();
     for (i, r) in returns.iter().enumerate() {
         let mut form = ReturnForm {
             narrative: "The service ran as planned this quarter.".into(),
@@ -62,7 +65,7 @@ pub(super) async fn follow(
         ] {
             form.money.insert(key.into(), v.to_string());
         }
-        for (id, _) in &names {
+        for (id, _, _) in &names {
             form.measures
                 .insert(id.to_string(), (20 + i + n % 7).to_string());
         }
