@@ -12,6 +12,7 @@ mod interviews;
 mod measures;
 mod opendata;
 mod organisations;
+mod outcomes;
 mod payments;
 mod registers;
 mod reports;

@@ -99,7 +99,7 @@ pub async fn add_measure(
     .await
 }
 
-/// Remove a measure no return has used yet.
+/// Remove a measure no return has used yet and no tranche is tied to.
 pub async fn remove_measure(
     conn: &mut AnyConnection,
     round_id: i64,
@@ -107,7 +107,8 @@ pub async fn remove_measure(
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "DELETE FROM round_measures WHERE id = $1 AND round_id = $2
-         AND NOT EXISTS (SELECT 1 FROM return_values WHERE measure_id = $1)",
+         AND NOT EXISTS (SELECT 1 FROM return_values WHERE measure_id = $1)
+         AND NOT EXISTS (SELECT 1 FROM tranches WHERE measure_id = $1)",
     )
     .bind(measure_id)
     .bind(round_id)
@@ -181,4 +182,42 @@ pub async fn save_unit_cost(
         super::returns::refresh_cost_avoided(conn, super::returns::Of::UnitCost(saved)).await?;
     }
     Ok(saved)
+}
+
+/// One reported figure of a measure: the return's position and period, and the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reported {
+    pub position: i64,
+    pub period_start: chrono::NaiveDate,
+    pub period_end: chrono::NaiveDate,
+    pub value: i64,
+}
+
+/// A measure's figures in a scheme's reported returns (sent or accepted), oldest first: what
+/// a tranche tied to the measure is judged on.
+pub async fn reported(
+    conn: &mut AnyConnection,
+    scheme_id: i64,
+    measure_id: i64,
+) -> Result<Vec<Reported>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT r.position, r.period_start, r.period_end, v.value
+         FROM return_values v JOIN returns r ON r.id = v.return_id
+         WHERE r.scheme_id = $1 AND v.measure_id = $2 AND r.status IN ('submitted', 'accepted')
+         ORDER BY r.position",
+    )
+    .bind(scheme_id)
+    .bind(measure_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Reported {
+                position: r.try_get("position")?,
+                period_start: r.try_get::<Day, _>("period_start")?.0,
+                period_end: r.try_get::<Day, _>("period_end")?.0,
+                value: r.try_get("value")?,
+            })
+        })
+        .collect()
 }

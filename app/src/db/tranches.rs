@@ -35,11 +35,24 @@ pub struct TrancheRow {
     /// The day the money left the finance system, as the payer recorded it.
     pub paid_on: Option<Day>,
     pub payment_reference: String,
+    /// The outcome it is tied to: a measure of the round and the figure to reach.
+    pub measure_id: Option<i64>,
+    pub target_value: Option<i64>,
+}
+
+impl TrancheRow {
+    pub fn outcome(&self) -> Option<crate::domain::monitoring::OutcomeTarget> {
+        Some(crate::domain::monitoring::OutcomeTarget {
+            measure_id: self.measure_id?,
+            target: self.target_value?,
+        })
+    }
 }
 
 const TRANCHE_SELECT: &str = "SELECT t.id, t.scheme_id, t.position, t.amount_pence, t.paid_pence, t.due_on, t.milestone, t.status,
     t.evidence, e.full_name AS evidence_by, t.evidence_at, t.review_note, v.full_name AS reviewed_by, t.reviewed_at,
-    t.reviewed_by AS reviewer_id, p.full_name AS paid_by, t.paid_at, t.paid_on, t.payment_reference
+    t.reviewed_by AS reviewer_id, p.full_name AS paid_by, t.paid_at, t.paid_on, t.payment_reference,
+    t.measure_id, t.target_value
     FROM tranches t LEFT JOIN users e ON e.id = t.evidence_by LEFT JOIN users v ON v.id = t.reviewed_by
     LEFT JOIN users p ON p.id = t.paid_by";
 
@@ -49,6 +62,25 @@ pub async fn tranches(
 ) -> Result<Vec<TrancheRow>, sqlx::Error> {
     let sql = format!("{TRANCHE_SELECT} WHERE t.scheme_id = $1 ORDER BY t.position");
     sqlx::query_as(&sql).bind(scheme_id).fetch_all(conn).await
+}
+
+/// Tie a tranche not yet approved or paid to an outcome, or untie it (`None`). False when
+/// its evidence has been approved (or it is paid or released) meanwhile.
+pub async fn set_outcome(
+    conn: &mut AnyConnection,
+    tranche_id: i64,
+    outcome: Option<crate::domain::monitoring::OutcomeTarget>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE tranches SET measure_id = $1, target_value = $2
+         WHERE id = $3 AND status IN ('due', 'returned', 'evidence_submitted')",
+    )
+    .bind(outcome.map(|o| o.measure_id))
+    .bind(outcome.map(|o| o.target))
+    .bind(tranche_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The organisation sends (or sends again) evidence for a tranche of an accepted award.

@@ -13,7 +13,7 @@ pub enum MeasureError {
     NotFound,
     #[error("there is a problem with the form")]
     Invalid(Vec<FieldError>),
-    #[error("This measure is in monitoring returns already and cannot be removed")]
+    #[error("This measure is in monitoring returns already, or a tranche is tied to it, and cannot be removed")]
     InUse,
     #[error(transparent)]
     Database(#[from] sqlx::Error),

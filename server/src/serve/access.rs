@@ -514,6 +514,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("schemes/evidence", Member),
     ("schemes/review_tranche", Commissioner),
     ("schemes/record_payment", Commissioner),
+    ("schemes/tranche_outcome", MemberOrCommissioner),
+    ("schemes/tranche_outcome_set", Commissioner),
     ("schemes/turn_down", Member),
     ("schemes/suspend", Commissioner),
     ("schemes/resume", Commissioner),

@@ -1,9 +1,10 @@
 //! Tranches of a funded scheme (the rules are in `crate::service::tranches`): the
 //! organisation sends evidence that a milestone is met; a commissioner approves it (or
 //! returns it with a reason) and another records the payment.
-use crate::domain::monitoring::PaymentForm;
+use crate::domain::monitoring::{OutcomeForm, PaymentForm};
 use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -97,5 +98,100 @@ pub async fn record_payment(
         paid.reference
     );
     auth::notice_and_redirect(&session, &message, &format!("/schemes/{scheme_id}")).await?;
+    Ok(())
+}
+
+/// A tranche's outcome as its page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeView {
+    /// "Falls avoided: 40 in all".
+    pub target: String,
+    /// "12 so far, over every return sent".
+    pub progress: String,
+    pub reached: bool,
+    /// The measure's name, and each reported return's (period, figure).
+    pub measure: String,
+    pub figures: Vec<(String, String)>,
+    /// The form's values: the measure chosen and the figure to reach as typed.
+    pub measure_id: i64,
+    pub target_value: String,
+}
+
+/// What the tranche page needs about outcomes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrancheOutcomeData {
+    pub outcome: Option<OutcomeView>,
+    /// The round's measures (id, name), for a commissioner to choose from.
+    pub measures: Vec<(i64, String)>,
+}
+
+/// The outcome a tranche is tied to and the figures reported against it; for the
+/// organisation's members and commissioners (as the scheme page).
+#[server(prefix = "/api", endpoint = "schemes/tranche_outcome")]
+pub async fn tranche_outcome(
+    scheme_id: i64,
+    tranche_id: i64,
+) -> Result<TrancheOutcomeData, AppError> {
+    let l = crate::api::monitor::schemes::load_scheme(scheme_id).await?;
+    let mut conn = l.state.pool.acquire().await?;
+    let tranche = crate::db::tranches::tranches(&mut conn, scheme_id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == tranche_id)
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let round = l.scheme.round_id;
+    let measures = service::round_measures(&mut conn, round).await?;
+    let status = service::outcome_status(&mut conn, round, &tranche).await?;
+    let outcome = status.map(|o| OutcomeView {
+        target: o.target_text(),
+        progress: o.progress_text(),
+        reached: o.reached,
+        measure: o.name.clone(),
+        figures: o
+            .reported
+            .iter()
+            .map(|r| {
+                let period =
+                    crate::api::monitor::schemes::period_text(r.period_start, r.period_end);
+                (
+                    format!("Return {}: {period}", r.position),
+                    o.unit.display(r.value),
+                )
+            })
+            .collect(),
+        measure_id: tranche.measure_id.unwrap_or_default(),
+        target_value: o.unit.form_value(o.target),
+    });
+    Ok(TrancheOutcomeData {
+        outcome,
+        measures: measures
+            .into_iter()
+            .map(|(id, name, _)| (id, name))
+            .collect(),
+    })
+}
+
+/// A commissioner ties a tranche to an outcome (a measure and the figure to reach), or
+/// unties it (no measure chosen).
+#[server(prefix = "/api", endpoint = "schemes/tranche_outcome_set")]
+pub async fn set_tranche_outcome(
+    scheme_id: i64,
+    tranche_id: i64,
+    #[server(flatten)] form: OutcomeForm,
+) -> Result<(), AppError> {
+    let (state, user) = auth::require_user().await?;
+    let actor = user.actor();
+    let typed = [
+        ("measure_id", form.measure_id.as_str()),
+        ("target", form.target.as_str()),
+    ];
+    let set = service::set_outcome(state.ctx(), &actor, scheme_id, tranche_id, &form);
+    let notice = match set.await {
+        Ok(done) => state.deliver(done).await,
+        Err(e) => return Err(refused(e, &typed).await),
+    };
+    let session = auth::session().await?;
+    let to = format!("/schemes/{scheme_id}/tranches/{tranche_id}");
+    auth::notice_and_redirect(&session, &notice, &to).await?;
     Ok(())
 }

@@ -14,11 +14,13 @@ mod clawback;
 mod ending;
 mod forms;
 mod measure_unit;
+mod outcome;
 mod payment;
 pub use clawback::*;
 pub use ending::*;
 pub use forms::*;
 pub use measure_unit::*;
+pub use outcome::*;
 pub use payment::*;
 #[cfg(test)]
 mod tests;

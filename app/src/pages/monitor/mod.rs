@@ -4,4 +4,5 @@ pub mod portfolio;
 pub mod returns;
 pub mod scheme_changes;
 pub mod schemes;
+pub mod tranche_outcome;
 pub mod tranches;

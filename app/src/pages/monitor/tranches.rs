@@ -6,6 +6,7 @@ use crate::components::{
     SummaryList, SummaryRow, TextInput, Textarea,
 };
 use crate::domain::monitoring::{SchemeStatus, TrancheStatus};
+use crate::pages::monitor::tranche_outcome::{OutcomeContext, TrancheOutcomeSection};
 use crate::pages::{pick, FormPage};
 use crate::web::id_param;
 use crate::web::set_status;
@@ -40,6 +41,18 @@ fn tranche_view(stored: FlashedForm, s: SchemeView, tranche_id: i64) -> AnyView 
             <li><a class="govuk-link" href=format!("{base}/files/{id}")>{name.clone()}</a>{format!(" ({} KB)", (size + 1023) / 1024)}</li>
         })
         .collect_view();
+    let outcome = OutcomeContext {
+        scheme_id: s.id,
+        tranche_id: t.id,
+        round_id: s.round_id,
+        can_set: s.is_commissioner
+            && matches!(
+                t.status,
+                TrancheStatus::Due | TrancheStatus::Returned | TrancheStatus::EvidenceSubmitted
+            ),
+        reviewing: can_review,
+        stored: stored.clone(),
+    };
     let can_pay = s.is_commissioner && t.status == TrancheStatus::Approved && !t.i_approved;
     let decisions = vec![
         Choice::new("approve", "Approve the evidence").with_hint(format!(
@@ -100,6 +113,7 @@ fn tranche_view(stored: FlashedForm, s: SchemeView, tranche_id: i64) -> AnyView 
             <h2 class="govuk-heading-s">"Evidence files"</h2>
             <ul class="govuk-list">{files}</ul>
         })}
+        <TrancheOutcomeSection context=outcome/>
         {(s.status == SchemeStatus::Awarded).then(|| view! {
             <div class="govuk-inset-text">"The award must be accepted before evidence can be sent or a tranche paid."</div>
         })}

@@ -28,6 +28,8 @@ pub enum TrancheError {
     NothingToReview { position: i64, status: String },
     #[error("The payment of tranche {position} cannot be recorded: it is {status}")]
     PaymentNotNow { position: i64, status: String },
+    #[error("Tranche {position} cannot be tied to an outcome now: it is {status}")]
+    OutcomeNotNow { position: i64, status: String },
     #[error("Payments to this scheme are suspended: resume them before recording a payment")]
     Suspended,
     #[error("The pooled fund's payments would exceed what it has committed")]
@@ -130,8 +132,10 @@ pub async fn send_evidence(
 }
 
 mod files;
+mod outcome;
 mod payment;
 pub use files::{attach_file, can_attach, Upload};
+pub use outcome::{outcome_status, round_measures, set_outcome, OutcomeStatus};
 pub use payment::{pay, Paid};
 
 /// A commissioner's review of a tranche's evidence.
@@ -189,6 +193,23 @@ pub async fn review(
     let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
+    // Pay for outcomes: evidence is approved before its figure is reached only with a reason.
+    let unmet = match review {
+        Review::Approve => outcome_status(&mut tx, scheme.round_id, &tranche)
+            .await?
+            .filter(|o| !o.reached),
+        Review::Return => None,
+    };
+    if let (Some(o), true) = (&unmet, note.is_empty()) {
+        return Err(TrancheError::Invalid(vec![FieldError::new(
+            "note",
+            format!(
+                "The outcome for this tranche has not been reached ({}; {}). Say in the note why you approve the evidence anyway, or return it",
+                o.target_text(),
+                o.progress_text().to_lowercase()
+            ),
+        )]));
+    }
     let done = match review {
         Review::Approve => {
             db::tranches::approve_tranche(&mut tx, tranche_id, &note, actor.id, now).await?
@@ -211,10 +232,18 @@ pub async fn review(
     let (action, summary, message) = match review {
         Review::Approve => (
             "tranche.approved",
-            format!(
-                "Evidence for tranche {position} approved; its payment of {} is to be recorded by someone else",
-                tranche.amount.display()
-            ),
+            match &unmet {
+                None => format!(
+                    "Evidence for tranche {position} approved; its payment of {} is to be recorded by someone else",
+                    tranche.amount.display()
+                ),
+                Some(o) => format!(
+                    "Evidence for tranche {position} approved although its outcome was not reached ({}; {}): {note}. Its payment of {} is to be recorded by someone else",
+                    o.target_text(),
+                    o.progress_text().to_lowercase(),
+                    tranche.amount.display()
+                ),
+            },
             format!(
                 "Evidence for tranche {position} approved. Another commissioner must now record its payment"
             ),

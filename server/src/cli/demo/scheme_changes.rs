@@ -86,3 +86,33 @@ pub(super) async fn suspend_befriending(
         .map_err(|e| anyhow!("demo suspension refused: {e}"))?;
     Ok(())
 }
+
+/// Pay for outcomes: the meals scheme's second tranche waits for 6,000 meals in all (its
+/// returns report 6,150: reached); Befriend Grimsby's for 120 people supported (95 so far).
+pub(super) async fn tie_outcomes(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
+    let commissioner = as_actor(pool, actor).await?;
+    let state = super::common::offline_state(pool);
+    for (organisation, measure, target) in [
+        ("St Mary's Church Meals and More", "Meals delivered", "6000"),
+        ("Befriend Grimsby", "People supported", "120"),
+    ] {
+        let scheme = scheme_of(pool, organisation).await?;
+        let (tranche, measure_id): (i64, i64) = sqlx::query_as(
+            "SELECT t.id, m.id FROM tranches t JOIN schemes s ON s.id = t.scheme_id
+             JOIN round_measures m ON m.round_id = s.round_id AND m.name = $2
+             WHERE t.scheme_id = $1 AND t.position = 2",
+        )
+        .bind(scheme)
+        .bind(measure)
+        .fetch_one(pool)
+        .await?;
+        let form = app::domain::monitoring::OutcomeForm {
+            measure_id: measure_id.to_string(),
+            target: target.into(),
+        };
+        app::service::tranches::set_outcome(state.ctx(), &commissioner, scheme, tranche, &form)
+            .await
+            .map_err(|e| anyhow!("demo outcome refused: {e}"))?;
+    }
+    Ok(())
+}

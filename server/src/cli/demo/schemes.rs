@@ -274,6 +274,7 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
         .context(story.organisation)?;
         follow(pool, story, bid_id, owner, actor, round).await?;
     }
+    super::scheme_changes::tie_outcomes(pool, actor).await?;
     super::scheme_changes::suspend_befriending(pool, actor, today).await?;
     super::scheme_changes::claw_back_chiropody(pool, actor, today).await
 }
