@@ -333,6 +333,24 @@ both_backends!(
         );
         assert_eq!(uncommitted(app, scheme_id).await - before, 50_000);
         crate::scheme_changes::books_agree(app).await;
+        // The organisation gets a receipt, and sees each repayment on its scheme's page.
+        let receipt = app.last_mail_to("applicant@seedbed.test");
+        assert_eq!(
+            receipt.subject,
+            "Repayment of £500.00 received from Happy Feet Chiropody CIC"
+        );
+        assert!(
+            receipt.body.contains("(reference REC-1)"),
+            "{}",
+            receipt.body
+        );
+        assert!(receipt.body.contains("£1,500.00 is still to be repaid"));
+        let (_, body, _) = app.get(&applicant, &scheme_page).await;
+        assert!(
+            body.contains("Repayments received") && body.contains("£500.00 received on"),
+            "{body}"
+        );
+        assert!(body.contains("(reference REC-1)"));
 
         // Two people record the rest at once: only one is taken.
         repay[2].1 = "1500".into();

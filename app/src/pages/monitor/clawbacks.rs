@@ -26,6 +26,15 @@ pub fn clawbacks_section(s: &SchemeView) -> impl IntoView {
         .map(|c| clawback_row(s, c))
         .collect_view();
     let id = s.id;
+    // Every repayment, for the organisation as much as the commissioners: a receipt.
+    let received: Vec<_> = s
+        .clawbacks
+        .iter()
+        .flat_map(|c| c.repayments.iter())
+        .map(|(on, amount, reference, _)| {
+            view! { <li>{format!("{} received on {on} (reference {reference})", amount.display())}</li> }
+        })
+        .collect();
     view! {
         <h2 class="govuk-heading-m">"Money to be repaid"</h2>
         {(!s.clawbacks.is_empty()).then(|| view! {
@@ -35,6 +44,10 @@ pub fn clawbacks_section(s: &SchemeView) -> impl IntoView {
                     {rows}
                 </DataTable>
             </div>
+        })}
+        {(!received.is_empty()).then(|| view! {
+            <h3 class="govuk-heading-s">"Repayments received"</h3>
+            <ul class="govuk-list govuk-list--bullet">{received}</ul>
         })}
         {can_ask.then(|| view! {
             <p class="govuk-body"><a class="govuk-link" href=format!("/schemes/{id}/clawback")>"Ask the organisation to repay money"</a></p>

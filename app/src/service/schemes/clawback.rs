@@ -123,8 +123,22 @@ pub async fn record_repayment(
     );
     db::audit::record(&mut tx, entry(actor, &scheme, "scheme.repayment", summary)).await?;
     tx.commit().await?;
-    Ok(Done {
-        value: Pence(outstanding.0 - repayment.amount.0),
-        mail: Vec::new(),
+    let left = Pence(outstanding.0 - repayment.amount.0);
+    let link = super::link(ctx, &scheme, "");
+    let (amount, on) = (
+        repayment.amount.display(),
+        crate::domain::date::display_date(repayment.received_on),
+    );
+    let mail = super::to_members(ctx, &scheme, |to, name| {
+        crate::mail::repayment_received(
+            to,
+            name,
+            &scheme.organisation_name,
+            (&amount, &on, &repayment.reference),
+            &left.display(),
+            &link,
+        )
     })
+    .await?;
+    Ok(Done { value: left, mail })
 }
