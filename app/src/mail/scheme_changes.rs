@@ -105,6 +105,33 @@ pub fn award_turned_down(
     )
 }
 
+/// To a scheme's organisation members: a repayment was received (a receipt).
+pub fn repayment_received(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    received: (&str, &str, &str),
+    still_to_repay: &str,
+    link: &str,
+) -> OutgoingMail {
+    let (amount, on, reference) = received;
+    let rest = if still_to_repay == "£0.00" {
+        "This repayment has now been received in full. Thank you.".to_string()
+    } else {
+        format!("{still_to_repay} is still to be repaid.")
+    };
+    letter(
+        to,
+        name,
+        format!("Repayment of {amount} received from {organisation}"),
+        format!(
+            "The commissioning team has received {amount} from {organisation} on {on} \
+             (reference {reference}), repaying seed funding as asked.\n\n{rest}\n\n\
+             The scheme's page shows every repayment:\n\n{link}\n\n"
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,31 +169,4 @@ mod tests {
             "Payments to Meals have resumed"
         );
     }
-}
-
-/// To a scheme's organisation members: a repayment was received (a receipt).
-pub fn repayment_received(
-    to: &str,
-    name: &str,
-    organisation: &str,
-    received: (&str, &str, &str),
-    still_to_repay: &str,
-    link: &str,
-) -> OutgoingMail {
-    let (amount, on, reference) = received;
-    let rest = if still_to_repay == "£0.00" {
-        "This repayment has now been received in full. Thank you.".to_string()
-    } else {
-        format!("{still_to_repay} is still to be repaid.")
-    };
-    letter(
-        to,
-        name,
-        format!("Repayment of {amount} received from {organisation}"),
-        format!(
-            "The commissioning team has received {amount} from {organisation} on {on} \
-             (reference {reference}), repaying seed funding as asked.\n\n{rest}\n\n\
-             The scheme's page shows every repayment:\n\n{link}\n\n"
-        ),
-    )
 }
