@@ -110,9 +110,11 @@ both_backends!(
         assert!(body.contains("Falls avoided: 5 in all"), "{body}");
         assert!(body.contains("No figures reported yet"));
         assert!(
-            !body.contains("Tie this tranche to an outcome"),
+            !body.contains("Change the outcome or untie the tranche"),
             "commissioners only"
         );
+        let (_, body, _) = app.get(&commissioner, &page).await;
+        assert!(body.contains("Change the outcome or untie the tranche"));
         assert_eq!(
             app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'tranche.outcome_set' AND subject_id = '{scheme_id}'")).await,
             1
@@ -200,7 +202,7 @@ both_backends!(
         assert_eq!(late.location.as_deref(), Some(page.as_str()));
         let (_, body, _) = app.get(&commissioner, &page).await;
         assert!(body.contains("cannot be tied to an outcome now"), "{body}");
-        assert!(!body.contains("Tie this tranche to an outcome"));
+        assert!(!body.contains("Change the outcome or untie the tranche"));
         let measures_page = format!("/fund/rounds/{round_id}/measures");
         app.post_form(
             &commissioner,

@@ -89,6 +89,11 @@ fn outcome_view(c: OutcomeContext, o: TrancheOutcomeData) -> impl IntoView {
         None => (String::new(), String::new()),
     };
     let has_measures = !o.measures.is_empty();
+    let summary_text = if o.outcome.is_some() {
+        "Change the outcome or untie the tranche"
+    } else {
+        "Tie this tranche to an outcome"
+    };
     let choices: Vec<Choice> = std::iter::once(Choice::new("", "None: the milestone alone"))
         .chain(
             o.measures
@@ -109,7 +114,7 @@ fn outcome_view(c: OutcomeContext, o: TrancheOutcomeData) -> impl IntoView {
         {summary}
         {(c.can_set && has_measures).then(|| view! {
             <details class="govuk-details" open=reopen>
-                <summary class="govuk-details__summary"><span class="govuk-details__summary-text">"Tie this tranche to an outcome"</span></summary>
+                <summary class="govuk-details__summary"><span class="govuk-details__summary-text">{summary_text}</span></summary>
                 <div class="govuk-details__text">
                     <form method="post" action="/api/schemes/tranche_outcome_set" novalidate>
                         <input type="hidden" name="scheme_id" value=c.scheme_id.to_string()/>
