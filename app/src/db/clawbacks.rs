@@ -120,6 +120,11 @@ pub async fn repay(
     if guarded.is_none() {
         return Ok(false);
     }
+    sqlx::query("UPDATE schemes SET repaid_pence = repaid_pence + $1 WHERE id = $2")
+        .bind(repayment.amount.0)
+        .bind(scheme_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
         "INSERT INTO repayments (clawback_id, amount_pence, reference, received_on, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6)",

@@ -114,6 +114,9 @@ pub struct SchemeRow {
     /// Asked back from what it was paid (clawbacks), repaid or not.
     #[sqlx(rename = "clawed_back_pence")]
     pub clawed_back: Pence,
+    /// Repaid so far of what was asked back.
+    #[sqlx(rename = "repaid_pence")]
+    pub repaid: Pence,
     /// While payments are suspended: who, when, why, the support plan and its review date.
     pub suspended_by: Option<String>,
     pub suspended_at: Option<UtcTime>,
@@ -125,7 +128,7 @@ pub struct SchemeRow {
 const SCHEME_SELECT: &str = "SELECT s.id, s.bid_id, b.reference, s.round_id, r.title AS round_title, s.organisation_id,
     o.name AS organisation_name, s.amount_pence, s.paid_pence, s.conditions, s.status, s.plan, s.starts_on,
     s.return_every_months, s.created_at, a.full_name AS accepted_by, s.accepted_at, s.graduated_at,
-    e.full_name AS ended_by, s.ended_at, s.end_reason, s.released_pence, s.clawed_back_pence, u.full_name AS suspended_by,
+    e.full_name AS ended_by, s.ended_at, s.end_reason, s.released_pence, s.clawed_back_pence, s.repaid_pence, u.full_name AS suspended_by,
     s.suspended_at, s.suspension_reason, s.support_plan, s.support_review_on
     FROM schemes s JOIN bids b ON b.id = s.bid_id JOIN rounds r ON r.id = s.round_id
     JOIN organisations o ON o.id = s.organisation_id LEFT JOIN users a ON a.id = s.accepted_by
@@ -218,8 +221,11 @@ pub async fn portfolio(
 pub struct PortfolioTotals {
     #[sqlx(rename = "n")]
     pub schemes: i64,
+    /// Awarded, less what went back unpaid and what was repaid (as the ledger nets it).
     pub committed: Pence,
+    /// Paid, less what was repaid.
     pub paid: Pence,
+    pub repaid: Pence,
     #[sqlx(rename = "sustaining")]
     pub self_sustaining: i64,
     /// Kept with each scheme (db::returns::refresh_cost_avoided).
@@ -232,8 +238,9 @@ pub async fn portfolio_totals(
     gap_id: Option<i64>,
 ) -> Result<PortfolioTotals, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(s.amount_pence - s.released_pence), 0) AS BIGINT) AS committed,
-            CAST(COALESCE(SUM(s.paid_pence), 0) AS BIGINT) AS paid,
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(s.amount_pence - s.released_pence - s.repaid_pence), 0) AS BIGINT) AS committed,
+            CAST(COALESCE(SUM(s.paid_pence - s.repaid_pence), 0) AS BIGINT) AS paid,
+            CAST(COALESCE(SUM(s.repaid_pence), 0) AS BIGINT) AS repaid,
             CAST(COALESCE(SUM(CASE WHEN s.status = 'self_sustaining' THEN 1 ELSE 0 END), 0) AS BIGINT) AS sustaining,
             CAST(COALESCE(SUM(s.cost_avoided_pence), 0) AS BIGINT) AS cost_avoided
          FROM schemes s {PORTFOLIO_FILTER}"

@@ -319,6 +319,23 @@ both_backends!(
             "{body}"
         );
         repay[2].1 = "500".into();
+        // The portfolio's totals net repayments out, as the ledger does.
+        let totals = |label: &'static str| {
+            let commissioner = commissioner.clone();
+            async move {
+                let (_, body, _) = app.get(&commissioner, "/fund/schemes").await;
+                let shown = crate::scale::summary_value(&body, label);
+                let pounds: rust_decimal::Decimal = shown
+                    .trim_start_matches('£')
+                    .replace(',', "")
+                    .parse()
+                    .unwrap();
+                i64::try_from(pounds * rust_decimal::Decimal::from(100)).unwrap()
+            }
+        };
+        let paid_before = totals("Paid (less repayments)").await;
+        let repaid_before = totals("Repaid by schemes").await;
+        let committed_before = totals("Committed (less money released or repaid)").await;
         let res = post(app, &commissioner, "/api/schemes/repayment", &page, &repay).await;
         assert_eq!(
             res.location.as_deref(),
@@ -333,6 +350,12 @@ both_backends!(
         );
         assert_eq!(uncommitted(app, scheme_id).await - before, 50_000);
         crate::scheme_changes::books_agree(app).await;
+        assert_eq!(totals("Paid (less repayments)").await, paid_before - 50_000);
+        assert_eq!(totals("Repaid by schemes").await, repaid_before + 50_000);
+        assert_eq!(
+            totals("Committed (less money released or repaid)").await,
+            committed_before - 50_000
+        );
         // The organisation gets a receipt, and sees each repayment on its scheme's page.
         let receipt = app.last_mail_to("applicant@seedbed.test");
         assert_eq!(

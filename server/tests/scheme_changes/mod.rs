@@ -89,6 +89,16 @@ pub(crate) async fn books_agree(app: &TestApp) {
         )
         .await;
     assert_eq!(wrong, 0, "each clawback's repayments add up");
+    let wrong = app
+        .count(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM schemes s
+             WHERE s.repaid_pence <> COALESCE((SELECT SUM(repaid_pence) FROM clawbacks c WHERE c.scheme_id = s.id), 0)",
+        )
+        .await;
+    assert_eq!(
+        wrong, 0,
+        "what each scheme repaid, as the portfolio sums it"
+    );
 }
 
 async fn status(app: &TestApp, scheme_id: i64) -> String {

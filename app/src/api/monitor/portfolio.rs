@@ -43,6 +43,12 @@ pub struct PortfolioRow {
     pub round_title: String,
     pub amount: Pence,
     pub paid: Pence,
+    /// Awarded, less what went back unpaid and what was repaid.
+    #[serde(default)]
+    pub committed: Pence,
+    /// Repaid of what was asked back.
+    #[serde(default)]
+    pub repaid: Pence,
     pub latest_dependency: Option<u32>,
     /// Actual dependency per reported period, oldest first.
     pub trend: Vec<u32>,
@@ -64,8 +70,11 @@ pub struct PortfolioData {
     pub matching: usize,
     pub page: i64,
     pub pages: i64,
+    /// Awarded less released and repaid; paid less repaid: as the pooled fund's ledger.
     pub committed: Pence,
     pub paid: Pence,
+    #[serde(default)]
+    pub repaid: Pence,
     pub self_sustaining: usize,
     pub cost_avoided: Pence,
     pub rounds: Vec<(i64, String)>,
@@ -209,6 +218,8 @@ async fn rows_of(
             round_title: s.round_title.clone(),
             amount: s.amount,
             paid: s.paid,
+            committed: Pence(s.amount.0 - s.released.0 - s.repaid.0),
+            repaid: s.repaid,
             latest_dependency: trend.last().copied(),
             trend,
             status,
@@ -280,6 +291,7 @@ async fn portfolio_page(
             pages,
             committed: totals.committed,
             paid: totals.paid,
+            repaid: totals.repaid,
             self_sustaining: usize::try_from(totals.self_sustaining).unwrap_or(0),
             cost_avoided: totals.cost_avoided,
             ..PortfolioData::default()
@@ -290,8 +302,9 @@ async fn portfolio_page(
         let pages = matching.div_ceil(size).max(1) as i64;
         let page = page.clamp(1, pages);
         PortfolioData {
-            committed: Pence(rows.iter().map(|r| r.amount.0).sum()),
-            paid: Pence(rows.iter().map(|r| r.paid.0).sum()),
+            committed: Pence(rows.iter().map(|r| r.committed.0).sum()),
+            paid: Pence(rows.iter().map(|r| r.paid.0 - r.repaid.0).sum()),
+            repaid: Pence(rows.iter().map(|r| r.repaid.0).sum()),
             self_sustaining: rows
                 .iter()
                 .filter(|r| r.status == "self_sustaining")

@@ -83,6 +83,26 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
             <p class="govuk-body">{format!("Showing schemes {} to {} of {}", first + 1, first + p.rows.len(), p.matching)}</p>
         }
     });
+    let mut totals = vec![
+        SummaryRow::new("Committed", p.committed.display()),
+        SummaryRow::new("Paid", p.paid.display()),
+    ];
+    if p.repaid.0 > 0 {
+        totals[0] = SummaryRow::new(
+            "Committed (less money released or repaid)",
+            p.committed.display(),
+        );
+        totals[1] = SummaryRow::new("Paid (less repayments)", p.paid.display());
+        totals.push(SummaryRow::new("Repaid by schemes", p.repaid.display()));
+    }
+    totals.push(SummaryRow::new(
+        "Schemes self-sustaining",
+        p.self_sustaining.to_string(),
+    ));
+    totals.push(SummaryRow::new(
+        "Estimated cost avoided",
+        p.cost_avoided.display(),
+    ));
     view! {
         <PageTitle text="Portfolio of funded schemes"/>
         {if can_edit {
@@ -91,12 +111,7 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
             view! { <BackLink href="/board" text="Back to the Board"/> }.into_any()
         }}
         <h1 class="govuk-heading-l">"Portfolio of funded schemes"</h1>
-        <SummaryList rows=vec![
-            SummaryRow::new("Committed", p.committed.display()),
-            SummaryRow::new("Paid", p.paid.display()),
-            SummaryRow::new("Schemes self-sustaining", p.self_sustaining.to_string()),
-            SummaryRow::new("Estimated cost avoided", p.cost_avoided.display()),
-        ]/>
+        <SummaryList rows=totals/>
         <p class="govuk-body-s">"Cost avoided is an estimate from the outcomes in monitoring returns, valued by the unit costs table with the share credited to each scheme. "
             {can_edit.then(|| view! { <a class="govuk-link" href="/fund/unit-costs">"See the unit costs"</a> })}</p>
         <form method="get" action="/fund/schemes" class="seedbed-search">
