@@ -87,6 +87,8 @@ pub async fn portfolio_csv(
         "Next return due",
         "Days overdue",
         "Estimated cost avoided (£)",
+        "Committed, less released and repaid (£)",
+        "Repaid (£)",
     ];
     let rows = rows.into_iter().map(|r| {
         vec![
@@ -108,6 +110,8 @@ pub async fn portfolio_csv(
             r.next_due.unwrap_or_default(),
             r.overdue_days.map(|d| d.to_string()).unwrap_or_default(),
             r.cost_avoided.to_decimal().to_string(),
+            r.committed.to_decimal().to_string(),
+            r.repaid.to_decimal().to_string(),
         ]
     });
     csv_download("funded-schemes.csv", &head, rows)

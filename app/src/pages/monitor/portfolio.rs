@@ -87,12 +87,8 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         SummaryRow::new("Committed", p.committed.display()),
         SummaryRow::new("Paid", p.paid.display()),
     ];
+    // As the pooled fund's ledger counts them: money released or repaid is neither.
     if p.repaid.0 > 0 {
-        totals[0] = SummaryRow::new(
-            "Committed (less money released or repaid)",
-            p.committed.display(),
-        );
-        totals[1] = SummaryRow::new("Paid (less repayments)", p.paid.display());
         totals.push(SummaryRow::new("Repaid by schemes", p.repaid.display()));
     }
     totals.push(SummaryRow::new(
@@ -112,6 +108,7 @@ fn portfolio_view(p: PortfolioData, filter: PortfolioFilter) -> impl IntoView {
         }}
         <h1 class="govuk-heading-l">"Portfolio of funded schemes"</h1>
         <SummaryList rows=totals/>
+        <p class="govuk-body-s">"Committed and paid leave out money that went back to the fund: tranches that will not be paid and money schemes repaid."</p>
         <p class="govuk-body-s">"Cost avoided is an estimate from the outcomes in monitoring returns, valued by the unit costs table with the share credited to each scheme. "
             {can_edit.then(|| view! { <a class="govuk-link" href="/fund/unit-costs">"See the unit costs"</a> })}</p>
         <form method="get" action="/fund/schemes" class="seedbed-search">
