@@ -28,6 +28,8 @@ async function sendReturn(seedbed: Seedbed, page: Page, organisation: string, n:
   for (const name of ['Meals delivered', 'People supported', 'Volunteer hours', 'Weeks of residential care put off']) {
     await page.getByLabel(name, { exact: true }).fill('10');
   }
+  // The carers' survey is a percentage.
+  await page.getByLabel("Carers who say the service helps them keep caring (%)").fill('92.5%');
   await page.getByLabel('What happened in this period').fill(`${organisation}: more people now pay for shopping help.`);
   await page.getByRole('button', { name: 'Send return' }).click();
   await seedbed.settled(organisation);
@@ -95,6 +97,20 @@ test('a scheme sends returns and evidence; the commissioner pays, watches its st
   await page.getByRole('link', { name: 'Review evidence for tranche 2' }).click();
   await seedbed.settled(/^Tranche 2: /);
   await page.getByLabel('Approve the evidence').check();
+  if (suspended) {
+    // Pay for outcomes: Befriend Grimsby's second tranche waits for 120 people supported
+    // (115 so far); approving it before then needs a reason.
+    await expect(page.getByText('People supported: 120 in all')).toBeVisible();
+    await expect(page.getByText('The outcome has not been reached yet. To approve the evidence anyway, say why in the note.')).toBeVisible();
+    await page.getByRole('button', { name: 'Record decision' }).click();
+    await seedbed.settled(/^Tranche 2: /);
+    await expect(page.getByRole('link', { name: /The outcome for this tranche has not been reached \(People supported: 120 in all; 115 so far/ })).toBeVisible();
+    await page.getByLabel('Approve the evidence').check();
+    await page.getByLabel('Note for the organisation').fill('Referrals paused during the support plan; the service is back on track.');
+  } else {
+    // The meals scheme's outcome (6,000 meals in all) is reached.
+    await expect(page.getByText('Meals delivered: 6,000 in all')).toBeVisible();
+  }
   await page.getByRole('button', { name: 'Record decision' }).click();
   await seedbed.settled(/^Tranche 2: /);
   await expect(page.getByText('Evidence for tranche 2 approved. Another commissioner must now record its payment')).toBeVisible();

@@ -1,9 +1,9 @@
 //! A tranche's outcome on its page: the measure and the figure to reach, the figures the
 //! organisation has reported against it, and (for a commissioner, before the evidence is
 //! approved) the form that ties the tranche to an outcome.
-use crate::api::monitor::tranches::{tranche_outcome, TrancheOutcomeData};
+use crate::api::monitor::tranches::TrancheOutcomeData;
 use crate::components::{
-    error_view, Button, Choice, DataTable, FormErrors, Select, SummaryList, SummaryRow, TextInput,
+    Button, Choice, DataTable, FormErrors, Select, SummaryList, SummaryRow, TextInput,
 };
 use crate::web::FlashedForm;
 use leptos::prelude::*;
@@ -21,29 +21,8 @@ pub struct OutcomeContext {
     pub stored: FlashedForm,
 }
 
-#[component]
-pub fn TrancheOutcomeSection(context: OutcomeContext) -> impl IntoView {
-    let (scheme_id, tranche_id) = (context.scheme_id, context.tranche_id);
-    let data = Resource::new(
-        move || (scheme_id, tranche_id),
-        |(s, t)| tranche_outcome(s, t),
-    );
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let context = context.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(o) => outcome_view(context, o).into_any(),
-                        Err(e) => error_view(e).into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-fn outcome_view(c: OutcomeContext, o: TrancheOutcomeData) -> impl IntoView {
+/// The section, from the tranche page's data.
+pub fn outcome_section(c: OutcomeContext, o: TrancheOutcomeData) -> impl IntoView {
     let errors = FormErrors::from_stored(&c.stored);
     let summary = match &o.outcome {
         Some(out) => {

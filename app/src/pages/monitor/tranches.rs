@@ -1,12 +1,13 @@
 //! A tranche of a funded scheme: its evidence (the organisation) and its review and payment
 //! (commissioners).
 use crate::api::monitor::schemes::{scheme, SchemeView, TRANCHE_FORM};
+use crate::api::monitor::tranches::{tranche_outcome, TrancheOutcomeData};
 use crate::components::{
     BackLink, Button, Choice, DateInput, ErrorSummary, FormErrors, NotFoundPage, PageTitle, Radios,
     SummaryList, SummaryRow, TextInput, Textarea,
 };
 use crate::domain::monitoring::{SchemeStatus, TrancheStatus};
-use crate::pages::monitor::tranche_outcome::{OutcomeContext, TrancheOutcomeSection};
+use crate::pages::monitor::tranche_outcome::{outcome_section, OutcomeContext};
 use crate::pages::{pick, FormPage};
 use crate::web::id_param;
 use crate::web::set_status;
@@ -17,13 +18,27 @@ use leptos::prelude::*;
 pub fn TranchePage() -> impl IntoView {
     let id = id_param("id");
     let tid = id_param("tid");
-    let data = Resource::new(id, scheme);
+    // One resource for the scheme and the tranche's outcome: the page renders at once, with
+    // nothing arriving later to move the forms under a person's pointer.
+    let data = Resource::new(
+        move || (id(), tid()),
+        |(scheme_id, tranche_id)| async move {
+            let s = scheme(scheme_id).await?;
+            let outcome = tranche_outcome(scheme_id, tranche_id).await?;
+            Ok::<_, crate::error::AppError>((s, outcome))
+        },
+    );
     view! {
-        <FormPage form=TRANCHE_FORM data=data render={move |stored, s| tranche_view(stored, s, tid())}/>
+        <FormPage form=TRANCHE_FORM data=data render={move |stored, (s, outcome)| tranche_view(stored, s, outcome, tid())}/>
     }
 }
 
-fn tranche_view(stored: FlashedForm, s: SchemeView, tranche_id: i64) -> AnyView {
+fn tranche_view(
+    stored: FlashedForm,
+    s: SchemeView,
+    outcome_data: TrancheOutcomeData,
+    tranche_id: i64,
+) -> AnyView {
     let Some(t) = s.tranches.iter().find(|t| t.id == tranche_id).cloned() else {
         set_status(404);
         return view! { <NotFoundPage/> }.into_any();
@@ -113,7 +128,7 @@ fn tranche_view(stored: FlashedForm, s: SchemeView, tranche_id: i64) -> AnyView 
             <h2 class="govuk-heading-s">"Evidence files"</h2>
             <ul class="govuk-list">{files}</ul>
         })}
-        <TrancheOutcomeSection context=outcome/>
+        {outcome_section(outcome, outcome_data)}
         {(s.status == SchemeStatus::Awarded).then(|| view! {
             <div class="govuk-inset-text">"The award must be accepted before evidence can be sent or a tranche paid."</div>
         })}
