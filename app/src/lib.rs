@@ -64,9 +64,10 @@ pub fn App() -> impl IntoView {
         decide::decision_report::*, decide::interviews::*, decide::meetings::*,
         decide::moderate_bid::*, decide::moderation::*, decide::pack::*, decide::sign_off::*,
         fund::pooled::*, fund::questionnaire::*, fund::reports::*, fund::rounds::*,
-        market::gaps::*, market::services::*, monitor::clawbacks::*, monitor::portfolio::*,
-        monitor::returns::*, monitor::scheme_changes::*, monitor::schemes::*, monitor::tranches::*,
-        public::contact::*, public::rounds::*, public::*,
+        fund::statement::*, market::gaps::*, market::services::*, monitor::clawbacks::*,
+        monitor::portfolio::*, monitor::returns::*, monitor::scheme_changes::*,
+        monitor::schemes::*, monitor::tranches::*, public::contact::*, public::rounds::*,
+        public::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;

@@ -123,6 +123,13 @@ pub struct Totals {
     /// Promised by awards (including what has since been paid).
     pub committed: Pence,
     pub paid: Pence,
+    /// Committed, then released unpaid: awards turned down, schemes ended or graduated with
+    /// tranches unpaid (already out of `committed`).
+    #[serde(default)]
+    pub released: Pence,
+    /// Paid, then repaid by schemes (clawback; already out of `committed` and `paid`).
+    #[serde(default)]
+    pub repaid: Pence,
 }
 
 impl Totals {
@@ -137,10 +144,14 @@ impl Totals {
             }
             Movement::Release => self.reserved.0 -= amount.0,
             Movement::Payment => self.paid.0 += amount.0,
-            Movement::Decommitment => self.committed.0 -= amount.0,
+            Movement::Decommitment => {
+                self.committed.0 -= amount.0;
+                self.released.0 += amount.0;
+            }
             Movement::Repayment => {
                 self.committed.0 -= amount.0;
                 self.paid.0 -= amount.0;
+                self.repaid.0 += amount.0;
             }
         }
     }
@@ -165,6 +176,8 @@ impl Totals {
             reserved: Pence(self.reserved.0 + other.reserved.0),
             committed: Pence(self.committed.0 + other.committed.0),
             paid: Pence(self.paid.0 + other.paid.0),
+            released: Pence(self.released.0 + other.released.0),
+            repaid: Pence(self.repaid.0 + other.repaid.0),
         }
     }
 }
@@ -296,6 +309,9 @@ mod tests {
         t.apply(Movement::Repayment, Pence(5_000));
         assert_eq!((t.committed, t.paid), (Pence(15_000), Pence(15_000)));
         assert_eq!(t.uncommitted(), Pence(85_000));
+        // The statement shows what was released and repaid beside what is left.
+        assert_eq!((t.released, t.repaid), (Pence(25_000), Pence(5_000)));
+        assert_eq!(t.add(&t).released, Pence(50_000));
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub async fn fund_statement_csv(
         "Committed (£)",
         "Paid (£)",
         "Uncommitted (£)",
+        "Released (£)",
+        "Repaid (£)",
     ];
     let label = fund.year.label();
     let row = |name: String, t: &app::domain::fund::Totals| {
@@ -60,6 +62,8 @@ pub async fn fund_statement_csv(
                 t.committed,
                 t.paid,
                 t.uncommitted(),
+                t.released,
+                t.repaid,
             ]
             .iter()
             .map(|p| p.to_decimal().to_string()),

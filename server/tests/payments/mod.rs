@@ -405,6 +405,7 @@ both_backends!(
             "{body}"
         );
         crate::scheme_changes::books_agree(app).await;
+        crate::scheme_changes::statement_agrees(app, &commissioner).await;
 
         // An unpaid clawback past its due date shows as overdue.
         fields[1].1 = "100".into();

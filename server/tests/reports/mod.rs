@@ -54,7 +54,9 @@ both_backends!(
                 "Reserved (£)",
                 "Committed (£)",
                 "Paid (£)",
-                "Uncommitted (£)"
+                "Uncommitted (£)",
+                "Released (£)",
+                "Repaid (£)"
             ]
         );
         let totals = app::db::fund::partner_totals(&app.pool, fund_id)
@@ -76,7 +78,9 @@ both_backends!(
                     money(t.reserved),
                     money(t.committed),
                     money(t.paid),
-                    money(t.uncommitted())
+                    money(t.uncommitted()),
+                    money(t.released),
+                    money(t.repaid)
                 ]
             );
             sum = sum.add(t);

@@ -101,6 +101,60 @@ pub(crate) async fn books_agree(app: &TestApp) {
     );
 }
 
+/// Every pooled fund's statement (page and CSV) shows what the ledger released and repaid,
+/// each partner's share adding up to the total.
+pub(crate) async fn statement_agrees(app: &TestApp, commissioner: &reqwest::Client) {
+    let pence = |cell: &str| {
+        let pounds: rust_decimal::Decimal = cell.parse().unwrap();
+        i64::try_from(pounds * rust_decimal::Decimal::from(100)).unwrap()
+    };
+    let years: Vec<i64> = sqlx::query_scalar("SELECT year FROM funds ORDER BY year")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    let (mut released, mut repaid) = (0, 0);
+    for year in years {
+        let (status, page, _) = app
+            .get(commissioner, &format!("/fund/pooled-funds/{year}"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains(">Released<") && page.contains(">Repaid<"),
+            "{page}"
+        );
+        let (status, csv, _) = app
+            .get(
+                commissioner,
+                &format!("/fund/pooled-funds/{year}/statement.csv"),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (rel, rep) = (col("Released (£)"), col("Repaid (£)"));
+        let (mut partners, mut total) = ((0, 0), (0, 0));
+        for r in reader.records().map(|r| r.unwrap()) {
+            let row = (pence(&r[rel]), pence(&r[rep]));
+            if &r[1] == "Total" {
+                total = row;
+            } else {
+                partners = (partners.0 + row.0, partners.1 + row.1);
+            }
+        }
+        assert_eq!(partners, total, "the partners' shares add up ({year})");
+        released += total.0;
+        repaid += total.1;
+    }
+    let ledger = |movement: &'static str| {
+        format!("SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) FROM fund_ledger WHERE movement = '{movement}'")
+    };
+    let in_ledger = app.count(&ledger("decommitment")).await;
+    assert_eq!(released, in_ledger, "released, as the ledger");
+    let in_ledger = app.count(&ledger("repayment")).await;
+    assert_eq!(repaid, in_ledger, "repaid, as the ledger");
+}
+
 async fn status(app: &TestApp, scheme_id: i64) -> String {
     sqlx::query("SELECT status FROM schemes WHERE id = $1")
         .bind(scheme_id)
@@ -449,6 +503,7 @@ both_backends!(
         let res = pay(app, &icb, scheme_id, t[1], "BACS-2").await;
         assert_eq!(res.location.as_deref(), Some(page.as_str()), "{}", res.body);
         books_agree(app).await;
+        statement_agrees(app, &commissioner).await;
         let paid = one(
             app,
             "SELECT paid_pence FROM schemes WHERE id = $1",

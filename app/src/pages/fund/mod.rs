@@ -3,3 +3,4 @@ pub mod pooled;
 pub mod questionnaire;
 pub mod reports;
 pub mod rounds;
+pub mod statement;

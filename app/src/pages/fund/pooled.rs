@@ -1,17 +1,17 @@
-//! The pooled fund: home for commissioners, partners, set-up, the fund page and variations.
+//! The pooled fund: home for commissioners, partners, set-up and variations (the fund's
+//! statement is `statement.rs`).
 use crate::api::fund::pooled::{
-    fund_detail, fund_for_variation, fund_home, partner_detail, AddPartner, FundHomeData,
-    FundRecord, PartnerView, RecordVariation, SetPartnerIdentifier, SetUpFund,
+    fund_for_variation, fund_home, partner_detail, AddPartner, FundHomeData, FundRecord,
+    PartnerView, RecordVariation, SetPartnerIdentifier, SetUpFund,
 };
 use crate::components::{
     error_view, BackLink, Button, Choice, DataTable, ErrorSummary, FormErrors, Limit, MoneyInput,
-    PageTitle, Radios, SummaryList, SummaryRow, TextInput, Textarea,
+    PageTitle, Radios, TextInput, Textarea,
 };
-use crate::domain::fund::Totals;
 use crate::pages::FormPage;
 use crate::web::FlashedForm;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn FundHomePage() -> impl IntoView {
@@ -251,7 +251,7 @@ fn set_up_view(stored: FlashedForm, home: FundHomeData) -> impl IntoView {
     }
 }
 
-fn year_param() -> impl Fn() -> i32 + Copy {
+pub(super) fn year_param() -> impl Fn() -> i32 + Copy {
     let params = use_params_map();
     move || {
         params
@@ -259,162 +259,6 @@ fn year_param() -> impl Fn() -> i32 + Copy {
             .get("year")
             .and_then(|y| y.parse::<i32>().ok())
             .unwrap_or(0)
-    }
-}
-
-fn totals_cells(t: &Totals) -> impl IntoView {
-    let cells = [
-        t.contributed,
-        t.reserved,
-        t.committed,
-        t.paid,
-        t.uncommitted(),
-    ];
-    cells
-        .into_iter()
-        .map(|p| view! { <td class="govuk-table__cell govuk-table__cell--numeric">{p.display()}</td> })
-        .collect_view()
-}
-
-#[component]
-pub fn FundPage() -> impl IntoView {
-    let year = year_param();
-    let query = use_query_map();
-    let before = move || {
-        query
-            .get()
-            .get("before")
-            .and_then(|b| b.parse::<i64>().ok())
-    };
-    let data = Resource::new(
-        move || (year(), before()),
-        |(year, before)| fund_detail(year, before),
-    );
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok(fund) => fund_view(fund).into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-fn fund_view(fund: FundRecord) -> impl IntoView {
-    let title = format!("Pooled fund {}", fund.year.label());
-    let partner_rows = fund
-        .partners
-        .iter()
-        .map(|p| {
-            view! {
-                <tr class="govuk-table__row">
-                    <th scope="row" class="govuk-table__header">{p.partner.name.clone()}</th>
-                    {totals_cells(&p.totals)}
-                </tr>
-            }
-        })
-        .collect_view();
-    let ledger_rows = fund
-        .ledger
-        .iter()
-        .map(|e| {
-            view! {
-                <tr class="govuk-table__row">
-                    <td class="govuk-table__cell">{e.when.clone()}</td>
-                    <td class="govuk-table__cell">{e.movement.clone()}</td>
-                    <td class="govuk-table__cell">{e.partner.clone()}</td>
-                    <td class="govuk-table__cell govuk-table__cell--numeric">{e.amount.display()}</td>
-                    <td class="govuk-table__cell">{e.round.clone()}</td>
-                    <td class="govuk-table__cell">{e.reason.clone()}</td>
-                    <td class="govuk-table__cell">{e.by.clone()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let year = fund.year.0;
-    let older = fund
-        .older
-        .map(|id| format!("/fund/pooled-funds/{year}?before={id}"));
-    let can_edit = fund.can_edit;
-    let payment_links = fund
-        .partners
-        .iter()
-        .map(|p| {
-            view! {
-                <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/partners/{}/payments.csv", p.partner.id) download="">
-                    {format!("Download {}'s share of each payment (CSV)", p.partner.name)}
-                </a></li>
-            }
-        })
-        .collect_view();
-    view! {
-        <PageTitle text=title.clone()/>
-        {if can_edit {
-            view! { <BackLink href="/fund" text="Back to funding"/> }.into_any()
-        } else {
-            view! { <BackLink href="/board" text="Back to the Board"/> }.into_any()
-        }}
-        <span class="govuk-caption-l">"Pooled fund statement"</span>
-        <h1 class="govuk-heading-l">{fund.year.label()}</h1>
-        <SummaryList rows=vec![
-            SummaryRow::new("Agreed value", fund.agreed.display()),
-            SummaryRow::new("Uncommitted", fund.total.uncommitted().display()),
-        ]/>
-        {can_edit.then(|| view! {
-            <a href=format!("/fund/pooled-funds/{year}/variation") role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Record a variation"</a>
-        })}
-        <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Money by partner (scrolls sideways)">
-            <table class="govuk-table">
-                <caption class="govuk-table__caption govuk-table__caption--m">"Money by partner"</caption>
-                <thead class="govuk-table__head">
-                    <tr class="govuk-table__row">
-                        <th scope="col" class="govuk-table__header">"Partner"</th>
-                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Contributed"</th>
-                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Reserved"</th>
-                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Committed"</th>
-                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Paid"</th>
-                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Uncommitted"</th>
-                    </tr>
-                </thead>
-                <tbody class="govuk-table__body">
-                    {partner_rows}
-                    <tr class="govuk-table__row seedbed-total-row">
-                        <th scope="row" class="govuk-table__header">"Total"</th>
-                        {totals_cells(&fund.total)}
-                    </tr>
-                </tbody>
-            </table>
-        </div>
-        <p class="govuk-body">"Reserved money is set aside for published funding rounds. Committed money has been awarded; paid money has reached the funded schemes."</p>
-        {can_edit.then(|| view! {
-            <ul class="govuk-list">
-                <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/statement.csv") download="">"Download money by partner (CSV)"</a></li>
-                <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/ledger.csv") download="">"Download every ledger entry (CSV)"</a></li>
-            </ul>
-            <h2 class="govuk-heading-s">"Payments for each partner's finance team"</h2>
-            <p class="govuk-body">"Each payment to a funded scheme with the date paid, the finance system's reference and the partner's share of it."</p>
-            <ul class="govuk-list">{payment_links}</ul>
-        })}
-        <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Ledger (scrolls sideways)">
-            <table class="govuk-table">
-                <caption class="govuk-table__caption govuk-table__caption--m">"Ledger"</caption>
-                <thead class="govuk-table__head">
-                    <tr class="govuk-table__row">
-                        <th scope="col" class="govuk-table__header">"When"</th>
-                        <th scope="col" class="govuk-table__header">"Movement"</th>
-                        <th scope="col" class="govuk-table__header">"Partner"</th>
-                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Amount"</th>
-                        <th scope="col" class="govuk-table__header">"Round"</th>
-                        <th scope="col" class="govuk-table__header">"Reason"</th>
-                        <th scope="col" class="govuk-table__header">"By"</th>
-                    </tr>
-                </thead>
-                <tbody class="govuk-table__body">{ledger_rows}</tbody>
-            </table>
-        </div>
-        {older.map(|href| view! { <p class="govuk-body"><a class="govuk-link" href=href>"Older entries"</a></p> })}
     }
 }
 
