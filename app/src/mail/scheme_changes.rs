@@ -63,6 +63,38 @@ pub fn scheme_resumed(to: &str, name: &str, organisation: &str, link: &str) -> O
     )
 }
 
+/// To a scheme's organisation members: a tranche is now paid on an outcome (or no longer).
+pub fn tranche_outcome_set(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    position: i64,
+    outcome: Option<&str>,
+    link: &str,
+) -> OutgoingMail {
+    let (subject, body) = match outcome {
+        Some(outcome) => (
+            format!("Tranche {position} of {organisation}'s seed funding is tied to an outcome"),
+            format!(
+                "The commissioning team has tied tranche {position} of {organisation}'s seed \
+                 funding to an outcome from your monitoring returns:\n\n{outcome}\n\n\
+                 The tranche's page shows the figures your returns have reported so far. If \
+                 you think the figure cannot be reached in time, talk to the commissioning \
+                 team.\n\n{link}\n\n"
+            ),
+        ),
+        None => (
+            format!("Tranche {position} of {organisation}'s seed funding is no longer tied to an outcome"),
+            format!(
+                "The commissioning team has untied tranche {position} of {organisation}'s seed \
+                 funding from the outcome it was to reach: it is paid on its milestone \
+                 alone.\n\n{link}\n\n"
+            ),
+        ),
+    };
+    letter(to, name, subject, body)
+}
+
 /// To a scheme's organisation members: the scheme was ended early.
 pub fn scheme_ended(
     to: &str,

@@ -106,6 +106,19 @@ both_backends!(
 
         let tied = set(commissioner.clone(), falls.to_string(), "5").await;
         assert_eq!(tied.status, 302);
+        let mail = app.last_mail_to("applicant@seedbed.test");
+        assert_eq!(
+            mail.subject,
+            "Tranche 2 of Happy Feet Chiropody CIC's seed funding is tied to an outcome"
+        );
+        assert!(
+            mail.body.contains("Falls avoided: 5 in all"),
+            "{}",
+            mail.body
+        );
+        assert!(mail
+            .body
+            .contains(&format!("/schemes/{scheme_id}/tranches/{second}")));
         let (_, body, _) = app.get(&applicant, &page).await;
         assert!(body.contains("Falls avoided: 5 in all"), "{body}");
         assert!(body.contains("No figures reported yet"));

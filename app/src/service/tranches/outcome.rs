@@ -1,6 +1,7 @@
 //! Tranches tied to outcomes: a commissioner names the measure and the figure a tranche's
 //! milestone must reach; the evidence page shows the measure's reported figures, and
-//! evidence is approved before the figure is reached only with a reason.
+//! evidence is approved before the figure is reached only with a reason. The organisation's
+//! members are emailed when a tranche is tied to an outcome or untied.
 use super::{tranche_of, Loaded, TrancheError};
 use crate::db;
 use crate::db::measures::Reported;
@@ -100,7 +101,7 @@ pub async fn set_outcome(
         let (_, name, unit) = measures.iter().find(|(id, _, _)| *id == o.measure_id)?;
         Some(m::target_text(name, *unit, o.target))
     });
-    let (summary, notice) = match described {
+    let (summary, notice) = match &described {
         Some(text) => (
             format!("Tranche {position} tied to an outcome: {text}"),
             format!("Tranche {position} is tied to an outcome: {text}"),
@@ -116,8 +117,20 @@ pub async fn set_outcome(
     )
     .await?;
     tx.commit().await?;
+    let link = crate::service::schemes::link(ctx, &scheme, &format!("/tranches/{tranche_id}"));
+    let mail = crate::service::schemes::to_members(ctx, &scheme, |to, name| {
+        crate::mail::tranche_outcome_set(
+            to,
+            name,
+            &scheme.organisation_name,
+            position,
+            described.as_deref(),
+            &link,
+        )
+    })
+    .await?;
     Ok(Done {
         value: notice,
-        mail: Vec::new(),
+        mail,
     })
 }
