@@ -78,6 +78,19 @@ pub async fn measures(
     Ok(rows.into_iter().map(MeasureRow::from).collect())
 }
 
+/// The round's measures as (id, name, how it is counted): what a return's values are parsed
+/// by and what a tranche's outcome may name.
+pub async fn named(
+    conn: &mut AnyConnection,
+    round_id: i64,
+) -> Result<Vec<(i64, String, MeasureUnit)>, sqlx::Error> {
+    Ok(measures(conn, round_id)
+        .await?
+        .into_iter()
+        .map(|mr| (mr.id, mr.name, mr.unit))
+        .collect())
+}
+
 pub async fn add_measure(
     conn: &mut AnyConnection,
     round_id: i64,

@@ -81,11 +81,7 @@ pub async fn save(
     let scheme = scheme_for(ctx, actor, scheme_id, Need::Member).await?;
     let r = return_of(ctx, &scheme, return_id).await?;
     let mut conn = ctx.pool.acquire().await?;
-    let measures: Vec<_> = db::measures::measures(&mut conn, scheme.round_id)
-        .await?
-        .into_iter()
-        .map(|mr| (mr.id, mr.name, mr.unit))
-        .collect();
+    let measures = db::measures::named(&mut conn, scheme.round_id).await?;
     drop(conn);
     if !scheme.status.running() || !r.status.open() {
         return Err(if scheme.status == SchemeStatus::Awarded {

@@ -3,20 +3,14 @@
 //! wrong and what was typed kept, shown as typed.
 use crate::both_backends;
 use crate::common::*;
-use crate::schemes::{accept, awarded_scheme, periods_over, return_ids};
-use sqlx::Row;
+use crate::schemes::{accept, awarded_scheme, periods_over, return_ids, round_of};
 
 both_backends!(
     a_percentage_measure_is_typed_checked_and_shown,
     async |app: &TestApp| {
         let (scheme_id, commissioner, applicant) = awarded_scheme(app).await;
         accept(app, &applicant, scheme_id).await;
-        let round_id: i64 = sqlx::query("SELECT round_id FROM schemes WHERE id = $1")
-            .bind(scheme_id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
-            .get("round_id");
+        let round_id = round_of(app, scheme_id).await;
         let measures_page = format!("/fund/rounds/{round_id}/measures");
         let (_, page, _) = app.get(&commissioner, &measures_page).await;
         assert!(page.contains("How it is counted") && page.contains("A percentage, like 94%"));

@@ -4,21 +4,15 @@
 use crate::both_backends;
 use crate::common::*;
 use crate::schemes::{
-    accept, awarded_scheme, periods_over, return_ids, review, send_evidence, tranche_ids,
+    accept, awarded_scheme, periods_over, return_ids, review, round_of, send_evidence, tranche_ids,
 };
-use sqlx::Row;
 
 both_backends!(
     a_tranche_tied_to_an_outcome_shows_its_figures_and_needs_a_reason_to_pay_early,
     async |app: &TestApp| {
         let (scheme_id, commissioner, applicant) = awarded_scheme(app).await;
         accept(app, &applicant, scheme_id).await;
-        let round_id: i64 = sqlx::query("SELECT round_id FROM schemes WHERE id = $1")
-            .bind(scheme_id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
-            .get("round_id");
+        let round_id = round_of(app, scheme_id).await;
         let second = tranche_ids(app, scheme_id).await[1];
         let page = format!("/schemes/{scheme_id}/tranches/{second}");
 

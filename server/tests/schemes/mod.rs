@@ -73,6 +73,15 @@ pub(crate) async fn award_pilot(app: &TestApp) -> (i64, reqwest::Client, reqwest
     (scheme_id, commissioner, applicant)
 }
 
+/// The funding round a scheme was awarded from.
+pub(crate) async fn round_of(app: &TestApp, scheme_id: i64) -> i64 {
+    sqlx::query_scalar("SELECT round_id FROM schemes WHERE id = $1")
+        .bind(scheme_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
 pub(crate) async fn tranche_ids(app: &TestApp, scheme_id: i64) -> Vec<i64> {
     sqlx::query("SELECT id FROM tranches WHERE scheme_id = $1 ORDER BY position")
         .bind(scheme_id)
@@ -992,12 +1001,7 @@ both_backends!(
     async |app: &TestApp| {
         let (scheme_id, commissioner, applicant) = awarded_scheme(app).await;
         accept(app, &applicant, scheme_id).await;
-        let round_id: i64 = sqlx::query("SELECT round_id FROM schemes WHERE id = $1")
-            .bind(scheme_id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
-            .get("round_id");
+        let round_id = round_of(app, scheme_id).await;
         // A valued outcome for the pilot round: falls avoided, priced by a demo unit cost
         // (£3,450.00 a hospital admission after a fall is not assumed: read it back).
         let cost =

@@ -140,8 +140,8 @@ pub async fn tranche_outcome(
         .find(|t| t.id == tranche_id)
         .ok_or_else(|| auth::with_status(AppError::NotFound))?;
     let round = l.scheme.round_id;
-    let measures = service::round_measures(&mut conn, round).await?;
-    let status = service::outcome_status(&mut conn, round, &tranche).await?;
+    let measures = crate::db::measures::named(&mut conn, round).await?;
+    let status = service::outcome_status(&mut conn, &measures, &tranche).await?;
     let outcome = status.map(|o| OutcomeView {
         target: o.target_text(),
         progress: o.progress_text(),

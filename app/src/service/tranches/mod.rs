@@ -135,7 +135,7 @@ mod files;
 mod outcome;
 mod payment;
 pub use files::{attach_file, can_attach, Upload};
-pub use outcome::{outcome_status, round_measures, set_outcome, OutcomeStatus};
+pub use outcome::{outcome_status, set_outcome, OutcomeStatus};
 pub use payment::{pay, Paid};
 
 /// A commissioner's review of a tranche's evidence.
@@ -195,9 +195,12 @@ pub async fn review(
     let mut tx = ctx.pool.begin().await?;
     // Pay for outcomes: evidence is approved before its figure is reached only with a reason.
     let unmet = match review {
-        Review::Approve => outcome_status(&mut tx, scheme.round_id, &tranche)
-            .await?
-            .filter(|o| !o.reached),
+        Review::Approve => {
+            let measures = db::measures::named(&mut tx, scheme.round_id).await?;
+            outcome_status(&mut tx, &measures, &tranche)
+                .await?
+                .filter(|o| !o.reached)
+        }
         Review::Return => None,
     };
     if let (Some(o), true) = (&unmet, note.is_empty()) {

@@ -35,34 +35,20 @@ impl OutcomeStatus {
     }
 }
 
-/// The round's measures as (id, name, unit), what an outcome may name.
-pub async fn round_measures(
-    conn: &mut AnyConnection,
-    round_id: i64,
-) -> Result<Vec<(i64, String, MeasureUnit)>, sqlx::Error> {
-    Ok(db::measures::measures(conn, round_id)
-        .await?
-        .into_iter()
-        .map(|mr| (mr.id, mr.name, mr.unit))
-        .collect())
-}
-
 /// The tranche's outcome and the figures it is judged on; `None` if it is tied to none.
+/// `measures`: its round's (`db::measures::named`).
 pub async fn outcome_status(
     conn: &mut AnyConnection,
-    round_id: i64,
+    measures: &[(i64, String, MeasureUnit)],
     tranche: &TrancheRow,
 ) -> Result<Option<OutcomeStatus>, sqlx::Error> {
     let Some(outcome) = tranche.outcome() else {
         return Ok(None);
     };
-    let measures = round_measures(conn, round_id).await?;
-    let Some((_, name, unit)) = measures
-        .into_iter()
-        .find(|(id, _, _)| *id == outcome.measure_id)
-    else {
+    let Some((_, name, unit)) = measures.iter().find(|(id, _, _)| *id == outcome.measure_id) else {
         return Ok(None);
     };
+    let (name, unit) = (name.clone(), *unit);
     let reported = db::measures::reported(conn, tranche.scheme_id, outcome.measure_id).await?;
     let values: Vec<i64> = reported.iter().map(|r| r.value).collect();
     Ok(Some(OutcomeStatus {
@@ -88,7 +74,7 @@ pub async fn set_outcome(
     independent(ctx, actor, &scheme).await?;
     let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
     let mut tx = ctx.pool.begin().await?;
-    let measures = round_measures(&mut tx, scheme.round_id).await?;
+    let measures = db::measures::named(&mut tx, scheme.round_id).await?;
     let outcome = form.parse(&measures).map_err(TrancheError::Invalid)?;
     if !db::tranches::set_outcome(&mut tx, tranche_id, outcome).await? {
         return Err(TrancheError::OutcomeNotNow {
