@@ -191,17 +191,18 @@ pub async fn review(
     let (review, note) = parse_review(decision, note).map_err(TrancheError::Invalid)?;
     independent(ctx, actor, &scheme).await?;
     let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
-    let now = db::now();
-    let mut tx = ctx.pool.begin().await?;
     // Pay for outcomes: evidence is approved before its figure is reached only with a reason.
+    // Read before the transaction, whose first statement must be its write (SQLite cannot
+    // turn a reading transaction into a writing one while another writes).
     let unmet = match review {
-        Review::Approve => {
-            let measures = db::measures::named(&mut tx, scheme.round_id).await?;
-            outcome_status(&mut tx, &measures, &tranche)
+        Review::Approve if tranche.outcome().is_some() => {
+            let mut conn = ctx.pool.acquire().await?;
+            let measures = db::measures::named(&mut conn, scheme.round_id).await?;
+            outcome_status(&mut conn, &measures, &tranche)
                 .await?
                 .filter(|o| !o.reached)
         }
-        Review::Return => None,
+        _ => None,
     };
     if let (Some(o), true) = (&unmet, note.is_empty()) {
         return Err(TrancheError::Invalid(vec![FieldError::new(
@@ -213,6 +214,8 @@ pub async fn review(
             ),
         )]));
     }
+    let now = db::now();
+    let mut tx = ctx.pool.begin().await?;
     let done = match review {
         Review::Approve => {
             db::tranches::approve_tranche(&mut tx, tranche_id, &note, actor.id, now).await?

@@ -73,9 +73,13 @@ pub async fn set_outcome(
     let scheme = scheme_for(ctx, actor, scheme_id, Need::Commissioner).await?;
     independent(ctx, actor, &scheme).await?;
     let Loaded { scheme, tranche } = tranche_of(ctx, scheme, tranche_id).await?;
-    let mut tx = ctx.pool.begin().await?;
-    let measures = db::measures::named(&mut tx, scheme.round_id).await?;
+    let mut conn = ctx.pool.acquire().await?;
+    let measures = db::measures::named(&mut conn, scheme.round_id).await?;
+    drop(conn);
     let outcome = form.parse(&measures).map_err(TrancheError::Invalid)?;
+    // The update is the transaction's first statement (SQLite: a reading transaction
+    // cannot become a writing one while another writes).
+    let mut tx = ctx.pool.begin().await?;
     if !db::tranches::set_outcome(&mut tx, tranche_id, outcome).await? {
         return Err(TrancheError::OutcomeNotNow {
             position: tranche.position,
