@@ -64,10 +64,10 @@ pub fn App() -> impl IntoView {
         decide::decision_report::*, decide::interviews::*, decide::meetings::*,
         decide::moderate_bid::*, decide::moderation::*, decide::pack::*, decide::sign_off::*,
         fund::pooled::*, fund::questionnaire::*, fund::reports::*, fund::rounds::*,
-        fund::statement::*, market::gaps::*, market::services::*, monitor::clawbacks::*,
-        monitor::portfolio::*, monitor::returns::*, monitor::scheme_changes::*,
-        monitor::schemes::*, monitor::tranches::*, public::contact::*, public::rounds::*,
-        public::*,
+        fund::statement::*, fund::year_end::*, market::gaps::*, market::services::*,
+        monitor::clawbacks::*, monitor::portfolio::*, monitor::returns::*,
+        monitor::scheme_changes::*, monitor::schemes::*, monitor::tranches::*, public::contact::*,
+        public::rounds::*, public::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -134,6 +134,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fund/pooled-funds/new") view=SetUpFundPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/pooled-funds/:year") view=FundPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/pooled-funds/:year/variation") view=VariationPage ssr=async_mode.clone()/>
+                    <Route path=path!("/fund/pooled-funds/:year/year-end") view=YearEndPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/gaps") view=GapsPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/gaps/new") view=NewGapPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/gaps/:id") view=GapPage ssr=async_mode.clone()/>

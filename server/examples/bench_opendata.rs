@@ -87,6 +87,7 @@ async fn seed(pool: &sqlx::AnyPool, awards: usize) {
                     starts_on: start,
                     return_every: 3,
                     tranches: &[],
+                    tranche_funds: &[],
                     periods: &[],
                 },
                 now,

@@ -81,6 +81,7 @@ async fn seed(pool: &sqlx::AnyPool, schemes: usize) {
                 starts_on: start,
                 return_every: 3,
                 tranches: &tranches,
+                tranche_funds: &[],
                 periods: &periods,
             },
             now,

@@ -188,6 +188,10 @@ fn file_routes() -> Vec<(&'static str, axum::routing::MethodRouter<ServerState>)
             axum::routing::get(fund_exports::partner_payments_csv),
         ),
         (
+            "/fund/pooled-funds/{year}/year-end/partners/{partner}/statement.csv",
+            axum::routing::get(fund_exports::year_end_csv),
+        ),
+        (
             "/open-data/360giving.json",
             axum::routing::get(open_data::grants_json),
         ),

@@ -24,6 +24,8 @@ pub struct NewScheme<'a> {
     pub starts_on: chrono::NaiveDate,
     pub return_every: u32,
     pub tranches: &'a [Tranche],
+    /// The fund each tranche is charged to, in order (missing: the round's fund).
+    pub tranche_funds: &'a [i64],
     pub periods: &'a [Period],
 }
 
@@ -52,13 +54,16 @@ pub async fn create(
     .await?;
     for (i, t) in s.tranches.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO tranches (scheme_id, position, amount_pence, due_on, milestone, status) VALUES ($1, $2, $3, $4, $5, 'due')",
+            "INSERT INTO tranches (scheme_id, position, amount_pence, due_on, milestone, status, fund_id)
+             VALUES ($1, $2, $3, $4, $5, 'due', COALESCE($6, (SELECT fund_id FROM rounds WHERE id = $7)))",
         )
         .bind(id)
         .bind(i as i64 + 1)
         .bind(t.amount)
         .bind(Day(t.due))
         .bind(&t.milestone)
+        .bind(s.tranche_funds.get(i).copied())
+        .bind(s.round_id)
         .execute(&mut *conn)
         .await?;
     }

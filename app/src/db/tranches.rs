@@ -38,6 +38,8 @@ pub struct TrancheRow {
     /// The outcome it is tied to: a measure of the round and the figure to reach.
     pub measure_id: Option<i64>,
     pub target_value: Option<i64>,
+    /// The pooled fund its commitment is charged to (the year it is paid from).
+    pub fund_id: Option<i64>,
 }
 
 impl TrancheRow {
@@ -52,7 +54,7 @@ impl TrancheRow {
 const TRANCHE_SELECT: &str = "SELECT t.id, t.scheme_id, t.position, t.amount_pence, t.paid_pence, t.due_on, t.milestone, t.status,
     t.evidence, e.full_name AS evidence_by, t.evidence_at, t.review_note, v.full_name AS reviewed_by, t.reviewed_at,
     t.reviewed_by AS reviewer_id, p.full_name AS paid_by, t.paid_at, t.paid_on, t.payment_reference,
-    t.measure_id, t.target_value
+    t.measure_id, t.target_value, t.fund_id
     FROM tranches t LEFT JOIN users e ON e.id = t.evidence_by LEFT JOIN users v ON v.id = t.reviewed_by
     LEFT JOIN users p ON p.id = t.paid_by";
 
@@ -231,11 +233,33 @@ pub async fn tranche_files(
 /// first statement of an ending's transaction, so that it takes the tranches' locks in the
 /// order a payment does; a tranche paid at the same moment is either paid first (and kept)
 /// or finds itself released.
+/// What a scheme's ending released: in all, and per fund its tranches were charged to (in
+/// fund order; `None`: the round's fund).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Released {
+    pub total: Pence,
+    pub by_fund: Vec<(Option<i64>, Pence)>,
+}
+
+/// Charge a tranche to another year's fund (its commitment was carried there).
+pub async fn charge_to(
+    conn: &mut AnyConnection,
+    tranche_id: i64,
+    fund_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE tranches SET fund_id = $1 WHERE id = $2")
+        .bind(fund_id)
+        .bind(tranche_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn release_unpaid(
     conn: &mut AnyConnection,
     scheme_id: i64,
     from: &[crate::domain::monitoring::SchemeStatus],
-) -> Result<Pence, sqlx::Error> {
+) -> Result<Released, sqlx::Error> {
     use crate::domain::monitoring::releasable;
     let statuses: Vec<String> = TrancheStatus::ALL
         .iter()
@@ -246,13 +270,20 @@ pub async fn release_unpaid(
     let sql = format!(
         "UPDATE tranches SET status = 'released' WHERE scheme_id = $1 AND status IN ({})
          AND EXISTS (SELECT 1 FROM schemes s WHERE s.id = tranches.scheme_id AND s.status IN ({}))
-         RETURNING amount_pence",
+         RETURNING amount_pence, fund_id",
         statuses.join(", "),
         schemes.join(", ")
     );
-    let amounts: Vec<Pence> = sqlx::query_scalar(&sql)
-        .bind(scheme_id)
-        .fetch_all(conn)
-        .await?;
-    Ok(Pence(amounts.iter().map(|a| a.0).sum()))
+    let amounts: Vec<(Pence, Option<i64>)> =
+        sqlx::query_as(&sql).bind(scheme_id).fetch_all(conn).await?;
+    let mut released = Released::default();
+    for (amount, fund) in amounts {
+        released.total.0 += amount.0;
+        match released.by_fund.iter_mut().find(|(f, _)| *f == fund) {
+            Some((_, sum)) => sum.0 += amount.0,
+            None => released.by_fund.push((fund, amount)),
+        }
+    }
+    released.by_fund.sort_by_key(|(f, _)| *f);
+    Ok(released)
 }

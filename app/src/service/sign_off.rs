@@ -119,8 +119,11 @@ pub async fn answer(
         )
     } else if remaining.is_empty() {
         db::sign_offs::set_sign_off(&mut tx, bid_id, SignOff::Signed).await?;
-        commit_money(&mut tx, &round, &bid.organisation_name, amount, actor, now).await?;
-        scheme_id = Some(create_scheme(&mut tx, &bid, &round, &decision, today, now).await?);
+        let by = (actor, now);
+        let money =
+            commit_money(&mut tx, &round, &bid.organisation_name, amount, today, by).await?;
+        let schedule = (today, &money);
+        scheme_id = Some(create_scheme(&mut tx, &bid, &round, &decision, schedule, now).await?);
         (
             "bid.signed_off",
             format!(

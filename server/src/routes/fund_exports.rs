@@ -51,6 +51,10 @@ pub async fn fund_statement_csv(
         "Uncommitted (£)",
         "Released (£)",
         "Repaid (£)",
+        "Brought forward (£)",
+        "Carried forward (£)",
+        "Returned to the partner (£)",
+        "Repaid for earlier years (£)",
     ];
     let label = fund.year.label();
     let row = |name: String, t: &app::domain::fund::Totals| {
@@ -64,6 +68,10 @@ pub async fn fund_statement_csv(
                 t.uncommitted(),
                 t.released,
                 t.repaid,
+                t.brought_forward,
+                t.carried_forward,
+                t.returned,
+                t.recovered,
             ]
             .iter()
             .map(|p| p.to_decimal().to_string()),
@@ -181,6 +189,114 @@ pub async fn partner_payments_csv(
     csv_download(
         &format!(
             "pooled-fund-{}-payments-partner-{partner_id}.csv",
+            fund.year.0
+        ),
+        &head,
+        rows,
+    )
+}
+
+/// One partner's year-end statement for a closed year, for its finance team: its totals for
+/// the year, its share of each commitment carried forward, and its underspend and what the
+/// partners agreed for it. Commissioners, board members and the partners' approvers.
+pub async fn year_end_csv(
+    State(state): State<ServerState>,
+    session: Session,
+    Path((year, partner_id)): Path<(i32, i64)>,
+) -> Response {
+    use app::domain::roles::Role;
+    let back = format!("/fund/pooled-funds/{year}/year-end");
+    let readers = [Role::Commissioner, Role::BoardMember, Role::PartnerApprover];
+    if let Err(response) = crate::routes::files::with_role(&state, &session, &back, &readers).await
+    {
+        return response;
+    }
+    let pool = &state.app.pool;
+    let year = app::domain::fund::FinancialYear(year);
+    let (fund, partners, _) = match app::api::fund::pooled::statement(pool, year).await {
+        Ok(found) => found,
+        Err(e) => return e.into_response(),
+    };
+    let Some(partner) = partners.iter().find(|p| p.partner.id == partner_id) else {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    };
+    if fund.closed_at.is_none() {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    let (carried, choices) = match tokio::try_join!(
+        app::db::fund::carried(pool, fund.id),
+        app::db::fund::choices(pool, fund.id)
+    ) {
+        Ok(found) => found,
+        Err(_) => return server_error(),
+    };
+    let head = [
+        "Financial year",
+        "Partner",
+        "Line",
+        "Organisation",
+        "Scheme reference",
+        "Tranche",
+        "Amount (£)",
+        "Reason",
+    ];
+    let name = partner.partner.name.clone();
+    let label = fund.year.label();
+    let line = |what: &str, amount: app::domain::money::Pence, reason: String| {
+        vec![
+            label.clone(),
+            name.clone(),
+            what.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            amount.to_decimal().to_string(),
+            reason,
+        ]
+    };
+    let t = partner.totals;
+    let mut rows = vec![
+        line("Contributed", t.contributed, String::new()),
+        line(
+            "Brought forward from last year",
+            t.brought_forward,
+            String::new(),
+        ),
+        line("Paid", t.paid, String::new()),
+        line("Released", t.released, String::new()),
+        line(
+            "Repaid by schemes",
+            app::domain::money::Pence(t.repaid.0 + t.recovered.0),
+            String::new(),
+        ),
+        line(
+            "Carried forward to next year",
+            t.carried_forward,
+            String::new(),
+        ),
+        line("Returned to the partner", t.returned, String::new()),
+    ];
+    for c in carried.into_iter().filter(|c| c.partner_id == partner_id) {
+        rows.push(vec![
+            label.clone(),
+            name.clone(),
+            "Commitment carried forward".to_string(),
+            c.organisation.unwrap_or_default(),
+            c.scheme_reference.unwrap_or_default(),
+            opt(c.position),
+            c.share.to_decimal().to_string(),
+            c.reason,
+        ]);
+    }
+    for c in choices.into_iter().filter(|c| c.partner_id == partner_id) {
+        let what = app::domain::fund::UnderspendChoice::from_code(&c.choice)
+            .map(|c| format!("Underspend: {}", c.label().to_lowercase()))
+            .unwrap_or_else(|| "Underspend".to_string());
+        rows.push(line(&what, c.amount, c.reason));
+    }
+    csv_download(
+        &format!(
+            "pooled-fund-{}-year-end-partner-{partner_id}.csv",
             fund.year.0
         ),
         &head,

@@ -289,7 +289,12 @@ pub const PAGES: &[Page] = &[
     page(
         "/fund/pooled-funds/:year",
         "/fund/pooled-funds/{year}",
-        BoardOrCommissioner,
+        BoardCommissionerOrApprover,
+    ),
+    page(
+        "/fund/pooled-funds/:year/year-end",
+        "/fund/pooled-funds/{year}/year-end",
+        BoardCommissionerOrApprover,
     ),
     page(
         "/fund/pooled-funds/:year/variation",
@@ -452,7 +457,9 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("fund/partner", Commissioner),
     ("fund/partner_identifier", Commissioner),
     ("fund/set_up", Commissioner),
-    ("fund/detail", BoardOrCommissioner),
+    ("fund/detail", BoardCommissionerOrApprover),
+    ("fund/year_end", BoardCommissionerOrApprover),
+    ("fund/run_year_end", Commissioner),
     ("fund/for_variation", Commissioner),
     ("fund/vary", Commissioner),
     ("shell", Public),
@@ -613,6 +620,12 @@ pub const FILE_ROUTES: &[FileRoute] = &[
         "GET",
         "/fund/pooled-funds/{year}/ledger.csv",
         Commissioner,
+    ),
+    file(
+        "/fund/pooled-funds/{year}/year-end/partners/{partner}/statement.csv",
+        "GET",
+        "/fund/pooled-funds/{year}/year-end/partners/{partner}/statement.csv",
+        BoardCommissionerOrApprover,
     ),
     file(
         "/fund/pooled-funds/{year}/partners/{partner}/payments.csv",

@@ -857,12 +857,12 @@ both_backends!(
             .unwrap()
             .get("awarded_pence");
         assert_eq!(awarded, 2_000_000);
-        let committed: i64 = sqlx::query("SELECT committed_pence FROM funds WHERE id = (SELECT fund_id FROM rounds WHERE id = 1)")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
-            .get("committed_pence");
+        // Committed in the funds of the years its tranches are planned in.
+        let committed = app
+            .count("SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) FROM fund_ledger WHERE round_id = 1 AND movement = 'commitment'")
+            .await;
         assert_eq!(committed, 2_000_000);
+        crate::years::tranches_charged_to_their_years(app, 1).await;
         assert_eq!(
             app.count("SELECT CAST(SUM(t.amount_pence) AS BIGINT) FROM tranches t JOIN schemes s ON s.id = t.scheme_id WHERE s.round_id = 1")
                 .await,

@@ -70,7 +70,10 @@ both_backends!(
                 .fetch_one(&app.pool)
                 .await
                 .unwrap();
-        let committed_before: i64 = fund_before.get("committed_pence");
+        // Across every year's fund: an award's later tranches are committed against the
+        // funds of the years they are planned in.
+        let all_committed = "SELECT CAST(SUM(committed_pence) AS BIGINT) FROM funds";
+        let committed_before = app.count(all_committed).await;
 
         // 50 more sent bids, each asking for £5,000.
         let owner = app::db::users::by_email(&app.pool, "applicant@seedbed.test")
@@ -161,12 +164,7 @@ both_backends!(
         .await;
         assert!(round_awarded <= reserved);
         assert_eq!(round_awarded - (reserved - left), fits as i64 * REQUEST);
-        let committed = sum(
-            app,
-            "SELECT committed_pence AS n FROM funds WHERE id = $1",
-            fund_id,
-        )
-        .await;
+        let committed = app.count(all_committed).await;
         assert_eq!(committed - committed_before, fits as i64 * REQUEST);
         let ledger_committed = sum(
             app,

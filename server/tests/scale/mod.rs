@@ -19,10 +19,14 @@ crate::both_backends!(scale_data_keeps_every_invariant, async |app: &TestApp| {
         0
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM funds f WHERE f.committed_pence <> (SELECT COALESCE(SUM(CASE WHEN l.movement = 'commitment' THEN amount_pence ELSE -amount_pence END), 0) FROM fund_ledger l WHERE l.fund_id = f.id AND l.movement IN ('commitment', 'decommitment', 'repayment'))").await,
+        app.count("SELECT COUNT(*) FROM funds f WHERE f.committed_pence <> (SELECT COALESCE(SUM(CASE WHEN l.movement IN ('commitment', 'commitment_brought_forward') THEN amount_pence ELSE -amount_pence END), 0)
+            FROM fund_ledger l WHERE l.fund_id = f.id AND l.movement IN ('commitment', 'commitment_brought_forward', 'decommitment', 'repayment',
+                'commitment_carried_forward', 'paid_in_earlier_year'))").await,
         0,
-        "the ledger's commitments, less what was released or repaid, equal each fund's committed"
+        "the ledger's commitments, less what was released, repaid or moved to another year, equal each fund's committed"
     );
+    // Every fund, the schemes and the ledger agree (past years closed by their year-ends).
+    crate::scheme_changes::books_agree(app).await;
     // Each scale round's awards fit its envelope; the newest is in assessment with every
     // bid scored by every assessor.
     assert_eq!(

@@ -21,9 +21,15 @@ async fn one(app: &TestApp, sql: &str, id: i64) -> i64 {
 /// scheme's award is what was paid, released and is still to pay.
 pub(crate) async fn books_agree(app: &TestApp) {
     let funds = sqlx::query(
-        "SELECT f.id, f.committed_pence, f.paid_pence,
-            CAST(COALESCE((SELECT SUM(CASE WHEN movement = 'commitment' THEN amount_pence ELSE -amount_pence END)
-                FROM fund_ledger l WHERE l.fund_id = f.id AND movement IN ('commitment', 'decommitment', 'repayment')), 0) AS BIGINT) AS ledger_committed,
+        "SELECT f.id, f.committed_pence, f.paid_pence, f.agreed_pence,
+            CAST(COALESCE((SELECT SUM(CASE WHEN movement IN ('commitment', 'commitment_brought_forward') THEN amount_pence ELSE -amount_pence END)
+                FROM fund_ledger l WHERE l.fund_id = f.id AND movement IN ('commitment', 'commitment_brought_forward', 'decommitment',
+                    'repayment', 'commitment_carried_forward', 'paid_in_earlier_year')), 0) AS BIGINT) AS ledger_committed,
+            CAST(COALESCE((SELECT SUM(CASE WHEN movement IN ('contribution', 'commitment_brought_forward', 'underspend_brought_forward', 'recovered')
+                THEN amount_pence ELSE -amount_pence END)
+                FROM fund_ledger l WHERE l.fund_id = f.id AND movement IN ('contribution', 'commitment_brought_forward', 'underspend_brought_forward',
+                    'recovered', 'commitment_carried_forward', 'underspend_carried_forward', 'underspend_returned')), 0) AS BIGINT) AS ledger_money,
+            CAST(COALESCE((SELECT SUM(t.amount_pence) FROM tranches t WHERE t.fund_id = f.id AND t.status NOT IN ('paid', 'released')), 0) AS BIGINT) AS unpaid_tranches,
             CAST(COALESCE((SELECT SUM(CASE WHEN movement = 'payment' THEN amount_pence ELSE -amount_pence END)
                 FROM fund_ledger l WHERE l.fund_id = f.id AND movement IN ('payment', 'repayment')), 0) AS BIGINT) AS ledger_paid
          FROM funds f",
@@ -43,7 +49,36 @@ pub(crate) async fn books_agree(app: &TestApp) {
             f.get::<i64, _>("ledger_paid"),
             "fund {id}: paid"
         );
+        assert_eq!(
+            f.get::<i64, _>("agreed_pence"),
+            f.get::<i64, _>("ledger_money"),
+            "fund {id}: its money is what came in, less what went to other years or back"
+        );
+        assert_eq!(
+            f.get::<i64, _>("committed_pence") - f.get::<i64, _>("paid_pence"),
+            f.get::<i64, _>("unpaid_tranches"),
+            "fund {id}: what it committed and has not paid is its unpaid tranches"
+        );
     }
+    let changed_after_closing = app
+        .count(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM fund_ledger l JOIN funds f ON f.id = l.fund_id
+             WHERE f.closed_at IS NOT NULL AND l.created_at > f.closed_at",
+        )
+        .await;
+    assert_eq!(changed_after_closing, 0, "nothing changes in a closed year");
+    let unbalanced = app
+        .count(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT partner_id,
+                SUM(CASE WHEN movement LIKE '%carried_forward' THEN amount_pence ELSE -amount_pence END) AS gap
+             FROM fund_ledger WHERE movement LIKE '%carried_forward' OR movement LIKE '%brought_forward'
+             GROUP BY partner_id) g WHERE g.gap <> 0",
+        )
+        .await;
+    assert_eq!(
+        unbalanced, 0,
+        "what each partner carried forward out of a year came into a later one"
+    );
     let out = app
         .count(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM schemes s WHERE s.paid_pence + s.released_pence
@@ -68,7 +103,7 @@ pub(crate) async fn books_agree(app: &TestApp) {
         .count("SELECT CAST(COALESCE(SUM(repaid_pence), 0) AS BIGINT) FROM clawbacks")
         .await;
     let repaid_in_ledger = app
-        .count("SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) FROM fund_ledger WHERE movement = 'repayment'")
+        .count("SELECT CAST(COALESCE(SUM(amount_pence), 0) AS BIGINT) FROM fund_ledger WHERE movement IN ('repayment', 'recovered')")
         .await;
     assert_eq!(
         repaid, repaid_in_ledger,
@@ -188,8 +223,11 @@ both_backends!(
         let (scheme_id, commissioner, applicant) = awarded_scheme(app).await;
         let s = scheme_id.to_string();
         let page = format!("/schemes/{s}");
-        let uncommitted = "SELECT CAST(f.agreed_pence - f.reserved_pence - f.committed_pence AS BIGINT)
-            FROM funds f JOIN rounds r ON r.fund_id = f.id JOIN schemes s ON s.round_id = r.id WHERE s.id = $1";
+        // Every year's uncommitted money: the award's tranches are committed in the years
+        // they are planned in, and each goes back to its own year.
+        let uncommitted =
+            "SELECT CAST(SUM(f.agreed_pence - f.reserved_pence - f.committed_pence) AS BIGINT)
+            FROM funds f WHERE f.id IN (SELECT t.fund_id FROM tranches t WHERE t.scheme_id = $1)";
         let before = one(app, uncommitted, scheme_id).await;
 
         // The way there: the scheme page, then a page that says what happens.
@@ -282,7 +320,11 @@ both_backends!(
         accept_refused(app, &applicant, scheme_id).await;
         let anyone = new_client();
         let (_, json, _) = app.get(&anyone, "/open-data/360giving.json").await;
-        assert!(!json.contains(&format!("-{scheme_id}\"")), "not published");
+        let grant = app::domain::opendata::grant_identifier(
+            &app.state.settings.open_data_prefix,
+            scheme_id,
+        );
+        assert!(!json.contains(&format!("\"{grant}\"")), "not published");
         assert_eq!(one(app, uncommitted, scheme_id).await - before, 2_400_000);
         books_agree(app).await;
     }

@@ -33,6 +33,9 @@ pub struct SignOffListData {
     pub items: Vec<SignOffItem>,
     /// Partners with no approver named (their sign-off cannot be given yet).
     pub without_approver: Vec<String>,
+    /// Every year's pooled fund, newest first: (year, label, closed by its year-end).
+    #[serde(default)]
+    pub funds: Vec<(i32, String, bool)>,
 }
 
 /// The recommended awards a partner approver signs off.
@@ -77,10 +80,16 @@ pub async fn sign_off_list() -> Result<SignOffListData, AppError> {
             })
             .collect(),
     };
+    let funds = db::fund::funds(&state.pool)
+        .await?
+        .into_iter()
+        .map(|f| (f.year.0, f.year.label(), f.closed_at.is_some()))
+        .collect();
     Ok(SignOffListData {
         partner,
         items,
         without_approver,
+        funds,
     })
 }
 

@@ -2,3 +2,4 @@
 pub mod pooled;
 pub mod reports;
 pub mod rounds;
+pub mod year_end;

@@ -21,15 +21,21 @@ pub struct PartnerView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundSummary {
     pub year: FinancialYear,
+    /// The money the year holds (its contributions, with what came from or went to other
+    /// years).
     pub agreed: Pence,
     pub uncommitted: Pence,
+    /// Its year-end has been run.
+    #[serde(default)]
+    pub closed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundHomeData {
     pub funds: Vec<FundSummary>,
     pub partners: Vec<PartnerView>,
-    /// Years a fund can be set up for now (this financial year and the next) that have none.
+    /// Years a fund can be set up for now (this financial year and the next three) that have
+    /// none.
     pub years_to_set_up: Vec<FinancialYear>,
 }
 
@@ -50,8 +56,9 @@ pub async fn fund_home() -> Result<FundHomeData, AppError> {
     let funds = db::fund::funds(&state.pool).await?;
     let partners = db::fund::partners(&state.pool).await?;
     let now = this_year();
-    let years_to_set_up = [now, FinancialYear(now.0 + 1)]
-        .into_iter()
+    let ahead = crate::service::fund::YEARS_AHEAD;
+    let years_to_set_up = (now.0..=now.0 + ahead)
+        .map(FinancialYear)
         .filter(|y| !funds.iter().any(|f| f.year == *y))
         .collect();
     Ok(FundHomeData {
@@ -61,6 +68,7 @@ pub async fn fund_home() -> Result<FundHomeData, AppError> {
                 year: f.year,
                 agreed: f.agreed,
                 uncommitted: Pence(f.agreed.0 - f.reserved.0 - f.committed.0),
+                closed: f.closed_at.is_some(),
             })
             .collect(),
         partners: partners
@@ -211,6 +219,15 @@ pub struct FundRecord {
     /// The viewer runs the fund (a commissioner), rather than reads its statement.
     #[serde(default)]
     pub can_edit: bool,
+    /// Its year-end has been run: nothing in it changes.
+    #[serde(default)]
+    pub closed: bool,
+    /// The year has ended (its year-end can be run once the year before is closed).
+    #[serde(default)]
+    pub ended: bool,
+    /// The viewer is a partner's approver (back to their sign-off page).
+    #[serde(default)]
+    pub from_sign_off: bool,
 }
 
 /// A year's fund with each partner's totals from the ledger and their sum (not found when
@@ -245,8 +262,11 @@ pub async fn statement(
 #[server(prefix = "/api", endpoint = "fund/detail")]
 pub async fn fund_detail(year: i32, before: Option<i64>) -> Result<FundRecord, AppError> {
     use crate::domain::roles::Role;
-    let (state, user) = auth::require_any_role(&[Role::Commissioner, Role::BoardMember]).await?;
-    fund_record(&state, year, before, user.has(Role::Commissioner)).await
+    let readers = [Role::Commissioner, Role::BoardMember, Role::PartnerApprover];
+    let (state, user) = auth::require_any_role(&readers).await?;
+    let mut record = fund_record(&state, year, before, user.has(Role::Commissioner)).await?;
+    record.from_sign_off = !user.has(Role::Commissioner) && !user.has(Role::BoardMember);
+    Ok(record)
 }
 
 /// A year's fund for recording a variation: commissioners only.
@@ -293,6 +313,12 @@ async fn fund_record(
         older,
         all_partners,
         can_edit,
+        closed: fund.closed_at.is_some(),
+        from_sign_off: false,
+        ended: fund
+            .year
+            .ends()
+            .is_some_and(|end| this_year() > FinancialYear::containing(end)),
     })
 }
 

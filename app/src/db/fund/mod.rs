@@ -6,9 +6,11 @@
 //! the agreed value, whatever runs at the same time (`movements`).
 mod movements;
 mod scheme_money;
+mod year_end;
 use crate::domain::fund::{FinancialYear, LedgerRefusal, Movement, Totals};
 pub use movements::*;
 pub use scheme_money::*;
+pub use year_end::*;
 
 /// Why a movement on the ledger was not made: the rule refused it, or the database failed.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +72,8 @@ pub struct FundRow {
     pub committed: Pence,
     #[sqlx(rename = "paid_pence")]
     pub paid: Pence,
+    /// When its year-end was run: nothing changes in a closed year.
+    pub closed_at: Option<UtcTime>,
 }
 
 /// A financial year is stored as the calendar year it starts in.
@@ -80,7 +84,8 @@ impl TryFrom<i64> for FinancialYear {
     }
 }
 
-const FUND_COLUMNS: &str = "id, year, agreed_pence, reserved_pence, committed_pence, paid_pence";
+const FUND_COLUMNS: &str =
+    "id, year, agreed_pence, reserved_pence, committed_pence, paid_pence, closed_at";
 
 pub async fn funds(pool: &AnyPool) -> Result<Vec<FundRow>, sqlx::Error> {
     let sql = format!("SELECT {FUND_COLUMNS} FROM funds ORDER BY year DESC");
@@ -236,6 +241,22 @@ pub async fn fund_for_year_in(
         .fetch_optional(conn)
         .await?
         .is_some())
+}
+
+/// A year's fund inside a transaction: its id and whether it is closed.
+pub async fn fund_id_for_year_in(
+    conn: &mut AnyConnection,
+    year: FinancialYear,
+) -> Result<Option<(i64, bool)>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, closed_at FROM funds WHERE year = $1")
+        .bind(i64::from(year.0))
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| {
+        let closed: Option<String> = r.try_get("closed_at")?;
+        Ok((r.try_get("id")?, closed.is_some()))
+    })
+    .transpose()
 }
 
 /// One partner's share of one payment from a fund, with the payment it is part of.

@@ -82,14 +82,16 @@ async fn round_shares(
 }
 
 /// What each partner has committed to a round's awards and not yet paid or released.
-async fn unpaid_shares(
+pub(super) async fn unpaid_shares(
     conn: &mut AnyConnection,
     fund_id: i64,
     round_id: i64,
 ) -> Result<Vec<(i64, Pence)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT partner_id, CAST(COALESCE(SUM(CASE WHEN movement = 'commitment' THEN amount_pence ELSE -amount_pence END), 0) AS BIGINT) AS left_pence
-         FROM fund_ledger WHERE fund_id = $1 AND round_id = $2 AND movement IN ('commitment', 'payment', 'decommitment')
+        "SELECT partner_id, CAST(COALESCE(SUM(CASE WHEN movement IN ('commitment', 'commitment_brought_forward') THEN amount_pence ELSE -amount_pence END), 0) AS BIGINT) AS left_pence
+         FROM fund_ledger WHERE fund_id = $1 AND round_id = $2
+         AND movement IN ('commitment', 'commitment_brought_forward', 'payment', 'decommitment', 'commitment_carried_forward',
+             'paid_in_earlier_year')
          GROUP BY partner_id ORDER BY partner_id",
     )
     .bind(fund_id)
@@ -217,20 +219,17 @@ pub async fn reserve(
 ) -> Result<(), LedgerError> {
     let updated = sqlx::query(
         "UPDATE funds SET reserved_pence = reserved_pence + $1
-         WHERE id = $2 AND reserved_pence + committed_pence + $1 <= agreed_pence RETURNING id",
+         WHERE id = $2 AND closed_at IS NULL AND reserved_pence + committed_pence + $1 <= agreed_pence RETURNING id",
     )
     .bind(amount.0)
     .bind(fund_id)
     .fetch_optional(&mut *conn)
     .await?;
     if updated.is_none() {
-        let fund = fund_by_id(&mut *conn, fund_id).await?;
-        let uncommitted = fund
-            .map(|f| Pence(f.agreed.0 - f.reserved.0 - f.committed.0))
-            .unwrap_or_default();
-        return Err(LedgerError::Refused(LedgerRefusal::OverAgreedValue {
-            uncommitted,
-        }));
+        return Err(refusal(conn, fund_id, |uncommitted| {
+            LedgerRefusal::OverAgreedValue { uncommitted }
+        })
+        .await);
     }
     append_split(
         conn,
@@ -258,6 +257,17 @@ pub async fn commit(
     actor: i64,
     now: UtcTime,
 ) -> Result<(), LedgerError> {
+    claim_envelope(&mut *conn, round_id, amount).await?;
+    commit_reserved(conn, fund_id, round_id, amount, reason, actor, now).await
+}
+
+/// Take an award out of its round's envelope (the whole award, whatever years it is paid in):
+/// refused when more than is left. Must be the first statement of its transaction.
+pub async fn claim_envelope(
+    conn: &mut AnyConnection,
+    round_id: i64,
+    amount: Pence,
+) -> Result<(), LedgerError> {
     let updated = sqlx::query(
         "UPDATE rounds SET awarded_pence = awarded_pence + $1
          WHERE id = $2 AND awarded_pence + $1 <= reserved_pence RETURNING id",
@@ -280,14 +290,37 @@ pub async fn commit(
             left: Pence(left),
         }));
     }
-    sqlx::query(
+    Ok(())
+}
+
+/// Commit the round's year's share of an award out of the round's reservation in its fund.
+#[allow(clippy::too_many_arguments)]
+pub async fn commit_reserved(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    round_id: i64,
+    amount: Pence,
+    reason: &str,
+    actor: i64,
+    now: UtcTime,
+) -> Result<(), LedgerError> {
+    if amount.0 == 0 {
+        return Ok(());
+    }
+    let committed = sqlx::query(
         "UPDATE funds SET reserved_pence = reserved_pence - $1, committed_pence = committed_pence + $1
-         WHERE id = $2",
+         WHERE id = $2 AND closed_at IS NULL RETURNING id",
     )
     .bind(amount.0)
     .bind(fund_id)
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    if committed.is_none() {
+        return Err(refusal(conn, fund_id, |uncommitted| {
+            LedgerRefusal::OverAgreedValue { uncommitted }
+        })
+        .await);
+    }
     append_split(
         conn,
         fund_id,
@@ -358,7 +391,8 @@ pub async fn vary(
 ) -> Result<(Pence, Pence), LedgerError> {
     let updated = sqlx::query(
         "UPDATE funds SET agreed_pence = agreed_pence + $1
-         WHERE id = $2 AND agreed_pence + $1 >= reserved_pence + committed_pence RETURNING agreed_pence",
+         WHERE id = $2 AND closed_at IS NULL AND agreed_pence + $1 >= reserved_pence + committed_pence
+         RETURNING agreed_pence",
     )
     .bind(change.0)
     .bind(fund_id)
@@ -366,6 +400,13 @@ pub async fn vary(
     .await?;
     let Some(row) = updated else {
         let fund = fund_by_id(&mut *conn, fund_id).await?;
+        if let Some(year) = fund
+            .as_ref()
+            .filter(|f| f.closed_at.is_some())
+            .map(|f| f.year)
+        {
+            return Err(LedgerError::Refused(LedgerRefusal::Closed { year }));
+        }
         let in_use = fund
             .map(|f| Pence(f.reserved.0 + f.committed.0))
             .unwrap_or_default();
@@ -390,4 +431,66 @@ pub async fn vary(
     )
     .await?;
     Ok((Pence(after.0 - change.0), after))
+}
+
+/// Why a guarded movement on a fund was refused: the year is closed, or else `over` (given
+/// what the fund has uncommitted).
+async fn refusal(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    over: impl FnOnce(Pence) -> LedgerRefusal,
+) -> LedgerError {
+    match fund_by_id(conn, fund_id).await {
+        Ok(Some(fund)) if fund.closed_at.is_some() => {
+            LedgerError::Refused(LedgerRefusal::Closed { year: fund.year })
+        }
+        Ok(fund) => LedgerError::Refused(over(
+            fund.map(|f| Pence(f.agreed.0 - f.reserved.0 - f.committed.0))
+                .unwrap_or_default(),
+        )),
+        Err(e) => e.into(),
+    }
+}
+
+/// Commit a later year's share of an award against that year's fund: reserved for the round
+/// and committed at once, never past what the fund holds (refused with what it has
+/// uncommitted). Must come after the round's own commitment in its transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn commit_later(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    round_id: i64,
+    amount: Pence,
+    reason: &str,
+    actor: i64,
+    now: UtcTime,
+) -> Result<(), LedgerError> {
+    let updated = sqlx::query(
+        "UPDATE funds SET committed_pence = committed_pence + $1
+         WHERE id = $2 AND closed_at IS NULL AND reserved_pence + committed_pence + $1 <= agreed_pence RETURNING id",
+    )
+    .bind(amount.0)
+    .bind(fund_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if updated.is_none() {
+        return Err(refusal(conn, fund_id, |uncommitted| {
+            LedgerRefusal::OverAgreedValue { uncommitted }
+        })
+        .await);
+    }
+    for movement in [Movement::Reservation, Movement::Commitment] {
+        append_split(
+            &mut *conn,
+            fund_id,
+            movement,
+            amount,
+            Some(round_id),
+            reason,
+            Some(actor),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -22,7 +22,7 @@ pub async fn pay(
     now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
     let guarded = "UPDATE funds SET paid_pence = paid_pence + $1
-         WHERE id = $2 AND paid_pence + $1 <= committed_pence RETURNING id";
+         WHERE id = $2 AND closed_at IS NULL AND paid_pence + $1 <= committed_pence RETURNING id";
     let split = Split {
         round_id: Some(round_id),
         tranche_id: Some(tranche_id),
@@ -58,7 +58,7 @@ pub async fn decommit(
         return Ok(true);
     }
     let guarded = "UPDATE funds SET committed_pence = committed_pence - $1
-         WHERE id = $2 AND committed_pence - $1 >= paid_pence RETURNING id";
+         WHERE id = $2 AND closed_at IS NULL AND committed_pence - $1 >= paid_pence RETURNING id";
     let split = Split {
         round_id: Some(round_id),
         tranche_id: None,
@@ -94,7 +94,7 @@ pub async fn repay(
 ) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query(
         "UPDATE funds SET paid_pence = paid_pence - $1, committed_pence = committed_pence - $1
-         WHERE id = $2 AND paid_pence >= $1 RETURNING id",
+         WHERE id = $2 AND closed_at IS NULL AND paid_pence >= $1 RETURNING id",
     )
     .bind(amount.0)
     .bind(fund_id)
@@ -103,23 +103,7 @@ pub async fn repay(
     if updated.is_none() {
         return Ok(false);
     }
-    let rows = sqlx::query(
-        "SELECT l.partner_id, CAST(SUM(l.amount_pence) AS BIGINT) AS paid
-         FROM fund_ledger l JOIN tranches t ON t.id = l.tranche_id
-         WHERE l.fund_id = $1 AND t.scheme_id = $2 AND l.movement = 'payment'
-         GROUP BY l.partner_id ORDER BY l.partner_id",
-    )
-    .bind(fund_id)
-    .bind(scheme_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut weights = rows
-        .iter()
-        .map(|r| Ok((r.try_get("partner_id")?, Pence(r.try_get("paid")?))))
-        .collect::<Result<Vec<(i64, Pence)>, sqlx::Error>>()?;
-    if weights.is_empty() {
-        weights = shares(&mut *conn, fund_id).await?;
-    }
+    let weights = payment_shares(&mut *conn, Some(fund_id), scheme_id, fund_id).await?;
     let split = Split {
         round_id: Some(round_id),
         tranche_id: None,
@@ -161,4 +145,32 @@ async fn guarded_move(
     }
     append_split_of(conn, fund_id, movement, amount, split, now).await?;
     Ok(true)
+}
+
+/// How a scheme's payments were split between the partners (from one fund, or from every
+/// fund); as the partners contributed to `fallback` when none named their tranche.
+pub(super) async fn payment_shares(
+    conn: &mut AnyConnection,
+    from: Option<i64>,
+    scheme_id: i64,
+    fallback: i64,
+) -> Result<Vec<(i64, Pence)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT l.partner_id, CAST(SUM(l.amount_pence) AS BIGINT) AS paid
+         FROM fund_ledger l JOIN tranches t ON t.id = l.tranche_id
+         WHERE ($1 IS NULL OR l.fund_id = $1) AND t.scheme_id = $2 AND l.movement = 'payment'
+         GROUP BY l.partner_id ORDER BY l.partner_id",
+    )
+    .bind(from)
+    .bind(scheme_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let weights = rows
+        .iter()
+        .map(|r| Ok((r.try_get("partner_id")?, Pence(r.try_get("paid")?))))
+        .collect::<Result<Vec<(i64, Pence)>, sqlx::Error>>()?;
+    if weights.is_empty() {
+        return shares(conn, fallback).await;
+    }
+    Ok(weights)
 }

@@ -80,6 +80,7 @@ fn list_view(data: SignOffListData) -> impl IntoView {
         <p class="govuk-body">{partner}</p>
         {missing}
         <p class="govuk-body"><a class="govuk-link" href="/board/meetings">"Board meetings, board packs and minutes"</a></p>
+        {fund_links(&data.funds)}
         <p class="govuk-body">{match awaiting {
             0 => "Nothing is waiting for your answer.".to_string(),
             1 => "1 recommendation is waiting for your answer.".to_string(),
@@ -91,6 +92,31 @@ fn list_view(data: SignOffListData) -> impl IntoView {
             </DataTable>
         })}
     }
+}
+
+/// The pooled fund's statements for the partners' finance officers: each year's, and the
+/// year-end statement of each closed year.
+fn fund_links(funds: &[(i32, String, bool)]) -> impl IntoView {
+    let items = funds
+        .iter()
+        .map(|(year, label, closed)| {
+            let year_end = closed.then(|| view! {
+                " · "<a class="govuk-link" href=format!("/fund/pooled-funds/{year}/year-end")>{format!("Year-end statement {label}")}</a>
+            });
+            view! {
+                <li>
+                    <a class="govuk-link" href=format!("/fund/pooled-funds/{year}")>{format!("Pooled fund statement {label}")}</a>
+                    {year_end}
+                </li>
+            }
+        })
+        .collect_view();
+    (!funds.is_empty()).then(|| {
+        view! {
+            <h2 class="govuk-heading-m">"The pooled fund"</h2>
+            <ul class="govuk-list">{items}</ul>
+        }
+    })
 }
 
 #[component]

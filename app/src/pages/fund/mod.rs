@@ -4,3 +4,4 @@ pub mod questionnaire;
 pub mod reports;
 pub mod rounds;
 pub mod statement;
+pub mod year_end;

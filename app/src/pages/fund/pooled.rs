@@ -36,7 +36,10 @@ fn fund_home_view(home: FundHomeData) -> impl IntoView {
             let href = format!("/fund/pooled-funds/{}", f.year.0);
             view! {
                 <tr class="govuk-table__row">
-                    <th scope="row" class="govuk-table__header"><a class="govuk-link" href=href>{f.year.label()}</a></th>
+                    <th scope="row" class="govuk-table__header">
+                        <a class="govuk-link" href=href>{f.year.label()}</a>
+                        {f.closed.then(|| view! { " "<strong class="govuk-tag govuk-tag--grey">"Closed"</strong> })}
+                    </th>
                     <td class="govuk-table__cell govuk-table__cell--numeric">{f.agreed.display()}</td>
                     <td class="govuk-table__cell govuk-table__cell--numeric">{f.uncommitted.display()}</td>
                 </tr>
@@ -57,7 +60,7 @@ fn fund_home_view(home: FundHomeData) -> impl IntoView {
                     <thead class="govuk-table__head">
                         <tr class="govuk-table__row">
                             <th scope="col" class="govuk-table__header">"Financial year"</th>
-                            <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Agreed value"</th>
+                            <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Money in the fund"</th>
                             <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Uncommitted"</th>
                         </tr>
                     </thead>
@@ -229,10 +232,10 @@ fn set_up_view(stored: FlashedForm, home: FundHomeData) -> impl IntoView {
                         <p class="govuk-body"><a class="govuk-link" href="/fund/partners">"Add partners"</a></p>
                     }.into_any()
                 } else if no_years {
-                    view! { <p class="govuk-body">"The pooled funds for this financial year and the next have been set up. To change one, record a variation on its page."</p> }.into_any()
+                    view! { <p class="govuk-body">"The pooled funds for this financial year and the next three have been set up. To change one, record a variation on its page."</p> }.into_any()
                 } else {
                     view! {
-                        <p class="govuk-body">"A financial year runs from 1 April to 31 March. The agreed value is the most that can be reserved for rounds and committed by awards."</p>
+                        <p class="govuk-body">"A financial year runs from 1 April to 31 March. The agreed value is the most that can be reserved for rounds and committed by awards. Set up later years as the partners agree them: an award's tranches planned in a later year are committed against that year's fund."</p>
                         <ActionForm action=action attr:novalidate=true>
                             <Radios name="year" legend="Financial year" choices=years value=chosen error=errors.for_field("year")/>
                             <MoneyInput name="agreed_value" label="Agreed value" hint="The total the partners have agreed to pool, in pounds, like 250000"

@@ -5,23 +5,64 @@ use super::pooled::year_param;
 use crate::api::fund::pooled::{fund_detail, FundRecord};
 use crate::components::{error_view, BackLink, PageTitle, SummaryList, SummaryRow};
 use crate::domain::fund::Totals;
+use crate::domain::money::Pence;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 fn totals_cells(t: &Totals) -> impl IntoView {
     let cells = [
         t.contributed,
+        t.brought_forward,
         t.reserved,
         t.committed,
         t.paid,
         t.released,
-        t.repaid,
+        Pence(t.repaid.0 + t.recovered.0),
+        t.carried_forward,
+        t.returned,
         t.uncommitted(),
     ];
     cells
         .into_iter()
         .map(|p| view! { <td class="govuk-table__cell govuk-table__cell--numeric">{p.display()}</td> })
         .collect_view()
+}
+
+/// The year's money: what the partners agreed, and (when money moved between years) what the
+/// year holds.
+fn summary_rows(fund: &FundRecord) -> Vec<SummaryRow> {
+    let t = &fund.total;
+    let mut rows = vec![SummaryRow::new("Agreed value", t.contributed.display())];
+    if t.available() != t.contributed {
+        rows.push(SummaryRow::new(
+            "Money in the fund, after carrying forward",
+            t.available().display(),
+        ));
+    }
+    rows.push(SummaryRow::new("Uncommitted", t.uncommitted().display()));
+    rows
+}
+
+/// The year-end: its statement once run; for a commissioner, the way to run it once the
+/// year has ended.
+fn year_end_link(year: i32, closed: bool, can_run: bool) -> impl IntoView {
+    if closed {
+        Some(view! {
+            <div class="govuk-inset-text">
+                "This year is closed: its year-end has been run. "
+                <a class="govuk-link" href=format!("/fund/pooled-funds/{year}/year-end")>"Read the year-end statement"</a>
+            </div>
+        }.into_any())
+    } else if can_run {
+        Some(view! {
+            <p class="govuk-body">
+                <a class="govuk-link" href=format!("/fund/pooled-funds/{year}/year-end")>"Run the year-end"</a>
+                " to carry forward what this year committed and did not pay, and settle each partner's underspend."
+            </p>
+        }.into_any())
+    } else {
+        None
+    }
 }
 
 #[component]
@@ -86,6 +127,7 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
         .older
         .map(|id| format!("/fund/pooled-funds/{year}?before={id}"));
     let can_edit = fund.can_edit;
+    let (closed, ended) = (fund.closed, fund.ended);
     let payment_links = fund
         .partners
         .iter()
@@ -101,18 +143,18 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
         <PageTitle text=title.clone()/>
         {if can_edit {
             view! { <BackLink href="/fund" text="Back to funding"/> }.into_any()
+        } else if fund.from_sign_off {
+            view! { <BackLink href="/sign-off" text="Back to awards to sign off"/> }.into_any()
         } else {
             view! { <BackLink href="/board" text="Back to the Board"/> }.into_any()
         }}
         <span class="govuk-caption-l">"Pooled fund statement"</span>
         <h1 class="govuk-heading-l">{fund.year.label()}</h1>
-        <SummaryList rows=vec![
-            SummaryRow::new("Agreed value", fund.agreed.display()),
-            SummaryRow::new("Uncommitted", fund.total.uncommitted().display()),
-        ]/>
-        {can_edit.then(|| view! {
+        <SummaryList rows=summary_rows(&fund)/>
+        {(can_edit && !closed).then(|| view! {
             <a href=format!("/fund/pooled-funds/{year}/variation") role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Record a variation"</a>
         })}
+        {year_end_link(year, closed, can_edit && ended)}
         <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Money by partner (scrolls sideways)">
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-table__caption--m">"Money by partner"</caption>
@@ -120,11 +162,14 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
                     <tr class="govuk-table__row">
                         <th scope="col" class="govuk-table__header">"Partner"</th>
                         <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Contributed"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Brought forward"</th>
                         <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Reserved"</th>
                         <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Committed"</th>
                         <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Paid"</th>
                         <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Released"</th>
                         <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Repaid"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Carried forward"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Returned"</th>
                         <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Uncommitted"</th>
                     </tr>
                 </thead>
@@ -137,7 +182,7 @@ fn fund_view(fund: FundRecord) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <p class="govuk-body">"Reserved money is set aside for published funding rounds. Committed money has been awarded; paid money has reached the funded schemes. Released money was committed and will not be paid (an award turned down, a scheme ended early or graduated with tranches unpaid); repaid money was paid and has come back from a scheme. Both are uncommitted again, and are no longer counted as committed or paid."</p>
+        <p class="govuk-body">"Reserved money is set aside for published funding rounds. Committed money has been awarded; paid money has reached the funded schemes. Released money was committed and will not be paid (an award turned down, a scheme ended early or graduated with tranches unpaid); repaid money was paid and has come back from a scheme. Both are uncommitted again, and are no longer counted as committed or paid. Brought forward and carried forward money moved between years with the commitments it pays for, or as underspend the partners agreed to carry forward; returned money went back to a partner at the year-end."</p>
         {can_edit.then(|| view! {
             <ul class="govuk-list">
                 <li><a class="govuk-link" href=format!("/fund/pooled-funds/{year}/statement.csv") download="">"Download money by partner (CSV)"</a></li>

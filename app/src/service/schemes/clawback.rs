@@ -1,7 +1,7 @@
 //! Clawback: a commissioner asks a scheme to repay money it was paid (amount, reason, due
 //! date; the organisation is told), then records each repayment received, which goes back
 //! to the pooled fund as a ledger movement split between the partners.
-use super::{entry, fund_of, independent, link, scheme_for, to_members, ChangeError, Need};
+use super::{entry, independent, link, scheme_for, to_members, ChangeError, Need};
 use crate::db;
 use crate::domain::money::Pence;
 use crate::domain::monitoring::{ClawbackForm, RepaymentForm};
@@ -90,7 +90,7 @@ pub async fn record_repayment(
             outstanding,
         )
         .map_err(ChangeError::Invalid)?;
-    let fund_id = fund_of(ctx, &scheme).await?;
+    let (fund_id, same_year) = repayment_fund(ctx, scheme_id, &repayment).await?;
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
     if !db::clawbacks::repay(&mut tx, scheme_id, clawback_id, &repayment, actor.id, now).await? {
@@ -102,17 +102,19 @@ pub async fn record_repayment(
         "Repaid by {} ({})",
         scheme.organisation_name, repayment.reference
     );
-    let repaid = db::fund::repay(
-        &mut tx,
-        fund_id,
-        scheme.round_id,
-        scheme_id,
-        repayment.amount,
-        &reason,
-        actor.id,
-        now,
-    );
-    if !repaid.await? {
+    let (round_id, amount) = (scheme.round_id, repayment.amount);
+    let repaid = if same_year {
+        db::fund::repay(
+            &mut tx, fund_id, round_id, scheme_id, amount, &reason, actor.id, now,
+        )
+        .await?
+    } else {
+        db::fund::recover(
+            &mut tx, fund_id, round_id, scheme_id, amount, &reason, actor.id, now,
+        )
+        .await?
+    };
+    if !repaid {
         return Err(ChangeError::LedgerDisagrees);
     }
     let summary = format!(
@@ -141,4 +143,32 @@ pub async fn record_repayment(
     })
     .await?;
     Ok(Done { value: left, mail })
+}
+
+/// The fund a repayment goes back to: the fund of the financial year it was received in
+/// (refused against the date when that fund is not set up or is closed). True when the
+/// scheme was paid at least as much from that fund (the repayment undoes payments of the
+/// year); false when its payments were made in earlier years (the money is recovered).
+async fn repayment_fund(
+    ctx: Ctx<'_>,
+    scheme_id: i64,
+    repayment: &crate::domain::monitoring::Repayment,
+) -> Result<(i64, bool), ChangeError> {
+    use crate::domain::fund::{FinancialYear, LedgerRefusal};
+    let year = FinancialYear::containing(repayment.received_on);
+    let mut conn = ctx.pool.acquire().await?;
+    let refused = |message: String| {
+        ChangeError::Invalid(vec![crate::error::FieldError::new("received", message)])
+    };
+    match db::fund::fund_id_for_year_in(&mut conn, year).await? {
+        None => Err(refused(format!(
+            "The {} pooled fund is not set up: set it up before recording money received in that year",
+            year.label()
+        ))),
+        Some((_, true)) => Err(refused(LedgerRefusal::Closed { year }.message())),
+        Some((fund_id, false)) => {
+            let paid = db::fund::scheme_paid_from(&mut conn, fund_id, scheme_id).await?;
+            Ok((fund_id, paid.0 >= repayment.amount.0))
+        }
+    }
 }

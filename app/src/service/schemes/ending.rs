@@ -104,7 +104,7 @@ async fn close(
         scheme.id,
         change.from(),
         change.to(),
-        released,
+        released.total,
         why,
         actor.id,
         now,
@@ -117,25 +117,36 @@ async fn close(
     let reason = format!(
         "{}: {} of {}'s award not to be paid",
         change.to().label(),
-        released.display(),
+        released.total.display(),
         scheme.organisation_name
     );
-    if !db::fund::decommit(
-        &mut tx,
-        fund_id,
-        scheme.round_id,
-        released,
-        &reason,
-        actor.id,
-        now,
-    )
-    .await?
-    {
+    let money = (fund_id, &released);
+    if !decommit_released(&mut tx, scheme.round_id, money, &reason, actor.id, now).await? {
         return Err(ChangeError::LedgerDisagrees);
     }
-    db::audit::record(&mut tx, entry(actor, scheme, action, summary(released))).await?;
+    let total = released.total;
+    db::audit::record(&mut tx, entry(actor, scheme, action, summary(total))).await?;
     tx.commit().await?;
-    Ok(released)
+    Ok(total)
+}
+
+/// Give released tranches' money back to the funds they were charged to, year by year
+/// (`round_fund`: for tranches charged before years were kept). False when a fund refused.
+pub(crate) async fn decommit_released(
+    tx: &mut sqlx::AnyConnection,
+    round_id: i64,
+    (round_fund, released): (i64, &db::tranches::Released),
+    reason: &str,
+    actor: i64,
+    now: crate::domain::time::UtcTime,
+) -> Result<bool, sqlx::Error> {
+    for (fund, amount) in &released.by_fund {
+        let fund = fund.unwrap_or(round_fund);
+        if !db::fund::decommit(&mut *tx, fund, round_id, *amount, reason, actor, now).await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// A member turns down an award they have not accepted, with a reason: its whole amount goes

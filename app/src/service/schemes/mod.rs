@@ -298,22 +298,15 @@ pub async fn graduate(
         return Err(GraduationError::AlreadyClosed);
     }
     let name = &scheme.organisation_name;
-    if released.0 > 0 {
-        db::schemes::add_released(&mut tx, scheme_id, released).await?;
+    if released.total.0 > 0 {
+        db::schemes::add_released(&mut tx, scheme_id, released.total).await?;
         let reason = format!(
             "Self-sustaining: {} of {name}'s award not to be paid",
-            released.display()
+            released.total.display()
         );
-        if !db::fund::decommit(
-            &mut tx,
-            fund_id,
-            scheme.round_id,
-            released,
-            &reason,
-            actor.id,
-            now,
-        )
-        .await?
+        let money = (fund_id, &released);
+        if !ending::decommit_released(&mut tx, scheme.round_id, money, &reason, actor.id, now)
+            .await?
         {
             let disagree = "the fund's commitments would fall below its payments";
             return Err(sqlx::Error::Protocol(disagree.into()).into());
@@ -322,7 +315,7 @@ pub async fn graduate(
     let summary = format!(
         "{name} confirmed self-sustaining; return {} is the final return; {} of the award released to the fund",
         final_return.position,
-        released.display()
+        released.total.display()
     );
     db::audit::record(&mut tx, entry(actor, &scheme, "scheme.graduated", summary)).await?;
     for gid in gap_ids.iter().filter(|g| filled.contains(g)) {

@@ -204,16 +204,22 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<bool> {
     app::db::opendata::set_partner_identifier(&mut tx, icb, "GB-NHS-QOQ").await?;
     let shares = [(council, Pence(24_000_000)), (icb, Pence(16_000_000))];
     set_up_fund(&mut tx, year, &shares, actor, now).await?;
-    // The funds of the years the history rounds ran in.
-    for months in [30u32, 17] {
-        let then = today
-            .checked_sub_months(chrono::Months::new(months))
-            .unwrap_or(today);
-        let past = FinancialYear::containing(then);
+    // The funds of the years the history's tranches fall in, and the next two years' (an
+    // award's later tranches are committed against them).
+    let first = FinancialYear::containing(
+        today
+            .checked_sub_months(chrono::Months::new(30))
+            .unwrap_or(today),
+    );
+    for past in (first.0..=year.0 + 2).map(FinancialYear) {
         if past == year || app::db::fund::fund_for_year_in(&mut tx, past).await? {
             continue;
         }
-        let shares = [(council, Pence(9_000_000)), (icb, Pence(6_000_000))];
+        let shares = if past > year {
+            shares
+        } else {
+            [(council, Pence(9_000_000)), (icb, Pence(6_000_000))]
+        };
         set_up_fund(&mut tx, past, &shares, actor, now).await?;
     }
     for service in services() {

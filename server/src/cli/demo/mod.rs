@@ -8,6 +8,7 @@ pub(crate) mod funding;
 mod measures;
 mod scheme_changes;
 pub(crate) mod schemes;
+mod year_ends;
 
 use app::domain::roles::Role;
 pub use common::{
@@ -107,10 +108,36 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         roles: &[],
         what: "applicant: Befriend Grimsby, behind plan, payments suspended",
     },
+    DemoAccount {
+        email: "lunchclub@seedbed.test",
+        name: "Pat Sowerby",
+        roles: &[],
+        what: "applicant: Nunsthorpe Friday Lunch Club, awarded last year, its first tranche carried forward",
+    },
 ];
 
 /// Insert the demo accounts if they are missing. Existing accounts are left as they are.
+/// Past financial years are closed by their year-ends.
 pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
+    load_with(pool, true).await
+}
+
+/// The demo with its past financial years still open (the scale data adds history to them,
+/// then closes them with [`close_past_years`]).
+pub async fn load_open(pool: &AnyPool) -> anyhow::Result<()> {
+    load_with(pool, false).await
+}
+
+/// Run the year-end of every past financial year still open, oldest first, as the demo's
+/// commissioner.
+pub async fn close_past_years(pool: &AnyPool) -> anyhow::Result<()> {
+    let commissioner = app::db::users::by_email(pool, "commissioner@seedbed.test")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo commissioner missing"))?;
+    year_ends::load(pool, commissioner.id).await
+}
+
+async fn load_with(pool: &AnyPool, close_years: bool) -> anyhow::Result<()> {
     let hash = app::service::accounts::password::hash_password(DEMO_PASSWORD.to_string())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -155,6 +182,9 @@ pub async fn load(pool: &AnyPool) -> anyhow::Result<()> {
                 .await?;
             assessment::load(pool, pilot, commissioner.id).await?;
             schemes::load(pool, commissioner.id).await?;
+            if close_years {
+                year_ends::load(pool, commissioner.id).await?;
+            }
             // The partners name their approvers once the history's awards are made; from
             // then on an award the Board recommends waits for both to sign it off.
             approvers(pool).await?;

@@ -6,7 +6,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use sqlx::AnyPool;
 
 /// The demo commissioner, as the service layer sees a signed-in person.
-async fn as_actor(pool: &AnyPool, actor: i64) -> anyhow::Result<app::service::Actor> {
+pub(super) async fn as_actor(pool: &AnyPool, actor: i64) -> anyhow::Result<app::service::Actor> {
     let (user, roles) = app::db::users::by_id_with_roles(pool, actor)
         .await?
         .ok_or_else(|| anyhow!("demo commissioner missing"))?;

@@ -29,6 +29,9 @@ struct Story {
     amount: i64,
     /// Months after the round opened that the scheme started.
     started_after: u32,
+    /// Started no earlier than the first day of last financial year (so that its first
+    /// tranche is planned last year, whatever today is).
+    in_last_year: bool,
     /// Plan per year: (costs, seed grant, charge per user, users, volunteer hours).
     plan: [(i64, i64, i64, i64, i64); 3],
     /// Returns sent: (costs, seed grant, charges, donations, in kind, measure values).
@@ -37,7 +40,7 @@ struct Story {
     graduate: bool,
 }
 
-const STORIES: [Story; 3] = [
+const STORIES: [Story; 4] = [
     Story {
         round: CHIROPODY_ROUND,
         owner: "footcare@seedbed.test",
@@ -48,6 +51,7 @@ const STORIES: [Story; 3] = [
         service: "Low-cost toenail cutting and foot checks for over-65s, in two community clinics and at home.",
         amount: 30_000,
         started_after: 3,
+        in_last_year: false,
         plan: [(40_000, 18_000, 15, 1_500, 0), (42_000, 12_000, 15, 2_000, 0), (44_000, 0, 16, 2_800, 0)],
         // Quarterly: charges grew until the grant was no longer needed.
         returns: &[
@@ -73,6 +77,7 @@ const STORIES: [Story; 3] = [
         service: "Hot meals three days a week with help with shopping, a friendly visit and signposting, delivered mainly by church volunteers.",
         amount: 24_000,
         started_after: 2,
+        in_last_year: false,
         plan: [(30_000, 14_000, 3, 2_000, 1_500), (30_000, 10_000, 3, 3_000, 2_000), (31_000, 0, 4, 3_500, 2_500)],
         returns: &[
             (7_500, 2_800, 1_500, 1_200, 2_500, &[1_900, 42, 380, 4, 90]),
@@ -92,6 +97,7 @@ const STORIES: [Story; 3] = [
         service: "Weekly befriending visits and a shopping run for people living alone, with a volunteer coordinator.",
         amount: 20_000,
         started_after: 2,
+        in_last_year: false,
         plan: [(24_000, 12_000, 2, 3_000, 1_000), (24_000, 8_000, 2, 4_500, 1_500), (25_000, 0, 3, 5_000, 2_000)],
         // Charges and donations came in slower than planned: behind its plan.
         returns: &[
@@ -100,6 +106,24 @@ const STORIES: [Story; 3] = [
             (6_100, 2_900, 1_450, 850, 1_500, &[0, 33, 230, 2, 80]),
         ],
         tranches_paid: 1,
+        graduate: false,
+    },
+    Story {
+        round: MEALS_ROUND,
+        owner: "lunchclub@seedbed.test",
+        organisation: "Nunsthorpe Friday Lunch Club",
+        legal_form: "registered_charity",
+        company_number: "",
+        charity_number: "1192345",
+        service: "A Friday lunch and a chat for older people in Nunsthorpe, cooked by volunteers in the community centre.",
+        amount: 12_000,
+        started_after: 2,
+        in_last_year: true,
+        plan: [(9_000, 8_000, 3, 1_000, 800), (9_500, 4_000, 3, 1_500, 900), (10_000, 0, 4, 2_500, 1_000)],
+        // Awarded late last year and slow to start: its first tranche was not claimed before
+        // the year ended, so the year-end carried it forward.
+        returns: &[],
+        tranches_paid: 0,
         graduate: false,
     },
 ];
@@ -245,9 +269,15 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
         app::db::bids::start_assessment(&mut tx, round, now).await?;
         tx.commit().await?;
         // The award, through the decision rule: money committed, scheme and schedule made.
-        let start = app::domain::date::uk_date(details.opens_at)
+        let mut start = app::domain::date::uk_date(details.opens_at)
             .checked_add_months(Months::new(story.started_after))
             .unwrap_or(today);
+        if story.in_last_year {
+            let last = app::domain::fund::FinancialYear(
+                app::domain::fund::FinancialYear::containing(today).0 - 1,
+            );
+            start = start.max(last.starts().unwrap_or(start));
+        }
         let form = app::domain::decision::DecisionForm {
             outcome: "award".into(),
             amount: money(story.amount),
@@ -302,7 +332,13 @@ pub(crate) async fn evidence_and_pay(
         app::db::tranches::pay_tranche(&mut *tx, tranche, &reference, paid_on, people.2, now)
             .await?
             .ok_or_else(|| anyhow!("tranche {tranche} not paid"))?;
-    let (fund_id, round_id) = fund;
+    // Charged to the fund of the year the tranche is planned in (where it is paid).
+    let (round_fund, round_id) = fund;
+    let fund_id: Option<i64> = sqlx::query_scalar("SELECT fund_id FROM tranches WHERE id = $1")
+        .bind(tranche)
+        .fetch_one(&mut *tx)
+        .await?;
+    let fund_id = fund_id.unwrap_or(round_fund);
     let paid = app::db::fund::pay(
         &mut *tx, fund_id, round_id, tranche, amount, reason, people.2, now,
     );

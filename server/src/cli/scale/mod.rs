@@ -87,7 +87,7 @@ fn mix(seed: u64) -> u64 {
 
 /// Load the demo data, then `scale` more on top. Refused if scale data is already there.
 pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
-    crate::cli::demo::load(pool).await?;
+    crate::cli::demo::load_open(pool).await?;
     let existing: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email LIKE '%@scale.seedbed.test'")
             .fetch_one(pool)
@@ -212,7 +212,13 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
                 .unwrap_or(today)
         };
         let envelope = per_round_awards as i64 * max_award;
-        ensure_fund(pool, opens, Pence(envelope * 100), commissioner).await?;
+        // The round's year, and the years its awards' later tranches fall in.
+        for months in [0, 12, 24, 36] {
+            let year = opens
+                .checked_add_months(Months::new(months))
+                .unwrap_or(opens);
+            ensure_fund(pool, year, Pence(envelope * 100), commissioner).await?;
+        }
         let template = &templates[r % templates.len()];
         let spec = RoundSpec {
             title: format!("{} (round {} of the scale data)", template.title, r + 1),
@@ -288,6 +294,8 @@ pub async fn load(pool: &AnyPool, scale: Scale) -> anyhow::Result<Loaded> {
         let mut conn = pool.acquire().await?;
         app::db::users::set_approver_for(&mut conn, user, Some(partner)).await?;
     }
+    // The past years closed by their year-ends, as the demo's are.
+    crate::cli::demo::close_past_years(pool).await?;
     loaded.audit_entries = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
         .fetch_one(pool)
         .await?;

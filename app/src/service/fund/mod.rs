@@ -9,6 +9,9 @@ use crate::domain::time::UtcTime;
 use crate::error::{collect, AppError, FieldError};
 use std::collections::BTreeMap;
 
+mod year_end;
+pub use year_end::*;
+
 /// Why the fund was not changed (nothing was changed).
 #[derive(Debug, thiserror::Error)]
 pub enum FundError {
@@ -16,6 +19,9 @@ pub enum FundError {
     NotFound,
     #[error("there is a problem with the form")]
     Invalid(Vec<FieldError>),
+    /// Not now, with the reason (e.g. a year-end before the year has ended).
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -25,6 +31,7 @@ impl From<FundError> for AppError {
         match e {
             FundError::NotFound => AppError::NotFound,
             FundError::Invalid(errors) => AppError::Invalid(errors),
+            FundError::Refused(why) => AppError::Conflict(why),
             FundError::Database(e) => e.into(),
         }
     }
@@ -50,6 +57,10 @@ pub struct NewFund {
     pub agreed: Pence,
     pub contributions: Vec<(i64, Pence)>,
 }
+
+/// How many years ahead a fund can be set up: an award's later tranches are committed
+/// against the funds of the years they are planned in (awards run for up to three years).
+pub const YEARS_AHEAD: i32 = 3;
 
 /// Check the set-up form: a year that is this financial year or the next, an agreed value,
 /// and contributions from every partner that add up to it.
@@ -81,10 +92,10 @@ fn parse_set_up(
             "Add the partners who pool their budgets before you set up a fund",
         ));
     }
-    if year.is_some_and(|y| y < this_year || y.0 > this_year.0 + 1) {
+    if year.is_some_and(|y| y < this_year || y.0 > this_year.0 + YEARS_AHEAD) {
         errors.push(FieldError::new(
             "year",
-            "Select this financial year or the next one",
+            "Select this financial year or one of the next three",
         ));
     }
     if let (Some(agreed), true) = (agreed, errors.is_empty()) {
@@ -103,7 +114,7 @@ fn parse_set_up(
     }
 }
 
-/// Set up the pooled fund for this financial year or the next, from the set-up form. The
+/// Set up the pooled fund for this financial year or one of the next three, from the set-up form. The
 /// value is the year set up.
 pub async fn set_up(
     ctx: Ctx<'_>,

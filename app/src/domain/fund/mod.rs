@@ -67,10 +67,27 @@ pub enum Movement {
     /// Money a scheme was paid and repaid (clawback): no longer paid nor committed, it is
     /// the fund's uncommitted money again.
     Repayment,
+    /// Committed and not paid in this year: carried forward to the next year's fund with its
+    /// commitment (at the year-end, or when a tranche is paid in a later year).
+    CommitmentCarriedForward,
+    /// A commitment carried forward from the year before, with its money.
+    CommitmentBroughtForward,
+    /// A partner's underspend carried forward to the next year's fund, as the partners agreed.
+    UnderspendCarriedForward,
+    /// A partner's underspend brought forward from the year before: uncommitted money.
+    UnderspendBroughtForward,
+    /// A partner's underspend returned to the partner at the year-end, as the partners agreed.
+    UnderspendReturned,
+    /// Money repaid (clawback) in this year for a payment made in an earlier, closed year:
+    /// uncommitted money of this year.
+    Recovered,
+    /// A tranche planned in this year was paid early, in an earlier year (and committed
+    /// there): this year's commitment goes back to its uncommitted money.
+    PaidInEarlierYear,
 }
 
 impl Movement {
-    pub const ALL: [Movement; 7] = [
+    pub const ALL: [Movement; 14] = [
         Movement::Contribution,
         Movement::Reservation,
         Movement::Commitment,
@@ -78,6 +95,13 @@ impl Movement {
         Movement::Payment,
         Movement::Decommitment,
         Movement::Repayment,
+        Movement::CommitmentCarriedForward,
+        Movement::CommitmentBroughtForward,
+        Movement::UnderspendCarriedForward,
+        Movement::UnderspendBroughtForward,
+        Movement::UnderspendReturned,
+        Movement::Recovered,
+        Movement::PaidInEarlierYear,
     ];
 
     pub fn code(self) -> &'static str {
@@ -89,6 +113,13 @@ impl Movement {
             Movement::Payment => "payment",
             Movement::Decommitment => "decommitment",
             Movement::Repayment => "repayment",
+            Movement::CommitmentCarriedForward => "commitment_carried_forward",
+            Movement::CommitmentBroughtForward => "commitment_brought_forward",
+            Movement::UnderspendCarriedForward => "underspend_carried_forward",
+            Movement::UnderspendBroughtForward => "underspend_brought_forward",
+            Movement::UnderspendReturned => "underspend_returned",
+            Movement::Recovered => "recovered",
+            Movement::PaidInEarlierYear => "paid_in_earlier_year",
         }
     }
 
@@ -110,6 +141,13 @@ impl Movement {
             Movement::Payment => "Paid",
             Movement::Decommitment => "Commitment released: not to be paid",
             Movement::Repayment => "Repaid by a scheme (clawback)",
+            Movement::CommitmentCarriedForward => "Commitment carried forward to next year",
+            Movement::CommitmentBroughtForward => "Commitment brought forward from last year",
+            Movement::UnderspendCarriedForward => "Underspend carried forward to next year",
+            Movement::UnderspendBroughtForward => "Underspend brought forward from last year",
+            Movement::UnderspendReturned => "Underspend returned to the partner",
+            Movement::Recovered => "Repaid for an earlier year's payment (clawback)",
+            Movement::PaidInEarlierYear => "Commitment paid early, from an earlier year's fund",
         }
     }
 }
@@ -130,6 +168,18 @@ pub struct Totals {
     /// Paid, then repaid by schemes (clawback; already out of `committed` and `paid`).
     #[serde(default)]
     pub repaid: Pence,
+    /// Money that came from the year before: commitments and underspend carried forward.
+    #[serde(default)]
+    pub brought_forward: Pence,
+    /// Money that went to the next year: commitments and underspend carried forward.
+    #[serde(default)]
+    pub carried_forward: Pence,
+    /// Underspend returned to the partner at the year-end.
+    #[serde(default)]
+    pub returned: Pence,
+    /// Repayments of earlier years' payments, which add to this year's money.
+    #[serde(default)]
+    pub recovered: Pence,
 }
 
 impl Totals {
@@ -153,6 +203,19 @@ impl Totals {
                 self.paid.0 -= amount.0;
                 self.repaid.0 += amount.0;
             }
+            Movement::CommitmentCarriedForward => {
+                self.committed.0 -= amount.0;
+                self.carried_forward.0 += amount.0;
+            }
+            Movement::CommitmentBroughtForward => {
+                self.committed.0 += amount.0;
+                self.brought_forward.0 += amount.0;
+            }
+            Movement::UnderspendCarriedForward => self.carried_forward.0 += amount.0,
+            Movement::UnderspendBroughtForward => self.brought_forward.0 += amount.0,
+            Movement::UnderspendReturned => self.returned.0 += amount.0,
+            Movement::Recovered => self.recovered.0 += amount.0,
+            Movement::PaidInEarlierYear => self.committed.0 -= amount.0,
         }
     }
 
@@ -165,9 +228,20 @@ impl Totals {
         totals
     }
 
+    /// The money the year holds: contributed, brought forward from the year before and
+    /// recovered from earlier years' payments, less what went on to the next year or back to
+    /// the partners.
+    pub fn available(&self) -> Pence {
+        Pence(
+            self.contributed.0 + self.brought_forward.0 + self.recovered.0
+                - self.carried_forward.0
+                - self.returned.0,
+        )
+    }
+
     /// Neither reserved for a round nor committed by an award.
     pub fn uncommitted(&self) -> Pence {
-        Pence(self.contributed.0 - self.reserved.0 - self.committed.0)
+        Pence(self.available().0 - self.reserved.0 - self.committed.0)
     }
 
     pub fn add(&self, other: &Totals) -> Totals {
@@ -178,6 +252,10 @@ impl Totals {
             paid: Pence(self.paid.0 + other.paid.0),
             released: Pence(self.released.0 + other.released.0),
             repaid: Pence(self.repaid.0 + other.repaid.0),
+            brought_forward: Pence(self.brought_forward.0 + other.brought_forward.0),
+            carried_forward: Pence(self.carried_forward.0 + other.carried_forward.0),
+            returned: Pence(self.returned.0 + other.returned.0),
+            recovered: Pence(self.recovered.0 + other.recovered.0),
         }
     }
 }
@@ -245,6 +323,16 @@ pub enum LedgerRefusal {
     OverEnvelope { left: Pence },
     /// A decrease that would leave the fund below what is already reserved and committed.
     BelowCommitments { in_use: Pence },
+    /// The year's fund is closed: nothing changes in it except through the next year's.
+    Closed { year: FinancialYear },
+    /// A later year's share of an award, and that year's fund is not set up.
+    NoFundForYear { year: FinancialYear },
+    /// A later year's share of an award is more than that year's fund has uncommitted.
+    OverLaterYear {
+        year: FinancialYear,
+        share: Pence,
+        uncommitted: Pence,
+    },
 }
 
 impl LedgerRefusal {
@@ -259,111 +347,28 @@ impl LedgerRefusal {
             LedgerRefusal::BelowCommitments { in_use } => format!(
                 "The agreed value cannot go below the {in_use} already reserved and committed"
             ),
+            LedgerRefusal::Closed { year } => format!(
+                "The {} pooled fund is closed: its year-end has been run. Record this in an open year",
+                year.label()
+            ),
+            LedgerRefusal::NoFundForYear { year } => format!(
+                "The award has tranches planned in {}, and that year's pooled fund is not set up. Set it up first, or plan the tranches in a year that has a fund",
+                year.label()
+            ),
+            LedgerRefusal::OverLaterYear {
+                year,
+                share,
+                uncommitted,
+            } => format!(
+                "The award's tranches planned in {} come to {share}, and that year's pooled fund has only {uncommitted} uncommitted",
+                year.label()
+            ),
         }
     }
 }
+
+mod years;
+pub use years::*;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn financial_years_run_april_to_march() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        assert_eq!(
-            FinancialYear::containing(d(2026, 11, 26)),
-            FinancialYear(2026)
-        );
-        assert_eq!(
-            FinancialYear::containing(d(2027, 3, 31)),
-            FinancialYear(2026)
-        );
-        assert_eq!(
-            FinancialYear::containing(d(2027, 4, 1)),
-            FinancialYear(2027)
-        );
-        assert_eq!(FinancialYear(2026).label(), "2026 to 2027");
-        assert_eq!(FinancialYear(2026).ends(), Some(d(2027, 3, 31)));
-        assert!(FinancialYear::parse("year", "twenty").is_err());
-    }
-
-    #[test]
-    fn totals_follow_the_money() {
-        let mut t = Totals::default();
-        t.apply(Movement::Contribution, Pence(100_000));
-        t.apply(Movement::Reservation, Pence(60_000));
-        t.apply(Movement::Commitment, Pence(45_000));
-        t.apply(Movement::Release, Pence(15_000));
-        t.apply(Movement::Payment, Pence(20_000));
-        assert_eq!(t.reserved, Pence(0));
-        assert_eq!(t.committed, Pence(45_000));
-        assert_eq!(t.paid, Pence(20_000));
-        assert_eq!(t.uncommitted(), Pence(55_000));
-        // A scheme ends with 25,000 of its award unpaid: it is uncommitted again.
-        t.apply(Movement::Decommitment, Pence(25_000));
-        assert_eq!(t.committed, Pence(20_000));
-        assert_eq!(t.paid, Pence(20_000));
-        assert_eq!(t.uncommitted(), Pence(80_000));
-        // It repays 5,000 of what it was paid: neither paid nor committed, uncommitted again.
-        t.apply(Movement::Repayment, Pence(5_000));
-        assert_eq!((t.committed, t.paid), (Pence(15_000), Pence(15_000)));
-        assert_eq!(t.uncommitted(), Pence(85_000));
-        // The statement shows what was released and repaid beside what is left.
-        assert_eq!((t.released, t.repaid), (Pence(25_000), Pence(5_000)));
-        assert_eq!(t.add(&t).released, Pence(50_000));
-    }
-
-    #[test]
-    fn contributions_must_match_the_agreed_value() {
-        assert!(check_contributions(Pence(300), &[Pence(100), Pence(200)]).is_ok());
-        let e = check_contributions(Pence(301), &[Pence(100), Pence(200)]).unwrap_err();
-        assert_eq!(
-            e.message,
-            "The partners' contributions add up to £3.00. The agreed value must be the same: £3.01 entered"
-        );
-    }
-
-    #[test]
-    fn splits_a_penny_to_the_largest_share() {
-        assert_eq!(
-            split_pro_rata(Pence(100), &[Pence(2), Pence(1)]),
-            vec![Pence(67), Pence(33)]
-        );
-        assert_eq!(
-            split_pro_rata(Pence(1), &[Pence(1), Pence(1)]),
-            vec![Pence(1), Pence(0)]
-        );
-        assert_eq!(
-            split_pro_rata(Pence(10), &[Pence(0), Pence(0)]),
-            vec![Pence(10), Pence(0)]
-        );
-    }
-
-    proptest! {
-        #[test]
-        fn a_split_is_exact_and_fair(amount in 0i64..10_000_000_000, shares in prop::collection::vec(0i64..10_000_000_000, 1..5)) {
-            let shares: Vec<Pence> = shares.into_iter().map(Pence).collect();
-            let parts = split_pro_rata(Pence(amount), &shares);
-            prop_assert_eq!(parts.iter().map(|p| p.0).sum::<i64>(), amount);
-            let total: i128 = shares.iter().map(|s| i128::from(s.0)).sum();
-            if total > 0 {
-                for (part, share) in parts.iter().zip(&shares) {
-                    let exact = i128::from(amount) * i128::from(share.0);
-                    // |part × total − amount × share| < total: within one penny.
-                    prop_assert!((i128::from(part.0) * total - exact).abs() < total);
-                }
-            }
-        }
-
-        #[test]
-        fn uncommitted_is_what_is_left(c in 0i64..1_000_000, r in 0i64..1_000_000, k in 0i64..1_000_000) {
-            let t = Totals::from_sums([
-                (Movement::Contribution, Pence(c)),
-                (Movement::Reservation, Pence(r + k)),
-                (Movement::Commitment, Pence(k)),
-            ]);
-            prop_assert_eq!(t.uncommitted().0 + t.reserved.0 + t.committed.0, c);
-        }
-    }
-}
+mod tests;
