@@ -66,8 +66,8 @@ pub fn App() -> impl IntoView {
         fund::pooled::*, fund::questionnaire::*, fund::reports::*, fund::rounds::*,
         fund::statement::*, fund::year_end::*, market::gaps::*, market::services::*,
         monitor::clawbacks::*, monitor::portfolio::*, monitor::returns::*,
-        monitor::scheme_changes::*, monitor::schemes::*, monitor::tranches::*, public::contact::*,
-        public::rounds::*, public::*,
+        monitor::scheme_changes::*, monitor::schemes::*, monitor::tranches::*,
+        monitor::variations::*, public::contact::*, public::rounds::*, public::*,
     };
     provide_meta_context();
     let async_mode = SsrMode::Async;
@@ -123,6 +123,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/schemes/:id") view=SchemePage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id/tranches/:tid") view=TranchePage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id/turn-down") view=TurnDownPage ssr=async_mode.clone()/>
+                    <Route path=path!("/schemes/:id/variation") view=AwardVariationPage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id/end") view=EndSchemePage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id/suspend") view=SuspendPage ssr=async_mode.clone()/>
                     <Route path=path!("/schemes/:id/clawback") view=ClawbackPage ssr=async_mode.clone()/>

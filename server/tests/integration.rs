@@ -21,6 +21,7 @@ mod scale;
 mod scheme_changes;
 mod schemes;
 mod security;
+mod variations;
 mod years;
 use common::*;
 use sqlx::Row;

@@ -25,6 +25,7 @@ pub mod training;
 pub mod tranches;
 pub mod types;
 pub mod users;
+pub mod variations;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -164,6 +164,45 @@ pub fn repayment_received(
     )
 }
 
+/// The organisation's award was varied (or a variation it asked for decided): what changed
+/// and why.
+pub fn award_varied(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    changes: &[String],
+    reason: &str,
+    link: &str,
+) -> OutgoingMail {
+    let refused = changes.first().is_some_and(|c| c == "Refused");
+    let (subject, opening) = if refused {
+        (
+            format!("{organisation}'s request to vary its award was refused"),
+            "The commissioning team has refused the variation your organisation asked for:"
+                .to_string(),
+        )
+    } else {
+        (
+            format!("{organisation}'s award has been varied"),
+            "The commissioning team has varied your organisation's award:".to_string(),
+        )
+    };
+    let lines: Vec<String> = changes
+        .iter()
+        .filter(|c| c.as_str() != "Refused")
+        .map(|c| format!("- {c}"))
+        .collect();
+    letter(
+        to,
+        name,
+        subject,
+        format!(
+            "{opening}\n\n{}\n\nReason: {reason}\n\nThe scheme's page shows the award's history:\n\n{link}\n\n",
+            lines.join("\n")
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

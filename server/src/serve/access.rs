@@ -249,6 +249,11 @@ pub const PAGES: &[Page] = &[
         MemberOrCommissioner,
     ),
     page(
+        "/schemes/:id/variation",
+        "/schemes/{scheme}/variation",
+        MemberOrCommissioner,
+    ),
+    page(
         "/schemes/:id/turn-down",
         "/schemes/{scheme}/turn-down",
         Member,
@@ -524,6 +529,9 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("schemes/tranche_outcome", MemberOrCommissioner),
     ("schemes/tranche_outcome_set", Commissioner),
     ("schemes/turn_down", Member),
+    ("schemes/variation_page", MemberOrCommissioner),
+    ("schemes/vary", MemberOrCommissioner),
+    ("schemes/decide_variation", Commissioner),
     ("schemes/suspend", Commissioner),
     ("schemes/resume", Commissioner),
     ("schemes/end", Commissioner),

@@ -21,7 +21,7 @@ crate::both_backends!(scale_data_keeps_every_invariant, async |app: &TestApp| {
     assert_eq!(
         app.count("SELECT COUNT(*) FROM funds f WHERE f.committed_pence <> (SELECT COALESCE(SUM(CASE WHEN l.movement IN ('commitment', 'commitment_brought_forward') THEN amount_pence ELSE -amount_pence END), 0)
             FROM fund_ledger l WHERE l.fund_id = f.id AND l.movement IN ('commitment', 'commitment_brought_forward', 'decommitment', 'repayment',
-                'commitment_carried_forward', 'paid_in_earlier_year'))").await,
+                'commitment_carried_forward', 'paid_in_earlier_year', 'award_reduced'))").await,
         0,
         "the ledger's commitments, less what was released, repaid or moved to another year, equal each fund's committed"
     );

@@ -24,7 +24,7 @@ pub(crate) async fn books_agree(app: &TestApp) {
         "SELECT f.id, f.committed_pence, f.paid_pence, f.agreed_pence,
             CAST(COALESCE((SELECT SUM(CASE WHEN movement IN ('commitment', 'commitment_brought_forward') THEN amount_pence ELSE -amount_pence END)
                 FROM fund_ledger l WHERE l.fund_id = f.id AND movement IN ('commitment', 'commitment_brought_forward', 'decommitment',
-                    'repayment', 'commitment_carried_forward', 'paid_in_earlier_year')), 0) AS BIGINT) AS ledger_committed,
+                    'repayment', 'commitment_carried_forward', 'paid_in_earlier_year', 'award_reduced')), 0) AS BIGINT) AS ledger_committed,
             CAST(COALESCE((SELECT SUM(CASE WHEN movement IN ('contribution', 'commitment_brought_forward', 'underspend_brought_forward', 'recovered')
                 THEN amount_pence ELSE -amount_pence END)
                 FROM fund_ledger l WHERE l.fund_id = f.id AND movement IN ('contribution', 'commitment_brought_forward', 'underspend_brought_forward',

@@ -300,6 +300,7 @@ fn arguments(ids: &BTreeMap<&'static str, String>, function: &str) -> Vec<(Strin
         ("return_id", id("return")),
         ("user_id", id("user")),
         ("meeting_id", id("meeting")),
+        ("variation_id", "1".into()),
         ("measure_id", "1".into()),
         ("item_id", "1".into()),
         ("id", id(record)),
@@ -392,6 +393,10 @@ fn arguments(ids: &BTreeMap<&'static str, String>, function: &str) -> Vec<(Strin
         "description",
         "nature",
     ] {
+        // A variation's amounts are a map (`amount[t12]=…`), left out here.
+        if text == "amount" && function == "schemes/vary" {
+            continue;
+        }
         args.push((text.to_string(), "1".to_string()));
     }
     args

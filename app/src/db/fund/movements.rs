@@ -91,7 +91,7 @@ pub(super) async fn unpaid_shares(
         "SELECT partner_id, CAST(COALESCE(SUM(CASE WHEN movement IN ('commitment', 'commitment_brought_forward') THEN amount_pence ELSE -amount_pence END), 0) AS BIGINT) AS left_pence
          FROM fund_ledger WHERE fund_id = $1 AND round_id = $2
          AND movement IN ('commitment', 'commitment_brought_forward', 'payment', 'decommitment', 'commitment_carried_forward',
-             'paid_in_earlier_year')
+             'paid_in_earlier_year', 'award_reduced')
          GROUP BY partner_id ORDER BY partner_id",
     )
     .bind(fund_id)

@@ -95,25 +95,63 @@ pub async fn pay_early(
     now: UtcTime,
 ) -> Result<(), super::LedgerError> {
     super::commit_later(&mut *conn, to, round_id, amount, reason, actor, now).await?;
+    let split = tranche_split(round_id, tranche_id, reason, actor);
+    let movement = Movement::PaidInEarlierYear;
+    if !give_back(&mut *conn, from, movement, amount, split, now).await? {
+        let missing = "the later year's commitment is not there";
+        return Err(sqlx::Error::Protocol(missing.into()).into());
+    }
+    crate::db::tranches::charge_to(conn, tranche_id, to).await?;
+    Ok(())
+}
+
+/// Give part of a round's commitment in a fund back to its uncommitted money (`movement`),
+/// split as the round's unpaid commitments there. False when the fund is closed or has not
+/// that much committed and unpaid.
+async fn give_back(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    movement: Movement,
+    amount: Pence,
+    split: Split<'_>,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
     let out = sqlx::query(
         "UPDATE funds SET committed_pence = committed_pence - $1
          WHERE id = $2 AND closed_at IS NULL AND committed_pence - $1 >= paid_pence RETURNING id",
     )
     .bind(amount.0)
-    .bind(from)
+    .bind(fund_id)
     .fetch_optional(&mut *conn)
     .await?;
-    if out.is_none() {
-        return Err(
-            sqlx::Error::Protocol("the later year's commitment is not there".into()).into(),
-        );
-    }
-    let weights = unpaid_shares(&mut *conn, from, round_id).await?;
-    let split = tranche_split(round_id, tranche_id, reason, actor);
-    let movement = Movement::PaidInEarlierYear;
-    append_shares(&mut *conn, from, movement, amount, &weights, split, now).await?;
-    crate::db::tranches::charge_to(conn, tranche_id, to).await?;
-    Ok(())
+    let Some(round_id) = split.round_id.filter(|_| out.is_some()) else {
+        return Ok(false);
+    };
+    let weights = unpaid_shares(&mut *conn, fund_id, round_id).await?;
+    append_shares(conn, fund_id, movement, amount, &weights, split, now).await?;
+    Ok(true)
+}
+
+/// A variation gives part of a round's commitment in one year's fund back to its
+/// uncommitted money, split as the round's unpaid commitments there. False when the fund is
+/// closed or has not that much committed and unpaid.
+#[allow(clippy::too_many_arguments)]
+pub async fn reduce_commitment(
+    conn: &mut AnyConnection,
+    fund_id: i64,
+    round_id: i64,
+    amount: Pence,
+    reason: &str,
+    actor: i64,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
+    let split = Split {
+        round_id: Some(round_id),
+        tranche_id: None,
+        reason,
+        actor: Some(actor),
+    };
+    give_back(conn, fund_id, Movement::AwardReduced, amount, split, now).await
 }
 
 /// An unpaid tranche moved to the next year's fund by the year-end.

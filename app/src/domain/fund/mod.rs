@@ -84,10 +84,13 @@ pub enum Movement {
     /// A tranche planned in this year was paid early, in an earlier year (and committed
     /// there): this year's commitment goes back to its uncommitted money.
     PaidInEarlierYear,
+    /// A variation reduced an award (or moved a tranche to another year): the commitment
+    /// goes back to this year's uncommitted money.
+    AwardReduced,
 }
 
 impl Movement {
-    pub const ALL: [Movement; 14] = [
+    pub const ALL: [Movement; 15] = [
         Movement::Contribution,
         Movement::Reservation,
         Movement::Commitment,
@@ -102,6 +105,7 @@ impl Movement {
         Movement::UnderspendReturned,
         Movement::Recovered,
         Movement::PaidInEarlierYear,
+        Movement::AwardReduced,
     ];
 
     pub fn code(self) -> &'static str {
@@ -120,6 +124,7 @@ impl Movement {
             Movement::UnderspendReturned => "underspend_returned",
             Movement::Recovered => "recovered",
             Movement::PaidInEarlierYear => "paid_in_earlier_year",
+            Movement::AwardReduced => "award_reduced",
         }
     }
 
@@ -148,6 +153,7 @@ impl Movement {
             Movement::UnderspendReturned => "Underspend returned to the partner",
             Movement::Recovered => "Repaid for an earlier year's payment (clawback)",
             Movement::PaidInEarlierYear => "Commitment paid early, from an earlier year's fund",
+            Movement::AwardReduced => "Commitment reduced by a variation",
         }
     }
 }
@@ -215,7 +221,7 @@ impl Totals {
             Movement::UnderspendBroughtForward => self.brought_forward.0 += amount.0,
             Movement::UnderspendReturned => self.returned.0 += amount.0,
             Movement::Recovered => self.recovered.0 += amount.0,
-            Movement::PaidInEarlierYear => self.committed.0 -= amount.0,
+            Movement::PaidInEarlierYear | Movement::AwardReduced => self.committed.0 -= amount.0,
         }
     }
 

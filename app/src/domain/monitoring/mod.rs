@@ -16,12 +16,14 @@ mod forms;
 mod measure_unit;
 mod outcome;
 mod payment;
+mod variation;
 pub use clawback::*;
 pub use ending::*;
 pub use forms::*;
 pub use measure_unit::*;
 pub use outcome::*;
 pub use payment::*;
+pub use variation::*;
 #[cfg(test)]
 mod tests;
 

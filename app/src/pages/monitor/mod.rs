@@ -6,3 +6,4 @@ pub mod scheme_changes;
 pub mod schemes;
 pub mod tranche_outcome;
 pub mod tranches;
+pub mod variations;

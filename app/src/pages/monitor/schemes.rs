@@ -277,6 +277,7 @@ fn scheme_view(stored: FlashedForm, s: SchemeView) -> impl IntoView {
             </DataTable>
         </div>
         {super::clawbacks::clawbacks_section(&s)}
+        {super::variations::history_section(&s, &stored)}
         <h2 class="govuk-heading-m">"Monitoring returns"</h2>
         <div class="seedbed-table-scroll" tabindex="0" role="region" aria-label="Monitoring returns (scrolls sideways)">
             <DataTable caption="Monitoring returns" caption_class="govuk-table__caption--s" headings=vec!["Return", "Period", "Due", "Status", ""]>

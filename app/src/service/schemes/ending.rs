@@ -24,6 +24,9 @@ pub enum ChangeError {
     NotNow(&'static str),
     #[error("Confirm that the scheme ends now")]
     NotConfirmed,
+    /// Not now, with the reason (e.g. a year's fund cannot cover a variation).
+    #[error("{0}")]
+    Refused(String),
     /// The fund's commitments would fall below its payments: the ledger and the schemes
     /// disagree, and nothing is written.
     #[error("The pooled fund's records do not allow this release: ask the fund's administrator to check the ledger")]

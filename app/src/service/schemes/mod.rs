@@ -5,10 +5,12 @@ use crate::db;
 
 mod clawback;
 mod ending;
+mod variation;
 use crate::db::schemes::SchemeRow;
 use crate::domain::roles::Role;
 pub use clawback::*;
 pub use ending::*;
+pub use variation::*;
 
 /// Why someone may not act on a scheme (each use case's error has these too).
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +38,7 @@ impl AccessError {
 
 /// Who may act on a scheme: members of its organisation, or commissioners.
 #[derive(Clone, Copy, PartialEq)]
-pub(super) enum Need {
+pub enum Need {
     Member,
     Commissioner,
 }

@@ -116,3 +116,51 @@ pub(super) async fn tie_outcomes(pool: &AnyPool, actor: i64) -> anyhow::Result<(
     }
     Ok(())
 }
+
+/// St Mary's asked to add a Saturday lunch: its last tranche goes up by £1,500 with a new
+/// milestone, and a commissioner approved it (money committed against that tranche's year).
+pub(super) async fn vary_meals(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
+    let scheme = scheme_of(pool, "St Mary's Church Meals and More").await?;
+    let owner = app::db::users::by_email(pool, "meals@seedbed.test")
+        .await?
+        .ok_or_else(|| anyhow!("demo account meals@seedbed.test is missing"))?;
+    let member = as_actor(pool, owner.id).await?;
+    let commissioner = as_actor(pool, actor).await?;
+    let state = super::common::offline_state(pool);
+    let ctx = state.ctx();
+    let mut conn = pool.acquire().await?;
+    let tranches: Vec<app::domain::monitoring::VariableTranche> =
+        app::db::variations::variable_tranches(&mut conn, scheme)
+            .await?
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+    let conditions: String = sqlx::query_scalar("SELECT conditions FROM schemes WHERE id = $1")
+        .bind(scheme)
+        .fetch_one(&mut *conn)
+        .await?;
+    drop(conn);
+    let last = tranches
+        .last()
+        .ok_or_else(|| anyhow!("the meals scheme has no tranche left to vary"))?;
+    let mut form = app::domain::monitoring::AwardVariationForm::from_award(&tranches, &conditions);
+    let id = app::domain::monitoring::tranche_key(last.id);
+    form.amount.insert(
+        id.clone(),
+        app::domain::money::Pence(last.amount.0 + 150_000)
+            .to_decimal()
+            .to_string(),
+    );
+    form.milestone.insert(
+        id,
+        "A Saturday lunch running alongside the weekday meals, with its own volunteers".into(),
+    );
+    form.reason = "Thirty people on the waiting list asked for a weekend meal; the church hall is free on Saturdays and six new volunteers have offered to cook.".into();
+    let asked = app::service::schemes::request_variation(ctx, &member, scheme, &form)
+        .await
+        .map_err(|e| anyhow!("demo variation request refused: {e:?}"))?;
+    app::service::schemes::decide_variation(ctx, &commissioner, (scheme, asked.value), true, "")
+        .await
+        .map_err(|e| anyhow!("demo variation approval refused: {e}"))?;
+    Ok(())
+}

@@ -306,6 +306,7 @@ pub async fn load(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
     }
     super::scheme_changes::tie_outcomes(pool, actor).await?;
     super::scheme_changes::suspend_befriending(pool, actor, today).await?;
+    super::scheme_changes::vary_meals(pool, actor).await?;
     super::scheme_changes::claw_back_chiropody(pool, actor, today).await
 }
 

@@ -21,9 +21,11 @@ pub const SCHEME_FORM: &str = "scheme";
 
 mod clawback;
 mod ending;
+mod variation;
 mod views;
 pub use clawback::*;
 pub use ending::*;
+pub use variation::*;
 pub use views::*;
 
 #[cfg(feature = "ssr")]
@@ -124,6 +126,7 @@ async fn view_of(l: LoadedScheme) -> Result<SchemeView, AppError> {
     let gaps = gaps_of(&mut conn, s.round_id).await?;
     let clawbacks = db::clawbacks::clawbacks(&mut conn, id).await?;
     let repayments = db::clawbacks::repayments(&mut conn, id).await?;
+    let variations = db::variations::variations(&mut conn, id).await?;
     drop(conn);
     let valued = db::returns::valued_outcomes(&l.state.pool, Some(&[id])).await?;
     let today = crate::domain::date::uk_date(chrono::Utc::now());
@@ -177,6 +180,7 @@ async fn view_of(l: LoadedScheme) -> Result<SchemeView, AppError> {
             .into_iter()
             .map(|c| clawback_view(c, &repayments, today))
             .collect(),
+        variations: variations.into_iter().map(variation_view).collect(),
         return_every: s.return_every,
         is_member: l.is_member,
         is_commissioner: l.user.has(Role::Commissioner),

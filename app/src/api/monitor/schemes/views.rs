@@ -85,6 +85,9 @@ pub struct SchemeView {
     /// What could still be asked back: paid, less what clawbacks already ask for.
     pub claimable: Pence,
     pub clawbacks: Vec<ClawbackView>,
+    /// The award's variations, oldest first.
+    #[serde(default)]
+    pub variations: Vec<VariationView>,
     pub return_every: u32,
     pub is_member: bool,
     pub is_commissioner: bool,
@@ -99,6 +102,22 @@ pub struct SchemeView {
     pub assumptions: Vec<String>,
     /// The round's gaps: (id, title, status label) for marking filled at graduation.
     pub gaps: Vec<(i64, String, String)>,
+}
+
+/// One variation to the award, for its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariationView {
+    pub id: i64,
+    pub status: crate::domain::monitoring::VariationStatus,
+    /// Who raised or asked for it, and when.
+    pub raised: String,
+    pub changes: Vec<String>,
+    pub reason: String,
+    /// Decided by a commissioner (a variation the organisation asked for).
+    pub decided: Option<String>,
+    pub note: String,
+    pub amount_before: Pence,
+    pub amount_after: Pence,
 }
 
 /// Money asked back from the scheme, and what has been received.

@@ -1,0 +1,217 @@
+//! Variations to an award (the rules are in `crate::service::schemes::variation`): the
+//! organisation asks for one, a commissioner raises one or decides one asked for.
+use crate::domain::money::Pence;
+use crate::domain::monitoring::VariableTranche;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ending::{done, refused},
+    crate::auth,
+    crate::domain::monitoring::AwardVariationForm,
+    crate::domain::roles::Role,
+    crate::service::schemes::{self as service, ChangeError},
+};
+
+/// The kept form of the variation page (a decision on the scheme page keeps the scheme
+/// page's form, `SCHEME_FORM`).
+pub const VARIATION_FORM: &str = "vary_award";
+
+/// The award as the variation page starts from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AwardVariationData {
+    pub scheme_id: i64,
+    pub organisation: String,
+    pub amount: Pence,
+    /// Paid or approved: stays as it is.
+    pub fixed: Pence,
+    pub conditions: String,
+    pub tranches: Vec<VariableTranche>,
+    /// A commissioner (varies it now) rather than a member (asks for it).
+    pub is_commissioner: bool,
+    /// Why the award cannot be varied now.
+    pub refusal: Option<String>,
+}
+
+/// The award as it stands, for its variation page (members and commissioners).
+#[server(prefix = "/api", endpoint = "schemes/variation_page")]
+pub async fn variation_page(id: i64) -> Result<AwardVariationData, AppError> {
+    let (state, user) = auth::require_user().await?;
+    let loaded = super::load_scheme_for(state, user, id)
+        .await
+        .map_err(auth::with_status)?;
+    let is_commissioner = !loaded.is_member && loaded.user.has(Role::Commissioner);
+    let need = if loaded.is_member {
+        service::Need::Member
+    } else {
+        service::Need::Commissioner
+    };
+    let actor = loaded.user.actor();
+    let scheme = &loaded.scheme;
+    let mut page = AwardVariationData {
+        scheme_id: id,
+        organisation: scheme.organisation_name.clone(),
+        amount: scheme.amount,
+        fixed: scheme.amount,
+        conditions: scheme.conditions.clone(),
+        tranches: Vec::new(),
+        is_commissioner,
+        refusal: None,
+    };
+    match service::variable(loaded.state.ctx(), &actor, id, need).await {
+        Ok(v) => {
+            page.fixed = v.fixed;
+            page.tranches = v.tranches;
+        }
+        Err(ChangeError::NotNow(why)) => page.refusal = Some(why.to_string()),
+        Err(e) => return Err(auth::with_status(e.into())),
+    }
+    Ok(page)
+}
+
+/// A member asks for a variation; a commissioner varies the award at once.
+#[server(prefix = "/api", endpoint = "schemes/vary")]
+#[allow(clippy::too_many_arguments)]
+pub async fn vary_award(
+    scheme_id: i64,
+    #[server(default)] amount: BTreeMap<String, String>,
+    #[server(default)] due: BTreeMap<String, String>,
+    #[server(default)] milestone: BTreeMap<String, String>,
+    #[server(default)] conditions: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let (state, user) = auth::require_user().await?;
+    let form = AwardVariationForm {
+        amount,
+        due,
+        milestone,
+        conditions,
+        reason,
+    };
+    let actor = user.actor();
+    let member = service::access(state.ctx(), &actor, scheme_id)
+        .await
+        .map(|a| a.is_member)
+        .map_err(|e| auth::with_status(e.into()))?;
+    let outcome = if member {
+        service::request_variation(state.ctx(), &actor, scheme_id, &form)
+            .await
+            .map(|done| {
+                (
+                    done.mail,
+                    "Your request has been sent. A commissioner will decide it".to_string(),
+                )
+            })
+    } else {
+        service::raise_variation(state.ctx(), &actor, scheme_id, &form)
+            .await
+            .map(|done| {
+                let message = format!(
+                    "The award has been varied: it is now {}. The organisation has been told",
+                    done.value.display()
+                );
+                (done.mail, message)
+            })
+    };
+    match outcome {
+        Ok((mail, message)) => {
+            state
+                .deliver(crate::service::Done { value: (), mail })
+                .await;
+            done(scheme_id, &message).await
+        }
+        Err(e) => Err(refused(VARIATION_FORM, &typed(&form), e).await),
+    }
+}
+
+/// The form as typed, by the names its fields post.
+#[cfg(feature = "ssr")]
+fn typed(form: &AwardVariationForm) -> BTreeMap<String, String> {
+    let mut values = BTreeMap::new();
+    for (prefix, map) in [
+        ("amount", &form.amount),
+        ("due", &form.due),
+        ("milestone", &form.milestone),
+    ] {
+        for (k, v) in map {
+            values.insert(format!("{prefix}[{k}]"), v.clone());
+        }
+    }
+    values.insert("conditions".into(), form.conditions.clone());
+    values.insert("reason".into(), form.reason.clone());
+    values
+}
+
+/// A commissioner approves (applying it) or refuses (with a note) a variation asked for.
+#[server(prefix = "/api", endpoint = "schemes/decide_variation")]
+pub async fn decide_variation(
+    scheme_id: i64,
+    variation_id: i64,
+    #[server(default)] decision: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    // Who first: only commissioners decide, whatever was posted.
+    let (state, user) = auth::require_commissioner().await?;
+    let typed: BTreeMap<String, String> = [
+        ("variation_id".to_string(), variation_id.to_string()),
+        ("decision".to_string(), decision.clone()),
+        ("note".to_string(), note.clone()),
+    ]
+    .into();
+    let approve = match decision.as_str() {
+        "approve" => true,
+        "refuse" => false,
+        _ => {
+            let e = ChangeError::Invalid(vec![crate::error::FieldError::new(
+                "decision",
+                "Select whether you approve or refuse the variation",
+            )]);
+            return Err(refused(super::SCHEME_FORM, &typed, e).await);
+        }
+    };
+    let ids = (scheme_id, variation_id);
+    match service::decide_variation(state.ctx(), &user.actor(), ids, approve, &note).await {
+        Ok(outcome) => {
+            let approved = state.deliver(outcome).await;
+            let message = if approved {
+                "The variation is approved and the award has been varied. The organisation has been told"
+            } else {
+                "The variation is refused. The organisation has been told why"
+            };
+            done(scheme_id, message).await
+        }
+        Err(e) => Err(refused(super::SCHEME_FORM, &typed, e).await),
+    }
+}
+
+/// A variation as the award's history shows it.
+#[cfg(feature = "ssr")]
+pub(super) fn variation_view(v: crate::db::variations::VariationRow) -> super::VariationView {
+    let by = v.raised_by.unwrap_or_else(|| "Seedbed".into());
+    let who = if v.by_organisation == 1 {
+        format!("Asked for by {by} for the organisation")
+    } else {
+        format!("Raised by {by}")
+    };
+    super::VariationView {
+        id: v.id,
+        status: v.status,
+        raised: format!("{who} on {}", v.raised_at.display_uk()),
+        changes: v.changes.lines().map(str::to_string).collect(),
+        reason: v.reason,
+        decided: match (v.decided_by, v.decided_at) {
+            (Some(by), Some(at)) if v.by_organisation == 1 => Some(format!(
+                "{} by {by} on {}",
+                v.status.label(),
+                at.display_uk()
+            )),
+            _ => None,
+        },
+        note: v.decision_note,
+        amount_before: v.amount_before,
+        amount_after: v.amount_after,
+    }
+}

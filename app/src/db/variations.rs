@@ -1,0 +1,182 @@
+//! Variations to an award and applying one: the variable tranches first (each a conditional
+//! update that finds it still unapproved and unpaid), then the scheme's amount (a conditional
+//! update on the amount it had), then the money in each year's fund (`db::fund`).
+use crate::domain::money::Pence;
+use crate::domain::monitoring::{Proposal, VariableTranche, VariationStatus};
+use crate::domain::time::{Day, UtcTime};
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct VariationRow {
+    pub id: i64,
+    pub scheme_id: i64,
+    #[sqlx(try_from = "String")]
+    pub status: VariationStatus,
+    pub by_organisation: i64,
+    pub reason: String,
+    pub proposal: String,
+    /// What it changes, one line each, as the history shows it.
+    pub changes: String,
+    #[sqlx(rename = "amount_before_pence")]
+    pub amount_before: Pence,
+    #[sqlx(rename = "amount_after_pence")]
+    pub amount_after: Pence,
+    pub raised_by: Option<String>,
+    pub raised_at: UtcTime,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<UtcTime>,
+    pub decision_note: String,
+}
+
+impl VariationRow {
+    pub fn proposal(&self) -> Option<Proposal> {
+        serde_json::from_str(&self.proposal).ok()
+    }
+}
+
+const SELECT: &str = "SELECT v.id, v.scheme_id, v.status, v.by_organisation, v.reason, v.proposal, v.changes,
+    v.amount_before_pence, v.amount_after_pence, r.full_name AS raised_by, v.raised_at, d.full_name AS decided_by,
+    v.decided_at, v.decision_note
+    FROM variations v LEFT JOIN users r ON r.id = v.raised_by LEFT JOIN users d ON d.id = v.decided_by";
+
+/// A scheme's variations, oldest first.
+pub async fn variations(
+    conn: &mut AnyConnection,
+    scheme_id: i64,
+) -> Result<Vec<VariationRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE v.scheme_id = $1 ORDER BY v.id");
+    sqlx::query_as(&sql).bind(scheme_id).fetch_all(conn).await
+}
+
+/// A new variation: requested by the organisation, or raised (and approved at once) by a
+/// commissioner. Its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    conn: &mut AnyConnection,
+    scheme_id: i64,
+    status: VariationStatus,
+    by_organisation: bool,
+    (proposal, changes): (&Proposal, &[String]),
+    reason: &str,
+    actor: i64,
+    now: UtcTime,
+) -> Result<i64, sqlx::Error> {
+    let json = serde_json::to_string(proposal).unwrap_or_else(|_| "{}".into());
+    let decided = (status != VariationStatus::Requested).then_some(actor);
+    let decided_at = decided.map(|_| now);
+    sqlx::query_scalar(
+        "INSERT INTO variations (scheme_id, status, by_organisation, reason, proposal, changes, amount_before_pence,
+            amount_after_pence, raised_by, raised_at, decided_by, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(scheme_id)
+    .bind(status.code())
+    .bind(i64::from(by_organisation))
+    .bind(reason)
+    .bind(json)
+    .bind(changes.join("\n"))
+    .bind(proposal.amount_before.0)
+    .bind(proposal.amount_after.0)
+    .bind(actor)
+    .bind(now)
+    .bind(decided)
+    .bind(decided_at)
+    .fetch_one(conn)
+    .await
+}
+
+/// Decide a requested variation (first statement of its transaction): false when it was
+/// decided already.
+pub async fn decide(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: VariationStatus,
+    note: &str,
+    actor: i64,
+    now: UtcTime,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE variations SET status = $1, decision_note = $2, decided_by = $3, decided_at = $4
+         WHERE id = $5 AND status = 'requested' RETURNING id",
+    )
+    .bind(status.code())
+    .bind(note)
+    .bind(actor)
+    .bind(now)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .is_some())
+}
+
+/// The tranches a variation may change: not yet approved or paid (nor released).
+pub async fn variable_tranches(
+    conn: &mut AnyConnection,
+    scheme_id: i64,
+) -> Result<Vec<(VariableTranche, Option<i64>)>, sqlx::Error> {
+    let rows: Vec<(i64, i64, Pence, Day, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, position, amount_pence, due_on, milestone, fund_id FROM tranches
+         WHERE scheme_id = $1 AND status IN ('due', 'evidence_submitted', 'returned') ORDER BY position",
+    )
+    .bind(scheme_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, position, amount, due, milestone, fund)| {
+            (
+                VariableTranche {
+                    id,
+                    position,
+                    amount,
+                    due: due.0,
+                    milestone,
+                },
+                fund,
+            )
+        })
+        .collect())
+}
+
+/// One tranche as varied, if it is still unapproved and unpaid (false otherwise): its
+/// amount, planned date, milestone and the fund of the year it is now charged to.
+pub async fn vary_tranche(
+    conn: &mut AnyConnection,
+    tranche_id: i64,
+    (amount, due, milestone): (Pence, chrono::NaiveDate, &str),
+    fund_id: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE tranches SET amount_pence = $1, due_on = $2, milestone = $3, fund_id = $4
+         WHERE id = $5 AND status IN ('due', 'evidence_submitted', 'returned') RETURNING id",
+    )
+    .bind(amount.0)
+    .bind(Day(due))
+    .bind(milestone)
+    .bind(fund_id)
+    .bind(tranche_id)
+    .fetch_optional(conn)
+    .await?
+    .is_some())
+}
+
+/// The scheme's amount and conditions as varied, if its amount is still `before` and it is
+/// still running (false otherwise).
+pub async fn vary_scheme(
+    conn: &mut AnyConnection,
+    scheme_id: i64,
+    (before, after): (Pence, Pence),
+    conditions: &str,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE schemes SET amount_pence = $1, conditions = $2
+         WHERE id = $3 AND amount_pence = $4 AND status IN ('awarded', 'active', 'suspended') RETURNING id",
+    )
+    .bind(after.0)
+    .bind(conditions)
+    .bind(scheme_id)
+    .bind(before.0)
+    .fetch_optional(conn)
+    .await?
+    .is_some())
+}
