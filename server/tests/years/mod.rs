@@ -418,6 +418,15 @@ both_backends!(
         for year in earliest.0..last.0 {
             let res = run_year_end(app, &commissioner, FinancialYear(year)).await;
             if res.body.contains("Money is still reserved for") {
+                // The year-end page leads to each round's moderation page to release it.
+                let (_, body, _) = app
+                    .get(
+                        &commissioner,
+                        &format!("/fund/pooled-funds/{year}/year-end"),
+                    )
+                    .await;
+                assert!(body.contains("Release the unawarded money of"), "{body}");
+                assert!(body.contains("/moderation\""), "{body}");
                 let rounds: Vec<i64> = sqlx::query_scalar(
                     "SELECT r.id FROM rounds r JOIN funds f ON f.id = r.fund_id WHERE f.year = $1",
                 )

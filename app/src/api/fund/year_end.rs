@@ -43,6 +43,9 @@ pub struct YearEndData {
     pub refusal: Option<String>,
     /// The viewer may run it (a commissioner, while it can run).
     pub can_run: bool,
+    /// For a commissioner: rounds still holding money reserved in the year (id, title).
+    #[serde(default)]
+    pub reserved: Vec<(i64, String)>,
     pub unpaid: Vec<UnpaidView>,
     pub carried_total: Pence,
     pub partners: Vec<PartnerYearEnd>,
@@ -119,6 +122,11 @@ pub async fn year_end(year: i32) -> Result<YearEndData, AppError> {
     Ok(YearEndData {
         year,
         can_run: preview.refusal.is_none() && user.has(Role::Commissioner),
+        reserved: if user.has(Role::Commissioner) {
+            preview.reserved.clone()
+        } else {
+            Vec::new()
+        },
         closed,
         refusal: preview.refusal,
         unpaid,

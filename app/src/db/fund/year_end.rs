@@ -427,13 +427,13 @@ pub async fn carried(pool: &AnyPool, fund_id: i64) -> Result<Vec<CarriedRow>, sq
     .await
 }
 
-/// Rounds with money still reserved in a fund (their titles).
+/// Rounds with money still reserved in a fund (id, title).
 pub async fn rounds_reserved(
     conn: &mut AnyConnection,
     fund_id: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT r.title FROM fund_ledger l JOIN rounds r ON r.id = l.round_id WHERE l.fund_id = $1
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id, r.title FROM fund_ledger l JOIN rounds r ON r.id = l.round_id WHERE l.fund_id = $1
          GROUP BY r.id, r.title
          HAVING SUM(CASE WHEN l.movement = 'reservation' THEN l.amount_pence
                          WHEN l.movement IN ('commitment', 'release') THEN -l.amount_pence ELSE 0 END) > 0

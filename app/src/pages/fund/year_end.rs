@@ -94,6 +94,16 @@ fn open_view(
     let refusal = data.refusal.clone().map(|why| {
         view! { <div class="govuk-inset-text">{why}</div> }
     });
+    let reserved = (!data.reserved.is_empty()).then(|| {
+        let links = data
+            .reserved
+            .iter()
+            .map(|(id, title)| view! {
+                <li><a class="govuk-link" href=format!("/fund/rounds/{id}/moderation")>{format!("Release the unawarded money of “{title}”")}</a></li>
+            })
+            .collect_view();
+        view! { <ul class="govuk-list">{links}</ul> }
+    });
     let unpaid = if data.unpaid.is_empty() {
         view! { <p class="govuk-body">{format!("Every commitment charged to {label} has been paid or released: nothing is carried forward.")}</p> }.into_any()
     } else {
@@ -133,6 +143,7 @@ fn open_view(
     let intro = format!("The year-end carries what {label} committed and did not pay forward to the {next} pooled fund, with its money: each partner's share is kept. Each partner's underspend is then carried forward or returned, and {label} is closed.");
     view! {
         {refusal}
+        {reserved}
         <p class="govuk-body">{intro}</p>
         <h2 class="govuk-heading-m">"Carried forward to next year"</h2>
         {unpaid}

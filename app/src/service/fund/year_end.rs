@@ -26,6 +26,8 @@ pub struct YearEndPreview {
     pub closed_at: Option<UtcTime>,
     /// Why it cannot run now (None: it can).
     pub refusal: Option<String>,
+    /// Rounds still holding money reserved in the year (id, title): released first.
+    pub reserved: Vec<(i64, String)>,
     /// What the year committed and did not pay: carried forward to the next year.
     pub unpaid: Vec<UnpaidTranche>,
     pub partners: Vec<PartnerUnderspend>,
@@ -81,13 +83,15 @@ pub async fn preview(ctx: Ctx<'_>, year: FinancialYear) -> Result<YearEndPreview
     let next_open = next.is_some_and(|n| n.closed_at.is_none());
     let today = UtcTime::now().uk_day().0;
     let closed = fund.closed_at.is_some();
-    let refusal = year_end_ready(year, today, closed, earlier_open, next_open, reserved)
+    let titles = reserved.iter().map(|(_, t)| t.clone()).collect();
+    let refusal = year_end_ready(year, today, closed, earlier_open, next_open, titles)
         .err()
         .map(|r| r.message(year));
     Ok(YearEndPreview {
         year,
         closed_at: fund.closed_at,
         refusal,
+        reserved,
         unpaid,
         partners,
     })
