@@ -4,10 +4,12 @@
 //! statement of each write transaction (so SQLite takes its write lock before any read and
 //! PostgreSQL re-checks the condition on the locked row): reserved + committed never exceed
 //! the agreed value, whatever runs at the same time (`movements`).
+mod awards;
 mod movements;
 mod scheme_money;
 mod year_end;
 use crate::domain::fund::{FinancialYear, LedgerRefusal, Movement, Totals};
+pub use awards::*;
 pub use movements::*;
 pub use scheme_money::*;
 pub use year_end::*;

@@ -106,7 +106,7 @@ pub(super) async fn unpaid_shares(
 /// Write a movement split between the partners in proportion to their contributions or,
 /// for money coming out of a round's reservation, to what each still has reserved for it.
 #[allow(clippy::too_many_arguments)]
-async fn append_split(
+pub(super) async fn append_split(
     conn: &mut AnyConnection,
     fund_id: i64,
     movement: Movement,
@@ -245,96 +245,6 @@ pub async fn reserve(
     Ok(())
 }
 
-/// Commit an award out of its round's envelope: the round's awards may never exceed what
-/// the round reserved. Must be the first statement of its transaction.
-#[allow(clippy::too_many_arguments)]
-pub async fn commit(
-    conn: &mut AnyConnection,
-    fund_id: i64,
-    round_id: i64,
-    amount: Pence,
-    reason: &str,
-    actor: i64,
-    now: UtcTime,
-) -> Result<(), LedgerError> {
-    claim_envelope(&mut *conn, round_id, amount).await?;
-    commit_reserved(conn, fund_id, round_id, amount, reason, actor, now).await
-}
-
-/// Take an award out of its round's envelope (the whole award, whatever years it is paid in):
-/// refused when more than is left. Must be the first statement of its transaction.
-pub async fn claim_envelope(
-    conn: &mut AnyConnection,
-    round_id: i64,
-    amount: Pence,
-) -> Result<(), LedgerError> {
-    let updated = sqlx::query(
-        "UPDATE rounds SET awarded_pence = awarded_pence + $1
-         WHERE id = $2 AND awarded_pence + $1 <= reserved_pence RETURNING id",
-    )
-    .bind(amount.0)
-    .bind(round_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if updated.is_none() {
-        let left = sqlx::query(
-            "SELECT CAST(reserved_pence - awarded_pence AS BIGINT) AS left_pence FROM rounds WHERE id = $1",
-        )
-        .bind(round_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.try_get::<i64, _>("left_pence"))
-        .transpose()?
-        .unwrap_or_default();
-        return Err(LedgerError::Refused(LedgerRefusal::OverEnvelope {
-            left: Pence(left),
-        }));
-    }
-    Ok(())
-}
-
-/// Commit the round's year's share of an award out of the round's reservation in its fund.
-#[allow(clippy::too_many_arguments)]
-pub async fn commit_reserved(
-    conn: &mut AnyConnection,
-    fund_id: i64,
-    round_id: i64,
-    amount: Pence,
-    reason: &str,
-    actor: i64,
-    now: UtcTime,
-) -> Result<(), LedgerError> {
-    if amount.0 == 0 {
-        return Ok(());
-    }
-    let committed = sqlx::query(
-        "UPDATE funds SET reserved_pence = reserved_pence - $1, committed_pence = committed_pence + $1
-         WHERE id = $2 AND closed_at IS NULL RETURNING id",
-    )
-    .bind(amount.0)
-    .bind(fund_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if committed.is_none() {
-        return Err(refusal(conn, fund_id, |uncommitted| {
-            LedgerRefusal::OverAgreedValue { uncommitted }
-        })
-        .await);
-    }
-    append_split(
-        conn,
-        fund_id,
-        Movement::Commitment,
-        amount,
-        Some(round_id),
-        reason,
-        Some(actor),
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
 /// Release what is left of a round's reservation back to the fund (e.g. when a round is
 /// changed after publishing, or once its awards are made). First statement of its transaction.
 pub async fn release(
@@ -435,7 +345,7 @@ pub async fn vary(
 
 /// Why a guarded movement on a fund was refused: the year is closed, or else `over` (given
 /// what the fund has uncommitted).
-async fn refusal(
+pub(super) async fn refusal(
     conn: &mut AnyConnection,
     fund_id: i64,
     over: impl FnOnce(Pence) -> LedgerRefusal,
@@ -450,47 +360,4 @@ async fn refusal(
         )),
         Err(e) => e.into(),
     }
-}
-
-/// Commit a later year's share of an award against that year's fund: reserved for the round
-/// and committed at once, never past what the fund holds (refused with what it has
-/// uncommitted). Must come after the round's own commitment in its transaction.
-#[allow(clippy::too_many_arguments)]
-pub async fn commit_later(
-    conn: &mut AnyConnection,
-    fund_id: i64,
-    round_id: i64,
-    amount: Pence,
-    reason: &str,
-    actor: i64,
-    now: UtcTime,
-) -> Result<(), LedgerError> {
-    let updated = sqlx::query(
-        "UPDATE funds SET committed_pence = committed_pence + $1
-         WHERE id = $2 AND closed_at IS NULL AND reserved_pence + committed_pence + $1 <= agreed_pence RETURNING id",
-    )
-    .bind(amount.0)
-    .bind(fund_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if updated.is_none() {
-        return Err(refusal(conn, fund_id, |uncommitted| {
-            LedgerRefusal::OverAgreedValue { uncommitted }
-        })
-        .await);
-    }
-    for movement in [Movement::Reservation, Movement::Commitment] {
-        append_split(
-            &mut *conn,
-            fund_id,
-            movement,
-            amount,
-            Some(round_id),
-            reason,
-            Some(actor),
-            now,
-        )
-        .await?;
-    }
-    Ok(())
 }

@@ -8,6 +8,7 @@ pub(crate) mod funding;
 mod measures;
 mod scheme_changes;
 pub(crate) mod schemes;
+mod stories;
 mod year_ends;
 
 use app::domain::roles::Role;
