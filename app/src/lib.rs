@@ -63,9 +63,9 @@ pub fn App() -> impl IntoView {
         apply::organisations::*, assess::*, decide::board_moderation::*,
         decide::decision_report::*, decide::interviews::*, decide::meetings::*,
         decide::moderate_bid::*, decide::moderation::*, decide::pack::*, decide::sign_off::*,
-        fund::pooled::*, fund::questionnaire::*, fund::reports::*, fund::rounds::*,
-        fund::statement::*, fund::year_end::*, market::gaps::*, market::services::*,
-        monitor::clawbacks::*, monitor::portfolio::*, monitor::returns::*,
+        decide::variation_sign_off::*, fund::pooled::*, fund::questionnaire::*, fund::reports::*,
+        fund::rounds::*, fund::statement::*, fund::year_end::*, market::gaps::*,
+        market::services::*, monitor::clawbacks::*, monitor::portfolio::*, monitor::returns::*,
         monitor::scheme_changes::*, monitor::schemes::*, monitor::tranches::*,
         monitor::variations::*, public::contact::*, public::rounds::*, public::*,
     };
@@ -113,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board/meetings/:id") view=MeetingPage ssr=async_mode.clone()/>
                     <Route path=path!("/board/meetings/:id/pack") view=PackPage ssr=async_mode.clone()/>
                     <Route path=path!("/sign-off/:bid") view=SignOffPage ssr=async_mode.clone()/>
+                    <Route path=path!("/sign-off/variations/:variation") view=VariationSignOffPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/measures") view=MeasuresPage ssr=async_mode.clone()/>
                     <Route path=path!("/fund/rounds/:id/report") view=RoundReportPage ssr=async_mode.clone()/>
                     <Route path=path!("/audit-trail") view=AuditPage ssr=async_mode.clone()/>

@@ -31,27 +31,49 @@ pub async fn hold_awaiting(conn: &mut AnyConnection, bid_id: i64) -> Result<bool
     Ok(done.rows_affected() == 1)
 }
 
-/// Record a partner's answer to a recommendation; false when that partner has answered.
+/// What the partners sign off: the Board's recommended award on a bid, or a variation that
+/// adds money to an award.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signed {
+    Award { bid_id: i64 },
+    Variation { variation_id: i64 },
+}
+
+impl Signed {
+    /// (table, key column, id).
+    fn table(self) -> (&'static str, &'static str, i64) {
+        match self {
+            Signed::Award { bid_id } => ("sign_offs", "bid_id", bid_id),
+            Signed::Variation { variation_id } => {
+                ("variation_sign_offs", "variation_id", variation_id)
+            }
+        }
+    }
+}
+
+/// Record a partner's answer; false when that partner has answered.
 pub async fn sign(
     conn: &mut AnyConnection,
-    bid_id: i64,
+    what: Signed,
     partner_id: i64,
     (approved, reason): (bool, &str),
     actor: i64,
     now: UtcTime,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "INSERT INTO sign_offs (bid_id, partner_id, approved, reason, signed_by, signed_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (bid_id, partner_id) DO NOTHING",
-    )
-    .bind(bid_id)
-    .bind(partner_id)
-    .bind(i64::from(approved))
-    .bind(reason)
-    .bind(actor)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    let (table, key, id) = what.table();
+    let sql = format!(
+        "INSERT INTO {table} ({key}, partner_id, approved, reason, signed_by, signed_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ({key}, partner_id) DO NOTHING"
+    );
+    let done = sqlx::query(&sql)
+        .bind(id)
+        .bind(partner_id)
+        .bind(i64::from(approved))
+        .bind(reason)
+        .bind(actor)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -82,21 +104,20 @@ pub struct SignOffRow {
     pub signed_at: UtcTime,
 }
 
-/// The partners' answers to the recommendation on a bid, by partner.
+/// The partners' answers, by partner.
 pub async fn sign_offs(
     conn: &mut AnyConnection,
-    bid_id: i64,
+    what: Signed,
 ) -> Result<Vec<SignOffRow>, sqlx::Error> {
-    sqlx::query_as(
+    let (table, key, id) = what.table();
+    let sql = format!(
         "SELECT s.partner_id, p.name AS partner, s.approved, s.reason,
                 COALESCE(u.full_name, '') AS signed_by, s.signed_at
-         FROM sign_offs s JOIN partners p ON p.id = s.partner_id
+         FROM {table} s JOIN partners p ON p.id = s.partner_id
          LEFT JOIN users u ON u.id = s.signed_by
-         WHERE s.bid_id = $1 ORDER BY p.id",
-    )
-    .bind(bid_id)
-    .fetch_all(conn)
-    .await
+         WHERE s.{key} = $1 ORDER BY p.id"
+    );
+    sqlx::query_as(&sql).bind(id).fetch_all(conn).await
 }
 
 /// A recommended award as the partners' approvers see it in their list.
@@ -150,6 +171,45 @@ pub async fn awaiting_in_round(
     )
     .bind(round_id)
     .fetch_one(conn)
+    .await
+}
+
+/// A variation adding money to an award, as approvers see it in their list.
+#[derive(Debug, Clone, FromRow)]
+pub struct VariationToSign {
+    pub variation_id: i64,
+    pub scheme_id: i64,
+    pub organisation: String,
+    #[sqlx(rename = "amount_before_pence")]
+    pub amount_before: Pence,
+    #[sqlx(rename = "amount_after_pence")]
+    pub amount_after: Pence,
+    pub status: String,
+    pub decided_at: Option<UtcTime>,
+    /// This partner's answer: 1 approved, 0 refused, None not yet.
+    pub answered: Option<i64>,
+}
+
+/// The variations awaiting the partners' sign-off, and those some partner answered since
+/// `since` (awaiting first, then newest first), with `partner_id`'s answer to each.
+pub async fn variations_to_sign(
+    conn: &mut AnyConnection,
+    partner_id: i64,
+    since: UtcTime,
+) -> Result<Vec<VariationToSign>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT v.id AS variation_id, v.scheme_id, o.name AS organisation, v.amount_before_pence,
+                v.amount_after_pence, v.status, v.decided_at,
+                (SELECT s.approved FROM variation_sign_offs s WHERE s.variation_id = v.id AND s.partner_id = $1) AS answered
+         FROM variations v JOIN schemes sc ON sc.id = v.scheme_id
+         JOIN organisations o ON o.id = sc.organisation_id
+         WHERE v.status = 'awaiting_sign_off'
+            OR EXISTS (SELECT 1 FROM variation_sign_offs s WHERE s.variation_id = v.id AND s.signed_at >= $2)
+         ORDER BY CASE WHEN v.status = 'awaiting_sign_off' THEN 0 ELSE 1 END, v.decided_at DESC, v.id",
+    )
+    .bind(partner_id)
+    .bind(since)
+    .fetch_all(conn)
     .await
 }
 

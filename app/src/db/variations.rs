@@ -24,6 +24,7 @@ pub struct VariationRow {
     pub raised_by: Option<String>,
     pub raised_at: UtcTime,
     pub decided_by: Option<String>,
+    pub decided_by_id: Option<i64>,
     pub decided_at: Option<UtcTime>,
     pub decision_note: String,
 }
@@ -36,7 +37,7 @@ impl VariationRow {
 
 const SELECT: &str = "SELECT v.id, v.scheme_id, v.status, v.by_organisation, v.reason, v.proposal, v.changes,
     v.amount_before_pence, v.amount_after_pence, r.full_name AS raised_by, v.raised_at, d.full_name AS decided_by,
-    v.decided_at, v.decision_note
+    v.decided_by AS decided_by_id, v.decided_at, v.decision_note
     FROM variations v LEFT JOIN users r ON r.id = v.raised_by LEFT JOIN users d ON d.id = v.decided_by";
 
 /// A scheme's variations, oldest first.
@@ -138,26 +139,37 @@ pub async fn variable_tranches(
         .collect())
 }
 
-/// One tranche as varied, if it is still unapproved and unpaid (false otherwise): its
-/// amount, planned date, milestone and the fund of the year it is now charged to.
+/// One tranche as varied, if it is still unapproved and unpaid and, when `before` is given,
+/// still as it was then (false otherwise): its amount, planned date, milestone and the fund
+/// of the year it is now charged to.
 pub async fn vary_tranche(
     conn: &mut AnyConnection,
     tranche_id: i64,
     (amount, due, milestone): (Pence, chrono::NaiveDate, &str),
     fund_id: i64,
+    before: Option<&VariableTranche>,
 ) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query(
+    let mut sql = String::from(
         "UPDATE tranches SET amount_pence = $1, due_on = $2, milestone = $3, fund_id = $4
-         WHERE id = $5 AND status IN ('due', 'evidence_submitted', 'returned') RETURNING id",
-    )
-    .bind(amount.0)
-    .bind(Day(due))
-    .bind(milestone)
-    .bind(fund_id)
-    .bind(tranche_id)
-    .fetch_optional(conn)
-    .await?
-    .is_some())
+         WHERE id = $5 AND status IN ('due', 'evidence_submitted', 'returned')",
+    );
+    if before.is_some() {
+        sql.push_str(" AND amount_pence = $6 AND due_on = $7 AND milestone = $8");
+    }
+    sql.push_str(" RETURNING id");
+    let mut query = sqlx::query(&sql)
+        .bind(amount.0)
+        .bind(Day(due))
+        .bind(milestone)
+        .bind(fund_id)
+        .bind(tranche_id);
+    if let Some(b) = before {
+        query = query
+            .bind(b.amount.0)
+            .bind(Day(b.due))
+            .bind(b.milestone.clone());
+    }
+    Ok(query.fetch_optional(conn).await?.is_some())
 }
 
 /// The scheme's amount and conditions as varied, if its amount is still `before` and it is
@@ -179,4 +191,43 @@ pub async fn vary_scheme(
     .fetch_optional(conn)
     .await?
     .is_some())
+}
+
+/// One variation.
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<VariationRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE v.id = $1");
+    sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
+}
+
+/// Take hold of a variation awaiting the partners' sign-off: the first statement of an
+/// answer's transaction (SQLite takes its write lock, PostgreSQL locks the row, so answers
+/// are given one after another). False when it is not awaiting sign-off.
+pub async fn hold_awaiting(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE variations SET status = status WHERE id = $1 AND status = 'awaiting_sign_off'",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Settle a variation awaiting sign-off: approved (applied) or refused, with its note (the
+/// commissioner's, and a refusing partner's reason). False when it was no longer awaiting.
+pub async fn settle(
+    conn: &mut AnyConnection,
+    id: i64,
+    to: VariationStatus,
+    note: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE variations SET status = $1, decision_note = $2
+         WHERE id = $3 AND status = 'awaiting_sign_off'",
+    )
+    .bind(to.code())
+    .bind(note)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

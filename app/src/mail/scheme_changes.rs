@@ -203,6 +203,47 @@ pub fn award_varied(
     )
 }
 
+/// A partner approver is asked to sign off a variation that adds money to an award.
+pub fn variation_sign_off_requested(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    (before, after): (&str, &str),
+    link: &str,
+) -> OutgoingMail {
+    letter(
+        to,
+        name,
+        format!("A variation to {organisation}'s award awaits your sign-off"),
+        format!(
+            "A commissioner has approved a variation that takes {organisation}'s award from \
+             {before} to {after}. Like an award, the extra money is committed only when an \
+             approver for every partner of the pooled fund has approved it.\n\n\
+             Read the variation and approve or refuse it here:\n\n{link}\n\n"
+        ),
+    )
+}
+
+/// The commissioner who approved a variation is told a partner refused it at sign-off.
+pub fn variation_sign_off_refused(
+    to: &str,
+    name: &str,
+    (organisation, partner): (&str, &str),
+    reason: &str,
+    link: &str,
+) -> OutgoingMail {
+    letter(
+        to,
+        name,
+        format!("{partner} refused the variation to {organisation}'s award"),
+        format!(
+            "{partner} refused the variation to {organisation}'s award that you approved. The \
+             award is unchanged and the organisation has been told.\n\nTheir reason:\n{reason}\n\n\
+             The scheme:\n\n{link}\n\n"
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

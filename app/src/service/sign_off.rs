@@ -91,7 +91,8 @@ pub async fn answer(
     if !db::sign_offs::hold_awaiting(&mut tx, bid_id).await? {
         return Err(SignOffError::NotAwaiting);
     }
-    if !db::sign_offs::sign(&mut tx, bid_id, partner_id, (approved, &reason), actor, now).await? {
+    let signed = db::sign_offs::Signed::Award { bid_id };
+    if !db::sign_offs::sign(&mut tx, signed, partner_id, (approved, &reason), actor, now).await? {
         return Err(SignOffError::Answered(partner.clone()));
     }
     let recorded = db::decisions::recorded(&mut tx, bid_id)
@@ -99,7 +100,7 @@ pub async fn answer(
         .ok_or(DecisionError::NotFound)?;
     let decision = recorded.decision;
     let amount = decision.amount.or(bid.requested).unwrap_or_default();
-    let approved_by: Vec<i64> = db::sign_offs::sign_offs(&mut tx, bid_id)
+    let approved_by: Vec<i64> = db::sign_offs::sign_offs(&mut tx, signed)
         .await?
         .into_iter()
         .filter(|s| s.approved == 1)

@@ -10,7 +10,7 @@
 //! `{section}`, `{question}`, `{criterion}` (of the pilot round), `{org}` (A's organisation),
 //! `{scheme}`, `{tranche}`, `{return}` (a funded scheme A is a member of), `{recommended}` (the
 //! pilot's bid recommended for an award, awaiting sign-off), `{meeting}` (the demo's board
-//! meeting), `{gap}`,
+//! meeting), `{variation}` (a variation to A's scheme awaiting the partners' sign-off), `{gap}`,
 //! `{service}`, `{unit_cost}`, `{partner}`, `{year}` (this year's pooled fund), `{user}`.
 
 /// The people the matrix is checked for.
@@ -181,6 +181,11 @@ pub const PAGES: &[Page] = &[
         BoardCommissionerOrApprover,
     ),
     page("/sign-off/:bid", "/sign-off/{recommended}", PartnerApprover),
+    page(
+        "/sign-off/variations/:variation",
+        "/sign-off/variations/{variation}",
+        PartnerApprover,
+    ),
     page("/assess/bids/:id", "/assess/bids/{bid}", AssignedAssessor),
     page(
         "/assess/bids/:id/check",
@@ -426,6 +431,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("sign-off/list", PartnerApprover),
     ("sign-off/recommendation", PartnerApprover),
     ("sign-off/answer", PartnerApprover),
+    ("sign-off/variation", PartnerApprover),
+    ("sign-off/answer_variation", PartnerApprover),
     ("board/meetings", BoardCommissionerOrApprover),
     ("decisions/board_moderation", BoardWhoScored),
     ("board/meeting", BoardCommissionerOrApprover),

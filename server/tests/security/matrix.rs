@@ -159,6 +159,25 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .await,
     );
+    // A variation to the scheme that adds money and awaits the partners' sign-off.
+    sqlx::query(
+        "INSERT INTO variations (scheme_id, status, by_organisation, reason, proposal, changes,
+            amount_before_pence, amount_after_pence, raised_at)
+         VALUES ($1, 'awaiting_sign_off', 1, 'Tried by the access matrix', '{}', 'Award up',
+            100, 200, '2026-12-07T00:00:00Z')",
+    )
+    .bind(scheme.parse::<i64>().unwrap())
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    ids.insert(
+        "variation",
+        id(
+            app,
+            &format!("SELECT MAX(id) FROM variations WHERE scheme_id = {scheme}"),
+        )
+        .await,
+    );
     ids.insert("scheme", scheme);
     ids.insert(
         "recommended",
@@ -300,7 +319,7 @@ fn arguments(ids: &BTreeMap<&'static str, String>, function: &str) -> Vec<(Strin
         ("return_id", id("return")),
         ("user_id", id("user")),
         ("meeting_id", id("meeting")),
-        ("variation_id", "1".into()),
+        ("variation_id", id("variation")),
         ("measure_id", "1".into()),
         ("item_id", "1".into()),
         ("id", id(record)),

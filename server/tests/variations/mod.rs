@@ -2,6 +2,8 @@
 //! milestones, conditions) and the money follows each tranche to its year's fund; the
 //! organisation asks for one and a commissioner refuses or approves it; refusals keep what
 //! was typed and change nothing; variations racing evidence reviews agree to the penny.
+mod sign_off;
+
 use crate::both_backends;
 use crate::common::*;
 use crate::scheme_changes::{books_agree, statement_agrees};
@@ -10,7 +12,10 @@ use chrono::Datelike;
 use sqlx::Row;
 
 /// A scheme's tranches as (id, position, amount in pence, planned date, milestone).
-async fn tranches(app: &TestApp, scheme: i64) -> Vec<(i64, i64, i64, chrono::NaiveDate, String)> {
+pub(crate) async fn tranches(
+    app: &TestApp,
+    scheme: i64,
+) -> Vec<(i64, i64, i64, chrono::NaiveDate, String)> {
     sqlx::query("SELECT id, position, amount_pence, due_on, milestone FROM tranches WHERE scheme_id = $1 ORDER BY position")
         .bind(scheme)
         .fetch_all(&app.pool)
@@ -32,7 +37,7 @@ async fn tranches(app: &TestApp, scheme: i64) -> Vec<(i64, i64, i64, chrono::Nai
 
 /// The variation form for `scheme`'s tranches from `from` on (position), with `change`
 /// applied to the fields: the award as it stands, unless changed.
-async fn vary(
+pub(crate) async fn vary(
     app: &TestApp,
     client: &reqwest::Client,
     scheme: i64,
@@ -85,7 +90,7 @@ async fn vary(
     }
 }
 
-async fn amount(app: &TestApp, scheme: i64) -> i64 {
+pub(crate) async fn amount(app: &TestApp, scheme: i64) -> i64 {
     sqlx::query_scalar("SELECT amount_pence FROM schemes WHERE id = $1")
         .bind(scheme)
         .fetch_one(&app.pool)
@@ -120,6 +125,8 @@ both_backends!(
     a_commissioner_varies_an_award_and_the_money_follows_each_tranche,
     async |app: &TestApp| {
         let (scheme, commissioner, applicant) = awarded_scheme(app).await;
+        // Money only: the partners' sign-off of an increase is tested in `sign_off`.
+        without_sign_off(app).await;
         accept(app, &applicant, scheme).await;
         let page = format!("/schemes/{scheme}");
         let (status, body, _) = app.get(&commissioner, &page).await;
@@ -266,6 +273,8 @@ both_backends!(
     an_organisation_asks_for_a_variation_and_a_commissioner_decides_it,
     async |app: &TestApp| {
         let (scheme, commissioner, applicant) = awarded_scheme(app).await;
+        // Money only: the partners' sign-off of an increase is tested in `sign_off`.
+        without_sign_off(app).await;
         accept(app, &applicant, scheme).await;
         let page = format!("/schemes/{scheme}");
         let (_, body, _) = app.get(&applicant, &page).await;
@@ -387,6 +396,8 @@ both_backends!(
     variations_racing_evidence_reviews_agree_to_the_penny,
     async |app: &TestApp| {
         let (scheme, commissioner, applicant) = awarded_scheme(app).await;
+        // Money only: the partners' sign-off of an increase is tested in `sign_off`.
+        without_sign_off(app).await;
         accept(app, &applicant, scheme).await;
         let t = tranches(app, scheme).await;
         let t2 = t[1].0;

@@ -7,3 +7,4 @@ pub mod meetings;
 pub mod moderation;
 pub mod pack;
 pub mod sign_off;
+pub mod variation_sign_off;

@@ -36,6 +36,9 @@ pub struct SignOffListData {
     /// Every year's pooled fund, newest first: (year, label, closed by its year-end).
     #[serde(default)]
     pub funds: Vec<(i32, String, bool)>,
+    /// Variations adding money to an award: awaiting sign-off first, then answered.
+    #[serde(default)]
+    pub variations: Vec<super::variation_sign_off::VariationSignOffItem>,
 }
 
 /// The recommended awards a partner approver signs off.
@@ -80,6 +83,10 @@ pub async fn sign_off_list() -> Result<SignOffListData, AppError> {
             })
             .collect(),
     };
+    let variations = match partner_id {
+        None => Vec::new(),
+        Some(id) => super::variation_sign_off::items(&mut conn, id).await?,
+    };
     let funds = db::fund::funds(&state.pool)
         .await?
         .into_iter()
@@ -90,6 +97,7 @@ pub async fn sign_off_list() -> Result<SignOffListData, AppError> {
         items,
         without_approver,
         funds,
+        variations,
     })
 }
 
@@ -122,22 +130,30 @@ pub struct RecommendationView {
     pub meeting: Option<(i64, String)>,
 }
 
-#[server(prefix = "/api", endpoint = "sign-off/recommendation")]
-pub async fn recommendation(bid_id: i64) -> Result<RecommendationView, AppError> {
-    use crate::domain::board::{answer_sentence, SignOff};
+/// Where an approver stands on something awaiting the partners' sign-off (an award or a
+/// variation): their partner's name, why they may not answer (empty when they may), and
+/// every partner's answer so far.
+#[cfg(feature = "ssr")]
+pub(crate) struct Standing {
+    pub partner: String,
+    pub why_not: String,
+    pub answers: Vec<String>,
+}
+
+/// `organisation`: (id, name) of the organisation it is for; `awaiting`: still awaiting
+/// sign-off; `what`: "recommendation" or "variation", for the reasons.
+#[cfg(feature = "ssr")]
+pub(crate) async fn standing(
+    state: &crate::state::AppState,
+    user_id: i64,
+    (organisation_id, organisation): (i64, &str),
+    sign_offs: &[db::sign_offs::SignOffRow],
+    (awaiting, what): (bool, &str),
+) -> Result<Standing, AppError> {
+    use crate::domain::board::answer_sentence;
     use crate::domain::date::{display_date, uk_date};
-    use crate::domain::decision::Outcome;
-    let (state, user) = auth::require_any_role(&[Role::PartnerApprover]).await?;
     let mut conn = state.pool.acquire().await?;
-    let bid = db::bids::get(&mut conn, bid_id)
-        .await?
-        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    let recorded = db::decisions::recorded(&mut conn, bid_id)
-        .await?
-        .filter(|r| r.decision.outcome == Outcome::Award && r.sign_off != SignOff::NotNeeded)
-        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
-    let partner_id = db::users::approver_for(&mut conn, user.id).await?;
-    let sign_offs = db::sign_offs::sign_offs(&mut conn, bid_id).await?;
+    let partner_id = db::users::approver_for(&mut conn, user_id).await?;
     drop(conn);
     let partner = match partner_id {
         Some(id) => db::fund::partner(&state.pool, id)
@@ -147,18 +163,16 @@ pub async fn recommendation(bid_id: i64) -> Result<RecommendationView, AppError>
         None => String::new(),
     };
     let (member, conflict) =
-        db::organisations::connection(&state.pool, bid.organisation_id, user.id).await?;
+        db::organisations::connection(&state.pool, organisation_id, user_id).await?;
     let answered = sign_offs.iter().any(|s| Some(s.partner_id) == partner_id);
     let why_not = if partner_id.is_none() {
         "An admin has not said which partner you sign off for.".to_string()
-    } else if let Some(why) =
-        crate::domain::independence::refusal(&bid.organisation_name, member, conflict)
-    {
+    } else if let Some(why) = crate::domain::independence::refusal(organisation, member, conflict) {
         why
     } else if answered {
-        format!("{partner} has answered this recommendation.")
-    } else if recorded.sign_off != SignOff::Awaiting {
-        "This recommendation is no longer awaiting sign-off.".to_string()
+        format!("{partner} has answered this {what}.")
+    } else if !awaiting {
+        format!("This {what} is no longer awaiting sign-off.")
     } else {
         String::new()
     };
@@ -169,6 +183,43 @@ pub async fn recommendation(bid_id: i64) -> Result<RecommendationView, AppError>
             answer_sentence(&s.partner, s.approved == 1, &s.signed_by, &on, &s.reason)
         })
         .collect();
+    Ok(Standing {
+        partner,
+        why_not,
+        answers,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "sign-off/recommendation")]
+pub async fn recommendation(bid_id: i64) -> Result<RecommendationView, AppError> {
+    use crate::domain::board::SignOff;
+    use crate::domain::decision::Outcome;
+    let (state, user) = auth::require_any_role(&[Role::PartnerApprover]).await?;
+    let mut conn = state.pool.acquire().await?;
+    let bid = db::bids::get(&mut conn, bid_id)
+        .await?
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let recorded = db::decisions::recorded(&mut conn, bid_id)
+        .await?
+        .filter(|r| r.decision.outcome == Outcome::Award && r.sign_off != SignOff::NotNeeded)
+        .ok_or_else(|| auth::with_status(AppError::NotFound))?;
+    let sign_offs =
+        db::sign_offs::sign_offs(&mut conn, db::sign_offs::Signed::Award { bid_id }).await?;
+    drop(conn);
+    let organisation = (bid.organisation_id, bid.organisation_name.as_str());
+    let awaiting = recorded.sign_off == SignOff::Awaiting;
+    let Standing {
+        partner,
+        why_not,
+        answers,
+    } = standing(
+        &state,
+        user.id,
+        organisation,
+        &sign_offs,
+        (awaiting, "recommendation"),
+    )
+    .await?;
     let ranking = crate::api::decide::moderation::moderation_for(&state.pool, bid.round_id)
         .await
         .map_err(auth::with_status)?;
@@ -216,20 +267,32 @@ pub async fn answer_sign_off(
     let (state, user) = auth::require_any_role(&[Role::PartnerApprover]).await?;
     let today = crate::domain::date::uk_date(chrono::Utc::now());
     let answered =
-        crate::service::sign_off::answer(state.ctx(), user.id, bid_id, (&answer, &reason), today);
-    match answered.await {
+        crate::service::sign_off::answer(state.ctx(), user.id, bid_id, (&answer, &reason), today)
+            .await
+            .map_err(AppError::from);
+    answered_now(&state, answered, (&answer, &reason)).await
+}
+
+/// After an approver's answer: back to their sign-off page with its notice, or the form again
+/// with what they typed and why it was not recorded.
+#[cfg(feature = "ssr")]
+pub(crate) async fn answered_now(
+    state: &crate::state::AppState,
+    answered: Result<crate::service::Done<String>, AppError>,
+    (answer, reason): (&str, &str),
+) -> Result<(), AppError> {
+    match answered {
         Ok(done) => {
             let message = state.deliver(done).await;
             let session = auth::session().await?;
             auth::notice_and_redirect(&session, &message, "/sign-off").await?;
             Ok(())
         }
-        Err(e) => {
-            let error: AppError = e.into();
+        Err(error) => {
             if matches!(error, AppError::NotFound | AppError::Forbidden) {
                 return Err(auth::with_status(error));
             }
-            let kept = [("answer", answer.as_str()), ("reason", reason.as_str())];
+            let kept = [("answer", answer), ("reason", reason)];
             Err(auth::reject_form("sign_off", &kept, error).await)
         }
     }

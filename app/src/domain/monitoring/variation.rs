@@ -96,6 +96,12 @@ pub struct Proposal {
     pub conditions: String,
     pub amount_before: Pence,
     pub amount_after: Pence,
+    /// The variable tranches and conditions it was made against (empty in a variation kept
+    /// before these were recorded).
+    #[serde(default)]
+    pub tranches_before: Vec<VariableTranche>,
+    #[serde(default)]
+    pub conditions_before: Option<String>,
 }
 
 /// Check a variation against the award as it stands: each tranche's amount (more than £0),
@@ -206,6 +212,8 @@ pub fn parse_variation(
         conditions,
         amount_before: Pence(before),
         amount_after: Pence(after),
+        tranches_before: tranches.to_vec(),
+        conditions_before: Some(conditions_before.to_string()),
     };
     Ok((proposal, reason.unwrap_or_default()))
 }
@@ -260,13 +268,62 @@ impl Proposal {
 
 crate::coded_enum!(
     /// Where a variation stands: asked for by the organisation and waiting for a
-    /// commissioner, applied to the award, or refused with a note.
+    /// commissioner; adding money, approved by a commissioner and waiting for the partners'
+    /// joint sign-off; applied to the award; or refused with a note.
     VariationStatus {
         Requested = ("requested", "Requested: waiting for a commissioner"),
+        AwaitingSignOff = ("awaiting_sign_off", "Approved by a commissioner: awaiting the partners' sign-off"),
         Approved = ("approved", "Approved"),
         Refused = ("refused", "Refused"),
     }
 );
+
+impl Proposal {
+    /// The proposed tranches it changes (every one, in a variation kept before the tranches
+    /// it was made against were recorded). Only these are written when it is applied.
+    pub fn touched(&self) -> Vec<&ProposedTranche> {
+        (self.tranches.iter())
+            .filter(
+                |p| match self.tranches_before.iter().find(|b| b.id == p.id) {
+                    Some(b) => b.amount != p.amount || b.due != p.due || b.milestone != p.milestone,
+                    None => true,
+                },
+            )
+            .collect()
+    }
+
+    /// It changes the conditions (always so for a variation kept before they were recorded).
+    pub fn changes_conditions(&self) -> bool {
+        self.conditions_before
+            .as_deref()
+            .is_none_or(|c| c.trim() != self.conditions)
+    }
+
+    /// The award has changed since the variation was made where the variation changes it (a
+    /// tranche it changes was varied again, approved or paid; the conditions it changes were
+    /// changed): applying it would undo those changes, so it must not be. Changes elsewhere
+    /// (another tranche's milestone) leave it as it was asked for.
+    pub fn is_stale(&self, tranches_now: &[VariableTranche], conditions_now: &str) -> bool {
+        if self.tranches_before.is_empty() {
+            return false;
+        }
+        let tranche_moved = self.touched().iter().any(|p| {
+            let before = self.tranches_before.iter().find(|b| b.id == p.id);
+            before != tranches_now.iter().find(|t| t.id == p.id)
+        });
+        let conditions_moved =
+            self.changes_conditions() && self.conditions_before.as_deref() != Some(conditions_now);
+        tranche_moved || conditions_moved
+    }
+
+    /// Whether applying it needs the partners' joint sign-off: a variation that adds money to
+    /// an award is signed off like an award, once any partner has named an approver
+    /// (`partners_with_approvers`); before that, and for any variation that adds no money, a
+    /// commissioner's approval applies it.
+    pub fn needs_sign_off(&self, partners_with_approvers: usize) -> bool {
+        self.increases() && partners_with_approvers > 0
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -293,6 +350,58 @@ mod tests {
                 milestone: "Final".into(),
             },
         ]
+    }
+
+    #[test]
+    fn a_variation_made_against_an_award_that_has_since_changed_is_stale() {
+        let tranches = award();
+        let mut form = AwardVariationForm::from_award(&tranches, "None");
+        form.amount.insert("t12".into(), "5000".into());
+        form.reason = "More".into();
+        let (proposal, _) =
+            parse_variation(&form, &tranches, (Pence(0), "None"), d(2027, 1, 1)).unwrap();
+        assert_eq!(proposal.touched().len(), 1, "only tranche 3 changes");
+        assert!(!proposal.changes_conditions());
+        assert!(!proposal.is_stale(&tranches, "None"));
+        // Changes it does not touch leave it as it was asked for: another tranche's
+        // milestone, the conditions, the other tranche approved.
+        let mut elsewhere = tranches.clone();
+        elsewhere[0].milestone = "Half-way, with a new venue".into();
+        assert!(!proposal.is_stale(&elsewhere, "None"));
+        assert!(!proposal.is_stale(&tranches, "Quarterly figures"));
+        assert!(!proposal.is_stale(&tranches[1..], "None"));
+        // The tranche it changes was varied again, or approved: stale.
+        let mut varied = tranches.clone();
+        varied[1].milestone = "Final, with a party".into();
+        assert!(proposal.is_stale(&varied, "None"));
+        assert!(proposal.is_stale(&tranches[..1], "None"));
+        // A variation of the conditions is stale once they change.
+        form.amount.insert("t12".into(), "4800".into());
+        form.conditions = "Send quarterly figures".into();
+        let (conditions, _) =
+            parse_variation(&form, &tranches, (Pence(0), "None"), d(2027, 1, 1)).unwrap();
+        assert!(conditions.touched().is_empty() && conditions.changes_conditions());
+        assert!(!conditions.is_stale(&varied, "None"));
+        assert!(conditions.is_stale(&tranches, "Other conditions"));
+    }
+
+    #[test]
+    fn only_a_variation_adding_money_waits_for_the_partners() {
+        let proposal = |before: i64, after: i64| Proposal {
+            tranches: Vec::new(),
+            conditions: String::new(),
+            amount_before: Pence(before),
+            amount_after: Pence(after),
+            tranches_before: Vec::new(),
+            conditions_before: None,
+        };
+        assert!(proposal(100_000, 100_001).needs_sign_off(2));
+        assert!(proposal(100_000, 150_000).needs_sign_off(1));
+        // Before any partner names an approver, a commissioner's approval applies it.
+        assert!(!proposal(100_000, 150_000).needs_sign_off(0));
+        // Less money, or the same money moved between tranches or years: no sign-off.
+        assert!(!proposal(100_000, 100_000).needs_sign_off(2));
+        assert!(!proposal(100_000, 50_000).needs_sign_off(2));
     }
 
     #[test]

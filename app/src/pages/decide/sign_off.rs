@@ -33,7 +33,10 @@ fn list_view(data: SignOffListData) -> impl IntoView {
         .items
         .iter()
         .filter(|i| i.answered.is_none() && i.state.starts_with("Recommended"))
-        .count();
+        .count()
+        + (data.variations.iter())
+            .filter(|v| v.answered.is_none() && v.state.starts_with("Approved by a commissioner"))
+            .count();
     let rows = data
         .items
         .iter()
@@ -76,21 +79,22 @@ fn list_view(data: SignOffListData) -> impl IntoView {
     });
     view! {
         <h1 class="govuk-heading-l">"Awards to sign off"</h1>
-        <p class="govuk-body">"Money from the pooled fund is spent by joint decision of both partners. The Board recommends awards; each is made, and the money committed, only when an approver for every partner has approved it. A refusal sends it back to the Board with your reason."</p>
+        <p class="govuk-body">"Money from the pooled fund is spent by joint decision of both partners. The Board recommends awards; each is made, and the money committed, only when an approver for every partner has approved it. A refusal sends it back to the Board with your reason. A variation that adds money to an award is signed off the same way."</p>
         <p class="govuk-body">{partner}</p>
         {missing}
         <p class="govuk-body"><a class="govuk-link" href="/board/meetings">"Board meetings, board packs and minutes"</a></p>
         {fund_links(&data.funds)}
         <p class="govuk-body">{match awaiting {
             0 => "Nothing is waiting for your answer.".to_string(),
-            1 => "1 recommendation is waiting for your answer.".to_string(),
-            n => format!("{n} recommendations are waiting for your answer."),
+            1 => "1 decision is waiting for your answer.".to_string(),
+            n => format!("{n} decisions are waiting for your answer."),
         }}</p>
         {(!data.items.is_empty()).then(|| view! {
             <DataTable caption="Recommended awards" headings=vec!["Organisation", "Amount", "Recommended", "Where it stands", "Your partner's answer"] numeric=vec![1]>
                 {rows}
             </DataTable>
         })}
+        {super::variation_sign_off::variations_table(&data.variations)}
     }
 }
 
@@ -168,17 +172,6 @@ fn recommendation_view(stored: FlashedForm, r: RecommendationView) -> impl IntoV
             r.override_reason.clone(),
         ));
     }
-    let answers = r
-        .answers
-        .iter()
-        .map(|a| view! { <li>{a.clone()}</li> })
-        .collect_view();
-    let choices = vec![
-        Choice::new("approve", format!("Approve for {}", r.partner)),
-        Choice::new("refuse", "Refuse").with_hint(
-            "The recommendation goes back to the Board with your reason; no money is committed",
-        ),
-    ];
     let title = format!("Sign off the award to {}", r.organisation);
     view! {
         <PageTitle text=title.clone() errors=errors/>
@@ -195,28 +188,64 @@ fn recommendation_view(stored: FlashedForm, r: RecommendationView) -> impl IntoV
                         <a class="govuk-link" href=format!("/board/meetings/{id}/pack")>"the board pack"</a>"."
                     </p>
                 })}
-                <h2 class="govuk-heading-m">"Partners' answers"</h2>
-                {if r.answers.is_empty() {
-                    view! { <p class="govuk-body">"No partner has answered yet."</p> }.into_any()
-                } else {
-                    view! { <ul class="govuk-list govuk-list--bullet">{answers}</ul> }.into_any()
-                }}
-                {if r.can_answer {
-                    view! {
-                        <form method="post" action="/api/sign-off/answer" novalidate>
-                            <input type="hidden" name="bid_id" value=r.bid_id.to_string()/>
-                            <Radios name="answer" legend="Your answer" choices=choices
-                                hint="If you approve and every other partner has approved, the award is made at once: the money is committed and the organisation is told"
-                                value=pick(&stored, "answer", "") error=errors.for_field("answer")/>
-                            <Textarea name="reason" label="Reason (needed if you refuse)" rows=4
-                                value=pick(&stored, "reason", "") error=errors.for_field("reason")/>
-                            <Button text="Send your answer"/>
-                        </form>
-                    }.into_any()
-                } else {
-                    view! { <div class="govuk-inset-text">{r.why_not.clone()}</div> }.into_any()
-                }}
+                {answer_section(AnswerForm {
+                    answers: r.answers.clone(),
+                    can_answer: r.can_answer,
+                    why_not: r.why_not.clone(),
+                    partner: r.partner.clone(),
+                    action: "/api/sign-off/answer",
+                    id: ("bid_id", r.bid_id),
+                    hint: "If you approve and every other partner has approved, the award is made at once: the money is committed and the organisation is told",
+                    refuse_hint: "The recommendation goes back to the Board with your reason; no money is committed",
+                }, &stored)}
             </div>
         </div>
+    }
+}
+
+/// The partners' answers so far and, when this approver may answer, the form to approve or
+/// refuse (an award or a variation).
+pub struct AnswerForm {
+    pub answers: Vec<String>,
+    pub can_answer: bool,
+    pub why_not: String,
+    pub partner: String,
+    /// Where the form posts, and the hidden field naming what is answered.
+    pub action: &'static str,
+    pub id: (&'static str, i64),
+    pub hint: &'static str,
+    pub refuse_hint: &'static str,
+}
+
+pub fn answer_section(form: AnswerForm, stored: &FlashedForm) -> impl IntoView {
+    let errors = FormErrors::from_stored(stored);
+    let answers = (form.answers.iter())
+        .map(|a| view! { <li>{a.clone()}</li> })
+        .collect_view();
+    let choices = vec![
+        Choice::new("approve", format!("Approve for {}", form.partner)),
+        Choice::new("refuse", "Refuse").with_hint(form.refuse_hint),
+    ];
+    view! {
+        <h2 class="govuk-heading-m">"Partners' answers"</h2>
+        {if form.answers.is_empty() {
+            view! { <p class="govuk-body">"No partner has answered yet."</p> }.into_any()
+        } else {
+            view! { <ul class="govuk-list govuk-list--bullet">{answers}</ul> }.into_any()
+        }}
+        {if form.can_answer {
+            view! {
+                <form method="post" action=form.action novalidate>
+                    <input type="hidden" name=form.id.0 value=form.id.1.to_string()/>
+                    <Radios name="answer" legend="Your answer" choices=choices hint=form.hint
+                        value=pick(stored, "answer", "") error=errors.for_field("answer")/>
+                    <Textarea name="reason" label="Reason (needed if you refuse)" rows=4
+                        value=pick(stored, "reason", "") error=errors.for_field("reason")/>
+                    <Button text="Send your answer"/>
+                </form>
+            }.into_any()
+        } else {
+            view! { <div class="govuk-inset-text">{form.why_not.clone()}</div> }.into_any()
+        }}
     }
 }

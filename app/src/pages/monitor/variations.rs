@@ -162,6 +162,7 @@ fn variation_item(
         .collect_view();
     let tag = match v.status {
         VariationStatus::Requested => "govuk-tag govuk-tag--yellow",
+        VariationStatus::AwaitingSignOff => "govuk-tag govuk-tag--blue",
         VariationStatus::Approved => "govuk-tag govuk-tag--green",
         VariationStatus::Refused => "govuk-tag govuk-tag--red",
     };

@@ -6,11 +6,13 @@ use crate::db;
 mod clawback;
 mod ending;
 mod variation;
+mod variation_sign_off;
 use crate::db::schemes::SchemeRow;
 use crate::domain::roles::Role;
 pub use clawback::*;
 pub use ending::*;
 pub use variation::*;
+pub use variation_sign_off::*;
 
 /// Why someone may not act on a scheme (each use case's error has these too).
 #[derive(Debug, thiserror::Error)]

@@ -4,6 +4,7 @@
 //! more is committed against a year that can cover it (refused, naming the year, when it
 //! cannot), less is given back to that year's uncommitted money. Audited; the scheme page
 //! shows the award's history.
+use super::variation_sign_off::{ask_partners, waits_for_partners, VariationOutcome};
 use super::{entry, scheme_for, to_members, ChangeError, Need};
 use crate::db;
 use crate::db::schemes::SchemeRow;
@@ -33,6 +34,11 @@ pub async fn variable(
     need: Need,
 ) -> Result<Variable, ChangeError> {
     let scheme = scheme_for(ctx, actor, scheme_id, need).await?;
+    variable_of(ctx, scheme).await
+}
+
+/// The scheme's variable tranches (for a use case that has checked who may act).
+pub(crate) async fn variable_of(ctx: Ctx<'_>, scheme: SchemeRow) -> Result<Variable, ChangeError> {
     if !matches!(
         scheme.status,
         SchemeStatus::Awarded | SchemeStatus::Active | SchemeStatus::Suspended
@@ -42,7 +48,7 @@ pub async fn variable(
         ));
     }
     let mut conn = ctx.pool.acquire().await?;
-    let rows = db::variations::variable_tranches(&mut conn, scheme_id).await?;
+    let rows = db::variations::variable_tranches(&mut conn, scheme.id).await?;
     let (tranches, funds): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
     if tranches.is_empty() {
         return Err(ChangeError::NotNow(
@@ -94,14 +100,15 @@ pub async fn request_variation(
     })
 }
 
-/// A commissioner raises a variation and it is applied at once (money permitting); the
-/// organisation's members are told. The value is the award's new amount.
+/// A commissioner raises a variation and it is applied at once (money permitting), or, when
+/// it adds money and the partners sign off, it waits for them (the approvers are asked).
+/// The organisation's members are told once it is applied.
 pub async fn raise_variation(
     ctx: Ctx<'_>,
     actor: &Actor,
     scheme_id: i64,
     form: &AwardVariationForm,
-) -> Result<Done<Pence>, ChangeError> {
+) -> Result<Done<VariationOutcome>, ChangeError> {
     let v = variable(ctx, actor, scheme_id, Need::Commissioner).await?;
     let today = Day::today_uk().0;
     let (proposal, reason) =
@@ -110,34 +117,56 @@ pub async fn raise_variation(
     let changes = proposal.changes(&v.tranches, &v.scheme.conditions);
     let plan = plan(ctx, &v, &proposal).await?;
     let now = db::now();
+    let waits = waits_for_partners(ctx, &v, &proposal, &plan, (actor.id, now)).await?;
     let mut tx = ctx.pool.begin().await?;
-    apply(&mut tx, &v, &proposal, &plan, (actor.id, now)).await?;
-    let status = VariationStatus::Approved;
+    let (status, action, summary) = if waits {
+        (
+            VariationStatus::AwaitingSignOff,
+            "scheme.variation_recommended",
+            format!(
+                "Variation raised, awaiting the partners' sign-off: {}. Reason: {reason}",
+                changes.join("; ")
+            ),
+        )
+    } else {
+        apply(&mut tx, &v, &proposal, &plan, (actor.id, now)).await?;
+        (
+            VariationStatus::Approved,
+            "scheme.varied",
+            format!("Award varied: {}. Reason: {reason}", changes.join("; ")),
+        )
+    };
     let made = (&proposal, changes.as_slice());
-    db::variations::insert(
+    let id = db::variations::insert(
         &mut tx, scheme_id, status, false, made, &reason, actor.id, now,
     )
     .await?;
-    let summary = format!("Award varied: {}. Reason: {reason}", changes.join("; "));
-    db::audit::record(&mut tx, entry(actor, &v.scheme, "scheme.varied", summary)).await?;
+    db::audit::record(&mut tx, entry(actor, &v.scheme, action, summary)).await?;
     tx.commit().await?;
+    if waits {
+        return Ok(Done {
+            value: VariationOutcome::AwaitingSignOff,
+            mail: ask_partners(ctx, &v, &proposal, id).await?,
+        });
+    }
     let mail = told(ctx, &v.scheme, &changes, &reason).await?;
     Ok(Done {
-        value: proposal.amount_after,
+        value: VariationOutcome::Varied(proposal.amount_after),
         mail,
     })
 }
 
 /// A commissioner approves (applying it, money permitting) or refuses (with a note) a
-/// variation the organisation asked for; its members are told. The value is whether it
-/// was approved.
+/// variation the organisation asked for; its members are told. An approval that adds money,
+/// once the partners sign off, waits for them instead (the approvers are asked; the members
+/// are told when it is applied or refused).
 pub async fn decide_variation(
     ctx: Ctx<'_>,
     actor: &Actor,
     (scheme_id, variation_id): (i64, i64),
     approve: bool,
     note: &str,
-) -> Result<Done<bool>, ChangeError> {
+) -> Result<Done<VariationOutcome>, ChangeError> {
     let v = variable(ctx, actor, scheme_id, Need::Commissioner).await?;
     let mut conn = ctx.pool.acquire().await?;
     let asked = db::variations::variations(&mut conn, scheme_id)
@@ -157,19 +186,29 @@ pub async fn decide_variation(
     }
     let changes: Vec<String> = asked.changes.lines().map(str::to_string).collect();
     let now = db::now();
-    let status = if approve {
-        VariationStatus::Approved
-    } else {
-        VariationStatus::Refused
-    };
     let proposal = match (approve, asked.proposal()) {
         (true, Some(p)) => Some(p),
         (true, None) => return Err(ChangeError::LedgerDisagrees),
         (false, _) => None,
     };
-    let plan = match &proposal {
-        Some(p) => Some(plan(ctx, &v, p).await?),
-        None => None,
+    let (plan, waits) = match &proposal {
+        Some(p) => {
+            let plan = plan(ctx, &v, p).await?;
+            let waits = waits_for_partners(ctx, &v, p, &plan, (actor.id, now)).await?;
+            (Some(plan), waits)
+        }
+        None => (None, false),
+    };
+    let (status, outcome) = match &proposal {
+        _ if waits => (
+            VariationStatus::AwaitingSignOff,
+            VariationOutcome::AwaitingSignOff,
+        ),
+        Some(p) => (
+            VariationStatus::Approved,
+            VariationOutcome::Varied(p.amount_after),
+        ),
+        None => (VariationStatus::Refused, VariationOutcome::Refused),
     };
     let mut tx = ctx.pool.begin().await?;
     if !db::variations::decide(&mut tx, variation_id, status, note, actor.id, now).await? {
@@ -177,35 +216,48 @@ pub async fn decide_variation(
             "This variation has been decided already: look at the scheme again",
         ));
     }
-    if let (Some(p), Some(plan)) = (&proposal, &plan) {
+    if let (Some(p), Some(plan), false) = (&proposal, &plan, waits) {
         apply(&mut tx, &v, p, plan, (actor.id, now)).await?;
     }
-    let (action, summary) = if approve {
-        (
+    let (action, summary) = match outcome {
+        VariationOutcome::AwaitingSignOff => (
+            "scheme.variation_recommended",
+            format!(
+                "Variation approved by a commissioner, awaiting the partners' sign-off: {}",
+                changes.join("; ")
+            ),
+        ),
+        VariationOutcome::Varied(_) => (
             "scheme.varied",
             format!("Variation approved: {}", changes.join("; ")),
-        )
-    } else {
-        (
+        ),
+        VariationOutcome::Refused => (
             "scheme.variation_refused",
             format!("Variation refused: {}. Note: {note}", changes.join("; ")),
-        )
+        ),
     };
     db::audit::record(&mut tx, entry(actor, &v.scheme, action, summary)).await?;
     tx.commit().await?;
-    let why = if approve { asked.reason.as_str() } else { note };
-    let mut lines = changes.clone();
-    if !approve {
-        lines.insert(0, "Refused".into());
-    }
-    let mail = told(ctx, &v.scheme, &lines, why).await?;
+    let mail = match (outcome, &proposal) {
+        (VariationOutcome::AwaitingSignOff, Some(p)) => {
+            ask_partners(ctx, &v, p, variation_id).await?
+        }
+        _ => {
+            let why = if approve { asked.reason.as_str() } else { note };
+            let mut lines = changes.clone();
+            if !approve {
+                lines.insert(0, "Refused".into());
+            }
+            told(ctx, &v.scheme, &lines, why).await?
+        }
+    };
     Ok(Done {
-        value: approve,
+        value: outcome,
         mail,
     })
 }
 
-async fn told(
+pub(crate) async fn told(
     ctx: Ctx<'_>,
     scheme: &SchemeRow,
     changes: &[String],
@@ -220,14 +272,18 @@ async fn told(
 
 /// Each varied tranche with the fund of the year it will be charged to, and each fund's
 /// change in commitments (in fund order).
-pub struct Plan {
+pub(crate) struct Plan {
     tranches: Vec<(i64, i64)>,
     deltas: Vec<(i64, FinancialYear, i64)>,
 }
 
 /// Where the money goes: each proposed tranche is charged to the year it is planned in (not
 /// before this year); the funds must be set up and open. Checked before the transaction.
-async fn plan(ctx: Ctx<'_>, v: &Variable, proposal: &Proposal) -> Result<Plan, ChangeError> {
+pub(crate) async fn plan(
+    ctx: Ctx<'_>,
+    v: &Variable,
+    proposal: &Proposal,
+) -> Result<Plan, ChangeError> {
     let this_year = FinancialYear::containing(Day::today_uk().0);
     let mut conn = ctx.pool.acquire().await?;
     let round_fund = crate::service::schemes::fund_of(ctx, &v.scheme).await?;
@@ -241,9 +297,21 @@ async fn plan(ctx: Ctx<'_>, v: &Variable, proposal: &Proposal) -> Result<Plan, C
         Some((_, _, d)) => *d += amount,
         None => deltas.push((fund, year, amount)),
     };
+    if proposal.is_stale(&v.tranches, &v.scheme.conditions) {
+        return Err(changed());
+    }
+    let touched = proposal.touched();
+    // Every tranche it changes must still be variable (a legacy proposal: every tranche).
+    if touched
+        .iter()
+        .any(|p| !v.tranches.iter().any(|t| t.id == p.id))
+    {
+        return Err(changed());
+    }
     for (t, fund) in v.tranches.iter().zip(&v.funds) {
-        let Some(p) = proposal.tranches.iter().find(|p| p.id == t.id) else {
-            return Err(changed());
+        // A tranche it does not change stays as it is, where it is.
+        let Some(p) = touched.iter().find(|p| p.id == t.id) else {
+            continue;
         };
         let from = fund.unwrap_or(round_fund);
         let from_year = db::fund::fund_by_id(&mut conn, from)
@@ -288,25 +356,32 @@ fn changed() -> ChangeError {
 
 /// Apply a variation inside its transaction: the tranches first (the order a payment takes
 /// its locks in), the scheme, then each year's fund.
-async fn apply(
+pub(crate) async fn apply(
     tx: &mut sqlx::AnyConnection,
     v: &Variable,
     proposal: &Proposal,
     plan: &Plan,
     (actor, now): (i64, UtcTime),
 ) -> Result<(), ChangeError> {
-    for p in &proposal.tranches {
+    for p in proposal.touched() {
         let fund = (plan.tranches.iter())
             .find(|(id, _)| *id == p.id)
             .map(|(_, f)| *f)
             .ok_or_else(changed)?;
         let varied = (p.amount, p.due, p.milestone.as_str());
-        if !db::variations::vary_tranche(&mut *tx, p.id, varied, fund).await? {
+        let before = proposal.tranches_before.iter().find(|t| t.id == p.id);
+        if !db::variations::vary_tranche(&mut *tx, p.id, varied, fund, before).await? {
             return Err(changed());
         }
     }
     let amounts = (proposal.amount_before, proposal.amount_after);
-    if !db::variations::vary_scheme(&mut *tx, v.scheme.id, amounts, &proposal.conditions).await? {
+    // The conditions as it says, or as they are now when it does not change them.
+    let conditions = if proposal.changes_conditions() {
+        &proposal.conditions
+    } else {
+        &v.scheme.conditions
+    };
+    if !db::variations::vary_scheme(&mut *tx, v.scheme.id, amounts, conditions).await? {
         return Err(changed());
     }
     let reason = format!("Variation to {}'s award", v.scheme.organisation_name);

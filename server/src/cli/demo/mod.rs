@@ -71,7 +71,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         email: "icblead@seedbed.test",
         name: "Ian Lister",
         roles: &[Role::PartnerApprover],
-        what: "partner approver for the ICB (commissioning lead): the Circle's award awaits their sign-off",
+        what: "partner approver for the ICB (commissioning lead): the Circle's award and St Mary's variation (£600 more) await their sign-off",
     },
     DemoAccount {
         email: "applicant@seedbed.test",
@@ -101,7 +101,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         email: "meals@seedbed.test",
         name: "Grace Okafor",
         roles: &[],
-        what: "applicant: St Mary's Church Meals and More, fifteen months in, a return overdue",
+        what: "applicant: St Mary's Church Meals and More, fifteen months in, a return overdue; a variation awaits the partners' sign-off",
     },
     DemoAccount {
         email: "befriend@seedbed.test",
@@ -189,6 +189,7 @@ async fn load_with(pool: &AnyPool, close_years: bool) -> anyhow::Result<()> {
             // The partners name their approvers once the history's awards are made; from
             // then on an award the Board recommends waits for both to sign it off.
             approvers(pool).await?;
+            scheme_changes::vary_meals_again(pool, commissioner.id).await?;
             assessment::recommend(pool, pilot, commissioner.id).await?;
             assessment::shortlist(pool, pilot, commissioner.id).await?;
         }

@@ -118,16 +118,72 @@ pub(super) async fn tie_outcomes(pool: &AnyPool, actor: i64) -> anyhow::Result<(
 }
 
 /// St Mary's asked to add a Saturday lunch: its last tranche goes up by £1,500 with a new
-/// milestone, and a commissioner approved it (money committed against that tranche's year).
+/// milestone, and a commissioner approved it (money committed against that tranche's year),
+/// before the partners named their approvers.
 pub(super) async fn vary_meals(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
-    let scheme = scheme_of(pool, "St Mary's Church Meals and More").await?;
-    let owner = app::db::users::by_email(pool, "meals@seedbed.test")
-        .await?
-        .ok_or_else(|| anyhow!("demo account meals@seedbed.test is missing"))?;
-    let member = as_actor(pool, owner.id).await?;
+    let ask = More {
+        organisation: "St Mary's Church Meals and More",
+        member: "meals@seedbed.test",
+        extra: 150_000,
+        milestone: "A Saturday lunch running alongside the weekday meals, with its own volunteers",
+        reason: "Thirty people on the waiting list asked for a weekend meal; the church hall is free on Saturdays and six new volunteers have offered to cook.",
+    };
+    let (scheme, asked) = ask_for_more(pool, &ask).await?;
+    let commissioner = as_actor(pool, actor).await?;
+    let ctx = super::common::offline_state(pool);
+    app::service::schemes::decide_variation(ctx.ctx(), &commissioner, (scheme, asked), true, "")
+        .await
+        .map_err(|e| anyhow!("demo variation approval refused: {e}"))?;
+    Ok(())
+}
+
+/// Once the partners sign off: St Mary's asked for £600 more for its last tranche (a second
+/// freezer for the Saturday meals), a commissioner approved it, and the council's approver
+/// signed it off; it awaits the ICB's approver.
+pub(super) async fn vary_meals_again(pool: &AnyPool, actor: i64) -> anyhow::Result<()> {
+    let ask = More {
+        organisation: "St Mary's Church Meals and More",
+        member: "meals@seedbed.test",
+        extra: 60_000,
+        milestone: "Saturday lunches running, and frozen meals delivered to people who cannot come",
+        reason: "Our freezer cannot hold the Saturday meals as well as the weekday ones. A second freezer lets us cook ahead and deliver frozen meals to the eleven people on our list who cannot come to the hall.",
+    };
+    let (scheme, asked) = ask_for_more(pool, &ask).await?;
     let commissioner = as_actor(pool, actor).await?;
     let state = super::common::offline_state(pool);
     let ctx = state.ctx();
+    let note =
+        "Approved: it reaches people who would otherwise go without a hot meal at the weekend.";
+    app::service::schemes::decide_variation(ctx, &commissioner, (scheme, asked), true, note)
+        .await
+        .map_err(|e| anyhow!("demo variation approval refused: {e}"))?;
+    let director = app::db::users::by_email(pool, "director@seedbed.test")
+        .await?
+        .ok_or_else(|| anyhow!("demo account director@seedbed.test is missing"))?;
+    let director = as_actor(pool, director.id).await?;
+    app::service::schemes::answer_variation(ctx, &director, asked, ("approve", ""))
+        .await
+        .map_err(|e| anyhow!("demo variation sign-off refused: {e}"))?;
+    Ok(())
+}
+
+/// A member asks for more money for their scheme's last variable tranche.
+struct More {
+    organisation: &'static str,
+    member: &'static str,
+    extra: i64,
+    milestone: &'static str,
+    reason: &'static str,
+}
+
+/// The request (scheme, variation).
+async fn ask_for_more(pool: &AnyPool, ask: &More) -> anyhow::Result<(i64, i64)> {
+    let scheme = scheme_of(pool, ask.organisation).await?;
+    let owner = app::db::users::by_email(pool, ask.member)
+        .await?
+        .ok_or_else(|| anyhow!("demo account {} is missing", ask.member))?;
+    let member = as_actor(pool, owner.id).await?;
+    let state = super::common::offline_state(pool);
     let mut conn = pool.acquire().await?;
     let tranches: Vec<app::domain::monitoring::VariableTranche> =
         app::db::variations::variable_tranches(&mut conn, scheme)
@@ -142,25 +198,19 @@ pub(super) async fn vary_meals(pool: &AnyPool, actor: i64) -> anyhow::Result<()>
     drop(conn);
     let last = tranches
         .last()
-        .ok_or_else(|| anyhow!("the meals scheme has no tranche left to vary"))?;
+        .ok_or_else(|| anyhow!("{} has no tranche left to vary", ask.organisation))?;
     let mut form = app::domain::monitoring::AwardVariationForm::from_award(&tranches, &conditions);
     let id = app::domain::monitoring::tranche_key(last.id);
     form.amount.insert(
         id.clone(),
-        app::domain::money::Pence(last.amount.0 + 150_000)
+        app::domain::money::Pence(last.amount.0 + ask.extra)
             .to_decimal()
             .to_string(),
     );
-    form.milestone.insert(
-        id,
-        "A Saturday lunch running alongside the weekday meals, with its own volunteers".into(),
-    );
-    form.reason = "Thirty people on the waiting list asked for a weekend meal; the church hall is free on Saturdays and six new volunteers have offered to cook.".into();
-    let asked = app::service::schemes::request_variation(ctx, &member, scheme, &form)
+    form.milestone.insert(id, ask.milestone.into());
+    form.reason = ask.reason.into();
+    let asked = app::service::schemes::request_variation(state.ctx(), &member, scheme, &form)
         .await
         .map_err(|e| anyhow!("demo variation request refused: {e:?}"))?;
-    app::service::schemes::decide_variation(ctx, &commissioner, (scheme, asked.value), true, "")
-        .await
-        .map_err(|e| anyhow!("demo variation approval refused: {e}"))?;
-    Ok(())
+    Ok((scheme, asked.value))
 }

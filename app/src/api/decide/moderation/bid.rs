@@ -147,19 +147,20 @@ pub async fn moderation_bid(round_id: i64, bid_id: i64) -> Result<BidModeration,
         .filter(|s| s.bid_id == bid_id)
         .map(|s| (s.criterion_id, s.assessor, s.score, s.justification))
         .collect();
-    let answers: Vec<String> = db::sign_offs::sign_offs(&mut conn, bid_id)
-        .await?
-        .into_iter()
-        .map(|s| {
-            crate::domain::board::answer_sentence(
-                &s.partner,
-                s.approved == 1,
-                &s.signed_by,
-                &crate::domain::date::display_date(crate::domain::date::uk_date(s.signed_at.0)),
-                &s.reason,
-            )
-        })
-        .collect();
+    let answers: Vec<String> =
+        db::sign_offs::sign_offs(&mut conn, db::sign_offs::Signed::Award { bid_id })
+            .await?
+            .into_iter()
+            .map(|s| {
+                crate::domain::board::answer_sentence(
+                    &s.partner,
+                    s.approved == 1,
+                    &s.signed_by,
+                    &crate::domain::date::display_date(crate::domain::date::uk_date(s.signed_at.0)),
+                    &s.reason,
+                )
+            })
+            .collect();
     let decision = db::decisions::recorded(&mut conn, bid_id)
         .await?
         .map(|d| SavedDecision {

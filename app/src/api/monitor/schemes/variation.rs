@@ -108,13 +108,7 @@ pub async fn vary_award(
     } else {
         service::raise_variation(state.ctx(), &actor, scheme_id, &form)
             .await
-            .map(|done| {
-                let message = format!(
-                    "The award has been varied: it is now {}. The organisation has been told",
-                    done.value.display()
-                );
-                (done.mail, message)
-            })
+            .map(|done| (done.mail, outcome_notice(done.value)))
     };
     match outcome {
         Ok((mail, message)) => {
@@ -124,6 +118,21 @@ pub async fn vary_award(
             done(scheme_id, &message).await
         }
         Err(e) => Err(refused(VARIATION_FORM, &typed(&form), e).await),
+    }
+}
+
+/// What the commissioner is told once they have varied an award or decided a variation.
+#[cfg(feature = "ssr")]
+fn outcome_notice(outcome: service::VariationOutcome) -> String {
+    match outcome {
+        service::VariationOutcome::Varied(amount) => format!(
+            "The award has been varied: it is now {}. The organisation has been told",
+            amount.display()
+        ),
+        service::VariationOutcome::AwaitingSignOff => "The variation adds money to the award, so it now awaits the partners' sign-off. The money is available; it is committed, and the organisation told, when every partner has approved".to_string(),
+        service::VariationOutcome::Refused => {
+            "The variation is refused. The organisation has been told why".to_string()
+        }
     }
 }
 
@@ -175,13 +184,8 @@ pub async fn decide_variation(
     let ids = (scheme_id, variation_id);
     match service::decide_variation(state.ctx(), &user.actor(), ids, approve, &note).await {
         Ok(outcome) => {
-            let approved = state.deliver(outcome).await;
-            let message = if approved {
-                "The variation is approved and the award has been varied. The organisation has been told"
-            } else {
-                "The variation is refused. The organisation has been told why"
-            };
-            done(scheme_id, message).await
+            let outcome = state.deliver(outcome).await;
+            done(scheme_id, &outcome_notice(outcome)).await
         }
         Err(e) => Err(refused(super::SCHEME_FORM, &typed, e).await),
     }
