@@ -172,25 +172,73 @@ pub async fn vary_tranche(
     Ok(query.fetch_optional(conn).await?.is_some())
 }
 
-/// The scheme's amount and conditions as varied, if its amount is still `before` and it is
-/// still running (false otherwise).
+/// The scheme's amount and conditions as varied, and what a variation released (removed
+/// tranches), if its amount is still `before` and it is still running (false otherwise).
 pub async fn vary_scheme(
     conn: &mut AnyConnection,
-    scheme_id: i64,
+    (scheme_id, released): (i64, Pence),
     (before, after): (Pence, Pence),
     conditions: &str,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE schemes SET amount_pence = $1, conditions = $2
+        "UPDATE schemes SET amount_pence = $1, conditions = $2, released_pence = released_pence + $5
          WHERE id = $3 AND amount_pence = $4 AND status IN ('awarded', 'active', 'suspended') RETURNING id",
     )
     .bind(after.0)
     .bind(conditions)
     .bind(scheme_id)
     .bind(before.0)
+    .bind(released.0)
     .fetch_optional(conn)
     .await?
     .is_some())
+}
+
+/// Release a tranche a variation removes, if it is still unapproved and unpaid and, when
+/// `before` is given, still as it was: its amount and the fund it was charged to.
+pub async fn release_tranche(
+    conn: &mut AnyConnection,
+    tranche_id: i64,
+    before: Option<&VariableTranche>,
+) -> Result<Option<(Pence, Option<i64>)>, sqlx::Error> {
+    let mut sql = String::from(
+        "UPDATE tranches SET status = 'released'
+         WHERE id = $1 AND status IN ('due', 'evidence_submitted', 'returned')",
+    );
+    if before.is_some() {
+        sql.push_str(" AND amount_pence = $2 AND due_on = $3 AND milestone = $4");
+    }
+    sql.push_str(" RETURNING amount_pence, fund_id");
+    let mut query = sqlx::query_as(&sql).bind(tranche_id);
+    if let Some(b) = before {
+        query = query
+            .bind(b.amount.0)
+            .bind(Day(b.due))
+            .bind(b.milestone.clone());
+    }
+    query.fetch_optional(conn).await
+}
+
+/// A tranche a variation adds, after every tranche the scheme has, charged to `fund_id`.
+pub async fn add_tranche(
+    conn: &mut AnyConnection,
+    scheme_id: i64,
+    added: &crate::domain::monitoring::AddedTranche,
+    fund_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO tranches (scheme_id, position, amount_pence, due_on, milestone, status, fund_id)
+         VALUES ($1, (SELECT COALESCE(MAX(t.position), 0) + 1 FROM tranches t WHERE t.scheme_id = $1),
+                 $2, $3, $4, 'due', $5)",
+    )
+    .bind(scheme_id)
+    .bind(added.amount.0)
+    .bind(Day(added.due))
+    .bind(added.milestone.as_str())
+    .bind(fund_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// One variation.

@@ -2,6 +2,7 @@
 //! milestones, conditions) and the money follows each tranche to its year's fund; the
 //! organisation asks for one and a commissioner refuses or approves it; refusals keep what
 //! was typed and change nothing; variations racing evidence reviews agree to the penny.
+mod schedule;
 mod sign_off;
 
 use crate::both_backends;

@@ -17,6 +17,8 @@ mod measure_unit;
 mod outcome;
 mod payment;
 mod variation;
+mod variation_apply;
+mod variation_schedule;
 pub use clawback::*;
 pub use ending::*;
 pub use forms::*;
@@ -24,6 +26,7 @@ pub use measure_unit::*;
 pub use outcome::*;
 pub use payment::*;
 pub use variation::*;
+pub use variation_schedule::*;
 #[cfg(test)]
 mod tests;
 

@@ -34,6 +34,10 @@ pub struct AwardVariationForm {
     pub amount: BTreeMap<String, String>,
     pub due: BTreeMap<String, String>,
     pub milestone: BTreeMap<String, String>,
+    /// `remove[t<id>]` ticked: the tranche is removed (its money released).
+    pub remove: BTreeMap<String, String>,
+    /// A tranche added at the end of the schedule (left empty: none).
+    pub new_tranche: super::NewTrancheForm,
     pub conditions: String,
     pub reason: String,
 }
@@ -102,6 +106,12 @@ pub struct Proposal {
     pub tranches_before: Vec<VariableTranche>,
     #[serde(default)]
     pub conditions_before: Option<String>,
+    /// Variable tranches it removes (released to the fund), by id.
+    #[serde(default)]
+    pub removed: Vec<i64>,
+    /// A tranche it adds at the end of the schedule.
+    #[serde(default)]
+    pub added: Option<super::AddedTranche>,
 }
 
 /// Check a variation against the award as it stands: each tranche's amount (more than £0),
@@ -115,7 +125,8 @@ pub fn parse_variation(
 ) -> Result<(Proposal, String), Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut proposed = Vec::new();
-    for t in tranches {
+    let removed = super::removed(form, tranches);
+    for t in tranches.iter().filter(|t| !removed.contains(&t.id)) {
         let n = t.position;
         let amount_field = format!("amount[{}]", tranche_key(t.id));
         let typed = AwardVariationForm::typed(&form.amount, t.id);
@@ -175,6 +186,15 @@ pub fn parse_variation(
             });
         }
     }
+    let next = tranches.iter().map(|t| t.position).max().unwrap_or(0) + 1;
+    let added = super::parse_added(form, next, today, &mut errors);
+    // An award keeps a tranche paid, approved or still to pay: to stop funding, end it.
+    if fixed.0 == 0 && !removed.is_empty() && removed.len() == tranches.len() && added.is_none() {
+        errors.push(FieldError::new(
+            format!("remove[{}]", tranche_key(removed[0])),
+            "An award needs at least one tranche: to stop funding the scheme, end it instead",
+        ));
+    }
     let conditions = form.conditions.trim().to_string();
     if conditions.chars().count() > CONDITIONS_CHARS {
         errors.push(FieldError::new(
@@ -195,12 +215,24 @@ pub fn parse_variation(
         return Err(errors);
     }
     let before: i64 = fixed.0 + tranches.iter().map(|t| t.amount.0).sum::<i64>();
-    let after: i64 = fixed.0 + proposed.iter().map(|t| t.amount.0).sum::<i64>();
+    // A removed tranche's money is released: it stays part of the award (paid, released
+    // and still to pay), as when a scheme ends.
+    let released: i64 = (tranches.iter())
+        .filter(|t| removed.contains(&t.id))
+        .map(|t| t.amount.0)
+        .sum();
+    let after: i64 = fixed.0
+        + released
+        + proposed.iter().map(|t| t.amount.0).sum::<i64>()
+        + added.as_ref().map_or(0, |a| a.amount.0);
     let unchanged = conditions == conditions_before.trim()
-        && tranches
-            .iter()
-            .zip(&proposed)
-            .all(|(t, p)| t.amount == p.amount && t.due == p.due && t.milestone == p.milestone);
+        && removed.is_empty()
+        && added.is_none()
+        && proposed.iter().all(|p| {
+            tranches.iter().any(|t| {
+                t.id == p.id && t.amount == p.amount && t.due == p.due && t.milestone == p.milestone
+            })
+        });
     if unchanged {
         return Err(vec![FieldError::new(
             "reason",
@@ -214,6 +246,8 @@ pub fn parse_variation(
         amount_after: Pence(after),
         tranches_before: tranches.to_vec(),
         conditions_before: Some(conditions_before.to_string()),
+        removed,
+        added,
     };
     Ok((proposal, reason.unwrap_or_default()))
 }
@@ -256,6 +290,11 @@ impl Proposal {
                 lines.push(format!("Tranche {}: {}", p.position, parts.join("; ")));
             }
         }
+        lines.extend(super::schedule_changes(
+            &self.removed,
+            self.added.as_ref(),
+            before,
+        ));
         if self.conditions != conditions_before.trim() {
             lines.push(format!(
                 "Conditions now \u{201c}{}\u{201d}",
@@ -278,62 +317,15 @@ crate::coded_enum!(
     }
 );
 
-impl Proposal {
-    /// The proposed tranches it changes (every one, in a variation kept before the tranches
-    /// it was made against were recorded). Only these are written when it is applied.
-    pub fn touched(&self) -> Vec<&ProposedTranche> {
-        (self.tranches.iter())
-            .filter(
-                |p| match self.tranches_before.iter().find(|b| b.id == p.id) {
-                    Some(b) => b.amount != p.amount || b.due != p.due || b.milestone != p.milestone,
-                    None => true,
-                },
-            )
-            .collect()
-    }
-
-    /// It changes the conditions (always so for a variation kept before they were recorded).
-    pub fn changes_conditions(&self) -> bool {
-        self.conditions_before
-            .as_deref()
-            .is_none_or(|c| c.trim() != self.conditions)
-    }
-
-    /// The award has changed since the variation was made where the variation changes it (a
-    /// tranche it changes was varied again, approved or paid; the conditions it changes were
-    /// changed): applying it would undo those changes, so it must not be. Changes elsewhere
-    /// (another tranche's milestone) leave it as it was asked for.
-    pub fn is_stale(&self, tranches_now: &[VariableTranche], conditions_now: &str) -> bool {
-        if self.tranches_before.is_empty() {
-            return false;
-        }
-        let tranche_moved = self.touched().iter().any(|p| {
-            let before = self.tranches_before.iter().find(|b| b.id == p.id);
-            before != tranches_now.iter().find(|t| t.id == p.id)
-        });
-        let conditions_moved =
-            self.changes_conditions() && self.conditions_before.as_deref() != Some(conditions_now);
-        tranche_moved || conditions_moved
-    }
-
-    /// Whether applying it needs the partners' joint sign-off: a variation that adds money to
-    /// an award is signed off like an award, once any partner has named an approver
-    /// (`partners_with_approvers`); before that, and for any variation that adds no money, a
-    /// commissioner's approval applies it.
-    pub fn needs_sign_off(&self, partners_with_approvers: usize) -> bool {
-        self.increases() && partners_with_approvers > 0
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    pub(in crate::domain::monitoring) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn award() -> Vec<VariableTranche> {
+    pub(in crate::domain::monitoring) fn award() -> Vec<VariableTranche> {
         vec![
             VariableTranche {
                 id: 11,
@@ -350,58 +342,6 @@ mod tests {
                 milestone: "Final".into(),
             },
         ]
-    }
-
-    #[test]
-    fn a_variation_made_against_an_award_that_has_since_changed_is_stale() {
-        let tranches = award();
-        let mut form = AwardVariationForm::from_award(&tranches, "None");
-        form.amount.insert("t12".into(), "5000".into());
-        form.reason = "More".into();
-        let (proposal, _) =
-            parse_variation(&form, &tranches, (Pence(0), "None"), d(2027, 1, 1)).unwrap();
-        assert_eq!(proposal.touched().len(), 1, "only tranche 3 changes");
-        assert!(!proposal.changes_conditions());
-        assert!(!proposal.is_stale(&tranches, "None"));
-        // Changes it does not touch leave it as it was asked for: another tranche's
-        // milestone, the conditions, the other tranche approved.
-        let mut elsewhere = tranches.clone();
-        elsewhere[0].milestone = "Half-way, with a new venue".into();
-        assert!(!proposal.is_stale(&elsewhere, "None"));
-        assert!(!proposal.is_stale(&tranches, "Quarterly figures"));
-        assert!(!proposal.is_stale(&tranches[1..], "None"));
-        // The tranche it changes was varied again, or approved: stale.
-        let mut varied = tranches.clone();
-        varied[1].milestone = "Final, with a party".into();
-        assert!(proposal.is_stale(&varied, "None"));
-        assert!(proposal.is_stale(&tranches[..1], "None"));
-        // A variation of the conditions is stale once they change.
-        form.amount.insert("t12".into(), "4800".into());
-        form.conditions = "Send quarterly figures".into();
-        let (conditions, _) =
-            parse_variation(&form, &tranches, (Pence(0), "None"), d(2027, 1, 1)).unwrap();
-        assert!(conditions.touched().is_empty() && conditions.changes_conditions());
-        assert!(!conditions.is_stale(&varied, "None"));
-        assert!(conditions.is_stale(&tranches, "Other conditions"));
-    }
-
-    #[test]
-    fn only_a_variation_adding_money_waits_for_the_partners() {
-        let proposal = |before: i64, after: i64| Proposal {
-            tranches: Vec::new(),
-            conditions: String::new(),
-            amount_before: Pence(before),
-            amount_after: Pence(after),
-            tranches_before: Vec::new(),
-            conditions_before: None,
-        };
-        assert!(proposal(100_000, 100_001).needs_sign_off(2));
-        assert!(proposal(100_000, 150_000).needs_sign_off(1));
-        // Before any partner names an approver, a commissioner's approval applies it.
-        assert!(!proposal(100_000, 150_000).needs_sign_off(0));
-        // Less money, or the same money moved between tranches or years: no sign-off.
-        assert!(!proposal(100_000, 100_000).needs_sign_off(2));
-        assert!(!proposal(100_000, 50_000).needs_sign_off(2));
     }
 
     #[test]

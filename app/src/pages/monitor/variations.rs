@@ -59,6 +59,7 @@ fn variation_view(stored: FlashedForm, v: AwardVariationData) -> impl IntoView {
                         day=part("day") month=part("month") year=part("year") error=errors.for_name(due)/>
                     <TextInput name=milestone.clone() label="Milestone" hint="What must be done before it is paid"
                         value=value(milestone.clone(), start.milestone.get(&id)) error=errors.for_name(milestone)/>
+                    {remove_box(&id, t.position, &stored, errors)}
                 </fieldset>
             }
         })
@@ -69,9 +70,9 @@ fn variation_view(stored: FlashedForm, v: AwardVariationData) -> impl IntoView {
         stored.value("conditions")
     };
     let intro = if v.is_commissioner {
-        "Change the tranches not yet approved or paid, or the conditions. The award's amount follows from the tranches. More money is committed against the year each tranche is planned in, if that year's fund can cover it; less goes back to the fund. The organisation is told."
+        "Change the tranches not yet approved or paid (or remove one, or add one at the end), or the conditions. The award's amount follows from the tranches; the award ends with its last tranche. More money is committed against the year each tranche is planned in, if that year's fund can cover it; less goes back to the fund. The organisation is told."
     } else {
-        "Change what you need: the tranches not yet approved or paid, or the conditions, and say why. A commissioner decides, and you are told. Nothing changes until then."
+        "Change what you need: the tranches not yet approved or paid (remove one, or add one at the end), or the conditions, and say why. A commissioner decides, and you are told. Nothing changes until then."
     };
     view! {
         <PageTitle text=title errors=errors/>
@@ -96,6 +97,7 @@ fn variation_view(stored: FlashedForm, v: AwardVariationData) -> impl IntoView {
                         <form method="post" action="/api/schemes/vary" novalidate>
                             <input type="hidden" name="scheme_id" value=v.scheme_id.to_string()/>
                             {fields}
+                            {new_tranche(&stored, errors)}
                             <Textarea name="conditions" label="Conditions of the award" rows=4
                                 value=conditions limit=Limit::Characters(CONDITIONS_CHARS) error=errors.for_field("conditions")/>
                             <Textarea name="reason" label="Reason for the variation"
@@ -110,6 +112,45 @@ fn variation_view(stored: FlashedForm, v: AwardVariationData) -> impl IntoView {
                 }}
             </div>
         </div>
+    }
+}
+
+/// The tick that removes a tranche (its money released to the pooled fund).
+fn remove_box(id: &str, position: i64, stored: &FlashedForm, errors: FormErrors) -> impl IntoView {
+    let name = format!("remove[{id}]");
+    let field = format!("remove-{id}");
+    let error = errors.for_name(name.clone());
+    view! {
+        <div class=move || if error.get().is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }>
+            {move || error.get().map(|e| view! {
+                <p class="govuk-error-message" id=format!("{field}-error")><span class="govuk-visually-hidden">"Error: "</span>{e}</p>
+            })}
+            <div class="govuk-checkboxes govuk-checkboxes--small">
+                <div class="govuk-checkboxes__item">
+                    <input class="govuk-checkboxes__input" id=format!("remove-{id}") name=name.clone() type="checkbox" value="yes"
+                        checked=!stored.value(&name).is_empty()/>
+                    <label class="govuk-label govuk-checkboxes__label" for=format!("remove-{id}")>
+                        {format!("Remove tranche {position}: its money goes back to the pooled fund")}
+                    </label>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// A tranche added at the end of the schedule (left empty: none).
+fn new_tranche(stored: &FlashedForm, errors: FormErrors) -> impl IntoView {
+    view! {
+        <fieldset class="govuk-fieldset govuk-!-margin-bottom-6">
+            <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">"Add a tranche (optional)"</legend>
+            <div class="govuk-hint">"Leave these empty unless the award needs another tranche after the last one, for example to run the service for longer."</div>
+            <MoneyInput name="new_amount" label="Amount of the new tranche" value=stored.value("new_amount") error=errors.for_field("new_amount")/>
+            <DateInput name="new_due" legend="Planned date of the new tranche" hint="For example, 1 6 2027"
+                day=stored.value("new_due_day") month=stored.value("new_due_month") year=stored.value("new_due_year")
+                error=errors.for_field("new_due")/>
+            <TextInput name="new_milestone" label="Milestone of the new tranche" hint="What must be done before it is paid"
+                value=stored.value("new_milestone") error=errors.for_field("new_milestone")/>
+        </fieldset>
     }
 }
 

@@ -6,6 +6,7 @@ use crate::db;
 mod clawback;
 mod ending;
 mod variation;
+mod variation_money;
 mod variation_sign_off;
 use crate::db::schemes::SchemeRow;
 use crate::domain::roles::Role;

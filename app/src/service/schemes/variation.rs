@@ -4,16 +4,16 @@
 //! more is committed against a year that can cover it (refused, naming the year, when it
 //! cannot), less is given back to that year's uncommitted money. Audited; the scheme page
 //! shows the award's history.
+use super::variation_money::{apply, plan};
 use super::variation_sign_off::{ask_partners, waits_for_partners, VariationOutcome};
 use super::{entry, scheme_for, to_members, ChangeError, Need};
 use crate::db;
 use crate::db::schemes::SchemeRow;
-use crate::domain::fund::{charged_year, FinancialYear, LedgerRefusal};
 use crate::domain::money::Pence;
 use crate::domain::monitoring::{
-    parse_variation, AwardVariationForm, Proposal, SchemeStatus, VariableTranche, VariationStatus,
+    parse_variation, AwardVariationForm, SchemeStatus, VariableTranche, VariationStatus,
 };
-use crate::domain::time::{Day, UtcTime};
+use crate::domain::time::Day;
 use crate::service::{Actor, Ctx, Done};
 
 /// The award as a variation finds it: the tranches it may change (with the fund each is
@@ -268,149 +268,4 @@ pub(crate) async fn told(
         crate::mail::award_varied(to, name, &scheme.organisation_name, changes, reason, &page)
     })
     .await?)
-}
-
-/// Each varied tranche with the fund of the year it will be charged to, and each fund's
-/// change in commitments (in fund order).
-pub(crate) struct Plan {
-    tranches: Vec<(i64, i64)>,
-    deltas: Vec<(i64, FinancialYear, i64)>,
-}
-
-/// Where the money goes: each proposed tranche is charged to the year it is planned in (not
-/// before this year); the funds must be set up and open. Checked before the transaction.
-pub(crate) async fn plan(
-    ctx: Ctx<'_>,
-    v: &Variable,
-    proposal: &Proposal,
-) -> Result<Plan, ChangeError> {
-    let this_year = FinancialYear::containing(Day::today_uk().0);
-    let mut conn = ctx.pool.acquire().await?;
-    let round_fund = crate::service::schemes::fund_of(ctx, &v.scheme).await?;
-    let mut years: Vec<(FinancialYear, i64)> = Vec::new();
-    let mut tranches = Vec::new();
-    let mut deltas: Vec<(i64, FinancialYear, i64)> = Vec::new();
-    let mut add = |fund: i64, year: FinancialYear, amount: i64| match deltas
-        .iter_mut()
-        .find(|(f, _, _)| *f == fund)
-    {
-        Some((_, _, d)) => *d += amount,
-        None => deltas.push((fund, year, amount)),
-    };
-    if proposal.is_stale(&v.tranches, &v.scheme.conditions) {
-        return Err(changed());
-    }
-    let touched = proposal.touched();
-    // Every tranche it changes must still be variable (a legacy proposal: every tranche).
-    if touched
-        .iter()
-        .any(|p| !v.tranches.iter().any(|t| t.id == p.id))
-    {
-        return Err(changed());
-    }
-    for (t, fund) in v.tranches.iter().zip(&v.funds) {
-        // A tranche it does not change stays as it is, where it is.
-        let Some(p) = touched.iter().find(|p| p.id == t.id) else {
-            continue;
-        };
-        let from = fund.unwrap_or(round_fund);
-        let from_year = db::fund::fund_by_id(&mut conn, from)
-            .await?
-            .map(|f| f.year)
-            .unwrap_or(this_year);
-        // Unchanged in amount and year: it stays where it is.
-        let year =
-            charged_year(this_year, p.due).max(if p.due == t.due { from_year } else { this_year });
-        let to = if year == from_year {
-            from
-        } else if let Some((_, id)) = years.iter().find(|(y, _)| *y == year) {
-            *id
-        } else {
-            match db::fund::fund_id_for_year_in(&mut conn, year).await? {
-                Some((_, true)) => return Err(refused(LedgerRefusal::Closed { year })),
-                Some((id, false)) => {
-                    years.push((year, id));
-                    id
-                }
-                None => return Err(refused(LedgerRefusal::NoFundForYear { year })),
-            }
-        };
-        add(from, from_year, -t.amount.0);
-        add(to, year, p.amount.0);
-        tranches.push((t.id, to));
-    }
-    deltas.retain(|(_, _, d)| *d != 0);
-    deltas.sort_by_key(|(f, _, _)| *f);
-    Ok(Plan { tranches, deltas })
-}
-
-fn refused(refusal: LedgerRefusal) -> ChangeError {
-    ChangeError::Refused(refusal.message())
-}
-
-fn changed() -> ChangeError {
-    ChangeError::Refused(
-        "The award has changed since this variation was asked for: refuse it, and ask for a new one".into(),
-    )
-}
-
-/// Apply a variation inside its transaction: the tranches first (the order a payment takes
-/// its locks in), the scheme, then each year's fund.
-pub(crate) async fn apply(
-    tx: &mut sqlx::AnyConnection,
-    v: &Variable,
-    proposal: &Proposal,
-    plan: &Plan,
-    (actor, now): (i64, UtcTime),
-) -> Result<(), ChangeError> {
-    for p in proposal.touched() {
-        let fund = (plan.tranches.iter())
-            .find(|(id, _)| *id == p.id)
-            .map(|(_, f)| *f)
-            .ok_or_else(changed)?;
-        let varied = (p.amount, p.due, p.milestone.as_str());
-        let before = proposal.tranches_before.iter().find(|t| t.id == p.id);
-        if !db::variations::vary_tranche(&mut *tx, p.id, varied, fund, before).await? {
-            return Err(changed());
-        }
-    }
-    let amounts = (proposal.amount_before, proposal.amount_after);
-    // The conditions as it says, or as they are now when it does not change them.
-    let conditions = if proposal.changes_conditions() {
-        &proposal.conditions
-    } else {
-        &v.scheme.conditions
-    };
-    if !db::variations::vary_scheme(&mut *tx, v.scheme.id, amounts, conditions).await? {
-        return Err(changed());
-    }
-    let reason = format!("Variation to {}'s award", v.scheme.organisation_name);
-    for (fund, year, delta) in &plan.deltas {
-        let round = v.scheme.round_id;
-        if *delta > 0 {
-            let share = Pence(*delta);
-            match db::fund::commit_later(&mut *tx, *fund, round, share, &reason, actor, now).await {
-                Err(db::fund::LedgerError::Refused(LedgerRefusal::OverAgreedValue {
-                    uncommitted,
-                })) => {
-                    return Err(refused(LedgerRefusal::OverLaterYear {
-                        year: *year,
-                        share,
-                        uncommitted,
-                    }))
-                }
-                Err(db::fund::LedgerError::Refused(r)) => return Err(refused(r)),
-                Err(db::fund::LedgerError::Database(e)) => return Err(e.into()),
-                Ok(()) => {}
-            }
-        } else {
-            let less = Pence(-delta);
-            if !db::fund::reduce_commitment(&mut *tx, *fund, round, less, &reason, actor, now)
-                .await?
-            {
-                return Err(ChangeError::LedgerDisagrees);
-            }
-        }
-    }
-    Ok(())
 }

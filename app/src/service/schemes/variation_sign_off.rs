@@ -4,7 +4,8 @@
 //! sign-off, its money checked; the last partner's approval applies it in the same
 //! transaction, exactly once however many answer at once; a refusal refuses it, and the
 //! organisation and the commissioner are told.
-use super::variation::{apply, plan, told, variable_of, Plan, Variable};
+use super::variation::{told, variable_of, Variable};
+use super::variation_money::{apply, plan, Plan};
 use super::{entry, independent, AccessError, ChangeError};
 use crate::db;
 use crate::domain::board::{sign_off_answer, still_to_sign};

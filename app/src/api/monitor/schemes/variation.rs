@@ -1,5 +1,8 @@
 //! Variations to an award (the rules are in `crate::service::schemes::variation`): the
 //! organisation asks for one, a commissioner raises one or decides one asked for.
+// The variation form posts each of its fields by name (the browser side's generated call
+// takes them all as arguments too).
+#![allow(clippy::too_many_arguments)]
 use crate::domain::money::Pence;
 use crate::domain::monitoring::VariableTranche;
 use crate::error::AppError;
@@ -74,12 +77,17 @@ pub async fn variation_page(id: i64) -> Result<AwardVariationData, AppError> {
 
 /// A member asks for a variation; a commissioner varies the award at once.
 #[server(prefix = "/api", endpoint = "schemes/vary")]
-#[allow(clippy::too_many_arguments)]
 pub async fn vary_award(
     scheme_id: i64,
     #[server(default)] amount: BTreeMap<String, String>,
     #[server(default)] due: BTreeMap<String, String>,
     #[server(default)] milestone: BTreeMap<String, String>,
+    #[server(default)] remove: BTreeMap<String, String>,
+    #[server(default)] new_amount: String,
+    #[server(default)] new_due_day: String,
+    #[server(default)] new_due_month: String,
+    #[server(default)] new_due_year: String,
+    #[server(default)] new_milestone: String,
     #[server(default)] conditions: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
@@ -88,6 +96,14 @@ pub async fn vary_award(
         amount,
         due,
         milestone,
+        remove,
+        new_tranche: crate::domain::monitoring::NewTrancheForm {
+            amount: new_amount,
+            day: new_due_day,
+            month: new_due_month,
+            year: new_due_year,
+            milestone: new_milestone,
+        },
         conditions,
         reason,
     };
@@ -144,10 +160,21 @@ fn typed(form: &AwardVariationForm) -> BTreeMap<String, String> {
         ("amount", &form.amount),
         ("due", &form.due),
         ("milestone", &form.milestone),
+        ("remove", &form.remove),
     ] {
         for (k, v) in map {
             values.insert(format!("{prefix}[{k}]"), v.clone());
         }
+    }
+    let n = &form.new_tranche;
+    for (name, value) in [
+        ("new_amount", &n.amount),
+        ("new_due_day", &n.day),
+        ("new_due_month", &n.month),
+        ("new_due_year", &n.year),
+        ("new_milestone", &n.milestone),
+    ] {
+        values.insert(name.into(), value.clone());
     }
     values.insert("conditions".into(), form.conditions.clone());
     values.insert("reason".into(), form.reason.clone());
