@@ -2,6 +2,7 @@
 //! milestones, conditions) and the money follows each tranche to its year's fund; the
 //! organisation asks for one and a commissioner refuses or approves it; refusals keep what
 //! was typed and change nothing; variations racing evidence reviews agree to the penny.
+mod races;
 mod schedule;
 mod sign_off;
 
@@ -53,10 +54,18 @@ pub(crate) async fn vary(
     .fetch_all(&app.pool)
     .await
     .unwrap();
-    for (id, _, amount, due, milestone) in tranches(app, scheme).await {
+    let mut shown = Vec::new();
+    for (id, position, amount, due, milestone) in tranches(app, scheme).await {
         if !status.contains(&id) {
             continue;
         }
+        shown.push(app::domain::monitoring::VariableTranche {
+            id,
+            position,
+            amount: app::domain::money::Pence(amount),
+            due,
+            milestone: milestone.clone(),
+        });
         fields.push((
             format!("amount[t{id}]"),
             format!("{}.{:02}", amount / 100, amount % 100),
@@ -71,6 +80,10 @@ pub(crate) async fn vary(
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    // The award as the page would show it now (a page opened before another change is
+    // refused: see `races`).
+    let based_on = app::service::schemes::award_version_token(&shown, &conditions);
+    fields.push(("based_on".into(), based_on));
     fields.push(("conditions".into(), conditions));
     for (k, v) in change {
         match fields.iter_mut().find(|(name, _)| name == k) {

@@ -26,6 +26,7 @@ pub use measure_unit::*;
 pub use outcome::*;
 pub use payment::*;
 pub use variation::*;
+pub use variation_apply::award_version;
 pub use variation_schedule::*;
 #[cfg(test)]
 mod tests;

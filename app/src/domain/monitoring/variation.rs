@@ -40,6 +40,9 @@ pub struct AwardVariationForm {
     pub new_tranche: super::NewTrancheForm,
     pub conditions: String,
     pub reason: String,
+    /// The version of the award the page showed (`award_version`'s digest); empty: not
+    /// checked.
+    pub based_on: String,
 }
 
 impl AwardVariationForm {

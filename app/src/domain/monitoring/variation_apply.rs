@@ -3,6 +3,21 @@
 //! apply), and whether it waits for the partners' joint sign-off.
 use super::variation::{Proposal, ProposedTranche, VariableTranche};
 
+/// The award as a variation page shows it (its variable tranches and conditions), as one
+/// text: a form carries its digest, so that a variation sent from a page opened before
+/// another change is refused rather than undoing that change with the page's old values.
+pub fn award_version(tranches: &[VariableTranche], conditions: &str) -> String {
+    let mut text = String::new();
+    for t in tranches {
+        text.push_str(&format!(
+            "{}|{}|{}|{}|{}\n",
+            t.id, t.position, t.amount.0, t.due, t.milestone
+        ));
+    }
+    text.push_str(conditions.trim());
+    text
+}
+
 impl Proposal {
     /// The proposed tranches it changes (every one, in a variation kept before the tranches
     /// it was made against were recorded). Only these are written when it is applied.

@@ -42,13 +42,11 @@ coded_enum!(
 impl MarketCategory {
     pub fn hint(self) -> &'static str {
         match self {
-            MarketCategory::Restricted => {
-                "Not open to the market: provided in-house or by a statutory body"
-            }
+            MarketCategory::Restricted => "Must be provided by the council or the NHS",
             MarketCategory::Protected => {
-                "Stable arrangements kept in place for now, for example for continuity of care"
+                "Limited competition: only a certain number or type of organisation may provide it"
             }
-            MarketCategory::Open => "Open to new providers: the public can see this service",
+            MarketCategory::Open => "Any provider may offer it: the public can see this service",
         }
     }
 }

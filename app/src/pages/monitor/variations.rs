@@ -96,6 +96,8 @@ fn variation_view(stored: FlashedForm, v: AwardVariationData) -> impl IntoView {
                         }}</p>
                         <form method="post" action="/api/schemes/vary" novalidate>
                             <input type="hidden" name="scheme_id" value=v.scheme_id.to_string()/>
+                            // The award as this page shows it (never what was typed before).
+                            <input type="hidden" name="based_on" value=v.based_on.clone()/>
                             {fields}
                             {new_tranche(&stored, errors)}
                             <Textarea name="conditions" label="Conditions of the award" rows=4

@@ -65,6 +65,25 @@ pub(crate) async fn variable_of(ctx: Ctx<'_>, scheme: SchemeRow) -> Result<Varia
     })
 }
 
+/// The digest of the award as a variation page shows it (sent back with the form).
+pub fn award_version_token(tranches: &[VariableTranche], conditions: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let text = crate::domain::monitoring::award_version(tranches, conditions);
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Refused when the form was filled in on a page showing the award before another change.
+fn same_version(form: &AwardVariationForm, v: &Variable) -> Result<(), ChangeError> {
+    let now = award_version_token(&v.tranches, &v.scheme.conditions);
+    if form.based_on.is_empty() || form.based_on == now {
+        Ok(())
+    } else {
+        Err(ChangeError::Refused(
+            "The award has changed since you opened this page: the page now shows it as it is. Check your changes against it and send them again".into(),
+        ))
+    }
+}
+
 /// A member of the organisation asks for a variation, with a reason: kept as requested and
 /// the commissioners are told. The value is the variation's id.
 pub async fn request_variation(
@@ -74,6 +93,7 @@ pub async fn request_variation(
     form: &AwardVariationForm,
 ) -> Result<Done<i64>, ChangeError> {
     let v = variable(ctx, actor, scheme_id, Need::Member).await?;
+    same_version(form, &v)?;
     let today = Day::today_uk().0;
     let (proposal, reason) =
         parse_variation(form, &v.tranches, (v.fixed, &v.scheme.conditions), today)
@@ -110,6 +130,7 @@ pub async fn raise_variation(
     form: &AwardVariationForm,
 ) -> Result<Done<VariationOutcome>, ChangeError> {
     let v = variable(ctx, actor, scheme_id, Need::Commissioner).await?;
+    same_version(form, &v)?;
     let today = Day::today_uk().0;
     let (proposal, reason) =
         parse_variation(form, &v.tranches, (v.fixed, &v.scheme.conditions), today)

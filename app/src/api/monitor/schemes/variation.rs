@@ -37,6 +37,9 @@ pub struct AwardVariationData {
     pub is_commissioner: bool,
     /// Why the award cannot be varied now.
     pub refusal: Option<String>,
+    /// The award's version as shown (the form sends it back).
+    #[serde(default)]
+    pub based_on: String,
 }
 
 /// The award as it stands, for its variation page (members and commissioners).
@@ -63,10 +66,12 @@ pub async fn variation_page(id: i64) -> Result<AwardVariationData, AppError> {
         tranches: Vec::new(),
         is_commissioner,
         refusal: None,
+        based_on: String::new(),
     };
     match service::variable(loaded.state.ctx(), &actor, id, need).await {
         Ok(v) => {
             page.fixed = v.fixed;
+            page.based_on = service::award_version_token(&v.tranches, &v.scheme.conditions);
             page.tranches = v.tranches;
         }
         Err(ChangeError::NotNow(why)) => page.refusal = Some(why.to_string()),
@@ -90,6 +95,7 @@ pub async fn vary_award(
     #[server(default)] new_milestone: String,
     #[server(default)] conditions: String,
     #[server(default)] reason: String,
+    #[server(default)] based_on: String,
 ) -> Result<(), AppError> {
     let (state, user) = auth::require_user().await?;
     let form = AwardVariationForm {
@@ -106,6 +112,7 @@ pub async fn vary_award(
         },
         conditions,
         reason,
+        based_on,
     };
     let actor = user.actor();
     let member = service::access(state.ctx(), &actor, scheme_id)
