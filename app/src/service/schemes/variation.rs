@@ -11,7 +11,7 @@ use crate::db;
 use crate::db::schemes::SchemeRow;
 use crate::domain::money::Pence;
 use crate::domain::monitoring::{
-    parse_variation, AwardVariationForm, SchemeStatus, VariableTranche, VariationStatus,
+    parse_variation, AwardVariationForm, Proposal, SchemeStatus, VariableTranche, VariationStatus,
 };
 use crate::domain::time::Day;
 use crate::service::{Actor, Ctx, Done};
@@ -84,6 +84,21 @@ fn same_version(form: &AwardVariationForm, v: &Variable) -> Result<(), ChangeErr
     }
 }
 
+/// The form checked against the award as it stands (and as the page showed it): the
+/// proposal, its reason, and what it changes line by line.
+fn checked(
+    form: &AwardVariationForm,
+    v: &Variable,
+) -> Result<(Proposal, String, Vec<String>), ChangeError> {
+    same_version(form, v)?;
+    let today = Day::today_uk().0;
+    let (proposal, reason) =
+        parse_variation(form, &v.tranches, (v.fixed, &v.scheme.conditions), today)
+            .map_err(ChangeError::Invalid)?;
+    let changes = proposal.changes(&v.tranches, &v.scheme.conditions);
+    Ok((proposal, reason, changes))
+}
+
 /// A member of the organisation asks for a variation, with a reason: kept as requested and
 /// the commissioners are told. The value is the variation's id.
 pub async fn request_variation(
@@ -93,12 +108,7 @@ pub async fn request_variation(
     form: &AwardVariationForm,
 ) -> Result<Done<i64>, ChangeError> {
     let v = variable(ctx, actor, scheme_id, Need::Member).await?;
-    same_version(form, &v)?;
-    let today = Day::today_uk().0;
-    let (proposal, reason) =
-        parse_variation(form, &v.tranches, (v.fixed, &v.scheme.conditions), today)
-            .map_err(ChangeError::Invalid)?;
-    let changes = proposal.changes(&v.tranches, &v.scheme.conditions);
+    let (proposal, reason, changes) = checked(form, &v)?;
     let now = db::now();
     let mut tx = ctx.pool.begin().await?;
     let status = VariationStatus::Requested;
@@ -130,12 +140,7 @@ pub async fn raise_variation(
     form: &AwardVariationForm,
 ) -> Result<Done<VariationOutcome>, ChangeError> {
     let v = variable(ctx, actor, scheme_id, Need::Commissioner).await?;
-    same_version(form, &v)?;
-    let today = Day::today_uk().0;
-    let (proposal, reason) =
-        parse_variation(form, &v.tranches, (v.fixed, &v.scheme.conditions), today)
-            .map_err(ChangeError::Invalid)?;
-    let changes = proposal.changes(&v.tranches, &v.scheme.conditions);
+    let (proposal, reason, changes) = checked(form, &v)?;
     let plan = plan(ctx, &v, &proposal).await?;
     let now = db::now();
     let waits = waits_for_partners(ctx, &v, &proposal, &plan, (actor.id, now)).await?;
